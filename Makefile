@@ -1,0 +1,64 @@
+# govhall — the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/govhall_test
+PYTEST_ARGS ?=
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: install run demo test test-pg e2e lint browser pg-up bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the demo centre on http://127.0.0.1:8000 (SQLite under var/).
+run: install
+	mkdir -p var
+	GOVHALL_DEBUG=1 $(BIN)/govhall migrate --noinput
+	GOVHALL_DEBUG=1 $(BIN)/govhall demo
+	GOVHALL_DEBUG=1 $(BIN)/govhall run 127.0.0.1:8000
+
+demo: install
+	mkdir -p var
+	GOVHALL_DEBUG=1 $(BIN)/govhall migrate --noinput
+	GOVHALL_DEBUG=1 $(BIN)/govhall demo
+
+## Debian's chromium and a CJK font for the browser tests.
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/python -m govhall makemigrations --check --dry-run
+
+## The whole suite on SQLite (browser tests included).
+test: install browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+pg-up:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL is not up"; exit 1
+
+## The same suite on PostgreSQL.
+test-pg: install browser pg-up
+	GOVHALL_DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+e2e: install browser
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+bench: install pg-up
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var/test

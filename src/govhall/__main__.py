@@ -1,0 +1,3 @@
+from govhall.cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""API plumbing shared by every app: the one exception handler and small base classes."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from govhall.core.errors import DomainError
+
+
+def _django_validation_detail(exc: DjangoValidationError) -> Any:
+    if hasattr(exc, "message_dict"):
+        return exc.message_dict
+    return exc.messages
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Render every error as ``{"code", "message", "detail"}``."""
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        detail = _django_validation_detail(exc)
+        return Response(
+            {"code": "validation_failed", "message": _("输入有误。"), "detail": detail},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.APIException):
+        code = exc.get_codes()
+        if not isinstance(code, str):
+            code = "validation_failed" if isinstance(exc, exceptions.ValidationError) else "error"
+        message = (
+            _("输入有误。")
+            if isinstance(exc, exceptions.ValidationError)
+            else str(exc.detail if isinstance(exc.detail, str) else exc.default_detail)
+        )
+        response.data = {"code": code, "message": message, "detail": exc.detail}
+    return response

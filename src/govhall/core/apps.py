@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "govhall.core"
+    label = "core"
+    verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from govhall.core.roles import sync_roles_after_migrate
+
+        # Setup, not domain logic: every database (tests included) gets the role groups.
+        post_migrate.connect(sync_roles_after_migrate, sender=self)

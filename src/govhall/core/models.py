@@ -1,0 +1,170 @@
+"""The tenant (Center), users, the working-day calendar and the outbox.
+
+Every domain row in govhall belongs to a Center (`CenterScopedModel`).
+"""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+region_code_validator = RegexValidator(r"^\d{6}$", _("行政区划代码应为6位数字。"))
+
+
+class Center(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("市级")
+        COUNTY = "county", _("县级")
+        TOWN = "town", _("乡镇(街道)")
+
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    region_code = models.CharField(
+        _("行政区划代码"), max_length=6, validators=[region_code_validator], unique=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级中心"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("政务服务中心")
+        verbose_name_plural = _("政务服务中心")
+        ordering = ["region_code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. `center` is the hall they work for (empty for a platform operator)."""
+
+    center = models.ForeignKey(
+        Center,
+        verbose_name=_("所属中心"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class CenterScopedModel(models.Model):
+    """Abstract base: the row belongs to one Center."""
+
+    center = models.ForeignKey(Center, verbose_name=_("中心"), on_delete=models.PROTECT)
+
+    class Meta:
+        abstract = True
+
+
+class WorkCalendarYear(models.Model):
+    """One year of calendar data and where it came from."""
+
+    class Source(models.TextChoices):
+        CHINESE_CALENDAR = "chinese_calendar", _("chinese-calendar 内置数据")
+        IMPORT = "import", _("国务院办公厅通知导入")
+
+    year = models.PositiveIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("来源"), max_length=32, choices=Source.choices)
+    official = models.BooleanField(_("官方数据"), default=True)
+    imported_file = models.CharField(_("导入文件"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工作日历年度")
+        verbose_name_plural = _("工作日历年度")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class WorkCalendarDay(models.Model):
+    """A holiday on a weekday, or a make-up working day (调休) on a weekend.
+
+    Every other date of a known year follows the weekday rule; the arithmetic lives in
+    `govhall.core.workdays`.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("法定节假日")
+        WORKDAY = "workday", _("调休工作日")
+
+    year = models.ForeignKey(
+        WorkCalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name=_("年份")
+    )
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class OutboxEvent(CenterScopedModel):
+    """A change to push upstream, written in the same transaction as the change itself.
+
+    `stream` groups the events of one object (e.g. ``case:<number>``) whose order must be kept;
+    `exchange` drains the table, nothing imports it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待推送")
+        SENT = "sent", _("已确认")
+        DEAD = "dead", _("死信")
+
+    idempotency_key = models.UUIDField(_("幂等键"), default=uuid.uuid4, unique=True, editable=False)
+    stream = models.CharField(_("对象"), max_length=100, db_index=True)
+    kind = models.CharField(_("事件类型"), max_length=64)
+    payload = models.JSONField(_("数据"))
+    created_at = models.DateTimeField(_("产生时间"), auto_now_add=True, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    acked_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("推送事件")
+        verbose_name_plural = _("推送事件")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.stream}"

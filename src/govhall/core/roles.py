@@ -1,0 +1,81 @@
+"""The roles of govhall and the permissions each one holds.
+
+A role is a Django Group named by its value. Each app declares what its roles may do in its own
+``roles.py`` as ``ROLE_PERMISSIONS = {Role.X: ["app_label.codename", ...]}``; `sync_roles` gathers
+them, so no app has to edit another's list. Who sees what (department or whole centre) is
+answered by `govhall.org.scoping.scope_for`.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CENTER_ADMIN = "center_admin", _("中心管理员")
+    UNIT_LEAD = "unit_lead", _("首席代表")
+    WINDOW_STAFF = "window_staff", _("窗口工作人员")
+    APPROVER = "approver", _("后台审批人员")
+    INSPECTOR = "inspector", _("督查人员")
+    LEADER = "leader", _("领导(只读)")
+
+
+# Roles that see the whole centre; the others see their own department.
+CENTER_WIDE_ROLES = frozenset({Role.CENTER_ADMIN, Role.LEADER, Role.INSPECTOR})
+
+
+def declared_role_permissions() -> dict[str, set[str]]:
+    """Every app's ROLE_PERMISSIONS merged: role value → {"app_label.codename"}."""
+    merged: dict[str, set[str]] = defaultdict(set)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("govhall."):
+            continue
+        try:
+            module = import_module(f"{config.name}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.roles":
+                raise
+            continue
+        for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            merged[str(role)].update(perms)
+    return merged
+
+
+def _permissions(names: Iterable[str]) -> list[Any]:
+    from django.contrib.auth.models import Permission
+
+    wanted = {tuple(n.split(".", 1)) for n in names}
+    found = Permission.objects.filter(
+        content_type__app_label__in={a for a, _c in wanted},
+        codename__in={c for _a, c in wanted},
+    ).select_related("content_type")
+    return [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+
+
+def sync_roles() -> None:
+    """Create the role groups and give each exactly the permissions the apps declare."""
+    from django.contrib.auth.models import Group
+
+    declared = declared_role_permissions()
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(_permissions(declared.get(role.value, set())))
+
+
+def sync_roles_after_migrate(**kwargs: Any) -> None:
+    sync_roles()
+
+
+def roles_of(user: Any) -> frozenset[Role]:
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    names = getattr(user, "_govhall_role_names", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._govhall_role_names = names
+    return frozenset(Role(n) for n in names if n in Role.values)

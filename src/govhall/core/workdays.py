@@ -1,0 +1,126 @@
+"""Working-day arithmetic: the one module every deadline in govhall is computed with.
+
+Rules (DOMAIN.md "Working days"): a weekday is a working day unless it is a statutory holiday; a
+weekend day is a rest day unless it is a make-up working day (调休). A limit of N working days
+runs from the day after `start` and ends at the close of the Nth working day; N = 0 (即办件) is
+due the same day. A result that depends on a year with no calendar data is computed by the
+weekday rule alone and marked provisional.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from threading import Lock
+
+from django.db.models import Count, Max
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class WorkdayResult:
+    date: dt.date
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """An in-memory calendar: the known years, their holidays and their make-up working days."""
+
+    known_years: frozenset[int]
+    holidays: frozenset[dt.date]
+    makeup_workdays: frozenset[dt.date]
+
+    def is_known(self, day: dt.date) -> bool:
+        return day.year in self.known_years
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day in self.makeup_workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+    def add_workdays(self, start: dt.date, n: int) -> WorkdayResult:
+        """The close of the Nth working day after `start` (N = 0: `start` itself)."""
+        if n < 0:
+            raise ValueError("a time limit cannot be negative")
+        provisional = not self.is_known(start)
+        day = start
+        remaining = n
+        while remaining:
+            day += ONE_DAY
+            provisional = provisional or not self.is_known(day)
+            if self.is_workday(day):
+                remaining -= 1
+        return WorkdayResult(day, provisional)
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days d with start < d <= end (negative when end is before start)."""
+        if end < start:
+            return -self.workdays_between(end, start)
+        count = 0
+        day = start
+        while day < end:
+            day += ONE_DAY
+            if self.is_workday(day):
+                count += 1
+        return count
+
+    def next_workday(self, day: dt.date) -> dt.date:
+        """The first working day strictly after `day`."""
+        day += ONE_DAY
+        while not self.is_workday(day):
+            day += ONE_DAY
+        return day
+
+    def is_provisional_range(self, start: dt.date, end: dt.date) -> bool:
+        return any(y not in self.known_years for y in range(start.year, end.year + 1))
+
+
+_cache: tuple[tuple[int, object], Calendar] | None = None
+_lock = Lock()
+
+
+def _version() -> tuple[int, object]:
+    from govhall.core.models import WorkCalendarYear
+
+    agg = WorkCalendarYear.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    return agg["n"], agg["at"]
+
+
+def load_calendar() -> Calendar:
+    """The calendar as stored now (cached until a year is imported or changed)."""
+    from govhall.core.models import WorkCalendarDay, WorkCalendarYear
+
+    global _cache
+    version = _version()
+    with _lock:
+        if _cache is not None and _cache[0] == version:
+            return _cache[1]
+        holidays: set[dt.date] = set()
+        makeup: set[dt.date] = set()
+        for day, kind in WorkCalendarDay.objects.values_list("date", "kind"):
+            (holidays if kind == WorkCalendarDay.Kind.HOLIDAY else makeup).add(day)
+        calendar = Calendar(
+            known_years=frozenset(WorkCalendarYear.objects.values_list("year", flat=True)),
+            holidays=frozenset(holidays),
+            makeup_workdays=frozenset(makeup),
+        )
+        _cache = (version, calendar)
+        return calendar
+
+
+def add_workdays(start: dt.date, n: int) -> WorkdayResult:
+    return load_calendar().add_workdays(start, n)
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    return load_calendar().workdays_between(start, end)
+
+
+def is_workday(day: dt.date) -> bool:
+    return load_calendar().is_workday(day)
+
+
+def next_workday(day: dt.date) -> dt.date:
+    return load_calendar().next_workday(day)

@@ -1,0 +1,63 @@
+"""The admin base every app uses: rows and choices limited to what the user's scope allows."""
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from govhall.core.models import Center
+from govhall.org.scoping import scope_for
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """Admin limited to the user's centre and, for unit roles, department.
+
+    Set `scope_department_field = None` for records that belong to the whole centre.
+    """
+
+    scope_center_field = "center"
+    scope_department_field: str | None = "department"
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return scope_for(request.user).filter(
+            super().get_queryset(request),
+            center_field=self.scope_center_field,
+            department_field=self.scope_department_field,
+        )
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        scope = scope_for(request.user)
+        related = db_field.related_model
+        if not scope.all_centers:
+            if related is Center:
+                kwargs["queryset"] = Center.objects.filter(pk=scope.center_id)
+            elif any(f.name == "center" for f in related._meta.fields):
+                department_field = (
+                    "pk" if related._meta.label == "org.Department" else self._dept_field(related)
+                )
+                kwargs["queryset"] = scope.filter(
+                    related._default_manager.all(), department_field=department_field
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        scope = scope_for(request.user)
+        related = db_field.related_model
+        if not scope.all_centers and any(f.name == "center" for f in related._meta.fields):
+            kwargs["queryset"] = scope.filter(related._default_manager.all(), department_field=None)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @staticmethod
+    def _dept_field(model: type[models.Model]) -> str | None:
+        return "department" if any(f.name == "department" for f in model._meta.fields) else None
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        scope = scope_for(request.user)
+        if not change and getattr(obj, "center_id", None) is None and scope.center_id:
+            obj.center_id = scope.center_id
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,111 @@
+"""The organisation of the hall: departments (进驻单位), windows (窗口) and staff (工作人员)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from govhall.core.models import CenterScopedModel
+from govhall.core.validators import validate_phone, validate_uscc
+
+
+class Department(CenterScopedModel):
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    code = models.CharField(_("部门编码"), max_length=32, blank=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    entered = models.BooleanField(_("已进驻"), default=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("首席代表"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_departments",
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("进驻单位")
+        verbose_name_plural = _("进驻单位")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "name"], name="org_department_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Window(CenterScopedModel):
+    class Kind(models.TextChoices):
+        COMPREHENSIVE = "comprehensive", _("综合窗口")
+        DEPARTMENT = "department", _("部门窗口")
+        ENTERPRISE = "enterprise", _("企业服务窗口")
+        GREEN_CHANNEL = "green_channel", _("绿色通道")
+        LOVE = "love", _("爱心窗口")
+        CROSS_PROVINCE = "cross_province", _("跨省通办窗口")
+        COMPLAINT = "complaint", _("办不成事反映窗口")
+
+    number = models.CharField(_("窗口号"), max_length=16)
+    name = models.CharField(_("窗口名称"), max_length=100)
+    floor = models.CharField(_("楼层"), max_length=16, blank=True)
+    area = models.CharField(_("区域"), max_length=50, blank=True)
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices, default=Kind.DEPARTMENT)
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("可办理部门"), related_name="windows", blank=True
+    )
+    is_open = models.BooleanField(_("开放"), default=True)
+    history = HistoricalRecords(m2m_fields=[departments])
+
+    class Meta:
+        verbose_name = _("窗口")
+        verbose_name_plural = _("窗口")
+        ordering = ["floor", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "number"], name="org_window_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}号 {self.name}"
+
+
+class StaffProfile(CenterScopedModel):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.PROTECT,
+        related_name="staff_profile",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    windows = models.ManyToManyField(
+        Window, verbose_name=_("窗口"), related_name="staff", blank=True
+    )
+    staff_number = models.CharField(_("工号"), max_length=32)
+    phone = models.CharField(_("电话"), max_length=20, blank=True, validators=[validate_phone])
+    active = models.BooleanField(_("在岗"), default=True)
+    history = HistoricalRecords(m2m_fields=[windows])
+
+    class Meta:
+        verbose_name = _("工作人员")
+        verbose_name_plural = _("工作人员")
+        ordering = ["staff_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "staff_number"], name="org_staff_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.staff_number})"

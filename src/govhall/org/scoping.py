@@ -1,0 +1,100 @@
+"""The one place that answers "what may this user see and do".
+
+Every view, API and admin asks `scope_for(user)`: administrators, leaders and inspectors see
+their whole centre; a unit's people (unit lead, window staff, approvers) see their department;
+a superuser with no centre sees everything. Permissions ("may do") come from the role groups
+(`govhall.core.roles`).
+"""
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+
+from govhall.core.errors import PermissionDenied
+from govhall.core.roles import CENTER_WIDE_ROLES, Role, roles_of
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: Any
+    center_id: int | None
+    department_id: int | None
+    roles: frozenset[Role]
+    all_centers: bool = False
+
+    @property
+    def whole_center(self) -> bool:
+        return (
+            self.all_centers
+            or bool(getattr(self.user, "is_superuser", False))
+            or bool(self.roles & CENTER_WIDE_ROLES)
+        )
+
+    @property
+    def sees_nothing(self) -> bool:
+        return not self.all_centers and (
+            self.center_id is None or (not self.whole_center and self.department_id is None)
+        )
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.all_centers or bool(self.roles & set(roles))
+
+    def can(self, perm: str) -> bool:
+        return bool(self.user.is_authenticated and self.user.has_perm(perm))
+
+    def require(self, perm: str) -> None:
+        if not self.can(perm):
+            raise PermissionDenied(_("您没有执行此操作的权限。"), detail={"permission": perm})
+
+    def filter(
+        self,
+        qs: QuerySet[M],
+        *,
+        center_field: str = "center",
+        department_field: str | None = "department",
+    ) -> QuerySet[M]:
+        """Rows of `qs` this user may see."""
+        if self.all_centers:
+            return qs
+        if self.sees_nothing:
+            return qs.none()
+        qs = qs.filter(**{center_field: self.center_id})
+        if self.whole_center or department_field is None:
+            return qs
+        return qs.filter(**{department_field: self.department_id})
+
+    def may_see_department(self, department_id: int | None, center_id: int | None = None) -> bool:
+        if self.all_centers:
+            return True
+        if center_id is not None and center_id != self.center_id:
+            return False
+        return self.whole_center or (
+            department_id is not None and department_id == self.department_id
+        )
+
+    def check_department(self, department_id: int | None, center_id: int | None = None) -> None:
+        if not self.may_see_department(department_id, center_id):
+            raise PermissionDenied(_("该记录不属于您所在的单位。"))
+
+
+def scope_for(user: Any) -> Scope:
+    if not getattr(user, "is_authenticated", False):
+        return Scope(user=user, center_id=None, department_id=None, roles=frozenset())
+    cached = getattr(user, "_govhall_scope", None)
+    if cached is not None:
+        return cached
+    profile = getattr(user, "staff_profile", None) if hasattr(user, "staff_profile") else None
+    center_id = user.center_id
+    scope = Scope(
+        user=user,
+        center_id=center_id,
+        department_id=profile.department_id if profile is not None and profile.active else None,
+        roles=roles_of(user),
+        all_centers=user.is_superuser and user.center_id is None,
+    )
+    user._govhall_scope = scope
+    return scope

@@ -1,0 +1,37 @@
+import pytest
+
+from govhall.core.roles import Role
+from tests.factories import CenterFactory, DepartmentFactory, StaffProfileFactory, UserFactory
+
+
+@pytest.fixture
+def center():
+    return CenterFactory()
+
+
+@pytest.fixture
+def department(center):
+    return DepartmentFactory(center=center)
+
+
+@pytest.fixture
+def other_department(center):
+    return DepartmentFactory(center=center)
+
+
+@pytest.fixture
+def make_user(center):
+    """make_user(Role.WINDOW_STAFF, department=dept) → a user with that role in that unit."""
+
+    def make(*roles: Role, department=None, **kwargs):
+        user = UserFactory(center=kwargs.pop("user_center", center), roles=list(roles), **kwargs)
+        if department is not None:
+            StaffProfileFactory(center=user.center, user=user, department=department)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.CENTER_ADMIN, is_staff=True)

@@ -1,0 +1,133 @@
+"""factory_boy factories for the foundation models; apps add theirs in tests/<app>/factories.py."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from govhall.catalog.models import Material, ServiceItem, Theme
+from govhall.core.models import Center, User
+from govhall.core.roles import Role
+from govhall.core.validators import id_number_check_char, uscc_check_char
+from govhall.org.models import Department, StaffProfile, Window
+
+
+def make_id_number(seq: int) -> str:
+    """A valid 18-digit ID number (GB 11643) for sequence `seq`."""
+    first17 = f"110101199001{(seq % 28) + 1:02d}{seq % 1000:03d}"
+    return first17 + id_number_check_char(first17)
+
+
+def make_uscc(seq: int) -> str:
+    """A valid unified social credit code (GB 32100) for sequence `seq`."""
+    first17 = f"11410000{seq:09d}"
+    return first17 + uscc_check_char(first17)
+
+
+class CenterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Center
+        django_get_or_create = ("region_code",)
+
+    name = factory.Sequence(lambda n: f"测试市民中心{n}")
+    level = Center.Level.CITY
+    region_code = factory.Sequence(lambda n: f"{411700 + n:06d}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"工作人员{n}")
+    center = factory.SubFactory(CenterFactory)
+    password = factory.PostGenerationMethodCall("set_password", "govhall-test-pw")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.groups.add(*[Group.objects.get(name=Role(r).value) for r in extracted])
+        if create:
+            self.save()
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    center = factory.SubFactory(CenterFactory)
+    name = factory.Sequence(lambda n: f"测试局{n}")
+    short_name = factory.Sequence(lambda n: f"测{n}")
+    uscc = factory.Sequence(make_uscc)
+
+
+class WindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Window
+        skip_postgeneration_save = True
+
+    center = factory.SubFactory(CenterFactory)
+    number = factory.Sequence(lambda n: f"{n + 1}")
+    name = factory.Sequence(lambda n: f"综合窗口{n + 1}")
+    floor = "1F"
+    kind = Window.Kind.COMPREHENSIVE
+
+    @factory.post_generation
+    def departments(
+        self, create: bool, extracted: list[Department] | None, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            self.departments.add(*extracted)
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffProfile
+        skip_postgeneration_save = True
+
+    center = factory.SubFactory(CenterFactory)
+    user = factory.SubFactory(UserFactory, center=factory.SelfAttribute("..center"))
+    department = factory.SubFactory(DepartmentFactory, center=factory.SelfAttribute("..center"))
+    staff_number = factory.Sequence(lambda n: f"S{n:05d}")
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+
+    @factory.post_generation
+    def windows(self, create: bool, extracted: list[Window] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.windows.add(*extracted)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    center = factory.SubFactory(CenterFactory)
+    name = factory.Sequence(lambda n: f"主题{n}")
+
+
+class ServiceItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceItem
+
+    center = factory.SubFactory(CenterFactory)
+    department = factory.SubFactory(DepartmentFactory, center=factory.SelfAttribute("..center"))
+    code = factory.Sequence(lambda n: f"11410000MB0000{n:06d}")
+    name = factory.Sequence(lambda n: f"测试事项{n}")
+    kind = ServiceItem.Kind.LICENSE
+    legal_limit_days = 20
+    promised_limit_days = 5
+    conditions = "申请人符合法定条件。"
+    basis = "《中华人民共和国行政许可法》"
+    fees = "不收费"
+    steps = "申请、受理、审查、决定、送达"
+    consult_phone = "0396-1234567"
+    supervise_phone = "12345"
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Material
+
+    item = factory.SubFactory(ServiceItemFactory)
+    name = factory.Sequence(lambda n: f"申请材料{n}")
+    required = True
+    originals = 1
