@@ -60,6 +60,7 @@ GOVHALL_APPS = [
     "govhall.performance",
     "govhall.exchange",
     "govhall.supervision",
+    "govhall.simulation",
 ]
 
 INSTALLED_APPS = [
