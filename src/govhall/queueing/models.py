@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.models import CenterScopedModel
-from govhall.core.validators import validate_id_number, validate_phone
+from govhall.core.validators import (
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+)
 
 prefix_validator = RegexValidator(r"^[A-Z]$", _("号段前缀应为一个大写字母。"))
 
@@ -191,7 +196,15 @@ class Appointment(CenterScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.slot_start:%H:%M} {self.category.prefix} {self.code}"
+        return f"{self.date} {self.slot_start:%H:%M} {self.code}"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
 
 
 class Ticket(CenterScopedModel):
@@ -317,6 +330,9 @@ class Ticket(CenterScopedModel):
     started_at = models.DateTimeField(_("开始办理时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     recall_count = models.PositiveSmallIntegerField(_("重呼次数"), default=0)
+    # Stored at call and finish so the figures are plain aggregates over one index.
+    wait_seconds = models.PositiveIntegerField(_("等待时长(秒)"), null=True, blank=True)
+    handling_seconds = models.PositiveIntegerField(_("办理时长(秒)"), null=True, blank=True)
     carried_over = models.BooleanField(_("跨日保留"), default=False)
 
     class Meta:
@@ -383,16 +399,12 @@ class Ticket(CenterScopedModel):
         return self.state in self.FINAL_STATES
 
     @property
-    def wait_seconds(self) -> int | None:
-        if self.called_at is None:
-            return None
-        return int((self.called_at - self.issued_at).total_seconds())
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
 
     @property
-    def handling_seconds(self) -> int | None:
-        if self.called_at is None or self.finished_at is None or self.state != self.State.DONE:
-            return None
-        return int((self.finished_at - self.called_at).total_seconds())
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
 
 
 class TicketEvent(CenterScopedModel):
