@@ -175,6 +175,18 @@ def problem_list(
     )
 
 
+def campaign_problems(
+    *, campaign_id: int, unit_ids: Iterable[int] | None = None
+) -> QuerySet[Problem]:
+    """The whole list of a campaign (or of some of its units), in unit order."""
+    qs = Problem.objects.filter(campaign_id=campaign_id)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    return qs.select_related("unit", "category", "item").order_by(
+        "unit__sort_order", "unit_id", "id"
+    )
+
+
 def problem_detail(scope: Scope, *, problem_id: int) -> Problem | None:
     return (
         scope.filter(Problem.objects.all(), department_field="unit__department")
