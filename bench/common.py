@@ -129,20 +129,18 @@ def gunicorn(database_url: str, *, workers: int | None = None) -> Iterator[str]:
     if workers:
         cmd[5:5] = ["--workers", str(workers)]
     env = bench_env(database_url, GOVHALL_ALLOWED_HOSTS="127.0.0.1,localhost")
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(port, proc, log)
-        yield base
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+            _wait_until_up(port, proc, log)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def _wait_until_up(port: int, proc: subprocess.Popen, log: Any) -> None:
@@ -377,8 +375,9 @@ def machine_info() -> dict[str, Any]:
         ),
         0,
     )
-    import django
     import sqlite3
+
+    import django
 
     return {
         "hostname": platform.node(),
@@ -412,7 +411,8 @@ def render_markdown(result: dict[str, Any]) -> str:
         "# govhall benchmarks",
         "",
         f"- date: {result['date']}",
-        f"- commit: {m['git_commit'][:12]} ({m['git_branch']}{', dirty' if m['git_dirty'] else ''})",
+        f"- commit: {m['git_commit'][:12]} ({m['git_branch']}"
+        + (", uncommitted changes)" if m["git_dirty"] else ")"),
         f"- machine: {m['cpu']}, {m['cpus']} CPUs, {m['memory_gb']} GB; {m['os']}",
         f"- Python {m['python']}, Django {m['django']}, SQLite {m['sqlite']}, "
         f"PostgreSQL {m['postgresql']}",
