@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import Center, CenterScopedModel
 from govhall.org.models import Department, Window
+from govhall.queueing.models import Ticket
 
 
 class CaseSettings(models.Model):
@@ -135,6 +136,14 @@ class Case(CenterScopedModel):
     window = models.ForeignKey(
         Window,
         verbose_name=_("受理窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("来源排队票"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -8,7 +8,7 @@ Figures follow DOMAIN.md "Figures" (dates inclusive, local Asia/Shanghai days):
   the period's end, still open at its end and due before its last day;
 - on_time_rate: cases completed in the period by their due date ÷ cases completed in the period;
 - avg_workdays: mean working days the clock ran, over the cases completed in the period;
-- consultations: tickets served in the period that opened no case (0 until queueing is merged).
+- consultations (咨询): tickets issued in the period and served that opened no case.
 Rates are fractions in [0, 1], or None when the denominator is 0.
 """
 
@@ -38,6 +38,7 @@ from openpyxl import Workbook
 from govhall.cases.models import Case, CaseEvent, CaseSettings
 from govhall.core.validators import mask_id_number, mask_phone
 from govhall.org.models import Department
+from govhall.queueing.models import Ticket
 
 LIGHTS = ("red", "yellow", "green", "paused")
 FIGURE_KEYS = (
@@ -54,6 +55,14 @@ GROUPS = {
     "item": "item_id",
     "window": "window_id",
     "staff": "accepted_by__staff_profile__id",
+}
+# The same groupings for queue tickets (consultations): the department, window and staff of the
+# call, the item chosen at the kiosk.
+TICKET_GROUPS = {
+    "department": "department_id",
+    "item": "item_id",
+    "window": "window_id",
+    "staff": "staff_id",
 }
 
 
@@ -233,8 +242,9 @@ def _figures(
         avg_workdays=Avg("elapsed_workdays"),
     )
     open_overdue = grouped(_open_at(base, hi).filter(due_date__lt=end), open_overdue=Count("id"))
+    consultations = _consultations(center_id, start, end, group)
     result: dict[Any, dict[str, Any]] = {}
-    for k in set(accepted) | set(completed) | set(open_overdue):
+    for k in set(accepted) | set(completed) | set(open_overdue) | set(consultations):
         a = accepted.get(k, {})
         c = completed.get(k, {})
         n_accepted = a.get("accepted") or 0
@@ -248,9 +258,25 @@ def _figures(
             "overdue": late + (open_overdue.get(k, {}).get("open_overdue") or 0),
             "on_time_rate": _ratio(n_completed - late, n_completed),
             "avg_workdays": round(float(avg), 2) if avg is not None else None,
-            "consultations": 0,
+            "consultations": consultations.get(k, 0),
         }
     return result
+
+
+def _consultations(
+    center_id: int, start: dt.date, end: dt.date, group: str | None
+) -> dict[Any, int]:
+    """Tickets issued in the period and served (DONE) that opened no case (咨询)."""
+    qs = Ticket.objects.filter(
+        center_id=center_id,
+        issue_date__gte=start,
+        issue_date__lte=end,
+        state=Ticket.State.DONE,
+    ).exclude(Exists(Case.objects.filter(ticket=OuterRef("pk"))))
+    if group is None:
+        return {None: qs.count()}
+    key = TICKET_GROUPS[group]
+    return dict(qs.values(k=F(key)).annotate(n=Count("id")).values_list("k", "n"))
 
 
 def empty_figures() -> dict[str, Any]:

@@ -39,6 +39,7 @@ from govhall.core.validators import is_valid_id_number, is_valid_phone, is_valid
 from govhall.core.workdays import Calendar, load_calendar
 from govhall.org.models import Window
 from govhall.org.scoping import scope_for
+from govhall.queueing.models import Ticket
 
 State = Case.State
 EventType = CaseEvent.Type
@@ -345,9 +346,13 @@ def accept_case(
     materials_received: Sequence[str] = (),
     materials_missing: Sequence[str] = (),
     supply_by: dt.date | None = None,
+    ticket: Ticket | None = None,
     at: dt.datetime | None = None,
 ) -> Case:
-    """前台受理: a window accepts an application; the clock starts the next working day."""
+    """前台受理: a window accepts an application; the clock starts the next working day.
+
+    `ticket` is the queue ticket being served (a ticket may open several cases).
+    """
     if actor is not None:
         scope = scope_for(actor)
         scope.require("cases.accept_case")
@@ -359,6 +364,11 @@ def accept_case(
             raise PermissionDenied(_("您的窗口不能受理该事项。"))
     if window is not None and window.center_id != item.center_id:
         raise ValidationFailed(_("窗口不属于该中心。"))
+    if ticket is not None and (
+        ticket.center_id != item.center_id
+        or ticket.state not in (Ticket.State.SERVING, Ticket.State.DONE)
+    ):
+        raise ValidationFailed(_("只能关联本中心正在办理或已办结的排队票。"))
     if not item.is_active:
         raise ValidationFailed(_("该事项已停用,不能受理。"))
     errors = _check_applicant(
@@ -382,6 +392,7 @@ def accept_case(
         uscc=uscc.strip().upper() if applicant_type == "company" else "",
         phone=phone.strip(),
         channel=Case.Channel.WINDOW,
+        ticket=ticket,
     )
     _accept_into(
         case,
@@ -421,6 +432,7 @@ def _acceptance_details(case: Case) -> dict[str, Any]:
         "materials_missing": case.materials_missing,
         "supply_by": _iso(case.supply_by),
         "window": case.window.number if case.window else None,
+        "ticket": case.ticket.number if case.ticket else None,
     }
 
 
