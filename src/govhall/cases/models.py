@@ -88,6 +88,23 @@ class Case(CenterScopedModel):
     DONE_STATES = (State.COMPLETED, State.DELIVERED)
     CLOSED_STATES = (State.REFUSED, State.WITHDRAWN)
 
+    # action → the states it may start from (the services refuse any other: InvalidTransition)
+    ACTION_STATES = {
+        "accept": (State.SUBMITTED,),
+        "refuse": (State.SUBMITTED,),
+        "review": (State.ACCEPTED,),
+        "correction": (State.ACCEPTED, State.IN_REVIEW),
+        "resubmit": (State.CORRECTION,),
+        "supply": RUNNING_STATES,
+        "suspend": (State.ACCEPTED, State.IN_REVIEW),
+        "resume": (State.SUSPENDED,),
+        "complete": (State.ACCEPTED, State.IN_REVIEW),
+        "deliver": (State.COMPLETED,),
+        "withdraw": (State.SUBMITTED, *RUNNING_STATES),
+        "verify": DONE_STATES,
+        "revoke": DONE_STATES,
+    }
+
     class Result(models.TextChoices):
         NONE = "", _("未办结")
         APPROVED = "approved", _("准予许可")

@@ -36,8 +36,10 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from govhall.cases.models import Case, CaseEvent, CaseSettings
+from govhall.catalog.models import ServiceItem
 from govhall.core.validators import mask_id_number, mask_phone
-from govhall.org.models import Department
+from govhall.org.models import Department, Window
+from govhall.org.scoping import Scope
 from govhall.queueing.models import Ticket
 
 LIGHTS = ("red", "yellow", "green", "paused")
@@ -417,3 +419,76 @@ def cases_to_xlsx(qs: QuerySet[Case]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# --- what a user may do ------------------------------------------------------------------------
+
+# action → (permission, label); the states each may start from: Case.ACTION_STATES
+ACTIONS: dict[str, tuple[str, str]] = {
+    "accept": ("cases.accept_case", _("受理")),
+    "refuse": ("cases.refuse_case", _("不予受理")),
+    "review": ("cases.review_case", _("开始审查")),
+    "correction": ("cases.request_correction", _("要求补正")),
+    "resubmit": ("cases.resubmit_case", _("补正材料已提交")),
+    "supply": ("cases.supply_materials", _("容缺材料已补齐")),
+    "suspend": ("cases.suspend_case", _("启动特别程序")),
+    "resume": ("cases.suspend_case", _("结束特别程序")),
+    "complete": ("cases.complete_case", _("办结")),
+    "deliver": ("cases.deliver_case", _("送达")),
+    "withdraw": ("cases.withdraw_case", _("撤回")),
+    "verify": ("cases.check_commitment", _("承诺核查属实")),
+    "revoke": ("cases.check_commitment", _("承诺不实,撤销许可")),
+}
+
+
+def _action_applies(action: str, case: Case) -> bool:
+    if action == "supply":
+        return case.mode == Case.Mode.MISSING and case.supplied_at is None
+    if action in ("verify", "revoke"):
+        return case.commitment_status == Case.Commitment.PENDING
+    return True
+
+
+def available_actions(case: Case, scope: Scope) -> list[tuple[str, str]]:
+    """The (action, label) pairs the user may take on the case in its current state."""
+    if not scope.may_see_department(case.department_id, case.center_id):
+        return []
+    return [
+        (action, label)
+        for action, (perm, label) in ACTIONS.items()
+        if case.state in Case.ACTION_STATES[action]
+        and _action_applies(action, case)
+        and scope.can(perm)
+    ]
+
+
+def visible_cases(scope: Scope) -> QuerySet[Case]:
+    """The cases a user may see: their department's (or the centre's), and those they accepted
+    at a comprehensive window for another department."""
+    qs = scope.filter(Case.objects.all())
+    if scope.whole_center or scope.sees_nothing or not scope.user.is_authenticated:
+        return qs
+    return Case.objects.filter(Q(pk__in=qs.values("pk")) | Q(accepted_by=scope.user))
+
+
+def acceptable_items(scope: Scope) -> QuerySet[ServiceItem]:
+    """Items the user may accept: their department's, or those of the windows they staff."""
+    qs = ServiceItem.objects.filter(center_id=scope.center_id, is_active=True)
+    if scope.whole_center:
+        return qs.select_related("department")
+    windows = Window.objects.filter(staff__user=scope.user)
+    return (
+        qs.filter(
+            Q(department_id=scope.department_id)
+            | Q(department__windows__in=windows)
+            | Q(windows__in=windows)
+        )
+        .distinct()
+        .select_related("department")
+    )
+
+
+def user_windows(scope: Scope) -> QuerySet[Window]:
+    """The windows a user may accept at (all of the centre's for centre-wide roles)."""
+    qs = Window.objects.filter(center_id=scope.center_id, is_open=True)
+    return qs if scope.whole_center else qs.filter(staff__user=scope.user)
