@@ -67,8 +67,12 @@ def sync_roles() -> None:
         group.permissions.set(_permissions(declared.get(role.value, set())))
 
 
-def sync_roles_after_migrate(**kwargs: Any) -> None:
-    sync_roles()
+def sync_roles_after_migrate(app_config: Any = None, **kwargs: Any) -> None:
+    """post_migrate is sent once per app, and each app's permissions are created on its own
+    turn: sync when the last app's turn comes, so every app's permissions exist."""
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if app_config is None or app_config is with_models[-1]:
+        sync_roles()
 
 
 def roles_of(user: Any) -> frozenset[Role]:
