@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from govhall.catalog.demo_data import (
     CONDITIONS,
@@ -38,6 +39,7 @@ KINDS = {
 }
 KIND_DIGIT = {"L": "01", "C": "07", "P": "05", "R": "08", "S": "20", "O": "10"}
 SUPERVISE_PHONE = "12345"
+DOCX_MAIN = "word/document.xml"
 FORM_FIELDS = [
     ("申请人(单位)名称", "驻马店市示例科技有限公司"),
     ("统一社会信用代码/身份证号码", "91411702MA9XXXXX0X"),
@@ -52,8 +54,12 @@ FORM_FIELDS = [
 
 
 @cache
-def _docx_template() -> tuple[dict[str, bytes], str]:
-    """A .docx with placeholders, built once with python-docx; each form is a text substitution."""
+def _docx_template() -> tuple[bytes, str]:
+    """A .docx with placeholders, built once with python-docx.
+
+    Returns the archive without its main part (compressed once) and the main part's XML; each
+    form is a text substitution in that XML appended to a copy of the archive.
+    """
     from docx import Document
 
     document = Document()
@@ -65,16 +71,20 @@ def _docx_template() -> tuple[dict[str, bytes], str]:
         table.cell(row, 0).text = label
         table.cell(row, 1).text = f"%%V{row}%%"
     document.add_paragraph("%%FOOTER%%")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    with zipfile.ZipFile(buffer) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    return parts, "word/document.xml"
+    source = io.BytesIO()
+    document.save(source)
+    rest = io.BytesIO()
+    with zipfile.ZipFile(source) as full, zipfile.ZipFile(rest, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in full.infolist():
+            if info.filename != DOCX_MAIN:
+                out.writestr(info, full.read(info))
+        main_xml = full.read(DOCX_MAIN).decode()
+    return rest.getvalue(), main_xml
 
 
 def form_docx(title: str, item_name: str, center_name: str, *, sample: bool) -> bytes:
     """A blank form (or its filled-in sample) for a material, as .docx bytes."""
-    parts, main = _docx_template()
+    rest, xml = _docx_template()
     values = {
         "%%TITLE%%": title,
         "%%SUBTITLE%%": f"{center_name} · {item_name} · {'示范文本' if sample else '空白表格'}",
@@ -82,13 +92,11 @@ def form_docx(title: str, item_name: str, center_name: str, *, sample: bool) -> 
     }
     for row, (_label, example) in enumerate(FORM_FIELDS):
         values[f"%%V{row}%%"] = (example or item_name) if sample else ""
-    xml = parts[main].decode()
     for placeholder, value in values.items():
         xml = xml.replace(placeholder, escape(value))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, xml.encode() if name == main else data)
+    out = io.BytesIO(rest)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(DOCX_MAIN, xml.encode())
     return out.getvalue()
 
 
@@ -176,6 +184,7 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     departments = {
         d.short_name: d for d in Department.objects.filter(center=center, short_name__in=ITEMS)
     }
+    created: list[ServiceItem] = []
     for short, specs in ITEMS.items():
         department = departments.get(short)
         if department is None:
@@ -189,15 +198,21 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
         for n, spec in enumerate(specs, start=1):
             code = f"{department.uscc}{KIND_DIGIT[spec[1]]}{n:03d}"
             fields, material_rows = _item_fields(spec, department, center, phone)
-            item, created = ServiceItem.objects.get_or_create(
-                center=center, code=code, defaults=fields
-            )
-            if not created:
+            if ServiceItem.objects.filter(center=center, code=code).exists():
                 continue
+            item = ServiceItem(center=center, code=code, **fields)
+            item.full_clean()
+            # One "created" history row per item, written in bulk at the end: the rows that
+            # saving and each m2m set would write one by one triple the demo's loading time.
+            item.skip_history_when_saving = True
+            item.save()
             item.themes.set([themes[key] for key in spec[5].split()])
             if item.entered:
                 item.windows.set(windows)
+            del item.skip_history_when_saving
+            created.append(item)
             no_files = FLAWS.get(spec[0], {}).get("no_form_files", False)
+            materials = []
             for order, row in enumerate(material_rows, start=1):
                 material = Material(item=item, sort_order=order * 10, **row)
                 if material.needs_form and not no_files:
@@ -207,6 +222,8 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
                         path = f"catalog/{folder}/{code}-{order:02d}.docx"
                         content = form_docx(title, item.name, center.name, sample=sample)
                         setattr(material, field, _save_file(path, content))
-                material.full_clean()
-                material.save()
+                material.full_clean(exclude=["item"])
+                materials.append(material)
+            bulk_create_with_history(materials, Material)
+    ServiceItem.history.bulk_history_create(created)
     return []
