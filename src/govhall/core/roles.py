@@ -67,11 +67,10 @@ def sync_roles() -> None:
         group.permissions.set(_permissions(declared.get(role.value, set())))
 
 
-def sync_roles_after_migrate(app_config: Any = None, **kwargs: Any) -> None:
-    """post_migrate is sent once per app, and each app's permissions are created on its own
-    turn: sync when the last app's turn comes, so every app's permissions exist."""
+def sync_roles_after_migrate(**kwargs: Any) -> None:
+    """Run once, after the last app's post_migrate (every app's permissions exist by then)."""
     with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
-    if app_config is None or app_config is with_models[-1]:
+    if kwargs.get("sender") is with_models[-1]:
         sync_roles()
 
 
