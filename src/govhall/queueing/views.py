@@ -357,6 +357,8 @@ def _labels(dimension: str, center_id: int) -> dict[Any, str]:
 
 
 def _hour_chart(rows: dict[Any, dict[str, Any]]) -> str:
+    if not rows:
+        return ""
     chart = pygal.Bar(height=280, show_legend=True, disable_xml_declaration=True)
     chart.title = _("各时段取号与平均等待")
     hours = sorted(rows)
@@ -376,7 +378,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     scope.require("queueing.view_queue_figures")
     if scope.center_id is None:
         raise PermissionDenied(_("您不属于任何中心。"))
-    form = PeriodForm(request.GET or PeriodForm.initial_period())
+    form = PeriodForm({**PeriodForm.initial_period(), **request.GET.dict()})
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -386,13 +388,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         rows = selectors.figures_by(dimension=dimension, department_id=department_id, **args)
         labels = _labels(dimension, scope.center_id)
         context.update(
-            total=(
-                selectors.center_figures(**args)
-                if department_id is None
-                else selectors.figures_by(
-                    dimension="department", department_id=department_id, **args
-                ).get(department_id)
-            ),
+            total=selectors.period_figures(department_id=department_id, **args),
             rows=[(labels.get(key, key), row) for key, row in rows.items()],
             outcomes=[
                 (Ticket.State(state).label, n)
