@@ -59,8 +59,8 @@ def _parse(serializer_class: type[serializers.Serializer], request: Request) -> 
     return serializer.validated_data
 
 
-class ScopedListView(generics.ListAPIView):
-    """A list limited by `selectors.visible_to` after checking the view permission."""
+class ScopedRows:
+    """Rows limited by `selectors.visible_to` after checking the view permission."""
 
     model: ClassVar[type[Model]]
     permission: ClassVar[str | None] = None
@@ -82,7 +82,11 @@ class ScopedListView(generics.ListAPIView):
         )
 
 
-class ScopedDetailView(ScopedListView, generics.RetrieveAPIView):
+class ScopedListView(ScopedRows, generics.ListAPIView):
+    pass
+
+
+class ScopedDetailView(ScopedRows, generics.RetrieveAPIView):
     pass
 
 
@@ -249,18 +253,21 @@ class ImportPunches(ActionView):
 # --- leave ------------------------------------------------------------------------------------
 
 
-class LeaveList(ScopedListView):
+class LeaveRows(ScopedRows):
     model = LeaveRequest
     permission = "attendance.view_leaverequest"
     serializer_class = s.LeaveOut
-    filterset_fields = {"status": ["exact"], "staff": ["exact"], "start": ["gte", "lt"]}
 
     def get_queryset(self) -> QuerySet:
         return super().get_queryset().prefetch_related("events")
 
 
-class LeaveDetail(LeaveList, generics.RetrieveAPIView):
-    pass
+class LeaveList(LeaveRows, ScopedListView):
+    filterset_fields = {"status": ["exact"], "staff": ["exact"], "start": ["gte", "lt"]}
+
+
+class LeaveDetail(LeaveRows, ScopedDetailView):
+    """One leave request with its timeline."""
 
 
 class LeaveCreate(ActionView):
@@ -433,11 +440,17 @@ class InspectionFinish(ActionView):
         return services.finish_inspection(actor=user, inspection=obj, note=data["note"])
 
 
-class ViolationList(ScopedListView):
+class ViolationRows(ScopedRows):
     model = Violation
     permission = "attendance.view_violation"
     serializer_class = s.ViolationOut
     related = ("category",)
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().prefetch_related("events")
+
+
+class ViolationList(ViolationRows, ScopedListView):
     filterset_fields = {
         "staff": ["exact"],
         "status": ["exact"],
@@ -445,12 +458,9 @@ class ViolationList(ScopedListView):
         "category": ["exact"],
     }
 
-    def get_queryset(self) -> QuerySet:
-        return super().get_queryset().prefetch_related("events")
 
-
-class ViolationDetail(ViolationList, generics.RetrieveAPIView):
-    pass
+class ViolationDetail(ViolationRows, ScopedDetailView):
+    """One violation with its timeline."""
 
 
 class ViolationCreate(ActionView):

@@ -1079,15 +1079,35 @@ def _post_absences(
 
 
 def _sync_terminal_punches(center: Center, span: Interval) -> None:
-    for window_session in (
-        WindowSession.objects.filter(window__center=center)
-        .filter(
-            Q(opened_at__gte=span[0], opened_at__lt=span[1])
-            | Q(closed_at__gte=span[0], closed_at__lt=span[1])
-        )
-        .select_related("staff", "window")
+    """The punches of the terminal sessions opened or closed in `span`, made in one insert
+    (the bulk form of `record_terminal_punches`)."""
+    wanted: dict[str, Punch] = {}
+    for row in WindowSession.objects.filter(window__center=center).filter(
+        Q(opened_at__gte=span[0], opened_at__lt=span[1])
+        | Q(closed_at__gte=span[0], closed_at__lt=span[1])
     ):
-        record_terminal_punches(window_session=window_session)
+        moments = [(Punch.Kind.IN, row.opened_at), (Punch.Kind.OUT, row.closed_at)]
+        for kind, moment in moments:
+            if moment is None:
+                continue
+            reference = terminal_reference(row, kind)
+            wanted[reference] = Punch(
+                center=center,
+                staff_id=row.staff_id,
+                punched_at=moment.replace(microsecond=0),
+                kind=kind,
+                source=Punch.Source.TERMINAL,
+                window_id=row.window_id,
+                reference=reference,
+            )
+    known = set(
+        Punch.objects.filter(
+            center=center, source=Punch.Source.TERMINAL, reference__in=list(wanted)
+        ).values_list("reference", flat=True)
+    )
+    Punch.objects.bulk_create(
+        [punch for ref, punch in wanted.items() if ref not in known], ignore_conflicts=True
+    )
 
 
 @transaction.atomic

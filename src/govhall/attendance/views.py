@@ -58,6 +58,8 @@ def _monthly_context(request: HttpRequest) -> dict[str, Any]:
         departments = departments.filter(pk=scope.department_id)
     params = request.GET.copy()
     params.setdefault("month", timezone.localdate().strftime("%Y-%m"))
+    if not scope.whole_center:
+        params["department"] = str(scope.department_id)
     form = MonthForm(params, departments=[(d.pk, d.name) for d in departments])
     if not form.is_valid():
         return {"form": form, "table": None}
@@ -67,8 +69,6 @@ def _monthly_context(request: HttpRequest) -> dict[str, Any]:
         form.add_error("month", _("月份格式应为 YYYY-MM。"))
         return {"form": form, "table": None}
     department_id = form.cleaned_data["department"]
-    if not scope.whole_center:
-        department_id = scope.department_id
     table = selectors.monthly_table(
         center_id=scope.center_id, start=start, end=end, department_id=department_id
     )
@@ -116,16 +116,20 @@ def me(request: HttpRequest) -> HttpResponse:
     profile = _my_profile(request)
     today = timezone.localdate()
     start, end = selectors.month_bounds(today.strftime("%Y-%m"))
+    figures = selectors.staff_figures(center_id=profile.center_id, start=start, end=end).get(
+        profile.pk, {}
+    )
     context = {
         "profile": profile,
         "punches": Punch.objects.filter(
             staff=profile, punched_at__date=today, voided=False
         ).order_by("punched_at"),
         "records": AttendanceRecord.objects.filter(staff=profile, date__gte=start, date__lte=end),
-        "figures": selectors.staff_figures(center_id=profile.center_id, start=start, end=end).get(
-            profile.pk
-        ),
-        "labels": selectors.FIGURE_LABELS,
+        "figures": [
+            (selectors.FIGURE_LABELS[key], value)
+            for key, value in figures.items()
+            if key != "staff_count"
+        ],
         "leaves": LeaveRequest.objects.filter(staff=profile)[:20],
         "open_absence": TemporaryAbsence.objects.filter(
             staff=profile, returned_at__isnull=True
