@@ -38,8 +38,8 @@ browser:
 	fi
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m govhall makemigrations --check --dry-run
 
 ## The whole suite on SQLite (browser tests included).

@@ -1,10 +1,18 @@
 """Writes of the core app: the outbox and the working-day calendar."""
 
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from govhall.core.models import Center, OutboxEvent
+from govhall.core.errors import ValidationFailed
+from govhall.core.hooks import calendar_changed
+from govhall.core.models import Center, OutboxEvent, WorkCalendarDay, WorkCalendarYear
 
 
 def emit_outbox(
@@ -21,3 +29,95 @@ def emit_outbox(
     return OutboxEvent.objects.create(
         center_id=center_id, stream=stream, kind=kind, payload=payload
     )
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    line: int
+    date: dt.date
+    kind: str
+    name: str
+
+
+CALENDAR_COLUMNS = ("date", "kind", "name")
+
+
+def parse_calendar_csv(text: str) -> list[CalendarRow]:
+    """Parse a State Council notice in govhall's CSV form (docs/calendar.md).
+
+    Header ``date,kind,name``; one row per holiday on a weekday (kind ``holiday``) or make-up
+    working day on a weekend (kind ``workday``). Every problem is reported, with its line.
+    """
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    if header is None or tuple(h.strip().lower() for h in header) != CALENDAR_COLUMNS:
+        raise ValidationFailed(
+            _("文件第1行应为表头 date,kind,name。"), code="bad_header", detail={"line": 1}
+        )
+    rows: list[CalendarRow] = []
+    errors: list[dict[str, Any]] = []
+    seen: dict[dt.date, int] = {}
+    for line, record in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        problem = None
+        if len(record) != 3:
+            problem = _("应有3列(日期、类型、名称)。")
+        else:
+            raw_date, kind, name = (cell.strip() for cell in record)
+            try:
+                day = dt.date.fromisoformat(raw_date)
+            except ValueError:
+                day = None
+                problem = _("日期“%(value)s”不是YYYY-MM-DD格式。") % {"value": raw_date}
+            if day is not None:
+                if kind not in (WorkCalendarDay.Kind.HOLIDAY, WorkCalendarDay.Kind.WORKDAY):
+                    problem = _("类型应为 holiday 或 workday,而不是“%(value)s”。") % {"value": kind}
+                elif kind == WorkCalendarDay.Kind.WORKDAY and day.weekday() < 5:
+                    problem = _("%(date)s是工作日,不能登记为调休上班日。") % {"date": day}
+                elif day in seen:
+                    problem = _("日期%(date)s与第%(line)s行重复。") % {
+                        "date": day,
+                        "line": seen[day],
+                    }
+                else:
+                    seen[day] = line
+                    rows.append(CalendarRow(line, day, kind, name))
+        if problem:
+            errors.append({"line": line, "message": problem})
+    if errors:
+        raise ValidationFailed(
+            _("日历文件有%(n)s处错误,未导入任何数据。") % {"n": len(errors)},
+            code="bad_calendar_file",
+            detail=errors,
+        )
+    if not rows:
+        raise ValidationFailed(_("日历文件没有数据行。"), code="empty_calendar_file")
+    return rows
+
+
+def import_calendar(*, text: str, file_name: str = "") -> list[int]:
+    """Replace the years found in the file with its data (all or nothing); return those years."""
+    rows = parse_calendar_csv(text)
+    years = sorted({row.date.year for row in rows})
+    with transaction.atomic():
+        for year in years:
+            record, _created = WorkCalendarYear.objects.update_or_create(
+                year=year,
+                defaults={
+                    "source": WorkCalendarYear.Source.IMPORT,
+                    "official": True,
+                    "imported_file": file_name[:255],
+                },
+            )
+            record.days.all().delete()
+            bulk_create_with_history(
+                [
+                    WorkCalendarDay(year=record, date=r.date, kind=r.kind, name=r.name)
+                    for r in rows
+                    if r.date.year == year
+                ],
+                WorkCalendarDay,
+            )
+        calendar_changed(years=years)
+    return years

@@ -1,0 +1,106 @@
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from govhall.core.errors import ValidationFailed
+from govhall.core.hooks import calendar_changed
+from govhall.core.models import WorkCalendarDay, WorkCalendarYear
+from govhall.core.selectors import calendar_status
+from govhall.core.services import import_calendar
+from govhall.core.workdays import add_workdays
+
+pytestmark = pytest.mark.django_db
+
+GOOD_2031 = """date,kind,name
+2031-01-01,holiday,元旦
+2031-01-22,holiday,春节
+2031-01-23,holiday,春节
+2031-01-24,holiday,春节
+2031-01-26,workday,春节
+"""
+
+
+def test_import_makes_a_provisional_year_official():
+    assert add_workdays(dt.date(2031, 1, 21), 2).provisional
+    years = import_calendar(text=GOOD_2031, file_name="2031.csv")
+    assert years == [2031]
+    year = WorkCalendarYear.objects.get(year=2031)
+    assert year.source == WorkCalendarYear.Source.IMPORT
+    assert year.days.count() == 5
+    # 01-22..24 holidays, Sunday 01-26 a make-up working day.
+    result = add_workdays(dt.date(2031, 1, 21), 2)
+    assert result == type(result)(dt.date(2031, 1, 27), False)
+    assert add_workdays(dt.date(2031, 1, 21), 1).date == dt.date(2031, 1, 26)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("date,kind,name\n2031-13-01,holiday,x\n", 2),
+        ("date,kind,name\n2031-01-01,holiday,元旦\n2031-01-02,rest,x\n", 3),
+        ("date,kind,name\n2031-01-01,holiday,元旦\n2031-01-06,workday,周一\n", 3),
+        ("date,kind,name\n2031-01-01,holiday,元旦\n2031-01-01,holiday,元旦\n", 3),
+        ("date,kind,name\n2031-01-01,holiday\n", 2),
+    ],
+)
+def test_bad_file_changes_nothing_and_names_the_line(text, line):
+    before = (WorkCalendarYear.objects.count(), WorkCalendarDay.objects.count())
+    with pytest.raises(ValidationFailed) as err:
+        import_calendar(text=text)
+    assert [p["line"] for p in err.value.detail] == [line]
+    assert (WorkCalendarYear.objects.count(), WorkCalendarDay.objects.count()) == before
+
+
+def test_bad_header_is_refused():
+    with pytest.raises(ValidationFailed):
+        import_calendar(text="day,type\n2031-01-01,holiday\n")
+
+
+def test_import_replaces_a_year_and_tells_the_hook():
+    seen = []
+    fn = calendar_changed.register(lambda **kw: seen.append(kw["years"]))
+    try:
+        import_calendar(text=GOOD_2031)
+        import_calendar(text="date,kind,name\n2031-05-01,holiday,劳动节\n")
+    finally:
+        calendar_changed._functions.remove(fn)
+    assert seen == [[2031], [2031]]
+    assert list(WorkCalendarDay.objects.filter(year__year=2031).values_list("name", flat=True)) == [
+        "劳动节"
+    ]
+
+
+def test_status_lists_seeded_years():
+    years = {s.year: s for s in calendar_status()}
+    assert set(range(2004, 2027)) <= set(years)
+    assert years[2026].official
+    assert years[2026].makeup_workdays == 6
+
+
+def test_workdays_command_prints_due_date_last(capsys):
+    call_command("workdays", "add", "2026-09-30", "5")
+    out = capsys.readouterr()
+    assert out.out.strip().splitlines()[-1] == "2026-10-13"
+    assert out.err == ""
+
+
+def test_workdays_command_warns_when_provisional(capsys):
+    call_command("workdays", "add", "2031-03-03", "1")
+    out = capsys.readouterr()
+    assert out.out.strip().splitlines()[-1] == "2031-03-04"
+    assert "暂定" in out.err
+
+
+def test_calendar_command_import_and_status(tmp_path, capsys):
+    path = tmp_path / "2031.csv"
+    path.write_text(GOOD_2031, encoding="utf-8")
+    call_command("calendar", "import", str(path))
+    call_command("calendar", "status")
+    assert "2031" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,kind,name\n2032-02-30,holiday,x\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("calendar", "import", str(bad))
+    assert "第2行" in capsys.readouterr().err
+    assert not WorkCalendarYear.objects.filter(year=2032).exists()
