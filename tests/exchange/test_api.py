@@ -34,13 +34,13 @@ OTHERS = [None, Role.WINDOW_STAFF, Role.UNIT_LEAD, Role.APPROVER]
 
 
 @pytest.mark.parametrize("role", READERS + OTHERS, ids=lambda r: str(r))
-@pytest.mark.parametrize(
-    "url", ["/api/exchange/status/", "/api/exchange/pending/", "/api/exchange/dead-letters/"]
-)
-def test_only_centre_wide_roles_read_the_reconciliation(as_role, role, url, dead):
-    response = as_role(role).get(url)
-    assert response.status_code == (200 if role in READERS else 403)
-    assert set(response.json()) >= ({"code", "message", "detail"} if role not in READERS else set())
+def test_only_centre_wide_roles_read_the_reconciliation(as_role, role, dead):
+    client = as_role(role)
+    for url in ("/api/exchange/status/", "/api/exchange/pending/", "/api/exchange/dead-letters/"):
+        response = client.get(url)
+        assert response.status_code == (200 if role in READERS else 403), url
+        if role not in READERS:
+            assert set(response.json()) == {"code", "message", "detail"}
 
 
 def test_status_reports_the_period_and_the_lag(as_role, dead):
@@ -51,7 +51,8 @@ def test_status_reports_the_period_and_the_lag(as_role, dead):
 
 
 @pytest.mark.parametrize(
-    "query", ["start=2026-13-01", "start=2026-05-10&end=2026-05-01", "start=2024-01-01&end=2026-01-01"]
+    "query",
+    ["start=2026-13-01", "start=2026-05-10&end=2026-05-01", "start=2024-01-01&end=2026-01-01"],
 )
 def test_a_bad_period_is_a_400(as_role, query):
     response = as_role(Role.CENTER_ADMIN).get(f"/api/exchange/status/?{query}")
@@ -75,7 +76,9 @@ def test_a_user_sees_only_the_outbox_of_their_centre(client, make_user, dead, ot
     client.force_login(stranger)
     assert client.get("/api/exchange/pending/").json()["results"] == []
     response = client.post(
-        "/api/exchange/dead-letters/redrive/", {"ids": [dead[0].pk]}, content_type="application/json"
+        "/api/exchange/dead-letters/redrive/",
+        {"ids": [dead[0].pk]},
+        content_type="application/json",
     )
     assert response.status_code == 404
     assert OutboxEvent.objects.get(pk=dead[0].pk).status == Status.DEAD
@@ -93,7 +96,9 @@ def test_redrive_is_refused_without_the_permission_and_changes_nothing(as_role, 
 def test_an_administrator_redrives_dead_letters(as_role, dead):
     client = as_role(Role.CENTER_ADMIN)
     response = client.post(
-        "/api/exchange/dead-letters/redrive/", {"ids": [dead[0].pk]}, content_type="application/json"
+        "/api/exchange/dead-letters/redrive/",
+        {"ids": [dead[0].pk]},
+        content_type="application/json",
     )
     assert response.json() == {"redriven": 1}
     row = OutboxEvent.objects.get(pk=dead[0].pk)

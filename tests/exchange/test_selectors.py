@@ -56,7 +56,9 @@ def test_a_period_counts_the_local_days_of_asia_shanghai(center):
     OutboxEvent.objects.filter(pk=first.pk).update(created_at=at(1, 23).replace(minute=30))
     OutboxEvent.objects.filter(pk=second.pk).update(created_at=at(2, 0).replace(minute=30))
     may1 = selectors.reconciliation(
-        center_id=center.pk, start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 1),
+        center_id=center.pk,
+        start=dt.date(2026, 5, 1),
+        end=dt.date(2026, 5, 1),
         threshold_seconds=60,
     )
     assert [(k.kind, k.local) for k in may1.kinds] == [("case.accepted", 1)]
@@ -66,7 +68,9 @@ def test_nothing_unacknowledged_means_no_lag_and_no_alert(center):
     (row,) = emit_case(center, "C1", ("accepted",))
     OutboxEvent.objects.filter(pk=row.pk).update(status=Status.SENT)
     report = selectors.reconciliation(
-        center_id=center.pk, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31),
+        center_id=center.pk,
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 12, 31),
         threshold_seconds=1,
     )
     assert (report.unacked_total, report.lag_seconds, report.alert) == (0, 0.0, False)
@@ -74,16 +78,30 @@ def test_nothing_unacknowledged_means_no_lag_and_no_alert(center):
 
 def remote_case(remote, number, *, accepted, due, completed=None, state="accepted"):
     return RemoteCase.objects.create(
-        center=remote.center, remote=remote, case_number=number, accepted_at=accepted,
-        due_date=due, completed_at=completed, state=state, last_event="case.x",
-        last_event_at=accepted, last_sequence=1,
+        center=remote.center,
+        remote=remote,
+        case_number=number,
+        accepted_at=accepted,
+        due_date=due,
+        completed_at=completed,
+        state=state,
+        last_event="case.x",
+        last_event_at=accepted,
+        last_sequence=1,
     )
 
 
 def remote_rating(remote, rid, level, *, rated, excluded=False):
     return RemoteRating.objects.create(
-        center=remote.center, remote=remote, rating_id=rid, level=level, rated_at=rated,
-        is_bad=level <= 2, excluded=excluded, last_event="rating.created", last_event_at=rated,
+        center=remote.center,
+        remote=remote,
+        rating_id=rid,
+        level=level,
+        rated_at=rated,
+        is_bad=level <= 2,
+        excluded=excluded,
+        last_event="rating.created",
+        last_event_at=rated,
         last_sequence=1,
     )
 
@@ -93,16 +111,32 @@ def test_remote_figures_follow_the_domain_definitions(province):
     b = RemoteCenterFactory(center=province, region_code="411800")
     may = (dt.date(2026, 5, 1), dt.date(2026, 5, 31))
     # a: 4 accepted in May; 2 completed (one late); one open past its due date; one refused
-    remote_case(a, "A1", accepted=at(4), due=dt.date(2026, 5, 8), completed=at(7), state="completed")
-    remote_case(a, "A2", accepted=at(4), due=dt.date(2026, 5, 8), completed=at(11), state="completed")
+    remote_case(
+        a, "A1", accepted=at(4), due=dt.date(2026, 5, 8), completed=at(7), state="completed"
+    )
+    remote_case(
+        a, "A2", accepted=at(4), due=dt.date(2026, 5, 8), completed=at(11), state="completed"
+    )
     remote_case(a, "A3", accepted=at(20), due=dt.date(2026, 5, 27))
     remote_case(a, "A4", accepted=at(30), due=dt.date(2026, 6, 5))
     remote_case(a, "A5", accepted=at(3), due=dt.date(2026, 5, 4), state="refused")
     # accepted in April, completed in May; and accepted in May, completed in June
-    remote_case(a, "A6", accepted=at(28, month=4), due=dt.date(2026, 5, 6), completed=at(5),
-                state="completed")
-    remote_case(a, "A7", accepted=at(29), due=dt.date(2026, 6, 3), completed=at(2, month=6),
-                state="completed")
+    remote_case(
+        a,
+        "A6",
+        accepted=at(28, month=4),
+        due=dt.date(2026, 5, 6),
+        completed=at(5),
+        state="completed",
+    )
+    remote_case(
+        a,
+        "A7",
+        accepted=at(29),
+        due=dt.date(2026, 6, 3),
+        completed=at(2, month=6),
+        state="completed",
+    )
     for n, level in enumerate([5, 4, 3, 2, 1]):
         remote_rating(a, f"AR{n}", level, rated=at(10))
     remote_rating(a, "AR9", 1, rated=at(10), excluded=True)
@@ -118,8 +152,13 @@ def test_remote_figures_follow_the_domain_definitions(province):
         "bad_ratings": 2,
     }
     assert figures[b.pk] == {
-        "cases_accepted": 0, "cases_completed": 0, "completion_rate": None, "overdue": 0,
-        "ratings": 0, "good_rate": None, "bad_ratings": 0,
+        "cases_accepted": 0,
+        "cases_completed": 0,
+        "completion_rate": None,
+        "overdue": 0,
+        "ratings": 0,
+        "good_rate": None,
+        "bad_ratings": 0,
     }
 
 
@@ -129,22 +168,30 @@ def test_the_ranking_orders_by_the_chosen_figure_and_shares_ties(province):
         for i in range(n):
             remote_case(remote, f"{remote.pk}-{i}", accepted=at(4), due=dt.date(2026, 5, 2))
     ranked = selectors.province_ranking(
-        center_id=province.pk, start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31),
+        center_id=province.pk,
+        start=dt.date(2026, 5, 1),
+        end=dt.date(2026, 5, 31),
         order_by="cases_accepted",
     )
     assert [(r.rank, r.remote.pk) for r in ranked] == [(1, b.pk), (1, c.pk), (3, a.pk)]
     by_overdue = selectors.province_ranking(
-        center_id=province.pk, start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31),
+        center_id=province.pk,
+        start=dt.date(2026, 5, 1),
+        end=dt.date(2026, 5, 31),
         order_by="overdue",
     )
-    assert [r.remote.pk for r in by_overdue][0] == a.pk  # fewest overdue first
+    assert by_overdue[0].remote.pk == a.pk  # fewest overdue first
     by_rate = selectors.province_ranking(
-        center_id=province.pk, start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31),
+        center_id=province.pk,
+        start=dt.date(2026, 5, 1),
+        end=dt.date(2026, 5, 31),
         order_by="good_rate",
     )
     assert all(r.figures["good_rate"] is None for r in by_rate)
     with pytest.raises(ValueError):
         selectors.province_ranking(
-            center_id=province.pk, start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31),
+            center_id=province.pk,
+            start=dt.date(2026, 5, 1),
+            end=dt.date(2026, 5, 31),
             order_by="nonsense",
         )
