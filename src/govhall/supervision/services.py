@@ -926,3 +926,24 @@ def import_zero_case_departments(
     return import_drafts(
         actor=actor, campaign=campaign, found_by=Problem.Source.ZERO_CASES, drafts=drafts
     )
+
+
+def import_from_data(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    source: str,
+    on: dt.date | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> ImportResult:
+    """The one-click "create from data" of the pages and the API: dispatch by source."""
+    if source == Problem.Source.GUIDE_LINT:
+        return import_lint_findings(actor=actor, campaign=campaign)
+    if source == Problem.Source.OVERDUE_CASES:
+        return import_overdue_cases(actor=actor, campaign=campaign, on=on)
+    if source == Problem.Source.LONG_WAITS:
+        return import_wait_alerts(actor=actor, campaign=campaign)
+    if source == Problem.Source.ZERO_CASES:
+        return import_zero_case_departments(actor=actor, campaign=campaign, start=start, end=end)
+    raise ValidationFailed(_("没有这种数据来源。"), detail={"source": [source]})
