@@ -149,6 +149,8 @@ def test_census_page_zero_report_and_missing(
             f"{prefix}-signed_by_name": "王局长",
             f"{lines}-TOTAL_FORMS": "3",
             f"{lines}-INITIAL_FORMS": "0",
+            # empty lines as a browser sends them: the type select keeps its default
+            **{f"{lines}-{i}-kind": "hall" for i in range(3)},
         },
     )
     report = CensusReport.objects.get()

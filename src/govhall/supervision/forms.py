@@ -173,7 +173,9 @@ class CensusForm(forms.Form):
 
 
 class CensusLineForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=CensusEntry.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=CensusEntry.Kind.choices, initial=CensusEntry.Kind.HALL
+    )
     name = forms.CharField(label=_("名称"), max_length=100)
     address = forms.CharField(label=_("地址"), max_length=200)
     windows = forms.IntegerField(label=_("窗口数"), min_value=0, max_value=10000)

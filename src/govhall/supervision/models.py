@@ -89,7 +89,7 @@ class CampaignUnit(CenterScopedModel):
     """A unit the campaign covers: a department of the hall, a town (镇/园区) or a separate hall."""
 
     class Kind(models.TextChoices):
-        DEPARTMENT = "department", _("县直部门")
+        DEPARTMENT = "department", _("部门")
         TOWN = "town", _("镇(园区)")
         HALL = "hall", _("办事大厅")
 
