@@ -90,7 +90,7 @@ PREDICTION_SAMPLE = 30  # recent handling times the predictor takes (queueing se
 
 # Feedback.
 INVITATION_RATE = 0.94
-RATING_RESPONSE = 0.985  # invited people who rate
+RATING_RESPONSE = 0.6  # invited people who rate (about one rating per case, as issue 7 says)
 RATING_LEVELS = {5: 0.86, 4: 0.11, 3: 0.029}  # the rest (bad) is Scale.bad_rating_share
 
 # Attendance.

@@ -23,7 +23,14 @@ from govhall.core.models import Center
 from govhall.core.workdays import load_calendar
 from govhall.queueing.models import Ticket
 from govhall.queueing.selectors import predict_wait
-from govhall.simulation import hall, rows, write_cases, write_queue
+from govhall.simulation import (
+    hall,
+    rows,
+    write_attendance,
+    write_cases,
+    write_feedback,
+    write_queue,
+)
 from govhall.simulation.profiles import SCALES, WEEKDAY_ARRIVALS, Scale
 from govhall.simulation.world import load_or_create_world
 
@@ -39,6 +46,12 @@ class Summary:
     served: int = 0
     cases: int = 0
     case_events: int = 0
+    ratings: int = 0
+    bad_ratings: int = 0
+    complaints: int = 0
+    assists: int = 0
+    punches: int = 0
+    attendance_records: int = 0
     mean_wait_s: float | None = None
     prediction_mae_s: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -121,4 +134,25 @@ def simulate_month(
         )
     summary.cases, summary.case_events = cases_month.cases, cases_month.events
     lap("cases")
+
+    with transaction.atomic():
+        fb = write_feedback.write_feedback(
+            world,
+            queue_month.served,
+            cases_month.completed,
+            horizon=horizon,
+            scale=scale,
+            cal=cal,
+            rng=random.Random(f"{seed}-feedback"),
+        )
+    summary.ratings, summary.bad_ratings = fb.ratings, fb.bad
+    summary.complaints, summary.assists = fb.complaints, fb.assists
+    lap("feedback")
+
+    with transaction.atomic():
+        att = write_attendance.write_attendance(
+            world, workdays, horizon=horizon, cal=cal, rng=random.Random(f"{seed}-attendance")
+        )
+    summary.punches, summary.attendance_records = att.punches, att.records
+    lap("attendance")
     return summary

@@ -47,6 +47,7 @@ class WrittenTicket:
     """What the writers above the queue need of a served ticket (cases, ratings)."""
 
     pk: int
+    number: str
     day: dt.date
     item_id: int
     window_id: int
@@ -314,6 +315,7 @@ def write_day(
             month.served.append(
                 WrittenTicket(
                     pk=t.pk,
+                    number=t.number,
                     day=day,
                     item_id=t.item_id,
                     window_id=t.window_id,
