@@ -202,6 +202,11 @@ class EvaluationRun(CenterScopedModel):
         verbose_name = _("评价结果")
         verbose_name_plural = _("评价结果")
         ordering = ["period", "-version"]
+        permissions = [
+            ("compute_evaluation", _("计算服务效能评价")),
+            ("publish_evaluation", _("发布服务效能评价")),
+            ("enter_score", _("录入互评、民意测评、考核组评分")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["period", "version"], name="perf_run_unique_version")
         ]

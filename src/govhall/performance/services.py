@@ -1,6 +1,8 @@
 """Writes of the evaluation: rubrics, periods, marks entered by evaluators, runs and publishing."""
 
+import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +18,7 @@ from govhall.performance.defaults import (
     DEFAULT_RUBRIC_NAME,
     DEFAULT_STAR_RULES,
 )
+from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.models import (
     BulletinSettings,
     DepartmentScore,
@@ -28,6 +31,7 @@ from govhall.performance.models import (
     StaffScore,
 )
 from govhall.performance.periods import parse_period
+from govhall.performance.report import compose_bulletin, report_tables
 from govhall.performance.rules import RULES, quantize
 from govhall.performance.scoring import competition_ranks, rules_score, top_n, weighted_total
 
@@ -244,6 +248,15 @@ def evaluate_period(
                 str(d.pk): {"name": d.name, "figures": figures.departments.get(d.pk, {})}
                 for d in departments
             },
+            "staff": {
+                str(s.pk): {
+                    "name": s.user.display_name,
+                    "staff_number": s.staff_number,
+                    "department": s.department.name if s.department else "",
+                    "figures": figures.staff.get(s.pk, {}),
+                }
+                for s in staff
+            },
             "manual": {f"{k[0]}:{k[1]}": v for k, v in manual.items()},
             "overdue_items": figures.overdue_items,
             "zero_case_departments": sorted(zero_case),
@@ -390,3 +403,31 @@ def publish_run(*, run: EvaluationRun, actor: Any) -> EvaluationRun:
         run.published_by = actor if getattr(actor, "is_authenticated", False) else None
         run.save(update_fields=["status", "published_at", "published_by"])
         return run
+
+
+def report_run(*, center: Center, code: str) -> EvaluationRun:
+    """The run a report is made of: the published one, else the latest, else a new computation."""
+    period = ensure_period(center=center, code=code)
+    return (
+        selectors.latest_run(period=period, published_only=True)
+        or selectors.latest_run(period=period)
+        or evaluate_period(center=center, code=code)
+    )
+
+
+def write_report(
+    *, center: Center, code: str, out_dir: Path, issued_on: dt.date | None = None
+) -> list[Path]:
+    """Write the bulletin (.docx) and the tables (.xlsx) of a period into `out_dir`."""
+    run = report_run(center=center, code=code)
+    settings = ensure_bulletin_settings(center=center)
+    bulletin = compose_bulletin(
+        run=run, settings=settings, issued_on=issued_on or timezone.localdate()
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{center.region_code}-{run.period.code}-v{run.version}"
+    docx_path = out_dir / f"{stem}-bulletin.docx"
+    xlsx_path = out_dir / f"{stem}-tables.xlsx"
+    docx_path.write_bytes(bulletin_docx(bulletin))
+    xlsx_path.write_bytes(tables_xlsx(report_tables(run)))
+    return [docx_path, xlsx_path]
