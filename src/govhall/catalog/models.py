@@ -82,6 +82,7 @@ class ServiceItem(CenterScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["center", "code"], name="catalog_item_unique_code")
         ]
+        permissions = [("view_guide_lint", _("查看办事指南检查结果"))]
 
     def __str__(self) -> str:
         return self.name
@@ -114,3 +115,53 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+DEFAULT_CATCH_ALL_PATTERNS = "\n".join(
+    [
+        "其他材料",
+        "其它材料",
+        "根据*规定*材料",
+        "根据*规定*提交",
+        "相关材料",
+        "相关证明材料",
+        "有关材料",
+        "有关证明",
+        "等材料",
+        "等证明",
+        "等文件",
+        "其他证明",
+        "其他文件",
+        "其他必要",
+        "要求提供的其他",
+    ]
+)
+
+
+class CatalogSettings(models.Model):
+    """The centre's settings for its catalogue; created with defaults on first use."""
+
+    center = models.OneToOneField(
+        "core.Center",
+        verbose_name=_("中心"),
+        on_delete=models.CASCADE,
+        related_name="catalog_settings",
+    )
+    catch_all_patterns = models.TextField(
+        _("兜底条款用语"),
+        default=DEFAULT_CATCH_ALL_PATTERNS,
+        blank=True,
+        help_text=_("每行一个用语,材料名称包含其中任一用语即视为兜底条款;“*”代表任意文字。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("事项目录设置")
+        verbose_name_plural = _("事项目录设置")
+
+    def __str__(self) -> str:
+        return str(self.center)
+
+    @property
+    def pattern_list(self) -> list[str]:
+        return [line.strip() for line in self.catch_all_patterns.splitlines() if line.strip()]

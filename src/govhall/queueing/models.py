@@ -41,6 +41,11 @@ class QueueSettings(models.Model):
     morning_end = models.TimeField(_("上午结束"), default=dt.time(12, 0))
     afternoon_start = models.TimeField(_("下午开始"), default=dt.time(13, 30))
     afternoon_end = models.TimeField(_("下午结束"), default=dt.time(17, 30))
+    enforce_opening_hours = models.BooleanField(
+        _("仅在办公时间取号"),
+        default=True,
+        help_text=_("关闭后全天可取号(如 24 小时自助区或演示环境)。"),
+    )
     closing_policy = models.CharField(
         _("闭厅时未叫号的票"),
         max_length=16,

@@ -1,0 +1,347 @@
+"""Every non-trivial read on cases: settings, lists, lights, the timeline and the figures.
+
+Figures follow DOMAIN.md "Figures" (dates inclusive, local Asia/Shanghai days):
+- accepted (办件量): cases accepted in the period;
+- completed (办结): cases completed in the period;
+- completion_rate: of the cases accepted in the period, the share completed by its end;
+- overdue (超期件): cases completed in the period after their due date, plus cases accepted by
+  the period's end, still open at its end and due before its last day;
+- on_time_rate: cases completed in the period by their due date ÷ cases completed in the period;
+- avg_workdays: mean working days the clock ran, over the cases completed in the period;
+- consultations: tickets served in the period that opened no case (0 until queueing is merged).
+Rates are fractions in [0, 1], or None when the denominator is 0.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import (
+    Case as When_,
+)
+from django.utils import timezone
+
+from govhall.cases.models import Case, CaseEvent, CaseSettings
+from govhall.org.models import Department
+
+LIGHTS = ("red", "yellow", "green", "paused")
+FIGURE_KEYS = (
+    "accepted",
+    "completed",
+    "completion_rate",
+    "overdue",
+    "on_time_rate",
+    "avg_workdays",
+    "consultations",
+)
+GROUPS = {
+    "department": "department_id",
+    "item": "item_id",
+    "window": "window_id",
+    "staff": "accepted_by__staff_profile__id",
+}
+
+
+def get_case_settings(center_id: int) -> CaseSettings:
+    """The centre's case settings, created with the defaults on first use."""
+    settings, _created = CaseSettings.objects.get_or_create(center_id=center_id)
+    return settings
+
+
+# --- lists and lights ------------------------------------------------------------------------
+
+
+def light_expression(today: dt.date) -> When_:
+    """SQL for a running case's light on `today` (red / yellow / green / paused)."""
+    return When_(
+        When(due_date__isnull=True, then=Value("paused")),
+        When(due_date__lt=today, then=Value("red")),
+        When(yellow_from__lte=today, then=Value("yellow")),
+        default=Value("green"),
+        output_field=CharField(),
+    )
+
+
+def light_of(case: Case, today: dt.date | None = None) -> str:
+    """The light of one case ("" when it is not running)."""
+    today = today or timezone.localdate()
+    if not case.is_running:
+        return ""
+    if case.due_date is None:
+        return "paused"
+    if case.due_date < today:
+        return "red"
+    if case.yellow_from is not None and case.yellow_from <= today:
+        return "yellow"
+    return "green"
+
+
+def case_list(
+    qs: QuerySet[Case],
+    *,
+    department_id: int | None = None,
+    item_id: int | None = None,
+    state: str | None = None,
+    light: str | None = None,
+    number: str | None = None,
+    accepted_from: dt.date | None = None,
+    accepted_to: dt.date | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Case]:
+    """Filter an already scoped queryset of cases; rows carry `light` ('' when not running)."""
+    today = today or timezone.localdate()
+    qs = qs.select_related("item", "department", "window", "accepted_by").annotate(
+        light=When_(
+            When(state__in=Case.RUNNING_STATES, then=light_expression(today)),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    if item_id:
+        qs = qs.filter(item_id=item_id)
+    if state:
+        qs = qs.filter(state=state)
+    if light:
+        qs = qs.filter(light=light)
+    if number:
+        qs = qs.filter(number__startswith=number.strip())
+    if accepted_from:
+        qs = qs.filter(accepted_at__gte=_day_start(accepted_from))
+    if accepted_to:
+        qs = qs.filter(accepted_at__lt=_day_start(accepted_to + dt.timedelta(days=1)))
+    return qs
+
+
+def running_cases(qs: QuerySet[Case], **filters: Any) -> QuerySet[Case]:
+    """The supervised cases (accepted, in review, correction, suspended), most urgent first."""
+    return case_list(qs.filter(state__in=Case.RUNNING_STATES), **filters).order_by(
+        "due_date", "accepted_at"
+    )
+
+
+def light_counts_by_department(qs: QuerySet[Case], today: dt.date | None = None) -> list[dict]:
+    """Per department: running cases and how many are red, yellow, green, paused."""
+    today = today or timezone.localdate()
+    rows = (
+        qs.filter(state__in=Case.RUNNING_STATES)
+        .annotate(light=light_expression(today))
+        .values("department_id", "department__name")
+        .annotate(
+            running=Count("id"),
+            red=Count("id", filter=Q(light="red")),
+            yellow=Count("id", filter=Q(light="yellow")),
+            green=Count("id", filter=Q(light="green")),
+            paused=Count("id", filter=Q(light="paused")),
+        )
+        .order_by("-red", "-yellow", "department__name")
+    )
+    return list(rows)
+
+
+def overdue_cases(*, center_id: int, on: dt.date) -> QuerySet[Case]:
+    """Cases open at the close of `on` (accepted by then, not completed or closed) past due."""
+    end = _day_start(on + dt.timedelta(days=1))
+    return (
+        _open_at(Case.objects.filter(center_id=center_id), end)
+        .filter(due_date__lt=on)
+        .select_related("item", "department")
+        .order_by("due_date", "number")
+    )
+
+
+def timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("at", "id")
+
+
+def lookup_case(*, number: str, phone_last4: str) -> Case | None:
+    """The case a citizen asks about: its number and the last 4 digits of its phone must match."""
+    number = (number or "").strip()
+    last4 = (phone_last4 or "").strip()
+    if not number or len(last4) != 4 or not last4.isdigit():
+        return None
+    case = Case.objects.select_related("item", "department").filter(number=number).first()
+    if case is None or not case.phone.endswith(last4):
+        return None
+    return case
+
+
+def public_steps(case: Case) -> list[dict[str, Any]]:
+    """The steps a citizen may see: event names and times only (no actors, no details)."""
+    return [{"type": e.type, "label": e.get_type_display(), "at": e.at} for e in timeline(case)]
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return _day_start(start), _day_start(end + dt.timedelta(days=1))
+
+
+def _open_at(qs: QuerySet[Case], moment: dt.datetime) -> QuerySet[Case]:
+    return qs.filter(accepted_at__lt=moment).filter(
+        Q(completed_at__isnull=True) | Q(completed_at__gte=moment),
+        Q(closed_at__isnull=True) | Q(closed_at__gte=moment),
+    )
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _figures(
+    center_id: int, start: dt.date, end: dt.date, group: str | None
+) -> dict[Any, dict[str, Any]]:
+    lo, hi = _bounds(start, end)
+    base = Case.objects.filter(center_id=center_id)
+    key = GROUPS[group] if group else None
+
+    def grouped(qs: QuerySet[Case], **aggregates: Any) -> dict[Any, dict[str, Any]]:
+        if key is None:
+            return {None: qs.aggregate(**aggregates)}
+        return {row.pop("k"): row for row in qs.values(k=F(key)).annotate(**aggregates)}
+
+    accepted = grouped(
+        base.filter(accepted_at__gte=lo, accepted_at__lt=hi),
+        accepted=Count("id"),
+        accepted_completed=Count("id", filter=Q(completed_at__lt=hi)),
+    )
+    completed = grouped(
+        base.filter(completed_at__gte=lo, completed_at__lt=hi),
+        completed=Count("id"),
+        late=Count("id", filter=Q(completed_late=True)),
+        avg_workdays=Avg("elapsed_workdays"),
+    )
+    open_overdue = grouped(_open_at(base, hi).filter(due_date__lt=end), open_overdue=Count("id"))
+    result: dict[Any, dict[str, Any]] = {}
+    for k in set(accepted) | set(completed) | set(open_overdue):
+        a = accepted.get(k, {})
+        c = completed.get(k, {})
+        n_accepted = a.get("accepted") or 0
+        n_completed = c.get("completed") or 0
+        late = c.get("late") or 0
+        avg = c.get("avg_workdays")
+        result[k] = {
+            "accepted": n_accepted,
+            "completed": n_completed,
+            "completion_rate": _ratio(a.get("accepted_completed") or 0, n_accepted),
+            "overdue": late + (open_overdue.get(k, {}).get("open_overdue") or 0),
+            "on_time_rate": _ratio(n_completed - late, n_completed),
+            "avg_workdays": round(float(avg), 2) if avg is not None else None,
+            "consultations": 0,
+        }
+    return result
+
+
+def empty_figures() -> dict[str, Any]:
+    return {
+        "accepted": 0,
+        "completed": 0,
+        "completion_rate": None,
+        "overdue": 0,
+        "on_time_rate": None,
+        "avg_workdays": None,
+        "consultations": 0,
+    }
+
+
+def case_figures(
+    *, center_id: int, start: dt.date, end: dt.date, by: str
+) -> dict[int | None, dict[str, Any]]:
+    """Figures grouped `by` department, item, window or staff (StaffProfile id of the acceptor)."""
+    if by not in GROUPS:
+        raise ValueError(f"unknown grouping {by!r}")
+    return _figures(center_id, start, end, by)
+
+
+def department_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """Figures of every active department of the centre (zeros for those without cases)."""
+    figures = _figures(center_id, start, end, "department")
+    ids = Department.objects.filter(center_id=center_id, is_active=True).values_list(
+        "pk", flat=True
+    )
+    return {**{pk: empty_figures() for pk in ids}, **figures}
+
+
+def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
+    return _figures(center_id, start, end, None).get(None, empty_figures())
+
+
+def staff_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """Figures keyed by the StaffProfile id of the person who accepted the cases."""
+    figures = _figures(center_id, start, end, "staff")
+    return {k: v for k, v in figures.items() if k is not None}
+
+
+def overdue_by_department_item(*, center_id: int, start: dt.date, end: dt.date) -> list[dict]:
+    """For the bulletin: per department and item, cases handled and overdue in the period.
+
+    Rows ``{department, department_id, item, item_id, handled, overdue}`` of the departments
+    with at least one overdue case, most overdue first ("市农业农村局…办理业务5件、超期1件(…)").
+    """
+    lo, hi = _bounds(start, end)
+    base = Case.objects.filter(center_id=center_id)
+    late = Q(completed_at__gte=lo, completed_at__lt=hi, completed_late=True)
+    open_late = (
+        Q(accepted_at__lt=hi, due_date__lt=end)
+        & (Q(completed_at__isnull=True) | Q(completed_at__gte=hi))
+        & (Q(closed_at__isnull=True) | Q(closed_at__gte=hi))
+    )
+    handled = Q(accepted_at__gte=lo, accepted_at__lt=hi)
+    rows = (
+        base.filter(handled | late | open_late)
+        .values("department_id", "department__name", "item_id", "item__name")
+        .annotate(
+            handled=Count("id", filter=handled),
+            overdue=Count("id", filter=late | open_late),
+        )
+    )
+    by_dept_overdue: dict[int, int] = {}
+    rows = list(rows)
+    for row in rows:
+        by_dept_overdue[row["department_id"]] = (
+            by_dept_overdue.get(row["department_id"], 0) + row["overdue"]
+        )
+    out = [
+        {
+            "department_id": r["department_id"],
+            "department": r["department__name"],
+            "item_id": r["item_id"],
+            "item": r["item__name"],
+            "handled": r["handled"],
+            "overdue": r["overdue"],
+        }
+        for r in rows
+        if by_dept_overdue[r["department_id"]]
+    ]
+    out.sort(key=lambda r: (-by_dept_overdue[r["department_id"]], r["department"], -r["overdue"]))
+    return out
+
+
+def zero_case_departments(*, center_id: int, start: dt.date, end: dt.date) -> QuerySet[Department]:
+    """Entered, active departments that accepted no case in the period."""
+    lo, hi = _bounds(start, end)
+    has_case = Case.objects.filter(
+        department=OuterRef("pk"), accepted_at__gte=lo, accepted_at__lt=hi
+    )
+    return (
+        Department.objects.filter(center_id=center_id, entered=True, is_active=True)
+        .exclude(Exists(has_case))
+        .order_by("sort_order", "name")
+    )

@@ -1,0 +1,847 @@
+"""Every write on cases: one function per business action, each in one transaction.
+
+Each action checks its own permission and the actor's department (``actor=None`` is the system:
+imports, the demo, scheduled jobs), refuses transitions the case's state does not allow with
+`InvalidTransition` (changing nothing), writes a `CaseEvent` and, in the same transaction, an
+outbox row ``case.<event>`` for the upstream platform (payload: `outbox_payload`).
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhall.cases import deadlines
+from govhall.cases.hooks import run_case_completed
+from govhall.cases.models import Case, CaseEvent, CaseSequence, CaseSettings, ClockStop
+from govhall.cases.selectors import get_case_settings
+from govhall.catalog.models import ServiceItem
+from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from govhall.core.models import Center, User
+from govhall.core.services import emit_outbox
+from govhall.core.validators import is_valid_id_number, is_valid_phone, is_valid_uscc
+from govhall.core.workdays import Calendar, load_calendar
+from govhall.org.models import Window
+from govhall.org.scoping import scope_for
+
+State = Case.State
+EventType = CaseEvent.Type
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
+
+
+def outbox_payload(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """The upstream record of one case event (documented in docs/cases.md)."""
+    return {
+        "case_number": case.number,
+        "item_code": case.item.code,
+        "item_name": case.item.name,
+        "department_code": case.department.code,
+        "department_name": case.department.name,
+        "region_code": case.center.region_code,
+        "applicant_type": case.applicant_type,
+        "channel": case.channel,
+        "accepted_at": _iso(case.accepted_at),
+        "due_date": _iso(case.due_date),
+        "completed_at": _iso(case.completed_at),
+        "delivered_at": _iso(case.delivered_at),
+        "state": case.state,
+        "result": case.result,
+        "event": event.type,
+        "event_at": _iso(event.at),
+    }
+
+
+def _lock_cases(qs: QuerySet[Case]) -> list[Case]:
+    """The one row-lock helper: lock in primary-key order so two transactions never deadlock."""
+    return list(
+        qs.select_for_update(of=("self",))
+        .select_related("item", "department", "center")
+        .order_by("pk")
+    )
+
+
+def _locked_case(case: Case | int) -> Case:
+    pk = case if isinstance(case, int) else case.pk
+    rows = _lock_cases(Case.objects.filter(pk=pk))
+    if not rows:
+        raise NotFound(_("办件不存在。"))
+    return rows[0]
+
+
+def _authorize(actor: User | None, perm: str, case: Case) -> None:
+    """The actor holds `perm` and may act on the case's department (None: the system)."""
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    scope.require(perm)
+    scope.check_department(case.department_id, case.center_id)
+
+
+def _require_state(case: Case, allowed: Iterable[str], action: str) -> None:
+    if case.state not in set(allowed):
+        raise InvalidTransition(
+            _("办件 %(number)s 当前状态为“%(state)s”,不能%(action)s。")
+            % {"number": case.number, "state": case.get_state_display(), "action": action},
+            detail={"state": case.state},
+        )
+
+
+def _record(
+    case: Case,
+    event_type: str,
+    *,
+    actor: User | None,
+    at: dt.datetime,
+    from_state: str,
+    details: dict[str, Any] | None = None,
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        center_id=case.center_id,
+        case=case,
+        type=event_type,
+        actor=actor,
+        at=at,
+        from_state=from_state,
+        to_state=case.state,
+        details=details or {},
+    )
+    emit_outbox(
+        center=case.center_id,
+        stream=f"case:{case.number}",
+        kind=f"case.{event_type}",
+        payload=outbox_payload(case, event),
+    )
+    return event
+
+
+def _save(case: Case) -> None:
+    try:
+        case.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed(_("办件信息有误。"), detail=exc.message_dict) from exc
+    case.save()
+
+
+def _stops_of(case: Case) -> list[deadlines.Stop]:
+    return [(s.started_on, s.ended_on) for s in case.clock_stops.all().order_by("started_on")]
+
+
+def _apply_deadline(
+    case: Case, *, cal: Calendar, settings: CaseSettings, stops: Sequence[deadlines.Stop]
+) -> None:
+    """Set due date, provisional flag and yellow start from acceptance, limit and stops."""
+    if case.accepted_at is None:
+        return
+    accepted_on = timezone.localdate(case.accepted_at)
+    deadline = deadlines.compute_due(cal, accepted_on, case.limit_days, stops)
+    case.due_date = deadline.due
+    case.due_provisional = deadline.provisional
+    threshold = deadlines.yellow_threshold(
+        case.limit_days, on_last_day=settings.yellow_on_last_day, percent=settings.yellow_percent
+    )
+    case.yellow_from = deadlines.yellow_from(cal, deadline.due, threshold)
+    if case.completed_at is not None:
+        completed_on = timezone.localdate(case.completed_at)
+        case.elapsed_workdays = deadlines.elapsed_workdays(cal, accepted_on, completed_on, stops)
+        case.completed_late = deadline.due is not None and completed_on > deadline.due
+
+
+def _refresh_deadline(case: Case) -> None:
+    _apply_deadline(
+        case,
+        cal=load_calendar(),
+        settings=get_case_settings(case.center_id),
+        stops=_stops_of(case),
+    )
+
+
+def _at(at: dt.datetime | None) -> dt.datetime:
+    return at or timezone.now()
+
+
+def _next_numbers(center: Center, day: dt.date, count: int = 1) -> list[str]:
+    """`count` fresh case numbers ``<region><yyyymmdd><seq:06>`` for `center` on `day`."""
+    CaseSequence.objects.get_or_create(center=center, day=day)
+    CaseSequence.objects.filter(center=center, day=day).update(last=F("last") + count)
+    last = (CaseSequence.objects.select_for_update().values_list("last", flat=True)).get(
+        center=center, day=day
+    )
+    prefix = f"{center.region_code}{day:%Y%m%d}"
+    return [f"{prefix}{seq:06d}" for seq in range(last - count + 1, last + 1)]
+
+
+def _check_applicant(
+    *, applicant_type: str, applicant_name: str, id_number: str, uscc: str, phone: str
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if applicant_type not in Case.ApplicantType.values:
+        errors["applicant_type"] = _("申请人类型无效。")
+    if not applicant_name.strip():
+        errors["applicant_name"] = _("请填写申请人。")
+    if applicant_type == Case.ApplicantType.PERSON and not is_valid_id_number(id_number):
+        errors["id_number"] = _("身份证号码无效(校验位不符或格式错误)。")
+    if applicant_type == Case.ApplicantType.COMPANY and not is_valid_uscc(uscc):
+        errors["uscc"] = _("统一社会信用代码无效(校验位不符或格式错误)。")
+    if not is_valid_phone(phone):
+        errors["phone"] = _("电话号码格式不正确。")
+    return errors
+
+
+def _check_materials(item: ServiceItem, received: Sequence[str], missing: Sequence[str]) -> None:
+    names = set(item.materials.values_list("name", flat=True))
+    unknown = [n for n in [*received, *missing] if n not in names]
+    if unknown:
+        raise ValidationFailed(
+            _("材料不在该事项的材料清单中:%(names)s") % {"names": "、".join(unknown)},
+            detail={"materials": unknown},
+        )
+    both = set(received) & set(missing)
+    if both:
+        raise ValidationFailed(
+            _("同一材料不能既已收取又容缺:%(names)s") % {"names": "、".join(sorted(both))}
+        )
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_case(
+    *,
+    item: ServiceItem,
+    applicant_type: str,
+    applicant_name: str,
+    phone: str,
+    id_number: str = "",
+    uscc: str = "",
+    channel: str = Case.Channel.ONLINE,
+    at: dt.datetime | None = None,
+) -> Case:
+    """An application arriving online, from the mobile app or by mail (awaits acceptance)."""
+    if channel == Case.Channel.WINDOW:
+        raise ValidationFailed(_("窗口申请请直接受理。"))
+    errors = _check_applicant(
+        applicant_type=applicant_type,
+        applicant_name=applicant_name,
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+    )
+    if errors:
+        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
+    now = _at(at)
+    case = Case(
+        center=item.center,
+        number=_next_numbers(item.center, timezone.localdate(now))[0],
+        item=item,
+        department=item.department,
+        applicant_type=applicant_type,
+        applicant_name=applicant_name.strip(),
+        id_number=id_number.strip().upper(),
+        uscc=uscc.strip().upper(),
+        phone=phone.strip(),
+        channel=channel,
+        state=State.SUBMITTED,
+        limit_days=item.limit_days,
+        submitted_at=now,
+    )
+    _save(case)
+    _record(case, EventType.SUBMITTED, actor=None, at=now, from_state="")
+    return case
+
+
+def _accept_into(
+    case: Case,
+    *,
+    actor: User | None,
+    window: Window | None,
+    mode: str,
+    materials_received: Sequence[str],
+    materials_missing: Sequence[str],
+    supply_by: dt.date | None,
+    now: dt.datetime,
+) -> None:
+    """Shared by window acceptance and acceptance of an online application."""
+    if mode not in Case.Mode.values:
+        raise ValidationFailed(_("受理方式无效。"))
+    _check_materials(case.item, materials_received, materials_missing)
+    if mode == Case.Mode.MISSING and not materials_missing:
+        raise ValidationFailed(_("容缺受理须列明容缺材料。"))
+    if mode != Case.Mode.MISSING and materials_missing:
+        raise ValidationFailed(_("有缺少的材料时请选择容缺受理。"))
+    settings = get_case_settings(case.center_id)
+    cal = load_calendar()
+    accepted_on = timezone.localdate(now)
+    case.state = State.ACCEPTED
+    case.mode = mode
+    case.window = window
+    case.accepted_by = actor
+    case.accepted_at = now
+    case.limit_days = case.item.limit_days
+    case.materials_received = list(materials_received)
+    case.materials_missing = list(materials_missing)
+    if mode == Case.Mode.MISSING:
+        case.supply_by = (
+            supply_by or cal.add_workdays(accepted_on, settings.missing_supply_days).date
+        )
+        if case.supply_by < accepted_on:
+            raise ValidationFailed(_("容缺材料补交期限不能早于受理日。"))
+    if mode == Case.Mode.COMMITMENT:
+        case.commitment_status = Case.Commitment.PENDING
+    stops: list[deadlines.Stop] = []
+    _apply_deadline(case, cal=cal, settings=settings, stops=stops)
+    _save(case)
+    if mode == Case.Mode.MISSING and settings.missing_materials_stop_clock:
+        ClockStop.objects.create(
+            center_id=case.center_id,
+            case=case,
+            kind=ClockStop.Kind.MISSING,
+            resume_state=State.ACCEPTED,
+            started_on=accepted_on,
+            started_at=now,
+        )
+        _apply_deadline(case, cal=cal, settings=settings, stops=[(accepted_on, None)])
+        _save(case)
+
+
+@transaction.atomic
+def accept_case(
+    *,
+    actor: User | None,
+    item: ServiceItem,
+    applicant_type: str,
+    applicant_name: str,
+    phone: str,
+    id_number: str = "",
+    uscc: str = "",
+    window: Window | None = None,
+    mode: str = Case.Mode.NORMAL,
+    materials_received: Sequence[str] = (),
+    materials_missing: Sequence[str] = (),
+    supply_by: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """前台受理: a window accepts an application; the clock starts the next working day."""
+    if actor is not None:
+        scope = scope_for(actor)
+        scope.require("cases.accept_case")
+        if scope.center_id != item.center_id and not scope.all_centers:
+            raise PermissionDenied(_("该事项不属于您所在的中心。"))
+        if not scope.may_see_department(item.department_id) and not (
+            window is not None and _window_serves(window, item, actor)
+        ):
+            raise PermissionDenied(_("您的窗口不能受理该事项。"))
+    if window is not None and window.center_id != item.center_id:
+        raise ValidationFailed(_("窗口不属于该中心。"))
+    if not item.is_active:
+        raise ValidationFailed(_("该事项已停用,不能受理。"))
+    errors = _check_applicant(
+        applicant_type=applicant_type,
+        applicant_name=applicant_name,
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+    )
+    if errors:
+        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
+    now = _at(at)
+    case = Case(
+        center=item.center,
+        number=_next_numbers(item.center, timezone.localdate(now))[0],
+        item=item,
+        department=item.department,
+        applicant_type=applicant_type,
+        applicant_name=applicant_name.strip(),
+        id_number=id_number.strip().upper() if applicant_type == "person" else "",
+        uscc=uscc.strip().upper() if applicant_type == "company" else "",
+        phone=phone.strip(),
+        channel=Case.Channel.WINDOW,
+    )
+    _accept_into(
+        case,
+        actor=actor,
+        window=window,
+        mode=mode,
+        materials_received=materials_received,
+        materials_missing=materials_missing,
+        supply_by=supply_by,
+        now=now,
+    )
+    _record(
+        case,
+        EventType.ACCEPTED,
+        actor=actor,
+        at=now,
+        from_state="",
+        details=_acceptance_details(case),
+    )
+    return case
+
+
+def _window_serves(window: Window, item: ServiceItem, actor: User) -> bool:
+    """一窗受理: the actor works at `window` and the window takes the item's department or item."""
+    at_window = window.staff.filter(user=actor).exists()
+    serves = (
+        window.departments.filter(pk=item.department_id).exists()
+        or window.items.filter(pk=item.pk).exists()
+    )
+    return at_window and serves
+
+
+def _acceptance_details(case: Case) -> dict[str, Any]:
+    return {
+        "mode": case.mode,
+        "materials_received": case.materials_received,
+        "materials_missing": case.materials_missing,
+        "supply_by": _iso(case.supply_by),
+        "window": case.window.number if case.window else None,
+    }
+
+
+@transaction.atomic
+def accept_submitted_case(
+    *,
+    actor: User | None,
+    case: Case | int,
+    window: Window | None = None,
+    mode: str = Case.Mode.NORMAL,
+    materials_received: Sequence[str] = (),
+    materials_missing: Sequence[str] = (),
+    supply_by: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """受理 an application that arrived online / by mail."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.accept_case", case)
+    _require_state(case, [State.SUBMITTED], _("受理"))
+    now = _at(at)
+    _accept_into(
+        case,
+        actor=actor,
+        window=window,
+        mode=mode,
+        materials_received=materials_received,
+        materials_missing=materials_missing,
+        supply_by=supply_by,
+        now=now,
+    )
+    _record(
+        case,
+        EventType.ACCEPTED,
+        actor=actor,
+        at=now,
+        from_state=State.SUBMITTED,
+        details=_acceptance_details(case),
+    )
+    return case
+
+
+@transaction.atomic
+def refuse_case(
+    *, actor: User | None, case: Case | int, reason: str, at: dt.datetime | None = None
+) -> Case:
+    """不予受理, with the reason told to the applicant."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.refuse_case", case)
+    _require_state(case, [State.SUBMITTED], _("不予受理"))
+    if not reason.strip():
+        raise ValidationFailed(_("不予受理须说明理由。"))
+    now = _at(at)
+    case.state = State.REFUSED
+    case.reason = reason.strip()
+    case.closed_at = now
+    _save(case)
+    _record(
+        case,
+        EventType.REFUSED,
+        actor=actor,
+        at=now,
+        from_state=State.SUBMITTED,
+        details={"reason": case.reason},
+    )
+    return case
+
+
+# --- back office -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_review(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
+    """后台审查 begins."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.review_case", case)
+    _require_state(case, [State.ACCEPTED], _("开始审查"))
+    now = _at(at)
+    case.state = State.IN_REVIEW
+    _save(case)
+    _record(case, EventType.REVIEW_STARTED, actor=actor, at=now, from_state=State.ACCEPTED)
+    return case
+
+
+def _open_stop(case: Case, kind: str, *, reason: str, told_days: int | None, now: dt.datetime):
+    ClockStop.objects.create(
+        center_id=case.center_id,
+        case=case,
+        kind=kind,
+        reason=reason,
+        told_days=told_days,
+        resume_state=case.state,
+        started_on=timezone.localdate(now),
+        started_at=now,
+    )
+
+
+def _close_stops(case: Case, kinds: Iterable[str], now: dt.datetime) -> ClockStop | None:
+    """End the case's open stops of `kinds`; returns the last one ended."""
+    closed = None
+    for stop in case.clock_stops.filter(ended_on__isnull=True, kind__in=list(kinds)):
+        stop.ended_on = max(timezone.localdate(now), stop.started_on)
+        stop.ended_at = now
+        stop.save(update_fields=["ended_on", "ended_at"])
+        closed = stop
+    return closed
+
+
+@transaction.atomic
+def request_correction(
+    *,
+    actor: User | None,
+    case: Case | int,
+    reason: str,
+    materials: Sequence[str] = (),
+    at: dt.datetime | None = None,
+) -> Case:
+    """补正: the applicant must correct or add materials; the clock stops until they do."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.request_correction", case)
+    _require_state(case, [State.ACCEPTED, State.IN_REVIEW], _("要求补正"))
+    if not reason.strip():
+        raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
+    now = _at(at)
+    from_state = case.state
+    _open_stop(case, ClockStop.Kind.CORRECTION, reason=reason.strip(), told_days=None, now=now)
+    case.state = State.CORRECTION
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.CORRECTION_REQUESTED,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        details={"reason": reason.strip(), "materials": list(materials)},
+    )
+    return case
+
+
+@transaction.atomic
+def resubmit_case(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
+    """The applicant handed in the corrected materials; the clock restarts next working day."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.resubmit_case", case)
+    _require_state(case, [State.CORRECTION], _("登记补正材料"))
+    now = _at(at)
+    stop = _close_stops(case, [ClockStop.Kind.CORRECTION], now)
+    case.state = stop.resume_state if stop else State.IN_REVIEW
+    _refresh_deadline(case)
+    _save(case)
+    _record(case, EventType.RESUBMITTED, actor=actor, at=now, from_state=State.CORRECTION)
+    return case
+
+
+@transaction.atomic
+def supply_materials(
+    *, actor: User | None, case: Case | int, at: dt.datetime | None = None
+) -> Case:
+    """容缺材料补齐 (and the clock restarts, when the centre stops it for 容缺)."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.supply_materials", case)
+    _require_state(case, Case.RUNNING_STATES, _("登记容缺材料补交"))
+    if case.mode != Case.Mode.MISSING or case.supplied_at is not None:
+        raise InvalidTransition(_("该办件没有待补交的容缺材料。"))
+    now = _at(at)
+    case.supplied_at = now
+    _close_stops(case, [ClockStop.Kind.MISSING], now)
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.MATERIALS_SUPPLIED,
+        actor=actor,
+        at=now,
+        from_state=case.state,
+        details={"materials": case.materials_missing},
+    )
+    return case
+
+
+@transaction.atomic
+def suspend_case(
+    *,
+    actor: User | None,
+    case: Case | int,
+    kind: str,
+    reason: str,
+    told_days: int | None = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """特别程序 (hearing, testing, expert review, notice ...): the time it takes does not count."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.suspend_case", case)
+    _require_state(case, [State.ACCEPTED, State.IN_REVIEW], _("启动特别程序"))
+    if kind not in ClockStop.PROCEDURES:
+        raise ValidationFailed(_("特别程序类型无效。"))
+    if told_days is None or told_days <= 0:
+        raise ValidationFailed(_("须书面告知申请人特别程序所需时间(工作日)。"))
+    now = _at(at)
+    from_state = case.state
+    _open_stop(case, kind, reason=reason.strip(), told_days=told_days, now=now)
+    case.state = State.SUSPENDED
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.SUSPENDED,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        details={"procedure": kind, "reason": reason.strip(), "told_days": told_days},
+    )
+    return case
+
+
+@transaction.atomic
+def resume_case(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
+    """The procedure ended; the clock restarts the next working day."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.suspend_case", case)
+    _require_state(case, [State.SUSPENDED], _("结束特别程序"))
+    now = _at(at)
+    stop = _close_stops(case, ClockStop.PROCEDURES, now)
+    case.state = stop.resume_state if stop else State.IN_REVIEW
+    _refresh_deadline(case)
+    _save(case)
+    _record(case, EventType.RESUMED, actor=actor, at=now, from_state=State.SUSPENDED)
+    return case
+
+
+@transaction.atomic
+def complete_case(
+    *,
+    actor: User | None,
+    case: Case | int,
+    approved: bool,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """办结: approved, or denied with the reason. Runs the feedback hooks in this transaction."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.complete_case", case)
+    _require_state(case, [State.ACCEPTED, State.IN_REVIEW], _("办结"))
+    if not approved and not reason.strip():
+        raise ValidationFailed(_("不予许可须说明理由。"))
+    if approved and case.mode == Case.Mode.MISSING and case.supplied_at is None:
+        raise InvalidTransition(_("容缺材料尚未补齐,不能作出准予决定。"))
+    now = _at(at)
+    from_state = case.state
+    _close_stops(case, [ClockStop.Kind.MISSING], now)
+    case.state = State.COMPLETED
+    case.result = Case.Result.APPROVED if approved else Case.Result.DENIED
+    case.reason = "" if approved else reason.strip()
+    case.decided_by = actor
+    case.completed_at = now
+    if not approved and case.commitment_status == Case.Commitment.PENDING:
+        case.commitment_status = Case.Commitment.NONE
+    if approved and case.commitment_status == Case.Commitment.PENDING:
+        settings = get_case_settings(case.center_id)
+        case.commitment_check_by = (
+            load_calendar()
+            .add_workdays(timezone.localdate(now), settings.commitment_check_days)
+            .date
+        )
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.COMPLETED,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        details={"result": case.result, "reason": case.reason, "late": case.completed_late},
+    )
+    run_case_completed(case=case, actor=actor)
+    return case
+
+
+@transaction.atomic
+def deliver_case(
+    *,
+    actor: User | None,
+    case: Case | int,
+    method: str,
+    tracking_number: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """统一窗口出件: handed over at the window, or mailed with a tracking number."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.deliver_case", case)
+    _require_state(case, [State.COMPLETED], _("送达"))
+    if method not in (Case.Delivery.WINDOW, Case.Delivery.MAIL):
+        raise ValidationFailed(_("送达方式无效。"))
+    if method == Case.Delivery.MAIL and not tracking_number.strip():
+        raise ValidationFailed(_("邮寄送达须填写邮寄单号。"))
+    now = _at(at)
+    case.state = State.DELIVERED
+    case.delivery_method = method
+    case.tracking_number = tracking_number.strip() if method == Case.Delivery.MAIL else ""
+    case.delivered_at = now
+    _save(case)
+    _record(
+        case,
+        EventType.DELIVERED,
+        actor=actor,
+        at=now,
+        from_state=State.COMPLETED,
+        details={"method": method, "tracking_number": case.tracking_number},
+    )
+    return case
+
+
+@transaction.atomic
+def withdraw_case(
+    *, actor: User | None, case: Case | int, reason: str = "", at: dt.datetime | None = None
+) -> Case:
+    """The applicant withdraws the application before it is decided."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.withdraw_case", case)
+    _require_state(case, [State.SUBMITTED, *Case.RUNNING_STATES], _("撤回"))
+    now = _at(at)
+    from_state = case.state
+    _close_stops(case, ClockStop.Kind.values, now)
+    case.state = State.WITHDRAWN
+    case.closed_at = now
+    case.commitment_status = Case.Commitment.NONE
+    _save(case)
+    _record(
+        case,
+        EventType.WITHDRAWN,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        details={"reason": reason.strip()},
+    )
+    return case
+
+
+def _commitment_case(actor: User | None, case: Case | int) -> Case:
+    case = _locked_case(case)
+    _authorize(actor, "cases.check_commitment", case)
+    _require_state(case, Case.DONE_STATES, _("核查告知承诺"))
+    if case.commitment_status != Case.Commitment.PENDING:
+        raise InvalidTransition(_("该办件没有待核查的告知承诺。"))
+    return case
+
+
+@transaction.atomic
+def verify_commitment(
+    *, actor: User | None, case: Case | int, note: str = "", at: dt.datetime | None = None
+) -> Case:
+    """告知承诺事后核查: the pledge was true."""
+    case = _commitment_case(actor, case)
+    now = _at(at)
+    case.commitment_status = Case.Commitment.VERIFIED
+    _save(case)
+    _record(
+        case,
+        EventType.COMMITMENT_VERIFIED,
+        actor=actor,
+        at=now,
+        from_state=case.state,
+        details={"note": note.strip()},
+    )
+    return case
+
+
+@transaction.atomic
+def revoke_commitment(
+    *, actor: User | None, case: Case | int, reason: str, at: dt.datetime | None = None
+) -> Case:
+    """告知承诺不实: the approval is revoked (the case stays counted as completed)."""
+    case = _commitment_case(actor, case)
+    if not reason.strip():
+        raise ValidationFailed(_("撤销许可须说明理由。"))
+    now = _at(at)
+    case.commitment_status = Case.Commitment.REVOKED
+    case.result = Case.Result.REVOKED
+    case.reason = reason.strip()
+    _save(case)
+    _record(
+        case,
+        EventType.COMMITMENT_REVOKED,
+        actor=actor,
+        at=now,
+        from_state=case.state,
+        details={"reason": case.reason},
+    )
+    return case
+
+
+# --- deadlines after a calendar or setting change ----------------------------------------------
+
+
+def recompute_deadlines(*, center_id: int | None = None, batch_size: int = 2000) -> int:
+    """Recompute due dates, yellow starts and lateness after the calendar or settings changed.
+
+    Covers every running case and every case whose deadline was provisional (a year without
+    calendar data). The calendar import calls it; returns the number of cases whose deadline
+    changed. Runs in its own transaction.
+    """
+    cal = load_calendar()
+    qs = Case.objects.filter(accepted_at__isnull=False).filter(
+        Q(state__in=Case.RUNNING_STATES) | Q(due_provisional=True)
+    )
+    if center_id is not None:
+        qs = qs.filter(center_id=center_id)
+    fields = ["due_date", "due_provisional", "yellow_from", "elapsed_workdays", "completed_late"]
+    changed = 0
+    settings_by_center: dict[int, CaseSettings] = {}
+    with transaction.atomic():
+        ids = list(qs.order_by("pk").values_list("pk", flat=True))
+        for offset in range(0, len(ids), batch_size):
+            chunk = _lock_cases(Case.objects.filter(pk__in=ids[offset : offset + batch_size]))
+            stops: dict[int, list[deadlines.Stop]] = {}
+            for case_id, start, end in (
+                ClockStop.objects.filter(case_id__in=[c.pk for c in chunk])
+                .order_by("started_on")
+                .values_list("case_id", "started_on", "ended_on")
+            ):
+                stops.setdefault(case_id, []).append((start, end))
+            updated = []
+            for case in chunk:
+                before = tuple(getattr(case, f) for f in fields)
+                settings = settings_by_center.get(case.center_id)
+                if settings is None:
+                    settings = settings_by_center[case.center_id] = get_case_settings(
+                        case.center_id
+                    )
+                _apply_deadline(case, cal=cal, settings=settings, stops=stops.get(case.pk, []))
+                if tuple(getattr(case, f) for f in fields) != before:
+                    updated.append(case)
+            Case.objects.bulk_update(updated, fields)
+            changed += len(updated)
+    return changed

@@ -1,0 +1,61 @@
+"""Forms of the catalogue pages: the public guide search and the lint page's filters."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from govhall.catalog.lint import RULES
+from govhall.catalog.models import ServiceItem
+from govhall.catalog.selectors import GuideQuery
+
+
+class GuideSearchForm(forms.Form):
+    q = forms.CharField(label=_("关键词"), max_length=100, required=False)
+    department = forms.TypedChoiceField(
+        label=_("实施部门"), coerce=int, required=False, empty_value=None
+    )
+    theme = forms.TypedChoiceField(label=_("主题"), coerce=int, required=False, empty_value=None)
+    kind = forms.ChoiceField(
+        label=_("事项类型"),
+        choices=[("", _("全部类型")), *ServiceItem.Kind.choices],
+        required=False,
+    )
+    in_hall = forms.BooleanField(label=_("只看大厅可办"), required=False)
+    online = forms.BooleanField(label=_("只看可网上办理"), required=False)
+
+    def __init__(self, *args: Any, departments: Any, themes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("全部部门"))] + [
+            (d.pk, d.name) for d in departments
+        ]
+        self.fields["theme"].choices = [("", _("全部主题"))] + [(t.pk, t.name) for t in themes]
+
+    def query(self) -> GuideQuery:
+        """The search the valid part of the input asks for (invalid filters are dropped)."""
+        if not self.is_bound:
+            return GuideQuery()
+        self.is_valid()  # cleaned_data keeps the fields that are valid
+        data = self.cleaned_data
+        return GuideQuery(
+            q=data.get("q") or "",
+            department_id=data.get("department"),
+            theme_id=data.get("theme"),
+            kind=data.get("kind") or "",
+            in_hall=bool(data.get("in_hall")),
+            online=bool(data.get("online")),
+        )
+
+
+class LintFilterForm(forms.Form):
+    department = forms.CharField(label=_("单位"), required=False, max_length=100)
+    rule = forms.ChoiceField(
+        label=_("规则"),
+        choices=[("", _("全部规则")), *[(code, title) for code, (_s, title) in RULES.items()]],
+        required=False,
+    )
+    severity = forms.ChoiceField(
+        label=_("级别"),
+        choices=[("", _("全部")), ("error", _("错误")), ("warning", _("警告"))],
+        required=False,
+    )

@@ -1,0 +1,188 @@
+"""The campaign's tables as .xlsx (openpyxl), built from the same selectors as the pages."""
+
+import datetime as dt
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from govhall.supervision import selectors
+from govhall.supervision.models import Campaign, CampaignUnit
+
+
+def progress_headers() -> list[str]:
+    return [
+        _("序号"),
+        _("单位"),
+        _("类型"),
+        _("发现问题"),
+        _("按期整改"),
+        _("逾期整改"),
+        _("未整改"),
+        _("其中已超期"),
+        _("已确认"),
+        _("统计表已报送"),
+        _("签字人"),
+        _("签字时间"),
+    ]
+
+
+def _title(ws: Worksheet, title: str, width: int) -> None:
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+
+
+def _finish(ws: Worksheet, header_row: int, widths: list[int]) -> None:
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+
+def progress_workbook(
+    *, campaign: Campaign, on: dt.date, unit_ids: list[int] | None = None
+) -> bytes:
+    """Sheet 1: progress per unit (`selectors.campaign_progress`) with a totals row;
+    sheet 2: the problem list; sheet 3: the census."""
+    progress = selectors.campaign_progress(campaign_id=campaign.pk, on=on, unit_ids=unit_ids)
+    kinds = dict(CampaignUnit.Kind.choices)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("整改进度")
+    headers = progress_headers()
+    _title(
+        ws,
+        _("%(title)s 整改进度表(截至 %(on)s)") % {"title": campaign.title, "on": on},
+        len(headers),
+    )
+    ws.append(headers)
+    for number, row in enumerate(progress.rows, start=1):
+        ws.append(
+            [
+                number,
+                row.unit_name,
+                str(kinds.get(row.unit_kind, row.unit_kind)),
+                row.found,
+                row.fixed_on_time,
+                row.fixed_late,
+                row.open,
+                row.overdue,
+                row.confirmed,
+                _("是") if row.census_filed else _("否"),
+                row.signer_name,
+                timezone.localtime(row.signed_at).strftime("%Y-%m-%d %H:%M")
+                if row.signed_at
+                else "",
+            ]
+        )
+    totals = progress.totals
+    ws.append(
+        [
+            _("合计"),
+            "",
+            "",
+            *(totals[name] for name in selectors.PROGRESS_FIGURES),
+            "",
+            "",
+            "",
+        ]
+    )
+    _finish(ws, 2, [6, 28, 10, 10, 10, 10, 10, 10, 10, 12, 12, 18])
+
+    _problem_sheet(wb, campaign=campaign, on=on, unit_ids=unit_ids)
+    _census_sheet(wb, campaign=campaign, unit_ids=unit_ids)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _problem_sheet(
+    wb: Workbook, *, campaign: Campaign, on: dt.date, unit_ids: list[int] | None
+) -> None:
+    ws = wb.create_sheet(_("整改清单"))
+    headers = [
+        _("序号"),
+        _("单位"),
+        _("类别"),
+        _("问题"),
+        _("发现方式"),
+        _("整改措施"),
+        _("责任人"),
+        _("整改时限"),
+        _("状态"),
+        _("整改完成日期"),
+        _("是否超期"),
+    ]
+    _title(ws, _("%(title)s 问题整改清单") % {"title": campaign.title}, len(headers))
+    ws.append(headers)
+    problems = selectors.campaign_problems(campaign_id=campaign.pk, unit_ids=unit_ids)
+    for number, p in enumerate(problems, start=1):
+        ws.append(
+            [
+                number,
+                p.unit.name,
+                p.category.name,
+                p.description,
+                p.get_found_by_display(),
+                p.measure,
+                p.owner,
+                p.deadline,
+                p.get_status_display(),
+                p.fixed_on,
+                _("是") if selectors.is_overdue(p, on) else "",
+            ]
+        )
+    _finish(ws, 2, [6, 24, 20, 48, 16, 40, 10, 12, 10, 14, 10])
+
+
+def _census_sheet(wb: Workbook, *, campaign: Campaign, unit_ids: list[int] | None) -> None:
+    ws = wb.create_sheet(_("窗口统计表"))
+    headers = [
+        _("单位"),
+        _("零报告"),
+        _("类型"),
+        _("名称"),
+        _("地址"),
+        _("窗口数"),
+        _("办理事项数"),
+        _("工作人员数"),
+        _("主要负责人"),
+        _("报送时间"),
+    ]
+    _title(ws, _("%(title)s 设立窗口和服务大厅统计表") % {"title": campaign.title}, len(headers))
+    ws.append(headers)
+    for report in selectors.census_reports(campaign_id=campaign.pk, unit_ids=unit_ids):
+        filed = timezone.localtime(report.first_filed_at).strftime("%Y-%m-%d %H:%M")
+        lines = list(report.entries.all())
+        if not lines:
+            ws.append(
+                [report.unit.name, _("是"), "", "", "", 0, 0, 0, report.signed_by_name, filed]
+            )
+        for line in lines:
+            ws.append(
+                [
+                    report.unit.name,
+                    "",
+                    line.get_kind_display(),
+                    line.name,
+                    line.address,
+                    line.windows,
+                    line.items,
+                    line.staff,
+                    report.signed_by_name,
+                    filed,
+                ]
+            )
+    missing = selectors.missing_census_units(campaign_id=campaign.pk)
+    if unit_ids is not None:
+        missing = missing.filter(pk__in=unit_ids)
+    for unit in missing:
+        ws.append([unit.name, "", "", _("未报送"), "", "", "", "", "", ""])
+    _finish(ws, 2, [24, 8, 10, 24, 30, 8, 12, 12, 12, 18])
