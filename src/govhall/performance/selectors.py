@@ -124,3 +124,50 @@ def run_scores(*, run: EvaluationRun) -> QuerySet[DepartmentScore]:
     return run.scores.select_related("department").order_by(
         "rank", "department__sort_order", "department__name"
     )
+
+
+def month_codes_back(*, last: dt.date, count: int) -> list[str]:
+    """The codes of `count` months ending with the month of `last`, oldest first."""
+    year, month = last.year, last.month
+    codes = []
+    for _i in range(count):
+        codes.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(codes))
+
+
+def trend(*, center_id: int, codes: list[str]) -> list[dict[str, Any]]:
+    """Key figures month by month (live, from the apps' selectors) for the dashboard's trends."""
+    from govhall.performance.periods import parse_period
+
+    rows = []
+    for code in codes:
+        spec = parse_period(code)
+        figures: dict[str, Any] = {}
+        for source in FIGURE_SOURCES[:3]:
+            figures.update(
+                source.center_figures(center_id=center_id, start=spec.start, end=spec.end)
+            )
+        rows.append({"code": code, "label": spec.label, **figures})
+    return rows
+
+
+def department_history(
+    *, center_id: int, department_id: int, limit: int = 12
+) -> QuerySet[DepartmentScore]:
+    """The department's score in the latest published run of each period."""
+    return (
+        DepartmentScore.objects.filter(
+            department_id=department_id,
+            run__center_id=center_id,
+            run__status=EvaluationRun.Status.PUBLISHED,
+        )
+        .select_related("run__period")
+        .order_by("-run__period__start")[:limit]
+    )
+
+
+def periods_with_runs(*, center_id: int) -> QuerySet[EvaluationPeriod]:
+    return EvaluationPeriod.objects.filter(center_id=center_id, runs__isnull=False).distinct()
