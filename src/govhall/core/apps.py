@@ -12,4 +12,4 @@ class CoreConfig(AppConfig):
         from govhall.core.roles import sync_roles_after_migrate
 
         # Setup, not domain logic: every database (tests included) gets the role groups.
-        post_migrate.connect(sync_roles_after_migrate, sender=self)
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="govhall_sync_roles")

@@ -68,7 +68,10 @@ def sync_roles() -> None:
 
 
 def sync_roles_after_migrate(**kwargs: Any) -> None:
-    sync_roles()
+    """Run once, after the last app's post_migrate (every app's permissions exist by then)."""
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if kwargs.get("sender") is with_models[-1]:
+        sync_roles()
 
 
 def roles_of(user: Any) -> frozenset[Role]:

@@ -40,6 +40,17 @@ from govhall.queueing.models import (
     WindowSession,
 )
 
+_RELATIONS = [
+    "center",
+    "category",
+    "item",
+    "appointment",
+    "target_window",
+    "window",
+    "staff",
+    "department",
+    "transferred_from",
+]
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
@@ -166,7 +177,8 @@ def issue_ticket(
             seq=0,
             number="-",
         )
-        _validated(ticket, exclude=["seq", "number"])
+        # Related rows were checked above; validate the person's fields and the choices.
+        _validated(ticket, exclude=["seq", "number", *_RELATIONS])
         ticket.seq = _next_seq(category, day)
         ticket.number = format_number(category, ticket.seq)
         try:

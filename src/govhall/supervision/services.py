@@ -18,9 +18,15 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.cases.selectors import overdue_cases, zero_case_departments
+from govhall.catalog.lint import rule_title
+from govhall.catalog.models import ServiceItem
+from govhall.catalog.selectors import lint_items
 from govhall.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from govhall.org.models import Department
 from govhall.org.scoping import Scope, scope_for
+from govhall.queueing.models import QueueCategory
+from govhall.queueing.selectors import wait_alerts
 from govhall.supervision import selectors
 from govhall.supervision.models import (
     Campaign,
@@ -754,3 +760,169 @@ def import_drafts(
             )
         )
     return result
+
+
+# One service per data source. Each builds drafts from the owning app's selector and hands them
+# to `import_drafts`, which adds only what is not listed yet (the `source_key` says what "the same
+# finding" is for that source).
+
+LINT_RULE_CATEGORIES = {"promised_over_legal": ProblemCategory.Key.OTHER}
+
+
+@transaction.atomic
+def import_lint_findings(*, actor: Any, campaign: Campaign) -> ImportResult:
+    """One problem per guide-lint finding (item × rule), carrying the item and the finding."""
+    _require(actor, "supervision.record_problem", center_id=campaign.center_id)
+    findings = lint_items(center_id=campaign.center_id)
+    departments = dict(
+        ServiceItem.objects.filter(pk__in={f.item_id for f in findings}).values_list(
+            "pk", "department_id"
+        )
+    )
+    drafts = [
+        Draft(
+            department_id=departments[f.item_id],
+            category_key=LINT_RULE_CATEGORIES.get(f.rule, ProblemCategory.Key.UNCLEAR_REQUIREMENTS),
+            description=_("“%(item)s”办事指南:%(title)s。%(message)s")
+            % {"item": f.item_name, "title": rule_title(f.rule), "message": f.message},
+            source_key=f"guide_lint:{f.item_id}:{f.rule}",
+            source_ref={
+                "item_id": f.item_id,
+                "item_code": f.item_code,
+                "item_name": f.item_name,
+                "department": f.department,
+                "rule": f.rule,
+                "rule_title": rule_title(f.rule),
+                "severity": f.severity,
+                "message": f.message,
+            },
+            item_id=f.item_id,
+        )
+        for f in findings
+    ]
+    return import_drafts(
+        actor=actor, campaign=campaign, found_by=Problem.Source.GUIDE_LINT, drafts=drafts
+    )
+
+
+@transaction.atomic
+def import_overdue_cases(
+    *, actor: Any, campaign: Campaign, on: dt.date | None = None
+) -> ImportResult:
+    """One problem per department and item for the overdue cases not yet on any list.
+
+    A case number is listed once per campaign: a later run lists only cases that became
+    overdue since, as a new problem.
+    """
+    _require(actor, "supervision.record_problem", center_id=campaign.center_id)
+    on = on or timezone.localdate()
+    listed: set[str] = set()
+    for ref in Problem.objects.filter(
+        campaign=campaign, found_by=Problem.Source.OVERDUE_CASES
+    ).values_list("source_ref", flat=True):
+        listed.update(ref.get("case_numbers", []))
+    groups: dict[tuple[int, int], list[Any]] = {}
+    for case in overdue_cases(center_id=campaign.center_id, on=on):
+        if case.number not in listed:
+            groups.setdefault((case.department_id, case.item_id), []).append(case)
+    drafts = []
+    for (department_id, item_id), cases in groups.items():
+        numbers = sorted(c.number for c in cases)
+        item = cases[0].item
+        drafts.append(
+            Draft(
+                department_id=department_id,
+                category_key=ProblemCategory.Key.OTHER,
+                description=_("“%(item)s”有 %(n)d 件办件超过承诺时限未办结:%(numbers)s。")
+                % {"item": item.name, "n": len(numbers), "numbers": "、".join(numbers)},
+                source_key=f"overdue_cases:{item_id}:{numbers[0]}",
+                source_ref={
+                    "on": on.isoformat(),
+                    "item_id": item_id,
+                    "item_name": item.name,
+                    "case_numbers": numbers,
+                    "due_dates": {c.number: c.due_date.isoformat() for c in cases},
+                },
+                item_id=item_id,
+            )
+        )
+    return import_drafts(
+        actor=actor, campaign=campaign, found_by=Problem.Source.OVERDUE_CASES, drafts=drafts
+    )
+
+
+@transaction.atomic
+def import_wait_alerts(*, actor: Any, campaign: Campaign) -> ImportResult:
+    """One problem per queue category in alert and department it serves, once a day."""
+    _require(actor, "supervision.record_problem", center_id=campaign.center_id)
+    today = timezone.localdate()
+    alerts = wait_alerts(center_id=campaign.center_id)
+    served: dict[int, list[int]] = {}
+    for category_id, department_id in QueueCategory.departments.through.objects.filter(
+        queuecategory_id__in=[a["category_id"] for a in alerts]
+    ).values_list("queuecategory_id", "department_id"):
+        served.setdefault(category_id, []).append(department_id)
+    drafts = [
+        Draft(
+            department_id=department_id,
+            category_key=ProblemCategory.Key.LONG_WAITS,
+            description=_(
+                "%(name)s(%(prefix)s)排队等待过长:%(waiting)d 人等候,最长已等 %(minutes)d 分钟"
+                "(预警线 %(threshold)d 分钟)。"
+            )
+            % {
+                "name": alert["name"],
+                "prefix": alert["prefix"],
+                "waiting": alert["waiting"],
+                "minutes": alert["longest_wait_seconds"] // 60,
+                "threshold": alert["threshold_seconds"] // 60,
+            },
+            source_key=f"long_waits:{alert['category_id']}:{department_id}:{today.isoformat()}",
+            source_ref={**alert, "on": today.isoformat()},
+        )
+        for alert in alerts
+        for department_id in served.get(alert["category_id"], [])
+    ]
+    return import_drafts(
+        actor=actor, campaign=campaign, found_by=Problem.Source.LONG_WAITS, drafts=drafts
+    )
+
+
+def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+@transaction.atomic
+def import_zero_case_departments(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> ImportResult:
+    """One problem per entered department with no case in the period (default: last month)."""
+    _require(actor, "supervision.record_problem", center_id=campaign.center_id)
+    if start is None or end is None:
+        start, end = previous_month(timezone.localdate())
+    if end < start:
+        raise ValidationFailed(_("结束日期不能早于开始日期。"), detail={"end": [end.isoformat()]})
+    drafts = [
+        Draft(
+            department_id=department.pk,
+            category_key=ProblemCategory.Key.NOT_CENTRALISED,
+            description=_("%(name)s %(start)s 至 %(end)s 无办件(零办件单位),进驻事项与授权需核查。")
+            % {"name": department.name, "start": start, "end": end},
+            source_key=f"zero_cases:{department.pk}:{start.isoformat()}:{end.isoformat()}",
+            source_ref={
+                "department_id": department.pk,
+                "department": department.name,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+            },
+        )
+        for department in zero_case_departments(center_id=campaign.center_id, start=start, end=end)
+    ]
+    return import_drafts(
+        actor=actor, campaign=campaign, found_by=Problem.Source.ZERO_CASES, drafts=drafts
+    )

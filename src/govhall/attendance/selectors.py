@@ -1,0 +1,357 @@
+"""Reads of attendance: the day's sessions, who is expected, and the monthly figures.
+
+Figures (DOMAIN.md, docs/attendance.md) come from the derived `AttendanceRecord` and `PostAbsence`
+rows and from the registrations (`TemporaryAbsence`, `Violation`) by aggregate queries; the page,
+the .xlsx table, the API and the performance app all read them here.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from govhall.attendance.models import (
+    AttendanceRecord,
+    AttendanceSettings,
+    PostAbsence,
+    Session,
+    StaffAssignment,
+    TemporaryAbsence,
+    Timetable,
+    Violation,
+    ViolationCategory,
+)
+from govhall.core.workdays import load_calendar
+from govhall.org.models import Department, StaffProfile
+
+FIGURE_KEYS = (
+    "working_days",
+    "staff_count",
+    "present_days",
+    "late",
+    "early",
+    "missing_punches",
+    "absent_days",
+    "leave_days",
+    "temp_absences",
+    "absence_from_post_minutes",
+    "violations",
+    "violation_points",
+)
+
+FIGURE_LABELS = {
+    "working_days": _("应出勤天数"),
+    "staff_count": _("人数"),
+    "present_days": _("出勤天数"),
+    "late": _("迟到次数"),
+    "early": _("早退次数"),
+    "missing_punches": _("漏打卡次数"),
+    "absent_days": _("缺勤天数"),
+    "leave_days": _("请假天数"),
+    "temp_absences": _("外出登记次数"),
+    "absence_from_post_minutes": _("空岗时长(分钟)"),
+    "violations": _("违规次数"),
+    "violation_points": _("扣分"),
+}
+
+DEFAULT_CATEGORIES = (
+    ("迟到", Decimal("1")),
+    ("早退", Decimal("1")),
+    ("空岗", Decimal("2")),
+    ("服务用语不规范", Decimal("1")),
+    ("服务态度生硬", Decimal("2")),
+    ("着装不规范", Decimal("1")),
+    ("玩手机/做与工作无关的事", Decimal("1")),
+    ("脱岗", Decimal("2")),
+    ("其他", Decimal("1")),
+)
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    name: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+    @property
+    def span(self) -> tuple[dt.datetime, dt.datetime]:
+        return (self.starts_at, self.ends_at)
+
+
+def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[00:00, next 00:00) of a local (Asia/Shanghai) day, aware."""
+    tz = timezone.get_default_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return local_day_bounds(start)[0], local_day_bounds(end)[1]
+
+
+def settings_for(center_id: int) -> AttendanceSettings:
+    """The centre's attendance settings, created with defaults on first use."""
+    obj, _created = AttendanceSettings.objects.get_or_create(center_id=center_id)
+    return obj
+
+
+def categories_for(center_id: int) -> QuerySet[ViolationCategory]:
+    """The centre's violation categories; the default list is created on first use."""
+    qs = ViolationCategory.objects.filter(center_id=center_id)
+    if not qs.exists():
+        ViolationCategory.objects.bulk_create(
+            [
+                ViolationCategory(center_id=center_id, name=name, default_points=pts, sort_order=i)
+                for i, (name, pts) in enumerate(DEFAULT_CATEGORIES, start=1)
+            ],
+            ignore_conflicts=True,
+        )
+    return qs.order_by("sort_order", "id")
+
+
+def timetable_for(center_id: int, day: dt.date) -> Timetable | None:
+    """The seasonal timetable whose dates contain `day` (latest start wins), else the default."""
+    active = Timetable.objects.filter(center_id=center_id, is_active=True)
+    seasonal = (
+        active.filter(valid_from__lte=day, valid_to__gte=day).order_by("-valid_from", "-id").first()
+    )
+    if seasonal is not None:
+        return seasonal
+    return active.filter(valid_from__isnull=True).order_by("id").first()
+
+
+def sessions_on(center_id: int, day: dt.date) -> list[SessionSpec]:
+    """The sessions of `day` by its timetable (whether anyone is expected is `expected_staff`)."""
+    timetable = timetable_for(center_id, day)
+    if timetable is None:
+        return []
+    tz = timezone.get_default_timezone()
+    return [
+        SessionSpec(
+            name=s.name,
+            starts_at=dt.datetime.combine(day, s.start, tzinfo=tz),
+            ends_at=dt.datetime.combine(day, s.end, tzinfo=tz),
+        )
+        for s in Session.objects.filter(timetable=timetable).order_by("start")
+    ]
+
+
+@dataclass(frozen=True)
+class ExpectedStaff:
+    staff_id: int
+    department_id: int | None
+    window_ids: frozenset[int]
+    on_duty_roster: bool
+
+
+def assignments_on(center_id: int, day: dt.date) -> dict[int, StaffAssignment]:
+    """Each staff member's assignment on `day` (the latest one begun by the day's end)."""
+    day_start, day_end = local_day_bounds(day)
+    rows = (
+        StaffAssignment.objects.filter(center_id=center_id, started_at__lt=day_end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=day_start))
+        .order_by("staff_id", "started_at", "id")
+        .prefetch_related("windows")
+    )
+    return {row.staff_id: row for row in rows}
+
+
+def expected_staff(center_id: int, day: dt.date) -> list[ExpectedStaff]:
+    """Who must attend on `day`: every active assigned staff member on a working day; on a rest
+    day only those on the duty roster."""
+    from govhall.attendance.models import DutyAssignment
+
+    assignments = assignments_on(center_id, day)
+    active = set(
+        StaffProfile.objects.filter(center_id=center_id, active=True).values_list("id", flat=True)
+    )
+    if load_calendar().is_workday(day):
+        ids = set(assignments) & active
+        duty: set[int] = set()
+    else:
+        duty = set(
+            DutyAssignment.objects.filter(
+                center_id=center_id, date=day, cancelled=False
+            ).values_list("staff_id", flat=True)
+        )
+        ids = duty & set(assignments) & active
+    return [
+        ExpectedStaff(
+            staff_id=sid,
+            department_id=assignments[sid].department_id,
+            window_ids=frozenset(w.id for w in assignments[sid].windows.all()),
+            on_duty_roster=sid in duty,
+        )
+        for sid in sorted(ids)
+    ]
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def _record_aggregates() -> dict[str, Any]:
+    zero = Decimal("0")
+    S = AttendanceRecord.Status
+    return {
+        "expected_days": Count("date", distinct=True),
+        "present_days": Coalesce(
+            Sum("day_fraction", filter=Q(status__in=[S.PRESENT, S.OUT])), zero
+        ),
+        "absent_days": Coalesce(Sum("day_fraction", filter=Q(status=S.ABSENT)), zero),
+        "leave_days": Coalesce(Sum("day_fraction", filter=Q(status=S.LEAVE)), zero),
+        "late": Count("id", filter=Q(late_minutes__gt=0)),
+        "early": Count("id", filter=Q(early_minutes__gt=0)),
+        "missing_punches": Coalesce(Sum("missing_punches"), 0),
+    }
+
+
+def _empty() -> dict[str, Any]:
+    return {
+        "working_days": 0,
+        "staff_count": 0,
+        "present_days": Decimal("0"),
+        "late": 0,
+        "early": 0,
+        "missing_punches": 0,
+        "absent_days": Decimal("0"),
+        "leave_days": Decimal("0"),
+        "temp_absences": 0,
+        "absence_from_post_minutes": 0,
+        "violations": 0,
+        "violation_points": Decimal("0"),
+    }
+
+
+def _merge_side_tables(
+    out: dict[Any, dict[str, Any]],
+    *,
+    center_id: int,
+    start: dt.date,
+    end: dt.date,
+    group: str | None,
+    make: Any,
+    only: dict[str, Any] | None = None,
+) -> None:
+    """Add temp absences, absence from post and violations into `out`, grouped by the field
+    `group` (None: one total under the key None); rows filtered further by `only`."""
+    since, until = period_bounds(start, end)
+    only = only or {}
+    sources = [
+        (
+            TemporaryAbsence.objects.filter(
+                center_id=center_id, left_at__gte=since, left_at__lt=until, **only
+            ),
+            {"temp_absences": Count("id")},
+        ),
+        (
+            PostAbsence.objects.filter(center_id=center_id, date__gte=start, date__lte=end, **only),
+            {"absence_from_post_minutes": Coalesce(Sum("minutes"), 0)},
+        ),
+        (
+            Violation.objects.filter(
+                center_id=center_id, occurred_at__gte=since, occurred_at__lt=until, **only
+            ).exclude(status=Violation.Status.UPHELD),
+            {
+                "violations": Count("id"),
+                "violation_points": Coalesce(Sum("points"), Decimal("0")),
+            },
+        ),
+    ]
+    for qs, aggregates in sources:
+        if group is None:
+            rows = [{**qs.aggregate(**aggregates), "key": None}]
+        else:
+            rows = [
+                {**row, "key": row[group]}
+                for row in qs.values(group).annotate(**aggregates).order_by()
+            ]
+        for row in rows:
+            key = row["key"]
+            if group is not None and key is None:
+                continue
+            if key not in out:
+                out[key] = make(key)
+            for name in aggregates:
+                out[key][name] += row[name]
+
+
+def staff_figures(
+    *,
+    center_id: int,
+    start: dt.date,
+    end: dt.date,
+    department_id: int | None = None,
+) -> dict[int, dict[str, Any]]:
+    """Figures per StaffProfile id over [start, end]. `working_days` is the staff member's own
+    expected days (working days while assigned, plus duty days); `staff_count` is 1. With
+    `department_id`, only the rows attributed to that department (the department of the day)."""
+    only = {} if department_id is None else {"department_id": department_id}
+    records = AttendanceRecord.objects.filter(
+        center_id=center_id, date__gte=start, date__lte=end, **only
+    )
+
+    def make(_staff_id: int) -> dict[str, Any]:
+        return _empty() | {"staff_count": 1}
+
+    out: dict[int, dict[str, Any]] = {}
+    for row in records.values("staff_id").annotate(**_record_aggregates()).order_by():
+        figures = out[row["staff_id"]] = make(row["staff_id"])
+        figures["working_days"] = row["expected_days"]
+        for key in ("present_days", "absent_days", "leave_days", "late", "early"):
+            figures[key] = row[key]
+        figures["missing_punches"] = row["missing_punches"]
+    _merge_side_tables(
+        out, center_id=center_id, start=start, end=end, group="staff_id", make=make, only=only
+    )
+    return out
+
+
+def department_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """Figures per department id over [start, end] (inclusive, local days); every department of
+    the centre appears. `working_days` is the calendar's working days in the period;
+    `staff_count` the staff with at least one expected session there."""
+    working_days = _calendar_working_days(start, end)
+    out: dict[int, dict[str, Any]] = {
+        dept_id: _empty() | {"working_days": working_days}
+        for dept_id in Department.objects.filter(center_id=center_id).values_list("id", flat=True)
+    }
+    records = AttendanceRecord.objects.filter(
+        center_id=center_id, date__gte=start, date__lte=end, department__isnull=False
+    )
+    aggregates = _record_aggregates() | {"staff_count": Count("staff_id", distinct=True)}
+    del aggregates["expected_days"]
+    for row in records.values("department_id").annotate(**aggregates).order_by():
+        figures = out.setdefault(row["department_id"], _empty() | {"working_days": working_days})
+        for key in aggregates:
+            figures[key] = row[key]
+    _merge_side_tables(
+        out,
+        center_id=center_id,
+        start=start,
+        end=end,
+        group="department_id",
+        make=lambda k: _empty() | {"working_days": working_days},
+    )
+    return out
+
+
+def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The same figures for the whole centre (rows without a department included)."""
+    records = AttendanceRecord.objects.filter(center_id=center_id, date__gte=start, date__lte=end)
+    aggregates = _record_aggregates() | {"staff_count": Count("staff_id", distinct=True)}
+    del aggregates["expected_days"]
+    totals = _empty() | records.aggregate(**aggregates)
+    totals["working_days"] = _calendar_working_days(start, end)
+    out: dict[Any, dict[str, Any]] = {None: totals}
+    _merge_side_tables(out, center_id=center_id, start=start, end=end, group=None, make=None)
+    return out[None]
+
+
+def _calendar_working_days(start: dt.date, end: dt.date) -> int:
+    cal = load_calendar()
+    return cal.workdays_between(start - dt.timedelta(days=1), end)

@@ -1,0 +1,145 @@
+"""REST API of the exchange: the receiver (province mode), reconciliation, dead letters and
+the ranking of remote centres."""
+
+from django.db.models import QuerySet
+from django.forms import Form
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from govhall.core.errors import ValidationFailed
+from govhall.core.models import OutboxEvent
+from govhall.exchange import protocol, selectors, services
+from govhall.exchange.access import centre_of
+from govhall.exchange.forms import PeriodForm, RankingForm
+from govhall.exchange.serializers import (
+    ErrorSerializer,
+    OutboxEventSerializer,
+    PushAnswerSerializer,
+    PushEnvelopeSerializer,
+    RankedCenterSerializer,
+    ReconciliationSerializer,
+    RedriveInputSerializer,
+    RedriveOutputSerializer,
+)
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
+PERIOD_PARAMS = [
+    OpenApiParameter("start", str, description="YYYY-MM-DD"),
+    OpenApiParameter("end", str, description="YYYY-MM-DD"),
+]
+
+
+def read_form(form: Form) -> dict:
+    if not form.is_valid():
+        raise ValidationFailed(_("输入有误。"), detail=form.errors.get_json_data())
+    return form.cleaned_data
+
+
+class ReceivePushView(APIView):
+    """Receive a signed push from a registered centre (province mode)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=PushEnvelopeSerializer,
+        responses={200: PushAnswerSerializer, 409: ErrorSerializer, **ERRORS},
+        parameters=[
+            OpenApiParameter(protocol.HEADER_KEY_ID, str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter(
+                protocol.HEADER_TIMESTAMP, str, OpenApiParameter.HEADER, required=True
+            ),
+            OpenApiParameter(
+                protocol.HEADER_SIGNATURE, str, OpenApiParameter.HEADER, required=True
+            ),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        body = request.body
+        remote = services.authenticate_push(
+            key_id=request.headers.get(protocol.HEADER_KEY_ID, ""),
+            timestamp=request.headers.get(protocol.HEADER_TIMESTAMP, ""),
+            signature=request.headers.get(protocol.HEADER_SIGNATURE, ""),
+            body=body,
+        )
+        return Response(services.receive_push(remote=remote, body=body))
+
+
+class ReconciliationView(APIView):
+    """Local events of a period against those acknowledged upstream, and the lag."""
+
+    @extend_schema(parameters=PERIOD_PARAMS, responses={200: ReconciliationSerializer, **ERRORS})
+    def get(self, request: Request) -> Response:
+        center_id = centre_of(request.user, "exchange.view_exchange_status")
+        period = read_form(PeriodForm(request.query_params))
+        settings = services.get_exchange_settings(center_id=center_id)
+        result = selectors.reconciliation(
+            center_id=center_id,
+            start=period["start"],
+            end=period["end"],
+            threshold_seconds=settings.lag_alert_seconds,
+        )
+        return Response(ReconciliationSerializer(result).data)
+
+
+class UnacknowledgedListView(ListAPIView):
+    """Events not yet acknowledged upstream (pending and dead), oldest first, with their age."""
+
+    serializer_class = OutboxEventSerializer
+
+    def get_queryset(self) -> QuerySet[OutboxEvent]:
+        return selectors.unacknowledged_events(
+            center_id=centre_of(self.request.user, "exchange.view_exchange_status")
+        )
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+
+class DeadLetterListView(UnacknowledgedListView):
+    """The dead letters: events that ran out of attempts or that the receiver rejected."""
+
+    def get_queryset(self) -> QuerySet[OutboxEvent]:
+        return selectors.dead_letters(
+            center_id=centre_of(self.request.user, "exchange.view_exchange_status")
+        )
+
+
+class RedriveView(APIView):
+    """Put dead letters back in the queue (``ids``, or ``all``)."""
+
+    @extend_schema(
+        request=RedriveInputSerializer,
+        responses={200: RedriveOutputSerializer, 404: ErrorSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        center_id = centre_of(request.user, "exchange.redrive_outbox")
+        data = RedriveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = services.redrive_dead_letters(
+            center_id=center_id,
+            ids=None if data.validated_data["all"] else data.validated_data["ids"],
+        )
+        return Response({"redriven": count})
+
+
+class ProvinceRankingView(APIView):
+    """The remote centres ranked on one figure of the period, from the data they pushed."""
+
+    @extend_schema(
+        parameters=[*PERIOD_PARAMS, OpenApiParameter("order_by", str)],
+        responses={200: RankedCenterSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        center_id = centre_of(request.user, "exchange.view_province_ranking")
+        form = read_form(RankingForm(request.query_params))
+        ranking = selectors.province_ranking(
+            center_id=center_id, start=form["start"], end=form["end"], order_by=form["order_by"]
+        )
+        return Response(RankedCenterSerializer(ranking, many=True).data)

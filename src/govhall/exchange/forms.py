@@ -1,0 +1,75 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from govhall.exchange.selectors import RANKING_FIGURES
+
+
+def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """From the first of the current month to today (local days)."""
+    today = today or timezone.localdate()
+    return today.replace(day=1), today
+
+
+class PeriodForm(forms.Form):
+    """A period of local days, inclusive; empty fields mean the current month so far."""
+
+    start = forms.DateField(label=_("开始日期"), required=False)
+    end = forms.DateField(label=_("结束日期"), required=False)
+
+    def defaults(self) -> dict:
+        start, end = default_period()
+        return {"start": start, "end": end}
+
+    def values(self) -> dict:
+        """The cleaned input, or the defaults when it is wrong (the form keeps its errors)."""
+        return self.cleaned_data if self.is_valid() else self.defaults()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name, value in self.defaults().items():
+            data[name] = data.get(name) or value
+        if data["start"] > data["end"]:
+            raise forms.ValidationError(_("开始日期不能晚于结束日期。"))
+        if (data["end"] - data["start"]).days > 366:
+            raise forms.ValidationError(_("统计期间不能超过一年。"))
+        return data
+
+
+FIGURE_LABELS = {
+    "cases_accepted": _("受理件数"),
+    "cases_completed": _("办结件数"),
+    "completion_rate": _("办结率"),
+    "overdue": _("超期件数"),
+    "ratings": _("评价数"),
+    "good_rate": _("好评率"),
+    "bad_ratings": _("差评数"),
+}
+
+
+class RankingForm(PeriodForm):
+    order_by = forms.ChoiceField(
+        label=_("排名依据"),
+        choices=[(f, FIGURE_LABELS[f]) for f in RANKING_FIGURES],
+        required=False,
+    )
+
+    def defaults(self) -> dict:
+        return {**super().defaults(), "order_by": "completion_rate"}
+
+
+class RedriveForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    all = forms.BooleanField(required=False)
+
+    def __init__(self, *args: object, dead_ids: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(i, i) for i in dead_ids]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("all") and not data.get("ids"):
+            raise forms.ValidationError(_("请选择要重新推送的死信。"))
+        return data

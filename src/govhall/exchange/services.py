@@ -1,0 +1,464 @@
+"""Every write of the exchange: claiming and settling outbox rows, re-driving dead letters,
+and receiving a push from a remote centre (province mode)."""
+
+import datetime as dt
+import json
+import logging
+import random
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhall.core.errors import Conflict, NotFound, ValidationFailed
+from govhall.core.models import Center, OutboxEvent
+from govhall.exchange import protocol
+from govhall.exchange.errors import AuthenticationFailed
+from govhall.exchange.mapping import MappingError, family_of, from_upstream, read_value
+from govhall.exchange.models import (
+    ExchangeSettings,
+    ReceivedEvent,
+    RemoteCase,
+    RemoteCenter,
+    RemoteRating,
+)
+
+logger = logging.getLogger(__name__)
+Status = OutboxEvent.Status
+
+
+def get_exchange_settings(*, center_id: int) -> ExchangeSettings:
+    """The centre's exchange settings, created with the defaults on first use."""
+    with transaction.atomic():
+        settings, _created = ExchangeSettings.objects.get_or_create(center_id=center_id)
+    return settings
+
+
+# --- sender -----------------------------------------------------------------------------------
+
+
+def retry_delay(
+    attempts: int, *, base: float, cap: float, rng: random.Random | None = None
+) -> float:
+    """Exponential backoff with jitter: half of min(cap, base·2^(n-1)) fixed, half random."""
+    ceiling = min(cap, base * 2 ** max(0, attempts - 1))
+    return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
+
+
+def _due_heads(center_id: int, now: dt.datetime) -> models.QuerySet[OutboxEvent]:
+    """Pending rows that are due and first in their stream (no earlier row unacknowledged)."""
+    earlier_unacked = OutboxEvent.objects.filter(
+        center_id=OuterRef("center_id"), stream=OuterRef("stream"), id__lt=OuterRef("id")
+    ).exclude(status=Status.SENT)
+    return (
+        OutboxEvent.objects.filter(center_id=center_id, status=Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .exclude(Exists(earlier_unacked))
+        .order_by("id")
+    )
+
+
+def claim_batch(
+    *, center_id: int, limit: int, lease_seconds: float, now: dt.datetime | None = None
+) -> list[OutboxEvent]:
+    """Reserve up to `limit` due rows for one push and count the attempt.
+
+    The reservation is a lease: ``next_attempt_at`` moves past the push's time limit, so if the
+    worker dies the rows fall due again and nothing is lost. On PostgreSQL concurrent workers
+    skip each other's rows (``SKIP LOCKED``); SQLite serialises the claim instead.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        qs = _due_heads(center_id, now)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        rows = list(qs[:limit])
+        if rows:
+            OutboxEvent.objects.filter(pk__in=[r.pk for r in rows]).update(
+                attempts=F("attempts") + 1,
+                next_attempt_at=now + dt.timedelta(seconds=lease_seconds),
+            )
+            for row in rows:
+                row.attempts += 1
+    return rows
+
+
+@dataclass
+class Settlement:
+    """What became of the rows of one push."""
+
+    acked: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    rejected: dict[int, str] = field(default_factory=dict)
+
+
+def settle_batch(
+    *,
+    settings: ExchangeSettings,
+    rows: Iterable[OutboxEvent],
+    settlement: Settlement,
+    now: dt.datetime | None = None,
+    rng: random.Random | None = None,
+) -> dict[str, int]:
+    """Mark acknowledged rows sent; schedule a retry of failed ones, or give up (dead letter)
+    after `max_attempts`; rejected rows go to the dead letters at once.
+
+    Only rows still pending are touched: a row another worker already settled stays as it is.
+    """
+    now = now or timezone.now()
+    by_id = {row.pk: row for row in rows}
+    dead = dict(settlement.rejected)
+    retry: list[OutboxEvent] = []
+    for pk, error in settlement.failed.items():
+        row = by_id[pk]
+        if row.attempts >= settings.max_attempts:
+            dead[pk] = error
+            continue
+        delay = retry_delay(
+            row.attempts,
+            base=settings.backoff_base_seconds,
+            cap=settings.backoff_max_seconds,
+            rng=rng,
+        )
+        row.next_attempt_at = now + dt.timedelta(seconds=delay)
+        row.last_error = error[:2000]
+        retry.append(row)
+    with transaction.atomic():
+        pending = OutboxEvent.objects.filter(status=Status.PENDING)
+        if settlement.acked:
+            pending.filter(pk__in=settlement.acked).update(
+                status=Status.SENT, acked_at=now, next_attempt_at=None, last_error=""
+            )
+        for pk, error in dead.items():
+            pending.filter(pk=pk).update(
+                status=Status.DEAD, next_attempt_at=None, last_error=error[:2000]
+            )
+        if retry:
+            still_pending = set(
+                pending.filter(pk__in=[r.pk for r in retry]).values_list("pk", flat=True)
+            )
+            OutboxEvent.objects.bulk_update(
+                [r for r in retry if r.pk in still_pending], ["next_attempt_at", "last_error"]
+            )
+    for pk, error in dead.items():
+        logger.warning("outbox event %s is a dead letter: %s", pk, error)
+    return {"acked": len(settlement.acked), "failed": len(retry), "dead": len(dead)}
+
+
+def redrive_dead_letters(*, center_id: int, ids: Iterable[int] | None = None) -> int:
+    """Put dead letters back in the queue with a fresh count of attempts; returns how many.
+
+    ``ids=None`` re-drives every dead letter of the centre.
+    """
+    with transaction.atomic():
+        qs = OutboxEvent.objects.filter(center_id=center_id, status=Status.DEAD)
+        if ids is not None:
+            wanted = set(ids)
+            qs = qs.filter(pk__in=wanted)
+            found = set(qs.values_list("pk", flat=True))
+            if found != wanted:
+                raise NotFound(
+                    _("以下事件不是本中心的死信:%(ids)s")
+                    % {"ids": ", ".join(str(i) for i in sorted(wanted - found))},
+                    detail={"ids": sorted(wanted - found)},
+                )
+        count = qs.update(status=Status.PENDING, attempts=0, next_attempt_at=None)
+    logger.info("re-drove %s dead letters of centre %s", count, center_id)
+    return count
+
+
+# --- receiver (province mode) -------------------------------------------------------------------
+
+
+def authenticate_push(
+    *, key_id: str, timestamp: str, signature: str, body: bytes, now: dt.datetime | None = None
+) -> RemoteCenter:
+    """The registered centre that signed this push, or AuthenticationFailed."""
+    if not (key_id and timestamp and signature):
+        raise AuthenticationFailed(
+            _("缺少签名信息。"),
+            code="signature_missing",
+            detail={
+                "headers": [
+                    protocol.HEADER_KEY_ID,
+                    protocol.HEADER_TIMESTAMP,
+                    protocol.HEADER_SIGNATURE,
+                ]
+            },
+        )
+    remote = (
+        RemoteCenter.objects.filter(key_id=key_id, is_active=True).select_related("center").first()
+    )
+    if remote is None:
+        raise AuthenticationFailed(_("未登记的中心。"), code="unknown_center")
+    if not protocol.signature_matches(remote.secret, timestamp, body, signature):
+        raise AuthenticationFailed(_("签名不正确。"), code="signature_invalid")
+    try:
+        stamp = int(timestamp)
+    except ValueError:
+        stamp = None
+    window = get_exchange_settings(center_id=remote.center_id).timestamp_window_seconds
+    now = now or timezone.now()
+    if stamp is None or abs(now.timestamp() - stamp) > window:
+        raise AuthenticationFailed(
+            _("时间戳超出允许范围(±%(window)s秒)。") % {"window": window},
+            code="timestamp_out_of_window",
+        )
+    return remote
+
+
+@dataclass(frozen=True)
+class _Event:
+    index: int
+    key: uuid.UUID
+    sequence: int
+    stream: str
+    kind: str
+    occurred_at: dt.datetime
+    family: str
+    raw: dict[str, Any]
+    values: dict[str, Any]
+
+
+def _read_event(index: int, event: Any) -> _Event:
+    if not isinstance(event, dict):
+        raise MappingError({"event": _("应为对象。")})
+    errors: dict[str, str] = {}
+    try:
+        key = uuid.UUID(str(event.get("idempotency_key")))
+    except ValueError:
+        errors["idempotency_key"] = _("应为 UUID。")
+    sequence = event.get("sequence")
+    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0:
+        errors["sequence"] = _("应为非负整数。")
+    stream, kind = event.get("stream"), event.get("kind")
+    if not isinstance(stream, str) or not 0 < len(stream) <= 100:
+        errors["stream"] = _("应为不超过100字符的文本。")
+    if not isinstance(kind, str) or not 0 < len(kind) <= 64:
+        errors["kind"] = _("应为不超过64字符的文本。")
+    try:
+        occurred = read_value("datetime", event.get("occurred_at"))
+    except ValueError as exc:
+        errors["occurred_at"] = str(exc)
+    if errors:
+        raise MappingError(errors)
+    family = family_of(stream, kind)
+    values = from_upstream(family, event.get("data"))
+    object_id = values["case_number" if family == "case" else "rating_id"]
+    if stream != f"{family}:{object_id}":
+        raise MappingError({"stream": _("对象与数据中的编号不一致。")})
+    return _Event(index, key, sequence, stream, kind, occurred, family, event["data"], values)
+
+
+def _case_row(remote: RemoteCenter, ev: _Event) -> dict[str, Any]:
+    v = ev.values
+    text = (
+        "item_code",
+        "item_name",
+        "department_code",
+        "department_name",
+        "region_code",
+        "applicant_type",
+        "channel",
+        "state",
+        "result",
+    )
+    return {
+        "center_id": remote.center_id,
+        "remote_id": remote.pk,
+        "case_number": v["case_number"],
+        **{name: v[name] or "" for name in text},
+        **{name: v[name] for name in ("accepted_at", "due_date", "completed_at", "delivered_at")},
+        "last_event": ev.kind,
+        "last_event_at": v["event_at"] or ev.occurred_at,
+        "last_sequence": ev.sequence,
+    }
+
+
+def _rating_row(remote: RemoteCenter, ev: _Event) -> dict[str, Any]:
+    v = ev.values
+    text = (
+        "channel",
+        "department_code",
+        "department_name",
+        "window_number",
+        "staff_number",
+        "case_number",
+        "ticket_number",
+    )
+    return {
+        "center_id": remote.center_id,
+        "remote_id": remote.pk,
+        "rating_id": v["rating_id"],
+        "level": v["level"],
+        **{name: v[name] or "" for name in text},
+        "rated_at": v["rated_at"],
+        "is_bad": v["level"] <= 2 if v["is_bad"] is None else v["is_bad"],
+        "excluded": bool(v["excluded"]),
+        "last_event": ev.kind,
+        "last_event_at": ev.occurred_at,
+        "last_sequence": ev.sequence,
+    }
+
+
+def _upsert_latest(model: type[models.Model], rows: list[dict[str, Any]], unique: tuple[str, ...]):
+    """Insert rows, or update the existing row when the incoming sequence is newer.
+
+    One ``INSERT … ON CONFLICT DO UPDATE … WHERE`` statement (PostgreSQL and SQLite both have
+    it): race-free between concurrent pushes, and an older event never overwrites a newer one.
+    """
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    meta = model._meta
+    fields = [(name, meta.get_field(name)) for name in rows[0]]
+    columns = [f.column for _name, f in fields]
+    conflict = ", ".join(qn(meta.get_field(name).column) for name in unique)
+    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in columns if c not in conflict)
+    table = qn(meta.db_table)
+    per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    chunk = max(1, (connection.features.max_query_params or 30000) // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            params = [
+                f.get_db_prep_value(row[name], connection, prepared=False)
+                for row in part
+                for name, f in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "
+                f"VALUES {', '.join([per_row] * len(part))} "
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates} "
+                f"WHERE {table}.{qn('last_sequence')} < excluded.{qn('last_sequence')}",
+                params,
+            )
+
+
+def _latest(rows: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    latest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        known = latest.get(row[key])
+        if known is None or known["last_sequence"] < row["last_sequence"]:
+            latest[row[key]] = row
+    return list(latest.values())
+
+
+def receive_push(*, remote: RemoteCenter, body: bytes) -> dict[str, Any]:
+    """Store a push from an authenticated centre; answer every event.
+
+    Each event is ``stored`` (new), ``duplicate`` (its idempotency key was already received:
+    nothing changes) or ``rejected`` (it does not fit the tables: nothing stored, with the
+    reason). The cases and ratings keep the state of their newest event (by sequence).
+    """
+    try:
+        envelope = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(_("请求体不是有效的 JSON。"), code="bad_json") from exc
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("events"), list):
+        raise ValidationFailed(_("请求体应为含 events 列表的对象。"), code="bad_envelope")
+    if envelope.get("protocol") != protocol.PROTOCOL:
+        raise ValidationFailed(
+            _("不支持的协议版本。"), code="bad_protocol", detail={"expected": protocol.PROTOCOL}
+        )
+    sender = envelope.get("sender")
+    if not isinstance(sender, dict) or sender.get("region_code") != remote.region_code:
+        raise AuthenticationFailed(_("推送方与密钥登记的中心不一致。"), code="center_mismatch")
+    raw_events = envelope["events"]
+    if len(raw_events) > protocol.MAX_EVENTS_PER_BATCH:
+        raise ValidationFailed(
+            _("每批最多 %(n)s 条事件。") % {"n": protocol.MAX_EVENTS_PER_BATCH},
+            code="batch_too_large",
+        )
+    results: list[dict[str, Any]] = []
+    events: list[_Event] = []
+    for index, raw in enumerate(raw_events):
+        key = raw.get("idempotency_key") if isinstance(raw, dict) else None
+        try:
+            events.append(_read_event(index, raw))
+            results.append({"idempotency_key": str(key), "status": protocol.STORED})
+        except MappingError as exc:
+            results.append(
+                {
+                    "idempotency_key": str(key),
+                    "status": protocol.REJECTED,
+                    "code": "invalid_event",
+                    "message": str(exc),
+                    "detail": exc.errors,
+                }
+            )
+    try:
+        with transaction.atomic():
+            known = set(
+                ReceivedEvent.objects.filter(
+                    remote=remote, idempotency_key__in=[e.key for e in events]
+                ).values_list("idempotency_key", flat=True)
+            )
+            fresh: list[_Event] = []
+            for ev in events:
+                if ev.key in known:
+                    results[ev.index]["status"] = protocol.DUPLICATE
+                else:
+                    known.add(ev.key)
+                    fresh.append(ev)
+            ReceivedEvent.objects.bulk_create(
+                [
+                    ReceivedEvent(
+                        center_id=remote.center_id,
+                        remote=remote,
+                        idempotency_key=ev.key,
+                        sequence=ev.sequence,
+                        stream=ev.stream,
+                        kind=ev.kind,
+                        occurred_at=ev.occurred_at,
+                        data=ev.raw,
+                    )
+                    for ev in fresh
+                ],
+                ignore_conflicts=True,
+            )
+            _upsert_latest(
+                RemoteCase,
+                _latest((_case_row(remote, e) for e in fresh if e.family == "case"), "case_number"),
+                ("remote", "case_number"),
+            )
+            _upsert_latest(
+                RemoteRating,
+                _latest(
+                    (_rating_row(remote, e) for e in fresh if e.family == "rating"), "rating_id"
+                ),
+                ("remote", "rating_id"),
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("并发写入冲突,请重试。"), code="retry") from exc
+    counts = {status: 0 for status in (protocol.STORED, protocol.DUPLICATE, protocol.REJECTED)}
+    for result in results:
+        counts[result["status"]] += 1
+    return {
+        "stored": counts[protocol.STORED],
+        "duplicates": counts[protocol.DUPLICATE],
+        "rejected": counts[protocol.REJECTED],
+        "results": results,
+    }
+
+
+def register_remote_center(
+    *, center: Center, name: str, region_code: str, key_id: str, secret: str
+) -> RemoteCenter:
+    """Register a centre that may push to this one (province mode)."""
+    with transaction.atomic():
+        remote = RemoteCenter(
+            center=center, name=name, region_code=region_code, key_id=key_id, secret=secret
+        )
+        try:
+            remote.full_clean()
+        except ValidationError as exc:
+            raise ValidationFailed(_("下级中心登记有误。"), detail=exc.message_dict) from exc
+        remote.save()
+    return remote

@@ -1,0 +1,111 @@
+"""Many windows calling and kiosks issuing at once, on PostgreSQL row locks."""
+
+import random
+import threading
+import time
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from govhall.queueing import services
+from govhall.queueing.models import Ticket, TicketEvent
+from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
+
+pytestmark = [
+    pytest.mark.pg,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL row locks (SKIP LOCKED)"
+    ),
+]
+
+ISSUERS = 16
+WINDOWS = 16
+SECONDS = 4.0
+
+
+def run_threads(targets):
+    threads = [threading.Thread(target=t) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_windows_and_kiosks_never_share_or_lose_a_ticket(center, department):
+    open_hall(center)
+    categories = [
+        QueueCategoryFactory(center=center, prefix=p, daily_capacity=9999, number_end=9999)
+        for p in "AB"
+    ]
+    desks = [
+        staffed_window(center, department, number=str(n + 1), categories=categories)
+        for n in range(WINDOWS)
+    ]
+    issued: list[int] = []
+    called: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def guarded(fn):
+        def run():
+            try:
+                fn()
+            except BaseException as exc:  # collected and asserted below
+                with lock:
+                    errors.append(exc)
+            finally:
+                connection.close()
+
+        return run
+
+    def issuer():
+        rng = random.Random()
+        while not stop.is_set():
+            ticket = services.issue_ticket(
+                category=rng.choice(categories),
+                channel=Ticket.Channel.KIOSK,
+                priority_reason=Ticket.Priority.ELDERLY if rng.random() < 0.1 else "",
+            )
+            with lock:
+                issued.append(ticket.pk)
+
+    def caller(window, staff, drain):
+        def run():
+            while True:
+                ticket = services.call_next(window=window, staff=staff)
+                if ticket is None:
+                    if drain or stop.is_set():
+                        return
+                    time.sleep(0.005)
+                    continue
+                with lock:
+                    called.append(ticket.pk)
+                services.finish_ticket(ticket=ticket, window=window, staff=staff)
+
+        return run
+
+    workers = [guarded(issuer) for _ in range(ISSUERS)]
+    workers += [guarded(caller(w, s, drain=False)) for w, s in desks]
+    timer = threading.Timer(SECONDS, stop.set)
+    timer.start()
+    run_threads(workers)
+    run_threads([guarded(caller(w, s, drain=True)) for w, s in desks])
+
+    assert errors == []
+    assert len(issued) > 100
+    tickets = list(
+        Ticket.objects.filter(center=center).values("id", "number", "state", "issue_date")
+    )
+    assert sorted(issued) == sorted(t["id"] for t in tickets)  # none lost, none invented
+    numbers = Counter((t["issue_date"], t["number"]) for t in tickets)
+    assert max(numbers.values()) == 1  # no number twice
+    assert len(called) == len(set(called)) == len(tickets)  # each called exactly once
+    assert {t["state"] for t in tickets} == {Ticket.State.DONE}
+    calls = Counter(
+        TicketEvent.objects.filter(kind=TicketEvent.Kind.CALLED).values_list("ticket_id", flat=True)
+    )
+    assert set(calls.values()) == {1} and len(calls) == len(tickets)
