@@ -11,34 +11,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from govhall.feedback.models import AssistRecord
 from govhall.performance.models import BulletinSettings, EvaluationRun
 from govhall.performance.selectors import run_scores
 
 CN_NUMERALS = "一二三四五六七八九十"
-
-# Display order of assisted-service types (DOMAIN.md 帮办代办), by their stored codes or labels.
-ASSIST_ORDER = [
-    "上门",
-    "延时",
-    "咨询辅导",
-    "双休日",
-    "预约",
-    "免费邮寄",
-    "免费刻章",
-    "视频帮办",
-    "其他",
-]
-ASSIST_PHRASE = {
-    "上门": "上门服务",
-    "延时": "延时服务",
-    "咨询辅导": "咨询辅导",
-    "双休日": "双休日服务",
-    "预约": "预约服务",
-    "免费邮寄": "免费邮寄",
-    "免费刻章": "免费刻章",
-    "视频帮办": "视频帮办",
-    "其他": "其他服务",
-}
 
 
 @dataclass
@@ -81,11 +58,11 @@ def minutes(seconds: Any) -> str:
 
 
 def _assist_phrase(by_type: dict[str, Any]) -> str:
-    known = [t for t in ASSIST_ORDER if by_type.get(t)]
-    extra = [t for t in by_type if t not in ASSIST_ORDER and by_type.get(t)]
+    """ "上门服务86次、延时服务34次…" in the catalogue's order of assisted-service types."""
     return "、".join(
-        _("%(kind)s%(n)s次") % {"kind": ASSIST_PHRASE.get(t, t), "n": by_type[t]}
-        for t in known + extra
+        _("%(kind)s%(n)s次") % {"kind": kind.label, "n": by_type[kind.value]}
+        for kind in AssistRecord.Kind
+        if by_type.get(kind.value)
     )
 
 
