@@ -24,12 +24,12 @@ from openpyxl import load_workbook
 
 from govhall.feedback import links
 from govhall.feedback import services as feedback
-from govhall.feedback.models import Rectification
+from govhall.feedback.models import Evaluation, Rectification
 from govhall.performance import services
 from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.report import compose_bulletin, report_tables
 from tests.factories import DepartmentFactory, StaffProfileFactory, WindowFactory
-from tests.performance.month import served_tickets, window_cases
+from tests.performance.month import at, served_tickets, window_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,11 @@ def _rate(staff, window, day, levels):
         served_tickets(staff=staff, window=window, day=day, count=len(levels)), levels, strict=True
     ):
         invitation = feedback.invite_for_ticket(ticket=ticket, actor=staff.user)
-        feedback.rate_with_link(token=links.sign_invitation(invitation.pk), level=level, actor=None)
+        rating = feedback.rate_with_link(
+            token=links.sign_invitation(invitation.pk), level=level, actor=None
+        )
+        # Rated on the day of service (the service stamps the real time).
+        Evaluation.objects.filter(pk=rating.pk).update(rated_at=at(day, 12))
 
 
 @pytest.fixture
