@@ -75,7 +75,7 @@ class CaseList(ListAPIView):
         if scope.user is None:
             return Case.objects.none()
         params = self.request.query_params
-        form = s.ListFilterIn(data=params)
+        form = s.CaseListFilterIn(data=params)
         form.is_valid(raise_exception=True)
         return selectors.case_list(selectors.visible_cases(scope), **form.validated_data).order_by(
             "-accepted_at", "-id"
@@ -100,11 +100,11 @@ class CaseDetail(RetrieveAPIView):
 class CaseAccept(APIView):
     """前台受理 at a window."""
 
-    @extend_schema(request=s.AcceptIn, responses={201: s.CaseOut})
+    @extend_schema(request=s.CaseAcceptIn, responses={201: s.CaseOut})
     def post(self, request: Request) -> Response:
         scope = scope_for(request.user)
         scope.require("cases.accept_case")
-        data = _valid(s.AcceptIn, request.data)
+        data = _valid(s.CaseAcceptIn, request.data)
         item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
         window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
         ticket = _of_center(Ticket, data.pop("ticket"), scope.center_id, _("排队票"))
@@ -117,11 +117,11 @@ class CaseAccept(APIView):
 class CaseSubmit(APIView):
     """网上申报 from the online hall (a logged-in intake account with accept permission)."""
 
-    @extend_schema(request=s.SubmitIn, responses={201: s.CaseOut})
+    @extend_schema(request=s.CaseSubmitIn, responses={201: s.CaseOut})
     def post(self, request: Request) -> Response:
         scope = scope_for(request.user)
         scope.require("cases.accept_case")
-        data = _valid(s.SubmitIn, request.data)
+        data = _valid(s.CaseSubmitIn, request.data)
         item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
         return Response(s.CaseOut(services.submit_case(item=item, **data)).data, status=201)
 
@@ -129,7 +129,7 @@ class CaseSubmit(APIView):
 class CaseAction(APIView):
     """Base of the one-view-per-action endpoints: parse, look the case up, call the service."""
 
-    input: ClassVar[type[Serializer]] = s.NoInput
+    input: ClassVar[type[Serializer]] = s.CaseNoInput
 
     def run(self, actor: Any, case: Case, data: dict[str, Any]) -> Case:
         raise NotImplementedError
@@ -150,18 +150,20 @@ def _action(name: str, input_: type[Serializer], call: Any, summary: str) -> typ
     def run(self: CaseAction, actor: Any, case: Case, data: dict[str, Any]) -> Case:
         return call(actor=actor, case=case, **data)
 
-    cls = type(
-        f"Case{name.title()}Action",
-        (CaseAction,),
-        {"input": input_, "run": run, "__doc__": summary},
-    )
-    cls.post = extend_schema(
-        request=input_ if input_ is not s.NoInput else None,
+    @extend_schema(
+        request=input_ if input_ is not s.CaseNoInput else None,
         responses={200: s.CaseOut},
         summary=summary,
-        operation_id=f"cases_{name}",
-    )(cls.post)
-    return cls
+        operation_id=f"cases_case_{name}",
+    )
+    def post(self: CaseAction, request: Request, number: str) -> Response:
+        return CaseAction.post(self, request, number)
+
+    return type(
+        f"Case{name.title()}Action",
+        (CaseAction,),
+        {"input": input_, "run": run, "post": post, "__doc__": summary},
+    )
 
 
 def _renamed(fn: Any, **names: str) -> Any:
@@ -172,37 +174,37 @@ def _renamed(fn: Any, **names: str) -> Any:
 
 
 ACTION_VIEWS: dict[str, type[CaseAction]] = {
-    "accept": _action("accept", s.NoInput, services.accept_submitted_case, "受理网上申报"),
-    "refuse": _action("refuse", s.ReasonIn, services.refuse_case, "不予受理"),
-    "review": _action("review", s.NoInput, services.start_review, "开始审查"),
+    "accept": _action("accept", s.CaseNoInput, services.accept_submitted_case, "受理网上申报"),
+    "refuse": _action("refuse", s.CaseReasonIn, services.refuse_case, "不予受理"),
+    "review": _action("review", s.CaseNoInput, services.start_review, "开始审查"),
     "correction": _action(
-        "correction", s.CorrectionIn, services.request_correction, "要求补正(停止计时)"
+        "correction", s.CaseCorrectionIn, services.request_correction, "要求补正(停止计时)"
     ),
-    "resubmit": _action("resubmit", s.NoInput, services.resubmit_case, "补正材料已提交"),
-    "supply": _action("supply", s.NoInput, services.supply_materials, "容缺材料已补齐"),
-    "suspend": _action("suspend", s.SuspendIn, services.suspend_case, "启动特别程序"),
-    "resume": _action("resume", s.NoInput, services.resume_case, "结束特别程序"),
-    "complete": _action("complete", s.CompleteIn, services.complete_case, "办结"),
-    "deliver": _action("deliver", s.DeliverIn, services.deliver_case, "送达"),
-    "withdraw": _action("withdraw", s.OptionalReasonIn, services.withdraw_case, "撤回"),
+    "resubmit": _action("resubmit", s.CaseNoInput, services.resubmit_case, "补正材料已提交"),
+    "supply": _action("supply", s.CaseNoInput, services.supply_materials, "容缺材料已补齐"),
+    "suspend": _action("suspend", s.CaseSuspendIn, services.suspend_case, "启动特别程序"),
+    "resume": _action("resume", s.CaseNoInput, services.resume_case, "结束特别程序"),
+    "complete": _action("complete", s.CaseCompleteIn, services.complete_case, "办结"),
+    "deliver": _action("deliver", s.CaseDeliverIn, services.deliver_case, "送达"),
+    "withdraw": _action("withdraw", s.CaseOptionalReasonIn, services.withdraw_case, "撤回"),
     "verify": _action(
         "verify",
-        s.OptionalReasonIn,
+        s.CaseOptionalReasonIn,
         _renamed(services.verify_commitment, reason="note"),
         "告知承诺核查属实",
     ),
-    "revoke": _action("revoke", s.ReasonIn, services.revoke_commitment, "告知承诺不实,撤销"),
+    "revoke": _action("revoke", s.CaseReasonIn, services.revoke_commitment, "告知承诺不实,撤销"),
 }
 
 
 class Supervision(APIView):
     """电子监察: running cases per department and light."""
 
-    @extend_schema(responses={200: s.LightCountOut(many=True)})
+    @extend_schema(responses={200: s.CaseLightCountOut(many=True)})
     def get(self, request: Request) -> Response:
         scope = _scope(self, "cases.view_supervision")
         rows = selectors.light_counts_by_department(scope.filter(Case.objects.all()))
-        return Response(s.LightCountOut(rows, many=True).data)
+        return Response(s.CaseLightCountOut(rows, many=True).data)
 
 
 class Figures(APIView):
@@ -214,13 +216,13 @@ class Figures(APIView):
             OpenApiParameter("end", str, required=True, description="YYYY-MM-DD"),
             OpenApiParameter("by", str, enum=["center", "department", "item", "window", "staff"]),
         ],
-        responses={200: s.FiguresOut(many=True)},
+        responses={200: s.CaseFiguresOut(many=True)},
     )
     def get(self, request: Request) -> Response:
         scope = _scope(self, "cases.view_supervision")
         if scope.center_id is None:
             raise PermissionDenied(_("您的账号未关联服务中心。"))
-        params = _valid(s.FiguresIn, request.query_params)
+        params = _valid(s.CaseFiguresIn, request.query_params)
         common = {"center_id": scope.center_id, "start": params["start"], "end": params["end"]}
         if params["by"] == "center":
             rows = [{"key": None, **selectors.center_figures(**common)}]
@@ -233,7 +235,7 @@ class Figures(APIView):
             if params["by"] == "department" and not scope.whole_center:
                 figures = {k: v for k, v in figures.items() if k == scope.department_id}
             rows = [{"key": k, **v} for k, v in figures.items()]
-        return Response(s.FiguresOut(rows, many=True).data)
+        return Response(s.CaseFiguresOut(rows, many=True).data)
 
 
 class Lookup(APIView):
@@ -242,13 +244,13 @@ class Lookup(APIView):
     permission_classes = [AllowAny]
     authentication_classes: ClassVar[list] = []
 
-    @extend_schema(request=s.LookupIn, responses={200: s.LookupOut})
+    @extend_schema(request=s.CaseLookupIn, responses={200: s.CaseLookupOut})
     def post(self, request: Request) -> Response:
         if is_ratelimited(
             request, group="cases.lookup", key="ip", rate=LOOKUP_RATE, method="POST", increment=True
         ):
             raise RateLimited(_("查询过于频繁,请稍后(约1分钟后)再试。"))
-        data = _valid(s.LookupIn, request.data)
+        data = _valid(s.CaseLookupIn, request.data)
         case = selectors.lookup_case(number=data["number"], phone_last4=data["phone_last4"])
         if case is None:
             raise NotFound(_("未找到办件:请核对办件编号和联系电话后4位。"))
@@ -262,7 +264,7 @@ class Lookup(APIView):
             "due_date": case.due_date,
             "steps": selectors.public_steps(case),
         }
-        return Response(s.LookupOut(out).data)
+        return Response(s.CaseLookupOut(out).data)
 
 
 class Import(APIView):
@@ -270,14 +272,14 @@ class Import(APIView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request=s.ImportIn, responses={200: s.ImportOut, 400: s.ImportOut})
+    @extend_schema(request=s.CaseImportIn, responses={200: s.CaseImportOut, 400: s.CaseImportOut})
     def post(self, request: Request) -> Response:
         scope = scope_for(request.user)
         scope.require("cases.import_cases")
         center = Center.objects.filter(pk=scope.center_id).first()
         if center is None:
             raise PermissionDenied(_("您的账号未关联服务中心。"))
-        data = _valid(s.ImportIn, request.data)
+        data = _valid(s.CaseImportIn, request.data)
         report = services.import_cases(
             center=center,
             source=data["file"],
@@ -286,4 +288,4 @@ class Import(APIView):
             dry_run=data["dry_run"],
             actor=request.user,
         )
-        return Response(s.ImportOut(report.as_dict()).data, status=200 if report.ok else 400)
+        return Response(s.CaseImportOut(report.as_dict()).data, status=200 if report.ok else 400)

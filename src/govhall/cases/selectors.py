@@ -492,3 +492,14 @@ def user_windows(scope: Scope) -> QuerySet[Window]:
     """The windows a user may accept at (all of the centre's for centre-wide roles)."""
     qs = Window.objects.filter(center_id=scope.center_id, is_open=True)
     return qs if scope.whole_center else qs.filter(staff__user=scope.user)
+
+
+def digest_for_department(department: Department, today: dt.date) -> dict[str, Any]:
+    """The unit lead's daily digest: red and yellow running cases of the department."""
+    running = running_cases(Case.objects.filter(department=department), today=today)
+    return {
+        "today": today,
+        "running": running.count(),
+        "red": list(running.filter(light="red")),
+        "yellow": list(running.filter(light="yellow")),
+    }

@@ -89,7 +89,7 @@ class CaseDetailOut(CaseOut):
         fields = [*CaseOut.Meta.fields, "events", "clock_stops"]
 
 
-class AcceptIn(serializers.Serializer):
+class CaseAcceptIn(serializers.Serializer):
     item = serializers.IntegerField()
     applicant_type = serializers.ChoiceField(choices=Case.ApplicantType.choices)
     applicant_name = serializers.CharField(max_length=200)
@@ -108,7 +108,7 @@ class AcceptIn(serializers.Serializer):
     supply_by = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class SubmitIn(serializers.Serializer):
+class CaseSubmitIn(serializers.Serializer):
     item = serializers.IntegerField()
     applicant_type = serializers.ChoiceField(choices=Case.ApplicantType.choices)
     applicant_name = serializers.CharField(max_length=200)
@@ -120,43 +120,43 @@ class SubmitIn(serializers.Serializer):
     )
 
 
-class NoInput(serializers.Serializer):
+class CaseNoInput(serializers.Serializer):
     pass
 
 
-class ReasonIn(serializers.Serializer):
+class CaseReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class OptionalReasonIn(serializers.Serializer):
+class CaseOptionalReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
-class CorrectionIn(ReasonIn):
+class CaseCorrectionIn(CaseReasonIn):
     materials = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, default=list
     )
 
 
-class SuspendIn(serializers.Serializer):
+class CaseSuspendIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in ClockStop.PROCEDURES])
     told_days = serializers.IntegerField(min_value=1, max_value=365)
     reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
-class CompleteIn(serializers.Serializer):
+class CaseCompleteIn(serializers.Serializer):
     approved = serializers.BooleanField()
     reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
-class DeliverIn(serializers.Serializer):
+class CaseDeliverIn(serializers.Serializer):
     method = serializers.ChoiceField(choices=[("window", "window"), ("mail", "mail")])
     tracking_number = serializers.CharField(
         max_length=64, required=False, default="", allow_blank=True
     )
 
 
-class ListFilterIn(serializers.Serializer):
+class CaseListFilterIn(serializers.Serializer):
     department = serializers.IntegerField(required=False, source="department_id")
     item = serializers.IntegerField(required=False, source="item_id")
     state = serializers.ChoiceField(choices=Case.State.choices, required=False)
@@ -164,18 +164,18 @@ class ListFilterIn(serializers.Serializer):
     number = serializers.CharField(max_length=32, required=False)
 
 
-class LookupIn(serializers.Serializer):
+class CaseLookupIn(serializers.Serializer):
     number = serializers.CharField(max_length=32)
     phone_last4 = serializers.RegexField(r"^\d{4}$")
 
 
-class StepOut(serializers.Serializer):
+class CaseStepOut(serializers.Serializer):
     type = serializers.CharField()
     label = serializers.CharField()
     at = serializers.DateTimeField()
 
 
-class LookupOut(serializers.Serializer):
+class CaseLookupOut(serializers.Serializer):
     number = serializers.CharField()
     item_name = serializers.CharField()
     department_name = serializers.CharField()
@@ -183,10 +183,10 @@ class LookupOut(serializers.Serializer):
     state_label = serializers.CharField()
     result = serializers.CharField()
     due_date = serializers.DateField(allow_null=True)
-    steps = StepOut(many=True)
+    steps = CaseStepOut(many=True)
 
 
-class LightCountOut(serializers.Serializer):
+class CaseLightCountOut(serializers.Serializer):
     department_id = serializers.IntegerField()
     department__name = serializers.CharField()
     running = serializers.IntegerField()
@@ -196,7 +196,7 @@ class LightCountOut(serializers.Serializer):
     paused = serializers.IntegerField()
 
 
-class FiguresOut(serializers.Serializer):
+class CaseFiguresOut(serializers.Serializer):
     key = serializers.IntegerField(allow_null=True)
     accepted = serializers.IntegerField()
     completed = serializers.IntegerField()
@@ -207,7 +207,7 @@ class FiguresOut(serializers.Serializer):
     consultations = serializers.IntegerField()
 
 
-class FiguresIn(serializers.Serializer):
+class CaseFiguresIn(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     by = serializers.ChoiceField(
@@ -222,7 +222,7 @@ class FiguresIn(serializers.Serializer):
         return attrs
 
 
-class ImportIn(serializers.Serializer):
+class CaseImportIn(serializers.Serializer):
     file = serializers.FileField()
     mapping = serializers.CharField(
         required=False,
@@ -240,13 +240,13 @@ class ImportIn(serializers.Serializer):
             raise serializers.ValidationError(str(exc)) from exc
 
 
-class RowErrorOut(serializers.Serializer):
+class CaseRowErrorOut(serializers.Serializer):
     row = serializers.IntegerField()
     message = serializers.CharField()
 
 
-class ImportOut(serializers.Serializer):
+class CaseImportOut(serializers.Serializer):
     total = serializers.IntegerField()
     imported = serializers.IntegerField()
     dry_run = serializers.BooleanField()
-    errors = RowErrorOut(many=True)
+    errors = CaseRowErrorOut(many=True)
