@@ -7,33 +7,13 @@ import pytest
 from govhall.cases import selectors, services
 from govhall.cases.models import Case
 from govhall.core.roles import Role
-from govhall.queueing.models import Ticket
-from tests.cases.factories import accept, at
+from tests.cases.factories import accept, at, served_ticket
 from tests.factories import DepartmentFactory, ServiceItemFactory
-from tests.queueing.factories import QueueCategoryFactory
 
 pytestmark = pytest.mark.django_db
 
 MARCH = {"start": dt.date(2026, 3, 1), "end": dt.date(2026, 3, 31)}
 D = dt.date
-
-
-def _ticket(center, department, seq: int, day: dt.date) -> Ticket:
-    category = QueueCategoryFactory(center=center)
-    return Ticket.objects.create(
-        center=center,
-        category=category,
-        number=f"{category.prefix}{seq:03d}",
-        seq=seq,
-        issue_date=day,
-        state=Ticket.State.DONE,
-        channel=Ticket.Channel.KIOSK,
-        department=department,
-        queue_at=at(day, 9),
-        issued_at=at(day, 9),
-        called_at=at(day, 10),
-        finished_at=at(day, 11),
-    )
 
 
 @pytest.fixture
@@ -42,7 +22,7 @@ def month(center, department):
     item = ServiceItemFactory(
         center=center, department=department, promised_limit_days=5, name="种畜禽生产经营许可"
     )
-    served = _ticket(center, department, 1, D(2026, 3, 2))  # opened a case: no consultation
+    served = served_ticket(center, department, 1, D(2026, 3, 2))  # opened a case: no consultation
     on_time = accept(item, day=D(2026, 3, 2), ticket=served)
     services.complete_case(actor=None, case=on_time, approved=True, at=at(D(2026, 3, 4)))
     late = accept(item, day=D(2026, 3, 2))  # due 03-09
@@ -52,7 +32,7 @@ def month(center, department):
     services.complete_case(actor=None, case=february, approved=True, at=at(D(2026, 3, 3)))
     withdrawn = accept(item, day=D(2026, 2, 2))
     services.withdraw_case(actor=None, case=withdrawn, at=at(D(2026, 2, 3)))
-    _ticket(center, department, 2, D(2026, 3, 5))  # consultation: served, no case
+    served_ticket(center, department, 2, D(2026, 3, 5))  # consultation: served, no case
     empty = DepartmentFactory(center=center, name="市农业农村局空")
     DepartmentFactory(center=center, name="未进驻局", entered=False)
     return {"item": item, "open": still_open, "empty": empty}

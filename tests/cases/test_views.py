@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from govhall.cases.models import Case
 from govhall.core.roles import Role
-from tests.cases.factories import accept
+from tests.cases.factories import accept, served_ticket
 from tests.factories import MaterialFactory, ServiceItemFactory, WindowFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,25 @@ def test_window_accepts_and_prints_receipt(client, clerk, item):
     receipt = client.get(response.url).content.decode()
     assert case.number in receipt and "<svg" in receipt
     assert make_id_number(5) not in receipt  # masked
+
+
+def test_acceptance_links_the_ticket_being_served(client, clerk, item, center, department):
+    ticket = served_ticket(center, department, 7, dt.date(2026, 3, 2))
+    client.force_login(clerk)
+    url = reverse("cases:accept") + f"?item={item.pk}&ticket={ticket.pk}"
+    assert ticket.number in client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "applicant_type": "person",
+            "applicant_name": "王五",
+            "identifier": make_id_number(6),
+            "phone": "13900005678",
+            "window": clerk.staff_profile.windows.get().pk,
+            "mode": "normal",
+        },
+    )
+    assert Case.objects.get().ticket == ticket
 
 
 def test_bad_id_number_is_a_form_error(client, clerk, item):

@@ -503,3 +503,14 @@ def digest_for_department(department: Department, today: dt.date) -> dict[str, A
         "red": list(running.filter(light="red")),
         "yellow": list(running.filter(light="yellow")),
     }
+
+
+def ticket_for_acceptance(scope: Scope, ticket_id: str | None) -> Ticket | None:
+    """The queue ticket the window is serving, named by the terminal's link (`?ticket=<id>`)."""
+    if not ticket_id or not str(ticket_id).isdigit():
+        return None
+    return Ticket.objects.filter(
+        pk=int(ticket_id),
+        center_id=scope.center_id,
+        state__in=(Ticket.State.SERVING, Ticket.State.DONE),
+    ).first()

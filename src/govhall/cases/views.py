@@ -67,6 +67,7 @@ def accept(request: HttpRequest) -> HttpResponse:
     items = selectors.acceptable_items(scope)
     chooser = forms.ItemChoiceForm(request.GET or None, items=items)
     item = chooser.cleaned_data["item"] if chooser.is_valid() else None
+    ticket = selectors.ticket_for_acceptance(scope, request.GET.get("ticket"))
     form = None
     if item is not None:
         windows = selectors.user_windows(scope)
@@ -88,6 +89,7 @@ def accept(request: HttpRequest) -> HttpResponse:
                     materials_received=data["received"],
                     materials_missing=data["missing"],
                     supply_by=data["supply_by"],
+                    ticket=ticket,
                 )
             except DomainError as exc:
                 _form_errors(form, exc)
@@ -96,7 +98,7 @@ def accept(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/accept.html",
-        {"chooser": chooser, "item": item, "form": form},
+        {"chooser": chooser, "item": item, "form": form, "ticket": ticket},
         status=400 if form is not None and form.errors else 200,
     )
 
