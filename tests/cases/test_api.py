@@ -131,3 +131,22 @@ def test_schema_is_valid(api, admin_user):
     paths = response.json()["paths"]
     assert "/api/cases/cases/{number}/complete/" in paths
     assert "/api/cases/lookup/" in paths
+
+
+@pytest.mark.parametrize("role", [Role.UNIT_LEAD, Role.WINDOW_STAFF, Role.APPROVER])
+def test_unit_roles_never_see_another_departments_case(
+    api, make_user, item, other_department, role
+):
+    case = accept(item, day=dt.date(2026, 3, 2))
+    api.force_authenticate(make_user(role, department=other_department))
+    assert api.get(f"/api/cases/cases/{case.number}/").status_code == 404
+    assert api.get("/api/cases/cases/").json()["results"] == []
+    for action, body in (("review", {}), ("withdraw", {}), ("correction", {"reason": "x"})):
+        response = api.post(f"/api/cases/cases/{case.number}/{action}/", body, format="json")
+        assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.state == Case.State.ACCEPTED and case.events.count() == 1
+    response = api.get(
+        "/api/cases/figures/", {"start": "2026-03-01", "end": "2026-03-31", "by": "item"}
+    )
+    assert response.status_code == 403

@@ -223,6 +223,8 @@ class Figures(APIView):
         if scope.center_id is None:
             raise PermissionDenied(_("您的账号未关联服务中心。"))
         params = _valid(s.CaseFiguresIn, request.query_params)
+        if params["by"] in ("item", "window", "staff") and not scope.whole_center:
+            raise PermissionDenied(_("按事项、窗口或人员统计仅限中心级角色。"))
         common = {"center_id": scope.center_id, "start": params["start"], "end": params["end"]}
         if params["by"] == "center":
             rows = [{"key": None, **selectors.center_figures(**common)}]
