@@ -196,3 +196,12 @@ def test_lint_page_filters(client, admin_user, flawed):
     response = client.get(LINT, {"severity": "warning"})
     assert response.context["findings"] == []
     assert client.get(LINT, {"rule": "nonsense"}).status_code == 200
+
+
+def test_platform_operator_picks_the_centre(client, django_user_model, flawed):
+    root = django_user_model.objects.create_superuser("root", password="x", center=None)
+    client.force_login(root)
+    foreign_center = flawed["foreign"].center
+    response = client.get(LINT, {"center": foreign_center.region_code})
+    assert {f.item_id for f in response.context["findings"]} == {flawed["foreign"].pk}
+    assert {f.rule for f in response.context["findings"]} == {"missing_fees", "catch_all_material"}
