@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from govhall.catalog.models import CatalogSettings
+from govhall.catalog.models import CatalogSettings, Theme
 from govhall.catalog.selectors import catalog_settings
 from govhall.core.roles import Role
 from tests.factories import CenterFactory
@@ -42,3 +42,16 @@ def test_others_may_not_change_the_phrases(client, make_user, department, center
     response = client.post(change_url(own), {"center": center.pk, "catch_all_patterns": "x"})
     assert response.status_code == 403
     assert CatalogSettings.objects.get(pk=own.pk).catch_all_patterns == before
+
+
+def test_theme_changes_are_kept(client, admin_user, center):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:catalog_theme_add"),
+        {"center": center.pk, "name": "企业开办", "audience": "company", "sort_order": 10},
+    )
+    assert response.status_code == 302
+    theme = Theme.objects.get(center=center, name="企业开办")
+    assert theme.history.get().history_user == admin_user
+    history = client.get(reverse("admin:catalog_theme_history", args=[theme.pk]))
+    assert history.status_code == 200
