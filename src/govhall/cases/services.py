@@ -759,6 +759,7 @@ def withdraw_case(
     case.state = State.WITHDRAWN
     case.closed_at = now
     case.commitment_status = Case.Commitment.NONE
+    _refresh_deadline(case)
     _save(case)
     _record(
         case,
