@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from govhall.cases.models import Case
@@ -166,3 +167,24 @@ def test_lookup_is_rate_limited(client, item):
     assert statuses[-1] == 429
     assert "查询过于频繁" in client.post(url, {"number": "x", "phone_last4": "1"}).content.decode()
     cache.clear()
+
+
+def test_import_page_lists_bad_rows_and_imports_nothing(client, admin_user, center, department):
+    ServiceItemFactory(center=center, department=department, code="C-9")
+    header = "事项编码,申请人类型,申请人,证件号码,联系电话,受理时间\n"
+    good = f"C-9,自然人,甲,{make_id_number(9)},13800001234,2026-03-02 09:00\n"
+    upload = SimpleUploadedFile("a.csv", (header + good + "C-9,自然人,乙,1,1,x\n").encode())
+    client.force_login(admin_user)
+    response = client.post(reverse("cases:import"), {"file": upload, "mapping": ""})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "身份证号码无效" in body and ">3<" in body
+    assert not Case.objects.exists()
+    upload = SimpleUploadedFile("a.csv", (header + good).encode())
+    response = client.post(reverse("cases:import"), {"file": upload, "mapping": ""})
+    assert response.status_code == 200 and Case.objects.count() == 1
+
+
+def test_import_page_needs_the_permission(client, make_user, department):
+    client.force_login(make_user(Role.UNIT_LEAD, department=department))
+    assert client.get(reverse("cases:import")).status_code == 403
