@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from govhall.cases.models import Case
@@ -150,3 +151,22 @@ def test_unit_roles_never_see_another_departments_case(
         "/api/cases/figures/", {"start": "2026-03-01", "end": "2026-03-31", "by": "item"}
     )
     assert response.status_code == 403
+
+
+def test_import_through_the_api(api, admin_user, center, department):
+    ServiceItemFactory(center=center, department=department, code="C-5")
+    header = "事项代码,申请人类型,申请人,证件号码,联系电话,受理时间\n"
+    row = f"C-5,自然人,甲,{make_id_number(5)},13800001234,2026-03-02 09:00\n"
+    api.force_authenticate(admin_user)
+
+    def post(text: str, **extra):
+        upload = SimpleUploadedFile("a.csv", text.encode())
+        data = {"file": upload, "mapping": "item_code=事项代码", **extra}
+        return api.post("/api/cases/import/", data, format="multipart")
+
+    bad = post(header + row + "C-5,自然人,乙,1,13800001234,2026-03-02\n")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["row"] == 3
+    assert post(header + row, dry_run="true").json()["imported"] == 0
+    assert not Case.objects.exists()
+    assert post(header + row).json()["imported"] == 1
+    assert post(header + row, mapping="colour=颜色").status_code == 400
