@@ -8,12 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from govhall.core.errors import DomainError, NotFound, ValidationFailed
 from govhall.org.scoping import Scope, scope_for
@@ -39,6 +38,11 @@ def _problem(scope: Scope, pk: int) -> Problem:
     if problem is None:
         raise NotFound(_("问题不存在。"))
     return problem
+
+
+def _not_post(request: HttpRequest) -> HttpResponse | None:
+    """Checked after the permission, so a refused user learns nothing about the route."""
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
 def _form_error(request: HttpRequest, form: Any) -> None:
@@ -121,9 +125,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.manage_campaign")
+    if (refused := _not_post(request)) is not None:
+        return refused
     campaign = _campaign(scope, pk)
     form = forms.DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -200,11 +205,12 @@ def _choice(value: str | None, allowed: list[str]) -> str | None:
 
 
 @login_required
-@require_POST
 def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.can("supervision.record_problem"):
         scope.require("supervision.edit_problem_list")
+    if (refused := _not_post(request)) is not None:
+        return refused
     campaign = _campaign(scope, pk)
     form = _problem_form(scope, campaign, request.POST)
     if form is None or not form.is_valid():
@@ -220,9 +226,10 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.record_problem")
+    if (refused := _not_post(request)) is not None:
+        return refused
     campaign = _campaign(scope, pk)
     form = forms.ImportForm(request.POST)
     if not form.is_valid():
@@ -305,6 +312,8 @@ def _problem_action(
         scope.require(perm)
     elif not scope.can("supervision.record_problem"):
         scope.require("supervision.edit_problem_list")
+    if (refused := _not_post(request)) is not None:
+        return refused
     problem = _problem(scope, pk)
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
@@ -320,12 +329,13 @@ def _problem_action(
 
 
 @login_required
-@require_POST
 def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     may_record = scope.can("supervision.record_problem")
     if not may_record:
         scope.require("supervision.edit_problem_list")
+    if (refused := _not_post(request)) is not None:
+        return refused
     problem = _problem(scope, pk)
     form = forms.ProblemEditForm(
         request.POST, categories=problem.campaign.categories.all(), deadline_editable=may_record
@@ -346,7 +356,6 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
         request,
@@ -358,7 +367,6 @@ def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
         request,
@@ -370,7 +378,6 @@ def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
         request,
@@ -382,7 +389,6 @@ def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
         request,
@@ -453,9 +459,10 @@ def census(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def census_file(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.file_census")
+    if (refused := _not_post(request)) is not None:
+        return refused
     campaign = _campaign(scope, pk)
     unit = campaign.units.filter(pk=_int(request.POST.get("unit"))).first()
     if unit is None:
@@ -532,11 +539,12 @@ def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.can("supervision.manage_campaign"):
         scope.require("supervision.sign_off")
+    if (refused := _not_post(request)) is not None:
+        return refused
     campaign = _campaign(scope, pk)
     form = forms.SignOffForm(request.POST)
     unit = campaign.units.filter(pk=form.cleaned_data["unit"]).first() if form.is_valid() else None
