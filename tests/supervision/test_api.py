@@ -284,3 +284,35 @@ def test_campaign_of_another_department_is_invisible(
     assert client.get(f"{API}/campaigns/").json() == []
     assert client.get(f"{API}/campaigns/{campaign.pk}/").status_code == 404
     assert not Problem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", {401, 403}),
+        ("window_staff", {403}),
+        ("inspector", {403}),
+        ("other_lead", {404}),
+        ("lead", {200}),
+    ],
+)
+def test_fix_endpoint_over_principals(
+    client, make_user, department, lead, other_lead, inspector, unit, category, who, expected
+):
+    problem = _problem(lead, unit, category)
+    users = {
+        "anonymous": None,
+        "window_staff": make_user(Role.WINDOW_STAFF, department=department),
+        "inspector": inspector,
+        "other_lead": other_lead,
+        "lead": lead,
+    }
+    if users[who] is not None:
+        client.force_login(users[who])
+    response = client.post(
+        f"{API}/problems/{problem.pk}/fix/", {"fix_note": "已整改"}, content_type="application/json"
+    )
+    assert response.status_code in expected
+    problem.refresh_from_db()
+    assert (problem.status == "fixed") == (expected == {200})
+    assert problem.events.count() == (2 if expected == {200} else 1)

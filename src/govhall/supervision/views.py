@@ -108,6 +108,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
     )
     may_manage = scope.can("supervision.manage_campaign")
+    unit_ids = _unit_ids(scope, campaign)
+    overdue = selectors.overdue_problems(campaign_id=campaign.pk, on=on)
+    unsigned = selectors.unsigned_units(campaign_id=campaign.pk)
+    if unit_ids is not None:
+        overdue = overdue.filter(unit_id__in=unit_ids)
+        unsigned = unsigned.filter(pk__in=unit_ids)
+    last = phases[-1].phase if phases else None
     return render(
         request,
         "supervision/campaign.html",
@@ -115,6 +122,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "on": on,
             "phases": phases,
+            "overdue": overdue,
+            "unsigned": unsigned if last is not None and last.ends_on < on else None,
             "units": selectors.visible_units(scope, campaign_id=campaign.pk),
             "categories": campaign.categories.all(),
             "documents": campaign.documents.all(),
