@@ -215,3 +215,24 @@ def test_another_units_problem_page_is_not_found(client, lead, other_lead, other
     )
     problem.refresh_from_db()
     assert problem.status == "open"
+
+
+def test_census_line_errors_are_shown_and_nothing_is_filed(client, lead, unit, campaign):
+    client.force_login(lead)
+    prefix, lines = f"census-{unit.pk}", f"lines-{unit.pk}"
+    response = client.post(
+        reverse("supervision:census_file", args=[campaign.pk]),
+        {
+            "unit": unit.pk,
+            f"{prefix}-unit": unit.pk,
+            f"{prefix}-signed_by_name": "王局长",
+            f"{lines}-TOTAL_FORMS": "1",
+            f"{lines}-INITIAL_FORMS": "0",
+            f"{lines}-0-kind": "hall",
+            f"{lines}-0-name": "服务大厅",
+            f"{lines}-0-windows": "-1",
+        },
+        follow=True,
+    )
+    assert "第 1 行" in response.text
+    assert not CensusReport.objects.exists()

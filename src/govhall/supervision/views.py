@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import DomainError, NotFound, ValidationFailed
+from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, forms, selectors, services
 from govhall.supervision.models import Campaign, CampaignUnit, Problem
@@ -222,7 +222,9 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     campaign = _campaign(scope, pk)
     form = _problem_form(scope, campaign, request.POST)
-    if form is None or not form.is_valid():
+    if form is None:
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    if not form.is_valid():
         _form_error(request, form)
         return redirect("supervision:problems", pk=campaign.pk)
     try:
@@ -477,8 +479,16 @@ def census_file(request: HttpRequest, pk: int) -> HttpResponse:
     if unit is None:
         raise ValidationFailed(_("单位不属于该活动。"))
     form, formset = _census_forms(campaign, unit, request.POST)
-    if not form.is_valid() or not formset.is_valid():
-        _form_error(request, form if not form.is_valid() else formset.forms[0])
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("supervision:census", pk=campaign.pk)
+    if not formset.is_valid():
+        for number, line in enumerate(formset.forms, start=1):
+            if line.errors:
+                messages.error(request, _("第 %(n)d 行:") % {"n": number})
+                _form_error(request, line)
+        for error in formset.non_form_errors():
+            messages.error(request, error)
         return redirect("supervision:census", pk=campaign.pk)
     lines = [
         services.CensusLine(**f.cleaned_data)
