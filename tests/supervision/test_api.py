@@ -316,3 +316,33 @@ def test_fix_endpoint_over_principals(
     problem.refresh_from_db()
     assert (problem.status == "fixed") == (expected == {200})
     assert problem.events.count() == (2 if expected == {200} else 1)
+
+
+def test_phase_dates_and_documents_by_the_centre_admin(client, admin_user, lead, campaign):
+    client.force_login(lead)
+    url = f"{API}/campaigns/{campaign.pk}/phases/"
+    assert (
+        client.post(url, {"self_check": "2018-05-25"}, content_type="application/json").status_code
+        == 403
+    )
+    doc_url = f"{API}/campaigns/{campaign.pk}/documents/"
+    upload = {
+        "title": "排查整改通知",
+        "doc_number": "砀政办〔2018〕11号",
+        "file": SimpleUploadedFile("notice.pdf", b"%PDF-1.4"),
+    }
+    assert client.post(doc_url, upload).status_code == 403
+    assert not campaign.documents.exists()
+
+    client.force_login(admin_user)
+    moved = client.post(url, {"self_check": "2018-05-25"}, content_type="application/json")
+    assert moved.status_code == 200 and moved.json()[0]["ends_on"] == "2018-05-25"
+    disorder = client.post(url, {"inspection": "2018-05-01"}, content_type="application/json")
+    assert disorder.status_code == 400
+    upload["file"] = SimpleUploadedFile("notice.pdf", b"%PDF-1.4")
+    created = client.post(doc_url, upload)
+    assert created.status_code == 201 and created.json()["doc_number"] == "砀政办〔2018〕11号"
+    bad = client.post(doc_url, {"title": "x", "file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert bad.status_code == 400 and campaign.documents.count() == 1
+    detail = client.get(f"{API}/campaigns/{campaign.pk}/").json()
+    assert detail["documents"][0]["title"] == "排查整改通知"
