@@ -431,3 +431,20 @@ class TestAppointments:
         appointment.refresh_from_db()
         assert appointment.state == Appointment.State.NO_SHOW
         assert timezone.is_aware(at(1))
+
+
+def test_close_day_command(hall, center):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    category, _w, _s = hall
+    open_hall(center, closing_policy=QueueSettings.ClosingPolicy.EXPIRE)
+    ticket = issue(category, at(10, day=DAY))
+    out = StringIO()
+    call_command("queue_close_day", "--date", DAY.isoformat(), stdout=out)
+    ticket.refresh_from_db()
+    assert ticket.state == Ticket.State.EXPIRED and "expired=1" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("queue_close_day", "--date", "yesterday")
