@@ -109,10 +109,13 @@ def _check_staff_at(window: Window, staff: StaffProfile) -> None:
 
 def _next_seq(category: QueueCategory, day: dt.date) -> int:
     """Lock the category's counter for `day` and take the next sequence number."""
-    TicketCounter.objects.get_or_create(
-        category=category, day=day, defaults={"center_id": category.center_id}
-    )
-    counter = _locked(TicketCounter.objects.filter(category=category, day=day)).get()
+    counters = TicketCounter.objects.filter(category=category, day=day)
+    counter = _locked(counters).first()
+    if counter is None:  # the day's first ticket: create the row (a racing creator wins once)
+        TicketCounter.objects.get_or_create(
+            category=category, day=day, defaults={"center_id": category.center_id}
+        )
+        counter = _locked(counters).get()
     seq = max(counter.last_seq + 1, category.number_start)
     if seq > category.number_end or seq - category.number_start >= category.daily_capacity:
         raise Conflict(
@@ -242,18 +245,20 @@ def call_next(
         ticket = candidates.first()
         if ticket is None:
             return None
-        updated = Ticket.objects.filter(pk=ticket.pk, state=Ticket.State.WAITING).update(
-            state=Ticket.State.CALLED,
-            window=window,
-            staff=staff,
-            department_id=staff.department_id,
-            called_at=at,
-            last_called_at=at,
-            wait_seconds=max(int((at - ticket.issued_at).total_seconds()), 0),
-        )
+        changes = {
+            "state": Ticket.State.CALLED,
+            "window": window,
+            "staff": staff,
+            "department_id": staff.department_id,
+            "called_at": at,
+            "last_called_at": at,
+            "wait_seconds": max(int((at - ticket.issued_at).total_seconds()), 0),
+        }
+        updated = Ticket.objects.filter(pk=ticket.pk, state=Ticket.State.WAITING).update(**changes)
         if updated != 1:  # only possible without row locks; the caller may simply call again
             raise Conflict(_("该号已被其他窗口呼叫,请重试。"), code="taken")
-        ticket.refresh_from_db()
+        for field, value in changes.items():
+            setattr(ticket, field, value)
         _event(ticket, TicketEvent.Kind.CALLED, at=at, actor=actor, window=window, staff=staff)
     return ticket
 
