@@ -348,8 +348,12 @@ def board_calls(
 def board_feed(center_id: int, *, floor: str = "", limit: int = 8) -> dict[str, Any]:
     at = now()
     categories = category_overview(center_id, at=at)
-    if floor:
-        categories = [c for c in categories if not c["floor"] or c["floor"] == floor]
+    # A board lists the lines that matter now: people waiting or a window serving them.
+    categories = [
+        c
+        for c in categories
+        if (c["waiting"] or c["windows_open"]) and (not floor or c["floor"] in ("", floor))
+    ]
     return {
         "at": at,
         "calls": board_calls(center_id, floor=floor, limit=limit, at=at),
