@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from govhall.queueing.models import WindowSession
 from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
 
 
@@ -45,3 +46,10 @@ def test_kiosk_ticket_is_called_at_terminal_and_shown_on_board(
 
     page.reload()
     expect(page.locator("#status")).to_contain_text("请到 3 号窗口办理")
+
+    assert WindowSession.objects.filter(staff=staff, closed_at__isnull=True).count() == 1
+    terminal.get_by_role(
+        "button", name="退出", exact=True
+    ).click()  # the site's logout also leaves the window
+    terminal.wait_for_url(re.compile("/accounts/login/"))
+    assert not WindowSession.objects.filter(staff=staff, closed_at__isnull=True).exists()
