@@ -490,9 +490,10 @@ def close_queue_day(
 ) -> dict[str, int]:
     """Closing time of `day`: apply the centre's policy to tickets still waiting, close windows.
 
-    EXPIRE: waiting tickets of `day` and before become EXPIRED. CARRY_OVER: they stay WAITING,
-    marked carried over, and since the line is ordered by the time a ticket joined it they are
-    called first the next morning. Booked appointments of the day not checked in become NO_SHOW;
+    EXPIRE: waiting tickets of `day` and before become EXPIRED. CARRY_OVER: the day's waiting
+    tickets stay WAITING, marked carried over, and since the line is ordered by the time a ticket
+    joined it they are called first the next working morning; tickets already carried over once
+    (issued before `day`) expire. Booked appointments of the day not checked in become NO_SHOW;
     open window sessions and pauses are closed. Idempotent.
     """
     at = at or selectors.now()
@@ -506,19 +507,19 @@ def close_queue_day(
             )
         )
         expire = settings.closing_policy == QueueSettings.ClosingPolicy.EXPIRE
-        touched = 0
+        expired = carried = 0
         for ticket in waiting:
-            if expire:
+            if expire or ticket.issue_date < day:
                 ticket.state = Ticket.State.EXPIRED
                 ticket.finished_at = at
                 ticket.save(update_fields=["state", "finished_at"])
                 _event(ticket, TicketEvent.Kind.EXPIRED, at=at, day=day.isoformat())
-                touched += 1
+                expired += 1
             elif not ticket.carried_over:
                 ticket.carried_over = True
                 ticket.save(update_fields=["carried_over"])
                 _event(ticket, TicketEvent.Kind.CARRIED_OVER, at=at, day=day.isoformat())
-                touched += 1
+                carried += 1
         missed = Appointment.objects.filter(
             center=center, date__lte=day, state=Appointment.State.BOOKED
         ).update(state=Appointment.State.NO_SHOW)
@@ -529,7 +530,8 @@ def close_queue_day(
             closed_at=at
         )
     return {
-        "expired" if expire else "carried_over": touched,
+        "expired": expired,
+        "carried_over": carried,
         "appointments_no_show": missed,
         "pauses_closed": pauses,
         "sessions_closed": sessions,
