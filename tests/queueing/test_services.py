@@ -464,3 +464,17 @@ def test_carried_over_tickets_stay_valid_one_working_day_only(hall, center):
     tuesday = monday + dt.timedelta(days=1)
     first = services.call_next(window=window, staff=staff, at=at(9, day=tuesday))
     assert first.issue_date == monday and first.carried_over
+
+
+def test_one_waiting_ticket_per_person_and_category(hall, center):
+    category, _window, _staff = hall
+    other = QueueCategoryFactory(center=center, prefix="B")
+    first = issue(category, at(9, day=DAY), phone="13800000001")
+    with pytest.raises(Conflict) as held:
+        issue(category, at(9, 1, day=DAY), phone="13800000001")
+    assert held.value.detail == {"number": first.number}
+    issue(other, at(9, 2, day=DAY), phone="13800000001")
+    issue(category, at(9, 3, day=DAY))  # anonymous tickets are not limited
+    issue(category, at(9, 4, day=DAY))
+    services.cancel_ticket(ticket=first, at=at(9, 5, day=DAY))
+    assert issue(category, at(9, 6, day=DAY), phone="13800000001").number == "A004"

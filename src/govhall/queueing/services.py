@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,6 +125,31 @@ def _next_seq(category: QueueCategory, day: dt.date) -> int:
     return seq
 
 
+def _one_active_ticket_per_person(
+    category: QueueCategory, day: dt.date, phone: str, id_number: str
+) -> None:
+    """A person identified by phone or ID number holds one waiting ticket per category."""
+    if not phone and not id_number:
+        return
+    person = Q()
+    if phone:
+        person |= Q(phone=phone)
+    if id_number:
+        person |= Q(id_number=id_number)
+    held = (
+        Ticket.objects.filter(category=category, issue_date=day, state=Ticket.State.WAITING)
+        .filter(person)
+        .values_list("number", flat=True)
+        .first()
+    )
+    if held:
+        raise Conflict(
+            _("您已有等候中的号 %(number)s,请勿重复取号。") % {"number": held},
+            code="already_waiting",
+            detail={"number": held},
+        )
+
+
 def format_number(category: QueueCategory, seq: int) -> str:
     width = max(3, len(str(category.number_end)))
     return f"{category.prefix}{seq:0{width}d}"
@@ -159,6 +184,7 @@ def issue_ticket(
         if settings.enforce_opening_hours and not selectors.is_open(settings, at):
             raise InvalidTransition(_("当前不在办公时间,暂停取号。"), code="closed")
         day = selectors.local_day(at)
+        _one_active_ticket_per_person(category, day, phone.strip(), id_number.strip().upper())
         ticket = Ticket(
             center_id=category.center_id,
             category=category,
