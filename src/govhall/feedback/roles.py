@@ -49,6 +49,7 @@ ROLE_PERMISSIONS = {
         "feedback.view_rectification",
         "feedback.view_assistrecord",
         "feedback.add_assistrecord",
+        "feedback.view_complaint",
         "feedback.add_complaint",
         "feedback.pair_rating_pad",
     ],

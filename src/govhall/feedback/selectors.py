@@ -327,15 +327,15 @@ def feedback_figures(
         key["complaint"],
         {
             "n": Count("pk"),
-            "valid": Count("pk", filter=Q(valid=True)),
-            "invalid": Count("pk", filter=Q(valid=False)),
+            "n_valid": Count("pk", filter=Q(valid=True)),
+            "n_invalid": Count("pk", filter=Q(valid=False)),
             "deductions": Sum("deduction", filter=Q(valid=True)),
         },
     ).items():
         r = row(k)
         r["complaints"] = agg["n"]
-        r["complaints_valid"] = agg["valid"]
-        r["complaints_invalid"] = agg["invalid"]
+        r["complaints_valid"] = agg["n_valid"]
+        r["complaints_invalid"] = agg["n_invalid"]
         r["complaint_deductions"] = agg["deductions"] or Decimal("0")
 
     if by is None or key["assist"] is not None:

@@ -436,7 +436,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Complaint.Status.ASSIGNED: ("resolve", ResolveForm),
         Complaint.Status.RESOLVED: (
             ("callback", ComplaintCallbackForm)
-            if complaint.callback_reached is None
+            if complaint.callback_reached is None and complaint.complainant_phone
             else ("close", None)
         ),
     }
