@@ -30,7 +30,7 @@ def _run_month(db: str) -> dict[str, Any]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=400,
+        timeout=850,
     )
     try:
         if proc.returncode != 0 or not out.stat().st_size:
