@@ -54,10 +54,13 @@ PAIRING_CODE_MINUTES = 10
 M = TypeVar("M", bound=models.Model)
 
 
-def _locked(model: type[M], pk: int) -> M:
-    """The row `pk` of `model`, locked for this transaction (the one lock helper, by pk)."""
+def _locked(model: type[M], pk: int, *, required: bool = True) -> M | None:
+    """The row `pk` of `model`, locked for this transaction (the one lock helper, by pk).
+
+    A missing row is NotFound, or None when not `required`.
+    """
     row = model._default_manager.select_for_update().filter(pk=pk).order_by("pk").first()
-    if row is None:
+    if row is None and required:
         raise NotFound(_("记录不存在。"))
     return row
 
@@ -190,16 +193,14 @@ def invite_for_case(*, case: Any, actor: Any) -> Invitation:
     )
 
 
-def resolve_link(token: str, *, now: dt.datetime | None = None) -> Invitation:
-    """The invitation behind a rating link, or a clear refusal (forged, expired, used)."""
+def _link_invitation_id(token: str) -> int:
     invitation_id = links.unsign_invitation(token)
     if invitation_id is None:
         raise PermissionDenied(_("评价链接无效:链接不完整或已被篡改。"), code="link_forged")
-    invitation = (
-        Invitation.objects.select_related("department", "window", "staff__user")
-        .filter(pk=invitation_id)
-        .first()
-    )
+    return invitation_id
+
+
+def _usable(invitation: Invitation | None, now: dt.datetime | None = None) -> Invitation:
     if invitation is None:
         raise NotFound(_("评价链接无效:邀评记录不存在。"), code="link_unknown")
     if invitation.used_at is not None:
@@ -207,6 +208,16 @@ def resolve_link(token: str, *, now: dt.datetime | None = None) -> Invitation:
     if invitation.is_expired(now):
         raise InvalidTransition(_("评价链接已过期,请通过12345热线评价。"), code="link_expired")
     return invitation
+
+
+def resolve_link(token: str, *, now: dt.datetime | None = None) -> Invitation:
+    """The invitation behind a rating link, or a clear refusal (forged, unknown, used, expired)."""
+    invitation = (
+        Invitation.objects.select_related("department", "window", "staff__user")
+        .filter(pk=_link_invitation_id(token))
+        .first()
+    )
+    return _usable(invitation, now)
 
 
 def _refuse_own_service(actor: Any, department_id: int, staff: StaffProfile | None) -> None:
@@ -369,9 +380,8 @@ def rate_with_link(
     if channel not in (Channel.QR, Channel.WEB, Channel.SMS):
         raise ValidationFailed(_("评价渠道无效。"), detail={"channel": channel})
     with transaction.atomic():
-        found = resolve_link(token)
-        invitation = _locked(Invitation, found.pk)
-        resolve_link(token)  # again under the lock: a concurrent use is refused here
+        # Checked under the row lock, so a concurrent use of the same link is refused here.
+        invitation = _usable(_locked(Invitation, _link_invitation_id(token), required=False))
         _refuse_own_service(actor, invitation.department_id, invitation.staff)
         return _record_evaluation(
             center_id=invitation.center_id,
