@@ -39,7 +39,12 @@ COMPLAINTS = [
 
 
 def _departments(center: Center) -> list[Department]:
+    """The centre's departments, the demo unit lead's first (its bad ratings show on login)."""
     departments = list(Department.objects.filter(center=center, entered=True, is_active=True))
+    lead = StaffProfile.objects.filter(center=center, user__groups__name="unit_lead").first()
+    if lead is not None and lead.department in departments:
+        departments.remove(lead.department)
+        departments.insert(0, lead.department)
     if departments:
         return departments
     return [
@@ -103,9 +108,10 @@ def _hotline_ratings(center: Center, departments: list[Department], rng: random.
     made = []
     for n in range(1, 41):
         ref = f"DEMO-R{n:03d}"
-        level = _good_level(rng) if n % BAD_EVERY else 1 + n // BAD_EVERY % 2
+        bad = n % BAD_EVERY == 0
+        level = 1 + n // BAD_EVERY % 2 if bad else _good_level(rng)
         day = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
-        department = departments[n % len(departments)]
+        department = departments[0] if bad else departments[n % len(departments)]
         if Evaluation.objects.filter(center=center, external_ref=ref).exists():
             continue
         with transaction.atomic():
