@@ -47,6 +47,7 @@ from govhall.feedback.models import (
 )
 from govhall.feedback.selectors import feedback_settings, pad_pending_invitation
 from govhall.org.models import Department, StaffProfile, Window
+from govhall.queueing.models import Ticket
 
 PAIRING_CODE_MINUTES = 10
 
@@ -90,7 +91,7 @@ def _clean_phone(phone: str) -> str:
 # ---------------------------------------------------------------- invitations and ratings
 
 
-def create_invitation(
+def _create_invitation(
     *,
     center_id: int,
     source: str,
@@ -145,7 +146,7 @@ def invite_for_ticket(*, ticket: Any, actor: Any) -> Invitation | None:
     The department is the one the ticket was served for; a ticket with no department known
     (no unit on the ticket, its staff member or its item) cannot be attributed and is not invited.
     """
-    if ticket.state != "done":
+    if ticket.state != Ticket.State.DONE:
         return None
     existing = Invitation.objects.filter(ticket=ticket).first()
     if existing is not None:
@@ -158,7 +159,7 @@ def invite_for_ticket(*, ticket: Any, actor: Any) -> Invitation | None:
     )
     if department is None:
         return None
-    return create_invitation(
+    return _create_invitation(
         center_id=ticket.center_id,
         source=Invitation.Source.TICKET,
         department=department,
@@ -180,7 +181,7 @@ def invite_for_case(*, case: Any, actor: Any) -> Invitation:
         if case.accepted_by_id
         else None
     )
-    return create_invitation(
+    return _create_invitation(
         center_id=case.center_id,
         source=Invitation.Source.CASE,
         department=case.department,
