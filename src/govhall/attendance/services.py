@@ -432,11 +432,14 @@ def request_leave(
 
 @transaction.atomic
 def approve_leave_as_unit(*, actor: Any, leave: LeaveRequest, comment: str = "") -> LeaveRequest:
-    """First step: the unit lead of the staff member's department agrees."""
+    """First step: the unit lead of the staff member's department agrees (the centre takes this
+    step for staff who belong to no department)."""
     leave = _locked_leave(leave)
     _require(
         actor,
-        "attendance.approve_leave_unit",
+        "attendance.approve_leave_unit"
+        if leave.department_id is not None
+        else "attendance.approve_leave_center",
         department_id=leave.department_id,
         center_id=leave.center_id,
     )
@@ -460,8 +463,10 @@ def approve_leave_as_center(*, actor: Any, leave: LeaveRequest, comment: str = "
         department_id=leave.department_id,
         center_id=leave.center_id,
     )
-    if leave.status != LeaveRequest.Status.PENDING_CENTER:
+    if leave.status == LeaveRequest.Status.PENDING_UNIT:
         raise InvalidTransition(_("该请假须先经单位审批。"))
+    if leave.status != LeaveRequest.Status.PENDING_CENTER:
+        raise InvalidTransition(_("该请假不在待中心审批状态。"))
     if _is_self(actor, leave.staff):
         raise PermissionDenied(_("不能审批本人的请假。"))
     leave.status = LeaveRequest.Status.APPROVED
