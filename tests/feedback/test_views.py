@@ -1,7 +1,6 @@
-import datetime as dt
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from govhall.core.roles import Role
 from govhall.feedback import links, services
@@ -199,14 +198,14 @@ class TestDeskPages:
         assert complaint.status == Complaint.Status.CLOSED and complaint.deduction == 1
 
     def test_disclosure_is_public(self, client, bad_rating, department):
-        month = bad_rating.rated_at.strftime("%Y-%m")
+        month = timezone.localdate(bad_rating.rated_at).strftime("%Y-%m")
         page = client.get(reverse("feedback:disclosure"), {"month": month})
         assert page.status_code == 200 and department.name in page.content.decode()
 
     @pytest.mark.parametrize("who", ["inspector", "lead"])
     def test_figures_page(self, client, bad_rating, make_user, department, other_department, who):
         client.force_login(_users(make_user, department, other_department)[who])
-        today = dt.date.today()
+        today = timezone.localdate()
         for by in ("department", "window", "staff"):
             page = client.get(
                 reverse("feedback:figures"),

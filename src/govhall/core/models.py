@@ -164,7 +164,11 @@ class OutboxEvent(CenterScopedModel):
         verbose_name = _("推送事件")
         verbose_name_plural = _("推送事件")
         ordering = ["id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at", "id"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at", "id"]),
+            # The worker's "is this the head of its stream?" lookup (govhall.exchange).
+            models.Index(fields=["center", "stream", "id"], name="core_outbox_stream_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.stream}"
