@@ -91,10 +91,6 @@ def _is_self(actor: Any, staff: StaffProfile) -> bool:
     return bool(actor.is_authenticated and staff.user_id == actor.pk)
 
 
-def _department_now(staff: StaffProfile) -> int | None:
-    return staff.department_id
-
-
 # --- timetables and duty ----------------------------------------------------------------------
 
 
