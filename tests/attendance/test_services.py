@@ -137,3 +137,20 @@ def test_centre_takes_the_unit_step_for_staff_without_department(make_user, admi
     assert leave.status == LeaveRequest.Status.APPROVED
     with pytest.raises(InvalidTransition, match="不在待中心审批"):
         services.approve_leave_as_center(actor=admin_user, leave=leave)
+
+
+def test_leaving_ends_the_assignment_but_keeps_past_days(center, timetable, staff):
+    from govhall.attendance.models import AttendanceRecord
+    from govhall.attendance.selectors import department_stability
+    from tests.attendance.conftest import NOW
+
+    staff.active = False
+    staff.save()
+    services.sync_assignments(center=center, at=at("2026-10-12", "00:00"))
+    for day in ("2026-10-09", "2026-10-12"):
+        services.derive_day(center=center, day=dt.date.fromisoformat(day), now=NOW)
+    assert set(AttendanceRecord.objects.values_list("date", flat=True)) == {dt.date(2026, 10, 9)}
+    october = department_stability(
+        center_id=center.pk, start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31)
+    )
+    assert october[staff.department_id]["left"] == 1

@@ -815,7 +815,8 @@ def sync_assignments(
 ) -> int:
     """Record the changes made outside `change_assignment` (e.g. in the admin).
 
-    Staff with no assignment yet get one from their profile's creation (its first
+    A staff member no longer active (离岗) has their open assignment ended at `at`. Active staff
+    with no assignment yet get one from their profile's creation (its first
     simple_history row), or from `since` when given; the others get a new one from `at` whenever
     their profile's department or windows differ from their open assignment. Returns the number
     of assignments opened.
@@ -831,6 +832,12 @@ def sync_assignments(
     known = set(StaffAssignment.objects.filter(center=center).values_list("staff_id", flat=True))
     for staff in StaffProfile.objects.filter(center=center).prefetch_related("windows"):
         window_ids = {w.pk for w in staff.windows.all()}
+        if not staff.active:
+            current = open_rows.get(staff.pk)
+            if current is not None:
+                current.ended_at = max(at, current.started_at)
+                _save(current)
+            continue
         if staff.pk not in known:
             _start_assignment(
                 staff=staff,
