@@ -928,8 +928,11 @@ def _attendance_of(
         if domain[0] <= at < domain[1]
         and ((kind == Punch.Kind.OUT and at > start) or (kind == Punch.Kind.ANY and at >= middle))
     ]
+    check_in = min(ins) if ins else None
+    # A check-out before the check-in (logout, then login again) closes nothing.
+    outs = [at for at in outs if check_in is None or at > check_in]
     result: dict[str, Any] = {
-        "check_in": min(ins) if ins else None,
+        "check_in": check_in,
         "check_out": max(outs) if outs else None,
         "late_minutes": 0,
         "early_minutes": 0,
