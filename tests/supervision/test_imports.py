@@ -130,3 +130,13 @@ def test_zero_case_departments(
         other_unit,
         campaign.units.get(department=department),
     }
+
+
+def test_no_imports_once_the_campaign_has_ended(clock, inspector, center, department, campaign):
+    from govhall.core.errors import InvalidTransition
+
+    ServiceItemFactory(center=center, department=department, consult_phone="")
+    clock(dt.date(2018, 7, 21))
+    with pytest.raises(InvalidTransition):
+        services.import_lint_findings(actor=inspector, campaign=campaign)
+    assert not Problem.objects.exists()

@@ -243,11 +243,11 @@ def test_evidence_file_type_is_checked(lead, unit, category):
 def test_zero_report_and_missing_list(
     clock, campaign, lead, other_lead, unit, other_unit, town, admin_user
 ):
-    assert list(selectors.missing_census_units(campaign_id=campaign.pk)) == [unit, other_unit, town]
+    assert set(selectors.missing_census_units(campaign_id=campaign.pk)) == {unit, other_unit, town}
     clock(dt.datetime(2018, 5, 10, 9, 30))
     report = services.file_census(actor=lead, unit=unit, zero_report=True, signed_by_name="王局长")
     assert report.zero_report and not report.entries.exists()
-    assert list(selectors.missing_census_units(campaign_id=campaign.pk)) == [other_unit, town]
+    assert set(selectors.missing_census_units(campaign_id=campaign.pk)) == {other_unit, town}
 
     clock(dt.datetime(2018, 5, 10, 11, 0))  # after 10:00 on the due day: late
     services.file_census(
@@ -384,3 +384,24 @@ def test_units_added_later_and_categories(admin_user, campaign, center):
     assert units[-2:] == [(dept.name, "department", 4), ("开发区服务大厅", "hall", 5)]
     assert CampaignUnit.objects.filter(campaign=campaign).count() == 5
     assert ProblemCategory.objects.filter(campaign=campaign, key="other").exists()
+
+
+def test_paper_records_entered_later_keep_their_dates(clock, lead, inspector, unit, category):
+    """The services take the moment of a paper record (the demo, imports); never a future one."""
+    clock(dt.date(2018, 8, 1))
+    found = dt.datetime(2018, 5, 14, 9, 0, tzinfo=dt.UTC)
+    problem = _problem(lead, unit, category, measure="整改", at=found)
+    assert problem.found_on == dt.date(2018, 5, 14) and problem.deadline == dt.date(2018, 5, 20)
+    with pytest.raises(ValidationFailed):
+        services.mark_fixed(
+            actor=lead, problem=problem, fix_note="x", at=dt.datetime(2018, 5, 1, tzinfo=dt.UTC)
+        )
+    with pytest.raises(ValidationFailed):
+        services.mark_fixed(
+            actor=lead, problem=problem, fix_note="x", at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+        )
+    fixed = dt.datetime(2018, 5, 19, 8, 0, tzinfo=dt.UTC)
+    services.mark_fixed(actor=lead, problem=problem, fix_note="x", at=fixed)
+    problem.refresh_from_db()
+    assert problem.fixed_on == dt.date(2018, 5, 19)
+    assert list(problem.events.values_list("at", flat=True)) == [found, fixed]

@@ -6,6 +6,7 @@ the .xlsx table, the API and the performance app all read them here.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from govhall.attendance.models import (
     AttendanceRecord,
     AttendanceSettings,
+    DutyAssignment,
     PostAbsence,
     Session,
     StaffAssignment,
@@ -26,8 +28,10 @@ from govhall.attendance.models import (
     Violation,
     ViolationCategory,
 )
+from govhall.core.roles import Role
 from govhall.core.workdays import load_calendar
 from govhall.org.models import Department, StaffProfile
+from govhall.org.scoping import scope_for
 
 FIGURE_KEYS = (
     "working_days",
@@ -164,8 +168,6 @@ def assignments_on(center_id: int, day: dt.date) -> dict[int, StaffAssignment]:
 def expected_staff(center_id: int, day: dt.date) -> list[ExpectedStaff]:
     """Who must attend on `day`: every active assigned staff member on a working day; on a rest
     day only those on the duty roster."""
-    from govhall.attendance.models import DutyAssignment
-
     assignments = assignments_on(center_id, day)
     active = set(
         StaffProfile.objects.filter(center_id=center_id, active=True).values_list("id", flat=True)
@@ -355,3 +357,166 @@ def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str,
 def _calendar_working_days(start: dt.date, end: dt.date) -> int:
     cal = load_calendar()
     return cal.workdays_between(start - dt.timedelta(days=1), end)
+
+
+# --- who sees what ----------------------------------------------------------------------------
+
+
+def visible_to(
+    user: Any,
+    qs: QuerySet,
+    *,
+    staff_field: str | None = "staff",
+    department_field: str | None = "department",
+) -> QuerySet:
+    """Rows of `qs` the user may see: the centre's roles the whole centre, a unit lead their
+    department, every other staff member their own rows (`staff_field`)."""
+    scope = scope_for(user)
+    if scope.whole_center or (department_field is None and staff_field is None):
+        return scope.filter(qs, department_field=None)
+    if scope.has_role(Role.UNIT_LEAD) or staff_field is None:
+        return scope.filter(qs, department_field=department_field)
+    return scope.filter(qs, department_field=department_field).filter(
+        **{f"{staff_field}__user": user}
+    )
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """'2026-10' → (2026-10-01, 2026-10-31); ValueError if malformed."""
+    first = dt.datetime.strptime(month, "%Y-%m").date()
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+# --- staff stability --------------------------------------------------------------------------
+
+
+def department_stability(
+    *, center_id: int, start: dt.date, end: dt.date
+) -> dict[int | None, dict[str, Any]]:
+    """Assignment changes per department over [start, end] (seeds 001/004: 人员不稳定,轮换频繁).
+
+    joined: staff who came into the department (or were first assigned) in the period; left:
+    staff who moved out of it; window_changes: moves between the department's windows;
+    changes = joined + left + window_changes; headcounts at the period's start and end;
+    change_rate = changes ÷ the larger headcount (0 when nobody).
+    """
+    since, until = period_bounds(start, end)
+    out: dict[int | None, dict[str, Any]] = defaultdict(
+        lambda: {
+            "headcount_start": 0,
+            "headcount_end": 0,
+            "joined": 0,
+            "left": 0,
+            "window_changes": 0,
+        }
+    )
+    by_staff: dict[int, list[StaffAssignment]] = defaultdict(list)
+    for row in (
+        StaffAssignment.objects.filter(center_id=center_id, started_at__lt=until)
+        .order_by("staff_id", "started_at", "id")
+        .prefetch_related("windows")
+    ):
+        by_staff[row.staff_id].append(row)
+
+    def covers(row: StaffAssignment, moment: dt.datetime) -> bool:
+        return row.started_at <= moment and (row.ended_at is None or row.ended_at > moment)
+
+    for rows in by_staff.values():
+        previous: StaffAssignment | None = None
+        for row in rows:
+            if covers(row, since):
+                out[row.department_id]["headcount_start"] += 1
+            if covers(row, until - dt.timedelta(seconds=1)):
+                out[row.department_id]["headcount_end"] += 1
+            if since <= row.started_at < until:
+                if previous is None or previous.department_id != row.department_id:
+                    out[row.department_id]["joined"] += 1
+                    if previous is not None:
+                        out[previous.department_id]["left"] += 1
+                elif {w.pk for w in previous.windows.all()} != {w.pk for w in row.windows.all()}:
+                    out[row.department_id]["window_changes"] += 1
+            previous = row
+    result: dict[int | None, dict[str, Any]] = {}
+    for department_id, figures in out.items():
+        changes = figures["joined"] + figures["left"] + figures["window_changes"]
+        base = max(figures["headcount_start"], figures["headcount_end"])
+        result[department_id] = figures | {
+            "changes": changes,
+            "change_rate": round(changes / base, 4) if base else 0,
+        }
+    return result
+
+
+# --- the monthly attendance table (考勤考核汇总表) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    label: str
+    department: str
+    staff_number: str
+    figures: dict[str, Any]
+
+    @property
+    def values(self) -> list[Any]:
+        return [self.figures[k] for k in FIGURE_KEYS]
+
+
+@dataclass(frozen=True)
+class MonthlyTable:
+    start: dt.date
+    end: dt.date
+    staff_rows: list[TableRow]
+    department_rows: list[TableRow]
+    total: dict[str, Any]
+
+    @property
+    def total_values(self) -> list[Any]:
+        return [self.total[k] for k in FIGURE_KEYS]
+
+
+def monthly_table(
+    *, center_id: int, start: dt.date, end: dt.date, department_id: int | None = None
+) -> MonthlyTable:
+    """The table by staff and by department; limited to one department when given (its total is
+    then that department's figures)."""
+    departments = {d.pk: d.name for d in Department.objects.filter(center_id=center_id).order_by()}
+    by_staff = staff_figures(center_id=center_id, start=start, end=end, department_id=department_id)
+    profiles = {
+        p.pk: p
+        for p in StaffProfile.objects.filter(pk__in=list(by_staff)).select_related(
+            "user", "department"
+        )
+    }
+    staff_rows = sorted(
+        (
+            TableRow(
+                label=str(profiles[sid].user.display_name),
+                department=departments.get(profiles[sid].department_id, ""),
+                staff_number=profiles[sid].staff_number,
+                figures=figures,
+            )
+            for sid, figures in by_staff.items()
+        ),
+        key=lambda r: (r.department, r.staff_number),
+    )
+    by_department = department_figures(center_id=center_id, start=start, end=end)
+    if department_id is not None:
+        by_department = {department_id: by_department.get(department_id, _empty())}
+    ordered = Department.objects.filter(pk__in=list(by_department)).order_by("sort_order", "name")
+    department_rows = [
+        TableRow(label=d.name, department=d.name, staff_number="", figures=by_department[d.pk])
+        for d in ordered
+    ]
+    if department_id is not None:
+        total = by_department[department_id]
+    else:
+        total = center_figures(center_id=center_id, start=start, end=end)
+    return MonthlyTable(
+        start=start,
+        end=end,
+        staff_rows=staff_rows,
+        department_rows=department_rows,
+        total=total,
+    )

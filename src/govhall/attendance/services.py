@@ -809,26 +809,47 @@ def _first_seen(staff: StaffProfile) -> dt.datetime:
 
 
 @transaction.atomic
-def sync_assignments(*, center: Center, at: dt.datetime | None = None) -> int:
-    """Record the changes made outside `change_assignment` (e.g. in the admin): staff without
-    history get an assignment from their profile's creation (simple_history), the others one
-    from `at` whenever their profile differs from the open assignment. Returns rows opened."""
+def sync_assignments(
+    *, center: Center, at: dt.datetime | None = None, since: dt.datetime | None = None
+) -> int:
+    """Record the changes made outside `change_assignment` (e.g. in the admin).
+
+    Staff with no assignment yet get one from their profile's creation (its first
+    simple_history row), or from `since` when given; the others get a new one from `at` whenever
+    their profile's department or windows differ from their open assignment. Returns the number
+    of assignments opened.
+    """
     at = at or timezone.now()
     opened = 0
-    staff_qs = StaffProfile.objects.filter(center=center).prefetch_related("windows")
+    open_rows = {
+        row.staff_id: row
+        for row in StaffAssignment.objects.filter(
+            center=center, ended_at__isnull=True
+        ).prefetch_related("windows")
+    }
     known = set(StaffAssignment.objects.filter(center=center).values_list("staff_id", flat=True))
-    for staff in staff_qs:
+    for staff in StaffProfile.objects.filter(center=center).prefetch_related("windows"):
+        window_ids = {w.pk for w in staff.windows.all()}
         if staff.pk not in known:
             _start_assignment(
                 staff=staff,
                 department_id=staff.department_id,
-                window_ids=[w.pk for w in staff.windows.all()],
-                at=min(_first_seen(staff), at),
+                window_ids=window_ids,
+                at=since or min(_first_seen(staff), at),
                 reason=_("初始派驻"),
                 actor=None,
             )
             opened += 1
-        elif _record_assignment(staff=staff, at=at, reason=_("档案变更"), actor=None):
+            continue
+        current = open_rows.get(staff.pk)
+        unchanged = (
+            current is not None
+            and current.department_id == staff.department_id
+            and {w.pk for w in current.windows.all()} == window_ids
+        )
+        if not unchanged and _record_assignment(
+            staff=staff, at=at, reason=_("档案变更"), actor=None
+        ):
             opened += 1
     return opened
 
@@ -1058,15 +1079,35 @@ def _post_absences(
 
 
 def _sync_terminal_punches(center: Center, span: Interval) -> None:
-    for window_session in (
-        WindowSession.objects.filter(window__center=center)
-        .filter(
-            Q(opened_at__gte=span[0], opened_at__lt=span[1])
-            | Q(closed_at__gte=span[0], closed_at__lt=span[1])
-        )
-        .select_related("staff", "window")
+    """The punches of the terminal sessions opened or closed in `span`, made in one insert
+    (the bulk form of `record_terminal_punches`)."""
+    wanted: dict[str, Punch] = {}
+    for row in WindowSession.objects.filter(window__center=center).filter(
+        Q(opened_at__gte=span[0], opened_at__lt=span[1])
+        | Q(closed_at__gte=span[0], closed_at__lt=span[1])
     ):
-        record_terminal_punches(window_session=window_session)
+        moments = [(Punch.Kind.IN, row.opened_at), (Punch.Kind.OUT, row.closed_at)]
+        for kind, moment in moments:
+            if moment is None:
+                continue
+            reference = terminal_reference(row, kind)
+            wanted[reference] = Punch(
+                center=center,
+                staff_id=row.staff_id,
+                punched_at=moment.replace(microsecond=0),
+                kind=kind,
+                source=Punch.Source.TERMINAL,
+                window_id=row.window_id,
+                reference=reference,
+            )
+    known = set(
+        Punch.objects.filter(
+            center=center, source=Punch.Source.TERMINAL, reference__in=list(wanted)
+        ).values_list("reference", flat=True)
+    )
+    Punch.objects.bulk_create(
+        [punch for ref, punch in wanted.items() if ref not in known], ignore_conflicts=True
+    )
 
 
 @transaction.atomic
@@ -1074,8 +1115,27 @@ def derive_day(*, center: Center, day: dt.date, now: dt.datetime | None = None) 
     """Derive the day's attendance records and absences from post (idempotent: rerunning it
     leaves the same rows; run it again after late punches, leave or imports)."""
     now = now or timezone.now()
-    day_span = selectors.local_day_bounds(day)
     sync_assignments(center=center, at=now)
+    return _derive(center=center, day=day, now=now)
+
+
+def derive_range(
+    *, center: Center, start: dt.date, end: dt.date, now: dt.datetime | None = None
+) -> list[DeriveResult]:
+    """`derive_day` for every date of [start, end] (each day its own transaction)."""
+    now = now or timezone.now()
+    sync_assignments(center=center, at=now)
+    results = []
+    day = start
+    while day <= end:
+        with transaction.atomic():
+            results.append(_derive(center=center, day=day, now=now))
+        day += dt.timedelta(days=1)
+    return results
+
+
+def _derive(*, center: Center, day: dt.date, now: dt.datetime) -> DeriveResult:
+    day_span = selectors.local_day_bounds(day)
     _sync_terminal_punches(center, day_span)
     conf = selectors.settings_for(center.pk)
     sessions = selectors.sessions_on(center.pk, day)
@@ -1136,15 +1196,3 @@ def derive_day(*, center: Center, day: dt.date, now: dt.datetime | None = None) 
     }
     _upsert(PostAbsence, existing_absences, absences)
     return DeriveResult(date=day, records=len(wanted), post_absences=len(absences))
-
-
-def derive_range(
-    *, center: Center, start: dt.date, end: dt.date, now: dt.datetime | None = None
-) -> list[DeriveResult]:
-    """`derive_day` for every date of [start, end] (each day its own transaction)."""
-    results = []
-    day = start
-    while day <= end:
-        results.append(derive_day(center=center, day=day, now=now))
-        day += dt.timedelta(days=1)
-    return results

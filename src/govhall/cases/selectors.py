@@ -13,6 +13,7 @@ Rates are fractions in [0, 1], or None when the denominator is 0.
 """
 
 import datetime as dt
+import io
 from typing import Any
 
 from django.db.models import (
@@ -31,8 +32,11 @@ from django.db.models import (
     Case as When_,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
 
 from govhall.cases.models import Case, CaseEvent, CaseSettings
+from govhall.core.validators import mask_id_number, mask_phone
 from govhall.org.models import Department
 
 LIGHTS = ("red", "yellow", "green", "paused")
@@ -345,3 +349,45 @@ def zero_case_departments(*, center_id: int, start: dt.date, end: dt.date) -> Qu
         .exclude(Exists(has_case))
         .order_by("sort_order", "name")
     )
+
+
+# --- export ------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    (_("办件编号"), lambda c: c.number),
+    (_("事项编码"), lambda c: c.item.code),
+    (_("事项名称"), lambda c: c.item.name),
+    (_("办理部门"), lambda c: c.department.name),
+    (_("申请人类型"), lambda c: c.get_applicant_type_display()),
+    (_("申请人"), lambda c: c.applicant_name),
+    (_("证件号码"), lambda c: mask_id_number(c.applicant_identifier)),
+    (_("联系电话"), lambda c: mask_phone(c.phone)),
+    (_("申报渠道"), lambda c: c.get_channel_display()),
+    (_("受理窗口"), lambda c: c.window.number if c.window else ""),
+    (_("受理方式"), lambda c: c.get_mode_display()),
+    (_("状态"), lambda c: c.get_state_display()),
+    (_("办理结果"), lambda c: c.get_result_display() if c.result else ""),
+    (_("受理时间"), lambda c: _local(c.accepted_at)),
+    (_("办结期限"), lambda c: c.due_date),
+    (_("期限暂估"), lambda c: _("是") if c.due_provisional else ""),
+    (_("办结时间"), lambda c: _local(c.completed_at)),
+    (_("超期办结"), lambda c: _("是") if c.completed_late else ""),
+    (_("办理用时(工作日)"), lambda c: c.elapsed_workdays),
+    (_("送达时间"), lambda c: _local(c.delivered_at)),
+)
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def cases_to_xlsx(qs: QuerySet[Case]) -> bytes:
+    """The cases of `qs` as an .xlsx sheet (identifiers masked), streamed row by row."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(_("办件")))
+    sheet.append([str(label) for label, _get in EXPORT_COLUMNS])
+    for case in qs.select_related("item", "department", "window").iterator(chunk_size=2000):
+        sheet.append([get(case) for _label, get in EXPORT_COLUMNS])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

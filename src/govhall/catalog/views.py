@@ -81,7 +81,7 @@ def material_file(request: HttpRequest, pk: int, material_pk: int, which: str) -
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=f"{material.name}-{label}{suffix}",
+        filename=f"{material.name.strip('《》')}-{label}{suffix}",
         content_type=content_type,
     )
 

@@ -6,3 +6,13 @@ class FeedbackConfig(AppConfig):
     name = "govhall.feedback"
     label = "feedback"
     verbose_name = _("好差评与投诉")
+
+    def ready(self) -> None:
+        # A finished ticket and a completed case each invite a rating, inside the finishing
+        # transaction (the hooks are how queueing and cases reach an app above them).
+        from govhall.cases.hooks import register_case_completed
+        from govhall.feedback import services
+        from govhall.queueing.hooks import register_ticket_finished
+
+        register_ticket_finished(services.invite_for_ticket)
+        register_case_completed(services.invite_for_case)

@@ -2,8 +2,9 @@
 
 from typing import Any
 
+from django.contrib.admin.utils import unquote
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from govhall.core.models import Center
@@ -61,3 +62,23 @@ class ScopedAdmin(SimpleHistoryAdmin):
         if not change and getattr(obj, "center_id", None) is None and scope.center_id:
             obj.center_id = scope.center_id
         super().save_model(request, obj, form, change)
+
+    def _outside_scope(self, request: HttpRequest, object_id: str) -> HttpResponse | None:
+        """Django's "no such object" answer when the object is not in the user's scope."""
+        if self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            return None
+        return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+
+    # simple-history's views read the history table directly; keep them inside the scope too,
+    # or a unit's people could read (and revert) another department's records by URL.
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        refused = self._outside_scope(request, object_id)
+        return refused or super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        refused = self._outside_scope(request, object_id)
+        return refused or super().history_form_view(request, object_id, version_id, extra_context)

@@ -515,7 +515,17 @@ def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str,
     served tickets), served_within_10min, share_within_10min (0..1). Averages and the share are
     None when nothing was called / served.
     """
-    return _finish_figures(period_tickets(center_id, start, end).aggregate(**_AGGREGATES))
+    return period_figures(center_id=center_id, start=start, end=end)
+
+
+def period_figures(
+    *, center_id: int, start: dt.date, end: dt.date, department_id: int | None = None
+) -> dict[str, Any]:
+    """`center_figures`, optionally limited to the tickets one department called."""
+    qs = period_tickets(center_id, start, end)
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    return _finish_figures(qs.aggregate(**_AGGREGATES))
 
 
 Dimension = Literal["category", "department", "window", "staff", "day", "hour"]

@@ -2,7 +2,9 @@
 
 import datetime as dt
 from io import BytesIO
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -12,6 +14,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from govhall.supervision import selectors
 from govhall.supervision.models import Campaign, CampaignUnit
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def progress_filename(campaign: Campaign, on: dt.date) -> str:
+    return _("整改进度表-%(id)s-%(on)s.xlsx") % {"id": campaign.pk, "on": on.isoformat()}
 
 
 def progress_headers() -> list[str]:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -88,7 +89,7 @@ class CampaignUnit(CenterScopedModel):
     """A unit the campaign covers: a department of the hall, a town (镇/园区) or a separate hall."""
 
     class Kind(models.TextChoices):
-        DEPARTMENT = "department", _("县直部门")
+        DEPARTMENT = "department", _("部门")
         TOWN = "town", _("镇(园区)")
         HALL = "hall", _("办事大厅")
 
@@ -381,7 +382,7 @@ class ProblemEvent(CenterScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:

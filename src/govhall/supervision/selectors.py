@@ -101,17 +101,22 @@ def _counts(qs: QuerySet[Problem], on: dt.date) -> dict[str, int]:
     )
 
 
-def phase_report(*, campaign_id: int, on: dt.date) -> list[PhaseStatus]:
+def phase_report(
+    *, campaign_id: int, on: dt.date, unit_ids: Iterable[int] | None = None
+) -> list[PhaseStatus]:
     """For each phase: the problems falling due in it and how they stand on `on`.
 
     The last phase also takes every deadline set after it.
     """
+    base = Problem.objects.filter(campaign_id=campaign_id)
+    if unit_ids is not None:
+        base = base.filter(unit_id__in=list(unit_ids))
     phases = campaign_phases(campaign_id=campaign_id)
     current = phase_on(phases, on)
     rows = []
     previous_end: dt.date | None = None
     for index, phase in enumerate(phases):
-        qs = Problem.objects.filter(campaign_id=campaign_id)
+        qs = base
         if previous_end is not None:
             qs = qs.filter(deadline__gt=previous_end)
         if index < len(phases) - 1:

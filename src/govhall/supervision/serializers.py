@@ -20,6 +20,7 @@ from govhall.supervision.models import (
 
 
 class PhaseOut(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="self_check / inspection / consolidation")
     name = serializers.CharField(source="get_kind_display")
 
     class Meta:
@@ -34,6 +35,8 @@ class CategoryOut(serializers.ModelSerializer):
 
 
 class UnitOut(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="department / town / hall")
+
     class Meta:
         model = CampaignUnit
         fields = ["id", "kind", "name", "department", "sort_order"]
@@ -70,6 +73,9 @@ class EvidenceOut(serializers.ModelSerializer):
 
 
 class EventOut(serializers.ModelSerializer):
+    kind = serializers.CharField(
+        help_text="created / updated / evidence / fixed / confirmed / reopened"
+    )
     actor = serializers.CharField(source="actor.display_name", allow_null=True, default=None)
 
     class Meta:
@@ -122,6 +128,8 @@ class ProblemDetailOut(ProblemOut):
 
 
 class CensusEntryOut(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="hall / window")
+
     class Meta:
         model = CensusEntry
         fields = ["kind", "name", "address", "windows", "items", "staff"]
@@ -248,13 +256,10 @@ class ProblemCreateIn(serializers.Serializer):
     unit = serializers.IntegerField(min_value=1)
     category = serializers.IntegerField(min_value=1)
     description = serializers.CharField()
-    found_by = serializers.ChoiceField(
-        choices=[
-            Problem.Source.SELF_CHECK,
-            Problem.Source.INSPECTION,
-            Problem.Source.PUBLIC_REPORT,
-        ],
+    found_by = serializers.CharField(
         default=Problem.Source.SELF_CHECK,
+        help_text="self_check(单位自查)/ inspection(督查)/ public_report(群众反映);"
+        "由数据发现的问题请用“从数据生成”",
     )
     measure = serializers.CharField(required=False, default="", allow_blank=True)
     owner = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
@@ -288,7 +293,9 @@ class EvidenceIn(serializers.Serializer):
 
 
 class CensusEntryIn(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=CensusEntry.Kind.choices, default=CensusEntry.Kind.HALL)
+    kind = serializers.CharField(
+        max_length=16, default=CensusEntry.Kind.HALL, help_text="hall(服务大厅)/ window(服务窗口)"
+    )
     name = serializers.CharField(max_length=100)
     address = serializers.CharField(max_length=200)
     windows = serializers.IntegerField(min_value=0, max_value=10000)
@@ -318,5 +325,13 @@ class OnIn(serializers.Serializer):
 
 
 class ImportIn(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="超期办件的统计日期(默认今天)")
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
+
+
+class ProblemFilterIn(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, required=False)
+    status = serializers.ChoiceField(choices=Problem.Status.choices, required=False)
+    category = serializers.IntegerField(min_value=1, required=False)
+    found_by = serializers.ChoiceField(choices=Problem.Source.choices, required=False)

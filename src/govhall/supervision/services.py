@@ -110,14 +110,28 @@ def _save(obj: Model, **kwargs: Any) -> None:
     obj.save()
 
 
-def _event(problem: Problem, kind: str, actor: Any, **details: Any) -> ProblemEvent:
+def _event(
+    problem: Problem, kind: str, actor: Any, *, at: dt.datetime | None = None, **details: Any
+) -> ProblemEvent:
     return ProblemEvent.objects.create(
         center_id=problem.center_id,
         problem=problem,
         kind=kind,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=at or timezone.now(),
         details=details,
     )
+
+
+def _when(at: dt.datetime | None) -> dt.datetime:
+    """The moment of an action: now, or a past moment when a paper record is entered later
+    (the demo and imports; the pages and the API never pass one)."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now:
+        raise ValidationFailed(_("时间不能晚于现在。"), detail={"at": [at.isoformat()]})
+    return at
 
 
 def _user(actor: Any) -> Any:
@@ -320,10 +334,12 @@ def _new_problem(
     source_key: str = "",
     source_ref: dict[str, Any] | None = None,
     item_id: int | None = None,
+    at: dt.datetime | None = None,
 ) -> Problem:
     campaign = unit.campaign
     _check_category(campaign, category)
-    found_on = timezone.localdate()
+    at = _when(at)
+    found_on = timezone.localdate(at)
     problem = Problem(
         center_id=unit.center_id,
         campaign=campaign,
@@ -345,6 +361,7 @@ def _new_problem(
         problem,
         ProblemEvent.Kind.CREATED,
         actor,
+        at=at,
         found_by=found_by,
         category=category.name,
         deadline=problem.deadline.isoformat(),
@@ -364,6 +381,7 @@ def create_problem(
     measure: str = "",
     owner: str = "",
     deadline: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> Problem:
     """Record a problem by hand: a unit's self-check on its own list, or the centre's findings.
 
@@ -388,6 +406,7 @@ def create_problem(
         deadline=deadline,
         measure=measure,
         owner=owner,
+        at=at,
     )
 
 
@@ -471,7 +490,12 @@ def add_evidence(
 
 @transaction.atomic
 def mark_fixed(
-    *, actor: Any, problem: Problem, fix_note: str, measure: str | None = None
+    *,
+    actor: Any,
+    problem: Problem,
+    fix_note: str,
+    measure: str | None = None,
+    at: dt.datetime | None = None,
 ) -> Problem:
     """The unit reports the problem fixed (整改完成): the measure and what was done are required."""
     problem = _lock_problem(problem)
@@ -484,7 +508,9 @@ def mark_fixed(
         raise ValidationFailed(_("请先填写整改措施。"), detail={"measure": ["required"]})
     if not fix_note.strip():
         raise ValidationFailed(_("请说明整改情况。"), detail={"fix_note": ["required"]})
-    now = timezone.now()
+    now = _when(at)
+    if timezone.localdate(now) < problem.found_on:
+        raise ValidationFailed(_("整改完成日期不能早于发现日期。"))
     problem.status = Problem.Status.FIXED
     problem.fix_note = fix_note.strip()
     problem.fixed_at = now
@@ -494,6 +520,7 @@ def mark_fixed(
         problem,
         ProblemEvent.Kind.FIXED,
         actor,
+        at=now,
         fix_note=problem.fix_note,
         on_time=problem.fixed_on <= problem.deadline,
     )
@@ -501,22 +528,26 @@ def mark_fixed(
 
 
 @transaction.atomic
-def confirm_problem(*, actor: Any, problem: Problem, note: str = "") -> Problem:
+def confirm_problem(
+    *, actor: Any, problem: Problem, note: str = "", at: dt.datetime | None = None
+) -> Problem:
     """An inspector confirms a fix (督查确认)."""
     problem = _lock_problem(problem)
     _require(actor, "supervision.confirm_problem", center_id=problem.center_id)
     if problem.status != Problem.Status.FIXED:
         raise InvalidTransition(_("只有已整改的问题才能确认。"))
     problem.status = Problem.Status.CONFIRMED
-    problem.confirmed_at = timezone.now()
+    problem.confirmed_at = _when(at)
     problem.confirmed_by = _user(actor)
     _save(problem)
-    _event(problem, ProblemEvent.Kind.CONFIRMED, actor, note=note.strip())
+    _event(problem, ProblemEvent.Kind.CONFIRMED, actor, at=problem.confirmed_at, note=note.strip())
     return problem
 
 
 @transaction.atomic
-def reopen_problem(*, actor: Any, problem: Problem, reason: str) -> Problem:
+def reopen_problem(
+    *, actor: Any, problem: Problem, reason: str, at: dt.datetime | None = None
+) -> Problem:
     """An inspector sends a fix back (退回重改); a sign-off of the unit is revoked with it."""
     problem = _lock_problem(problem)
     _require(actor, "supervision.confirm_problem", center_id=problem.center_id)
@@ -524,6 +555,7 @@ def reopen_problem(*, actor: Any, problem: Problem, reason: str) -> Problem:
         raise InvalidTransition(_("只有已整改或已确认的问题才能退回。"))
     if not reason.strip():
         raise ValidationFailed(_("请说明退回原因。"), detail={"reason": ["required"]})
+    at = _when(at)
     previous = problem.status
     problem.status = Problem.Status.REOPENED
     problem.fixed_at = None
@@ -531,11 +563,14 @@ def reopen_problem(*, actor: Any, problem: Problem, reason: str) -> Problem:
     problem.confirmed_at = None
     problem.confirmed_by = None
     _save(problem)
-    revoked = _revoke_signoff(problem, reason=_("问题被退回重改:%(p)s") % {"p": str(problem)})
+    revoked = _revoke_signoff(
+        problem, reason=_("问题被退回重改:%(p)s") % {"p": str(problem)}, at=at
+    )
     _event(
         problem,
         ProblemEvent.Kind.REOPENED,
         actor,
+        at=at,
         reason=reason.strip(),
         previous=previous,
         signoff_revoked=revoked is not None,
@@ -543,7 +578,7 @@ def reopen_problem(*, actor: Any, problem: Problem, reason: str) -> Problem:
     return problem
 
 
-def _revoke_signoff(problem: Problem, *, reason: str) -> SignOff | None:
+def _revoke_signoff(problem: Problem, *, reason: str, at: dt.datetime) -> SignOff | None:
     signoff = _locked(
         SignOff.objects.filter(
             campaign_id=problem.campaign_id, unit_id=problem.unit_id, revoked_at__isnull=True
@@ -551,7 +586,7 @@ def _revoke_signoff(problem: Problem, *, reason: str) -> SignOff | None:
     ).first()
     if signoff is None:
         return None
-    signoff.revoked_at = timezone.now()
+    signoff.revoked_at = at
     signoff.revoked_reason = reason[:200]
     _save(signoff)
     return signoff
@@ -580,6 +615,7 @@ def file_census(
     zero_report: bool = False,
     contact_phone: str = "",
     note: str = "",
+    at: dt.datetime | None = None,
 ) -> CensusReport:
     """File (or re-file) a unit's census: its separately run halls and windows, or a zero report.
 
@@ -598,7 +634,7 @@ def file_census(
         )
     if not signed_by_name.strip():
         raise ValidationFailed(_("请填写主要负责人姓名。"), detail={"signed_by_name": ["required"]})
-    now = timezone.now()
+    now = _when(at)
     report = _locked(CensusReport.objects.filter(campaign_id=unit.campaign_id, unit=unit)).first()
     if report is None:
         report = CensusReport(
@@ -633,7 +669,14 @@ def file_census(
 
 
 @transaction.atomic
-def sign_off(*, actor: Any, unit: CampaignUnit, signer_name: str = "", note: str = "") -> SignOff:
+def sign_off(
+    *,
+    actor: Any,
+    unit: CampaignUnit,
+    signer_name: str = "",
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> SignOff:
     """The unit's lead signs the unit's list off (主要负责人签字).
 
     Only the unit's own lead signs a department's list; a town's or hall's paper signature is
@@ -669,7 +712,7 @@ def sign_off(*, actor: Any, unit: CampaignUnit, signer_name: str = "", note: str
         unit=unit,
         signed_by=_user(actor),
         signer_name=signer_name.strip() or actor.display_name,
-        signed_at=timezone.now(),
+        signed_at=_when(at),
         note=note.strip(),
     )
     _save(signoff)
@@ -726,6 +769,11 @@ def import_drafts(
     """
     _require(actor, "supervision.record_problem", center_id=campaign.center_id)
     _locked(Campaign.objects.filter(pk=campaign.pk)).get()
+    phases = selectors.campaign_phases(campaign_id=campaign.pk)
+    if phases and selectors.phase_on(phases, timezone.localdate()) is None:
+        raise InvalidTransition(
+            _("该活动已于 %(end)s 结束,不能再从数据生成问题。") % {"end": phases[-1].ends_on}
+        )
     drafts = list(drafts)
     units = {
         u.department_id: u
@@ -926,3 +974,24 @@ def import_zero_case_departments(
     return import_drafts(
         actor=actor, campaign=campaign, found_by=Problem.Source.ZERO_CASES, drafts=drafts
     )
+
+
+def import_from_data(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    source: str,
+    on: dt.date | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> ImportResult:
+    """The one-click "create from data" of the pages and the API: dispatch by source."""
+    if source == Problem.Source.GUIDE_LINT:
+        return import_lint_findings(actor=actor, campaign=campaign)
+    if source == Problem.Source.OVERDUE_CASES:
+        return import_overdue_cases(actor=actor, campaign=campaign, on=on)
+    if source == Problem.Source.LONG_WAITS:
+        return import_wait_alerts(actor=actor, campaign=campaign)
+    if source == Problem.Source.ZERO_CASES:
+        return import_zero_case_departments(actor=actor, campaign=campaign, start=start, end=end)
+    raise ValidationFailed(_("没有这种数据来源。"), detail={"source": [source]})

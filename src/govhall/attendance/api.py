@@ -1,0 +1,632 @@
+"""The attendance REST API (mounted at /api/attendance/): HTTP only — parse, scope, call a
+service or selector, answer. One view per operation."""
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from govhall.attendance import selectors, services
+from govhall.attendance import serializers as s
+from govhall.attendance.models import (
+    AttendanceRecord,
+    DutyAssignment,
+    Inspection,
+    LeaveRequest,
+    PostAbsence,
+    Punch,
+    StaffAssignment,
+    TemporaryAbsence,
+    Timetable,
+    Violation,
+    ViolationCategory,
+)
+from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
+from govhall.core.models import Center
+from govhall.org.models import Department, StaffProfile, Window
+from govhall.org.scoping import scope_for
+
+# --- plumbing ---------------------------------------------------------------------------------
+
+
+def _in_center(model: type[Model], user: Any, pk: int | None) -> Any:
+    """A row of the user's centre by id (None stays None); NotFound otherwise."""
+    if pk is None:
+        return None
+    obj = model._default_manager.filter(pk=pk, center_id=scope_for(user).center_id).first()
+    if obj is None:
+        raise NotFound(_("%(what)s %(pk)s 不存在。") % {"what": model._meta.verbose_name, "pk": pk})
+    return obj
+
+
+def _center(user: Any) -> Center:
+    scope = scope_for(user)
+    if scope.center_id is None:
+        raise PermissionDenied(_("您的账号不属于任何中心。"))
+    return Center.objects.get(pk=scope.center_id)
+
+
+def _parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ScopedRows:
+    """Rows limited by `selectors.visible_to` after checking the view permission."""
+
+    model: ClassVar[type[Model]]
+    permission: ClassVar[str | None] = None
+    staff_field: ClassVar[str | None] = "staff"
+    department_field: ClassVar[str | None] = "department"
+    related: ClassVar[tuple[str, ...]] = ()
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model._default_manager.none()
+        if self.permission:
+            scope_for(self.request.user).require(self.permission)
+        qs = self.model._default_manager.select_related(*self.related)
+        return selectors.visible_to(
+            self.request.user,
+            qs,
+            staff_field=self.staff_field,
+            department_field=self.department_field,
+        )
+
+
+class ScopedListView(ScopedRows, generics.ListAPIView):
+    pass
+
+
+class ScopedDetailView(ScopedRows, generics.RetrieveAPIView):
+    pass
+
+
+class ActionView(APIView):
+    """POST an input serializer; `perform` calls the service; answers with `output`.
+
+    With `model` set, the URL's pk names a row the user may see (else 404)."""
+
+    input: ClassVar[type[serializers.Serializer] | None] = None
+    output: ClassVar[Any]
+    model: ClassVar[type[Model] | None] = None
+    staff_field: ClassVar[str | None] = "staff"
+    department_field: ClassVar[str | None] = "department"
+    summary: ClassVar[str] = ""
+    status_code: ClassVar[int] = 200
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "output" not in cls.__dict__:
+            return
+
+        def post(self: "ActionView", request: Request, pk: int | None = None) -> Response:
+            return self.handle(request, pk)
+
+        cls.post = extend_schema(
+            request=cls.input, responses={cls.status_code: cls.output}, summary=cls.summary
+        )(post)
+
+    def target(self, pk: int | None) -> Any:
+        if self.model is None:
+            return None
+        qs = selectors.visible_to(
+            self.request.user,
+            self.model._default_manager.all(),
+            staff_field=self.staff_field,
+            department_field=self.department_field,
+        )
+        obj = qs.filter(pk=pk).first()
+        if obj is None:
+            raise NotFound(_("记录不存在或不在您的权限范围内。"))
+        return obj
+
+    def handle(self, request: Request, pk: int | None) -> Response:
+        data = _parse(self.input, request) if self.input else {}
+        result = self.perform(request.user, self.target(pk), data)
+        if isinstance(result, Model):
+            result = self.output(result, context={"request": request}).data
+        return Response(result, status=self.status_code)
+
+    def perform(self, user: Any, obj: Any, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+
+# --- timetables and duty ----------------------------------------------------------------------
+
+
+class TimetableList(ScopedListView):
+    """The centre's timetables (default and seasonal) with their sessions."""
+
+    model = Timetable
+    staff_field = department_field = None
+    serializer_class = s.TimetableOut
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().prefetch_related("sessions")
+
+
+class DutyList(ScopedListView):
+    model = DutyAssignment
+    permission = "attendance.view_dutyassignment"
+    department_field = "staff__department"
+    serializer_class = s.DutyOut
+    filterset_fields = {"date": ["gte", "lte", "exact"], "staff": ["exact"]}
+
+
+class DutySchedule(ActionView):
+    input, output, status_code = s.DutyIn, s.DutyOut, 201
+    summary = "排双休日值班"
+
+    def perform(self, user, obj, data):
+        return services.schedule_duty(
+            actor=user,
+            staff=_in_center(StaffProfile, user, data["staff"]),
+            date=data["date"],
+            note=data["note"],
+        )
+
+
+class DutyCancel(ActionView):
+    output, model, department_field = s.DutyOut, DutyAssignment, "staff__department"
+    summary = "取消值班"
+
+    def perform(self, user, obj, data):
+        return services.cancel_duty(actor=user, duty=obj)
+
+
+# --- punches ----------------------------------------------------------------------------------
+
+
+class PunchList(ScopedListView):
+    model = Punch
+    permission = "attendance.view_punch"
+    department_field = "staff__department"
+    serializer_class = s.PunchOut
+    filterset_fields = {
+        "staff": ["exact"],
+        "punched_at": ["gte", "lt"],
+        "source": ["exact"],
+        "batch": ["exact"],
+    }
+
+
+class SelfPunch(ActionView):
+    input, output, status_code = s.SelfPunchIn, s.PunchOut, 201
+    summary = "本人签到/签退"
+
+    def perform(self, user, obj, data):
+        return services.self_punch(user=user, kind=data["kind"])
+
+
+class EnterPunch(ActionView):
+    input, output, status_code = s.EnterPunchIn, s.PunchOut, 201
+    summary = "补录打卡"
+
+    def perform(self, user, obj, data):
+        return services.enter_punch(
+            actor=user,
+            staff=_in_center(StaffProfile, user, data["staff"]),
+            kind=data["kind"],
+            at=data["punched_at"],
+            note=data["note"],
+        )
+
+
+class VoidPunch(ActionView):
+    input, output, model = s.NoteIn, s.PunchOut, Punch
+    department_field = "staff__department"
+    summary = "作废打卡"
+
+    def perform(self, user, obj, data):
+        return services.void_punch(actor=user, punch=obj, note=data["note"])
+
+
+class ImportPunches(ActionView):
+    """Upload an attendance machine export; `dry_run` (default true) only checks it. All rows or
+    none: a bad row is named in the error (`detail.errors` lists every one)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    input, output = s.ImportIn, s.ImportOut
+    summary = "导入考勤机数据(.csv/.xlsx)"
+
+    def perform(self, user, obj, data):
+        upload = data["file"]
+        report = services.import_punches(
+            actor=user,
+            center=_center(user),
+            filename=upload.name,
+            content=upload.read(),
+            dry_run=data["dry_run"],
+        )
+        return s.ImportOut(report).data
+
+
+# --- leave ------------------------------------------------------------------------------------
+
+
+class LeaveRows(ScopedRows):
+    model = LeaveRequest
+    permission = "attendance.view_leaverequest"
+    serializer_class = s.LeaveOut
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().prefetch_related("events")
+
+
+class LeaveList(LeaveRows, ScopedListView):
+    filterset_fields = {"status": ["exact"], "staff": ["exact"], "start": ["gte", "lt"]}
+
+
+class LeaveDetail(LeaveRows, ScopedDetailView):
+    """One leave request with its timeline."""
+
+
+class LeaveCreate(ActionView):
+    input, output, status_code = s.LeaveIn, s.LeaveOut, 201
+    summary = "请假申请"
+
+    def perform(self, user, obj, data):
+        return services.request_leave(
+            actor=user,
+            staff=_in_center(StaffProfile, user, data.get("staff")),
+            kind=data["kind"],
+            start=data["start"],
+            end=data["end"],
+            reason=data["reason"],
+        )
+
+
+class LeaveApprove(ActionView):
+    """Approve the current step: the unit lead first, then the centre."""
+
+    input, output, model = s.CommentIn, s.LeaveOut, LeaveRequest
+    summary = "审批请假(单位→中心)"
+
+    def perform(self, user, obj, data):
+        step = (
+            services.approve_leave_as_unit
+            if obj.status == LeaveRequest.Status.PENDING_UNIT
+            else services.approve_leave_as_center
+        )
+        return step(actor=user, leave=obj, comment=data["comment"])
+
+
+class LeaveReject(ActionView):
+    input, output, model = s.ReasonIn, s.LeaveOut, LeaveRequest
+    summary = "驳回请假"
+
+    def perform(self, user, obj, data):
+        return services.reject_leave(actor=user, leave=obj, reason=data["reason"])
+
+
+class LeaveCancel(ActionView):
+    output, model = s.LeaveOut, LeaveRequest
+    summary = "撤销请假"
+
+    def perform(self, user, obj, data):
+        return services.cancel_leave(actor=user, leave=obj)
+
+
+class LeaveReportBack(ActionView):
+    input, output, model = s.OptionalTimeIn, s.LeaveOut, LeaveRequest
+    summary = "销假"
+
+    def perform(self, user, obj, data):
+        return services.report_back(actor=user, leave=obj, at=data["at"])
+
+
+# --- temporary absence ------------------------------------------------------------------------
+
+
+class TemporaryAbsenceList(ScopedListView):
+    model = TemporaryAbsence
+    permission = "attendance.view_temporaryabsence"
+    serializer_class = s.TemporaryAbsenceOut
+    filterset_fields = {"staff": ["exact"], "left_at": ["gte", "lt"]}
+
+
+class TemporaryAbsenceCreate(ActionView):
+    input, output, status_code = s.TemporaryAbsenceIn, s.TemporaryAbsenceOut, 201
+    summary = "临时外出登记"
+
+    def perform(self, user, obj, data):
+        return services.register_temporary_absence(
+            actor=user,
+            staff=_in_center(StaffProfile, user, data.get("staff")),
+            reason=data["reason"],
+            left_at=data["left_at"],
+            returned_at=data["returned_at"],
+        )
+
+
+class TemporaryAbsenceReturn(ActionView):
+    input, output, model = s.OptionalTimeIn, s.TemporaryAbsenceOut, TemporaryAbsence
+    summary = "外出返回登记"
+
+    def perform(self, user, obj, data):
+        return services.register_return(actor=user, absence=obj, at=data["at"])
+
+
+# --- derived records --------------------------------------------------------------------------
+
+
+class RecordList(ScopedListView):
+    model = AttendanceRecord
+    permission = "attendance.view_attendancerecord"
+    serializer_class = s.RecordOut
+    filterset_fields = {
+        "date": ["gte", "lte", "exact"],
+        "staff": ["exact"],
+        "department": ["exact"],
+        "status": ["exact"],
+    }
+
+
+class PostAbsenceList(ScopedListView):
+    model = PostAbsence
+    permission = "attendance.view_postabsence"
+    serializer_class = s.PostAbsenceOut
+    filterset_fields = {
+        "date": ["gte", "lte", "exact"],
+        "window": ["exact"],
+        "kind": ["exact"],
+    }
+
+
+class Derive(ActionView):
+    """Recompute the attendance of a day (or of [date, end]); idempotent."""
+
+    input = s.DeriveIn
+    output = s.DeriveOut(many=True)
+    summary = "计算考勤与空岗"
+
+    def perform(self, user, obj, data):
+        scope_for(user).require("attendance.derive_attendance")
+        if not scope_for(user).whole_center:
+            raise PermissionDenied(_("考勤计算由中心执行。"))
+        end = data.get("end") or data["date"]
+        if end < data["date"] or (end - data["date"]).days > 62:
+            raise ValidationFailed(_("日期范围无效(最长62天)。"))
+        results = services.derive_range(center=_center(user), start=data["date"], end=end)
+        return s.DeriveOut(results, many=True).data
+
+
+# --- inspections and violations ---------------------------------------------------------------
+
+
+class CategoryList(ScopedListView):
+    """The centre's violation categories (the default list is created on first use)."""
+
+    staff_field = department_field = None
+    serializer_class = s.CategoryOut
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False) or scope_for(self.request.user).sees_nothing:
+            return ViolationCategory.objects.none()
+        return selectors.categories_for(scope_for(self.request.user).center_id)
+
+
+class InspectionList(ScopedListView):
+    model = Inspection
+    permission = "attendance.view_inspection"
+    staff_field = department_field = None
+    serializer_class = s.InspectionOut
+
+
+class InspectionStart(ActionView):
+    input, output, status_code = s.InspectionIn, s.InspectionOut, 201
+    summary = "开始巡查"
+
+    def perform(self, user, obj, data):
+        return services.start_inspection(actor=user, center=_center(user), area=data["area"])
+
+
+class InspectionFinish(ActionView):
+    input, output, model = s.NoteIn, s.InspectionOut, Inspection
+    staff_field = department_field = None
+    summary = "结束巡查"
+
+    def perform(self, user, obj, data):
+        return services.finish_inspection(actor=user, inspection=obj, note=data["note"])
+
+
+class ViolationRows(ScopedRows):
+    model = Violation
+    permission = "attendance.view_violation"
+    serializer_class = s.ViolationOut
+    related = ("category",)
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().prefetch_related("events")
+
+
+class ViolationList(ViolationRows, ScopedListView):
+    filterset_fields = {
+        "staff": ["exact"],
+        "status": ["exact"],
+        "occurred_at": ["gte", "lt"],
+        "category": ["exact"],
+    }
+
+
+class ViolationDetail(ViolationRows, ScopedDetailView):
+    """One violation with its timeline."""
+
+
+class ViolationCreate(ActionView):
+    """Record a violation (multipart for the optional photo)."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    input, output, status_code = s.ViolationIn, s.ViolationOut, 201
+    summary = "记录违规"
+
+    def perform(self, user, obj, data):
+        return services.record_violation(
+            actor=user,
+            staff=_in_center(StaffProfile, user, data["staff"]),
+            category=_in_center(ViolationCategory, user, data["category"]),
+            occurred_at=data["occurred_at"],
+            inspection=_in_center(Inspection, user, data["inspection"]),
+            window=_in_center(Window, user, data["window"]),
+            points=data["points"],
+            description=data["description"],
+            photo=data["photo"],
+        )
+
+
+class ViolationAppeal(ActionView):
+    input, output, model = s.ReasonIn, s.ViolationOut, Violation
+    summary = "申诉违规记录"
+
+    def perform(self, user, obj, data):
+        return services.appeal_violation(actor=user, violation=obj, reason=data["reason"])
+
+
+class ViolationDecide(ActionView):
+    input, output, model = s.DecideIn, s.ViolationOut, Violation
+    summary = "裁定申诉"
+
+    def perform(self, user, obj, data):
+        return services.decide_appeal(
+            actor=user, violation=obj, upheld=data["upheld"], comment=data["comment"]
+        )
+
+
+# --- assignments and stability ----------------------------------------------------------------
+
+
+class AssignmentList(ScopedListView):
+    model = StaffAssignment
+    permission = "attendance.view_staffassignment"
+    serializer_class = s.AssignmentOut
+    filterset_fields = {"staff": ["exact"], "department": ["exact"], "started_at": ["gte", "lt"]}
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().prefetch_related("windows")
+
+
+class AssignmentChange(ActionView):
+    input, output, status_code = s.AssignmentIn, s.AssignmentOut, 201
+    summary = "调整人员派驻(单位与窗口)"
+
+    def perform(self, user, obj, data):
+        staff = _in_center(StaffProfile, user, data["staff"])
+        assignment = services.change_assignment(
+            actor=user,
+            staff=staff,
+            department=_in_center(Department, user, data["department"]),
+            windows=[_in_center(Window, user, pk) for pk in data["windows"]],
+            reason=data["reason"],
+        )
+        if assignment is None:
+            raise ValidationFailed(_("单位和窗口没有变化。"))
+        return assignment
+
+
+def _period(request: Request) -> tuple[dt.date, dt.date]:
+    serializer = s.PeriodIn(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    if "month" in data:
+        try:
+            return selectors.month_bounds(data["month"])
+        except ValueError as exc:
+            raise ValidationFailed(_("月份格式应为 YYYY-MM。")) from exc
+    return data["start"], data["end"]
+
+
+PERIOD_PARAMS = [
+    OpenApiParameter("month", str, description="YYYY-MM"),
+    OpenApiParameter("start", dt.date),
+    OpenApiParameter("end", dt.date),
+]
+
+
+class Stability(APIView):
+    @extend_schema(
+        parameters=PERIOD_PARAMS,
+        responses=s.StabilityOut(many=True),
+        summary="人员稳定性(按单位)",
+    )
+    def get(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        scope.require("attendance.view_staffassignment")
+        start, end = _period(request)
+        figures = selectors.department_stability(center_id=scope.center_id, start=start, end=end)
+        names = dict(Department.objects.filter(center_id=scope.center_id).values_list("id", "name"))
+        rows = [
+            {"department": dept, "name": names.get(dept, _("未分配单位")), **row}
+            for dept, row in figures.items()
+            if scope.whole_center or dept == scope.department_id
+        ]
+        rows.sort(key=lambda r: (r["department"] is None, r["name"]))
+        return Response(s.StabilityOut(rows, many=True).data)
+
+
+class _FiguresView(APIView):
+    def period_and_scope(self, request: Request):
+        scope = scope_for(request.user)
+        scope.require("attendance.view_attendance_table")
+        if scope.sees_nothing:
+            raise PermissionDenied(_("您的账号不属于任何中心。"))
+        return scope, *_period(request)
+
+
+class StaffFiguresView(_FiguresView):
+    @extend_schema(
+        parameters=PERIOD_PARAMS,
+        responses=s.KeyedFiguresOut(many=True),
+        summary="考勤汇总(按人员)",
+    )
+    def get(self, request: Request) -> Response:
+        scope, start, end = self.period_and_scope(request)
+        figures = selectors.staff_figures(
+            center_id=scope.center_id,
+            start=start,
+            end=end,
+            department_id=None if scope.whole_center else scope.department_id,
+        )
+        names = {
+            p.pk: p.user.display_name
+            for p in StaffProfile.objects.filter(pk__in=list(figures)).select_related("user")
+        }
+        rows = [{"id": k, "name": names.get(k, ""), **v} for k, v in figures.items()]
+        return Response(s.KeyedFiguresOut(rows, many=True).data)
+
+
+class DepartmentFiguresView(_FiguresView):
+    @extend_schema(
+        parameters=PERIOD_PARAMS,
+        responses=s.KeyedFiguresOut(many=True),
+        summary="考勤汇总(按单位)",
+    )
+    def get(self, request: Request) -> Response:
+        scope, start, end = self.period_and_scope(request)
+        figures = selectors.department_figures(center_id=scope.center_id, start=start, end=end)
+        names = dict(Department.objects.filter(center_id=scope.center_id).values_list("id", "name"))
+        rows = [
+            {"id": k, "name": names.get(k, ""), **v}
+            for k, v in figures.items()
+            if scope.whole_center or k == scope.department_id
+        ]
+        return Response(s.KeyedFiguresOut(rows, many=True).data)
+
+
+class CenterFiguresView(_FiguresView):
+    @extend_schema(parameters=PERIOD_PARAMS, responses=s.FiguresOut, summary="考勤汇总(全中心)")
+    def get(self, request: Request) -> Response:
+        scope, start, end = self.period_and_scope(request)
+        if not scope.whole_center:
+            raise PermissionDenied(_("全中心汇总仅对中心开放。"))
+        figures = selectors.center_figures(center_id=scope.center_id, start=start, end=end)
+        return Response(s.FiguresOut(figures).data)

@@ -1,0 +1,329 @@
+"""Attendance pages: the monthly table and its .xlsx, my attendance, approvals, the import.
+
+HTTP only: parse, check permission, call a service or selector, render. DomainErrors raised by
+a service are shown as a message on the page they came from.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govhall.attendance import exports, selectors, services
+from govhall.attendance.forms import (
+    DecideForm,
+    ImportForm,
+    LeaveForm,
+    MonthForm,
+    ReasonForm,
+    TemporaryAbsenceForm,
+)
+from govhall.attendance.models import (
+    AttendanceRecord,
+    LeaveRequest,
+    Punch,
+    TemporaryAbsence,
+    Violation,
+)
+from govhall.core.errors import DomainError, NotFound, PermissionDenied
+from govhall.core.models import Center
+from govhall.org.models import Department, StaffProfile
+from govhall.org.scoping import scope_for
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Call a service; report its DomainError as a message instead of failing the page."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _monthly_context(request: HttpRequest) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    scope.require("attendance.view_attendance_table")
+    if scope.sees_nothing:
+        raise PermissionDenied(_("您的账号不属于任何中心。"))
+    departments = Department.objects.filter(center_id=scope.center_id)
+    if not scope.whole_center:
+        departments = departments.filter(pk=scope.department_id)
+    params = request.GET.copy()
+    params.setdefault("month", timezone.localdate().strftime("%Y-%m"))
+    if not scope.whole_center:
+        params["department"] = str(scope.department_id)
+    form = MonthForm(params, departments=[(d.pk, d.name) for d in departments])
+    if not form.is_valid():
+        return {"form": form, "table": None}
+    try:
+        start, end = selectors.month_bounds(form.cleaned_data["month"])
+    except ValueError:
+        form.add_error("month", _("月份格式应为 YYYY-MM。"))
+        return {"form": form, "table": None}
+    department_id = form.cleaned_data["department"]
+    table = selectors.monthly_table(
+        center_id=scope.center_id, start=start, end=end, department_id=department_id
+    )
+    return {
+        "form": form,
+        "table": table,
+        "keys": selectors.FIGURE_KEYS,
+        "labels": [selectors.FIGURE_LABELS[k] for k in selectors.FIGURE_KEYS],
+        "query": form.data.urlencode(),
+    }
+
+
+@login_required
+def monthly(request: HttpRequest) -> HttpResponse:
+    """考勤考核汇总表: per staff and per department for a month."""
+    return render(request, "attendance/monthly.html", _monthly_context(request))
+
+
+@login_required
+def monthly_xlsx(request: HttpRequest) -> HttpResponse:
+    context = _monthly_context(request)
+    table = context["table"]
+    if table is None:
+        return render(request, "attendance/monthly.html", context, status=400)
+    center = Center.objects.get(pk=scope_for(request.user).center_id)
+    response = HttpResponse(
+        exports.monthly_workbook(table, center_name=center.name),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"attendance-{table.start:%Y-%m}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _my_profile(request: HttpRequest) -> StaffProfile:
+    profile = StaffProfile.objects.filter(user=request.user, active=True).first()
+    if profile is None:
+        raise PermissionDenied(_("您没有在岗的工作人员档案。"))
+    return profile
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """My attendance: sign in/out, leave, temporary absence, my violations."""
+    profile = _my_profile(request)
+    today = timezone.localdate()
+    start, end = selectors.month_bounds(today.strftime("%Y-%m"))
+    figures = selectors.staff_figures(center_id=profile.center_id, start=start, end=end).get(
+        profile.pk, {}
+    )
+    context = {
+        "profile": profile,
+        "punches": Punch.objects.filter(
+            staff=profile, punched_at__date=today, voided=False
+        ).order_by("punched_at"),
+        "records": AttendanceRecord.objects.filter(staff=profile, date__gte=start, date__lte=end),
+        "figures": [
+            (selectors.FIGURE_LABELS[key], value)
+            for key, value in figures.items()
+            if key != "staff_count"
+        ],
+        "leaves": LeaveRequest.objects.filter(staff=profile)[:20],
+        "open_absence": TemporaryAbsence.objects.filter(
+            staff=profile, returned_at__isnull=True
+        ).first(),
+        "violations": Violation.objects.filter(staff=profile).select_related("category")[:20],
+        "leave_form": LeaveForm(),
+        "absence_form": TemporaryAbsenceForm(),
+        "appeal_form": ReasonForm(),
+    }
+    return render(request, "attendance/me.html", context)
+
+
+@login_required
+@require_POST
+def me_punch(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    _run(
+        request,
+        lambda: services.self_punch(user=request.user, kind=kind),
+        _("签到成功。") if kind == Punch.Kind.IN else _("签退成功。"),
+    )
+    return redirect("attendance:me")
+
+
+@login_required
+@require_POST
+def me_leave(request: HttpRequest) -> HttpResponse:
+    form = LeaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请假申请填写有误:%(e)s") % {"e": form.errors.as_text()})
+    else:
+        _run(
+            request,
+            lambda: services.request_leave(actor=request.user, **form.cleaned_data),
+            _("请假申请已提交,等待单位审批。"),
+        )
+    return redirect("attendance:me")
+
+
+@login_required
+@require_POST
+def me_absence(request: HttpRequest) -> HttpResponse:
+    open_absence = TemporaryAbsence.objects.filter(
+        staff__user=request.user, returned_at__isnull=True
+    ).first()
+    if open_absence is not None:
+        _run(
+            request,
+            lambda: services.register_return(actor=request.user, absence=open_absence),
+            _("已登记返回。"),
+        )
+        return redirect("attendance:me")
+    form = TemporaryAbsenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写外出事由。"))
+    else:
+        _run(
+            request,
+            lambda: services.register_temporary_absence(
+                actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("已登记外出。"),
+        )
+    return redirect("attendance:me")
+
+
+def _visible(request: HttpRequest, model: type, pk: int) -> Any:
+    obj = selectors.visible_to(request.user, model.objects.all()).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(_("记录不存在或不在您的权限范围内。"))
+    return obj
+
+
+@login_required
+@require_POST
+def violation_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = _visible(request, Violation, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写申诉理由。"))
+    else:
+        _run(
+            request,
+            lambda: services.appeal_violation(
+                actor=request.user, violation=violation, reason=form.cleaned_data["reason"]
+            ),
+            _("申诉已提交,由中心裁定。"),
+        )
+    return redirect(request.POST.get("next") or "attendance:me")
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Leave waiting for my step, and (for the centre) appeals waiting for a decision."""
+    scope = scope_for(request.user)
+    if not (
+        scope.can("attendance.approve_leave_unit")
+        or scope.can("attendance.approve_leave_center")
+        or scope.can("attendance.decide_appeal")
+    ):
+        raise PermissionDenied(_("您没有审批权限。"))
+    waiting = []
+    if scope.can("attendance.approve_leave_unit"):
+        waiting.append(LeaveRequest.Status.PENDING_UNIT)
+    if scope.can("attendance.approve_leave_center"):
+        waiting.append(LeaveRequest.Status.PENDING_CENTER)
+    leaves = (
+        selectors.visible_to(request.user, LeaveRequest.objects.all())
+        .filter(status__in=waiting)
+        .select_related("staff__user", "department")
+        .order_by("start")
+    )
+    appeals = Violation.objects.none()
+    if scope.can("attendance.decide_appeal"):
+        appeals = (
+            selectors.visible_to(request.user, Violation.objects.all())
+            .filter(status=Violation.Status.APPEALED)
+            .select_related("staff__user", "category", "department")
+            .prefetch_related("events")
+        )
+    return render(
+        request,
+        "attendance/approvals.html",
+        {
+            "leaves": leaves,
+            "appeals": appeals,
+            "can_decide": scope.can("attendance.decide_appeal"),
+            "reason_form": ReasonForm(),
+            "decide_form": DecideForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    leave = _visible(request, LeaveRequest, pk)
+    if request.POST.get("decision") == "approve":
+        step = (
+            services.approve_leave_as_unit
+            if leave.status == LeaveRequest.Status.PENDING_UNIT
+            else services.approve_leave_as_center
+        )
+        _run(request, lambda: step(actor=request.user, leave=leave), _("已同意。"))
+    else:
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写驳回理由。"))
+        else:
+            _run(
+                request,
+                lambda: services.reject_leave(
+                    actor=request.user, leave=leave, reason=form.cleaned_data["reason"]
+                ),
+                _("已驳回。"),
+            )
+    return redirect("attendance:approvals")
+
+
+@login_required
+@require_POST
+def violation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = _visible(request, Violation, pk)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择裁定结果并填写意见。"))
+    else:
+        _run(
+            request,
+            lambda: services.decide_appeal(
+                actor=request.user, violation=violation, **form.cleaned_data
+            ),
+            _("已裁定。"),
+        )
+    return redirect("attendance:approvals")
+
+
+@login_required
+def punch_import(request: HttpRequest) -> HttpResponse:
+    """Upload an attendance machine export: check it (dry run), then import it."""
+    scope = scope_for(request.user)
+    scope.require("attendance.import_punches")
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.import_punches(
+                actor=request.user,
+                center=Center.objects.get(pk=scope.center_id),
+                filename=upload.name,
+                content=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "attendance/import.html", {"form": form, "report": report})

@@ -1,0 +1,486 @@
+"""REST API of the feedback app: one view per operation, HTTP only; the services decide."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers as drf_serializers
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from govhall.catalog.models import ServiceItem
+from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
+from govhall.core.models import Center, User
+from govhall.feedback import selectors, services
+from govhall.feedback import serializers as s
+from govhall.feedback.models import Appeal, Complaint, Rectification
+from govhall.org.models import Department, StaffProfile, Window
+from govhall.org.scoping import Scope, scope_for
+
+PAD_HEADER = "X-Pad-Token"
+
+
+def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _center(scope: Scope) -> Center:
+    center = Center.objects.filter(pk=scope.center_id).first()
+    if center is None:
+        raise PermissionDenied(_("您的账号未关联服务中心。"))
+    return center
+
+
+def _of_center(model: type, pk: int | None, center_id: int | None, label: str) -> Any:
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk, center_id=center_id).first()
+    if obj is None:
+        raise ValidationFailed(_("%(label)s不存在。") % {"label": label}, detail={"id": pk})
+    return obj
+
+
+class ScopedMixin:
+    """List/detail of rows the user's scope allows, behind one permission."""
+
+    permission: str
+
+    def scope(self) -> Scope:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no rows
+            return Scope(user=None, center_id=None, department_id=None, roles=frozenset())
+        scope = scope_for(self.request.user)
+        scope.require(self.permission)
+        return scope
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "scope": scope_for(self.request.user)}
+
+
+# ---------------------------------------------------------------- ratings
+
+
+class EvaluationList(ScopedMixin, ListAPIView):
+    permission = "feedback.view_evaluation"
+    serializer_class = s.EvaluationOut
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("level", int, description="1..5"),
+            OpenApiParameter("bad", bool),
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        level = self.request.query_params.get("level")
+        return selectors.evaluation_list(
+            self.scope(),
+            level=int(level) if level in ("1", "2", "3", "4", "5") else None,
+            bad_only=self.request.query_params.get("bad") in ("1", "true"),
+        )
+
+
+class EvaluationDetail(ScopedMixin, RetrieveAPIView):
+    permission = "feedback.view_evaluation"
+    serializer_class = s.EvaluationOut
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.evaluation_list(self.scope())
+
+
+class InvitationCheck(APIView):
+    """Public: what a rating link is for, or why it no longer works."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("token", str, required=True)],
+        responses=s.InvitationOut,
+    )
+    def get(self, request: Request) -> Response:
+        invitation = services.resolve_link(request.query_params.get("token", ""))
+        invitation.aspects = selectors.feedback_settings(invitation.center_id).aspects
+        return Response(s.InvitationOut(invitation).data)
+
+
+class Rate(APIView):
+    """Public: rate one service through its signed link (一次一评)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=s.RateIn, responses={201: s.RatedOut})
+    def post(self, request: Request) -> Response:
+        data = _valid(s.RateIn, request.data)
+        evaluation = services.rate_with_link(actor=request.user, **data)
+        return Response(s.RatedOut(evaluation).data, status=201)
+
+
+# ---------------------------------------------------------------- pad (device token)
+
+
+def _device(request: Request) -> Any:
+    device = selectors.pad_from_token(request.headers.get(PAD_HEADER))
+    if device is None:
+        raise PermissionDenied(_("评价器未配对或已停用,请重新配对。"), code="pad_unknown")
+    return device
+
+
+class PadPair(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=s.PadPairIn, responses={201: s.PadPairOut})
+    def post(self, request: Request) -> Response:
+        data = _valid(s.PadPairIn, request.data)
+        device, token = services.pair_pad(code=data["code"])
+        return Response({"token": token, "window_number": device.window.number}, status=201)
+
+
+class PadState(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter(PAD_HEADER, str, OpenApiParameter.HEADER, required=True)],
+        responses=s.PadStateOut,
+    )
+    def get(self, request: Request) -> Response:
+        device = _device(request)
+        services.touch_pad(pad=device)
+        invitation = selectors.pad_pending_invitation(device)
+        if invitation is not None:
+            invitation.aspects = []
+        return Response(
+            s.PadStateOut({"window_number": device.window.number, "invitation": invitation}).data
+        )
+
+
+class PadRate(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter(PAD_HEADER, str, OpenApiParameter.HEADER, required=True)],
+        request=s.PadRateIn,
+        responses={201: s.RatedOut},
+    )
+    def post(self, request: Request) -> Response:
+        device = _device(request)
+        data = _valid(s.PadRateIn, request.data)
+        evaluation = services.rate_on_pad(
+            pad=device, invitation_id=data["invitation"], level=data["level"]
+        )
+        return Response(s.RatedOut(evaluation).data, status=201)
+
+
+# ---------------------------------------------------------------- appeals
+
+
+class AppealList(ScopedMixin, ListAPIView):
+    permission = "feedback.view_appeal"
+    serializer_class = s.AppealOut
+
+    def get_queryset(self) -> QuerySet:
+        status = self.request.query_params.get("status")
+        return selectors.appeal_list(
+            self.scope(), status=status if status in Appeal.Status.values else None
+        )
+
+
+class FileAppeal(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request=s.AppealIn, responses={201: s.AppealOut})
+    def post(self, request: Request, pk: int) -> Response:
+        scope = scope_for(request.user)
+        scope.require("feedback.appeal_evaluation")
+        evaluation = selectors.evaluation_list(scope).filter(pk=pk).first()
+        if evaluation is None:
+            raise NotFound(_("记录不存在或不在您的权限范围内。"))
+        data = _valid(s.AppealIn, request.data)
+        appeal = services.file_appeal(evaluation=evaluation, actor=request.user, **data)
+        return Response(s.AppealOut(appeal).data, status=201)
+
+
+class DecideAppeal(APIView):
+    @extend_schema(request=s.DecideAppealIn, responses=s.AppealOut)
+    def post(self, request: Request, pk: int) -> Response:
+        scope = scope_for(request.user)
+        scope.require("feedback.decide_appeal")
+        appeal = selectors.appeal_list(scope).filter(pk=pk).first()
+        if appeal is None:
+            raise NotFound(_("记录不存在或不在您的权限范围内。"))
+        data = _valid(s.DecideAppealIn, request.data)
+        return Response(
+            s.AppealOut(services.decide_appeal(appeal=appeal, actor=request.user, **data)).data
+        )
+
+
+# ---------------------------------------------------------------- rectifications
+
+
+class RectificationList(ScopedMixin, ListAPIView):
+    permission = "feedback.view_rectification"
+    serializer_class = s.RectificationOut
+
+    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("overdue", bool)])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        status = self.request.query_params.get("status")
+        return selectors.rectification_list(
+            self.scope(),
+            status=status if status in Rectification.Status.values else None,
+            overdue=self.request.query_params.get("overdue") in ("1", "true"),
+        )
+
+
+class RectificationDetail(ScopedMixin, RetrieveAPIView):
+    permission = "feedback.view_rectification"
+    serializer_class = s.RectificationOut
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.rectification_list(self.scope())
+
+
+class RectificationStep(APIView):
+    """Base of the four rectification steps; each subclass is one operation."""
+
+    input: type[drf_serializers.Serializer] = s.EmptyIn
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
+        raise NotImplementedError
+
+    def post(self, request: Request, pk: int) -> Response:
+        scope = scope_for(request.user)
+        scope.require("feedback.handle_rectification")
+        rectification = selectors.rectification_list(scope).filter(pk=pk).first()
+        if rectification is None:
+            raise NotFound(_("记录不存在或不在您的权限范围内。"))
+        data = _valid(self.input, request.data)
+        row = self.act(rectification, request.user, data)
+        return Response(s.RectificationOut(row, context={"scope": scope}).data)
+
+
+@extend_schema_view(post=extend_schema(request=s.VerifyIn, responses=s.RectificationOut))
+class VerifyRectification(RectificationStep):
+    input = s.VerifyIn
+
+    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
+        return services.verify_rectification(rectification=rectification, actor=actor, **data)
+
+
+@extend_schema_view(post=extend_schema(request=s.RectifyIn, responses=s.RectificationOut))
+class Rectify(RectificationStep):
+    input = s.RectifyIn
+
+    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
+        return services.rectify(rectification=rectification, actor=actor, **data)
+
+
+@extend_schema_view(post=extend_schema(request=s.CallbackIn, responses=s.RectificationOut))
+class CallbackRectification(RectificationStep):
+    input = s.CallbackIn
+
+    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
+        return services.record_callback(rectification=rectification, actor=actor, **data)
+
+
+@extend_schema_view(post=extend_schema(request=None, responses=s.RectificationOut))
+class CloseRectification(RectificationStep):
+    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
+        return services.close_rectification(rectification=rectification, actor=actor)
+
+
+# ---------------------------------------------------------------- complaints
+
+
+class ComplaintList(ScopedMixin, ListAPIView):
+    permission = "feedback.view_complaint"
+    serializer_class = s.ComplaintOut
+
+    def get_queryset(self) -> QuerySet:
+        status = self.request.query_params.get("status")
+        return selectors.complaint_list(
+            self.scope(), status=status if status in Complaint.Status.values else None
+        )
+
+    @extend_schema(request=s.ComplaintIn, responses={201: s.ComplaintOut})
+    def post(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        scope.require("feedback.add_complaint")
+        data = _valid(s.ComplaintIn, request.data)
+        center = _center(scope)
+        complaint = services.create_complaint(
+            center=center,
+            actor=request.user,
+            channel=data["channel"],
+            content=data["content"],
+            complainant_name=data["complainant_name"],
+            complainant_phone=data["complainant_phone"],
+            department=_of_center(Department, data["department"], center.pk, _("部门")),
+            window=_of_center(Window, data["window"], center.pk, _("窗口")),
+            staff=_of_center(StaffProfile, data["staff"], center.pk, _("工作人员")),
+            item=_of_center(ServiceItem, data["item"], center.pk, _("事项")),
+        )
+        return Response(s.ComplaintOut(complaint, context={"scope": scope}).data, status=201)
+
+
+class ComplaintDetail(ScopedMixin, RetrieveAPIView):
+    permission = "feedback.view_complaint"
+    serializer_class = s.ComplaintOut
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.complaint_list(self.scope())
+
+
+class ComplaintStep(APIView):
+    """Base of the four complaint steps; each subclass is one operation."""
+
+    input: type[drf_serializers.Serializer] = s.EmptyIn
+
+    def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
+        raise NotImplementedError
+
+    def post(self, request: Request, pk: int) -> Response:
+        scope = scope_for(request.user)
+        scope.require("feedback.handle_complaint")
+        complaint = selectors.complaint_list(scope).filter(pk=pk).first()
+        if complaint is None:
+            raise NotFound(_("记录不存在或不在您的权限范围内。"))
+        data = _valid(self.input, request.data)
+        row = self.act(complaint, request.user, data)
+        return Response(s.ComplaintOut(row, context={"scope": scope}).data)
+
+
+@extend_schema_view(post=extend_schema(request=s.AssignIn, responses=s.ComplaintOut))
+class AssignComplaint(ComplaintStep):
+    input = s.AssignIn
+
+    def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
+        assignee = User.objects.filter(pk=data["assignee"], center_id=complaint.center_id).first()
+        return services.assign_complaint(complaint=complaint, assignee=assignee, actor=actor)
+
+
+@extend_schema_view(post=extend_schema(request=s.ResolveIn, responses=s.ComplaintOut))
+class ResolveComplaint(ComplaintStep):
+    input = s.ResolveIn
+
+    def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
+        return services.resolve_complaint(complaint=complaint, actor=actor, **data)
+
+
+@extend_schema_view(post=extend_schema(request=s.ComplaintCallbackIn, responses=s.ComplaintOut))
+class CallbackComplaint(ComplaintStep):
+    input = s.ComplaintCallbackIn
+
+    def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
+        return services.callback_complaint(complaint=complaint, actor=actor, **data)
+
+
+@extend_schema_view(post=extend_schema(request=None, responses=s.ComplaintOut))
+class CloseComplaint(ComplaintStep):
+    def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
+        return services.close_complaint(complaint=complaint, actor=actor)
+
+
+# ---------------------------------------------------------------- assisted services
+
+
+class AssistList(ScopedMixin, ListAPIView):
+    permission = "feedback.view_assistrecord"
+    serializer_class = s.AssistOut
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.assist_list(self.scope())
+
+    @extend_schema(request=s.AssistIn, responses={201: s.AssistOut})
+    def post(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        scope.require("feedback.add_assistrecord")
+        data = _valid(s.AssistIn, request.data)
+        center = _center(scope)
+        department = _of_center(Department, data.pop("department"), center.pk, _("部门"))
+        scope.check_department(department.pk)
+        record = services.record_assist(
+            center=center,
+            department=department,
+            staff=_of_center(StaffProfile, data.pop("staff"), center.pk, _("工作人员")),
+            actor=request.user,
+            **data,
+        )
+        return Response(s.AssistOut(record).data, status=201)
+
+
+# ---------------------------------------------------------------- figures and disclosure
+
+
+class Figures(APIView):
+    @extend_schema(parameters=[s.PeriodIn], responses=s.FiguresOut(many=True))
+    def get(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        scope.require("feedback.view_feedback_figures")
+        data = _valid(s.PeriodIn, request.query_params)
+        by = None if data["by"] == "center" else data["by"]
+        if by is None and not scope.whole_center:
+            raise PermissionDenied(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
+        figures = selectors.feedback_figures(
+            center_id=scope.center_id, start=data["start"], end=data["end"], by=by
+        )
+        if by is not None and not scope.whole_center:
+            allowed = {
+                "department": Department.objects.filter(pk=scope.department_id),
+                "window": Window.objects.filter(departments=scope.department_id),
+                "staff": StaffProfile.objects.filter(department_id=scope.department_id),
+            }[by].values_list("pk", flat=True)
+            figures = {k: v for k, v in figures.items() if k in set(allowed)}
+        rows = [{"key": key, **values} for key, values in figures.items()]
+        return Response(s.FiguresOut(rows, many=True).data)
+
+
+class Disclosure(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[s.DisclosureIn], responses=s.DisclosureRowOut(many=True))
+    def get(self, request: Request) -> Response:
+        data = _valid(s.DisclosureIn, request.query_params)
+        centers = Center.objects.filter(is_active=True)
+        center = (
+            centers.filter(region_code=data["center"]).first()
+            if data.get("center")
+            else centers.first()
+        )
+        if center is None:
+            raise NotFound(_("没有可公示的服务中心。"))
+        year, month = (int(p) for p in data["month"].split("-"))
+        rows = selectors.disclosure(center_id=center.pk, year=year, month=month)
+        return Response(s.DisclosureRowOut(rows, many=True).data)
+
+
+class HotlineImport(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=s.HotlineImportIn, responses=s.HotlineImportOut)
+    def post(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        scope.require("feedback.import_hotline")
+        data = _valid(s.HotlineImportIn, request.data)
+        rows = services.import_hotline(
+            center=_center(scope),
+            kind=data["kind"],
+            filename=data["file"].name,
+            data=data["file"].read(),
+            dry_run=data["dry_run"],
+            actor=request.user,
+        )
+        return Response({"rows": rows, "dry_run": data["dry_run"]})

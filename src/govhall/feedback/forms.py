@@ -1,0 +1,198 @@
+"""Forms of the feedback pages: they parse input; the services decide."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from govhall.catalog.models import ServiceItem
+from govhall.feedback.models import AssistRecord, Complaint, Level, Rectification
+from govhall.org.models import Department, StaffProfile, Window
+
+
+class RateForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("总体评价"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
+    )
+    aspects = forms.MultipleChoiceField(
+        label=_("分项评价"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    comment = forms.CharField(
+        label=_("意见建议"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    rater_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    rater_phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, aspects: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["aspects"].choices = [(a, a) for a in aspects]
+
+
+class PairForm(forms.Form):
+    code = forms.RegexField(label=_("配对码"), regex=r"^\d{6}$", max_length=6)
+
+
+class PadCodeForm(forms.Form):
+    window = forms.ModelChoiceField(label=_("窗口"), queryset=Window.objects.none())
+
+    def __init__(self, *args: Any, windows: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["window"].queryset = windows
+
+
+class VerifyForm(forms.Form):
+    valid = forms.TypedChoiceField(
+        label=_("核实结论"),
+        choices=[("1", _("属实")), ("0", _("不属实"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("佐证材料"), required=False)
+
+
+class RectifyForm(forms.Form):
+    measures = forms.CharField(
+        label=_("整改措施(或解释说明)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CallbackForm(forms.Form):
+    reached = forms.TypedChoiceField(
+        label=_("是否联系上"),
+        choices=[("1", _("已联系上")), ("0", _("未联系上"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("对整改的满意度"),
+        choices=[("", "—"), *Rectification.Satisfaction.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("回访记录"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("证明材料"), required=False)
+
+
+class DecideAppealForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("复核结论"),
+        choices=[("1", _("申诉成立(不计入统计)")), ("0", _("驳回申诉"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("复核意见"), required=False)
+
+
+class CenterChoicesMixin:
+    """Limit the department / window / staff / item choices to the user's centre."""
+
+    def limit_to_center(self, center_id: int | None) -> None:
+        querysets = {
+            "department": Department.objects.filter(center_id=center_id, is_active=True),
+            "window": Window.objects.filter(center_id=center_id),
+            "staff": StaffProfile.objects.filter(center_id=center_id, active=True).select_related(
+                "user"
+            ),
+            "item": ServiceItem.objects.filter(center_id=center_id, is_active=True),
+        }
+        for name, qs in querysets.items():
+            if name in self.fields:
+                self.fields[name].queryset = qs
+
+
+class ComplaintForm(CenterChoicesMixin, forms.Form):
+    channel = forms.ChoiceField(label=_("渠道"), choices=Complaint.Channel.choices)
+    content = forms.CharField(label=_("反映内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    complainant_name = forms.CharField(label=_("反映人"), max_length=50, required=False)
+    complainant_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    department = forms.ModelChoiceField(
+        label=_("涉及部门"), queryset=Department.objects.none(), required=False
+    )
+    window = forms.ModelChoiceField(
+        label=_("涉及窗口"), queryset=Window.objects.none(), required=False
+    )
+    staff = forms.ModelChoiceField(
+        label=_("涉及人员"), queryset=StaffProfile.objects.none(), required=False
+    )
+    item = forms.ModelChoiceField(
+        label=_("涉及事项"), queryset=ServiceItem.objects.none(), required=False
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("承办人"), queryset=StaffProfile.objects.none())
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+
+
+class ResolveForm(forms.Form):
+    valid = forms.TypedChoiceField(
+        label=_("是否属实"),
+        choices=[("1", _("属实")), ("0", _("不属实"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    resolution = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    deduction = forms.DecimalField(
+        label=_("扣分"), min_value=0, max_digits=5, decimal_places=2, initial=0
+    )
+
+
+class ComplaintCallbackForm(forms.Form):
+    reached = CallbackForm.base_fields["reached"]
+    satisfaction = forms.ChoiceField(
+        label=_("满意度"), choices=[("", "—"), *Complaint.Satisfaction.choices], required=False
+    )
+
+
+class AssistForm(CenterChoicesMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=AssistRecord.Kind.choices)
+    department = forms.ModelChoiceField(label=_("部门"), queryset=Department.objects.none())
+    staff = forms.ModelChoiceField(
+        label=_("工作人员"), queryset=StaffProfile.objects.none(), required=False
+    )
+    date = forms.DateField(
+        label=_("日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    count = forms.IntegerField(label=_("次数"), min_value=1, initial=1)
+    beneficiary = forms.CharField(label=_("服务对象"), max_length=100, required=False)
+    notes = forms.CharField(label=_("说明"), required=False)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    by = forms.ChoiceField(
+        label=_("统计口径"),
+        choices=[("department", _("按部门")), ("window", _("按窗口")), ("staff", _("按人员"))],
+        initial="department",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and (end < start or end - start > dt.timedelta(days=366)):
+            raise forms.ValidationError(_("统计期间应在一年以内,且结束日期不早于开始日期。"))
+        return data
+
+
+class MonthForm(forms.Form):
+    month = forms.RegexField(label=_("月份"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
+
+
+class HotlineImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("数据类型"), choices=[("ratings", _("评价")), ("complaints", _("投诉"))]
+    )
+    file = forms.FileField(label=_("文件(.xlsx 或 .csv)"))
+    dry_run = forms.BooleanField(label=_("仅校验(不导入)"), required=False, initial=True)

@@ -1,0 +1,338 @@
+"""Input and output serializers of the feedback API (no business logic here)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from govhall.core.validators import mask_phone
+from govhall.feedback import selectors
+from govhall.feedback.models import (
+    Appeal,
+    AssistRecord,
+    Channel,
+    Complaint,
+    Evaluation,
+    Level,
+    Rectification,
+)
+
+
+def _identity(context: dict[str, Any], department_id: int | None, name: str, phone: str) -> dict:
+    if selectors.may_see_identity(context["scope"], department_id):
+        return {"name": name, "phone": phone}
+    return {"name": name[:1] + "*" * (len(name) - 1) if name else "", "phone": mask_phone(phone)}
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class EvaluationOut(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name")
+    window_number = serializers.CharField(source="window.number", default="")
+    staff_number = serializers.CharField(source="staff.staff_number", default="")
+    ticket_number = serializers.CharField(source="ticket.number", default="")
+    case_number = serializers.CharField(source="case.number", default="")
+    is_bad = serializers.BooleanField()
+    rater = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "level",
+            "channel",
+            "department",
+            "department_name",
+            "window",
+            "window_number",
+            "staff",
+            "staff_number",
+            "ticket_number",
+            "case_number",
+            "aspects",
+            "comment",
+            "rater",
+            "external_ref",
+            "rated_at",
+            "is_bad",
+            "excluded",
+        ]
+
+    @extend_schema_field(PersonSerializer)
+    def get_rater(self, obj: Evaluation) -> dict:
+        return _identity(self.context, obj.department_id, obj.rater_name, obj.rater_phone)
+
+
+class InvitationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    department_name = serializers.CharField(source="department.name")
+    window_number = serializers.CharField(source="window.number", default="")
+    staff_number = serializers.CharField(source="staff.staff_number", default="")
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    aspects = serializers.ListField(child=serializers.CharField())
+
+
+class RateIn(serializers.Serializer):
+    token = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    channel = serializers.ChoiceField(
+        choices=[Channel.QR, Channel.WEB, Channel.SMS], default=Channel.WEB
+    )
+    aspects = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    rater_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+    rater_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+
+
+class RatedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    level = serializers.IntegerField()
+    is_bad = serializers.BooleanField()
+
+
+class PadPairIn(serializers.Serializer):
+    code = serializers.RegexField(r"^\d{6}$")
+
+
+class PadPairOut(serializers.Serializer):
+    token = serializers.CharField(help_text=_("评价器设备令牌,之后放在请求头 X-Pad-Token 中。"))
+    window_number = serializers.CharField()
+
+
+class PadStateOut(serializers.Serializer):
+    window_number = serializers.CharField()
+    invitation = InvitationOut(allow_null=True)
+
+
+class PadRateIn(serializers.Serializer):
+    invitation = serializers.IntegerField()
+    level = serializers.ChoiceField(choices=Level.choices)
+
+
+class AppealIn(serializers.Serializer):
+    reason = serializers.CharField()
+    evidence = serializers.FileField(required=False, allow_null=True)
+
+
+class AppealOut(serializers.ModelSerializer):
+    class Meta:
+        model = Appeal
+        fields = [
+            "id",
+            "evaluation",
+            "department",
+            "reason",
+            "status",
+            "filed_at",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class DecideAppealIn(serializers.Serializer):
+    upheld = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RectificationOut(serializers.ModelSerializer):
+    evaluation = EvaluationOut()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rectification
+        fields = [
+            "id",
+            "evaluation",
+            "department",
+            "status",
+            "opened_at",
+            "deadline",
+            "deadline_provisional",
+            "overdue",
+            "valid",
+            "verify_reason",
+            "measures",
+            "callback_reached",
+            "callback_satisfaction",
+            "callback_note",
+            "closed_at",
+        ]
+
+    def get_overdue(self, obj: Rectification) -> bool:
+        return obj.is_overdue()
+
+
+class VerifyIn(serializers.Serializer):
+    valid = serializers.BooleanField()
+    reason = serializers.CharField()
+    evidence = serializers.FileField(required=False, allow_null=True)
+
+
+class RectifyIn(serializers.Serializer):
+    measures = serializers.CharField()
+
+
+class CallbackIn(serializers.Serializer):
+    reached = serializers.BooleanField()
+    satisfaction = serializers.ChoiceField(
+        choices=Rectification.Satisfaction.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EmptyIn(serializers.Serializer):
+    pass
+
+
+class ComplaintOut(serializers.ModelSerializer):
+    complainant = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "number",
+            "channel",
+            "received_at",
+            "complainant",
+            "content",
+            "department",
+            "window",
+            "staff",
+            "item",
+            "external_ref",
+            "assignee",
+            "deadline",
+            "overdue",
+            "status",
+            "valid",
+            "resolution",
+            "deduction",
+            "callback_reached",
+            "satisfaction",
+            "resolved_at",
+            "closed_at",
+        ]
+
+    @extend_schema_field(PersonSerializer)
+    def get_complainant(self, obj: Complaint) -> dict:
+        return _identity(
+            self.context, obj.department_id, obj.complainant_name, obj.complainant_phone
+        )
+
+    def get_overdue(self, obj: Complaint) -> bool:
+        return obj.is_overdue()
+
+
+class ComplaintIn(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Complaint.Channel.choices)
+    content = serializers.CharField()
+    complainant_name = serializers.CharField(required=False, allow_blank=True, default="")
+    complainant_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    department = serializers.IntegerField(required=False, allow_null=True, default=None)
+    window = serializers.IntegerField(required=False, allow_null=True, default=None)
+    staff = serializers.IntegerField(required=False, allow_null=True, default=None)
+    item = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class AssignIn(serializers.Serializer):
+    assignee = serializers.IntegerField(help_text=_("承办人的用户 id"))
+
+
+class ResolveIn(serializers.Serializer):
+    valid = serializers.BooleanField()
+    resolution = serializers.CharField()
+    deduction = serializers.DecimalField(max_digits=5, decimal_places=2, default=0, min_value=0)
+
+
+class ComplaintCallbackIn(serializers.Serializer):
+    reached = serializers.BooleanField()
+    satisfaction = serializers.ChoiceField(
+        choices=Complaint.Satisfaction.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class AssistOut(serializers.ModelSerializer):
+    class Meta:
+        model = AssistRecord
+        fields = ["id", "kind", "department", "staff", "date", "beneficiary", "count", "notes"]
+
+
+class AssistIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AssistRecord.Kind.choices)
+    department = serializers.IntegerField()
+    staff = serializers.IntegerField(required=False, allow_null=True, default=None)
+    date = serializers.DateField()
+    count = serializers.IntegerField(min_value=1, default=1)
+    beneficiary = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PeriodIn(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    by = serializers.ChoiceField(
+        choices=["center", *selectors.GROUPINGS], default="department", required=False
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["end"] < attrs["start"] or (attrs["end"] - attrs["start"]).days > 366:
+            raise serializers.ValidationError(_("统计期间应在一年以内,且结束日期不早于开始日期。"))
+        return attrs
+
+
+class FiguresOut(serializers.Serializer):
+    key = serializers.IntegerField(allow_null=True, help_text=_("部门/窗口/人员 id;全中心为空"))
+    services_completed = serializers.IntegerField()
+    invitations = serializers.IntegerField()
+    invitation_rate = serializers.FloatField(allow_null=True)
+    invitations_rated = serializers.IntegerField()
+    participation_rate = serializers.FloatField(allow_null=True)
+    ratings = serializers.IntegerField()
+    ratings_by_level = serializers.DictField(child=serializers.IntegerField())
+    good_ratings = serializers.IntegerField()
+    good_rate = serializers.FloatField(allow_null=True)
+    bad_ratings = serializers.IntegerField()
+    bad_valid = serializers.IntegerField()
+    bad_rectified = serializers.IntegerField()
+    rectifications_due = serializers.IntegerField()
+    rectified_on_time = serializers.IntegerField()
+    rectification_on_time_rate = serializers.FloatField(allow_null=True)
+    complaints = serializers.IntegerField()
+    complaints_valid = serializers.IntegerField()
+    complaints_invalid = serializers.IntegerField()
+    complaint_deductions = serializers.DecimalField(max_digits=9, decimal_places=2)
+    assists_by_type = serializers.DictField(child=serializers.IntegerField())
+    assists_total = serializers.IntegerField()
+
+
+class DisclosureIn(serializers.Serializer):
+    center = serializers.RegexField(r"^\d{6}$", required=False)
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class DisclosureRowOut(serializers.Serializer):
+    department = serializers.IntegerField(source="department.pk")
+    department_name = serializers.CharField(source="department.name")
+    ratings = serializers.IntegerField()
+    ratings_by_level = serializers.DictField(child=serializers.IntegerField())
+    good_rate = serializers.FloatField(allow_null=True)
+    bad_ratings = serializers.IntegerField()
+    bad_rectified = serializers.IntegerField()
+
+
+class HotlineImportIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["ratings", "complaints"])
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=False)
+
+
+class HotlineImportOut(serializers.Serializer):
+    rows = serializers.IntegerField()
+    dry_run = serializers.BooleanField()

@@ -1,0 +1,647 @@
+"""Pages of the feedback app: HTTP only (parse, check permission, call a service or selector)."""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from govhall.core.models import Center
+from govhall.core.validators import mask_phone
+from govhall.feedback import links, selectors, services
+from govhall.feedback.forms import (
+    AppealForm,
+    AssignForm,
+    AssistForm,
+    CallbackForm,
+    ComplaintCallbackForm,
+    ComplaintForm,
+    DecideAppealForm,
+    HotlineImportForm,
+    MonthForm,
+    PadCodeForm,
+    PairForm,
+    PeriodForm,
+    RateForm,
+    RectifyForm,
+    ResolveForm,
+    VerifyForm,
+)
+from govhall.feedback.models import (
+    Appeal,
+    AssistRecord,
+    Channel,
+    Complaint,
+    Invitation,
+    Level,
+    Rectification,
+)
+from govhall.org.models import Department, StaffProfile, Window
+from govhall.org.scoping import Scope, scope_for
+
+PAD_COOKIE = "govhall_pad"
+PAD_COOKIE_AGE = 5 * 365 * 24 * 3600
+
+
+def _scoped_get(scope: Scope, qs: QuerySet, pk: int, perm: str) -> Any:
+    scope.require(perm)
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(_("记录不存在或不在您的权限范围内。"))
+    return obj
+
+
+def masked_name(name: str) -> str:
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def identity(scope: Scope, department_id: int | None, name: str, phone: str) -> dict[str, str]:
+    """A person's name and phone: whole for those who call back, masked for everyone else."""
+    if selectors.may_see_identity(scope, department_id):
+        return {"name": name, "phone": phone}
+    return {"name": masked_name(name), "phone": mask_phone(phone)}
+
+
+def _page(request: HttpRequest, qs: QuerySet) -> Any:
+    return Paginator(qs, 50).get_page(request.GET.get("page"))
+
+
+# ---------------------------------------------------------------- rating link (public)
+
+
+def rate(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a rating link or QR code opens: five levels, aspects, comment, real name."""
+    invitation = services.resolve_link(token)
+    conf = selectors.feedback_settings(invitation.center_id)
+    form = RateForm(request.POST or None, aspects=conf.aspects)
+    if request.method == "POST" and form.is_valid():
+        via = request.GET.get("via", "")
+        channel = via if via in (Channel.QR, Channel.SMS) else Channel.WEB
+        try:
+            evaluation = services.rate_with_link(
+                token=token,
+                channel=channel,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            return render(request, "feedback/rate_done.html", {"evaluation": evaluation})
+    return render(request, "feedback/rate.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invitation as printed on the receipt: the link and its QR code."""
+    scope = scope_for(request.user)
+    invitation = _scoped_get(
+        scope,
+        scope.filter(Invitation.objects.select_related("department", "window", "ticket", "case")),
+        pk,
+        "feedback.view_evaluation",
+    )
+    return render(
+        request,
+        "feedback/invitation.html",
+        {
+            "invitation": invitation,
+            "url": links.rating_url(invitation.pk) + "?via=qr",
+            "qr": links.rating_qr_svg(invitation.pk),
+        },
+    )
+
+
+# ---------------------------------------------------------------- window rating pad
+
+
+def _pad(request: HttpRequest) -> Any:
+    return selectors.pad_from_token(request.COOKIES.get(PAD_COOKIE))
+
+
+def pad(request: HttpRequest) -> HttpResponse:
+    """The pad device's page: the pairing form until paired, then idle / five buttons."""
+    device = _pad(request)
+    if device is None:
+        return render(request, "feedback/pad.html", {"form": PairForm()})
+    return _pad_state(request, device, template="feedback/pad.html")
+
+
+@require_POST
+def pad_pair(request: HttpRequest) -> HttpResponse:
+    form = PairForm(request.POST)
+    if not form.is_valid():
+        return render(request, "feedback/pad.html", {"form": form}, status=400)
+    try:
+        _device, token = services.pair_pad(code=form.cleaned_data["code"])
+    except ValidationFailed as exc:
+        form.add_error("code", exc.message)
+        return render(request, "feedback/pad.html", {"form": form}, status=400)
+    response = redirect("feedback:pad")
+    response.set_cookie(
+        PAD_COOKIE,
+        token,
+        max_age=PAD_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def _pad_state(
+    request: HttpRequest, device: Any, template: str = "feedback/pad.html#state", **extra: Any
+) -> HttpResponse:
+    invitation = selectors.pad_pending_invitation(device)
+    return render(
+        request,
+        template,
+        {"pad": device, "invitation": invitation, "levels": Level.choices, **extra},
+    )
+
+
+@require_GET
+def pad_state(request: HttpRequest) -> HttpResponse:
+    device = _pad(request)
+    if device is None:
+        raise PermissionDenied(_("评价器未配对或已停用,请重新配对。"))
+    services.touch_pad(pad=device)
+    return _pad_state(request, device)
+
+
+@require_POST
+def pad_rate(request: HttpRequest) -> HttpResponse:
+    device = _pad(request)
+    if device is None:
+        raise PermissionDenied(_("评价器未配对或已停用,请重新配对。"))
+    try:
+        invitation_id = int(request.POST.get("invitation", ""))
+        level = int(request.POST.get("level", ""))
+    except ValueError as exc:
+        raise ValidationFailed(_("评价数据不完整。")) from exc
+    try:
+        evaluation = services.rate_on_pad(
+            pad=device, invitation_id=invitation_id, level=level, actor=request.user
+        )
+    except DomainError as exc:
+        return _pad_state(request, device, error=exc.message)
+    return render(request, "feedback/pad.html#thanks", {"evaluation": evaluation})
+
+
+@login_required
+def pad_code(request: HttpRequest) -> HttpResponse:
+    """Window staff pair a pad with their window: a six-digit code typed on the device."""
+    scope = scope_for(request.user)
+    scope.require("feedback.pair_rating_pad")
+    windows = scope.filter(
+        Window.objects.filter(is_open=True), department_field="departments"
+    ).distinct()
+    form = PadCodeForm(request.POST or None, windows=windows)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        issued = services.issue_pairing_code(window=form.cleaned_data["window"], actor=request.user)
+    return render(request, "feedback/pad_code.html", {"form": form, "issued": issued})
+
+
+# ---------------------------------------------------------------- rectifications
+
+
+@login_required
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    scope.require("feedback.view_rectification")
+    status = request.GET.get("status") or None
+    if status not in Rectification.Status.values:
+        status = None
+    overdue = request.GET.get("overdue") == "1"
+    qs = selectors.rectification_list(scope, status=status, overdue=overdue)
+    return render(
+        request,
+        "feedback/rectification_list.html",
+        {
+            "page": _page(request, qs),
+            "statuses": Rectification.Status.choices,
+            "status": status,
+            "overdue": overdue,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+RECTIFICATION_STEPS = {
+    Rectification.Status.OPEN: ("verify", VerifyForm),
+    Rectification.Status.VERIFIED: ("rectify", RectifyForm),
+    Rectification.Status.RECTIFIED: ("callback", CallbackForm),
+    Rectification.Status.CALLED_BACK: ("close", None),
+}
+
+
+@login_required
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    rect = _scoped_get(
+        scope,
+        selectors.rectification_list(scope).select_related(
+            "evaluation__ticket", "evaluation__case"
+        ),
+        pk,
+        "feedback.view_rectification",
+    )
+    step, form_class = RECTIFICATION_STEPS.get(rect.status, (None, None))
+    may_handle = scope.can("feedback.handle_rectification") and step is not None
+    form = form_class(request.POST or None, request.FILES or None) if form_class else None
+    if request.method == "POST":
+        scope.require("feedback.handle_rectification")
+        if request.POST.get("step") != step:
+            raise ValidationFailed(_("该整改已进入下一环节,请刷新页面。"))
+        if form is None or form.is_valid():
+            data = form.cleaned_data if form else {}
+            action = {
+                "verify": services.verify_rectification,
+                "rectify": services.rectify,
+                "callback": services.record_callback,
+                "close": services.close_rectification,
+            }[step]
+            try:
+                action(rectification=rect, actor=request.user, **data)
+            except ValidationFailed as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("feedback:rectification", pk=rect.pk)
+    evaluation = rect.evaluation
+    return render(
+        request,
+        "feedback/rectification_detail.html",
+        {
+            "rect": rect,
+            "evaluation": evaluation,
+            "rater": identity(
+                scope, rect.department_id, evaluation.rater_name, evaluation.rater_phone
+            ),
+            "events": rect.events.select_related("actor"),
+            "step": step if may_handle else None,
+            "form": form,
+            "overdue": rect.is_overdue(),
+        },
+    )
+
+
+# ---------------------------------------------------------------- ratings and appeals
+
+
+@login_required
+def evaluation_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    scope.require("feedback.view_evaluation")
+    level = request.GET.get("level")
+    qs = selectors.evaluation_list(
+        scope, level=int(level) if level in ("1", "2", "3", "4", "5") else None
+    )
+    return render(
+        request,
+        "feedback/evaluation_list.html",
+        {"page": _page(request, qs), "levels": Level.choices, "level": level},
+    )
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    evaluation = _scoped_get(
+        scope, selectors.evaluation_list(scope), pk, "feedback.view_evaluation"
+    )
+    appeal = Appeal.objects.filter(evaluation=evaluation).first()
+    may_appeal = (
+        appeal is None
+        and not evaluation.excluded
+        and scope.can("feedback.appeal_evaluation")
+        and scope.may_see_department(evaluation.department_id)
+    )
+    may_decide = (
+        appeal is not None
+        and appeal.status == Appeal.Status.PENDING
+        and scope.can("feedback.decide_appeal")
+    )
+    appeal_form = AppealForm(request.POST or None, request.FILES or None) if may_appeal else None
+    decide_form = DecideAppealForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if appeal_form is not None and appeal_form.is_valid():
+            services.file_appeal(
+                evaluation=evaluation, actor=request.user, **appeal_form.cleaned_data
+            )
+            messages.success(request, _("申诉已提交,等待中心复核。"))
+            return redirect("feedback:evaluation", pk=evaluation.pk)
+        if decide_form is not None and decide_form.is_valid():
+            services.decide_appeal(appeal=appeal, actor=request.user, **decide_form.cleaned_data)
+            messages.success(request, _("复核结论已保存。"))
+            return redirect("feedback:evaluation", pk=evaluation.pk)
+        if appeal_form is None and decide_form is None:
+            raise PermissionDenied(_("您没有执行此操作的权限。"))
+    return render(
+        request,
+        "feedback/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "rater": identity(
+                scope, evaluation.department_id, evaluation.rater_name, evaluation.rater_phone
+            ),
+            "appeal": appeal,
+            "appeal_form": appeal_form,
+            "decide_form": decide_form,
+            "events": evaluation.events.select_related("actor"),
+        },
+    )
+
+
+@login_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    scope.require("feedback.view_appeal")
+    status = request.GET.get("status", Appeal.Status.PENDING)
+    qs = selectors.appeal_list(scope, status=status if status in Appeal.Status.values else None)
+    return render(
+        request,
+        "feedback/appeal_list.html",
+        {"page": _page(request, qs), "statuses": Appeal.Status.choices, "status": status},
+    )
+
+
+# ---------------------------------------------------------------- complaints
+
+
+def _user_center(request: HttpRequest) -> Center:
+    center = request.user.center
+    if center is None:
+        raise PermissionDenied(_("您的账号未关联服务中心。"))
+    return center
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    scope.require("feedback.view_complaint")
+    form = None
+    if scope.can("feedback.add_complaint"):
+        form = ComplaintForm(request.POST or None)
+        form.limit_to_center(scope.center_id)
+        if request.method == "POST" and form.is_valid():
+            try:
+                complaint = services.create_complaint(
+                    center=_user_center(request), actor=request.user, **form.cleaned_data
+                )
+            except ValidationFailed as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已受理,编号 %(n)s。") % {"n": complaint.number})
+                return redirect("feedback:complaint", pk=complaint.pk)
+    elif request.method == "POST":
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    status = request.GET.get("status") or None
+    qs = selectors.complaint_list(
+        scope, status=status if status in Complaint.Status.values else None
+    )
+    return render(
+        request,
+        "feedback/complaint_list.html",
+        {
+            "page": _page(request, qs),
+            "form": form,
+            "statuses": Complaint.Status.choices,
+            "status": status,
+        },
+    )
+
+
+@login_required
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    complaint = _scoped_get(scope, selectors.complaint_list(scope), pk, "feedback.view_complaint")
+    staff = StaffProfile.objects.filter(center_id=complaint.center_id, active=True).select_related(
+        "user"
+    )
+    if complaint.department_id:
+        staff = staff.filter(department_id=complaint.department_id)
+    steps = {
+        Complaint.Status.OPEN: ("assign", lambda data: AssignForm(data, staff=staff)),
+        Complaint.Status.ASSIGNED: ("resolve", ResolveForm),
+        Complaint.Status.RESOLVED: (
+            ("callback", ComplaintCallbackForm)
+            if complaint.callback_reached is None and complaint.complainant_phone
+            else ("close", None)
+        ),
+    }
+    step, make_form = steps.get(complaint.status, (None, None))
+    may_handle = scope.can("feedback.handle_complaint") and step is not None
+    form = make_form(request.POST or None) if may_handle and make_form else None
+    if request.method == "POST":
+        scope.require("feedback.handle_complaint")
+        if request.POST.get("step") != step:
+            raise ValidationFailed(_("该投诉已进入下一环节,请刷新页面。"))
+        if form is None or form.is_valid():
+            data = dict(form.cleaned_data) if form else {}
+            if step == "assign":
+                data["assignee"] = data["assignee"].user
+            action = {
+                "assign": services.assign_complaint,
+                "resolve": services.resolve_complaint,
+                "callback": services.callback_complaint,
+                "close": services.close_complaint,
+            }[step]
+            try:
+                action(complaint=complaint, actor=request.user, **data)
+            except ValidationFailed as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("feedback:complaint", pk=complaint.pk)
+    return render(
+        request,
+        "feedback/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "person": identity(
+                scope,
+                complaint.department_id,
+                complaint.complainant_name,
+                complaint.complainant_phone,
+            ),
+            "events": complaint.events.select_related("actor"),
+            "step": step if may_handle else None,
+            "form": form,
+        },
+    )
+
+
+# ---------------------------------------------------------------- assisted services
+
+
+@login_required
+def assist_list(request: HttpRequest) -> HttpResponse:
+    """Assisted services of the period, and quick entry for window staff."""
+    scope = scope_for(request.user)
+    scope.require("feedback.view_assistrecord")
+    form = None
+    if scope.can("feedback.add_assistrecord"):
+        profile = StaffProfile.objects.filter(user=request.user).first()
+        initial = {"department": profile.department_id, "staff": profile.pk} if profile else {}
+        form = AssistForm(request.POST or None, initial=initial)
+        form.limit_to_center(scope.center_id)
+        form.fields["department"].queryset = scope.filter(
+            form.fields["department"].queryset, department_field="pk"
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.record_assist(
+                    center=_user_center(request), actor=request.user, **form.cleaned_data
+                )
+            except ValidationFailed as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已登记。"))
+                return redirect("feedback:assists")
+    elif request.method == "POST":
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    today = timezone.localdate()
+    start, end = selectors.month_bounds(today.year, today.month)
+    qs = selectors.assist_list(scope)
+    return render(
+        request,
+        "feedback/assist_list.html",
+        {"page": _page(request, qs), "form": form, "month_start": start, "month_end": end},
+    )
+
+
+# ---------------------------------------------------------------- disclosure and figures
+
+
+def _month(request: HttpRequest) -> tuple[int, int]:
+    form = MonthForm(request.GET)
+    if form.is_valid() and form.cleaned_data["month"]:
+        year, month = form.cleaned_data["month"].split("-")
+        return int(year), int(month)
+    first = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    return first.year, first.month
+
+
+def disclosure(request: HttpRequest) -> HttpResponse:
+    """Public: per department and month, ratings by level, good rate, bad ratings, rectified."""
+    region = request.GET.get("center", "")
+    centers = Center.objects.filter(is_active=True)
+    center = (
+        centers.filter(region_code=region).first()
+        if region
+        else (request.user.center if request.user.is_authenticated else None) or centers.first()
+    )
+    if center is None:
+        raise NotFound(_("没有可公示的服务中心。"))
+    year, month = _month(request)
+    rows = selectors.disclosure(center_id=center.pk, year=year, month=month)
+    return render(
+        request,
+        "feedback/disclosure.html",
+        {
+            "center": center,
+            "centers": centers,
+            "rows": rows,
+            "month": f"{year:04d}-{month:02d}",
+            "levels": sorted(Level.choices, reverse=True),
+        },
+    )
+
+
+GROUP_MODELS = {"department": Department, "window": Window, "staff": StaffProfile}
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    scope.require("feedback.view_feedback_figures")
+    today = timezone.localdate()
+    start, end = selectors.month_bounds(today.year, today.month)
+    form = PeriodForm(request.GET or {"start": start, "end": end, "by": "department"})
+    rows: list[tuple[Any, dict]] = []
+    total = None
+    if form.is_valid():
+        start, end, by = (form.cleaned_data[k] for k in ("start", "end", "by"))
+        grouped = getattr(selectors, f"{by}_figures")(
+            center_id=scope.center_id, start=start, end=end
+        )
+        field = {"department": "pk", "window": "departments", "staff": "department"}[by]
+        names = scope.filter(
+            GROUP_MODELS[by].objects.filter(pk__in=grouped.keys()), department_field=field
+        ).distinct()
+        rows = [(obj, grouped[obj.pk]) for obj in names]
+        if scope.whole_center:
+            total = selectors.center_figures(center_id=scope.center_id, start=start, end=end)
+    return render(
+        request,
+        "feedback/figures.html",
+        {"form": form, "rows": rows, "total": total, "kinds": AssistRecord.Kind.choices},
+    )
+
+
+@login_required
+def hotline_import(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    scope.require("feedback.import_hotline")
+    form = HotlineImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = services.import_hotline(
+                center=_user_center(request),
+                kind=form.cleaned_data["kind"],
+                filename=upload.name,
+                data=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+                actor=request.user,
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            text = (
+                _("校验通过:%(n)s 行,未导入。")
+                if form.cleaned_data["dry_run"]
+                else _("已导入 %(n)s 行。")
+            )
+            messages.success(request, text % {"n": count})
+            return redirect("feedback:hotline_import")
+    return render(request, "feedback/hotline_import.html", {"form": form})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The feedback desk: the pages this user may open."""
+    scope = scope_for(request.user)
+    if not scope.can("feedback.view_evaluation") and not scope.can("feedback.view_rectification"):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    open_rects = selectors.rectification_list(scope).filter(
+        status__in=[
+            Rectification.Status.OPEN,
+            Rectification.Status.VERIFIED,
+            Rectification.Status.RECTIFIED,
+            Rectification.Status.CALLED_BACK,
+        ]
+    )
+    return render(
+        request,
+        "feedback/home.html",
+        {
+            "open_rectifications": open_rects.count(),
+            "overdue_rectifications": selectors.rectification_list(scope, overdue=True)
+            .exclude(status=Rectification.Status.CLOSED)
+            .count(),
+            "recent": selectors.evaluation_list(scope)[:10],
+            "scope": scope,
+        },
+    )

@@ -1,0 +1,102 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from govhall.org.admin_base import ScopedAdmin
+from govhall.performance.models import (
+    BulletinSettings,
+    DepartmentScore,
+    EvaluationPeriod,
+    EvaluationRun,
+    ManualScore,
+    Rubric,
+    RubricDimension,
+    RubricRule,
+    StaffScore,
+)
+
+
+class RubricDimensionInline(admin.TabularInline):
+    model = RubricDimension
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Rubric)
+class RubricAdmin(ScopedAdmin):
+    scope_department_field = None
+    list_display = ("name", "version", "is_active", "award_name", "award_top_n", "star_top_n")
+    list_filter = ("is_active", "center")
+    inlines = [RubricDimensionInline]
+
+
+class RubricRuleInline(admin.TabularInline):
+    model = RubricRule
+    extra = 0
+
+
+@admin.register(RubricDimension)
+class RubricDimensionAdmin(ScopedAdmin):
+    scope_center_field = "rubric__center"
+    scope_department_field = None
+    list_display = ("name", "rubric", "weight", "method", "order")
+    list_filter = ("method", "rubric")
+    inlines = [RubricRuleInline]
+
+
+@admin.register(EvaluationPeriod)
+class EvaluationPeriodAdmin(ScopedAdmin):
+    scope_department_field = None
+    list_display = ("label", "code", "kind", "start", "end")
+    list_filter = ("kind", "center")
+
+
+@admin.register(ManualScore)
+class ManualScoreAdmin(ScopedAdmin):
+    list_display = ("period", "dimension", "department", "evaluator", "score", "entered_at")
+    list_filter = ("period", "dimension")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class DepartmentScoreInline(ReadOnlyInline):
+    model = DepartmentScore
+    fields = ("rank", "department", "total", "award", "dimension_scores", "flags")
+
+
+class StaffScoreInline(ReadOnlyInline):
+    model = StaffScore
+    fields = ("rank", "staff", "score", "award")
+
+
+@admin.register(EvaluationRun)
+class EvaluationRunAdmin(ScopedAdmin):
+    """Runs are computed and published by services only; the admin shows them."""
+
+    scope_department_field = None
+    list_display = ("period", "version", "status", "computed_at", "published_at")
+    list_filter = ("status", "center")
+    inlines = [DepartmentScoreInline, StaffScoreInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(BulletinSettings)
+class BulletinSettingsAdmin(ScopedAdmin):
+    scope_department_field = None
+    list_display = ("center", "addressees", "issuer")

@@ -1,0 +1,128 @@
+"""REST API of the evaluation: rubrics, runs, computing, publishing and entering marks."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from govhall.core.errors import NotFound, PermissionDenied
+from govhall.core.models import Center
+from govhall.org.models import Department
+from govhall.org.scoping import Scope, scope_for
+from govhall.performance import services
+from govhall.performance.models import EvaluationRun, Rubric, RubricDimension
+from govhall.performance.serializers import (
+    ComputeInput,
+    ManualScoreInput,
+    RubricSerializer,
+    RunDetailSerializer,
+    RunSerializer,
+)
+
+
+def _center(request: Request, perm: str) -> tuple[Scope, Center]:
+    scope = scope_for(request.user)
+    scope.require(perm)
+    if scope.center_id is None:
+        raise PermissionDenied(_("您的账号未关联政务服务中心。"))
+    return scope, Center.objects.get(pk=scope.center_id)
+
+
+def _visible_runs(request: Request) -> QuerySet[EvaluationRun]:
+    scope, center = _center(request, "performance.view_evaluationrun")
+    runs = EvaluationRun.objects.filter(center=center).select_related("period", "rubric")
+    if not scope.whole_center:
+        runs = runs.filter(status=EvaluationRun.Status.PUBLISHED)
+    return runs
+
+
+class RubricListApi(generics.ListAPIView):
+    serializer_class = RubricSerializer
+
+    def get_queryset(self) -> QuerySet[Rubric]:
+        _scope, center = _center(self.request, "performance.view_rubric")
+        return Rubric.objects.filter(center=center).prefetch_related("dimensions__rules")
+
+
+class RubricNewVersionApi(APIView):
+    @extend_schema(request=None, responses={201: RubricSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        _scope, center = _center(request, "performance.add_rubric")
+        rubric = Rubric.objects.filter(pk=pk, center=center).first()
+        if rubric is None:
+            raise NotFound(_("找不到该考核细则。"))
+        copy = services.new_rubric_version(rubric=rubric)
+        return Response(RubricSerializer(copy).data, status=status.HTTP_201_CREATED)
+
+
+class RunListApi(generics.ListAPIView):
+    serializer_class = RunSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("period", str, description="2026-05")])
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[EvaluationRun]:
+        runs = _visible_runs(self.request)
+        period = self.request.query_params.get("period")
+        return runs.filter(period__code=period.upper()) if period else runs
+
+
+class RunDetailApi(generics.RetrieveAPIView):
+    serializer_class = RunDetailSerializer
+
+    def get_queryset(self) -> QuerySet[EvaluationRun]:
+        return _visible_runs(self.request).prefetch_related(
+            "scores__department", "staff_scores__staff__user"
+        )
+
+
+class ComputeApi(APIView):
+    @extend_schema(request=ComputeInput, responses={201: RunDetailSerializer})
+    def post(self, request: Request) -> Response:
+        _scope, center = _center(request, "performance.compute_evaluation")
+        data = ComputeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.evaluate_period(
+            center=center, code=data.validated_data["period"], actor=request.user
+        )
+        return Response(RunDetailSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class PublishApi(APIView):
+    @extend_schema(request=None, responses={200: RunSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        _scope, center = _center(request, "performance.publish_evaluation")
+        run = EvaluationRun.objects.filter(pk=pk, center=center).first()
+        if run is None:
+            raise NotFound(_("找不到该评价结果。"))
+        return Response(RunSerializer(services.publish_run(run=run, actor=request.user)).data)
+
+
+class ManualScoreApi(APIView):
+    @extend_schema(request=ManualScoreInput, responses={200: ManualScoreInput})
+    def post(self, request: Request) -> Response:
+        _scope, center = _center(request, "performance.enter_score")
+        data = ManualScoreInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        dimension = RubricDimension.objects.filter(
+            pk=values["dimension"], rubric__center=center
+        ).first()
+        if (
+            dimension is None
+            or not Department.objects.filter(pk=values["department"], center=center).exists()
+        ):
+            raise NotFound(_("找不到该维度或单位。"))
+        period = services.ensure_period(center=center, code=values["period"])
+        services.enter_manual_score(
+            period=period,
+            dimension=dimension,
+            department_id=values["department"],
+            evaluator=request.user,
+            score=values["score"],
+        )
+        return Response(ManualScoreInput(values).data)

@@ -1,0 +1,49 @@
+"""Dashboard charts drawn server-side as SVG with pygal (no JavaScript, no CDN)."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import pygal
+from pygal.style import Style
+
+STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#1f2933",
+    foreground_strong="#1f2933",
+    foreground_subtle="#616e7c",
+    colors=("#b7221d", "#1d4f91", "#1f7a3a", "#b7791f"),
+    font_family="'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif",
+    title_font_size=16,
+    label_font_size=12,
+    major_label_font_size=12,
+    value_font_size=11,
+)
+
+
+def _render(chart: Any) -> str:
+    return chart.render(is_unicode=True)
+
+
+def ranking_chart(title: str, names: Sequence[str], totals: Sequence[float]) -> str:
+    chart = pygal.HorizontalBar(
+        style=STYLE,
+        title=title,
+        show_legend=False,
+        height=max(300, 22 * len(names) + 80),
+        width=900,
+        range=(0, 100),
+        print_values=True,
+        value_formatter=lambda v: f"{v:.2f}",
+    )
+    chart.x_labels = list(reversed(names))
+    chart.add("", list(reversed([float(t) for t in totals])))
+    return _render(chart)
+
+
+def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
+    chart = pygal.Line(style=STYLE, title=title, height=320, width=900, show_dots=True)
+    chart.x_labels = list(labels)
+    for name, values in series.items():
+        chart.add(name, list(values))
+    return _render(chart)

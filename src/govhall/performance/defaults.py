@@ -1,0 +1,78 @@
+"""The rubric govhall ships (seed 001's six dimensions); a centre edits it into new versions."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_RUBRIC_NAME = _("进驻窗口单位服务效能评价细则")
+
+# (code, name, weight, method, [(rule, points, params)])
+DEFAULT_DIMENSIONS: list[tuple[str, Any, int, str, list[tuple[str, int, dict[str, Any]]]]] = [
+    ("discipline", _("遵纪守规"), 15, "data", [("inspection_points", 100, {"factor": 5})]),
+    ("competence", _("履职能力"), 15, "panel", []),
+    (
+        "performance",
+        _("工作绩效"),
+        25,
+        "data",
+        [
+            ("has_cases", 20, {}),
+            ("completion_rate", 40, {"target": 1.0, "floor": 0.8}),
+            ("overdue_cases", 30, {"per_case": 10}),
+            ("within_10_minutes", 10, {"target": 0.9, "floor": 0.5}),
+        ],
+    ),
+    (
+        "quality",
+        _("服务质量"),
+        25,
+        "data",
+        [
+            ("good_rating_rate", 30, {"target": 1.0, "floor": 0.9}),
+            ("valid_bad_ratings", 20, {"per_rating": 5}),
+            ("valid_complaints", 20, {"per_complaint": 5, "deduction_factor": 1}),
+            ("invitation_rate", 20, {"target": 0.9, "floor": 0.5}),
+            ("rectification_on_time", 10, {}),
+        ],
+    ),
+    (
+        "attendance",
+        _("考勤考核"),
+        10,
+        "data",
+        [
+            (
+                "attendance",
+                100,
+                {
+                    "per_late": 2,
+                    "per_early": 2,
+                    "per_missing_punch": 1,
+                    "per_absent_day": 10,
+                    "per_absence_minute": 0.2,
+                },
+            )
+        ],
+    ),
+    ("democratic", _("民主测评"), 10, "peer", []),
+]
+
+DEFAULT_STAR_RULES: list[dict[str, Any]] = [
+    {"rule": "volume", "points": 40, "params": {"keys": ["tickets_served", "accepted"]}},
+    {"rule": "good_rating_rate", "points": 30, "params": {"target": 1.0, "floor": 0.9}},
+    {"rule": "valid_bad_ratings", "points": 10, "params": {"per_rating": 5}},
+    {"rule": "inspection_points", "points": 10, "params": {"factor": 5}},
+    {
+        "rule": "attendance",
+        "points": 10,
+        "params": {"per_late": 2, "per_early": 2, "per_missing_punch": 1, "per_absent_day": 5},
+    },
+]
+
+DEFAULT_REQUIREMENTS = (
+    "(一)各窗口单位要加大“一网通办”工作力度,确保办件数据实时全量归集,"
+    "实现政务服务“好差评”全覆盖。\n"
+    "(二)各窗口单位要把懂业务的骨干选派到窗口,加强前台、后台协作,做到前台综合受理、"
+    "后台分类审批、统一窗口出件。\n"
+    "(三)各窗口单位要严明工作纪律,压实窗口责任,加强文明服务礼仪培训。"
+)

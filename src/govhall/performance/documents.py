@@ -1,0 +1,186 @@
+"""The bulletin as .docx (GB/T 9704 official-document layout) and the tables as .xlsx.
+
+GB/T 9704-2012: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title in 2号
+小标宋 (22 pt), body in 3号 仿宋 (16 pt), first-level headings in 黑体, second-level in 楷体;
+22 lines of 28 characters, i.e. a fixed line pitch of about 28.9 pt; page numbers 4号 宋体.
+"""
+
+from io import BytesIO
+from typing import Any
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from govhall.performance.report import Bulletin
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"
+LINE_PITCH = Pt(28.9)
+
+
+def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), name)
+
+
+def _paragraph(
+    document: Any,
+    text: str,
+    *,
+    font: str = BODY_FONT,
+    size: float = 16,
+    indent: bool = True,
+    align: Any = WD_ALIGN_PARAGRAPH.JUSTIFY,
+    bold: bool = False,
+) -> Any:
+    paragraph = document.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = LINE_PITCH
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)
+    paragraph.alignment = align
+    _font(paragraph.add_run(text), font, size, bold)
+    return paragraph
+
+
+def _page_number_footer(section: Any) -> None:
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
+        run = paragraph.add_run()
+        _font(run, "宋体", 14)
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._element.append(element)
+
+
+def bulletin_docx(bulletin: Bulletin) -> bytes:
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    _page_number_footer(section)
+
+    _paragraph(
+        document,
+        bulletin.title,
+        font=TITLE_FONT,
+        size=22,
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    _paragraph(document, "", indent=False)
+    _paragraph(document, bulletin.addressees, indent=False)
+    _paragraph(document, bulletin.opening)
+    for section_ in bulletin.sections:
+        _paragraph(document, section_.heading, font=HEADING_FONT)
+        for lead, text in section_.paragraphs:
+            paragraph = _paragraph(document, "")
+            _font(paragraph.add_run(lead), SUBHEADING_FONT, 16)
+            _font(paragraph.add_run(text), BODY_FONT, 16)
+    _paragraph(document, "", indent=False)
+    _paragraph(document, _("附件:%(title)s") % {"title": bulletin.attachment_title})
+    _paragraph(document, "", indent=False)
+    _paragraph(document, bulletin.issuer, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(document, bulletin.date_text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    # The attachment: the ranking table, on its own landscape page.
+    annex = document.add_section()
+    annex.orientation = WD_ORIENT.LANDSCAPE
+    annex.page_width, annex.page_height = Mm(297), Mm(210)
+    annex.top_margin, annex.bottom_margin = Mm(28), Mm(26)
+    annex.left_margin, annex.right_margin = Mm(37), Mm(35)
+    _paragraph(document, _("附件"), font=HEADING_FONT, indent=False)
+    _paragraph(
+        document,
+        bulletin.attachment_title,
+        font=TITLE_FONT,
+        size=18,
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    table = document.add_table(rows=1, cols=len(bulletin.ranking_header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, bulletin.ranking_header, strict=True):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(str(text)), HEADING_FONT, 12)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in bulletin.ranking_rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = ""
+            _font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, 12)
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="EEF1F4")
+
+
+def _sheet(
+    workbook: Workbook, title: str, caption: str, header: list[str], rows: list[list[Any]]
+) -> None:
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([caption])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(header)))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=len(header)):
+        for cell in row:
+            cell.border = BORDER
+    for index, title_ in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(
+            10, min(36, len(str(title_)) * 2 + 4)
+        )
+    sheet.freeze_panes = "C3"
+
+
+def tables_xlsx(tables: list[tuple[str, str, list[str], list[list[Any]]]]) -> bytes:
+    """One sheet per (sheet title, caption, header, rows)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, caption, header, rows in tables:
+        _sheet(workbook, title, caption, header, rows)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,273 @@
+"""The monthly efficiency evaluation (服务效能评价): rubric, periods, runs, scores.
+
+A rubric is versioned: a published run keeps the rubric version it was computed with. A run is a
+computed ranking of one period; once published it is frozen with a snapshot of its inputs, and a
+later recomputation makes a new run (version + 1) that records what changed.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from govhall.core.models import CenterScopedModel
+from govhall.org.models import Department, StaffProfile
+
+
+class Rubric(CenterScopedModel):
+    name = models.CharField(_("名称"), max_length=100)
+    version = models.PositiveIntegerField(_("版本"))
+    is_active = models.BooleanField(_("当前使用"), default=False)
+    award_name = models.CharField(_("窗口奖项名称"), max_length=30, default="优秀窗口")
+    award_top_n = models.PositiveSmallIntegerField(_("窗口奖项名额"), default=4)
+    award_requires_cases = models.BooleanField(_("零办件单位不参评窗口奖项"), default=True)
+    award_excludes_overdue = models.BooleanField(_("有超期件单位不参评窗口奖项"), default=True)
+    star_name = models.CharField(_("个人奖项名称"), max_length=30, default="服务标兵")
+    star_top_n = models.PositiveSmallIntegerField(_("个人奖项名额"), default=8)
+    star_rules = models.JSONField(
+        _("个人评分规则"),
+        default=list,
+        blank=True,
+        help_text=_("[{rule, points, params}],规则与窗口单位评分规则库相同。"),
+    )
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("考核细则")
+        verbose_name_plural = _("考核细则")
+        ordering = ["center", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "version"], name="perf_rubric_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["center"],
+                condition=models.Q(is_active=True),
+                name="perf_rubric_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class RubricDimension(models.Model):
+    class Method(models.TextChoices):
+        DATA = "data", _("量化测评(数据计算)")
+        PEER = "peer", _("互评打分")
+        PUBLIC = "public", _("民意测评")
+        PANEL = "panel", _("考核组评分")
+
+    rubric = models.ForeignKey(
+        Rubric, verbose_name=_("考核细则"), on_delete=models.CASCADE, related_name="dimensions"
+    )
+    code = models.SlugField(_("代码"), max_length=32)
+    name = models.CharField(_("维度"), max_length=50)
+    weight = models.DecimalField(_("权重"), max_digits=6, decimal_places=2)
+    method = models.CharField(_("评分方式"), max_length=16, choices=Method.choices)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("考核维度")
+        verbose_name_plural = _("考核维度")
+        ordering = ["rubric", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "code"], name="perf_dimension_unique_code"),
+            models.CheckConstraint(condition=models.Q(weight__gte=0), name="perf_weight_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RubricRule(models.Model):
+    """One scoring item of a data dimension: a rule from the library, its points and parameters."""
+
+    dimension = models.ForeignKey(
+        RubricDimension, verbose_name=_("维度"), on_delete=models.CASCADE, related_name="rules"
+    )
+    rule = models.CharField(_("规则"), max_length=40)
+    points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评分规则")
+        verbose_name_plural = _("评分规则")
+        ordering = ["dimension", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(points__gt=0), name="perf_rule_points_pos")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} · {self.rule}"
+
+
+class EvaluationPeriod(CenterScopedModel):
+    class Kind(models.TextChoices):
+        MONTH = "month", _("月度")
+        QUARTER = "quarter", _("季度")
+        HALF = "half", _("半年")
+        YEAR = "year", _("年度")
+
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    code = models.CharField(_("期次"), max_length=10, help_text="2026-05, 2026-Q2, 2026-H1, 2026")
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    label = models.CharField(_("名称"), max_length=40)
+
+    class Meta:
+        verbose_name = _("考核期")
+        verbose_name_plural = _("考核期")
+        ordering = ["center", "-start", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "code"], name="perf_period_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ManualScore(CenterScopedModel):
+    """A score entered by an evaluator for a department on a peer / public / panel dimension."""
+
+    period = models.ForeignKey(
+        EvaluationPeriod, verbose_name=_("考核期"), on_delete=models.PROTECT, related_name="manual"
+    )
+    dimension = models.ForeignKey(
+        RubricDimension, verbose_name=_("维度"), on_delete=models.PROTECT, related_name="manual"
+    )
+    department = models.ForeignKey(Department, verbose_name=_("单位"), on_delete=models.PROTECT)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评分人"), on_delete=models.PROTECT
+    )
+    score = models.DecimalField(_("得分(百分制)"), max_digits=5, decimal_places=2)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评分录入")
+        verbose_name_plural = _("评分录入")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "dimension", "department", "evaluator"],
+                name="perf_manual_one_per_evaluator",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=100), name="perf_manual_0_100"
+            ),
+        ]
+
+
+class EvaluationRun(CenterScopedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        SUPERSEDED = "superseded", _("已被新版本取代")
+
+    period = models.ForeignKey(
+        EvaluationPeriod, verbose_name=_("考核期"), on_delete=models.PROTECT, related_name="runs"
+    )
+    rubric = models.ForeignKey(Rubric, verbose_name=_("考核细则"), on_delete=models.PROTECT)
+    version = models.PositiveIntegerField(_("版本"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    computed_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("计算人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    inputs = models.JSONField(_("输入快照"), default=dict)
+    changes = models.JSONField(_("与上一发布版本的差异"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("评价结果")
+        verbose_name_plural = _("评价结果")
+        ordering = ["period", "-version"]
+        permissions = [
+            ("compute_evaluation", _("计算服务效能评价")),
+            ("publish_evaluation", _("发布服务效能评价")),
+            ("enter_score", _("录入互评、民意测评、考核组评分")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "version"], name="perf_run_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} v{self.version}"
+
+
+class DepartmentScore(models.Model):
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="scores")
+    department = models.ForeignKey(Department, verbose_name=_("单位"), on_delete=models.PROTECT)
+    dimension_scores = models.JSONField(_("各维度得分"), default=dict)
+    total = models.DecimalField(_("总分"), max_digits=7, decimal_places=2)
+    rank = models.PositiveIntegerField(_("名次"))
+    award = models.CharField(_("奖项"), max_length=30, blank=True)
+    flags = models.JSONField(_("提示"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("单位得分")
+        verbose_name_plural = _("单位得分")
+        ordering = ["run", "rank", "department__sort_order", "department__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "department"], name="perf_score_unique_dept")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.total} #{self.rank}"
+
+
+class StaffScore(models.Model):
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="staff_scores")
+    staff = models.ForeignKey(StaffProfile, verbose_name=_("工作人员"), on_delete=models.PROTECT)
+    score = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
+    rank = models.PositiveIntegerField(_("名次"))
+    award = models.CharField(_("奖项"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("个人得分")
+        verbose_name_plural = _("个人得分")
+        ordering = ["run", "rank", "staff__staff_number"]
+        constraints = [models.UniqueConstraint(fields=["run", "staff"], name="perf_staff_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.score} #{self.rank}"
+
+
+class BulletinSettings(models.Model):
+    """The centre's editable bulletin text (addressees, 工作要求, issuer)."""
+
+    center = models.OneToOneField(
+        "core.Center", on_delete=models.CASCADE, related_name="bulletin_settings"
+    )
+    addressees = models.CharField(_("主送"), max_length=200, default="各窗口单位:")
+    issuer = models.CharField(_("发文机关"), max_length=100, blank=True)
+    requirements = models.TextField(_("工作要求"), blank=True)
+    closing = models.TextField(_("结束语"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("通报设置")
+        verbose_name_plural = _("通报设置")
+
+    def __str__(self) -> str:
+        return str(self.center)

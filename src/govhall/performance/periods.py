@@ -1,0 +1,74 @@
+"""Evaluation periods by code: ``2026-05`` (month), ``2026-Q2``, ``2026-H1``, ``2026`` (year)."""
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from govhall.core.errors import ValidationFailed
+
+_PATTERNS = [
+    (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), "month"),
+    (re.compile(r"^(\d{4})-Q([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})-H([12])$"), "half"),
+    (re.compile(r"^(\d{4})$"), "year"),
+]
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    code: str
+    kind: str
+    start: dt.date
+    end: dt.date
+    label: str
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_period(code: str) -> PeriodSpec:
+    code = (code or "").strip().upper()
+    for pattern, kind in _PATTERNS:
+        match = pattern.match(code)
+        if not match:
+            continue
+        year = int(match.group(1))
+        if kind == "month":
+            month = int(match.group(2))
+            return PeriodSpec(
+                code,
+                kind,
+                dt.date(year, month, 1),
+                _month_end(year, month),
+                _("%(year)s年%(month)s月") % {"year": year, "month": month},
+            )
+        if kind == "quarter":
+            q = int(match.group(2))
+            first = 3 * q - 2
+            return PeriodSpec(
+                code,
+                kind,
+                dt.date(year, first, 1),
+                _month_end(year, first + 2),
+                _("%(year)s年第%(q)s季度") % {"year": year, "q": q},
+            )
+        if kind == "half":
+            h = int(match.group(2))
+            return PeriodSpec(
+                code,
+                kind,
+                dt.date(year, 1 if h == 1 else 7, 1),
+                _month_end(year, 6 if h == 1 else 12),
+                (_("%(year)s年上半年") if h == 1 else _("%(year)s年下半年")) % {"year": year},
+            )
+        return PeriodSpec(
+            code, kind, dt.date(year, 1, 1), dt.date(year, 12, 31), _("%(year)s年") % {"year": year}
+        )
+    raise ValidationFailed(
+        _("考核期“%(code)s”格式不正确,应为 2026-05、2026-Q2、2026-H1 或 2026。") % {"code": code},
+        code="bad_period",
+    )

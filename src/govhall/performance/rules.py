@@ -1,0 +1,240 @@
+"""The library of scoring rules a rubric chooses from.
+
+A rule turns one unit's figures (the merged ``department_figures`` / ``staff_figures`` of the
+queueing, cases, feedback and attendance apps) into points between 0 and the item's points.
+Parameters come from the rubric; every default here is only the default a new rubric starts with.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+Figures = Mapping[str, Any]
+TWO_PLACES = Decimal("0.01")
+
+
+def quantize(value: Decimal | float | int) -> Decimal:
+    return Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _num(figures: Figures, key: str) -> float:
+    value = figures.get(key)
+    return float(value) if value is not None else 0.0
+
+
+def _clamp(x: float) -> float:
+    return max(0.0, min(1.0, x))
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: Any
+    description: Any
+    defaults: dict[str, Any]
+    share: Callable[[Figures, dict[str, Any], Sequence[Figures]], float] | None = None
+    deduction: Callable[[Figures, dict[str, Any]], float] | None = None
+    inputs: tuple[str, ...] = field(default_factory=tuple)
+
+    def score(
+        self,
+        figures: Figures,
+        points: Decimal,
+        params: dict[str, Any],
+        population: Sequence[Figures],
+    ) -> Decimal:
+        """Points earned: `points × share`, or `points − deduction` (never below 0)."""
+        merged = {**self.defaults, **(params or {})}
+        if self.share is not None:
+            return quantize(float(points) * _clamp(self.share(figures, merged, population)))
+        assert self.deduction is not None
+        return quantize(max(0.0, float(points) - self.deduction(figures, merged)))
+
+
+def _rate_share(key: str) -> Callable[[Figures, dict[str, Any], Sequence[Figures]], float]:
+    """Full points at or above `target`, none at or below `floor`, linear between."""
+
+    def share(figures: Figures, p: dict[str, Any], population: Sequence[Figures]) -> float:
+        value = figures.get(key)
+        if value is None:
+            return float(p["if_no_data"])
+        floor, target = float(p["floor"]), float(p["target"])
+        if target <= floor:
+            return 1.0 if float(value) >= target else 0.0
+        return (float(value) - floor) / (target - floor)
+
+    return share
+
+
+def _wait_share(figures: Figures, p: dict[str, Any], population: Sequence[Figures]) -> float:
+    wait = figures.get("avg_wait_seconds")
+    if wait is None:
+        return float(p["if_no_data"])
+    good, bad = float(p["target_seconds"]), float(p["zero_at_seconds"])
+    if float(wait) <= good:
+        return 1.0
+    return (bad - float(wait)) / (bad - good) if bad > good else 0.0
+
+
+def _volume_share(figures: Figures, p: dict[str, Any], population: Sequence[Figures]) -> float:
+    keys = p["keys"]
+    mine = sum(_num(figures, k) for k in keys)
+    best = max((sum(_num(f, k) for k in keys) for f in population), default=0.0)
+    return mine / best if best else 0.0
+
+
+def _has_cases_share(figures: Figures, p: dict[str, Any], population: Sequence[Figures]) -> float:
+    return 1.0 if _num(figures, "accepted") > 0 else 0.0
+
+
+def _per_count(**weights_by_key: str) -> Callable[[Figures, dict[str, Any]], float]:
+    """Deduction: Σ param[weight] × figure[key]."""
+
+    def deduction(figures: Figures, p: dict[str, Any]) -> float:
+        return sum(float(p[param]) * _num(figures, key) for key, param in weights_by_key.items())
+
+    return deduction
+
+
+def _bonus_share(figures: Figures, p: dict[str, Any], population: Sequence[Figures]) -> float:
+    return _num(figures, "assists_total") * float(p["per_service"]) / float(p["full_at_points"])
+
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in [
+        Rule(
+            "completion_rate",
+            _("办结率"),
+            _("办结率达到目标值得满分,低于下限不得分,之间按比例。"),
+            {"target": 1.0, "floor": 0.8, "if_no_data": 1.0},
+            share=_rate_share("completion_rate"),
+            inputs=("completion_rate",),
+        ),
+        Rule(
+            "overdue_cases",
+            _("超期件"),
+            _("每件超期件扣分。"),
+            {"per_case": 2},
+            deduction=_per_count(overdue="per_case"),
+            inputs=("overdue",),
+        ),
+        Rule(
+            "has_cases",
+            _("有办件量"),
+            _("考核期内有受理办件得满分,零办件不得分。"),
+            {},
+            share=_has_cases_share,
+            inputs=("accepted",),
+        ),
+        Rule(
+            "good_rating_rate",
+            _("好评率"),
+            _("好评率达到目标值得满分,低于下限不得分,之间按比例。"),
+            {"target": 1.0, "floor": 0.9, "if_no_data": 1.0},
+            share=_rate_share("good_rate"),
+            inputs=("good_rate",),
+        ),
+        Rule(
+            "valid_bad_ratings",
+            _("有效差评"),
+            _("每条核实有效的差评扣分。"),
+            {"per_rating": 2},
+            deduction=_per_count(bad_valid="per_rating"),
+            inputs=("bad_valid",),
+        ),
+        Rule(
+            "valid_complaints",
+            _("有效投诉"),
+            _("扣除有效投诉记载的扣分,另可按件扣分。"),
+            {"per_complaint": 0, "deduction_factor": 1},
+            deduction=_per_count(
+                complaints_valid="per_complaint", complaint_deductions="deduction_factor"
+            ),
+            inputs=("complaints_valid", "complaint_deductions"),
+        ),
+        Rule(
+            "invitation_rate",
+            _("主动邀评率"),
+            _("主动邀评率达到目标值得满分,低于下限不得分,之间按比例。"),
+            {"target": 0.9, "floor": 0.5, "if_no_data": 1.0},
+            share=_rate_share("invitation_rate"),
+            inputs=("invitation_rate",),
+        ),
+        Rule(
+            "rectification_on_time",
+            _("差评整改及时率"),
+            _("按期整改率达到目标值得满分。"),
+            {"target": 1.0, "floor": 0.0, "if_no_data": 1.0},
+            share=_rate_share("rectification_on_time_rate"),
+            inputs=("rectification_on_time_rate",),
+        ),
+        Rule(
+            "attendance",
+            _("考勤"),
+            _("迟到、早退、缺卡、缺勤、空岗分钟按次扣分。"),
+            {
+                "per_late": 0.5,
+                "per_early": 0.5,
+                "per_missing_punch": 0.5,
+                "per_absent_day": 2,
+                "per_absence_minute": 0.05,
+            },
+            deduction=_per_count(
+                late="per_late",
+                early="per_early",
+                missing_punches="per_missing_punch",
+                absent_days="per_absent_day",
+                absence_from_post_minutes="per_absence_minute",
+            ),
+            inputs=("late", "early", "missing_punches", "absent_days", "absence_from_post_minutes"),
+        ),
+        Rule(
+            "inspection_points",
+            _("巡查违规扣分"),
+            _("扣除巡查记录的违规分值(乘以系数)。"),
+            {"factor": 1},
+            deduction=_per_count(violation_points="factor"),
+            inputs=("violation_points",),
+        ),
+        Rule(
+            "assisted_services",
+            _("帮办代办加分"),
+            _("每次帮办代办服务加分,封顶为本项分值。"),
+            {"per_service": 0.5, "full_at_points": 10},
+            share=_bonus_share,
+            inputs=("assists_total",),
+        ),
+        Rule(
+            "waits",
+            _("平均等候时间"),
+            _("平均等候不超过目标得满分,达到零分线不得分,之间按比例。"),
+            {"target_seconds": 360, "zero_at_seconds": 1800, "if_no_data": 1.0},
+            share=_wait_share,
+            inputs=("avg_wait_seconds",),
+        ),
+        Rule(
+            "within_10_minutes",
+            _("10分钟内办结占比"),
+            _("10分钟内办结占比达到目标值得满分。"),
+            {"target": 0.9, "floor": 0.5, "if_no_data": 1.0},
+            share=_rate_share("share_within_10min"),
+            inputs=("share_within_10min",),
+        ),
+        Rule(
+            "volume",
+            _("服务量"),
+            _("服务量(叫号办结数与受理件数)与最高者之比。"),
+            {"keys": ["tickets_served", "accepted"]},
+            share=_volume_share,
+            inputs=("tickets_served", "accepted"),
+        ),
+    ]
+}
+
+
+def rule_choices() -> list[tuple[str, Any]]:
+    return [(code, rule.label) for code, rule in RULES.items()]

@@ -1,0 +1,110 @@
+from rest_framework import serializers
+
+from govhall.performance.models import (
+    DepartmentScore,
+    EvaluationRun,
+    Rubric,
+    RubricDimension,
+    RubricRule,
+    StaffScore,
+)
+
+
+class RubricRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RubricRule
+        fields = ["id", "rule", "points", "params", "order"]
+
+
+class RubricDimensionSerializer(serializers.ModelSerializer):
+    rules = RubricRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RubricDimension
+        fields = ["id", "code", "name", "weight", "method", "order", "rules"]
+
+
+class RubricSerializer(serializers.ModelSerializer):
+    dimensions = RubricDimensionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Rubric
+        fields = [
+            "id",
+            "name",
+            "version",
+            "is_active",
+            "award_name",
+            "award_top_n",
+            "award_requires_cases",
+            "award_excludes_overdue",
+            "star_name",
+            "star_top_n",
+            "star_rules",
+            "dimensions",
+        ]
+
+
+class DepartmentScoreSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name")
+
+    class Meta:
+        model = DepartmentScore
+        fields = [
+            "department",
+            "department_name",
+            "dimension_scores",
+            "total",
+            "rank",
+            "award",
+            "flags",
+        ]
+
+
+class StaffScoreSerializer(serializers.ModelSerializer):
+    staff_number = serializers.CharField(source="staff.staff_number")
+    name = serializers.CharField(source="staff.user.display_name")
+
+    class Meta:
+        model = StaffScore
+        fields = ["staff", "staff_number", "name", "score", "rank", "award"]
+
+
+class RunSerializer(serializers.ModelSerializer):
+    period_code = serializers.CharField(source="period.code")
+    period_label = serializers.CharField(source="period.label")
+    rubric_version = serializers.IntegerField(source="rubric.version")
+
+    class Meta:
+        model = EvaluationRun
+        fields = [
+            "id",
+            "period_code",
+            "period_label",
+            "version",
+            "status",
+            "rubric_version",
+            "computed_at",
+            "published_at",
+            "changes",
+        ]
+
+
+class RunDetailSerializer(RunSerializer):
+    scores = DepartmentScoreSerializer(many=True, read_only=True)
+    staff_scores = StaffScoreSerializer(many=True, read_only=True)
+    center_figures = serializers.JSONField(source="inputs.center")
+
+    class Meta(RunSerializer.Meta):
+        fields = [*RunSerializer.Meta.fields, "center_figures", "scores", "staff_scores"]
+
+
+class ComputeInput(serializers.Serializer):
+    period = serializers.CharField(help_text="2026-05, 2026-Q2, 2026-H1, 2026")
+
+
+class ManualScoreInput(serializers.Serializer):
+    period = serializers.CharField()
+    dimension = serializers.IntegerField()
+    department = serializers.IntegerField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)

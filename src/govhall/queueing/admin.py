@@ -1,0 +1,138 @@
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from govhall.org.admin_base import ScopedAdmin
+from govhall.org.scoping import scope_for
+from govhall.queueing.models import (
+    Appointment,
+    QueueCategory,
+    QueueSettings,
+    Ticket,
+    TicketEvent,
+    WindowPause,
+    WindowSession,
+)
+
+
+class ReadOnlyMixin:
+    """Tickets, events and presence are written by the services only."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(QueueSettings)
+class QueueSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("center", "closing_policy", "recall_limit", "wait_alert_minutes")
+
+    def get_queryset(self, request: HttpRequest):
+        scope = scope_for(request.user)
+        return scope.filter(super().get_queryset(request), department_field=None)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(QueueCategory)
+class QueueCategoryAdmin(ScopedAdmin):
+    scope_department_field = None
+    list_display = (
+        "prefix",
+        "name",
+        "floor",
+        "daily_capacity",
+        "appointment_capacity",
+        "is_active",
+    )
+    list_filter = ("is_active", "center")
+    search_fields = ("prefix", "name")
+    filter_horizontal = ("departments", "items", "windows")
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    fields = ("at", "kind", "window", "staff", "actor", "details")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = (
+        "number",
+        "issue_date",
+        "category",
+        "state",
+        "channel",
+        "priority",
+        "window",
+        "staff",
+        "issued_at",
+        "called_at",
+        "finished_at",
+        "masked_phone",
+    )
+    list_filter = ("state", "channel", "priority", "category", "issue_date")
+    search_fields = ("number",)
+    date_hierarchy = "issue_date"
+    exclude = ("phone", "id_number")
+    readonly_fields = ("masked_phone", "masked_id_number")
+    inlines = [TicketEventInline]
+    list_select_related = ("category", "window", "staff__user")
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj: Ticket) -> str:
+        return obj.masked_phone
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number(self, obj: Ticket) -> str:
+        return obj.masked_id_number
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ScopedAdmin):
+    scope_department_field = None
+    list_display = ("code", "date", "slot_start", "category", "name", "masked_phone", "state")
+    list_filter = ("state", "category", "date")
+    search_fields = ("code", "name")
+    exclude = ("phone", "id_number")
+    readonly_fields = ("code", "masked_phone", "masked_id_number", "booked_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj: Appointment) -> str:
+        return obj.masked_phone
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number(self, obj: Appointment) -> str:
+        return obj.masked_id_number
+
+
+@admin.register(WindowSession)
+class WindowSessionAdmin(ReadOnlyMixin, ScopedAdmin):
+    scope_department_field = "staff__department"
+    list_display = ("window", "staff", "opened_at", "closed_at")
+    list_filter = ("window",)
+    date_hierarchy = "opened_at"
+
+
+@admin.register(WindowPause)
+class WindowPauseAdmin(ReadOnlyMixin, ScopedAdmin):
+    scope_department_field = "staff__department"
+    list_display = ("window", "staff", "reason", "note", "started_at", "ended_at")
+    list_filter = ("reason", "window")
+    date_hierarchy = "started_at"

@@ -1,0 +1,436 @@
+"""REST API of the queue, for third-party kiosks, LED boards and window pads.
+
+Public endpoints (kiosk, status, board, appointments) need no login and name the centre by
+its region code (``?center=411700``). Window endpoints act for the logged-in (session or
+token) staff member at one of their windows, on the window's current ticket, exactly like the
+terminal page. Phone and ID numbers are always masked in responses.
+"""
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from govhall.catalog.models import ServiceItem
+from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied
+from govhall.core.models import Center
+from govhall.org.models import StaffProfile, Window
+from govhall.org.scoping import scope_for
+from govhall.queueing import selectors, services
+from govhall.queueing import serializers as s
+from govhall.queueing.models import QueueCategory, Ticket
+
+CENTER_PARAM = OpenApiParameter(
+    "center", str, description="行政区划代码(6位);为空时取第一个启用的中心"
+)
+FLOOR_PARAM = OpenApiParameter("floor", str, description="楼层,如 1F;为空时全部")
+
+
+def _valid(serializer_class: type[drf_serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _center(request: Request) -> Center:
+    code = _valid(s.CenterQuerySerializer, request.query_params).get("center")
+    qs = Center.objects.filter(is_active=True)
+    center = qs.filter(region_code=code).first() if code else qs.order_by("id").first()
+    if center is None:
+        raise NotFound(_("没有找到该政务服务中心。"))
+    return center
+
+
+def _ticket_out(ticket: Ticket, serializer_class: type = s.TicketOutputSerializer) -> dict:
+    ticket.people_ahead = selectors.people_ahead(ticket)
+    ticket.predicted_wait_seconds = selectors.ticket_predicted_wait(ticket)
+    return serializer_class(ticket).data
+
+
+def _ticket_by_token(token: str) -> Ticket:
+    ticket = selectors.ticket_by_token(token)
+    if ticket is None:
+        raise NotFound(_("排队票不存在。"))
+    return ticket
+
+
+class PublicAPIView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+
+# --- public: categories, tickets, board -------------------------------------------------------
+
+
+class CategoryListApi(PublicAPIView):
+    @extend_schema(
+        parameters=[CENTER_PARAM],
+        responses=s.CategoryOutputSerializer(many=True),
+        summary="排队类别、等候人数与预计等待",
+    )
+    def get(self, request: Request) -> Response:
+        center = _center(request)
+        return Response(
+            s.CategoryOutputSerializer(selectors.category_overview(center.pk), many=True).data
+        )
+
+
+class IssueTicketApi(PublicAPIView):
+    @extend_schema(
+        request=s.IssueTicketInputSerializer,
+        responses={201: s.TicketOutputSerializer},
+        summary="取号",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(s.IssueTicketInputSerializer, request.data)
+        category = QueueCategory.objects.filter(pk=data["category"]).first()
+        if category is None:
+            raise NotFound(_("排队类别不存在。"))
+        item = None
+        if data["item"] is not None:
+            item = ServiceItem.objects.filter(pk=data["item"], center_id=category.center_id).first()
+            if item is None:
+                raise NotFound(_("事项不存在。"))
+        ticket = services.issue_ticket(
+            category=category,
+            channel=data["channel"],
+            priority_reason=data["priority_reason"],
+            phone=data["phone"],
+            id_number=data["id_number"],
+            item=item,
+            actor=request.user,
+        )
+        return Response(_ticket_out(ticket), status=201)
+
+
+class TicketStatusApi(PublicAPIView):
+    @extend_schema(responses=s.TicketOutputSerializer, summary="排队进度(按查询码)")
+    def get(self, request: Request, token: str) -> Response:
+        return Response(_ticket_out(_ticket_by_token(token)))
+
+
+class CancelTicketApi(PublicAPIView):
+    @extend_schema(request=None, responses=s.TicketOutputSerializer, summary="放弃排队")
+    def post(self, request: Request, token: str) -> Response:
+        ticket = services.cancel_ticket(ticket=_ticket_by_token(token))
+        return Response(_ticket_out(ticket))
+
+
+class BoardApi(PublicAPIView):
+    @extend_schema(
+        parameters=[CENTER_PARAM, FLOOR_PARAM],
+        responses=s.BoardOutputSerializer,
+        summary="显示屏数据:最近叫号与各类别等候",
+    )
+    def get(self, request: Request) -> Response:
+        center = _center(request)
+        floor = _valid(s.CenterQuerySerializer, request.query_params).get("floor", "")
+        return Response(s.BoardOutputSerializer(selectors.board_feed(center.pk, floor=floor)).data)
+
+
+# --- public: appointments -----------------------------------------------------------------------
+
+
+def _category(pk: int) -> QueueCategory:
+    category = QueueCategory.objects.filter(pk=pk, is_active=True).first()
+    if category is None:
+        raise NotFound(_("排队类别不存在。"))
+    return category
+
+
+class SlotListApi(PublicAPIView):
+    @extend_schema(
+        parameters=[s.SlotQuerySerializer],
+        responses=s.SlotOutputSerializer(many=True),
+        summary="预约时段与剩余名额",
+    )
+    def get(self, request: Request) -> Response:
+        query = _valid(s.SlotQuerySerializer, request.query_params)
+        slots = selectors.appointment_slots(_category(query["category"]), query["date"])
+        return Response(s.SlotOutputSerializer(slots, many=True).data)
+
+
+class BookAppointmentApi(PublicAPIView):
+    @extend_schema(
+        request=s.BookInputSerializer,
+        responses={201: s.AppointmentOutputSerializer},
+        summary="预约",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(s.BookInputSerializer, request.data)
+        category = _category(data.pop("category"))
+        item_id = data.pop("item")
+        item = None
+        if item_id is not None:
+            item = get_object_or_404(ServiceItem, pk=item_id, center_id=category.center_id)
+        appointment = services.book_appointment(category=category, item=item, **data)
+        return Response(s.AppointmentOutputSerializer(appointment).data, status=201)
+
+
+class ChangeAppointmentApi(PublicAPIView):
+    @extend_schema(
+        request=s.ChangeAppointmentInputSerializer,
+        responses=s.AppointmentOutputSerializer,
+        summary="改约(凭预约码、手机号、身份证号)",
+    )
+    def post(self, request: Request, code: str) -> Response:
+        data = _valid(s.ChangeAppointmentInputSerializer, request.data)
+        appointment = services.change_appointment(code=code, **data)
+        return Response(s.AppointmentOutputSerializer(appointment).data)
+
+
+class CancelAppointmentApi(PublicAPIView):
+    @extend_schema(
+        request=s.AppointmentIdentityInputSerializer,
+        responses=s.AppointmentOutputSerializer,
+        summary="取消预约",
+    )
+    def post(self, request: Request, code: str) -> Response:
+        data = _valid(s.AppointmentIdentityInputSerializer, request.data)
+        appointment = services.cancel_appointment(code=code, **data)
+        return Response(s.AppointmentOutputSerializer(appointment).data)
+
+
+class CheckInApi(PublicAPIView):
+    @extend_schema(
+        request=s.CheckInInputSerializer,
+        responses={201: s.TicketOutputSerializer},
+        summary="预约签到取号",
+    )
+    def post(self, request: Request, code: str) -> Response:
+        data = _valid(s.CheckInInputSerializer, request.data)
+        ticket = services.check_in_appointment(code=code, id_number=data["id_number"])
+        return Response(_ticket_out(ticket), status=201)
+
+
+# --- window staff -----------------------------------------------------------------------------
+
+
+class WindowApiMixin:
+    permission_classes = [IsAuthenticated]
+
+    def staff_window(self, request: Request, window_id: int) -> tuple[StaffProfile, Window]:
+        scope_for(request.user).require("queueing.call_ticket")
+        staff = StaffProfile.objects.filter(user=request.user, active=True).first()
+        if staff is None:
+            raise PermissionDenied(_("您没有在岗的工作人员档案。"))
+        window = staff.windows.filter(pk=window_id).first()
+        if window is None:
+            raise PermissionDenied(_("您未被分配到该窗口。"))
+        return staff, window
+
+    @staticmethod
+    def current(window: Window) -> Ticket:
+        ticket = selectors.current_ticket(window)
+        if ticket is None:
+            raise InvalidTransition(_("当前没有正在办理的票。"), code="no_current_ticket")
+        return ticket
+
+
+def _window_state(window: Window) -> dict[str, Any]:
+    pause = selectors.open_pause(window)
+    current = selectors.current_ticket(window)
+    return {
+        "window": window.pk,
+        "number": window.number,
+        "current": s.StaffTicketOutputSerializer(current).data if current else None,
+        "waiting": selectors.waiting_for_window(window),
+        "paused": pause is not None,
+        "pause_reason": pause.reason if pause else "",
+        "session_open": selectors.open_session(window) is not None,
+    }
+
+
+class WindowStateApi(WindowApiMixin, APIView):
+    @extend_schema(responses=s.WindowStateOutputSerializer, summary="窗口状态")
+    def get(self, request: Request, window_id: int) -> Response:
+        _staff, window = self.staff_window(request, window_id)
+        return Response(s.WindowStateOutputSerializer(_window_state(window)).data)
+
+
+class CallNextApi(WindowApiMixin, APIView):
+    @extend_schema(request=None, responses=s.CallOutputSerializer, summary="叫下一位")
+    def post(self, request: Request, window_id: int) -> Response:
+        staff, window = self.staff_window(request, window_id)
+        ticket = services.call_next(window=window, staff=staff, actor=request.user)
+        return Response(
+            {
+                "ticket": s.StaffTicketOutputSerializer(ticket).data if ticket else None,
+                "waiting": selectors.waiting_for_window(window),
+            }
+        )
+
+
+class TicketActionApi(WindowApiMixin, APIView):
+    """Base of the actions on the window's current ticket; subclasses name the service."""
+
+    service: Any = None
+
+    def post(self, request: Request, window_id: int) -> Response:
+        staff, window = self.staff_window(request, window_id)
+        ticket = self.service(
+            ticket=self.current(window), window=window, staff=staff, actor=request.user
+        )
+        return Response(s.StaffTicketOutputSerializer(ticket).data)
+
+
+def _ticket_action(summary: str) -> Any:
+    return extend_schema(request=None, responses=s.StaffTicketOutputSerializer, summary=summary)
+
+
+@_ticket_action("重呼当前号")
+class RecallApi(TicketActionApi):
+    service = staticmethod(services.recall_ticket)
+
+
+@_ticket_action("开始办理")
+class StartApi(TicketActionApi):
+    service = staticmethod(services.start_ticket)
+
+
+@_ticket_action("办结")
+class FinishApi(TicketActionApi):
+    service = staticmethod(services.finish_ticket)
+
+
+@_ticket_action("过号")
+class NoShowApi(TicketActionApi):
+    service = staticmethod(services.mark_no_show)
+
+
+class TransferApi(WindowApiMixin, APIView):
+    @extend_schema(
+        request=s.TransferInputSerializer,
+        responses=s.StaffTicketOutputSerializer,
+        summary="转移当前号(到其他类别或窗口,保留原排队时间)",
+    )
+    def post(self, request: Request, window_id: int) -> Response:
+        staff, window = self.staff_window(request, window_id)
+        data = _valid(s.TransferInputSerializer, request.data)
+        to_category = to_window = None
+        if data["to_category"] is not None:
+            to_category = QueueCategory.objects.filter(
+                pk=data["to_category"], center_id=window.center_id
+            ).first()
+            if to_category is None:
+                raise NotFound(_("排队类别不存在。"))
+        if data["to_window"] is not None:
+            to_window = Window.objects.filter(
+                pk=data["to_window"], center_id=window.center_id
+            ).first()
+            if to_window is None:
+                raise NotFound(_("窗口不存在。"))
+        successor = services.transfer_ticket(
+            ticket=self.current(window),
+            window=window,
+            staff=staff,
+            to_category=to_category,
+            to_window=to_window,
+            note=data["note"],
+            actor=request.user,
+        )
+        return Response(s.StaffTicketOutputSerializer(successor).data)
+
+
+class PauseApi(WindowApiMixin, APIView):
+    @extend_schema(
+        request=s.PauseInputSerializer, responses=s.PauseOutputSerializer, summary="暂停窗口"
+    )
+    def post(self, request: Request, window_id: int) -> Response:
+        staff, window = self.staff_window(request, window_id)
+        data = _valid(s.PauseInputSerializer, request.data)
+        pause = services.pause_window(window=window, staff=staff, **data)
+        return Response(s.PauseOutputSerializer(pause).data)
+
+
+class ResumeApi(WindowApiMixin, APIView):
+    @extend_schema(request=None, responses=s.PauseOutputSerializer, summary="恢复窗口服务")
+    def post(self, request: Request, window_id: int) -> Response:
+        staff, window = self.staff_window(request, window_id)
+        return Response(
+            s.PauseOutputSerializer(services.resume_window(window=window, staff=staff)).data
+        )
+
+
+class OpenSessionApi(WindowApiMixin, APIView):
+    @extend_schema(request=None, responses=s.WindowStateOutputSerializer, summary="登录窗口")
+    def post(self, request: Request, window_id: int) -> Response:
+        staff, window = self.staff_window(request, window_id)
+        services.open_window_session(window=window, staff=staff)
+        return Response(s.WindowStateOutputSerializer(_window_state(window)).data)
+
+
+class CloseSessionApi(WindowApiMixin, APIView):
+    @extend_schema(request=None, responses=s.WindowStateOutputSerializer, summary="退出窗口")
+    def post(self, request: Request, window_id: int) -> Response:
+        staff, window = self.staff_window(request, window_id)
+        services.close_window_session(window=window, staff=staff)
+        return Response(s.WindowStateOutputSerializer(_window_state(window)).data)
+
+
+# --- monitor and figures ------------------------------------------------------------------------
+
+
+class MonitorApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.MonitorOutputSerializer, summary="大厅监控")
+    def get(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        scope.require("queueing.view_hall_monitor")
+        if scope.center_id is None:
+            raise PermissionDenied(_("您不属于任何中心。"))
+        data = selectors.hall_monitor(scope.center_id)
+        data["windows"] = [
+            {
+                "window": w["window"].pk,
+                "number": w["window"].number,
+                "status": w["status"],
+                "staff": str(w["session"].staff) if w["session"] else None,
+                "current": w["current"].number if w["current"] else None,
+                "paused_seconds": w["paused_seconds"],
+                "pause_over_limit": w["pause_over_limit"],
+            }
+            for w in data["windows"]
+        ]
+        return Response(s.MonitorOutputSerializer(data).data)
+
+
+class FiguresApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[s.FiguresQuerySerializer],
+        responses=s.FiguresOutputSerializer,
+        summary="排队统计(平均等待、平均办理、10分钟内办结占比、按结果;可分维度)",
+    )
+    def get(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        scope.require("queueing.view_queue_figures")
+        if scope.center_id is None:
+            raise PermissionDenied(_("您不属于任何中心。"))
+        query = _valid(s.FiguresQuerySerializer, request.query_params)
+        args = {
+            "center_id": scope.center_id,
+            "start": query["start"],
+            "end": query["end"],
+            "department_id": None if scope.whole_center else scope.department_id,
+        }
+        dimension = query.get("dimension")
+        rows = selectors.figures_by(dimension=dimension, **args).items() if dimension else []
+        return Response(
+            s.FiguresOutputSerializer(
+                {
+                    "total": selectors.period_figures(**args),
+                    "dimension": dimension,
+                    "rows": [{"key": str(key), **row} for key, row in rows],
+                    "outcomes": selectors.tickets_by_outcome(**args),
+                }
+            ).data
+        )

@@ -1,0 +1,115 @@
+"""Forms of the queue pages (parsing only; the services decide)."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from govhall.core.validators import validate_id_number, validate_phone
+from govhall.org.models import Window
+from govhall.queueing.models import QueueCategory, Ticket, WindowPause
+
+
+class IssueTicketForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("排队类别"), queryset=QueueCategory.objects.none(), widget=forms.HiddenInput
+    )
+    phone = forms.CharField(
+        label=_("手机号(选填,用于到号提醒)"),
+        max_length=20,
+        required=False,
+        validators=[validate_phone],
+    )
+    priority_reason = forms.ChoiceField(
+        label=_("绿色通道"), choices=Ticket.Priority.choices, required=False
+    )
+
+    def __init__(self, *args, center_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = QueueCategory.objects.filter(
+            center_id=center_id, is_active=True
+        )
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(label=_("预约码"), max_length=12)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, validators=[validate_id_number])
+
+
+class PauseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("暂停原因"), choices=WindowPause.Reason.choices)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class TransferForm(forms.Form):
+    to_category = forms.ModelChoiceField(
+        label=_("转到类别"), queryset=QueueCategory.objects.none(), required=False
+    )
+    to_window = forms.ModelChoiceField(
+        label=_("转到窗口"), queryset=Window.objects.none(), required=False
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, center_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_category"].queryset = QueueCategory.objects.filter(
+            center_id=center_id, is_active=True
+        )
+        self.fields["to_window"].queryset = Window.objects.filter(center_id=center_id)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("to_category") and not data.get("to_window"):
+            raise forms.ValidationError(_("请选择转入的排队类别或窗口。"))
+        return data
+
+
+class AppointmentForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("排队类别"), queryset=QueueCategory.objects.none())
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    slot_start = forms.TimeField(label=_("时段"))
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20, validators=[validate_phone])
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, validators=[validate_id_number])
+
+    def __init__(self, *args, center_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = QueueCategory.objects.filter(
+            center_id=center_id, is_active=True, appointment_capacity__gt=0
+        )
+
+
+class AppointmentLookupForm(forms.Form):
+    code = forms.CharField(label=_("预约码"), max_length=12)
+    phone = forms.CharField(label=_("手机号"), max_length=20)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+
+
+class PeriodForm(forms.Form):
+    DIMENSIONS = [
+        ("category", _("按类别")),
+        ("department", _("按单位")),
+        ("window", _("按窗口")),
+        ("staff", _("按人员")),
+        ("day", _("按日")),
+        ("hour", _("按时段")),
+    ]
+    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    dimension = forms.ChoiceField(label=_("维度"), choices=DIMENSIONS, required=False)
+
+    @classmethod
+    def initial_period(cls) -> dict:
+        today = timezone.localdate()
+        return {"start": today.replace(day=1), "end": today, "dimension": "category"}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("开始日期不能晚于结束日期。"))
+            if end - start > dt.timedelta(days=366):
+                raise forms.ValidationError(_("统计区间不能超过一年。"))
+        return data

@@ -1,0 +1,458 @@
+"""Pages of the hall: kiosk and phone, ticket status, display board, window terminal, monitor,
+figures and appointments. HTTP only: parse, check permission, call a service or selector, render.
+"""
+
+import datetime as dt
+from typing import Any
+
+import pygal
+import segno
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govhall.core.errors import DomainError, NotFound, PermissionDenied
+from govhall.core.models import Center
+from govhall.org.models import Department, StaffProfile, Window
+from govhall.org.scoping import scope_for
+from govhall.queueing import selectors, services
+from govhall.queueing.forms import (
+    AppointmentForm,
+    AppointmentLookupForm,
+    CheckInForm,
+    IssueTicketForm,
+    PauseForm,
+    PeriodForm,
+    TransferForm,
+)
+from govhall.queueing.models import QueueCategory, Ticket
+
+
+def public_center(request: HttpRequest) -> Center:
+    """The hall a public page shows: ``?center=<region code>``, the user's, or the first one."""
+    code = request.GET.get("center", "").strip()
+    qs = Center.objects.filter(is_active=True)
+    if code:
+        center = qs.filter(region_code=code).first()
+    elif request.user.is_authenticated and request.user.center_id:
+        center = request.user.center
+    else:
+        center = qs.order_by("id").first()
+    if center is None:
+        raise NotFound(_("没有找到该政务服务中心。"))
+    return center
+
+
+def _center_query(center: Center) -> str:
+    return f"?center={center.region_code}"
+
+
+# --- kiosk and phone ------------------------------------------------------------------------
+
+
+def _kiosk(request: HttpRequest, *, channel: str, template: str) -> HttpResponse:
+    center = public_center(request)
+    query = request.GET.get("q", "").strip()
+    error = None
+    form = IssueTicketForm(center_id=center.pk)
+    checkin = CheckInForm(prefix="checkin")
+    if request.method == "POST":
+        try:
+            if "checkin-code" in request.POST:
+                checkin = CheckInForm(request.POST, prefix="checkin")
+                if checkin.is_valid():
+                    ticket = services.check_in_appointment(
+                        code=checkin.cleaned_data["code"],
+                        id_number=checkin.cleaned_data["id_number"],
+                        actor=request.user,
+                    )
+                    return redirect("queueing:ticket_status", token=ticket.token)
+            else:
+                form = IssueTicketForm(request.POST, center_id=center.pk)
+                if form.is_valid():
+                    ticket = services.issue_ticket(
+                        category=form.cleaned_data["category"],
+                        channel=channel,
+                        phone=form.cleaned_data["phone"],
+                        priority_reason=form.cleaned_data["priority_reason"] or "",
+                        actor=request.user,
+                    )
+                    return redirect("queueing:ticket_status", token=ticket.token)
+                error = " ".join(m for errs in form.errors.values() for m in errs)
+        except DomainError as exc:
+            error = exc.message
+    categories = selectors.category_overview(center.pk)
+    if query:
+        matching = set(
+            QueueCategory.objects.filter(center=center)
+            .filter(Q(name__icontains=query) | Q(items__name__icontains=query))
+            .values_list("id", flat=True)
+        )
+        categories = [c for c in categories if c["id"] in matching]
+    return render(
+        request,
+        template,
+        {
+            "hall": center,
+            "categories": categories,
+            "query": query,
+            "form": form,
+            "checkin": checkin,
+            "error": error,
+            "priorities": [c for c in Ticket.Priority.choices if c[0]],
+            "center_query": _center_query(center),
+        },
+        status=400 if error else 200,
+    )
+
+
+def kiosk(request: HttpRequest) -> HttpResponse:
+    return _kiosk(request, channel=Ticket.Channel.KIOSK, template="queueing/kiosk.html")
+
+
+def phone(request: HttpRequest) -> HttpResponse:
+    return _kiosk(request, channel=Ticket.Channel.PHONE, template="queueing/phone.html")
+
+
+def _status_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
+    url = request.build_absolute_uri(reverse("queueing:ticket_status", args=[ticket.token]))
+    return {
+        "ticket": ticket,
+        "ahead": selectors.people_ahead(ticket),
+        "predicted_wait": selectors.ticket_predicted_wait(ticket),
+        "qr": segno.make(url, error="m").svg_inline(scale=4),
+        "status_url": url,
+        "timeline": selectors.ticket_timeline(ticket),
+    }
+
+
+def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = selectors.ticket_by_token(token)
+    if ticket is None:
+        raise NotFound(_("排队票不存在。"))
+    template = "queueing/ticket_status.html"
+    if request.htmx:
+        template += "#status"
+    return render(request, template, _status_context(request, ticket))
+
+
+@require_POST
+def ticket_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = selectors.ticket_by_token(token)
+    if ticket is None:
+        raise NotFound(_("排队票不存在。"))
+    services.cancel_ticket(ticket=ticket, actor=request.user)
+    return redirect("queueing:ticket_status", token=ticket.token)
+
+
+# --- display board ----------------------------------------------------------------------------
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    center = public_center(request)
+    floor = request.GET.get("floor", "").strip()
+    feed = selectors.board_feed(center.pk, floor=floor)
+    return render(
+        request,
+        "queueing/board.html",
+        {
+            "hall": center,
+            "floor": floor,
+            "floors": selectors.board_floors(center.pk),
+            "feed": feed,
+            "feed_url": reverse("queueing:board_feed")
+            + _center_query(center)
+            + (f"&floor={floor}" if floor else ""),
+        },
+    )
+
+
+def board_feed(request: HttpRequest) -> HttpResponse:
+    center = public_center(request)
+    feed = selectors.board_feed(center.pk, floor=request.GET.get("floor", "").strip())
+    return render(
+        request,
+        "queueing/board.html#feed",
+        {"feed": feed, "feed_url": request.get_full_path()},
+    )
+
+
+# --- window terminal ------------------------------------------------------------------------
+
+
+def _staff(request: HttpRequest) -> StaffProfile:
+    scope_for(request.user).require("queueing.call_ticket")
+    profile = StaffProfile.objects.filter(user=request.user, active=True).first()
+    if profile is None:
+        raise PermissionDenied(_("您没有在岗的工作人员档案。"))
+    return profile
+
+
+def _staff_window(request: HttpRequest, window_id: int) -> tuple[StaffProfile, Window]:
+    staff = _staff(request)
+    window = staff.windows.filter(pk=window_id).first()
+    if window is None:
+        raise PermissionDenied(_("您未被分配到该窗口。"))
+    return staff, window
+
+
+def _terminal_context(window: Window, staff: StaffProfile, **extra: Any) -> dict[str, Any]:
+    pause = selectors.open_pause(window)
+    return {
+        "window": window,
+        "staff": staff,
+        "current": selectors.current_ticket(window),
+        "waiting": selectors.waiting_for_window(window),
+        "next_up": list(selectors.callable_tickets(window)[:5]),
+        "pause": pause,
+        "settings": selectors.queue_settings(window.center_id),
+        "pause_form": PauseForm(),
+        "transfer_form": TransferForm(center_id=window.center_id),
+        "categories": selectors.category_overview(window.center_id),
+        **extra,
+    }
+
+
+@login_required
+def terminal(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    windows = list(staff.windows.all())
+    if len(windows) == 1:
+        return redirect("queueing:terminal_window", window_id=windows[0].pk)
+    return render(request, "queueing/terminal_choose.html", {"windows": windows})
+
+
+@login_required
+def terminal_window(request: HttpRequest, window_id: int) -> HttpResponse:
+    staff, window = _staff_window(request, window_id)
+    services.open_window_session(window=window, staff=staff)
+    return render(request, "queueing/terminal.html", _terminal_context(window, staff))
+
+
+@login_required
+def terminal_panel(request: HttpRequest, window_id: int) -> HttpResponse:
+    staff, window = _staff_window(request, window_id)
+    return render(request, "queueing/terminal.html#panel", _terminal_context(window, staff))
+
+
+TERMINAL_ACTIONS = {"call", "recall", "start", "finish", "no_show", "transfer", "pause", "resume"}
+
+
+def _run_terminal_action(
+    request: HttpRequest, action: str, window: Window, staff: StaffProfile
+) -> str:
+    """Run one terminal action; returns the message to show."""
+    common = {"window": window, "staff": staff}
+    if action == "call":
+        ticket = services.call_next(actor=request.user, **common)
+        if ticket is None:
+            return _("当前没有等候的群众。")
+        return _("已呼叫 %(number)s。") % {"number": ticket.number}
+    if action == "pause":
+        form = PauseForm(request.POST)
+        if not form.is_valid():
+            return _("请选择暂停原因。")
+        services.pause_window(
+            reason=form.cleaned_data["reason"], note=form.cleaned_data["note"], **common
+        )
+        return _("窗口已暂停。")
+    if action == "resume":
+        services.resume_window(**common)
+        return _("窗口已恢复服务。")
+    current = selectors.current_ticket(window)
+    if current is None:
+        return _("当前没有正在办理的票。")
+    if action == "transfer":
+        form = TransferForm(request.POST, center_id=window.center_id)
+        if not form.is_valid():
+            return " ".join(m for errs in form.errors.values() for m in errs)
+        successor = services.transfer_ticket(
+            ticket=current,
+            to_category=form.cleaned_data["to_category"],
+            to_window=form.cleaned_data["to_window"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+            **common,
+        )
+        return _("%(number)s 已转出。") % {"number": successor.number}
+    action_fn = {
+        "recall": services.recall_ticket,
+        "start": services.start_ticket,
+        "finish": services.finish_ticket,
+        "no_show": services.mark_no_show,
+    }[action]
+    ticket = action_fn(ticket=current, actor=request.user, **common)
+    return f"{ticket.number}: {ticket.get_state_display()}"
+
+
+@login_required
+@require_POST
+def terminal_action(request: HttpRequest, window_id: int, action: str) -> HttpResponse:
+    if action not in TERMINAL_ACTIONS:
+        raise NotFound(_("未知操作。"))
+    staff, window = _staff_window(request, window_id)
+    status = 200
+    try:
+        message, error = _run_terminal_action(request, action, window, staff), None
+    except DomainError as exc:
+        message, error, status = None, exc.message, exc.status
+    context = _terminal_context(window, staff, message=message, error=error)
+    if not request.htmx:
+        return redirect("queueing:terminal_window", window_id=window.pk)
+    # htmx swaps only 2xx by default; errors still render in the panel.
+    response = render(request, "queueing/terminal.html#panel", context)
+    response["X-Govhall-Status"] = str(status)
+    return response
+
+
+@login_required
+@require_POST
+def terminal_close(request: HttpRequest, window_id: int) -> HttpResponse:
+    """Leave the window: close the terminal session; with ``logout`` also log out."""
+    staff, window = _staff_window(request, window_id)
+    services.close_window_session(window=window, staff=staff)
+    if request.POST.get("logout"):
+        logout(request)
+        return redirect("login")
+    return redirect("home")
+
+
+# --- hall monitor ---------------------------------------------------------------------------
+
+
+@login_required
+def monitor(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    scope.require("queueing.view_hall_monitor")
+    if scope.center_id is None:
+        raise PermissionDenied(_("您不属于任何中心。"))
+    template = "queueing/monitor.html" + ("#panel" if request.htmx else "")
+    return render(request, template, {"data": selectors.hall_monitor(scope.center_id)})
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+def _labels(dimension: str, center_id: int) -> dict[Any, str]:
+    if dimension == "category":
+        return {c.pk: str(c) for c in QueueCategory.objects.filter(center_id=center_id)}
+    if dimension == "department":
+        return {d.pk: d.name for d in Department.objects.filter(center_id=center_id)}
+    if dimension == "window":
+        return {w.pk: str(w) for w in Window.objects.filter(center_id=center_id)}
+    if dimension == "staff":
+        return {
+            s.pk: str(s)
+            for s in StaffProfile.objects.filter(center_id=center_id).select_related("user")
+        }
+    if dimension == "hour":
+        return {h: f"{h:02d}:00" for h in range(24)}
+    return {}
+
+
+def _hour_chart(rows: dict[Any, dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    chart = pygal.Bar(height=280, show_legend=True, disable_xml_declaration=True)
+    chart.title = _("各时段取号与平均等待")
+    hours = sorted(rows)
+    chart.x_labels = [f"{h:02d}" for h in hours]
+    chart.add(_("取号数"), [rows[h]["tickets_issued"] for h in hours])
+    chart.add(
+        _("平均等待(分钟)"),
+        [round((rows[h]["avg_wait_seconds"] or 0) / 60, 1) for h in hours],
+        secondary=True,
+    )
+    return chart.render(is_unicode=True)
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    scope.require("queueing.view_queue_figures")
+    if scope.center_id is None:
+        raise PermissionDenied(_("您不属于任何中心。"))
+    form = PeriodForm({**PeriodForm.initial_period(), **request.GET.dict()})
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        dimension = form.cleaned_data["dimension"] or "category"
+        department_id = None if scope.whole_center else scope.department_id
+        args = {"center_id": scope.center_id, "start": start, "end": end}
+        rows = selectors.figures_by(dimension=dimension, department_id=department_id, **args)
+        labels = _labels(dimension, scope.center_id)
+        context.update(
+            total=selectors.period_figures(department_id=department_id, **args),
+            rows=[(labels.get(key, key), row) for key, row in rows.items()],
+            outcomes=[
+                (Ticket.State(state).label, n)
+                for state, n in selectors.tickets_by_outcome(
+                    department_id=department_id, **args
+                ).items()
+            ],
+            chart=_hour_chart(
+                selectors.figures_by(dimension="hour", department_id=department_id, **args)
+            ),
+            dimension_label=dict(PeriodForm.DIMENSIONS)[dimension],
+        )
+    return render(request, "queueing/figures.html", context)
+
+
+# --- appointments ---------------------------------------------------------------------------
+
+
+def appointments(request: HttpRequest) -> HttpResponse:
+    """Book a slot (public): pick a category and a day, see the places left, book."""
+    center = public_center(request)
+    categories = QueueCategory.objects.filter(
+        center=center, is_active=True, appointment_capacity__gt=0
+    )
+    error = None
+    booked = None
+    form = AppointmentForm(center_id=center.pk)
+    if request.method == "POST":
+        form = AppointmentForm(request.POST, center_id=center.pk)
+        if form.is_valid():
+            try:
+                booked = services.book_appointment(**form.cleaned_data)
+            except DomainError as exc:
+                error = exc.message
+    category = categories.filter(pk=request.GET.get("category") or 0).first() or (
+        categories.first()
+    )
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return render(
+        request,
+        "queueing/appointments.html",
+        {
+            "hall": center,
+            "categories": categories,
+            "category": category,
+            "day": day,
+            "slots": selectors.appointment_slots(category, day) if category else [],
+            "form": form,
+            "booked": booked,
+            "error": error,
+            "lookup": AppointmentLookupForm(),
+            "center_query": _center_query(center),
+        },
+        status=400 if error or form.errors else 200,
+    )
+
+
+@require_POST
+def appointment_cancel(request: HttpRequest) -> HttpResponse:
+    form = AppointmentLookupForm(request.POST)
+    if not form.is_valid():
+        raise NotFound(_("未找到该预约,请核对预约码、手机号和身份证号。"))
+    appointment = services.cancel_appointment(**form.cleaned_data)
+    return render(request, "queueing/appointment_cancelled.html", {"appointment": appointment})

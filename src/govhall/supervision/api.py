@@ -1,0 +1,383 @@
+"""REST API of rectification campaigns: one view per operation, scoped by role.
+
+Each view checks the permission first (so a refused request is refused whatever its body),
+then parses its input, calls one service or selector and renders the output serializer.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from govhall.core.errors import NotFound, ValidationFailed
+from govhall.org.scoping import Scope, scope_for
+from govhall.supervision import exports, selectors, services
+from govhall.supervision import serializers as s
+from govhall.supervision.models import Campaign, CampaignUnit, Problem, ProblemCategory
+
+TAG = ["supervision"]
+ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="统计日期(默认今天)")
+
+
+def _scope(request: Request, perm: str) -> Scope:
+    scope = scope_for(request.user)
+    scope.require(perm)
+    return scope
+
+
+def _campaign(scope: Scope, pk: int) -> Campaign:
+    campaign = selectors.visible_campaigns(scope).filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound(_("活动不存在。"))
+    return campaign
+
+
+def _unit(campaign: Campaign, unit_id: int) -> CampaignUnit:
+    unit = campaign.units.select_related("campaign").filter(pk=unit_id).first()
+    if unit is None:
+        raise ValidationFailed(_("单位不属于该活动。"), detail={"unit": [unit_id]})
+    return unit
+
+
+def _category(campaign: Campaign, category_id: int) -> ProblemCategory:
+    category = campaign.categories.filter(pk=category_id).first()
+    if category is None:
+        raise ValidationFailed(_("问题类别不属于该活动。"), detail={"category": [category_id]})
+    return category
+
+
+def _problem(scope: Scope, pk: int) -> Problem:
+    problem = selectors.problem_detail(scope, problem_id=pk)
+    if problem is None:
+        raise NotFound(_("问题不存在。"))
+    return problem
+
+
+def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _on(request: Request) -> dt.date:
+    return _valid(s.OnIn, request.query_params).get("on") or timezone.localdate()
+
+
+def _problem_out(problem: Problem, *, detail: bool = False) -> dict[str, Any]:
+    serializer = s.ProblemDetailOut if detail else s.ProblemOut
+    return serializer(problem, context={"on": timezone.localdate()}).data
+
+
+def _unit_ids(scope: Scope, campaign: Campaign) -> list[int] | None:
+    """None for the whole centre; the user's own units otherwise."""
+    if scope.whole_center:
+        return None
+    return list(
+        selectors.visible_units(scope, campaign_id=campaign.pk).values_list("pk", flat=True)
+    )
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+class CampaignListApi(APIView):
+    @extend_schema(tags=TAG, responses=s.CampaignOut(many=True), summary="排查整改活动列表")
+    def get(self, request: Request) -> Response:
+        scope = _scope(request, "supervision.view_campaign")
+        return Response(s.CampaignOut(selectors.visible_campaigns(scope), many=True).data)
+
+    @extend_schema(
+        tags=TAG, request=s.CampaignCreateIn, responses={201: s.CampaignOut}, summary="创建活动"
+    )
+    def post(self, request: Request) -> Response:
+        scope = _scope(request, "supervision.manage_campaign")
+        data = _valid(s.CampaignCreateIn, request.data)
+        campaign = services.create_campaign(
+            actor=request.user,
+            center_id=scope.center_id,
+            phase_ends=data.pop("phase_ends"),
+            **data,
+        )
+        return Response(s.CampaignOut(campaign).data, status=201)
+
+
+class CampaignDetailApi(APIView):
+    @extend_schema(tags=TAG, responses=s.CampaignDetailOut, summary="活动详情")
+    def get(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.view_campaign")
+        campaign = _campaign(scope, pk)
+        phases = selectors.campaign_phases(campaign_id=campaign.pk)
+        current = selectors.phase_on(phases, timezone.localdate())
+        campaign.current_phase = current.kind if current else None
+        return Response(s.CampaignDetailOut(campaign).data)
+
+
+class PhaseDatesApi(APIView):
+    @extend_schema(
+        tags=TAG, request=s.PhaseEndsIn, responses=s.PhaseOut(many=True), summary="调整阶段日期"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.manage_campaign")
+        campaign = _campaign(scope, pk)
+        data = _valid(s.PhaseEndsIn, request.data)
+        services.set_phase_dates(actor=request.user, campaign=campaign, phase_ends=data)
+        phases = selectors.campaign_phases(campaign_id=campaign.pk)
+        return Response(s.PhaseOut(phases, many=True).data)
+
+
+class DocumentUploadApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=TAG, request=s.DocumentIn, responses={201: s.DocumentOut}, summary="上传活动文件"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.manage_campaign")
+        campaign = _campaign(scope, pk)
+        data = _valid(s.DocumentIn, request.data)
+        doc = services.add_document(actor=request.user, campaign=campaign, **data)
+        return Response(s.DocumentOut(doc).data, status=201)
+
+
+class PhaseReportApi(APIView):
+    @extend_schema(
+        tags=TAG,
+        parameters=[ON_PARAM],
+        responses=s.PhaseStatusOut(many=True),
+        summary="各阶段到期问题及超期情况",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.view_problem")
+        campaign = _campaign(scope, pk)
+        rows = selectors.phase_report(
+            campaign_id=campaign.pk, on=_on(request), unit_ids=_unit_ids(scope, campaign)
+        )
+        return Response(s.PhaseStatusOut(rows, many=True).data)
+
+
+# --- problems -------------------------------------------------------------------------------
+
+
+class ProblemListApi(APIView):
+    @extend_schema(
+        tags=TAG,
+        parameters=[
+            OpenApiParameter("unit", int),
+            OpenApiParameter("status", str, enum=Problem.Status.values),
+            OpenApiParameter("category", int),
+            OpenApiParameter("found_by", str, enum=Problem.Source.values),
+        ],
+        responses=s.ProblemOut(many=True),
+        summary="整改清单",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.view_problem")
+        campaign = _campaign(scope, pk)
+        params = _valid(s.ProblemFilterIn, request.query_params)
+        problems = selectors.problem_list(
+            scope,
+            campaign_id=campaign.pk,
+            unit_id=params.get("unit"),
+            status=params.get("status"),
+            category_id=params.get("category"),
+            found_by=params.get("found_by"),
+        )
+        return Response(
+            s.ProblemOut(problems, many=True, context={"on": timezone.localdate()}).data
+        )
+
+    @extend_schema(
+        tags=TAG, request=s.ProblemCreateIn, responses={201: s.ProblemOut}, summary="登记问题"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        scope = scope_for(request.user)
+        if not scope.can("supervision.record_problem"):
+            scope.require("supervision.edit_problem_list")
+        campaign = _campaign(scope, pk)
+        data = _valid(s.ProblemCreateIn, request.data)
+        problem = services.create_problem(
+            actor=request.user,
+            unit=_unit(campaign, data.pop("unit")),
+            category=_category(campaign, data.pop("category")),
+            **data,
+        )
+        return Response(_problem_out(problem), status=201)
+
+
+class ProblemDetailApi(APIView):
+    @extend_schema(tags=TAG, responses=s.ProblemDetailOut, summary="问题详情与记录")
+    def get(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.view_problem")
+        return Response(_problem_out(_problem(scope, pk), detail=True))
+
+    @extend_schema(tags=TAG, request=s.ProblemUpdateIn, responses=s.ProblemOut, summary="修改问题")
+    def patch(self, request: Request, pk: int) -> Response:
+        scope = scope_for(request.user)
+        if not scope.can("supervision.record_problem"):
+            scope.require("supervision.edit_problem_list")
+        problem = _problem(scope, pk)
+        data = _valid(s.ProblemUpdateIn, request.data)
+        if "category" in data:
+            data["category"] = _category(problem.campaign, data["category"])
+        problem = services.update_problem(actor=request.user, problem=problem, **data)
+        return Response(_problem_out(problem))
+
+
+class ProblemFixApi(APIView):
+    @extend_schema(tags=TAG, request=s.FixIn, responses=s.ProblemOut, summary="整改完成")
+    def post(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.edit_problem_list")
+        problem = _problem(scope, pk)
+        data = _valid(s.FixIn, request.data)
+        problem = services.mark_fixed(actor=request.user, problem=problem, **data)
+        return Response(_problem_out(problem))
+
+
+class ProblemConfirmApi(APIView):
+    @extend_schema(tags=TAG, request=s.ConfirmIn, responses=s.ProblemOut, summary="督查确认")
+    def post(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.confirm_problem")
+        problem = _problem(scope, pk)
+        data = _valid(s.ConfirmIn, request.data)
+        problem = services.confirm_problem(actor=request.user, problem=problem, **data)
+        return Response(_problem_out(problem))
+
+
+class ProblemReopenApi(APIView):
+    @extend_schema(tags=TAG, request=s.ReopenIn, responses=s.ProblemOut, summary="退回重改")
+    def post(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.confirm_problem")
+        problem = _problem(scope, pk)
+        data = _valid(s.ReopenIn, request.data)
+        problem = services.reopen_problem(actor=request.user, problem=problem, **data)
+        return Response(_problem_out(problem))
+
+
+class EvidenceUploadApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=TAG, request=s.EvidenceIn, responses={201: s.EvidenceOut}, summary="上传佐证材料"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        scope = scope_for(request.user)
+        if not scope.can("supervision.record_problem"):
+            scope.require("supervision.edit_problem_list")
+        problem = _problem(scope, pk)
+        data = _valid(s.EvidenceIn, request.data)
+        evidence = services.add_evidence(actor=request.user, problem=problem, **data)
+        return Response(s.EvidenceOut(evidence).data, status=201)
+
+
+class ImportApi(APIView):
+    @extend_schema(
+        tags=TAG,
+        request=s.ImportIn,
+        responses=s.ImportOut,
+        summary="从数据生成问题(办事指南检查、超期办件、排队等待、零办件单位)",
+    )
+    def post(self, request: Request, pk: int, source: str) -> Response:
+        scope = _scope(request, "supervision.record_problem")
+        campaign = _campaign(scope, pk)
+        if source not in Problem.DATA_SOURCES:
+            raise NotFound(_("没有这种数据来源。"), detail={"source": source})
+        data = _valid(s.ImportIn, request.data)
+        result = services.import_from_data(
+            actor=request.user, campaign=campaign, source=source, **data
+        )
+        return Response(result.as_dict())
+
+
+# --- census ---------------------------------------------------------------------------------
+
+
+class CensusApi(APIView):
+    @extend_schema(tags=TAG, responses=s.CensusOut, summary="窗口统计表及未报送单位")
+    def get(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.view_censusreport")
+        campaign = _campaign(scope, pk)
+        unit_ids = _unit_ids(scope, campaign)
+        missing = selectors.missing_census_units(campaign_id=campaign.pk)
+        if unit_ids is not None:
+            missing = missing.filter(pk__in=unit_ids)
+        data = {
+            "reports": selectors.census_reports(campaign_id=campaign.pk, unit_ids=unit_ids),
+            "missing": missing,
+            "totals": selectors.census_totals(campaign_id=campaign.pk) if unit_ids is None else {},
+        }
+        return Response(s.CensusOut(data, context={"census_due": campaign.census_due}).data)
+
+    @extend_schema(
+        tags=TAG,
+        request=s.CensusIn,
+        responses={201: s.CensusReportOut},
+        summary="报送窗口统计表或零报告",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.file_census")
+        campaign = _campaign(scope, pk)
+        data = _valid(s.CensusIn, request.data)
+        report = services.file_census(
+            actor=request.user,
+            unit=_unit(campaign, data.pop("unit")),
+            entries=[services.CensusLine(**line) for line in data.pop("entries")],
+            **data,
+        )
+        context = {"census_due": campaign.census_due}
+        return Response(s.CensusReportOut(report, context=context).data, status=201)
+
+
+# --- progress and sign-off ------------------------------------------------------------------
+
+
+class ProgressApi(APIView):
+    @extend_schema(tags=TAG, parameters=[ON_PARAM], responses=s.ProgressOut, summary="整改进度")
+    def get(self, request: Request, pk: int) -> Response:
+        scope = _scope(request, "supervision.view_problem")
+        campaign = _campaign(scope, pk)
+        on = _on(request)
+        progress = selectors.campaign_progress(
+            campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
+        )
+        return Response(
+            s.ProgressOut({"on": on, "rows": progress.rows, "totals": progress.totals}).data
+        )
+
+
+class ProgressXlsxApi(APIView):
+    @extend_schema(
+        tags=TAG,
+        parameters=[ON_PARAM],
+        responses={(200, exports.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
+        summary="整改进度表(.xlsx)",
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        scope = _scope(request, "supervision.view_problem")
+        campaign = _campaign(scope, pk)
+        on = _on(request)
+        content = exports.progress_workbook(
+            campaign=campaign, on=on, unit_ids=_unit_ids(scope, campaign)
+        )
+        return exports.xlsx_response(content, filename=exports.progress_filename(campaign, on))
+
+
+class SignOffApi(APIView):
+    @extend_schema(tags=TAG, request=s.SignOffIn, responses={201: s.SignOffOut}, summary="签字确认")
+    def post(self, request: Request, pk: int) -> Response:
+        scope = scope_for(request.user)
+        if not scope.can("supervision.manage_campaign"):
+            scope.require("supervision.sign_off")
+        campaign = _campaign(scope, pk)
+        data = _valid(s.SignOffIn, request.data)
+        signoff = services.sign_off(
+            actor=request.user, unit=_unit(campaign, data.pop("unit")), **data
+        )
+        return Response(s.SignOffOut(signoff).data, status=201)

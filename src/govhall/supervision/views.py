@@ -1,0 +1,561 @@
+"""Pages of rectification campaigns: parse, check permission, call a service or selector, render.
+
+A refused or invalid action shows its message and changes nothing (post/redirect/get).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govhall.core.errors import DomainError, NotFound, ValidationFailed
+from govhall.org.scoping import Scope, scope_for
+from govhall.supervision import exports, forms, selectors, services
+from govhall.supervision.models import Campaign, CampaignUnit, Problem
+
+
+def _scope(request: HttpRequest, perm: str = "supervision.view_campaign") -> Scope:
+    scope = scope_for(request.user)
+    scope.require(perm)
+    return scope
+
+
+def _campaign(scope: Scope, pk: int) -> Campaign:
+    campaign = selectors.visible_campaigns(scope).filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound(_("活动不存在。"))
+    return campaign
+
+
+def _problem(scope: Scope, pk: int) -> Problem:
+    problem = selectors.problem_detail(scope, problem_id=pk)
+    if problem is None:
+        raise NotFound(_("问题不存在。"))
+    return problem
+
+
+def _form_error(request: HttpRequest, form: Any) -> None:
+    errors = [f"{form.fields[f].label if f in form.fields else ''} {e}".strip()
+              for f, errs in form.errors.items() for e in errs]  # fmt: skip
+    messages.error(request, _("输入有误:") + ";".join(errors))
+
+
+def _unit_ids(scope: Scope, campaign: Campaign) -> list[int] | None:
+    if scope.whole_center:
+        return None
+    return list(
+        selectors.visible_units(scope, campaign_id=campaign.pk).values_list("pk", flat=True)
+    )
+
+
+def _on(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    return render(
+        request,
+        "supervision/campaigns.html",
+        {
+            "campaigns": selectors.visible_campaigns(scope),
+            "may_manage": scope.can("supervision.manage_campaign"),
+        },
+    )
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request, "supervision.manage_campaign")
+    form = forms.CampaignForm(request.POST or None, center_id=scope.center_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.create_campaign(
+                actor=request.user, center_id=scope.center_id, **form.service_kwargs()
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("活动已创建。"))
+            return redirect("supervision:campaign", pk=campaign.pk)
+    return render(request, "supervision/campaign_form.html", {"form": form})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    campaign = _campaign(scope, pk)
+    on = _on(request)
+    phases = selectors.phase_report(
+        campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
+    )
+    may_manage = scope.can("supervision.manage_campaign")
+    return render(
+        request,
+        "supervision/campaign.html",
+        {
+            "campaign": campaign,
+            "on": on,
+            "phases": phases,
+            "units": selectors.visible_units(scope, campaign_id=campaign.pk),
+            "categories": campaign.categories.all(),
+            "documents": campaign.documents.all(),
+            "may_manage": may_manage,
+            "document_form": forms.DocumentForm() if may_manage else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, "supervision.manage_campaign")
+    campaign = _campaign(scope, pk)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_error(request, form)
+    else:
+        try:
+            services.add_document(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("文件已上传。"))
+    return redirect("supervision:campaign", pk=campaign.pk)
+
+
+# --- problem lists --------------------------------------------------------------------------
+
+
+def _problem_form(scope: Scope, campaign: Campaign, data: Any = None) -> forms.ProblemForm | None:
+    unit_sources = scope.can("supervision.edit_problem_list")
+    centre_sources = scope.can("supervision.record_problem")
+    if not (unit_sources or centre_sources):
+        return None
+    units = (
+        campaign.units.all()
+        if centre_sources
+        else selectors.visible_units(scope, campaign_id=campaign.pk)
+    )
+    if unit_sources and not centre_sources:
+        units = units.filter(department__isnull=False)
+    return forms.ProblemForm(
+        data,
+        units=units,
+        categories=campaign.categories.all(),
+        centre_sources=centre_sources,
+        unit_sources=unit_sources,
+    )
+
+
+@login_required
+def problem_list(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, "supervision.view_problem")
+    campaign = _campaign(scope, pk)
+    filters = {
+        "unit_id": _int(request.GET.get("unit")),
+        "status": _choice(request.GET.get("status"), Problem.Status.values),
+        "category_id": _int(request.GET.get("category")),
+        "found_by": _choice(request.GET.get("found_by"), Problem.Source.values),
+    }
+    problems = selectors.problem_list(scope, campaign_id=campaign.pk, **filters)
+    context = {
+        "campaign": campaign,
+        "problems": problems,
+        "today": timezone.localdate(),
+        "filters": filters,
+        "units": selectors.visible_units(scope, campaign_id=campaign.pk),
+        "categories": campaign.categories.all(),
+        "statuses": Problem.Status.choices,
+        "sources": Problem.Source.choices,
+    }
+    if request.htmx:
+        return render(request, "supervision/problems.html#problem-table", context)
+    context["form"] = _problem_form(scope, campaign)
+    context["import_form"] = forms.ImportForm() if scope.can("supervision.record_problem") else None
+    context["data_sources"] = [(s, s.label) for s in Problem.DATA_SOURCES]
+    return render(request, "supervision/problems.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+def _choice(value: str | None, allowed: list[str]) -> str | None:
+    return value if value in allowed else None
+
+
+@login_required
+@require_POST
+def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.can("supervision.record_problem"):
+        scope.require("supervision.edit_problem_list")
+    campaign = _campaign(scope, pk)
+    form = _problem_form(scope, campaign, request.POST)
+    if form is None or not form.is_valid():
+        _form_error(request, form)
+        return redirect("supervision:problems", pk=campaign.pk)
+    try:
+        problem = services.create_problem(actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("supervision:problems", pk=campaign.pk)
+    messages.success(request, _("问题已登记,整改时限 %(d)s。") % {"d": problem.deadline})
+    return redirect("supervision:problems", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, "supervision.record_problem")
+    campaign = _campaign(scope, pk)
+    form = forms.ImportForm(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("supervision:problems", pk=campaign.pk)
+    data = form.cleaned_data
+    try:
+        result = services.import_from_data(
+            actor=request.user,
+            campaign=campaign,
+            source=data["source"],
+            start=data["start"],
+            end=data["end"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("新增 %(created)d 个问题;%(listed)d 个已在清单中;%(outside)d 个不在本活动范围。")
+            % {
+                "created": len(result.created),
+                "listed": result.already_listed,
+                "outside": len(result.outside_scope),
+            },
+        )
+    return redirect("supervision:problems", pk=campaign.pk)
+
+
+@login_required
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, "supervision.view_problem")
+    problem = _problem(scope, pk)
+    may_record = scope.can("supervision.record_problem")
+    may_edit_list = scope.can("supervision.edit_problem_list") and scope.may_see_department(
+        problem.unit.department_id, problem.center_id
+    )
+    may_edit = problem.is_open and (may_edit_list or may_record)
+    may_confirm = scope.can("supervision.confirm_problem")
+    context = {
+        "problem": problem,
+        "campaign": problem.campaign,
+        "overdue": selectors.is_overdue(problem, timezone.localdate()),
+        "events": problem.events.all(),
+        "evidence": problem.evidence.all(),
+        "edit_form": forms.ProblemEditForm(
+            initial={
+                "category": problem.category_id,
+                "description": problem.description,
+                "measure": problem.measure,
+                "owner": problem.owner,
+                "deadline": problem.deadline,
+            },
+            categories=problem.campaign.categories.all(),
+            deadline_editable=may_record,
+        )
+        if may_edit
+        else None,
+        "fix_form": forms.FixForm(initial={"measure": problem.measure})
+        if problem.is_open and may_edit_list
+        else None,
+        "evidence_form": forms.EvidenceForm()
+        if (may_edit_list or may_record) and problem.status != Problem.Status.CONFIRMED
+        else None,
+        "confirm_form": forms.NoteForm()
+        if may_confirm and problem.status == Problem.Status.FIXED
+        else None,
+        "reopen_form": forms.ReasonForm()
+        if may_confirm and problem.status in Problem.DONE_STATUSES
+        else None,
+    }
+    return render(request, "supervision/problem.html", context)
+
+
+def _problem_action(
+    request: HttpRequest, pk: int, perm: str | None, form_class: type, act: Any
+) -> HttpResponse:
+    scope = scope_for(request.user)
+    if perm:
+        scope.require(perm)
+    elif not scope.can("supervision.record_problem"):
+        scope.require("supervision.edit_problem_list")
+    problem = _problem(scope, pk)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_error(request, form)
+    else:
+        try:
+            act(problem, form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+    return redirect("supervision:problem", pk=problem.pk)
+
+
+@login_required
+@require_POST
+def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    may_record = scope.can("supervision.record_problem")
+    if not may_record:
+        scope.require("supervision.edit_problem_list")
+    problem = _problem(scope, pk)
+    form = forms.ProblemEditForm(
+        request.POST, categories=problem.campaign.categories.all(), deadline_editable=may_record
+    )
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("supervision:problem", pk=problem.pk)
+    data = form.cleaned_data
+    if not may_record:
+        data.pop("deadline")
+    try:
+        services.update_problem(actor=request.user, problem=problem, **data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("supervision:problem", pk=problem.pk)
+
+
+@login_required
+@require_POST
+def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
+    return _problem_action(
+        request,
+        pk,
+        "supervision.edit_problem_list",
+        forms.FixForm,
+        lambda p, d: services.mark_fixed(actor=request.user, problem=p, **d),
+    )
+
+
+@login_required
+@require_POST
+def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    return _problem_action(
+        request,
+        pk,
+        None,
+        forms.EvidenceForm,
+        lambda p, d: services.add_evidence(actor=request.user, problem=p, **d),
+    )
+
+
+@login_required
+@require_POST
+def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    return _problem_action(
+        request,
+        pk,
+        "supervision.confirm_problem",
+        forms.NoteForm,
+        lambda p, d: services.confirm_problem(actor=request.user, problem=p, **d),
+    )
+
+
+@login_required
+@require_POST
+def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _problem_action(
+        request,
+        pk,
+        "supervision.confirm_problem",
+        forms.ReasonForm,
+        lambda p, d: services.reopen_problem(actor=request.user, problem=p, **d),
+    )
+
+
+# --- census ---------------------------------------------------------------------------------
+
+
+def _census_forms(campaign: Campaign, unit: CampaignUnit, data: Any = None) -> tuple[Any, Any]:
+    report = next(iter(selectors.census_reports(campaign_id=campaign.pk, unit_ids=[unit.pk])), None)
+    initial = {"unit": unit.pk}
+    lines: list[dict[str, Any]] = []
+    if report is not None:
+        initial |= {
+            "zero_report": report.zero_report,
+            "signed_by_name": report.signed_by_name,
+            "contact_phone": report.contact_phone,
+            "note": report.note,
+        }
+        lines = [
+            {"kind": e.kind, "name": e.name, "address": e.address, "windows": e.windows,
+             "items": e.items, "staff": e.staff}
+            for e in report.entries.all()
+        ]  # fmt: skip
+    prefix = f"lines-{unit.pk}"
+    form = forms.CensusForm(data, initial=initial, prefix=f"census-{unit.pk}")
+    formset = forms.CensusLineFormSet(data, initial=lines, prefix=prefix)
+    return form, formset
+
+
+@login_required
+def census(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, "supervision.view_censusreport")
+    campaign = _campaign(scope, pk)
+    unit_ids = _unit_ids(scope, campaign)
+    may_file = scope.can("supervision.file_census")
+    filing = []
+    if may_file:
+        for unit in selectors.visible_units(scope, campaign_id=campaign.pk):
+            if unit.department_id is None and not scope.whole_center:
+                continue
+            if scope.whole_center and unit.department_id is not None:
+                continue  # departments file their own; the centre files for towns and halls
+            filing.append((unit, *_census_forms(campaign, unit)))
+    missing = selectors.missing_census_units(campaign_id=campaign.pk)
+    if unit_ids is not None:
+        missing = missing.filter(pk__in=unit_ids)
+    late = set(selectors.late_census_reports(campaign_id=campaign.pk).values_list("pk", flat=True))
+    return render(
+        request,
+        "supervision/census.html",
+        {
+            "campaign": campaign,
+            "reports": selectors.census_reports(campaign_id=campaign.pk, unit_ids=unit_ids),
+            "late": late,
+            "missing": missing,
+            "totals": selectors.census_totals(campaign_id=campaign.pk)
+            if unit_ids is None
+            else None,
+            "filing": filing,
+        },
+    )
+
+
+@login_required
+@require_POST
+def census_file(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, "supervision.file_census")
+    campaign = _campaign(scope, pk)
+    unit = campaign.units.filter(pk=_int(request.POST.get("unit"))).first()
+    if unit is None:
+        raise ValidationFailed(_("单位不属于该活动。"))
+    form, formset = _census_forms(campaign, unit, request.POST)
+    if not form.is_valid() or not formset.is_valid():
+        _form_error(request, form if not form.is_valid() else formset.forms[0])
+        return redirect("supervision:census", pk=campaign.pk)
+    lines = [
+        services.CensusLine(**f.cleaned_data)
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+    data = form.cleaned_data
+    try:
+        services.file_census(
+            actor=request.user,
+            unit=unit,
+            zero_report=data["zero_report"],
+            signed_by_name=data["signed_by_name"],
+            contact_phone=data["contact_phone"],
+            note=data["note"],
+            entries=lines,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(unit)s 的统计表已报送。") % {"unit": unit.name})
+    return redirect("supervision:census", pk=campaign.pk)
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, "supervision.view_problem")
+    campaign = _campaign(scope, pk)
+    on = _on(request)
+    data = selectors.campaign_progress(
+        campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
+    )
+    may_sign = scope.can("supervision.sign_off")
+    may_record_paper = scope.can("supervision.manage_campaign")
+    signable = {
+        row.unit_id
+        for row in data.rows
+        if not row.signed_off
+        and ((may_sign and row.unit_kind == CampaignUnit.Kind.DEPARTMENT)
+             or (may_record_paper and row.unit_kind != CampaignUnit.Kind.DEPARTMENT))
+    }  # fmt: skip
+    return render(
+        request,
+        "supervision/progress.html",
+        {
+            "campaign": campaign,
+            "on": on,
+            "progress": data,
+            "signable": signable,
+            "xlsx_url": reverse("supervision:progress_xlsx", args=[campaign.pk]) + f"?on={on}",
+        },
+    )
+
+
+@login_required
+def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, "supervision.view_problem")
+    campaign = _campaign(scope, pk)
+    on = _on(request)
+    content = exports.progress_workbook(
+        campaign=campaign, on=on, unit_ids=_unit_ids(scope, campaign)
+    )
+    return exports.xlsx_response(content, filename=exports.progress_filename(campaign, on))
+
+
+@login_required
+@require_POST
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.can("supervision.manage_campaign"):
+        scope.require("supervision.sign_off")
+    campaign = _campaign(scope, pk)
+    form = forms.SignOffForm(request.POST)
+    unit = campaign.units.filter(pk=form.cleaned_data["unit"]).first() if form.is_valid() else None
+    if unit is None:
+        messages.error(request, _("单位不属于该活动。"))
+        return redirect("supervision:progress", pk=campaign.pk)
+    try:
+        signoff = services.sign_off(
+            actor=request.user,
+            unit=unit,
+            signer_name=form.cleaned_data["signer_name"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(unit)s 已由 %(name)s 签字确认。")
+            % {"unit": unit.name, "name": signoff.signer_name},
+        )
+    return redirect("supervision:progress", pk=campaign.pk)

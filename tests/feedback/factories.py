@@ -1,0 +1,68 @@
+"""Services rated in the feedback tests: served tickets and completed cases, made directly.
+
+The queue and case workflows have their own tests; here a ticket or case only needs to be in
+the state its hook sees (DONE / COMPLETED) with the fields the invitation reads.
+"""
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from govhall.cases.models import Case
+from govhall.queueing.models import QueueCategory, Ticket
+from tests.factories import ServiceItemFactory, make_id_number
+
+_seq = itertools.count(1)
+
+
+def served_ticket(*, staff, window, department=None, finished_at=None, phone="13800000001"):
+    finished_at = finished_at or timezone.now()
+    n = next(_seq)
+    category, _created = QueueCategory.objects.get_or_create(
+        center=staff.center, prefix="A", defaults={"name": "综合"}
+    )
+    issued = finished_at - dt.timedelta(minutes=10)
+    return Ticket.objects.create(
+        center=staff.center,
+        category=category,
+        number=f"A{n:03d}",
+        seq=n,
+        issue_date=timezone.localdate(issued),
+        phone=phone,
+        state=Ticket.State.DONE,
+        channel=Ticket.Channel.KIOSK,
+        window=window,
+        staff=staff,
+        department=department or staff.department,
+        queue_at=issued,
+        issued_at=issued,
+        called_at=issued + dt.timedelta(minutes=5),
+        started_at=issued + dt.timedelta(minutes=5),
+        finished_at=finished_at,
+    )
+
+
+def completed_case(
+    *, department, window=None, accepted_by=None, channel=Case.Channel.ONLINE, completed_at=None
+):
+    completed_at = completed_at or timezone.now()
+    n = next(_seq)
+    item = ServiceItemFactory(center=department.center, department=department)
+    return Case.objects.create(
+        center=department.center,
+        number=f"FB{n:08d}",
+        item=item,
+        department=department,
+        applicant_type=Case.ApplicantType.PERSON,
+        applicant_name="张三",
+        id_number=make_id_number(n),
+        phone="13900000002",
+        channel=channel,
+        window=window,
+        accepted_by=accepted_by,
+        state=Case.State.COMPLETED,
+        result=Case.Result.APPROVED,
+        accepted_at=completed_at - dt.timedelta(days=2),
+        completed_at=completed_at,
+    )

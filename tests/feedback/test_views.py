@@ -1,0 +1,222 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from govhall.core.roles import Role
+from govhall.feedback import links, services
+from govhall.feedback.models import AssistRecord, Complaint, Evaluation, Rectification
+from govhall.feedback.views import PAD_COOKIE
+from tests.feedback.factories import served_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def invitation(clerk, window):
+    return services.invite_for_ticket(
+        ticket=served_ticket(staff=clerk, window=window), actor=clerk.user
+    )
+
+
+@pytest.fixture
+def bad_rating(invitation):
+    return services.rate_with_link(
+        token=links.sign_invitation(invitation.pk), level=1, rater_name="李四", actor=None
+    )
+
+
+class TestRatePage:
+    def test_citizen_rates_through_the_link(self, client, invitation):
+        url = reverse("feedback:rate", args=[links.sign_invitation(invitation.pk)])
+        page = client.get(url)
+        assert page.status_code == 200 and "提交评价" in page.content.decode()
+        done = client.post(
+            url + "?via=qr", {"level": "4", "aspects": ["服务态度"], "rater_phone": "13911112222"}
+        )
+        assert done.status_code == 200 and "感谢您的评价" in done.content.decode()
+        evaluation = Evaluation.objects.get()
+        assert (evaluation.level, evaluation.channel) == (4, "qr")
+        assert evaluation.aspects == ["服务态度"]
+
+    def test_used_forged_and_bad_input_are_refused_with_a_message(self, client, invitation):
+        url = reverse("feedback:rate", args=[links.sign_invitation(invitation.pk)])
+        bad = client.post(url, {"level": "9"})
+        assert bad.status_code == 200 and not Evaluation.objects.exists()
+        client.post(url, {"level": "5"})
+        again = client.get(url)
+        assert again.status_code == 409 and "只能评价一次" in again.content.decode()
+        forged = client.get(reverse("feedback:rate", args=["1:abc:def"]))
+        assert forged.status_code == 403 and "篡改" in forged.content.decode()
+        assert Evaluation.objects.count() == 1
+
+    def test_staff_member_cannot_rate_their_own_service(self, client, invitation, clerk):
+        client.force_login(clerk.user)
+        url = reverse("feedback:rate", args=[links.sign_invitation(invitation.pk)])
+        response = client.post(url, {"level": "5"})
+        assert response.status_code == 403
+        assert not Evaluation.objects.exists()
+
+    def test_invitation_page_shows_the_qr_code(self, client, invitation, admin_user):
+        client.force_login(admin_user)
+        page = client.get(reverse("feedback:invitation", args=[invitation.pk]))
+        assert page.status_code == 200 and "<svg" in page.content.decode()
+
+
+class TestPad:
+    def test_pair_poll_tap_and_back_to_idle(self, client, window, clerk):
+        assert "配对码" in client.get(reverse("feedback:pad")).content.decode()
+        code = services.issue_pairing_code(window=window, actor=clerk.user).pairing_code
+        response = client.post(reverse("feedback:pad_pair"), {"code": code})
+        assert response.status_code == 302 and client.cookies[PAD_COOKIE].value
+        idle = client.get(reverse("feedback:pad_state"))
+        assert "pad-idle" in idle.content.decode()
+        invitation = services.invite_for_ticket(
+            ticket=served_ticket(staff=clerk, window=window), actor=clerk.user
+        )
+        buttons = client.get(reverse("feedback:pad_state")).content.decode()
+        assert "非常满意" in buttons and "非常不满意" in buttons
+        thanks = client.post(
+            reverse("feedback:pad_rate"), {"invitation": invitation.pk, "level": "5"}
+        )
+        assert "感谢您的评价" in thanks.content.decode()
+        assert Evaluation.objects.get().channel == "pad"
+        assert "pad-idle" in client.get(reverse("feedback:pad_state")).content.decode()
+
+    def test_unpaired_device_is_refused(self, client):
+        assert client.get(reverse("feedback:pad_state")).status_code == 403
+        assert (
+            client.post(reverse("feedback:pad_rate"), {"invitation": 1, "level": 5}).status_code
+            == 403
+        )
+
+    def test_wrong_code_is_a_form_error(self, client):
+        response = client.post(reverse("feedback:pad_pair"), {"code": "000000"})
+        assert response.status_code == 400 and "配对码无效" in response.content.decode()
+
+    def test_staff_issue_codes_only_for_their_windows(self, client, clerk, window, center):
+        from tests.factories import WindowFactory
+
+        other = WindowFactory(center=center)
+        client.force_login(clerk.user)
+        page = client.post(reverse("feedback:pad_code"), {"window": other.pk})
+        assert "pairing-code" not in page.content.decode()
+        page = client.post(reverse("feedback:pad_code"), {"window": window.pk})
+        assert 'data-testid="pairing-code"' in page.content.decode()
+
+
+def _users(make_user, department, other_department):
+    return {
+        "inspector": make_user(Role.INSPECTOR),
+        "lead": make_user(Role.UNIT_LEAD, department=department),
+        "other_lead": make_user(Role.UNIT_LEAD, department=other_department),
+        "staff": make_user(Role.WINDOW_STAFF, department=department),
+    }
+
+
+class TestRectificationScoping:
+    @pytest.mark.parametrize(
+        ("who", "sees"),
+        [("inspector", True), ("lead", True), ("staff", True), ("other_lead", False)],
+    )
+    def test_list_is_scoped(
+        self, client, bad_rating, make_user, department, other_department, who, sees
+    ):
+        client.force_login(_users(make_user, department, other_department)[who])
+        page = client.get(reverse("feedback:rectifications")).content.decode()
+        link = reverse("feedback:rectification", args=[bad_rating.rectification.pk])
+        assert (link in page) is sees
+
+    def test_anonymous_is_sent_to_login(self, client, bad_rating):
+        response = client.get(reverse("feedback:rectifications"))
+        assert response.status_code == 302 and "login" in response["Location"]
+
+    @pytest.mark.parametrize(
+        ("who", "status"),
+        [("other_lead", 404), ("staff", 403), ("inspector", 403), ("lead", 302)],
+    )
+    def test_only_the_units_lead_verifies(
+        self, client, bad_rating, make_user, department, other_department, who, status
+    ):
+        client.force_login(_users(make_user, department, other_department)[who])
+        rect = bad_rating.rectification
+        response = client.post(
+            reverse("feedback:rectification", args=[rect.pk]),
+            {"step": "verify", "valid": "1", "reason": "属实"},
+        )
+        assert response.status_code == status
+        rect.refresh_from_db()
+        expected = Rectification.Status.VERIFIED if status == 302 else Rectification.Status.OPEN
+        assert rect.status == expected
+
+    def test_rater_identity_is_whole_only_for_those_who_call_back(
+        self, client, bad_rating, make_user, department, other_department
+    ):
+        users = _users(make_user, department, other_department)
+        url = reverse("feedback:rectification", args=[bad_rating.rectification.pk])
+        client.force_login(users["lead"])
+        assert "李四" in client.get(url).content.decode()
+        client.force_login(users["inspector"])
+        page = client.get(url).content.decode()
+        assert "李*" in page and "李四" not in page and "13800000001" not in page
+
+
+class TestDeskPages:
+    def test_window_staff_registers_a_complaint_and_an_assist(self, client, clerk, department):
+        client.force_login(clerk.user)
+        response = client.post(
+            reverse("feedback:complaints"),
+            {"channel": "window", "content": "办不成", "department": department.pk},
+        )
+        assert response.status_code == 302
+        assert Complaint.objects.get().department == department
+        response = client.post(
+            reverse("feedback:assists"),
+            {"kind": "weekend", "department": department.pk, "date": "2026-05-09", "count": 2},
+        )
+        assert response.status_code == 302
+        assert AssistRecord.objects.get().count == 2
+
+    def test_window_staff_cannot_record_for_another_unit(self, client, clerk, other_department):
+        client.force_login(clerk.user)
+        response = client.post(
+            reverse("feedback:assists"),
+            {"kind": "weekend", "department": other_department.pk, "date": "2026-05-09"},
+        )
+        assert response.status_code == 200 and not AssistRecord.objects.exists()
+
+    def test_complaint_flow_through_the_page(self, client, make_user, department, center):
+        lead = make_user(Role.UNIT_LEAD, department=department)
+        complaint = services.create_complaint(
+            center=center, channel="phone", content="x", department=department
+        )
+        client.force_login(lead)
+        url = reverse("feedback:complaint", args=[complaint.pk])
+        client.post(url, {"step": "assign", "assignee": lead.staff_profile.pk})
+        client.post(url, {"step": "resolve", "valid": "1", "resolution": "已办", "deduction": "1"})
+        client.post(url, {"step": "close"})
+        complaint.refresh_from_db()
+        assert complaint.status == Complaint.Status.CLOSED and complaint.deduction == 1
+
+    def test_disclosure_is_public(self, client, bad_rating, department):
+        month = timezone.localdate(bad_rating.rated_at).strftime("%Y-%m")
+        page = client.get(reverse("feedback:disclosure"), {"month": month})
+        assert page.status_code == 200 and department.name in page.content.decode()
+
+    @pytest.mark.parametrize("who", ["inspector", "lead"])
+    def test_figures_page(self, client, bad_rating, make_user, department, other_department, who):
+        client.force_login(_users(make_user, department, other_department)[who])
+        today = timezone.localdate()
+        for by in ("department", "window", "staff"):
+            page = client.get(
+                reverse("feedback:figures"),
+                {"start": today.replace(day=1), "end": today, "by": by},
+            )
+            assert page.status_code == 200
+
+    def test_figures_refused_to_window_staff(self, client, clerk):
+        client.force_login(clerk.user)
+        assert client.get(reverse("feedback:figures")).status_code == 403
+
+    def test_home(self, client, bad_rating, make_user, department):
+        client.force_login(make_user(Role.UNIT_LEAD, department=department))
+        assert client.get(reverse("feedback:home")).status_code == 200

@@ -1,0 +1,213 @@
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from govhall.core.roles import Role
+from govhall.queueing import selectors, services
+from govhall.queueing.models import Appointment, Ticket, WindowPause
+from govhall.queueing.serializers import FiguresSerializer
+from tests.factories import make_id_number
+from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
+
+pytestmark = pytest.mark.django_db
+API = "/api/queueing"
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def hall(center, department):
+    open_hall(center, recall_cooldown_seconds=0, recall_limit=1)
+    category = QueueCategoryFactory(center=center, prefix="A")
+    window, staff = staffed_window(center, department, number="7", categories=[category])
+    return category, window, staff
+
+
+def test_issue_status_and_masking(api, hall, center):
+    category, _w, _s = hall
+    response = api.post(
+        f"{API}/tickets/",
+        {
+            "category": category.pk,
+            "phone": "13812345678",
+            "id_number": make_id_number(3),
+            "channel": "kiosk",
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["number"] == "A001" and body["phone"] == "138****5678"
+    assert body["id_number"].startswith("110") and "*" in body["id_number"]
+    assert body["people_ahead"] == 0 and body["predicted_wait_seconds"] > 0
+    status = api.get(f"{API}/tickets/{body['token']}/").json()
+    assert status["state"] == "waiting"
+    cancelled = api.post(f"{API}/tickets/{body['token']}/cancel/").json()
+    assert cancelled["state"] == "cancelled"
+    again = api.post(f"{API}/tickets/{body['token']}/cancel/")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"category": "x"},
+        {"category": 999999},
+        {"category": None},
+        {"channel": "transfer"},
+        {"phone": "not a phone"},
+        {"id_number": "110101199003074515"},
+        {"priority_reason": "vip"},
+        {"item": 999999},
+    ],
+)
+def test_bad_issue_input_is_4xx_json_and_changes_nothing(api, hall, payload):
+    category, _w, _s = hall
+    data = (
+        {"category": category.pk, **payload} if payload and "category" not in payload else payload
+    )
+    response = api.post(f"{API}/tickets/", data, format="json")
+    assert 400 <= response.status_code < 500
+    assert set(response.json()) == {"code", "message", "detail"}
+    assert not Ticket.objects.exists()
+
+
+def test_categories_and_board(api, hall, center):
+    category, window, staff = hall
+    services.issue_ticket(category=category, channel="kiosk")
+    services.issue_ticket(category=category, channel="kiosk")
+    rows = api.get(f"{API}/categories/", {"center": center.region_code}).json()
+    assert [(r["prefix"], r["waiting"]) for r in rows] == [("A", 2)]
+    services.call_next(window=window, staff=staff)
+    board = api.get(f"{API}/board/", {"center": center.region_code}).json()
+    assert board["calls"][0]["text"] == "请A001号到7号窗口办理"
+    assert board["categories"][0]["waiting"] == 1
+    assert api.get(f"{API}/board/", {"center": "abc"}).status_code == 400
+    assert api.get(f"{API}/board/", {"center": "999999"}).status_code == 404
+
+
+def test_window_cycle(api, hall):
+    category, window, staff = hall
+    services.issue_ticket(category=category, channel="kiosk")
+    services.issue_ticket(category=category, channel="kiosk")
+    api.force_authenticate(staff.user)
+    base = f"{API}/windows/{window.pk}"
+    called = api.post(f"{base}/call-next/").json()
+    assert called["ticket"]["number"] == "A001" and called["waiting"] == 1
+    assert api.post(f"{base}/call-next/").status_code == 409
+    assert api.post(f"{base}/recall/").json()["recall_count"] == 1
+    assert api.post(f"{base}/recall/").status_code == 409
+    assert api.post(f"{base}/no-show/").json()["state"] == "no_show"
+    assert api.post(f"{base}/finish/").json()["code"] == "no_current_ticket"
+    api.post(f"{base}/call-next/")
+    assert api.post(f"{base}/start/").json()["state"] == "serving"
+    assert api.post(f"{base}/finish/").json()["state"] == "done"
+    assert api.post(f"{base}/call-next/").json() == {"ticket": None, "waiting": 0}
+    assert api.post(f"{base}/pause/", {"reason": "nap"}).status_code == 400
+    assert api.post(f"{base}/pause/", {"reason": "break"}).json()["reason"] == "break"
+    state = api.get(f"{base}/").json()
+    assert state["paused"] and state["session_open"]
+    assert api.post(f"{base}/resume/").json()["ended_at"]
+    assert not api.post(f"{base}/session/close/").json()["session_open"]
+    assert not WindowPause.objects.filter(ended_at__isnull=True).exists()
+
+
+def test_transfer_api(api, hall, center):
+    category, window, staff = hall
+    other = QueueCategoryFactory(center=center, prefix="B")
+    services.issue_ticket(category=category, channel="kiosk")
+    api.force_authenticate(staff.user)
+    api.post(f"{API}/windows/{window.pk}/call-next/")
+    assert api.post(f"{API}/windows/{window.pk}/transfer/", {}).status_code == 400
+    assert (
+        api.post(f"{API}/windows/{window.pk}/transfer/", {"to_category": 999999}).status_code == 404
+    )
+    moved = api.post(f"{API}/windows/{window.pk}/transfer/", {"to_category": other.pk}).json()
+    assert (moved["number"], moved["state"], moved["category"]) == ("A001", "waiting", other.name)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "wrong_role", "other_window", "other_center"])
+def test_window_api_refusals_change_nothing(api, hall, center, department, make_user, who):
+    category, window, _staff = hall
+    services.issue_ticket(category=category, channel="kiosk")
+    if who == "wrong_role":
+        api.force_authenticate(make_user(Role.LEADER, department=department))
+    elif who == "other_window":
+        api.force_authenticate(staffed_window(center, department)[1].user)
+    elif who == "other_center":
+        from tests.factories import CenterFactory, DepartmentFactory
+
+        elsewhere = CenterFactory()
+        api.force_authenticate(
+            staffed_window(elsewhere, DepartmentFactory(center=elsewhere))[1].user
+        )
+    response = api.post(f"{API}/windows/{window.pk}/call-next/")
+    assert response.status_code in (401, 403)
+    assert Ticket.objects.get().state == Ticket.State.WAITING
+
+
+def test_appointments_api(api, hall):
+    category, _w, _s = hall
+    day = selectors.local_day(selectors.now()) + dt.timedelta(days=1)
+    while not services.is_workday(day):
+        day += dt.timedelta(days=1)
+    slots = api.get(
+        f"{API}/appointments/slots/", {"category": category.pk, "date": day.isoformat()}
+    ).json()
+    assert (
+        slots[0]["start"] == "09:00:00" and slots[0]["available"] == category.appointment_capacity
+    )
+    person = {"phone": "13600000000", "id_number": make_id_number(9)}
+    booked = api.post(
+        f"{API}/appointments/",
+        {
+            "category": category.pk,
+            "date": day.isoformat(),
+            "slot_start": "09:00",
+            "name": "赵六",
+            **person,
+        },
+    )
+    assert booked.status_code == 201 and booked.json()["phone"] == "136****0000"
+    code = booked.json()["code"]
+    changed = api.post(
+        f"{API}/appointments/{code}/change/",
+        {**person, "date": day.isoformat(), "slot_start": "10:00"},
+    )
+    assert changed.json()["slot_start"] == "10:00:00"
+    early = api.post(f"{API}/appointments/{code}/check-in/", {"id_number": person["id_number"]})
+    assert early.status_code == 409 and early.json()["code"] == "too_early"
+    wrong = api.post(f"{API}/appointments/{code}/cancel/", {**person, "phone": "13600000001"})
+    assert wrong.status_code == 404
+    assert api.post(f"{API}/appointments/{code}/cancel/", person).json()["state"] == "cancelled"
+    assert Appointment.objects.get().state == "cancelled"
+
+
+def test_figures_and_monitor_api(api, hall, make_user, department):
+    category, window, staff = hall
+    services.issue_ticket(category=category, channel="kiosk")
+    ticket = services.call_next(window=window, staff=staff)
+    services.finish_ticket(ticket=ticket, window=window, staff=staff)
+    today = selectors.local_day(selectors.now()).isoformat()
+    api.force_authenticate(make_user(Role.UNIT_LEAD, department=department))
+    data = api.get(f"{API}/figures/", {"start": today, "end": today, "dimension": "staff"}).json()
+    assert data["total"]["tickets_served"] == 1
+    assert set(data["total"]) == set(selectors.FIGURE_KEYS) == set(FiguresSerializer().fields)
+    assert data["rows"][0]["key"] == str(staff.pk)
+    assert data["outcomes"]["done"] == 1
+    assert api.get(f"{API}/figures/", {"start": today, "end": "2000-01-01"}).status_code == 400
+    monitor = api.get(f"{API}/monitor/").json()
+    assert monitor["windows"][0]["status"] == "open"
+    api.force_authenticate(make_user(Role.WINDOW_STAFF, department=department))
+    assert api.get(f"{API}/monitor/").status_code == 403
+    assert api.get(f"{API}/figures/", {"start": today, "end": today}).status_code == 403
+
+
+def test_schema_lists_queue_endpoints(api):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    paths = [p for p in schema["paths"] if p.startswith("/api/queueing/")]
+    assert len(paths) == 23
