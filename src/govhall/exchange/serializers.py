@@ -9,7 +9,7 @@ from govhall.exchange.models import RemoteCenter
 from govhall.exchange.selectors import RANKING_FIGURES
 
 
-class ErrorSerializer(serializers.Serializer):
+class ExchangeErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     detail = serializers.JSONField(allow_null=True)
@@ -56,7 +56,7 @@ class PushAnswerSerializer(serializers.Serializer):
     results = EventAnswerSerializer(many=True)
 
 
-class OutboxEventSerializer(serializers.ModelSerializer):
+class PendingEventSerializer(serializers.ModelSerializer):
     age_seconds = serializers.SerializerMethodField()
 
     class Meta:
