@@ -6,6 +6,7 @@ services write them) is pushed by the worker (``govhall worker --once``, signed 
 checked: every event acknowledged, each received exactly once, every case at its last state.
 """
 
+import os
 import subprocess
 import sys
 import time
@@ -183,7 +184,9 @@ def run() -> list[dict[str, Any]]:
         and check["ratings"] == RATINGS
         and codes == [0] * WORKERS
     )
+    load = os.getloadavg()[0]
     notes = (
+        f"load average {load:.1f} on {os.cpu_count()} CPUs at the end; "
         f"{total} events in {seconds:.1f} s ({WORKERS} worker processes, batches of {BATCH}, "
         f"gunicorn 2 workers, PostgreSQL); received {check['received']}, missing "
         f"{check['missing']}, duplicates {check['duplicates']}, unacknowledged {check['unacked']}"

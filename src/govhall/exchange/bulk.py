@@ -11,13 +11,15 @@ import json
 import uuid
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 
-def _transport(field: models.Field, value: Any) -> Any:
-    """`value` as JSON the database turns back into the column's type."""
-    if connection.vendor != "postgresql":
-        return field.get_db_prep_value(value, connection, prepared=False)
+def _transport(field: models.Field, value: Any, db: BaseDatabaseWrapper, native: bool) -> Any:
+    """`value` as JSON the database turns back into the column's type (`native`: PostgreSQL
+    reads ISO dates and UUID text itself; SQLite stores what Django would)."""
+    if not native:
+        return field.get_db_prep_value(value, db, prepared=False)
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
@@ -41,16 +43,18 @@ def insert_rows(
     """
     if not rows:
         return []
-    qn = connection.ops.quote_name
+    db = connections[DEFAULT_DB_ALIAS]
+    native = db.vendor == "postgresql"
+    qn = db.ops.quote_name
     meta = model._meta
     fields = [(name, meta.get_field(name)) for name in rows[0]]
     columns = [qn(f.column) for _name, f in fields]
     document = json.dumps(
-        [{f.column: _transport(f, row[name]) for name, f in fields} for row in rows],
+        [{f.column: _transport(f, row[name], db, native) for name, f in fields} for row in rows],
         ensure_ascii=False,
     )
-    if connection.vendor == "postgresql":
-        types = ", ".join(f"{qn(f.column)} {f.db_type(connection)}" for _n, f in fields)
+    if native:
+        types = ", ".join(f"{qn(f.column)} {f.db_type(db)}" for _n, f in fields)
         source = f"SELECT {', '.join(columns)} FROM jsonb_to_recordset(%s::jsonb) AS x({types})"
     else:
         picks = ", ".join(f"json_extract(value, '$.\"{f.column}\"')" for _n, f in fields)
@@ -70,7 +74,7 @@ def insert_rows(
     returned = meta.get_field(returning) if returning else None
     if returned is not None:
         sql += f" RETURNING {qn(returned.column)}"
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, [document])
         if returned is None:
             return []
