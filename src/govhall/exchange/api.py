@@ -49,7 +49,7 @@ class ReceivePushView(APIView):
 
     @extend_schema(
         request=PushEnvelopeSerializer,
-        responses={200: PushAnswerSerializer, 409: ExchangeErrorSerializer, **ERRORS},
+        responses={200: PushAnswerSerializer, **ERRORS},
         parameters=[
             OpenApiParameter(protocol.HEADER_KEY_ID, str, OpenApiParameter.HEADER, required=True),
             OpenApiParameter(

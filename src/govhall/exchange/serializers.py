@@ -6,7 +6,7 @@ from rest_framework import serializers
 from govhall.core.models import OutboxEvent
 from govhall.exchange.mapping import CASE_ITEMS, RATING_ITEMS
 from govhall.exchange.models import RemoteCenter
-from govhall.exchange.selectors import RANKING_FIGURES
+from govhall.exchange.selectors import RANKING_FIGURES, event_age_seconds
 
 
 class ExchangeErrorSerializer(serializers.Serializer):
@@ -75,7 +75,7 @@ class PendingEventSerializer(serializers.ModelSerializer):
         ]
 
     def get_age_seconds(self, obj: OutboxEvent) -> float:
-        return round((self.context["now"] - obj.created_at).total_seconds(), 1)
+        return round(event_age_seconds(obj, self.context["now"]), 1)
 
 
 class KindCountsSerializer(serializers.Serializer):

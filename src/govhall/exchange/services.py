@@ -10,14 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import Conflict, NotFound, ValidationFailed
-from govhall.core.models import Center, OutboxEvent
+from govhall.core.errors import NotFound, ValidationFailed
+from govhall.core.models import OutboxEvent
 from govhall.exchange import protocol
 from govhall.exchange.bulk import insert_rows
 from govhall.exchange.errors import AuthenticationFailed
@@ -314,7 +313,8 @@ def _latest(rows: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
         known = latest.get(row[key])
         if known is None or known["last_sequence"] < row["last_sequence"]:
             latest[row[key]] = row
-    return list(latest.values())
+    # In key order, so two pushes touching the same rows lock them in the same order.
+    return [latest[key] for key in sorted(latest)]
 
 
 def receive_push(
@@ -363,52 +363,47 @@ def receive_push(
                     "detail": exc.errors,
                 }
             )
-    try:
-        with transaction.atomic():
-            unique: dict[uuid.UUID, _Event] = {}
-            for ev in events:
-                unique.setdefault(ev.key, ev)
-            inserted = set(
-                insert_rows(
-                    ReceivedEvent,
-                    [
-                        {
-                            "center": remote.center_id,
-                            "remote": remote.pk,
-                            "idempotency_key": ev.key,
-                            "sequence": ev.sequence,
-                            "stream": ev.stream,
-                            "kind": ev.kind,
-                            "occurred_at": ev.occurred_at,
-                            "data": ev.raw,
-                            "received_at": now,
-                        }
-                        for ev in unique.values()
-                    ],
-                    conflict=("remote", "idempotency_key"),
-                    returning="idempotency_key",
-                )
-            )
-            fresh = [ev for ev in unique.values() if ev.key in inserted]
-            for ev in events:
-                if unique[ev.key] is not ev or ev.key not in inserted:
-                    results[ev.index]["status"] = protocol.DUPLICATE
+    with transaction.atomic():
+        unique: dict[uuid.UUID, _Event] = {}
+        for ev in events:
+            unique.setdefault(ev.key, ev)
+        inserted = set(
             insert_rows(
-                RemoteCase,
-                _latest((_case_row(remote, e) for e in fresh if e.family == "case"), "case_number"),
-                conflict=("remote", "case_number"),
-                update_if_newer="last_sequence",
+                ReceivedEvent,
+                [
+                    {
+                        "center": remote.center_id,
+                        "remote": remote.pk,
+                        "idempotency_key": ev.key,
+                        "sequence": ev.sequence,
+                        "stream": ev.stream,
+                        "kind": ev.kind,
+                        "occurred_at": ev.occurred_at,
+                        "data": ev.raw,
+                        "received_at": now,
+                    }
+                    for ev in unique.values()
+                ],
+                conflict=("remote", "idempotency_key"),
+                returning="idempotency_key",
             )
-            insert_rows(
-                RemoteRating,
-                _latest(
-                    (_rating_row(remote, e) for e in fresh if e.family == "rating"), "rating_id"
-                ),
-                conflict=("remote", "rating_id"),
-                update_if_newer="last_sequence",
-            )
-    except IntegrityError as exc:
-        raise Conflict(_("并发写入冲突,请重试。"), code="retry") from exc
+        )
+        fresh = [ev for ev in unique.values() if ev.key in inserted]
+        for ev in events:
+            if unique[ev.key] is not ev or ev.key not in inserted:
+                results[ev.index]["status"] = protocol.DUPLICATE
+        insert_rows(
+            RemoteCase,
+            _latest((_case_row(remote, e) for e in fresh if e.family == "case"), "case_number"),
+            conflict=("remote", "case_number"),
+            update_if_newer="last_sequence",
+        )
+        insert_rows(
+            RemoteRating,
+            _latest((_rating_row(remote, e) for e in fresh if e.family == "rating"), "rating_id"),
+            conflict=("remote", "rating_id"),
+            update_if_newer="last_sequence",
+        )
     counts = {status: 0 for status in (protocol.STORED, protocol.DUPLICATE, protocol.REJECTED)}
     for result in results:
         counts[result["status"]] += 1
@@ -418,19 +413,3 @@ def receive_push(
         "rejected": counts[protocol.REJECTED],
         "results": results,
     }
-
-
-def register_remote_center(
-    *, center: Center, name: str, region_code: str, key_id: str, secret: str
-) -> RemoteCenter:
-    """Register a centre that may push to this one (province mode)."""
-    with transaction.atomic():
-        remote = RemoteCenter(
-            center=center, name=name, region_code=region_code, key_id=key_id, secret=secret
-        )
-        try:
-            remote.full_clean()
-        except ValidationError as exc:
-            raise ValidationFailed(_("下级中心登记有误。"), detail=exc.message_dict) from exc
-        remote.save()
-    return remote
