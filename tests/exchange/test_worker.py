@@ -123,7 +123,7 @@ def test_the_url_and_batch_size_options_override_the_settings(center, remote, pu
 
 
 def test_a_failed_push_is_retried_later_with_backoff(center, remote, push_settings):
-    push_settings.backoff_base_seconds = 60
+    push_settings.backoff_base_seconds = push_settings.backoff_max_seconds = 60
     push_settings.save()
     (row,) = emit_case(center, "C1", ("accepted",))
     before = timezone.now()
