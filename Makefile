@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/govhall_test
 PYTEST_ARGS ?=
+# Two workers: the machines have two cores (pytest-xdist gives each its own test database).
+PYTEST_WORKERS ?= 2
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: install run demo test test-pg e2e lint browser pg-up bench clean
@@ -44,7 +46,7 @@ lint: install
 
 ## The whole suite on SQLite (browser tests included).
 test: install browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 pg-up:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
@@ -52,7 +54,7 @@ pg-up:
 
 ## The same suite on PostgreSQL.
 test-pg: install browser pg-up
-	GOVHALL_DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	GOVHALL_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 e2e: install browser
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)

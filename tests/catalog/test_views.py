@@ -196,3 +196,23 @@ def test_lint_page_filters(client, admin_user, flawed):
     response = client.get(LINT, {"severity": "warning"})
     assert response.context["findings"] == []
     assert client.get(LINT, {"rule": "nonsense"}).status_code == 200
+
+
+def test_platform_operator_picks_the_centre(client, django_user_model, flawed):
+    root = django_user_model.objects.create_superuser("root", password="x", center=None)
+    client.force_login(root)
+    foreign_center = flawed["foreign"].center
+    response = client.get(LINT, {"center": foreign_center.region_code})
+    assert {f.item_id for f in response.context["findings"]} == {flawed["foreign"].pk}
+    assert {f.rule for f in response.context["findings"]} == {"missing_fees", "catch_all_material"}
+
+
+def test_guide_pages_do_not_query_per_item(client, center, department, other_department,
+                                          django_assert_max_num_queries):  # fmt: skip
+    for n in range(15):
+        clean_item(center=center, department=department if n % 2 else other_department)
+    with django_assert_max_num_queries(8):
+        assert client.get(LIST).status_code == 200
+    item = clean_item(center=center, department=department)
+    with django_assert_max_num_queries(8):
+        assert client.get(detail(item)).status_code == 200

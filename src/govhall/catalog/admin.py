@@ -54,20 +54,17 @@ class MaterialInline(admin.TabularInline):
 @admin.register(ServiceItem)
 class ServiceItemAdmin(CenterFilterMixin, ScopedAdmin):
     list_display = (
-        "code",
         "name",
+        "code",
         "department",
         "kind",
-        "legal_limit_days",
-        "promised_limit_days",
+        "limits",
         "immediate",
         "online",
-        "max_visits",
         "entered",
         "is_active",
         "guide_link",
     )
-    list_display_links = ("code", "name")
     list_filter = (
         ScopedDepartmentFilter,
         "kind",
@@ -104,6 +101,10 @@ class ServiceItemAdmin(CenterFilterMixin, ScopedAdmin):
         (_("咨询与监督"), {"fields": ("consult_phone", "supervise_phone")}),
         (_("主题与窗口"), {"fields": ("themes", "windows")}),
     )
+
+    @admin.display(description=_("时限(法定/承诺)"), ordering="promised_limit_days")
+    def limits(self, obj: ServiceItem) -> str:
+        return f"{obj.legal_limit_days} / {obj.promised_limit_days}"
 
     @admin.display(description=_("公开指南"))
     def guide_link(self, obj: ServiceItem) -> str:

@@ -17,6 +17,7 @@ class Theme(CenterScopedModel):
         default="person",
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("办事主题")

@@ -51,33 +51,10 @@ DEPARTMENTS: list[tuple[str, str, str, bool]] = [
 ]
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-GIVEN = [
-    "晓",
-    "静",
-    "伟",
-    "敏",
-    "磊",
-    "娜",
-    "洋",
-    "艳",
-    "勇",
-    "军",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀英",
-    "华",
-    "丽",
-    "强",
-    "平",
-    "刚",
-    "桂英",
-    "建华",
-    "红梅",
-    "志强",
-]
+# fmt: off
+GIVEN = ["晓", "静", "伟", "敏", "磊", "娜", "洋", "艳", "勇", "军", "杰", "娟", "涛",
+         "明", "超", "秀英", "华", "丽", "强", "平", "刚", "桂英", "建华", "红梅", "志强"]
+# fmt: on
 
 # The login for each role: (username, role, department name or None, is_staff, full name).
 ROLE_LOGINS: list[tuple[str, Role, str | None, bool, str]] = [
