@@ -7,6 +7,7 @@ checked: every event acknowledged, each received exactly once, every case at its
 """
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -149,11 +150,17 @@ def _check(city_id: int, total: int) -> dict[str, int]:
     }
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run() -> list[dict[str, Any]]:
     url = pg_url("exchange")
     recreate_pg_database(url)
     setup_django(url)
     city_id, total = _prepare()
+    cpu_before = _children_cpu()
     with gunicorn(url, workers=2) as base:
         env = bench_env(url)
         command = [
@@ -173,6 +180,7 @@ def run() -> list[dict[str, Any]]:
         ]
         codes = [w.wait(timeout=600) for w in workers]
         seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     check = _check(city_id, total)
     rate = total / seconds
     lossless = (
@@ -189,7 +197,9 @@ def run() -> list[dict[str, Any]]:
         f"load average {load:.1f} on {os.cpu_count()} CPUs at the end; "
         f"{total} events in {seconds:.1f} s ({WORKERS} worker processes, batches of {BATCH}, "
         f"gunicorn 2 workers, PostgreSQL); received {check['received']}, missing "
-        f"{check['missing']}, duplicates {check['duplicates']}, unacknowledged {check['unacked']}"
+        f"{check['missing']}, duplicates {check['duplicates']}, unacknowledged {check['unacked']}; "
+        f"worker and receiver processes used {cpu:.0f} CPU-s ({cpu / total * 1000:.2f} ms per "
+        f"event, PostgreSQL not counted)"
     )
     return [
         figure(
