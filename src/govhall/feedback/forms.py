@@ -187,7 +187,9 @@ class PeriodForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.RegexField(label=_("月份"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
+    month = forms.RegexField(
+        label=_("月份"), regex=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", required=False
+    )
 
 
 class HotlineImportForm(forms.Form):

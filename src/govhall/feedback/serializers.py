@@ -309,7 +309,7 @@ class FiguresOut(serializers.Serializer):
 
 class DisclosureIn(serializers.Serializer):
     center = serializers.RegexField(r"^\d{6}$", required=False)
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$")
+    month = serializers.RegexField(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
 
 
 class DisclosureRowOut(serializers.Serializer):
