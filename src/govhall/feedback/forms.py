@@ -181,7 +181,15 @@ class PeriodForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if start and end and (end < start or end - start > dt.timedelta(days=366)):
+        if (
+            start
+            and end
+            and (
+                end < start
+                or end - start > dt.timedelta(days=366)
+                or not 1900 <= start.year <= end.year <= 2099
+            )
+        ):
             raise forms.ValidationError(_("统计期间应在一年以内,且结束日期不早于开始日期。"))
         return data
 

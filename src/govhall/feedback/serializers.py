@@ -277,7 +277,11 @@ class PeriodIn(serializers.Serializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["end"] < attrs["start"] or (attrs["end"] - attrs["start"]).days > 366:
+        if (
+            attrs["end"] < attrs["start"]
+            or (attrs["end"] - attrs["start"]).days > 366
+            or not 1900 <= attrs["start"].year <= attrs["end"].year <= 2099
+        ):
             raise serializers.ValidationError(_("统计期间应在一年以内,且结束日期不早于开始日期。"))
         return attrs
 
