@@ -59,6 +59,15 @@ def _parse(serializer_class: type[serializers.Serializer], request: Request) -> 
     return serializer.validated_data
 
 
+def _require_view(user: Any, permission: str | None) -> None:
+    """The view permission, or (for the centre's shared lists) any role at all."""
+    scope = scope_for(user)
+    if permission:
+        scope.require(permission)
+    elif not (scope.roles or scope.all_centers):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+
+
 class ScopedRows:
     """Rows limited by `selectors.visible_to` after checking the view permission."""
 
@@ -71,8 +80,7 @@ class ScopedRows:
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
             return self.model._default_manager.none()
-        if self.permission:
-            scope_for(self.request.user).require(self.permission)
+        _require_view(self.request.user, self.permission)
         qs = self.model._default_manager.select_related(*self.related)
         return selectors.visible_to(
             self.request.user,
@@ -430,7 +438,10 @@ class CategoryList(ScopedListView):
     pagination_class = None
 
     def get_queryset(self) -> QuerySet:
-        if getattr(self, "swagger_fake_view", False) or scope_for(self.request.user).sees_nothing:
+        if getattr(self, "swagger_fake_view", False):
+            return ViolationCategory.objects.none()
+        _require_view(self.request.user, None)
+        if scope_for(self.request.user).sees_nothing:
             return ViolationCategory.objects.none()
         return selectors.categories_for(scope_for(self.request.user).center_id)
 

@@ -5,6 +5,7 @@ a service are shown as a message on the page they came from.
 """
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -35,6 +36,20 @@ from govhall.core.errors import DomainError, NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.org.models import Department, StaffProfile
 from govhall.org.scoping import scope_for
+
+
+def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in and holding a role (checked before the method, so a person with no role is
+    refused rather than told which methods exist)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not scope_for(request.user).roles and not request.user.is_superuser:
+            raise PermissionDenied(_("您没有执行此操作的权限。"))
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
@@ -151,7 +166,7 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "attendance/me.html", context)
 
 
-@login_required
+@role_required
 @require_POST
 def me_punch(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
@@ -163,7 +178,7 @@ def me_punch(request: HttpRequest) -> HttpResponse:
     return redirect("attendance:me")
 
 
-@login_required
+@role_required
 @require_POST
 def me_leave(request: HttpRequest) -> HttpResponse:
     form = LeaveForm(request.POST)
@@ -178,7 +193,7 @@ def me_leave(request: HttpRequest) -> HttpResponse:
     return redirect("attendance:me")
 
 
-@login_required
+@role_required
 @require_POST
 def me_absence(request: HttpRequest) -> HttpResponse:
     open_absence = TemporaryAbsence.objects.filter(
@@ -212,7 +227,7 @@ def _visible(request: HttpRequest, model: type, pk: int) -> Any:
     return obj
 
 
-@login_required
+@role_required
 @require_POST
 def violation_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     violation = _visible(request, Violation, pk)
@@ -272,7 +287,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required
 @require_POST
 def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
     leave = _visible(request, LeaveRequest, pk)
@@ -298,7 +313,7 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("attendance:approvals")
 
 
-@login_required
+@role_required
 @require_POST
 def violation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     violation = _visible(request, Violation, pk)
