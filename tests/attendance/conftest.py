@@ -11,12 +11,6 @@ from tests.factories import WindowFactory
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=timezone.get_default_timezone())
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Users are made in most tests; the production hasher would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def timetable(center):
     return standard_timetable(center)

@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def setting(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     sync_roles()  # a transactional test database is flushed: the groups come back here
     center = CenterFactory()
     department = DepartmentFactory(center=center, name="市市场监督管理局")

@@ -23,9 +23,3 @@ def citizen():
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Test users get a password; the production hasher would make every one cost 0.5 s."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

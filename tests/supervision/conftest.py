@@ -93,11 +93,6 @@ def clock(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def during_self_check(clock):
     """Tests run on 2018-05-12 (the seed campaign's self-check) unless they set the clock."""
     return clock(dt.date(2018, 5, 12))
