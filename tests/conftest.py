@@ -4,6 +4,12 @@ from govhall.core.roles import Role
 from tests.factories import CenterFactory, DepartmentFactory, StaffProfileFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests make many users; the production hasher costs half a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def center():
     return CenterFactory()

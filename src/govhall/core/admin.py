@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,6 +23,9 @@ class CenterAdmin(SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    """Accounts. A centre administrator manages the accounts of their own centre only, and can
+    neither make superusers nor hand out single permissions (roles are groups)."""
+
     list_display = ("username", "full_name", "center", "is_active", "is_staff")
     list_filter = ("center", "groups", "is_active", "is_staff")
     search_fields = ("username", "full_name")
@@ -26,6 +33,37 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
         *BaseUserAdmin.fieldsets,
         (_("政务服务"), {"fields": ("center", "full_name")}),
     )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("政务服务"), {"fields": ("center", "full_name")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        users = super().get_queryset(request)
+        if request.user.is_superuser and request.user.center_id is None:
+            return users
+        return users.filter(center_id=request.user.center_id, is_superuser=False)
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        hidden = {"is_superuser", "user_permissions"}
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for name, opts in fieldsets
+        ]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "center" and not request.user.is_superuser:
+            kwargs["queryset"] = Center.objects.filter(pk=request.user.center_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not request.user.is_superuser:
+            obj.center_id = request.user.center_id
+            obj.is_superuser = False
+        super().save_model(request, obj, form, change)
 
 
 class WorkCalendarDayInline(admin.TabularInline):

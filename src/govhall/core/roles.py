@@ -28,6 +28,20 @@ class Role(models.TextChoices):
 # Roles that see the whole centre; the others see their own department.
 CENTER_WIDE_ROLES = frozenset({Role.CENTER_ADMIN, Role.LEADER, Role.INSPECTOR})
 
+# What the core app's roles may do: the centre administrator manages the centre's accounts.
+ROLE_PERMISSIONS = {
+    Role.CENTER_ADMIN: [
+        "core.view_user",
+        "core.add_user",
+        "core.change_user",
+        "core.view_center",
+        "core.view_workcalendaryear",
+        "core.view_workcalendarday",
+        "core.view_outboxevent",
+    ],
+    Role.LEADER: ["core.view_center"],
+}
+
 
 def declared_role_permissions() -> dict[str, set[str]]:
     """Every app's ROLE_PERMISSIONS merged: role value → {"app_label.codename"}."""
