@@ -27,7 +27,7 @@ from bench.common import machine_info, render_markdown
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
-MODULE_TIMEOUT = int(os.environ.get("GOVHALL_BENCH_MODULE_TIMEOUT", "420"))
+MODULE_TIMEOUT = int(os.environ.get("GOVHALL_BENCH_MODULE_TIMEOUT", "900"))
 FIGURE_KEYS = ("name", "value", "unit", "goal", "reference", "ratio", "ok", "notes")
 
 

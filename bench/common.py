@@ -171,6 +171,7 @@ class Request:
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    tag: str = ""  # latencies are also kept per tag (e.g. "call-next" beside "finish")
 
 
 async def _one_request(
@@ -197,6 +198,12 @@ class LoadResult:
     seconds: float
     latencies_ms: list[float]
     statuses: dict[int, int]
+    by_tag: dict[str, list[float]] = field(default_factory=dict)
+
+    def tagged(self, tag: str) -> "LoadResult":
+        """The figures of the requests with `tag` only (errors are not split by tag)."""
+        lat = self.by_tag.get(tag, [])
+        return LoadResult(len(lat), 0, self.seconds, lat, {})
 
     @property
     def throughput(self) -> float:
@@ -256,6 +263,7 @@ async def _run_load(
     measure_from = start + warmup
     stop = measure_from + duration
     latencies: list[float] = []
+    by_tag: dict[str, list[float]] = {}
     statuses: dict[int, int] = {}
     counted = [0, 0]  # requests, errors
     interval = clients / rate if rate else 0.0
@@ -287,11 +295,12 @@ async def _run_load(
             statuses[status] = statuses.get(status, 0) + 1
             if status in ok_statuses:
                 latencies.append((done - sent) * 1000)
+                by_tag.setdefault(req.tag, []).append((done - sent) * 1000)
             else:
                 counted[1] += 1
 
     await asyncio.gather(*(client(i) for i in range(clients)))
-    return LoadResult(counted[0], counted[1], duration, latencies, statuses)
+    return LoadResult(counted[0], counted[1], duration, latencies, statuses, by_tag)
 
 
 # --- figures and results ----------------------------------------------------------------------

@@ -187,7 +187,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "govhall.core.api.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -203,6 +203,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps name a field `state` or `channel`: give each enum its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStateEnum": "govhall.queueing.models.Ticket.State",
+        "TicketChannelEnum": "govhall.queueing.models.Ticket.Channel",
+        "AppointmentStateEnum": "govhall.queueing.models.Appointment.State",
+    },
 }
 
 # Production hardening: on unless DEBUG. Behind a TLS-terminating proxy set

@@ -9,6 +9,7 @@ from govhall.attendance.models import LeaveRequest, StaffAssignment, Violation
 from govhall.attendance.selectors import categories_for, settings_for
 from govhall.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from tests.attendance.factories import at
+from tests.factories import StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +122,35 @@ def test_timetable_sessions_may_not_overlap(center):
             name="错误",
             sessions=[("上午", dt.time(9), dt.time(12)), ("中午", dt.time(11), dt.time(13))],
         )
+
+
+def test_centre_takes_the_unit_step_for_staff_without_department(make_user, admin_user):
+    from govhall.core.roles import Role
+    from tests.attendance.factories import assign
+
+    loner = make_user(Role.WINDOW_STAFF, department=None)
+    profile = StaffProfileFactory(center=loner.center, user=loner, department=None)
+    assign(profile)
+    leave = leave_for(profile)
+    services.approve_leave_as_unit(actor=admin_user, leave=leave)
+    leave = services.approve_leave_as_center(actor=admin_user, leave=leave)
+    assert leave.status == LeaveRequest.Status.APPROVED
+    with pytest.raises(InvalidTransition, match="不在待中心审批"):
+        services.approve_leave_as_center(actor=admin_user, leave=leave)
+
+
+def test_leaving_ends_the_assignment_but_keeps_past_days(center, timetable, staff):
+    from govhall.attendance.models import AttendanceRecord
+    from govhall.attendance.selectors import department_stability
+    from tests.attendance.conftest import NOW
+
+    staff.active = False
+    staff.save()
+    services.sync_assignments(center=center, at=at("2026-10-12", "00:00"))
+    for day in ("2026-10-09", "2026-10-12"):
+        services.derive_day(center=center, day=dt.date.fromisoformat(day), now=NOW)
+    assert set(AttendanceRecord.objects.values_list("date", flat=True)) == {dt.date(2026, 10, 9)}
+    october = department_stability(
+        center_id=center.pk, start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31)
+    )
+    assert october[staff.department_id]["left"] == 1

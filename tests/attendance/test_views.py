@@ -34,6 +34,7 @@ def test_monthly_page_for_the_centre(client, admin_user, derived_october, depart
     page = response.content.decode()
     assert "考勤考核汇总表" in page and department.name in page
     assert response.context["table"].total["late"] == 1
+    assert "人员稳定性" in page
 
 
 def test_unit_lead_sees_only_their_department(client, unit_lead, derived_october, other_department):

@@ -5,7 +5,9 @@ import itertools
 from zoneinfo import ZoneInfo
 
 from govhall.cases import services
+from govhall.queueing.models import Ticket
 from tests.factories import make_id_number
+from tests.queueing.factories import QueueCategoryFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _seq = itertools.count(1)
@@ -27,4 +29,23 @@ def accept(item, *, actor=None, day: dt.date | None = None, phone="13800001234",
         phone=phone,
         at=at(day) if day else None,
         **kwargs,
+    )
+
+
+def served_ticket(center, department, seq: int, day: dt.date) -> Ticket:
+    """A queue ticket served (DONE) on `day` by `department`."""
+    category = QueueCategoryFactory(center=center)
+    return Ticket.objects.create(
+        center=center,
+        category=category,
+        number=f"{category.prefix}{seq:03d}",
+        seq=seq,
+        issue_date=day,
+        state=Ticket.State.DONE,
+        channel=Ticket.Channel.KIOSK,
+        department=department,
+        queue_at=at(day, 9),
+        issued_at=at(day, 9),
+        called_at=at(day, 10),
+        finished_at=at(day, 11),
     )

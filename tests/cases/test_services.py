@@ -251,9 +251,12 @@ def test_invalid_transition_changes_nothing(item):
 def test_withdraw_closes_open_stops(item):
     case = accept(item, day=dt.date(2026, 3, 2))
     services.request_correction(actor=None, case=case, reason="补正", at=at(dt.date(2026, 3, 3)))
-    case = services.withdraw_case(actor=None, case=case, reason="申请人撤回")
+    case = services.withdraw_case(
+        actor=None, case=case, reason="申请人撤回", at=at(dt.date(2026, 3, 5))
+    )
     assert case.state == Case.State.WITHDRAWN
     assert not ClockStop.objects.filter(case=case, ended_on__isnull=True).exists()
+    assert case.due_date == dt.date(2026, 3, 11)  # the stop 03-03..03-05 no longer open
 
 
 def test_completion_hook_runs_inside_the_transaction(item):

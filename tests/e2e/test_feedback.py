@@ -2,6 +2,7 @@
 finishes a ticket, one tap records the rating; the bad rating shows up for rectification."""
 
 import pytest
+from playwright.sync_api import expect
 
 from govhall.core.roles import Role
 from govhall.feedback.models import Evaluation, Rectification
@@ -36,11 +37,14 @@ def test_pad_rates_the_finished_ticket_and_the_bad_rating_is_rectified(
     pad.click("button[type=submit]")
     pad.wait_for_selector(".pad-idle")
 
-    # The window calls, serves and finishes a ticket.
-    ticket = queue.issue_ticket(category=category, channel=Ticket.Channel.KIOSK)
-    ticket = queue.call_next(window=window, staff=staff, actor=staff.user)
-    queue.start_ticket(ticket=ticket, window=window, staff=staff, actor=staff.user)
-    queue.finish_ticket(ticket=ticket, window=window, staff=staff, actor=staff.user)
+    # The window calls, serves and finishes a ticket on its terminal.
+    queue.issue_ticket(category=category, channel=Ticket.Channel.KIOSK)
+    page.goto(f"{live_server.url}/queue/terminal/{window.pk}/")
+    for label in ("叫号", "开始办理", "办结"):
+        page.locator("#panel button", has_text=label).click()  # waits until it is enabled
+    expect(page.locator("#panel button", has_text="办结")).to_be_disabled()
+    ticket = Ticket.objects.get()
+    assert ticket.state == Ticket.State.DONE
 
     # The pad shows the five levels; one tap records the rating and it returns to idle.
     buttons = pad.locator(".pad-button")

@@ -25,9 +25,3 @@ def push_settings(center, remote):
 @pytest.fixture
 def other_center():
     return CenterFactory()
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """The tests log users in with force_login: no need for a slow password hash."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -121,13 +121,19 @@ def emit_rating(center: Center, rating_id: str, level: int = 5) -> OutboxEvent:
         )
 
 
-def emit_traffic(center: Center, cases: int, ratings: int, events: tuple[str, ...] = CASE_EVENTS):
+def emit_traffic(
+    center: Center,
+    cases: int,
+    ratings: int,
+    events: tuple[str, ...] = CASE_EVENTS,
+    prefix: str = "",
+):
     """Interleaved events of `cases` cases (all their steps) and `ratings` ratings."""
     for step in events:
         for n in range(cases):
-            emit_case(center, f"C{n:05d}", (step,))
+            emit_case(center, f"{prefix}C{n:05d}", (step,))
     for n in range(ratings):
-        emit_rating(center, f"R{n:05d}", level=1 + n % 5)
+        emit_rating(center, f"{prefix}R{n:05d}", level=1 + n % 5)
 
 
 def event(number: str, kind: str = "case.accepted", sequence: int = 1, **data: object) -> dict:

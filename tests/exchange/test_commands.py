@@ -77,6 +77,9 @@ def test_redrive_all_and_by_id(capsys, center, rows):
 def test_the_worker_once_against_a_closed_port_keeps_every_row(
     capsys, center, remote, push_settings
 ):
+    # The retry is not due again during this run.
+    push_settings.backoff_base_seconds = push_settings.backoff_max_seconds = 60
+    push_settings.save()
     emit_case(center, "C1")
     call_command("worker", "--once", "--url", "http://127.0.0.1:9/api/exchange/inbound/")
     assert "total claimed=1 acked=0 retry=1 dead=0" in capsys.readouterr().out

@@ -123,6 +123,8 @@ def test_the_url_and_batch_size_options_override_the_settings(center, remote, pu
 
 
 def test_a_failed_push_is_retried_later_with_backoff(center, remote, push_settings):
+    push_settings.backoff_base_seconds = push_settings.backoff_max_seconds = 60
+    push_settings.save()
     (row,) = emit_case(center, "C1", ("accepted",))
     before = timezone.now()
     result = pusher_for(Receiver(fail_with=503)).push_batch(push_settings)
@@ -130,7 +132,7 @@ def test_a_failed_push_is_retried_later_with_backoff(center, remote, push_settin
     row.refresh_from_db()
     assert row.status == Status.PENDING and row.attempts == 1
     assert "HTTP 503" in row.last_error
-    assert row.next_attempt_at > before
+    assert before + dt.timedelta(seconds=30) <= row.next_attempt_at
     # Not due yet: nothing is claimed until the backoff has passed.
     assert services.claim_batch(center_id=center.pk, limit=10, lease_seconds=5) == []
 

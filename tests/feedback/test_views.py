@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from govhall.core.roles import Role
 from govhall.feedback import links, services
-from govhall.feedback.models import AssistRecord, Complaint, Evaluation, Rectification
+from govhall.feedback.models import Appeal, AssistRecord, Complaint, Evaluation, Rectification
 from govhall.feedback.views import PAD_COOKIE
 from tests.feedback.factories import served_ticket
 
@@ -220,3 +220,55 @@ class TestDeskPages:
     def test_home(self, client, bad_rating, make_user, department):
         client.force_login(make_user(Role.UNIT_LEAD, department=department))
         assert client.get(reverse("feedback:home")).status_code == 200
+
+
+class TestAppealPages:
+    @pytest.mark.parametrize(
+        ("who", "status"),
+        [("anonymous", 302), ("staff", 403), ("other_lead", 404), ("lead", 302)],
+    )
+    def test_only_the_rated_units_lead_appeals(
+        self, client, bad_rating, make_user, department, other_department, who, status
+    ):
+        if who != "anonymous":
+            client.force_login(_users(make_user, department, other_department)[who])
+        response = client.post(
+            reverse("feedback:evaluation", args=[bad_rating.pk]), {"reason": "恶意差评"}
+        )
+        assert response.status_code == status
+        assert Appeal.objects.filter(evaluation=bad_rating).exists() is (who == "lead")
+
+    @pytest.mark.parametrize("who", ["lead", "inspector", "admin"])
+    def test_only_the_centre_decides(
+        self, client, bad_rating, make_user, department, other_department, admin_user, who
+    ):
+        appeal = services.file_appeal(evaluation=bad_rating, reason="恶意", actor=admin_user)
+        users = {**_users(make_user, department, other_department), "admin": admin_user}
+        client.force_login(users[who])
+        client.post(reverse("feedback:evaluation", args=[bad_rating.pk]), {"upheld": "1"})
+        appeal.refresh_from_db()
+        bad_rating.refresh_from_db()
+        decided = who == "admin"
+        assert (appeal.status == Appeal.Status.UPHELD) is decided
+        assert bad_rating.excluded is decided
+        assert appeal.evaluation.events.filter(kind="appeal_upheld").exists() is decided
+
+
+class TestComplaintPermissions:
+    @pytest.mark.parametrize(
+        ("who", "changed"),
+        [("staff", False), ("other_lead", False), ("inspector", False), ("lead", True)],
+    )
+    def test_assign(self, client, center, make_user, department, other_department, who, changed):
+        users = _users(make_user, department, other_department)
+        complaint = services.create_complaint(
+            center=center, channel="phone", content="x", department=department
+        )
+        client.force_login(users[who])
+        client.post(
+            reverse("feedback:complaint", args=[complaint.pk]),
+            {"step": "assign", "assignee": users["lead"].staff_profile.pk},
+        )
+        complaint.refresh_from_db()
+        assert (complaint.status == Complaint.Status.ASSIGNED) is changed
+        assert complaint.events.count() == (2 if changed else 1)

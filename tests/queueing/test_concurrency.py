@@ -109,3 +109,48 @@ def test_many_windows_and_kiosks_never_share_or_lose_a_ticket(center, department
         TicketEvent.objects.filter(kind=TicketEvent.Kind.CALLED).values_list("ticket_id", flat=True)
     )
     assert set(calls.values()) == {1} and len(calls) == len(tickets)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_bookings_never_overfill_a_slot(center):
+    import datetime as dt
+
+    from govhall.core.errors import Conflict
+    from govhall.queueing import selectors
+    from govhall.queueing.models import Appointment
+    from tests.factories import make_id_number
+
+    open_hall(center)
+    category = QueueCategoryFactory(center=center, prefix="A", appointment_capacity=4)
+    day = selectors.local_day(selectors.now()) + dt.timedelta(days=1)
+    while not services.is_workday(day):
+        day += dt.timedelta(days=1)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(24)
+
+    def book(n):
+        def run():
+            try:
+                barrier.wait()
+                services.book_appointment(
+                    category=category,
+                    date=day,
+                    slot_start=dt.time(9, 0),
+                    name="测试",
+                    phone=f"139{n:08d}",
+                    id_number=make_id_number(n),
+                )
+                result = "booked"
+            except Conflict as exc:
+                result = exc.code
+            finally:
+                connection.close()
+            with lock:
+                outcomes.append(result)
+
+        return run
+
+    run_threads([book(n) for n in range(24)])
+    assert sorted(outcomes) == ["booked"] * 4 + ["slot_full"] * 20
+    assert Appointment.objects.filter(category=category).count() == 4

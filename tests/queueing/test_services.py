@@ -100,7 +100,7 @@ def test_call_order_priority_then_appointment_then_time(hall):
         code="APPT0001", id_number=make_id_number(1), at=at(9, 10, day=DAY)
     )
     assert booked.channel == Ticket.Channel.APPOINTMENT
-    assert selectors.people_ahead(first) == 2
+    assert selectors.people_ahead(first, at=at(9, 11, day=DAY)) == 2
     order = []
     for minute in range(20, 24):
         ticket = services.call_next(window=window, staff=staff, at=at(9, minute, day=DAY))
@@ -267,7 +267,7 @@ def test_closing_policy(hall, center, policy):
     result = services.close_queue_day(center=center, day=DAY, at=at(17, 30, day=DAY))
     assert result["sessions_closed"] == 1
     again = services.close_queue_day(center=center, day=DAY, at=at(17, 31, day=DAY))
-    assert again["sessions_closed"] == 0 and sum(again.values()) == 0
+    assert sum(again.values()) == 0
     old.refresh_from_db()
     tomorrow = DAY + dt.timedelta(days=1)
     new = issue(category, at(9, 0, day=tomorrow))
@@ -431,3 +431,50 @@ class TestAppointments:
         appointment.refresh_from_db()
         assert appointment.state == Appointment.State.NO_SHOW
         assert timezone.is_aware(at(1))
+
+
+def test_close_day_command(hall, center):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    category, _w, _s = hall
+    open_hall(center, closing_policy=QueueSettings.ClosingPolicy.EXPIRE)
+    ticket = issue(category, at(10, day=DAY))
+    out = StringIO()
+    call_command("queue_close_day", "--date", DAY.isoformat(), stdout=out)
+    ticket.refresh_from_db()
+    assert ticket.state == Ticket.State.EXPIRED and "expired=1" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("queue_close_day", "--date", "yesterday")
+
+
+def test_carried_over_tickets_stay_valid_one_working_day_only(hall, center):
+    category, window, staff = hall
+    friday = dt.date(2026, 11, 27)
+    monday = dt.date(2026, 11, 30)
+    old = issue(category, at(16, day=friday))
+    services.close_queue_day(center=center, day=friday, at=at(17, 30, day=friday))
+    new = issue(category, at(9, day=monday))
+    assert selectors.people_ahead(new, at=at(9, day=monday)) == 1  # Friday's comes first
+    services.close_queue_day(center=center, day=monday, at=at(17, 30, day=monday))
+    old.refresh_from_db()
+    assert old.state == Ticket.State.EXPIRED
+    tuesday = monday + dt.timedelta(days=1)
+    first = services.call_next(window=window, staff=staff, at=at(9, day=tuesday))
+    assert first.issue_date == monday and first.carried_over
+
+
+def test_one_waiting_ticket_per_person_and_category(hall, center):
+    category, _window, _staff = hall
+    other = QueueCategoryFactory(center=center, prefix="B")
+    first = issue(category, at(9, day=DAY), phone="13800000001")
+    with pytest.raises(Conflict) as held:
+        issue(category, at(9, 1, day=DAY), phone="13800000001")
+    assert held.value.detail == {"number": first.number}
+    issue(other, at(9, 2, day=DAY), phone="13800000001")
+    issue(category, at(9, 3, day=DAY))  # anonymous tickets are not limited
+    issue(category, at(9, 4, day=DAY))
+    services.cancel_ticket(ticket=first, at=at(9, 5, day=DAY))
+    assert issue(category, at(9, 6, day=DAY), phone="13800000001").number == "A004"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from govhall.core.errors import Conflict, InvalidTransition
-from govhall.queueing import services
+from govhall.queueing import selectors, services
 from govhall.queueing.models import QueueSettings, Ticket, TicketEvent
 from tests.factories import CenterFactory, DepartmentFactory
 from tests.queueing.factories import QueueCategoryFactory, at, open_hall, staffed_window
@@ -46,7 +46,13 @@ class QueueMachine(RuleBasedStateMachine):
             for pk, state in self.expected.items()
             if state == "waiting"
             and self.rows[pk]["prefix"] in prefixes
-            and (self.policy == "carry_over" or self.rows[pk]["issue_date"] == self.day)
+            and (
+                self.rows[pk]["issue_date"] == self.day
+                or (
+                    self.policy == "carry_over"
+                    and self.rows[pk]["issue_date"] >= selectors.previous_workday(self.day)
+                )
+            )
         ]
         return sorted(
             ids, key=lambda pk: (not self.rows[pk]["priority"], self.rows[pk]["queue_at"], pk)
@@ -172,10 +178,11 @@ class QueueMachine(RuleBasedStateMachine):
     @rule()
     def next_day(self):
         services.close_queue_day(center=self.center, day=self.day, at=at(17, 30, day=self.day))
-        if self.policy == "expire":
-            for pk, state in self.expected.items():
-                if state == "waiting":
-                    self.expected[pk] = "expired"
+        for pk, state in self.expected.items():
+            if state == "waiting" and (
+                self.policy == "expire" or self.rows[pk]["issue_date"] < self.day
+            ):
+                self.expected[pk] = "expired"
         self.day += dt.timedelta(days=1)
         self.clock = at(9, day=self.day)
 

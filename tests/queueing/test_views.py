@@ -233,3 +233,18 @@ def test_appointment_pages(client, hall, center):
     )
     assert category.appointments.get().state == "cancelled"
     assert client.post(url, {**data, "id_number": "123"}).status_code == 400
+
+
+def test_staff_issue_from_terminal(client, hall, center, department, make_user):
+    category, window, staff = hall
+    client.force_login(staff.user)
+    url = reverse("queueing:terminal_action", args=[window.pk, "issue"])
+    body = client.post(
+        url, {"category": category.pk, "priority_reason": "disabled"}, HTTP_HX_REQUEST="true"
+    )
+    assert "已代取号 A001" in body.content.decode()
+    ticket = Ticket.objects.get()
+    assert (ticket.channel, ticket.priority) == (Ticket.Channel.STAFF, True)
+    assert ticket.events.get().actor == staff.user
+    status = client.get(reverse("queueing:ticket_status", args=[ticket.token])).content.decode()
+    assert "取号" in status and "timeline" in status

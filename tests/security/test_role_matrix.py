@@ -41,16 +41,148 @@ class Access:
 
 
 PUBLIC = Access(EVERYONE)
+# Public routes that need a valid object, token or signature to do anything: nobody is refused
+# by role (the check is only "no 5xx"); citizens, kiosks, pads and the province reach them.
+PUBLIC_BY_TOKEN = Access(EVERYONE, strict=False)
+# Every logged-in role; the view decides further by object (own leave, own punch ...).
+ANY_ROLE = Access(ALL_ROLES, strict=False)
+CENTRE_READ = Access(CENTRE_WIDE, strict=False)
+ADMIN = Access(ADMIN_ONLY, strict=False)
+TERMINAL = Access(frozenset({Role.CENTER_ADMIN, Role.UNIT_LEAD, Role.WINDOW_STAFF}), strict=False)
+QUEUE_FIGURES = Access(
+    frozenset({Role.CENTER_ADMIN, Role.UNIT_LEAD, Role.LEADER, Role.INSPECTOR}), strict=False
+)
+GUIDE_LINT = Access(
+    frozenset({Role.CENTER_ADMIN, Role.UNIT_LEAD, Role.LEADER, Role.INSPECTOR}), strict=False
+)
+SCORE_ENTRY = Access(frozenset({Role.CENTER_ADMIN, Role.LEADER, Role.INSPECTOR}), strict=False)
+PERFORMANCE_READ = Access(
+    frozenset({Role.CENTER_ADMIN, Role.LEADER, Role.INSPECTOR, Role.UNIT_LEAD}), strict=False
+)
+SUPERVISION = Access(
+    frozenset({Role.CENTER_ADMIN, Role.INSPECTOR, Role.LEADER, Role.UNIT_LEAD}), strict=False
+)
 
-# Route key ("namespace:name", or the route text) → Access, or {method: Access}.
+
+def _keys(text: str) -> list[str]:
+    return text.split()
+
+
+# Route key ("namespace:name", or the route text when it has no name) → Access, or
+# {method: Access}. Grouped by who may reach them; read DOMAIN.md and each app's roles.py.
 POLICY: dict[str, Access | dict[str, Access]] = {
-    "home": PUBLIC,
-    "healthz": PUBLIC,
-    "login": PUBLIC,
-    "logout": PUBLIC,
-    "set_language": PUBLIC,
-    "api-schema": PUBLIC,
-    "api-docs": PUBLIC,
+    **dict.fromkeys(_keys("home healthz login logout set_language api-schema api-docs"), PUBLIC),
+    # Citizens, kiosks, rating pads, the display board, public guides, the province's push.
+    **dict.fromkeys(
+        _keys(
+            """queueing:kiosk queueing:appointments queueing:appointment_cancel queueing:board
+            queueing:board_feed queueing:ticket_status queueing:ticket_cancel queueing:phone
+            queueing-api-book queueing-api-appointment-cancel queueing-api-appointment-change
+            queueing-api-appointment-check-in queueing-api-slots queueing-api-board
+            queueing-api-categories queueing-api-issue queueing-api-ticket queueing-api-cancel
+            catalog:guide_list catalog:guide_detail catalog:material_form catalog:material_sample
+            catalog-api-departments catalog-api-items catalog-api-item catalog-api-themes
+            feedback:disclosure feedback-api-disclosure feedback:rate feedback-api-rate
+            feedback-api-invitation feedback:pad feedback:pad_pair feedback:pad_rate
+            feedback:pad_state feedback-api-pad-pair feedback-api-pad-rate feedback-api-pad-state
+            exchange-api-inbound"""
+        ),
+        PUBLIC_BY_TOKEN,
+    ),
+    # Self-service of every person in a role: own attendance, leave, punches.
+    **dict.fromkeys(
+        _keys(
+            """attendance:me attendance:me_absence attendance:me_leave attendance:me_punch
+            attendance-punch-self attendance-leave-request attendance-leaves attendance-leave
+            attendance-leave-cancel attendance-leave-report-back attendance-punches
+            attendance-records attendance-violations attendance-violation
+            attendance-violation-appeal attendance:violation_appeal attendance-timetables
+            attendance-categories attendance-duties attendance-temporary-absences
+            attendance-temporary-absence-register attendance-temporary-absence-return
+            attendance-assignments attendance-inspections attendance-post-absences
+            attendance-stability attendance-figures-staff attendance-figures-departments
+            attendance-figures-center attendance:monthly attendance:monthly_xlsx
+            attendance:approvals attendance:leave_decide attendance-leave-approve
+            attendance-leave-reject attendance-violation-decide attendance:violation_decide
+            attendance-inspection-start attendance-inspection-finish attendance-violation-record
+            attendance-punch-enter attendance-punch-void attendance-punch-import attendance:import
+            attendance-duty-schedule attendance-duty-cancel attendance-assignment-change
+            attendance-derive
+            feedback:home feedback:evaluations feedback:evaluation feedback-api-evaluations
+            feedback-api-evaluation feedback-api-appeal feedback:appeals feedback-api-appeals
+            feedback-api-decide feedback:rectifications feedback:rectification
+            feedback-api-rectifications feedback-api-rectification feedback:complaints
+            feedback:complaint feedback-api-complaints feedback-api-complaint feedback:assists
+            feedback-api-assists feedback:figures feedback-api-figures feedback:invitation
+            feedback:hotline_import feedback-api-hotline-import feedback:pad_code
+            api/feedback/complaints/<int:pk>/assign/ api/feedback/complaints/<int:pk>/callback/
+            api/feedback/complaints/<int:pk>/close/ api/feedback/complaints/<int:pk>/resolve/
+            api/feedback/rectifications/<int:pk>/callback/
+            api/feedback/rectifications/<int:pk>/close/
+            api/feedback/rectifications/<int:pk>/rectify/
+            api/feedback/rectifications/<int:pk>/verify/"""
+        ),
+        ANY_ROLE,
+    ),
+    # The window terminal and its API.
+    **dict.fromkeys(
+        _keys(
+            """queueing:terminal queueing:terminal_window queueing:terminal_action
+            queueing:terminal_close queueing:terminal_panel queueing-api-window
+            queueing-api-call-next queueing-api-finish queueing-api-no-show queueing-api-pause
+            queueing-api-recall queueing-api-resume queueing-api-session-close
+            queueing-api-session-open queueing-api-start queueing-api-transfer"""
+        ),
+        TERMINAL,
+    ),
+    **dict.fromkeys(
+        _keys("queueing:monitor queueing:figures queueing-api-monitor queueing-api-figures"),
+        QUEUE_FIGURES,
+    ),
+    **dict.fromkeys(_keys("catalog:lint catalog-api-lint"), GUIDE_LINT),
+    # Upstream exchange: the centre's administrators and its readers.
+    **dict.fromkeys(
+        _keys(
+            """exchange:status exchange:province exchange-api-dead-letters exchange-api-pending
+            exchange-api-ranking exchange-api-status"""
+        ),
+        CENTRE_READ,
+    ),
+    **dict.fromkeys(_keys("exchange:redrive exchange-api-redrive"), ADMIN),
+    # The monthly evaluation.
+    **dict.fromkeys(
+        _keys(
+            """performance:dashboard performance:department performance:run_detail
+            performance:run_docx performance:run_xlsx performance-api-runs performance-api-run
+            performance-api-rubrics"""
+        ),
+        PERFORMANCE_READ,
+    ),
+    **dict.fromkeys(
+        _keys(
+            """performance:compute performance-api-compute performance:publish
+            performance-api-publish performance-api-rubric-new-version"""
+        ),
+        ADMIN,
+    ),
+    **dict.fromkeys(_keys("performance:enter_scores performance-api-scores"), SCORE_ENTRY),
+    # Rectification campaigns: the centre runs them, units answer for their problems.
+    **dict.fromkeys(
+        _keys(
+            """supervision:campaigns supervision:campaign supervision:census
+            supervision:census_file supervision:document_upload supervision:problems
+            supervision:problem_import supervision:problem_create supervision:progress_xlsx
+            supervision:progress supervision:sign_off supervision:campaign_create
+            supervision:problem supervision:problem_confirm supervision:problem_edit
+            supervision:problem_evidence supervision:problem_fix supervision:problem_reopen
+            supervision-campaigns supervision-campaign supervision-census supervision-documents
+            supervision-import supervision-phase-report supervision-phases supervision-problems
+            supervision-progress-xlsx supervision-progress supervision-signoff
+            supervision-problem supervision-problem-confirm supervision-problem-evidence
+            supervision-problem-fix supervision-problem-reopen"""
+        ),
+        SUPERVISION,
+    ),
 }
 
 # Django's admin site: only staff accounts (the centre administrator) get past its login; what

@@ -284,3 +284,65 @@ def test_campaign_of_another_department_is_invisible(
     assert client.get(f"{API}/campaigns/").json() == []
     assert client.get(f"{API}/campaigns/{campaign.pk}/").status_code == 404
     assert not Problem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", {401, 403}),
+        ("window_staff", {403}),
+        ("inspector", {403}),
+        ("other_lead", {404}),
+        ("lead", {200}),
+    ],
+)
+def test_fix_endpoint_over_principals(
+    client, make_user, department, lead, other_lead, inspector, unit, category, who, expected
+):
+    problem = _problem(lead, unit, category)
+    users = {
+        "anonymous": None,
+        "window_staff": make_user(Role.WINDOW_STAFF, department=department),
+        "inspector": inspector,
+        "other_lead": other_lead,
+        "lead": lead,
+    }
+    if users[who] is not None:
+        client.force_login(users[who])
+    response = client.post(
+        f"{API}/problems/{problem.pk}/fix/", {"fix_note": "已整改"}, content_type="application/json"
+    )
+    assert response.status_code in expected
+    problem.refresh_from_db()
+    assert (problem.status == "fixed") == (expected == {200})
+    assert problem.events.count() == (2 if expected == {200} else 1)
+
+
+def test_phase_dates_and_documents_by_the_centre_admin(client, admin_user, lead, campaign):
+    client.force_login(lead)
+    url = f"{API}/campaigns/{campaign.pk}/phases/"
+    assert (
+        client.post(url, {"self_check": "2018-05-25"}, content_type="application/json").status_code
+        == 403
+    )
+    doc_url = f"{API}/campaigns/{campaign.pk}/documents/"
+    upload = {
+        "title": "排查整改通知",
+        "doc_number": "砀政办〔2018〕11号",
+        "file": SimpleUploadedFile("notice.pdf", b"%PDF-1.4"),
+    }
+    assert client.post(doc_url, upload).status_code == 403
+    assert not campaign.documents.exists()
+
+    client.force_login(admin_user)
+    moved = client.post(url, {"self_check": "2018-05-25"}, content_type="application/json")
+    assert moved.status_code == 200 and moved.json()[0]["ends_on"] == "2018-05-25"
+    disorder = client.post(url, {"inspection": "2018-05-01"}, content_type="application/json")
+    assert disorder.status_code == 400
+    upload["file"] = SimpleUploadedFile("notice.pdf", b"%PDF-1.4")
+    created = client.post(doc_url, upload)
+    assert created.status_code == 201 and created.json()["doc_number"] == "砀政办〔2018〕11号"
+    bad = client.post(doc_url, {"title": "x", "file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert bad.status_code == 400 and campaign.documents.count() == 1
+    detail = client.get(f"{API}/campaigns/{campaign.pk}/").json()
+    assert detail["documents"][0]["title"] == "排查整改通知"

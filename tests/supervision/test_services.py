@@ -405,3 +405,11 @@ def test_paper_records_entered_later_keep_their_dates(clock, lead, inspector, un
     problem.refresh_from_db()
     assert problem.fixed_on == dt.date(2018, 5, 19)
     assert list(problem.events.values_list("at", flat=True)) == [found, fixed]
+
+
+def test_new_problem_after_sign_off_revokes_it(lead, inspector, unit, category):
+    services.sign_off(actor=lead, unit=unit)
+    problem = _problem(inspector, unit, category, found_by=Problem.Source.INSPECTION)
+    assert selectors.active_signoff(campaign_id=unit.campaign_id, unit_id=unit.pk) is None
+    assert problem.events.get().details["signoff_revoked"] is True
+    assert SignOff.objects.get().revoked_reason

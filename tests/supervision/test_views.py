@@ -188,3 +188,51 @@ def test_read_only_roles_see_no_forms(client, make_user, department, campaign, r
     client.force_login(make_user(role, department=department))
     page = client.get(reverse("supervision:problems", args=[campaign.pk])).text
     assert "登记问题" not in page and "从数据生成" not in page
+
+
+def test_campaign_page_lists_what_is_overdue_on_a_date(
+    client, clock, admin_user, lead, unit, campaign, category
+):
+    problem = _problem(lead, unit, category, "咨询电话长期占线")
+    client.force_login(admin_user)
+    url = reverse("supervision:campaign", args=[campaign.pk])
+    before = client.get(url + "?on=2018-05-20").text.split('id="overdue-problems"')[1]
+    after = client.get(url + "?on=2018-05-21").text.split('id="overdue-problems"')[1]
+    assert "咨询电话长期占线" not in before.split("</table>")[0]
+    assert "咨询电话长期占线" in after.split("</table>")[0]
+    assert 'id="unsigned-units"' not in client.get(url + "?on=2018-07-20").text
+    ended = client.get(url + "?on=2018-07-21").text
+    assert unit.name in ended.split('id="unsigned-units"')[1].split("</ul>")[0]
+    assert problem.pk
+
+
+def test_another_units_problem_page_is_not_found(client, lead, other_lead, other_unit, category):
+    problem = _problem(other_lead, other_unit, category)
+    client.force_login(lead)
+    assert client.get(reverse("supervision:problem", args=[problem.pk])).status_code == 404
+    client.post(
+        reverse("supervision:problem_fix", args=[problem.pk]), {"measure": "m", "fix_note": "n"}
+    )
+    problem.refresh_from_db()
+    assert problem.status == "open"
+
+
+def test_census_line_errors_are_shown_and_nothing_is_filed(client, lead, unit, campaign):
+    client.force_login(lead)
+    prefix, lines = f"census-{unit.pk}", f"lines-{unit.pk}"
+    response = client.post(
+        reverse("supervision:census_file", args=[campaign.pk]),
+        {
+            "unit": unit.pk,
+            f"{prefix}-unit": unit.pk,
+            f"{prefix}-signed_by_name": "王局长",
+            f"{lines}-TOTAL_FORMS": "1",
+            f"{lines}-INITIAL_FORMS": "0",
+            f"{lines}-0-kind": "hall",
+            f"{lines}-0-name": "服务大厅",
+            f"{lines}-0-windows": "-1",
+        },
+        follow=True,
+    )
+    assert "第 1 行" in response.text
+    assert not CensusReport.objects.exists()

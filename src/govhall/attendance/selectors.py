@@ -166,14 +166,12 @@ def assignments_on(center_id: int, day: dt.date) -> dict[int, StaffAssignment]:
 
 
 def expected_staff(center_id: int, day: dt.date) -> list[ExpectedStaff]:
-    """Who must attend on `day`: every active assigned staff member on a working day; on a rest
-    day only those on the duty roster."""
+    """Who must attend on `day`: every staff member whose assignment covers the day on a working
+    day (leaving ends the assignment, so past days keep their people); on a rest day only those
+    on the duty roster."""
     assignments = assignments_on(center_id, day)
-    active = set(
-        StaffProfile.objects.filter(center_id=center_id, active=True).values_list("id", flat=True)
-    )
     if load_calendar().is_workday(day):
-        ids = set(assignments) & active
+        ids = set(assignments)
         duty: set[int] = set()
     else:
         duty = set(
@@ -181,7 +179,7 @@ def expected_staff(center_id: int, day: dt.date) -> list[ExpectedStaff]:
                 center_id=center_id, date=day, cancelled=False
             ).values_list("staff_id", flat=True)
         )
-        ids = duty & set(assignments) & active
+        ids = duty & set(assignments)
     return [
         ExpectedStaff(
             staff_id=sid,
@@ -397,8 +395,8 @@ def department_stability(
     """Assignment changes per department over [start, end] (seeds 001/004: 人员不稳定,轮换频繁).
 
     joined: staff who came into the department (or were first assigned) in the period; left:
-    staff who moved out of it; window_changes: moves between the department's windows;
-    changes = joined + left + window_changes; headcounts at the period's start and end;
+    staff who moved out of it or left the hall; window_changes: moves between the department's
+    windows; changes = joined + left + window_changes; headcounts at the period's start and end;
     change_rate = changes ÷ the larger headcount (0 when nobody).
     """
     since, until = period_bounds(start, end)
@@ -437,6 +435,9 @@ def department_stability(
                 elif {w.pk for w in previous.windows.all()} != {w.pk for w in row.windows.all()}:
                     out[row.department_id]["window_changes"] += 1
             previous = row
+        last = rows[-1]
+        if last.ended_at is not None and since <= last.ended_at < until:
+            out[last.department_id]["left"] += 1
     result: dict[int | None, dict[str, Any]] = {}
     for department_id, figures in out.items():
         changes = figures["joined"] + figures["left"] + figures["window_changes"]

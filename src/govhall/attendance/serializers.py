@@ -1,5 +1,6 @@
 """Input and output serializers of the attendance API (no business logic here)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from govhall.attendance.models import (
@@ -118,7 +119,7 @@ class LeaveOut(serializers.ModelSerializer):
 
 
 class LeaveIn(serializers.Serializer):
-    staff = serializers.IntegerField(required=False, help_text="默认为本人")
+    staff = serializers.IntegerField(required=False, help_text=_("默认为本人"))
     kind = serializers.ChoiceField(choices=LeaveRequest.Kind.choices)
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
@@ -144,7 +145,7 @@ class TemporaryAbsenceOut(serializers.ModelSerializer):
 
 
 class TemporaryAbsenceIn(serializers.Serializer):
-    staff = serializers.IntegerField(required=False, help_text="默认为本人")
+    staff = serializers.IntegerField(required=False, help_text=_("默认为本人"))
     reason = serializers.CharField(max_length=200)
     left_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     returned_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -190,7 +191,7 @@ class PostAbsenceOut(serializers.ModelSerializer):
 
 class DeriveIn(serializers.Serializer):
     date = serializers.DateField()
-    end = serializers.DateField(required=False, help_text="可选:计算到该日期(含)")
+    end = serializers.DateField(required=False, help_text=_("可选:计算到该日期(含)"))
 
 
 class DeriveOut(serializers.Serializer):
@@ -285,15 +286,15 @@ class AssignmentIn(serializers.Serializer):
 
 
 class PeriodIn(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="例如 2026-10")
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text=_("例如 2026-10"))
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
 
     def validate(self, attrs):
         if "month" not in attrs and not ("start" in attrs and "end" in attrs):
-            raise serializers.ValidationError("请提供 month,或 start 与 end。")
+            raise serializers.ValidationError(_("请提供 month,或 start 与 end。"))
         if "start" in attrs and "end" in attrs and attrs["start"] > attrs["end"]:
-            raise serializers.ValidationError("start 不能晚于 end。")
+            raise serializers.ValidationError(_("start 不能晚于 end。"))
         return attrs
 
 

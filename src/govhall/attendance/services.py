@@ -91,10 +91,6 @@ def _is_self(actor: Any, staff: StaffProfile) -> bool:
     return bool(actor.is_authenticated and staff.user_id == actor.pk)
 
 
-def _department_now(staff: StaffProfile) -> int | None:
-    return staff.department_id
-
-
 # --- timetables and duty ----------------------------------------------------------------------
 
 
@@ -432,11 +428,14 @@ def request_leave(
 
 @transaction.atomic
 def approve_leave_as_unit(*, actor: Any, leave: LeaveRequest, comment: str = "") -> LeaveRequest:
-    """First step: the unit lead of the staff member's department agrees."""
+    """First step: the unit lead of the staff member's department agrees (the centre takes this
+    step for staff who belong to no department)."""
     leave = _locked_leave(leave)
     _require(
         actor,
-        "attendance.approve_leave_unit",
+        "attendance.approve_leave_unit"
+        if leave.department_id is not None
+        else "attendance.approve_leave_center",
         department_id=leave.department_id,
         center_id=leave.center_id,
     )
@@ -460,8 +459,10 @@ def approve_leave_as_center(*, actor: Any, leave: LeaveRequest, comment: str = "
         department_id=leave.department_id,
         center_id=leave.center_id,
     )
-    if leave.status != LeaveRequest.Status.PENDING_CENTER:
+    if leave.status == LeaveRequest.Status.PENDING_UNIT:
         raise InvalidTransition(_("该请假须先经单位审批。"))
+    if leave.status != LeaveRequest.Status.PENDING_CENTER:
+        raise InvalidTransition(_("该请假不在待中心审批状态。"))
     if _is_self(actor, leave.staff):
         raise PermissionDenied(_("不能审批本人的请假。"))
     leave.status = LeaveRequest.Status.APPROVED
@@ -814,7 +815,8 @@ def sync_assignments(
 ) -> int:
     """Record the changes made outside `change_assignment` (e.g. in the admin).
 
-    Staff with no assignment yet get one from their profile's creation (its first
+    A staff member no longer active (离岗) has their open assignment ended at `at`. Active staff
+    with no assignment yet get one from their profile's creation (its first
     simple_history row), or from `since` when given; the others get a new one from `at` whenever
     their profile's department or windows differ from their open assignment. Returns the number
     of assignments opened.
@@ -830,6 +832,12 @@ def sync_assignments(
     known = set(StaffAssignment.objects.filter(center=center).values_list("staff_id", flat=True))
     for staff in StaffProfile.objects.filter(center=center).prefetch_related("windows"):
         window_ids = {w.pk for w in staff.windows.all()}
+        if not staff.active:
+            current = open_rows.get(staff.pk)
+            if current is not None:
+                current.ended_at = max(at, current.started_at)
+                _save(current)
+            continue
         if staff.pk not in known:
             _start_assignment(
                 staff=staff,
@@ -920,8 +928,11 @@ def _attendance_of(
         if domain[0] <= at < domain[1]
         and ((kind == Punch.Kind.OUT and at > start) or (kind == Punch.Kind.ANY and at >= middle))
     ]
+    check_in = min(ins) if ins else None
+    # A check-out before the check-in (logout, then login again) closes nothing.
+    outs = [at for at in outs if check_in is None or at > check_in]
     result: dict[str, Any] = {
-        "check_in": min(ins) if ins else None,
+        "check_in": check_in,
         "check_out": max(outs) if outs else None,
         "late_minutes": 0,
         "early_minutes": 0,

@@ -72,7 +72,16 @@ def _monthly_context(request: HttpRequest) -> dict[str, Any]:
     table = selectors.monthly_table(
         center_id=scope.center_id, start=start, end=end, department_id=department_id
     )
+    names = dict(departments.values_list("id", "name"))
+    stability = [
+        {"name": names[dept_id], **row}
+        for dept_id, row in selectors.department_stability(
+            center_id=scope.center_id, start=start, end=end
+        ).items()
+        if dept_id in names and (department_id is None or dept_id == department_id)
+    ]
     return {
+        "stability": sorted(stability, key=lambda r: -r["changes"]),
         "form": form,
         "table": table,
         "keys": selectors.FIGURE_KEYS,

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import Center, CenterScopedModel
 from govhall.org.models import Department, Window
+from govhall.queueing.models import Ticket
 
 
 class CaseSettings(models.Model):
@@ -87,6 +88,23 @@ class Case(CenterScopedModel):
     DONE_STATES = (State.COMPLETED, State.DELIVERED)
     CLOSED_STATES = (State.REFUSED, State.WITHDRAWN)
 
+    # action → the states it may start from (the services refuse any other: InvalidTransition)
+    ACTION_STATES = {
+        "accept": (State.SUBMITTED,),
+        "refuse": (State.SUBMITTED,),
+        "review": (State.ACCEPTED,),
+        "correction": (State.ACCEPTED, State.IN_REVIEW),
+        "resubmit": (State.CORRECTION,),
+        "supply": RUNNING_STATES,
+        "suspend": (State.ACCEPTED, State.IN_REVIEW),
+        "resume": (State.SUSPENDED,),
+        "complete": (State.ACCEPTED, State.IN_REVIEW),
+        "deliver": (State.COMPLETED,),
+        "withdraw": (State.SUBMITTED, *RUNNING_STATES),
+        "verify": DONE_STATES,
+        "revoke": DONE_STATES,
+    }
+
     class Result(models.TextChoices):
         NONE = "", _("未办结")
         APPROVED = "approved", _("准予许可")
@@ -135,6 +153,14 @@ class Case(CenterScopedModel):
     window = models.ForeignKey(
         Window,
         verbose_name=_("受理窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("来源排队票"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

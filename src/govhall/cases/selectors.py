@@ -8,7 +8,7 @@ Figures follow DOMAIN.md "Figures" (dates inclusive, local Asia/Shanghai days):
   the period's end, still open at its end and due before its last day;
 - on_time_rate: cases completed in the period by their due date ÷ cases completed in the period;
 - avg_workdays: mean working days the clock ran, over the cases completed in the period;
-- consultations: tickets served in the period that opened no case (0 until queueing is merged).
+- consultations (咨询): tickets issued in the period and served that opened no case.
 Rates are fractions in [0, 1], or None when the denominator is 0.
 """
 
@@ -36,8 +36,11 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from govhall.cases.models import Case, CaseEvent, CaseSettings
+from govhall.catalog.models import ServiceItem
 from govhall.core.validators import mask_id_number, mask_phone
-from govhall.org.models import Department
+from govhall.org.models import Department, Window
+from govhall.org.scoping import Scope
+from govhall.queueing.models import Ticket
 
 LIGHTS = ("red", "yellow", "green", "paused")
 FIGURE_KEYS = (
@@ -54,6 +57,14 @@ GROUPS = {
     "item": "item_id",
     "window": "window_id",
     "staff": "accepted_by__staff_profile__id",
+}
+# The same groupings for queue tickets (consultations): the department, window and staff of the
+# call, the item chosen at the kiosk.
+TICKET_GROUPS = {
+    "department": "department_id",
+    "item": "item_id",
+    "window": "window_id",
+    "staff": "staff_id",
 }
 
 
@@ -233,8 +244,9 @@ def _figures(
         avg_workdays=Avg("elapsed_workdays"),
     )
     open_overdue = grouped(_open_at(base, hi).filter(due_date__lt=end), open_overdue=Count("id"))
+    consultations = _consultations(center_id, start, end, group)
     result: dict[Any, dict[str, Any]] = {}
-    for k in set(accepted) | set(completed) | set(open_overdue):
+    for k in set(accepted) | set(completed) | set(open_overdue) | set(consultations):
         a = accepted.get(k, {})
         c = completed.get(k, {})
         n_accepted = a.get("accepted") or 0
@@ -248,9 +260,25 @@ def _figures(
             "overdue": late + (open_overdue.get(k, {}).get("open_overdue") or 0),
             "on_time_rate": _ratio(n_completed - late, n_completed),
             "avg_workdays": round(float(avg), 2) if avg is not None else None,
-            "consultations": 0,
+            "consultations": consultations.get(k, 0),
         }
     return result
+
+
+def _consultations(
+    center_id: int, start: dt.date, end: dt.date, group: str | None
+) -> dict[Any, int]:
+    """Tickets issued in the period and served (DONE) that opened no case (咨询)."""
+    qs = Ticket.objects.filter(
+        center_id=center_id,
+        issue_date__gte=start,
+        issue_date__lte=end,
+        state=Ticket.State.DONE,
+    ).exclude(Exists(Case.objects.filter(ticket=OuterRef("pk"))))
+    if group is None:
+        return {None: qs.count()}
+    key = TICKET_GROUPS[group]
+    return dict(qs.values(k=F(key)).annotate(n=Count("id")).values_list("k", "n"))
 
 
 def empty_figures() -> dict[str, Any]:
@@ -391,3 +419,98 @@ def cases_to_xlsx(qs: QuerySet[Case]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# --- what a user may do ------------------------------------------------------------------------
+
+# action → (permission, label); the states each may start from: Case.ACTION_STATES
+ACTIONS: dict[str, tuple[str, str]] = {
+    "accept": ("cases.accept_case", _("受理")),
+    "refuse": ("cases.refuse_case", _("不予受理")),
+    "review": ("cases.review_case", _("开始审查")),
+    "correction": ("cases.request_correction", _("要求补正")),
+    "resubmit": ("cases.resubmit_case", _("补正材料已提交")),
+    "supply": ("cases.supply_materials", _("容缺材料已补齐")),
+    "suspend": ("cases.suspend_case", _("启动特别程序")),
+    "resume": ("cases.suspend_case", _("结束特别程序")),
+    "complete": ("cases.complete_case", _("办结")),
+    "deliver": ("cases.deliver_case", _("送达")),
+    "withdraw": ("cases.withdraw_case", _("撤回")),
+    "verify": ("cases.check_commitment", _("承诺核查属实")),
+    "revoke": ("cases.check_commitment", _("承诺不实,撤销许可")),
+}
+
+
+def _action_applies(action: str, case: Case) -> bool:
+    if action == "supply":
+        return case.mode == Case.Mode.MISSING and case.supplied_at is None
+    if action in ("verify", "revoke"):
+        return case.commitment_status == Case.Commitment.PENDING
+    return True
+
+
+def available_actions(case: Case, scope: Scope) -> list[tuple[str, str]]:
+    """The (action, label) pairs the user may take on the case in its current state."""
+    if not scope.may_see_department(case.department_id, case.center_id):
+        return []
+    return [
+        (action, label)
+        for action, (perm, label) in ACTIONS.items()
+        if case.state in Case.ACTION_STATES[action]
+        and _action_applies(action, case)
+        and scope.can(perm)
+    ]
+
+
+def visible_cases(scope: Scope) -> QuerySet[Case]:
+    """The cases a user may see: their department's (or the centre's), and those they accepted
+    at a comprehensive window for another department."""
+    qs = scope.filter(Case.objects.all())
+    if scope.whole_center or scope.sees_nothing or not scope.user.is_authenticated:
+        return qs
+    return Case.objects.filter(Q(pk__in=qs.values("pk")) | Q(accepted_by=scope.user))
+
+
+def acceptable_items(scope: Scope) -> QuerySet[ServiceItem]:
+    """Items the user may accept: their department's, or those of the windows they staff."""
+    qs = ServiceItem.objects.filter(center_id=scope.center_id, is_active=True)
+    if scope.whole_center:
+        return qs.select_related("department")
+    windows = Window.objects.filter(staff__user=scope.user)
+    return (
+        qs.filter(
+            Q(department_id=scope.department_id)
+            | Q(department__windows__in=windows)
+            | Q(windows__in=windows)
+        )
+        .distinct()
+        .select_related("department")
+    )
+
+
+def user_windows(scope: Scope) -> QuerySet[Window]:
+    """The windows a user may accept at (all of the centre's for centre-wide roles)."""
+    qs = Window.objects.filter(center_id=scope.center_id, is_open=True)
+    return qs if scope.whole_center else qs.filter(staff__user=scope.user)
+
+
+def digest_for_department(department: Department, today: dt.date) -> dict[str, Any]:
+    """The unit lead's daily digest: red and yellow running cases of the department."""
+    running = running_cases(Case.objects.filter(department=department), today=today)
+    return {
+        "today": today,
+        "running": running.count(),
+        "red": list(running.filter(light="red")),
+        "yellow": list(running.filter(light="yellow")),
+    }
+
+
+def ticket_for_acceptance(scope: Scope, ticket_id: str | None) -> Ticket | None:
+    """The queue ticket the window is serving, named by the terminal's link (`?ticket=<id>`)."""
+    if not ticket_id or not str(ticket_id).isdigit():
+        return None
+    return Ticket.objects.filter(
+        pk=int(ticket_id),
+        center_id=scope.center_id,
+        state__in=(Ticket.State.SERVING, Ticket.State.DONE),
+    ).first()

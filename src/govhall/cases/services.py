@@ -39,6 +39,7 @@ from govhall.core.validators import is_valid_id_number, is_valid_phone, is_valid
 from govhall.core.workdays import Calendar, load_calendar
 from govhall.org.models import Window
 from govhall.org.scoping import scope_for
+from govhall.queueing.models import Ticket
 
 State = Case.State
 EventType = CaseEvent.Type
@@ -103,11 +104,11 @@ def _authorize(actor: User | None, perm: str, case: Case) -> None:
     scope.check_department(case.department_id, case.center_id)
 
 
-def _require_state(case: Case, allowed: Iterable[str], action: str) -> None:
-    if case.state not in set(allowed):
+def _require_state(case: Case, action: str, label: str) -> None:
+    if case.state not in Case.ACTION_STATES[action]:
         raise InvalidTransition(
             _("办件 %(number)s 当前状态为“%(state)s”,不能%(action)s。")
-            % {"number": case.number, "state": case.get_state_display(), "action": action},
+            % {"number": case.number, "state": case.get_state_display(), "action": label},
             detail={"state": case.state},
         )
 
@@ -345,9 +346,13 @@ def accept_case(
     materials_received: Sequence[str] = (),
     materials_missing: Sequence[str] = (),
     supply_by: dt.date | None = None,
+    ticket: Ticket | None = None,
     at: dt.datetime | None = None,
 ) -> Case:
-    """前台受理: a window accepts an application; the clock starts the next working day."""
+    """前台受理: a window accepts an application; the clock starts the next working day.
+
+    `ticket` is the queue ticket being served (a ticket may open several cases).
+    """
     if actor is not None:
         scope = scope_for(actor)
         scope.require("cases.accept_case")
@@ -359,6 +364,11 @@ def accept_case(
             raise PermissionDenied(_("您的窗口不能受理该事项。"))
     if window is not None and window.center_id != item.center_id:
         raise ValidationFailed(_("窗口不属于该中心。"))
+    if ticket is not None and (
+        ticket.center_id != item.center_id
+        or ticket.state not in (Ticket.State.SERVING, Ticket.State.DONE)
+    ):
+        raise ValidationFailed(_("只能关联本中心正在办理或已办结的排队票。"))
     if not item.is_active:
         raise ValidationFailed(_("该事项已停用,不能受理。"))
     errors = _check_applicant(
@@ -382,6 +392,7 @@ def accept_case(
         uscc=uscc.strip().upper() if applicant_type == "company" else "",
         phone=phone.strip(),
         channel=Case.Channel.WINDOW,
+        ticket=ticket,
     )
     _accept_into(
         case,
@@ -421,6 +432,7 @@ def _acceptance_details(case: Case) -> dict[str, Any]:
         "materials_missing": case.materials_missing,
         "supply_by": _iso(case.supply_by),
         "window": case.window.number if case.window else None,
+        "ticket": case.ticket.number if case.ticket else None,
     }
 
 
@@ -439,7 +451,7 @@ def accept_submitted_case(
     """受理 an application that arrived online / by mail."""
     case = _locked_case(case)
     _authorize(actor, "cases.accept_case", case)
-    _require_state(case, [State.SUBMITTED], _("受理"))
+    _require_state(case, "accept", _("受理"))
     now = _at(at)
     _accept_into(
         case,
@@ -469,7 +481,7 @@ def refuse_case(
     """不予受理, with the reason told to the applicant."""
     case = _locked_case(case)
     _authorize(actor, "cases.refuse_case", case)
-    _require_state(case, [State.SUBMITTED], _("不予受理"))
+    _require_state(case, "refuse", _("不予受理"))
     if not reason.strip():
         raise ValidationFailed(_("不予受理须说明理由。"))
     now = _at(at)
@@ -496,7 +508,7 @@ def start_review(*, actor: User | None, case: Case | int, at: dt.datetime | None
     """后台审查 begins."""
     case = _locked_case(case)
     _authorize(actor, "cases.review_case", case)
-    _require_state(case, [State.ACCEPTED], _("开始审查"))
+    _require_state(case, "review", _("开始审查"))
     now = _at(at)
     case.state = State.IN_REVIEW
     _save(case)
@@ -540,7 +552,7 @@ def request_correction(
     """补正: the applicant must correct or add materials; the clock stops until they do."""
     case = _locked_case(case)
     _authorize(actor, "cases.request_correction", case)
-    _require_state(case, [State.ACCEPTED, State.IN_REVIEW], _("要求补正"))
+    _require_state(case, "correction", _("要求补正"))
     if not reason.strip():
         raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
     now = _at(at)
@@ -565,7 +577,7 @@ def resubmit_case(*, actor: User | None, case: Case | int, at: dt.datetime | Non
     """The applicant handed in the corrected materials; the clock restarts next working day."""
     case = _locked_case(case)
     _authorize(actor, "cases.resubmit_case", case)
-    _require_state(case, [State.CORRECTION], _("登记补正材料"))
+    _require_state(case, "resubmit", _("登记补正材料"))
     now = _at(at)
     stop = _close_stops(case, [ClockStop.Kind.CORRECTION], now)
     case.state = stop.resume_state if stop else State.IN_REVIEW
@@ -582,7 +594,7 @@ def supply_materials(
     """容缺材料补齐 (and the clock restarts, when the centre stops it for 容缺)."""
     case = _locked_case(case)
     _authorize(actor, "cases.supply_materials", case)
-    _require_state(case, Case.RUNNING_STATES, _("登记容缺材料补交"))
+    _require_state(case, "supply", _("登记容缺材料补交"))
     if case.mode != Case.Mode.MISSING or case.supplied_at is not None:
         raise InvalidTransition(_("该办件没有待补交的容缺材料。"))
     now = _at(at)
@@ -614,7 +626,7 @@ def suspend_case(
     """特别程序 (hearing, testing, expert review, notice ...): the time it takes does not count."""
     case = _locked_case(case)
     _authorize(actor, "cases.suspend_case", case)
-    _require_state(case, [State.ACCEPTED, State.IN_REVIEW], _("启动特别程序"))
+    _require_state(case, "suspend", _("启动特别程序"))
     if kind not in ClockStop.PROCEDURES:
         raise ValidationFailed(_("特别程序类型无效。"))
     if told_days is None or told_days <= 0:
@@ -641,7 +653,7 @@ def resume_case(*, actor: User | None, case: Case | int, at: dt.datetime | None 
     """The procedure ended; the clock restarts the next working day."""
     case = _locked_case(case)
     _authorize(actor, "cases.suspend_case", case)
-    _require_state(case, [State.SUSPENDED], _("结束特别程序"))
+    _require_state(case, "resume", _("结束特别程序"))
     now = _at(at)
     stop = _close_stops(case, ClockStop.PROCEDURES, now)
     case.state = stop.resume_state if stop else State.IN_REVIEW
@@ -663,7 +675,7 @@ def complete_case(
     """办结: approved, or denied with the reason. Runs the feedback hooks in this transaction."""
     case = _locked_case(case)
     _authorize(actor, "cases.complete_case", case)
-    _require_state(case, [State.ACCEPTED, State.IN_REVIEW], _("办结"))
+    _require_state(case, "complete", _("办结"))
     if not approved and not reason.strip():
         raise ValidationFailed(_("不予许可须说明理由。"))
     if approved and case.mode == Case.Mode.MISSING and case.supplied_at is None:
@@ -711,7 +723,7 @@ def deliver_case(
     """统一窗口出件: handed over at the window, or mailed with a tracking number."""
     case = _locked_case(case)
     _authorize(actor, "cases.deliver_case", case)
-    _require_state(case, [State.COMPLETED], _("送达"))
+    _require_state(case, "deliver", _("送达"))
     if method not in (Case.Delivery.WINDOW, Case.Delivery.MAIL):
         raise ValidationFailed(_("送达方式无效。"))
     if method == Case.Delivery.MAIL and not tracking_number.strip():
@@ -740,13 +752,14 @@ def withdraw_case(
     """The applicant withdraws the application before it is decided."""
     case = _locked_case(case)
     _authorize(actor, "cases.withdraw_case", case)
-    _require_state(case, [State.SUBMITTED, *Case.RUNNING_STATES], _("撤回"))
+    _require_state(case, "withdraw", _("撤回"))
     now = _at(at)
     from_state = case.state
     _close_stops(case, ClockStop.Kind.values, now)
     case.state = State.WITHDRAWN
     case.closed_at = now
     case.commitment_status = Case.Commitment.NONE
+    _refresh_deadline(case)
     _save(case)
     _record(
         case,
@@ -762,7 +775,7 @@ def withdraw_case(
 def _commitment_case(actor: User | None, case: Case | int) -> Case:
     case = _locked_case(case)
     _authorize(actor, "cases.check_commitment", case)
-    _require_state(case, Case.DONE_STATES, _("核查告知承诺"))
+    _require_state(case, "verify", _("核查告知承诺"))
     if case.commitment_status != Case.Commitment.PENDING:
         raise InvalidTransition(_("该办件没有待核查的告知承诺。"))
     return case

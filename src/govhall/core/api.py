@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -47,3 +48,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
         response.data = {"code": code, "message": message, "detail": exc.detail}
     return response
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Component names carry their app ("FeedbackFiguresOut"), so two apps' serializers that share
+    a class name never collide in the OpenAPI schema."""
+
+    def _get_serializer_name(
+        self, serializer: Any, direction: str, bypass_extensions: bool = False
+    ) -> str:
+        name = super()._get_serializer_name(serializer, direction, bypass_extensions)
+        module = (serializer if isinstance(serializer, type) else type(serializer)).__module__
+        parts = module.split(".")
+        if parts[0] == "govhall" and len(parts) > 2:
+            prefix = parts[1].capitalize()
+            if not name.startswith(prefix):
+                name = prefix + name
+        return name

@@ -148,7 +148,7 @@ class OutboxEvent(CenterScopedModel):
         DEAD = "dead", _("死信")
 
     idempotency_key = models.UUIDField(_("幂等键"), default=uuid.uuid4, unique=True, editable=False)
-    stream = models.CharField(_("对象"), max_length=100, db_index=True)
+    stream = models.CharField(_("对象"), max_length=100)
     kind = models.CharField(_("事件类型"), max_length=64)
     payload = models.JSONField(_("数据"))
     created_at = models.DateTimeField(_("产生时间"), auto_now_add=True, db_index=True)

@@ -18,8 +18,8 @@ from govhall.exchange import protocol, selectors, services
 from govhall.exchange.access import centre_of
 from govhall.exchange.forms import PeriodForm, RankingForm
 from govhall.exchange.serializers import (
-    ErrorSerializer,
-    OutboxEventSerializer,
+    ExchangeErrorSerializer,
+    PendingEventSerializer,
     PushAnswerSerializer,
     PushEnvelopeSerializer,
     RankedCenterSerializer,
@@ -28,7 +28,7 @@ from govhall.exchange.serializers import (
     RedriveOutputSerializer,
 )
 
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
+ERRORS = {400: ExchangeErrorSerializer, 401: ExchangeErrorSerializer, 403: ExchangeErrorSerializer}
 PERIOD_PARAMS = [
     OpenApiParameter("start", str, description="YYYY-MM-DD"),
     OpenApiParameter("end", str, description="YYYY-MM-DD"),
@@ -49,7 +49,7 @@ class ReceivePushView(APIView):
 
     @extend_schema(
         request=PushEnvelopeSerializer,
-        responses={200: PushAnswerSerializer, 409: ErrorSerializer, **ERRORS},
+        responses={200: PushAnswerSerializer, **ERRORS},
         parameters=[
             OpenApiParameter(protocol.HEADER_KEY_ID, str, OpenApiParameter.HEADER, required=True),
             OpenApiParameter(
@@ -91,7 +91,8 @@ class ReconciliationView(APIView):
 class UnacknowledgedListView(ListAPIView):
     """Events not yet acknowledged upstream (pending and dead), oldest first, with their age."""
 
-    serializer_class = OutboxEventSerializer
+    serializer_class = PendingEventSerializer
+    queryset = OutboxEvent.objects.none()  # for the schema; get_queryset scopes the rows
 
     def get_queryset(self) -> QuerySet[OutboxEvent]:
         return selectors.unacknowledged_events(
@@ -116,7 +117,7 @@ class RedriveView(APIView):
 
     @extend_schema(
         request=RedriveInputSerializer,
-        responses={200: RedriveOutputSerializer, 404: ErrorSerializer, **ERRORS},
+        responses={200: RedriveOutputSerializer, 404: ExchangeErrorSerializer, **ERRORS},
     )
     def post(self, request: Request) -> Response:
         center_id = centre_of(request.user, "exchange.redrive_outbox")

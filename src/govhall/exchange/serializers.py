@@ -6,10 +6,10 @@ from rest_framework import serializers
 from govhall.core.models import OutboxEvent
 from govhall.exchange.mapping import CASE_ITEMS, RATING_ITEMS
 from govhall.exchange.models import RemoteCenter
-from govhall.exchange.selectors import RANKING_FIGURES
+from govhall.exchange.selectors import RANKING_FIGURES, event_age_seconds
 
 
-class ErrorSerializer(serializers.Serializer):
+class ExchangeErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     detail = serializers.JSONField(allow_null=True)
@@ -56,7 +56,7 @@ class PushAnswerSerializer(serializers.Serializer):
     results = EventAnswerSerializer(many=True)
 
 
-class OutboxEventSerializer(serializers.ModelSerializer):
+class PendingEventSerializer(serializers.ModelSerializer):
     age_seconds = serializers.SerializerMethodField()
 
     class Meta:
@@ -75,7 +75,7 @@ class OutboxEventSerializer(serializers.ModelSerializer):
         ]
 
     def get_age_seconds(self, obj: OutboxEvent) -> float:
-        return round((self.context["now"] - obj.created_at).total_seconds(), 1)
+        return round(event_age_seconds(obj, self.context["now"]), 1)
 
 
 class KindCountsSerializer(serializers.Serializer):

@@ -10,15 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import Conflict, NotFound, ValidationFailed
-from govhall.core.models import Center, OutboxEvent
+from govhall.core.errors import NotFound, ValidationFailed
+from govhall.core.models import OutboxEvent
 from govhall.exchange import protocol
+from govhall.exchange.bulk import insert_rows
 from govhall.exchange.errors import AuthenticationFailed
 from govhall.exchange.mapping import MappingError, family_of, from_upstream, read_value
 from govhall.exchange.models import (
@@ -270,8 +270,8 @@ def _case_row(remote: RemoteCenter, ev: _Event) -> dict[str, Any]:
         "result",
     )
     return {
-        "center_id": remote.center_id,
-        "remote_id": remote.pk,
+        "center": remote.center_id,
+        "remote": remote.pk,
         "case_number": v["case_number"],
         **{name: v[name] or "" for name in text},
         **{name: v[name] for name in ("accepted_at", "due_date", "completed_at", "delivered_at")},
@@ -293,8 +293,8 @@ def _rating_row(remote: RemoteCenter, ev: _Event) -> dict[str, Any]:
         "ticket_number",
     )
     return {
-        "center_id": remote.center_id,
-        "remote_id": remote.pk,
+        "center": remote.center_id,
+        "remote": remote.pk,
         "rating_id": v["rating_id"],
         "level": v["level"],
         **{name: v[name] or "" for name in text},
@@ -307,56 +307,26 @@ def _rating_row(remote: RemoteCenter, ev: _Event) -> dict[str, Any]:
     }
 
 
-def _upsert_latest(model: type[models.Model], rows: list[dict[str, Any]], unique: tuple[str, ...]):
-    """Insert rows, or update the existing row when the incoming sequence is newer.
-
-    One ``INSERT … ON CONFLICT DO UPDATE … WHERE`` statement (PostgreSQL and SQLite both have
-    it): race-free between concurrent pushes, and an older event never overwrites a newer one.
-    """
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    meta = model._meta
-    fields = [(name, meta.get_field(name)) for name in rows[0]]
-    columns = [f.column for _name, f in fields]
-    conflict = ", ".join(qn(meta.get_field(name).column) for name in unique)
-    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in columns if c not in conflict)
-    table = qn(meta.db_table)
-    per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    chunk = max(1, (connection.features.max_query_params or 30000) // len(columns))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), chunk):
-            part = rows[start : start + chunk]
-            params = [
-                f.get_db_prep_value(row[name], connection, prepared=False)
-                for row in part
-                for name, f in fields
-            ]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "
-                f"VALUES {', '.join([per_row] * len(part))} "
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates} "
-                f"WHERE {table}.{qn('last_sequence')} < excluded.{qn('last_sequence')}",
-                params,
-            )
-
-
 def _latest(rows: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     latest: dict[str, dict[str, Any]] = {}
     for row in rows:
         known = latest.get(row[key])
         if known is None or known["last_sequence"] < row["last_sequence"]:
             latest[row[key]] = row
-    return list(latest.values())
+    # In key order, so two pushes touching the same rows lock them in the same order.
+    return [latest[key] for key in sorted(latest)]
 
 
-def receive_push(*, remote: RemoteCenter, body: bytes) -> dict[str, Any]:
+def receive_push(
+    *, remote: RemoteCenter, body: bytes, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Store a push from an authenticated centre; answer every event.
 
     Each event is ``stored`` (new), ``duplicate`` (its idempotency key was already received:
     nothing changes) or ``rejected`` (it does not fit the tables: nothing stored, with the
     reason). The cases and ratings keep the state of their newest event (by sequence).
     """
+    now = now or timezone.now()
     try:
         envelope = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -393,50 +363,47 @@ def receive_push(*, remote: RemoteCenter, body: bytes) -> dict[str, Any]:
                     "detail": exc.errors,
                 }
             )
-    try:
-        with transaction.atomic():
-            known = set(
-                ReceivedEvent.objects.filter(
-                    remote=remote, idempotency_key__in=[e.key for e in events]
-                ).values_list("idempotency_key", flat=True)
-            )
-            fresh: list[_Event] = []
-            for ev in events:
-                if ev.key in known:
-                    results[ev.index]["status"] = protocol.DUPLICATE
-                else:
-                    known.add(ev.key)
-                    fresh.append(ev)
-            ReceivedEvent.objects.bulk_create(
+    with transaction.atomic():
+        unique: dict[uuid.UUID, _Event] = {}
+        for ev in events:
+            unique.setdefault(ev.key, ev)
+        inserted = set(
+            insert_rows(
+                ReceivedEvent,
                 [
-                    ReceivedEvent(
-                        center_id=remote.center_id,
-                        remote=remote,
-                        idempotency_key=ev.key,
-                        sequence=ev.sequence,
-                        stream=ev.stream,
-                        kind=ev.kind,
-                        occurred_at=ev.occurred_at,
-                        data=ev.raw,
-                    )
-                    for ev in fresh
+                    {
+                        "center": remote.center_id,
+                        "remote": remote.pk,
+                        "idempotency_key": ev.key,
+                        "sequence": ev.sequence,
+                        "stream": ev.stream,
+                        "kind": ev.kind,
+                        "occurred_at": ev.occurred_at,
+                        "data": ev.raw,
+                        "received_at": now,
+                    }
+                    for ev in unique.values()
                 ],
-                ignore_conflicts=True,
+                conflict=("remote", "idempotency_key"),
+                returning="idempotency_key",
             )
-            _upsert_latest(
-                RemoteCase,
-                _latest((_case_row(remote, e) for e in fresh if e.family == "case"), "case_number"),
-                ("remote", "case_number"),
-            )
-            _upsert_latest(
-                RemoteRating,
-                _latest(
-                    (_rating_row(remote, e) for e in fresh if e.family == "rating"), "rating_id"
-                ),
-                ("remote", "rating_id"),
-            )
-    except IntegrityError as exc:
-        raise Conflict(_("并发写入冲突,请重试。"), code="retry") from exc
+        )
+        fresh = [ev for ev in unique.values() if ev.key in inserted]
+        for ev in events:
+            if unique[ev.key] is not ev or ev.key not in inserted:
+                results[ev.index]["status"] = protocol.DUPLICATE
+        insert_rows(
+            RemoteCase,
+            _latest((_case_row(remote, e) for e in fresh if e.family == "case"), "case_number"),
+            conflict=("remote", "case_number"),
+            update_if_newer="last_sequence",
+        )
+        insert_rows(
+            RemoteRating,
+            _latest((_rating_row(remote, e) for e in fresh if e.family == "rating"), "rating_id"),
+            conflict=("remote", "rating_id"),
+            update_if_newer="last_sequence",
+        )
     counts = {status: 0 for status in (protocol.STORED, protocol.DUPLICATE, protocol.REJECTED)}
     for result in results:
         counts[result["status"]] += 1
@@ -446,19 +413,3 @@ def receive_push(*, remote: RemoteCenter, body: bytes) -> dict[str, Any]:
         "rejected": counts[protocol.REJECTED],
         "results": results,
     }
-
-
-def register_remote_center(
-    *, center: Center, name: str, region_code: str, key_id: str, secret: str
-) -> RemoteCenter:
-    """Register a centre that may push to this one (province mode)."""
-    with transaction.atomic():
-        remote = RemoteCenter(
-            center=center, name=name, region_code=region_code, key_id=key_id, secret=secret
-        )
-        try:
-            remote.full_clean()
-        except ValidationError as exc:
-            raise ValidationFailed(_("下级中心登记有误。"), detail=exc.message_dict) from exc
-        remote.save()
-    return remote

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from govhall.cases.models import Case
+from govhall.core.validators import mask_phone
 from govhall.feedback.links import hash_device_token
 from govhall.feedback.models import (
     Appeal,
@@ -152,6 +153,15 @@ def assist_list(
 def may_see_identity(scope: Any, department_id: int | None) -> bool:
     """Only those who verify and call back see a rater's or complainant's name and phone."""
     return scope.can("feedback.view_rater_identity") and scope.may_see_department(department_id)
+
+
+def visible_identity(
+    scope: Any, department_id: int | None, name: str, phone: str
+) -> dict[str, str]:
+    """A person's name and phone: whole for those who call back, masked for everyone else."""
+    if may_see_identity(scope, department_id):
+        return {"name": name, "phone": phone}
+    return {"name": name[:1] + "*" * (len(name) - 1) if name else "", "phone": mask_phone(phone)}
 
 
 # ---------------------------------------------------------------- figures

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from govhall.core.validators import mask_phone
 from govhall.feedback import selectors
 from govhall.feedback.models import (
     Appeal,
@@ -17,12 +16,6 @@ from govhall.feedback.models import (
     Level,
     Rectification,
 )
-
-
-def _identity(context: dict[str, Any], department_id: int | None, name: str, phone: str) -> dict:
-    if selectors.may_see_identity(context["scope"], department_id):
-        return {"name": name, "phone": phone}
-    return {"name": name[:1] + "*" * (len(name) - 1) if name else "", "phone": mask_phone(phone)}
 
 
 class PersonSerializer(serializers.Serializer):
@@ -64,7 +57,9 @@ class EvaluationOut(serializers.ModelSerializer):
 
     @extend_schema_field(PersonSerializer)
     def get_rater(self, obj: Evaluation) -> dict:
-        return _identity(self.context, obj.department_id, obj.rater_name, obj.rater_phone)
+        return selectors.visible_identity(
+            self.context["scope"], obj.department_id, obj.rater_name, obj.rater_phone
+        )
 
 
 class InvitationOut(serializers.Serializer):
@@ -222,8 +217,8 @@ class ComplaintOut(serializers.ModelSerializer):
 
     @extend_schema_field(PersonSerializer)
     def get_complainant(self, obj: Complaint) -> dict:
-        return _identity(
-            self.context, obj.department_id, obj.complainant_name, obj.complainant_phone
+        return selectors.visible_identity(
+            self.context["scope"], obj.department_id, obj.complainant_name, obj.complainant_phone
         )
 
     def get_overdue(self, obj: Complaint) -> bool:

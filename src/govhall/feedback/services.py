@@ -47,6 +47,7 @@ from govhall.feedback.models import (
 )
 from govhall.feedback.selectors import feedback_settings, pad_pending_invitation
 from govhall.org.models import Department, StaffProfile, Window
+from govhall.queueing.models import Ticket
 
 PAIRING_CODE_MINUTES = 10
 
@@ -54,10 +55,13 @@ PAIRING_CODE_MINUTES = 10
 M = TypeVar("M", bound=models.Model)
 
 
-def _locked(model: type[M], pk: int) -> M:
-    """The row `pk` of `model`, locked for this transaction (the one lock helper, by pk)."""
+def _locked(model: type[M], pk: int, *, required: bool = True) -> M | None:
+    """The row `pk` of `model`, locked for this transaction (the one lock helper, by pk).
+
+    A missing row is NotFound, or None when not `required`.
+    """
     row = model._default_manager.select_for_update().filter(pk=pk).order_by("pk").first()
-    if row is None:
+    if row is None and required:
         raise NotFound(_("记录不存在。"))
     return row
 
@@ -87,7 +91,7 @@ def _clean_phone(phone: str) -> str:
 # ---------------------------------------------------------------- invitations and ratings
 
 
-def create_invitation(
+def _create_invitation(
     *,
     center_id: int,
     source: str,
@@ -142,7 +146,7 @@ def invite_for_ticket(*, ticket: Any, actor: Any) -> Invitation | None:
     The department is the one the ticket was served for; a ticket with no department known
     (no unit on the ticket, its staff member or its item) cannot be attributed and is not invited.
     """
-    if ticket.state != "done":
+    if ticket.state != Ticket.State.DONE:
         return None
     existing = Invitation.objects.filter(ticket=ticket).first()
     if existing is not None:
@@ -155,7 +159,7 @@ def invite_for_ticket(*, ticket: Any, actor: Any) -> Invitation | None:
     )
     if department is None:
         return None
-    return create_invitation(
+    return _create_invitation(
         center_id=ticket.center_id,
         source=Invitation.Source.TICKET,
         department=department,
@@ -177,7 +181,7 @@ def invite_for_case(*, case: Any, actor: Any) -> Invitation:
         if case.accepted_by_id
         else None
     )
-    return create_invitation(
+    return _create_invitation(
         center_id=case.center_id,
         source=Invitation.Source.CASE,
         department=case.department,
@@ -190,16 +194,14 @@ def invite_for_case(*, case: Any, actor: Any) -> Invitation:
     )
 
 
-def resolve_link(token: str, *, now: dt.datetime | None = None) -> Invitation:
-    """The invitation behind a rating link, or a clear refusal (forged, expired, used)."""
+def _link_invitation_id(token: str) -> int:
     invitation_id = links.unsign_invitation(token)
     if invitation_id is None:
         raise PermissionDenied(_("评价链接无效:链接不完整或已被篡改。"), code="link_forged")
-    invitation = (
-        Invitation.objects.select_related("department", "window", "staff__user")
-        .filter(pk=invitation_id)
-        .first()
-    )
+    return invitation_id
+
+
+def _usable(invitation: Invitation | None, now: dt.datetime | None = None) -> Invitation:
     if invitation is None:
         raise NotFound(_("评价链接无效:邀评记录不存在。"), code="link_unknown")
     if invitation.used_at is not None:
@@ -207,6 +209,16 @@ def resolve_link(token: str, *, now: dt.datetime | None = None) -> Invitation:
     if invitation.is_expired(now):
         raise InvalidTransition(_("评价链接已过期,请通过12345热线评价。"), code="link_expired")
     return invitation
+
+
+def resolve_link(token: str, *, now: dt.datetime | None = None) -> Invitation:
+    """The invitation behind a rating link, or a clear refusal (forged, unknown, used, expired)."""
+    invitation = (
+        Invitation.objects.select_related("department", "window", "staff__user")
+        .filter(pk=_link_invitation_id(token))
+        .first()
+    )
+    return _usable(invitation, now)
 
 
 def _refuse_own_service(actor: Any, department_id: int, staff: StaffProfile | None) -> None:
@@ -369,9 +381,8 @@ def rate_with_link(
     if channel not in (Channel.QR, Channel.WEB, Channel.SMS):
         raise ValidationFailed(_("评价渠道无效。"), detail={"channel": channel})
     with transaction.atomic():
-        found = resolve_link(token)
-        invitation = _locked(Invitation, found.pk)
-        resolve_link(token)  # again under the lock: a concurrent use is refused here
+        # Checked under the row lock, so a concurrent use of the same link is refused here.
+        invitation = _usable(_locked(Invitation, _link_invitation_id(token), required=False))
         _refuse_own_service(actor, invitation.department_id, invitation.staff)
         return _record_evaluation(
             center_id=invitation.center_id,

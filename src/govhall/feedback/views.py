@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center
-from govhall.core.validators import mask_phone
 from govhall.feedback import links, selectors, services
 from govhall.feedback.forms import (
     AppealForm,
@@ -58,17 +57,6 @@ def _scoped_get(scope: Scope, qs: QuerySet, pk: int, perm: str) -> Any:
     if obj is None:
         raise NotFound(_("记录不存在或不在您的权限范围内。"))
     return obj
-
-
-def masked_name(name: str) -> str:
-    return name[:1] + "*" * (len(name) - 1) if name else ""
-
-
-def identity(scope: Scope, department_id: int | None, name: str, phone: str) -> dict[str, str]:
-    """A person's name and phone: whole for those who call back, masked for everyone else."""
-    if selectors.may_see_identity(scope, department_id):
-        return {"name": name, "phone": phone}
-    return {"name": masked_name(name), "phone": mask_phone(phone)}
 
 
 def _page(request: HttpRequest, qs: QuerySet) -> Any:
@@ -285,7 +273,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "rect": rect,
             "evaluation": evaluation,
-            "rater": identity(
+            "rater": selectors.visible_identity(
                 scope, rect.department_id, evaluation.rater_name, evaluation.rater_phone
             ),
             "events": rect.events.select_related("actor"),
@@ -352,7 +340,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback/evaluation_detail.html",
         {
             "evaluation": evaluation,
-            "rater": identity(
+            "rater": selectors.visible_identity(
                 scope, evaluation.department_id, evaluation.rater_name, evaluation.rater_phone
             ),
             "appeal": appeal,
@@ -469,7 +457,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback/complaint_detail.html",
         {
             "complaint": complaint,
-            "person": identity(
+            "person": selectors.visible_identity(
                 scope,
                 complaint.department_id,
                 complaint.complainant_name,

@@ -41,6 +41,7 @@ def _visible_runs(request: Request) -> QuerySet[EvaluationRun]:
 
 class RubricListApi(generics.ListAPIView):
     serializer_class = RubricSerializer
+    queryset = Rubric.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[Rubric]:
         _scope, center = _center(self.request, "performance.view_rubric")
@@ -60,6 +61,7 @@ class RubricNewVersionApi(APIView):
 
 class RunListApi(generics.ListAPIView):
     serializer_class = RunSerializer
+    queryset = EvaluationRun.objects.none()  # for the schema; requests use get_queryset
 
     @extend_schema(parameters=[OpenApiParameter("period", str, description="2026-05")])
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
@@ -73,6 +75,7 @@ class RunListApi(generics.ListAPIView):
 
 class RunDetailApi(generics.RetrieveAPIView):
     serializer_class = RunDetailSerializer
+    queryset = EvaluationRun.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[EvaluationRun]:
         return _visible_runs(self.request).prefetch_related(

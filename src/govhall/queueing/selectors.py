@@ -69,14 +69,29 @@ def active_categories(center_id: int) -> QuerySet[QueueCategory]:
 # --- the waiting line --------------------------------------------------------------------
 
 
+def previous_workday(day: dt.date) -> dt.date:
+    """The last working day strictly before `day`."""
+    from govhall.core.workdays import load_calendar
+
+    calendar = load_calendar()
+    day -= dt.timedelta(days=1)
+    while not calendar.is_workday(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def waiting_tickets(center_id: int, *, at: dt.datetime | None = None) -> QuerySet[Ticket]:
-    """Tickets still in the line: today's, plus earlier days' when the centre carries them over."""
+    """Tickets still in the line: today's, plus the previous working day's when the centre
+    carries them over (they stay valid one more day, and no longer)."""
     at = at or now()
+    today = local_day(at)
     settings = queue_settings(center_id)
-    qs = Ticket.objects.filter(center_id=center_id, state=Ticket.State.WAITING)
+    qs = Ticket.objects.filter(
+        center_id=center_id, state=Ticket.State.WAITING, issue_date__lte=today
+    )
     if settings.closing_policy == QueueSettings.ClosingPolicy.CARRY_OVER:
-        return qs.filter(issue_date__lte=local_day(at))
-    return qs.filter(issue_date=local_day(at))
+        return qs.filter(issue_date__gte=previous_workday(today))
+    return qs.filter(issue_date=today)
 
 
 def window_category_ids(window: Window) -> list[int]:
@@ -112,11 +127,11 @@ def ahead_of(ticket: Ticket) -> Q:
     return same_priority | Q(priority=True) if not ticket.priority else same_priority
 
 
-def people_ahead(ticket: Ticket) -> int:
+def people_ahead(ticket: Ticket, *, at: dt.datetime | None = None) -> int:
     """Waiting tickets of the same line (category, or the named window) called before `ticket`."""
     if ticket.state != Ticket.State.WAITING:
         return 0
-    qs = waiting_tickets(ticket.center_id)
+    qs = waiting_tickets(ticket.center_id, at=at)
     if ticket.target_window_id:
         qs = qs.filter(target_window_id=ticket.target_window_id)
     else:
@@ -196,7 +211,7 @@ def category_window_ids(center_id: int) -> dict[int, set[int]]:
     return mapping
 
 
-def ticket_predicted_wait(ticket: Ticket) -> int | None:
+def ticket_predicted_wait(ticket: Ticket, *, at: dt.datetime | None = None) -> int | None:
     """Predicted seconds until `ticket` is called (None once it has been called)."""
     if ticket.state != Ticket.State.WAITING:
         return None
@@ -207,7 +222,7 @@ def ticket_predicted_wait(ticket: Ticket) -> int | None:
     else:
         windows = len(category_window_ids(ticket.center_id)[ticket.category_id] & open_ids)
     return predict_wait(
-        people_ahead=people_ahead(ticket),
+        people_ahead=people_ahead(ticket, at=at),
         handling_seconds=recent_handling_seconds(
             ticket.category_id, limit=settings.prediction_sample
         ),
@@ -348,8 +363,12 @@ def board_calls(
 def board_feed(center_id: int, *, floor: str = "", limit: int = 8) -> dict[str, Any]:
     at = now()
     categories = category_overview(center_id, at=at)
-    if floor:
-        categories = [c for c in categories if not c["floor"] or c["floor"] == floor]
+    # A board lists the lines that matter now: people waiting or a window serving them.
+    categories = [
+        c
+        for c in categories
+        if (c["waiting"] or c["windows_open"]) and (not floor or c["floor"] in ("", floor))
+    ]
     return {
         "at": at,
         "calls": board_calls(center_id, floor=floor, limit=limit, at=at),

@@ -1,5 +1,6 @@
 """Input and output serializers of the queue API (shapes only; no business rules here)."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from govhall.queueing.models import Appointment, Ticket, WindowPause
@@ -197,9 +198,9 @@ class FiguresQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if attrs["start"] > attrs["end"]:
-            raise serializers.ValidationError("开始日期不能晚于结束日期。")
+            raise serializers.ValidationError(_("开始日期不能晚于结束日期。"))
         if (attrs["end"] - attrs["start"]).days > 366:
-            raise serializers.ValidationError("统计区间不能超过一年。")
+            raise serializers.ValidationError(_("统计区间不能超过一年。"))
         return attrs
 
 

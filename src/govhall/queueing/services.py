@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,10 +109,13 @@ def _check_staff_at(window: Window, staff: StaffProfile) -> None:
 
 def _next_seq(category: QueueCategory, day: dt.date) -> int:
     """Lock the category's counter for `day` and take the next sequence number."""
-    TicketCounter.objects.get_or_create(
-        category=category, day=day, defaults={"center_id": category.center_id}
-    )
-    counter = _locked(TicketCounter.objects.filter(category=category, day=day)).get()
+    counters = TicketCounter.objects.filter(category=category, day=day)
+    counter = _locked(counters).first()
+    if counter is None:  # the day's first ticket: create the row (a racing creator wins once)
+        TicketCounter.objects.get_or_create(
+            category=category, day=day, defaults={"center_id": category.center_id}
+        )
+        counter = _locked(counters).get()
     seq = max(counter.last_seq + 1, category.number_start)
     if seq > category.number_end or seq - category.number_start >= category.daily_capacity:
         raise Conflict(
@@ -120,6 +123,31 @@ def _next_seq(category: QueueCategory, day: dt.date) -> int:
         )
     TicketCounter.objects.filter(pk=counter.pk).update(last_seq=seq)
     return seq
+
+
+def _one_active_ticket_per_person(
+    category: QueueCategory, day: dt.date, phone: str, id_number: str
+) -> None:
+    """A person identified by phone or ID number holds one waiting ticket per category."""
+    if not phone and not id_number:
+        return
+    person = Q()
+    if phone:
+        person |= Q(phone=phone)
+    if id_number:
+        person |= Q(id_number=id_number)
+    held = (
+        Ticket.objects.filter(category=category, issue_date=day, state=Ticket.State.WAITING)
+        .filter(person)
+        .values_list("number", flat=True)
+        .first()
+    )
+    if held:
+        raise Conflict(
+            _("您已有等候中的号 %(number)s,请勿重复取号。") % {"number": held},
+            code="already_waiting",
+            detail={"number": held},
+        )
 
 
 def format_number(category: QueueCategory, seq: int) -> str:
@@ -156,6 +184,7 @@ def issue_ticket(
         if settings.enforce_opening_hours and not selectors.is_open(settings, at):
             raise InvalidTransition(_("当前不在办公时间,暂停取号。"), code="closed")
         day = selectors.local_day(at)
+        _one_active_ticket_per_person(category, day, phone.strip(), id_number.strip().upper())
         ticket = Ticket(
             center_id=category.center_id,
             category=category,
@@ -242,18 +271,20 @@ def call_next(
         ticket = candidates.first()
         if ticket is None:
             return None
-        updated = Ticket.objects.filter(pk=ticket.pk, state=Ticket.State.WAITING).update(
-            state=Ticket.State.CALLED,
-            window=window,
-            staff=staff,
-            department_id=staff.department_id,
-            called_at=at,
-            last_called_at=at,
-            wait_seconds=max(int((at - ticket.issued_at).total_seconds()), 0),
-        )
+        changes = {
+            "state": Ticket.State.CALLED,
+            "window": window,
+            "staff": staff,
+            "department_id": staff.department_id,
+            "called_at": at,
+            "last_called_at": at,
+            "wait_seconds": max(int((at - ticket.issued_at).total_seconds()), 0),
+        }
+        updated = Ticket.objects.filter(pk=ticket.pk, state=Ticket.State.WAITING).update(**changes)
         if updated != 1:  # only possible without row locks; the caller may simply call again
             raise Conflict(_("该号已被其他窗口呼叫,请重试。"), code="taken")
-        ticket.refresh_from_db()
+        for field, value in changes.items():
+            setattr(ticket, field, value)
         _event(ticket, TicketEvent.Kind.CALLED, at=at, actor=actor, window=window, staff=staff)
     return ticket
 
@@ -485,9 +516,10 @@ def close_queue_day(
 ) -> dict[str, int]:
     """Closing time of `day`: apply the centre's policy to tickets still waiting, close windows.
 
-    EXPIRE: waiting tickets of `day` and before become EXPIRED. CARRY_OVER: they stay WAITING,
-    marked carried over, and since the line is ordered by the time a ticket joined it they are
-    called first the next morning. Booked appointments of the day not checked in become NO_SHOW;
+    EXPIRE: waiting tickets of `day` and before become EXPIRED. CARRY_OVER: the day's waiting
+    tickets stay WAITING, marked carried over, and since the line is ordered by the time a ticket
+    joined it they are called first the next working morning; tickets already carried over once
+    (issued before `day`) expire. Booked appointments of the day not checked in become NO_SHOW;
     open window sessions and pauses are closed. Idempotent.
     """
     at = at or selectors.now()
@@ -501,19 +533,19 @@ def close_queue_day(
             )
         )
         expire = settings.closing_policy == QueueSettings.ClosingPolicy.EXPIRE
-        touched = 0
+        expired = carried = 0
         for ticket in waiting:
-            if expire:
+            if expire or ticket.issue_date < day:
                 ticket.state = Ticket.State.EXPIRED
                 ticket.finished_at = at
                 ticket.save(update_fields=["state", "finished_at"])
                 _event(ticket, TicketEvent.Kind.EXPIRED, at=at, day=day.isoformat())
-                touched += 1
+                expired += 1
             elif not ticket.carried_over:
                 ticket.carried_over = True
                 ticket.save(update_fields=["carried_over"])
                 _event(ticket, TicketEvent.Kind.CARRIED_OVER, at=at, day=day.isoformat())
-                touched += 1
+                carried += 1
         missed = Appointment.objects.filter(
             center=center, date__lte=day, state=Appointment.State.BOOKED
         ).update(state=Appointment.State.NO_SHOW)
@@ -524,7 +556,8 @@ def close_queue_day(
             closed_at=at
         )
     return {
-        "expired" if expire else "carried_over": touched,
+        "expired": expired,
+        "carried_over": carried,
         "appointments_no_show": missed,
         "pauses_closed": pauses,
         "sessions_closed": sessions,

@@ -214,6 +214,10 @@ def _terminal_context(window: Window, staff: StaffProfile, **extra: Any) -> dict
         "settings": selectors.queue_settings(window.center_id),
         "pause_form": PauseForm(),
         "transfer_form": TransferForm(center_id=window.center_id),
+        "issue_categories": QueueCategory.objects.filter(
+            center_id=window.center_id, is_active=True
+        ),
+        "priorities": [c for c in Ticket.Priority.choices if c[0]],
         "categories": selectors.category_overview(window.center_id),
         **extra,
     }
@@ -241,7 +245,17 @@ def terminal_panel(request: HttpRequest, window_id: int) -> HttpResponse:
     return render(request, "queueing/terminal.html#panel", _terminal_context(window, staff))
 
 
-TERMINAL_ACTIONS = {"call", "recall", "start", "finish", "no_show", "transfer", "pause", "resume"}
+TERMINAL_ACTIONS = {
+    "call",
+    "recall",
+    "start",
+    "finish",
+    "no_show",
+    "transfer",
+    "pause",
+    "resume",
+    "issue",
+}
 
 
 def _run_terminal_action(
@@ -262,6 +276,19 @@ def _run_terminal_action(
             reason=form.cleaned_data["reason"], note=form.cleaned_data["note"], **common
         )
         return _("窗口已暂停。")
+    if action == "issue":
+        scope_for(request.user).require("queueing.issue_ticket_for_citizen")
+        form = IssueTicketForm(request.POST, center_id=window.center_id)
+        if not form.is_valid():
+            return " ".join(m for errs in form.errors.values() for m in errs)
+        ticket = services.issue_ticket(
+            category=form.cleaned_data["category"],
+            channel=Ticket.Channel.STAFF,
+            phone=form.cleaned_data["phone"],
+            priority_reason=form.cleaned_data["priority_reason"] or "",
+            actor=request.user,
+        )
+        return _("已代取号 %(number)s。") % {"number": ticket.number}
     if action == "resume":
         services.resume_window(**common)
         return _("窗口已恢复服务。")

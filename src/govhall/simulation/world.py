@@ -268,7 +268,8 @@ def load_world(center: Center) -> World:
     )
     for item in items:
         world.items_by_department.setdefault(item.department_id, []).append(item)
-    item_rng = random.Random(f"items-{center.region_code}")
+    # The same catalogue (in creation order) gets the same handling times in any centre.
+    item_rng = random.Random("handling-times")
     for dept_items in world.items_by_department.values():
         for item, w in zip(dept_items, zipf(len(dept_items), 1.2), strict=True):
             world.item_weight[item.pk] = w

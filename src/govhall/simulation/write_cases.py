@@ -251,7 +251,10 @@ def write_cases(
                 stops.append(stop)
                 stop.case = case
                 case_stops.append((stop.started_on, stop.ended_on))
-            done_at = _office_time(cal, done_day, rng)
+            # Decided after the last step so far (review may start the same day).
+            done_at = max(
+                _office_time(cal, done_day, rng), line.events[-1].at + dt.timedelta(minutes=20)
+            )
         deadline = deadlines.compute_due(cal, accepted_on, case.limit_days, case_stops)
         case.due_date, case.due_provisional = deadline.due, deadline.provisional
         case.yellow_from = deadlines.yellow_from(

@@ -83,7 +83,7 @@ def ensure_categories(world: World) -> QueueSetup:
         if not window_ids or not items:
             continue
         weights = [world.department_weight[item_dept[i]] * world.item_weight[i] for i in items]
-        demand = sum(world.department_weight[d] for d in {item_dept[i] for i in items})
+        demand = sum(world.department_weight[d] for d in sorted({item_dept[i] for i in items}))
         lines.append(
             Line(
                 prefix=cat.prefix,
@@ -164,8 +164,12 @@ CHANNELS = [
 ]
 
 
-def _code(rng: random.Random) -> str:
-    return "".join(rng.choice(CODE_ALPHABET) for _ in range(10))
+def _code(rng: random.Random, center_id: int) -> str:
+    """An appointment code: the centre's two letters, then ten drawn from the seed (codes are
+    unique across centres, and two centres simulated with one seed must not collide)."""
+    n = len(CODE_ALPHABET)
+    centre = CODE_ALPHABET[center_id // n % n] + CODE_ALPHABET[center_id % n]
+    return centre + "".join(rng.choice(CODE_ALPHABET) for _ in range(10))
 
 
 def write_day(
@@ -236,7 +240,7 @@ def write_day(
             person = rows.id_number(rng, region)
             appointment = Appointment(
                 center=center,
-                code=_code(rng),
+                code=_code(rng, center.pk),
                 category=category,
                 item_id=rec.item_id,
                 date=day,
@@ -279,7 +283,7 @@ def write_day(
         appointments.append(
             Appointment(
                 center=center,
-                code=_code(rng),
+                code=_code(rng, center.pk),
                 category=setup.categories[slot_line],
                 item_id=item_id,
                 date=day,

@@ -214,7 +214,8 @@ def _seed_campaign(
 
 
 def _current_campaign(center: Center, admin: User, inspector: User) -> None:
-    """A campaign running now, with the guide-lint findings of the demo catalogue on its lists."""
+    """A campaign running now, with what the demo data shows on its lists: the guide-lint
+    findings of the catalogue, the overdue cases and the current long waits."""
     today = timezone.localdate()
     title = f"{today.year}年窗口服务突出问题排查整改"
     if Campaign.objects.filter(center=center, title=title).exists():
@@ -236,3 +237,5 @@ def _current_campaign(center: Center, admin: User, inspector: User) -> None:
         towns=["李庄镇", "经济开发区"],
     )
     services.import_lint_findings(actor=inspector, campaign=campaign)
+    services.import_overdue_cases(actor=inspector, campaign=campaign)
+    services.import_wait_alerts(actor=inspector, campaign=campaign)

@@ -109,6 +109,9 @@ class ProblemForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        only = list(units[:2])
+        if len(only) == 1:
+            self.fields["unit"].initial = only[0].pk
         self.fields["category"].queryset = categories
         choices = []
         if unit_sources:

@@ -2,7 +2,8 @@
 
 Where: the centre admin manages campaigns and may act on every unit's list; inspectors record
 problems for any unit (inspection, public reports, the data) and confirm or reopen fixes; a unit
-lead keeps the unit's own list, files its census and signs it off; window staff and leaders read.
+lead keeps the unit's own list, files its census and signs it off; the unit's other staff
+and the leaders read.
 Which unit a person may touch is `govhall.org.scoping` (department or whole centre).
 """
 
@@ -54,5 +55,6 @@ ROLE_PERMISSIONS = {
         "supervision.sign_off",
     ],
     Role.WINDOW_STAFF: VIEW,
+    Role.APPROVER: VIEW,
     Role.LEADER: VIEW,
 }

@@ -86,6 +86,11 @@ class EventOut(serializers.ModelSerializer):
 class ProblemOut(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
     category_name = serializers.CharField(source="category.name")
+    status = serializers.CharField(help_text="open / fixed / confirmed / reopened")
+    found_by = serializers.CharField(
+        help_text="self_check / inspection / public_report / guide_lint / overdue_cases / "
+        "long_waits / zero_cases"
+    )
     overdue = serializers.SerializerMethodField()
 
     class Meta:

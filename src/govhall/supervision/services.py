@@ -357,6 +357,9 @@ def _new_problem(
         created_by=_user(actor),
     )
     _save(problem)
+    revoked = _revoke_signoff(
+        problem, reason=_("签字后新增问题:%(p)s") % {"p": str(problem)}, at=at
+    )
     _event(
         problem,
         ProblemEvent.Kind.CREATED,
@@ -366,6 +369,7 @@ def _new_problem(
         category=category.name,
         deadline=problem.deadline.isoformat(),
         source_key=source_key,
+        signoff_revoked=revoked is not None,
     )
     return problem
 
@@ -586,7 +590,7 @@ def _revoke_signoff(problem: Problem, *, reason: str, at: dt.datetime) -> SignOf
     ).first()
     if signoff is None:
         return None
-    signoff.revoked_at = at
+    signoff.revoked_at = max(at, signoff.signed_at)
     signoff.revoked_reason = reason[:200]
     _save(signoff)
     return signoff

@@ -8,14 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from govhall.core.errors import DomainError, NotFound, ValidationFailed
+from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, forms, selectors, services
 from govhall.supervision.models import Campaign, CampaignUnit, Problem
@@ -39,6 +38,11 @@ def _problem(scope: Scope, pk: int) -> Problem:
     if problem is None:
         raise NotFound(_("问题不存在。"))
     return problem
+
+
+def _not_post(request: HttpRequest) -> HttpResponse | None:
+    """Checked after the permission, so a refused user learns nothing about the route."""
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
 def _form_error(request: HttpRequest, form: Any) -> None:
@@ -104,6 +108,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
     )
     may_manage = scope.can("supervision.manage_campaign")
+    unit_ids = _unit_ids(scope, campaign)
+    overdue = selectors.overdue_problems(campaign_id=campaign.pk, on=on)
+    unsigned = selectors.unsigned_units(campaign_id=campaign.pk)
+    if unit_ids is not None:
+        overdue = overdue.filter(unit_id__in=unit_ids)
+        unsigned = unsigned.filter(pk__in=unit_ids)
+    last = phases[-1].phase if phases else None
     return render(
         request,
         "supervision/campaign.html",
@@ -111,6 +122,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "on": on,
             "phases": phases,
+            "overdue": overdue,
+            "unsigned": unsigned if last is not None and last.ends_on < on else None,
             "units": selectors.visible_units(scope, campaign_id=campaign.pk),
             "categories": campaign.categories.all(),
             "documents": campaign.documents.all(),
@@ -121,9 +134,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.manage_campaign")
+    if (refused := _not_post(request)) is not None:
+        return refused
     campaign = _campaign(scope, pk)
     form = forms.DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -200,14 +214,17 @@ def _choice(value: str | None, allowed: list[str]) -> str | None:
 
 
 @login_required
-@require_POST
 def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.can("supervision.record_problem"):
         scope.require("supervision.edit_problem_list")
+    if (refused := _not_post(request)) is not None:
+        return refused
     campaign = _campaign(scope, pk)
     form = _problem_form(scope, campaign, request.POST)
-    if form is None or not form.is_valid():
+    if form is None:
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    if not form.is_valid():
         _form_error(request, form)
         return redirect("supervision:problems", pk=campaign.pk)
     try:
@@ -220,9 +237,10 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.record_problem")
+    if (refused := _not_post(request)) is not None:
+        return refused
     campaign = _campaign(scope, pk)
     form = forms.ImportForm(request.POST)
     if not form.is_valid():
@@ -305,6 +323,8 @@ def _problem_action(
         scope.require(perm)
     elif not scope.can("supervision.record_problem"):
         scope.require("supervision.edit_problem_list")
+    if (refused := _not_post(request)) is not None:
+        return refused
     problem = _problem(scope, pk)
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
@@ -320,12 +340,13 @@ def _problem_action(
 
 
 @login_required
-@require_POST
 def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     may_record = scope.can("supervision.record_problem")
     if not may_record:
         scope.require("supervision.edit_problem_list")
+    if (refused := _not_post(request)) is not None:
+        return refused
     problem = _problem(scope, pk)
     form = forms.ProblemEditForm(
         request.POST, categories=problem.campaign.categories.all(), deadline_editable=may_record
@@ -346,7 +367,6 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
         request,
@@ -358,7 +378,6 @@ def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
         request,
@@ -370,7 +389,6 @@ def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
         request,
@@ -382,7 +400,6 @@ def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
         request,
@@ -453,16 +470,25 @@ def census(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def census_file(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.file_census")
+    if (refused := _not_post(request)) is not None:
+        return refused
     campaign = _campaign(scope, pk)
     unit = campaign.units.filter(pk=_int(request.POST.get("unit"))).first()
     if unit is None:
         raise ValidationFailed(_("单位不属于该活动。"))
     form, formset = _census_forms(campaign, unit, request.POST)
-    if not form.is_valid() or not formset.is_valid():
-        _form_error(request, form if not form.is_valid() else formset.forms[0])
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("supervision:census", pk=campaign.pk)
+    if not formset.is_valid():
+        for number, line in enumerate(formset.forms, start=1):
+            if line.errors:
+                messages.error(request, _("第 %(n)d 行:") % {"n": number})
+                _form_error(request, line)
+        for error in formset.non_form_errors():
+            messages.error(request, error)
         return redirect("supervision:census", pk=campaign.pk)
     lines = [
         services.CensusLine(**f.cleaned_data)
@@ -532,11 +558,12 @@ def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.can("supervision.manage_campaign"):
         scope.require("supervision.sign_off")
+    if (refused := _not_post(request)) is not None:
+        return refused
     campaign = _campaign(scope, pk)
     form = forms.SignOffForm(request.POST)
     unit = campaign.units.filter(pk=form.cleaned_data["unit"]).first() if form.is_valid() else None

@@ -1,0 +1,255 @@
+"""A simulated city month in a fresh database, and the same per-department aggregates computed
+by DuckDB over the same rows: shared by the evaluation benchmark (and usable by hand).
+
+    python -m bench.citymonth sqlite|postgresql OUT.json
+runs in its own process (Django is set up for one database per process) and writes its timings.
+"""
+
+import csv
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import pg_url, recreate_pg_database, setup_django, sqlite_url
+
+MONTH = dt.date(2026, 5, 1)
+END = dt.date(2026, 5, 31)
+PERIOD = "2026-05"
+SEED = 20260501
+REGION = "411700"
+
+
+def prepare(db: str, work: Path) -> str:
+    if db == "sqlite":
+        path = work / "citymonth.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return sqlite_url(path)
+    url = pg_url("evaluation")
+    recreate_pg_database(url)
+    return url
+
+
+def simulate() -> tuple[Any, float, dict[str, Any]]:
+    from govhall.core.models import Center
+    from govhall.simulation.services import simulate_month
+
+    center = Center.objects.create(
+        name="驻马店市民中心", level=Center.Level.CITY, region_code=REGION, phone="0396-12345"
+    )
+    started = time.perf_counter()
+    summary = simulate_month(center=center, month=MONTH, scale="city", seed=SEED)
+    return center, time.perf_counter() - started, summary.as_dict()
+
+
+def evaluate(center: Any, out_dir: Path) -> tuple[float, str]:
+    """The monthly evaluation + bulletin + tables, as `govhall evaluate` / `govhall report`."""
+    from django.core.management import call_command, get_commands
+
+    started = time.perf_counter()
+    if "evaluate" in get_commands() and "report" in get_commands():
+        call_command("evaluate", center=str(center.pk), period=PERIOD, stdout=_Null())
+        call_command("report", center=str(center.pk), period=PERIOD, out=out_dir, stdout=_Null())
+        what = "govhall evaluate + report (.docx, .xlsx)"
+    else:
+        department_figures(center.pk)
+        what = "per-department figure selectors (performance evaluation not installed)"
+    return time.perf_counter() - started, what
+
+
+class _Null:
+    def write(self, _text: str) -> None:
+        return None
+
+    def flush(self) -> None:
+        return None
+
+
+def department_figures(center_id: int) -> dict[str, dict]:
+    """The figure selectors of every app that owns figures (the evaluation's inputs)."""
+    from importlib import import_module
+
+    out = {}
+    for app in ("queueing", "cases", "feedback", "attendance"):
+        selectors = import_module(f"govhall.{app}.selectors")
+        out[app] = selectors.department_figures(center_id=center_id, start=MONTH, end=END)
+    return out
+
+
+# --- DuckDB over the same rows ---------------------------------------------------------------
+
+EXPORTS = {
+    "tickets": (
+        "queueing.Ticket",
+        ["department_id", "state", "called_at", "wait_seconds", "handling_seconds", "issue_date"],
+    ),
+    "cases": (
+        "cases.Case",
+        [
+            "department_id",
+            "accepted_at",
+            "completed_at",
+            "closed_at",
+            "completed_late",
+            "elapsed_workdays",
+            "due_date",
+        ],
+    ),
+    "ratings": ("feedback.Evaluation", ["department_id", "level", "rated_at", "excluded"]),
+    "attendance": (
+        "attendance.AttendanceRecord",
+        ["department_id", "date", "status", "late_minutes", "early_minutes", "missing_punches"],
+    ),
+}
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return int(value.timestamp())
+    if isinstance(value, bool):
+        return int(value)
+    return "" if value is None else value
+
+
+def export(center_id: int, work: Path) -> dict[str, Path]:
+    """Write the rows the figures read to CSV (not timed: DuckDB would read them in place)."""
+    from django.apps import apps
+
+    files = {}
+    for table, (label, columns) in EXPORTS.items():
+        model = apps.get_model(label)
+        path = work / f"{table}.csv"
+        with path.open("w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            rows = model.objects.filter(center_id=center_id).values_list(*columns)
+            for row in rows.iterator(chunk_size=5000):
+                writer.writerow([_cell(v) for v in row])
+        files[table] = path
+    return files
+
+
+def _epoch(day: dt.date) -> int:
+    from django.utils import timezone
+
+    return int(timezone.make_aware(dt.datetime.combine(day, dt.time.min)).timestamp())
+
+
+DUCKDB_QUERIES = {
+    "tickets": """
+        SELECT department_id,
+               count(*) FILTER (WHERE called_at IS NOT NULL) AS called,
+               count(*) FILTER (WHERE state = 'done') AS served,
+               count(*) FILTER (WHERE state = 'no_show') AS no_show,
+               avg(wait_seconds) FILTER (WHERE called_at IS NOT NULL) AS avg_wait,
+               avg(handling_seconds) FILTER (WHERE state = 'done') AS avg_handling,
+               count(*) FILTER (WHERE state = 'done' AND handling_seconds <= 600) AS within10
+        FROM tickets
+        WHERE issue_date BETWEEN $start AND $end AND department_id IS NOT NULL
+        GROUP BY department_id""",
+    "cases": """
+        WITH accepted AS (
+            SELECT department_id, count(*) AS accepted,
+                   count(*) FILTER (WHERE completed_at < $hi) AS accepted_completed
+            FROM cases WHERE accepted_at >= $lo AND accepted_at < $hi GROUP BY 1),
+        completed AS (
+            SELECT department_id, count(*) AS completed,
+                   count(*) FILTER (WHERE completed_late = 1) AS late,
+                   avg(elapsed_workdays) AS avg_workdays
+            FROM cases WHERE completed_at >= $lo AND completed_at < $hi GROUP BY 1),
+        open_overdue AS (
+            SELECT department_id, count(*) AS open_overdue FROM cases
+            WHERE accepted_at < $hi AND (completed_at IS NULL OR completed_at >= $hi)
+              AND (closed_at IS NULL OR closed_at >= $hi) AND due_date < $end GROUP BY 1)
+        SELECT department_id, coalesce(a.accepted, 0) AS accepted,
+               coalesce(c.completed, 0) AS completed,
+               coalesce(a.accepted_completed, 0) AS accepted_completed,
+               coalesce(c.late, 0) + coalesce(o.open_overdue, 0) AS overdue, c.avg_workdays
+        FROM accepted a FULL JOIN completed c USING (department_id)
+             FULL JOIN open_overdue o USING (department_id)""",
+    "ratings": """
+        SELECT department_id, count(*) AS ratings,
+               count(*) FILTER (WHERE level >= 3) AS good,
+               count(*) FILTER (WHERE level <= 2) AS bad
+        FROM ratings WHERE rated_at >= $lo AND rated_at < $hi AND excluded = 0
+        GROUP BY department_id""",
+    "attendance": """
+        SELECT department_id, count(*) AS sessions,
+               count(*) FILTER (WHERE late_minutes > 0) AS late,
+               count(*) FILTER (WHERE early_minutes > 0) AS early,
+               count(*) FILTER (WHERE status = 'absent') AS absent
+        FROM attendance WHERE date BETWEEN $start AND $end GROUP BY department_id""",
+}
+
+
+def duckdb_aggregates(files: dict[str, Path]) -> tuple[float, dict[str, list[tuple]]]:
+    import duckdb
+
+    con = duckdb.connect()
+    for table, path in files.items():
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv_auto('{path}', header=true)")
+    params = {
+        "start": MONTH,
+        "end": END,
+        "lo": _epoch(MONTH),
+        "hi": _epoch(END + dt.timedelta(days=1)),
+    }
+    started = time.perf_counter()
+    results = {}
+    for name, sql in DUCKDB_QUERIES.items():
+        used = {k: v for k, v in params.items() if f"${k}" in sql}
+        results[name] = con.execute(sql, used).fetchall()
+    return time.perf_counter() - started, results
+
+
+def agreement(figures: dict[str, dict], duck: dict[str, list[tuple]]) -> str:
+    """Do DuckDB and the selectors agree on the counts they share? (a check of sameness)"""
+    tickets = {r[0]: r for r in duck["tickets"]}
+    cases = {r[0]: r for r in duck["cases"]}
+    bad = []
+    for dept, f in figures["queueing"].items():
+        d = tickets.get(dept)
+        if d is None or (f["tickets_called"], f["tickets_served"]) != (d[1], d[2]):
+            bad.append(f"tickets {dept}")
+    for dept, f in figures["cases"].items():
+        d = cases.get(dept)
+        want = (0, 0, 0) if d is None else (d[1], d[2], d[4])
+        if (f["accepted"], f["completed"], f["overdue"]) != want:
+            bad.append(f"cases {dept}")
+    return "agree" if not bad else f"differ on {len(bad)}: {', '.join(bad[:5])}"
+
+
+def main(db: str, out: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="govhall-citymonth-") as tmp:
+        work = Path(tmp)
+        url = prepare(db, work)
+        setup_django(url)
+        center, simulate_s, summary = simulate()
+        evaluate_s, what = evaluate(center, work / "report")
+        evaluate_again_s, _what = evaluate(center, work / "report-again")
+        figures = department_figures(center.pk)
+        files = export(center.pk, work)
+        duck_s, duck = duckdb_aggregates(files)
+        result = {
+            "db": db,
+            "simulate_s": simulate_s,
+            "summary": summary,
+            "evaluate_s": evaluate_s,
+            "evaluate_again_s": evaluate_again_s,
+            "evaluated": what,
+            "duckdb_s": duck_s,
+            "agreement": agreement(figures, duck),
+        }
+        out.write_text(json.dumps(result, ensure_ascii=False, default=str))
+    if db == "postgresql":
+        from django.db import connections
+
+        connections.close_all()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], Path(sys.argv[2]))

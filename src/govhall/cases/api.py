@@ -1,0 +1,293 @@
+"""REST API of cases: one view per operation, HTTP only; the services decide."""
+
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
+
+from govhall.cases import selectors, services
+from govhall.cases import serializers as s
+from govhall.cases.models import Case
+from govhall.cases.views import LOOKUP_RATE
+from govhall.catalog.models import ServiceItem
+from govhall.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
+from govhall.core.models import Center
+from govhall.org.models import Window
+from govhall.org.scoping import Scope, scope_for
+from govhall.queueing.models import Ticket
+
+
+def _valid(serializer_class: type[Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _of_center(model: type, pk: int | None, center_id: int | None, label: str) -> Any:
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk, center_id=center_id).first()
+    if obj is None:
+        raise ValidationFailed(_("%(label)s不存在。") % {"label": label}, detail={"id": pk})
+    return obj
+
+
+def _case(scope: Scope, number: str) -> Case:
+    case = selectors.visible_cases(scope).filter(number=number).first()
+    if case is None:
+        raise NotFound(_("办件不存在或您无权查看。"))
+    return case
+
+
+def _scope(view: APIView, perm: str) -> Scope:
+    if getattr(view, "swagger_fake_view", False):
+        return Scope(user=None, center_id=None, department_id=None, roles=frozenset())
+    scope = scope_for(view.request.user)
+    scope.require(perm)
+    return scope
+
+
+_FILTERS = [
+    OpenApiParameter("department", int),
+    OpenApiParameter("item", int),
+    OpenApiParameter("state", str, enum=Case.State.values),
+    OpenApiParameter("light", str, enum=list(selectors.LIGHTS)),
+    OpenApiParameter("number", str, description="prefix of the case number"),
+]
+
+
+class CaseList(ListAPIView):
+    """Cases the user may see, filtered; each with its light."""
+
+    serializer_class = s.CaseOut
+
+    def get_queryset(self) -> QuerySet[Case]:
+        scope = _scope(self, "cases.view_case")
+        if scope.user is None:
+            return Case.objects.none()
+        params = self.request.query_params
+        form = s.CaseListFilterIn(data=params)
+        form.is_valid(raise_exception=True)
+        return selectors.case_list(selectors.visible_cases(scope), **form.validated_data).order_by(
+            "-accepted_at", "-id"
+        )
+
+    @extend_schema(parameters=_FILTERS)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class CaseDetail(RetrieveAPIView):
+    serializer_class = s.CaseDetailOut
+    lookup_field = "number"
+
+    def get_object(self) -> Case:
+        scope = _scope(self, "cases.view_case")
+        case = _case(scope, self.kwargs["number"])
+        case.light = selectors.light_of(case)
+        return case
+
+
+class CaseAccept(APIView):
+    """前台受理 at a window."""
+
+    @extend_schema(request=s.CaseAcceptIn, responses={201: s.CaseOut})
+    def post(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        scope.require("cases.accept_case")
+        data = _valid(s.CaseAcceptIn, request.data)
+        item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
+        window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
+        ticket = _of_center(Ticket, data.pop("ticket"), scope.center_id, _("排队票"))
+        case = services.accept_case(
+            actor=request.user, item=item, window=window, ticket=ticket, **data
+        )
+        return Response(s.CaseOut(case).data, status=201)
+
+
+class CaseSubmit(APIView):
+    """网上申报 from the online hall (a logged-in intake account with accept permission)."""
+
+    @extend_schema(request=s.CaseSubmitIn, responses={201: s.CaseOut})
+    def post(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        scope.require("cases.accept_case")
+        data = _valid(s.CaseSubmitIn, request.data)
+        item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
+        return Response(s.CaseOut(services.submit_case(item=item, **data)).data, status=201)
+
+
+class CaseAction(APIView):
+    """Base of the one-view-per-action endpoints: parse, look the case up, call the service."""
+
+    input: ClassVar[type[Serializer]] = s.CaseNoInput
+
+    def run(self, actor: Any, case: Case, data: dict[str, Any]) -> Case:
+        raise NotImplementedError
+
+    def post(self, request: Request, number: str) -> Response:
+        scope = scope_for(request.user)
+        if not request.user.is_authenticated:
+            raise PermissionDenied(_("请先登录。"))
+        case = _case(scope, number)
+        data = _valid(self.input, request.data)
+        case = self.run(request.user, case, data)
+        return Response(s.CaseOut(case).data)
+
+
+def _action(name: str, input_: type[Serializer], call: Any, summary: str) -> type[CaseAction]:
+    """One APIView class for one workflow action, with its own input serializer and schema."""
+
+    def run(self: CaseAction, actor: Any, case: Case, data: dict[str, Any]) -> Case:
+        return call(actor=actor, case=case, **data)
+
+    @extend_schema(
+        request=input_ if input_ is not s.CaseNoInput else None,
+        responses={200: s.CaseOut},
+        summary=summary,
+        operation_id=f"cases_case_{name}",
+    )
+    def post(self: CaseAction, request: Request, number: str) -> Response:
+        return CaseAction.post(self, request, number)
+
+    return type(
+        f"Case{name.title()}Action",
+        (CaseAction,),
+        {"input": input_, "run": run, "post": post, "__doc__": summary},
+    )
+
+
+def _renamed(fn: Any, **names: str) -> Any:
+    def call(*, actor: Any, case: Case, **data: Any) -> Case:
+        return fn(actor=actor, case=case, **{names.get(k, k): v for k, v in data.items()})
+
+    return call
+
+
+ACTION_VIEWS: dict[str, type[CaseAction]] = {
+    "accept": _action("accept", s.CaseNoInput, services.accept_submitted_case, "受理网上申报"),
+    "refuse": _action("refuse", s.CaseReasonIn, services.refuse_case, "不予受理"),
+    "review": _action("review", s.CaseNoInput, services.start_review, "开始审查"),
+    "correction": _action(
+        "correction", s.CaseCorrectionIn, services.request_correction, "要求补正(停止计时)"
+    ),
+    "resubmit": _action("resubmit", s.CaseNoInput, services.resubmit_case, "补正材料已提交"),
+    "supply": _action("supply", s.CaseNoInput, services.supply_materials, "容缺材料已补齐"),
+    "suspend": _action("suspend", s.CaseSuspendIn, services.suspend_case, "启动特别程序"),
+    "resume": _action("resume", s.CaseNoInput, services.resume_case, "结束特别程序"),
+    "complete": _action("complete", s.CaseCompleteIn, services.complete_case, "办结"),
+    "deliver": _action("deliver", s.CaseDeliverIn, services.deliver_case, "送达"),
+    "withdraw": _action("withdraw", s.CaseOptionalReasonIn, services.withdraw_case, "撤回"),
+    "verify": _action(
+        "verify",
+        s.CaseOptionalReasonIn,
+        _renamed(services.verify_commitment, reason="note"),
+        "告知承诺核查属实",
+    ),
+    "revoke": _action("revoke", s.CaseReasonIn, services.revoke_commitment, "告知承诺不实,撤销"),
+}
+
+
+class Supervision(APIView):
+    """电子监察: running cases per department and light."""
+
+    @extend_schema(responses={200: s.CaseLightCountOut(many=True)})
+    def get(self, request: Request) -> Response:
+        scope = _scope(self, "cases.view_supervision")
+        rows = selectors.light_counts_by_department(scope.filter(Case.objects.all()))
+        return Response(s.CaseLightCountOut(rows, many=True).data)
+
+
+class Figures(APIView):
+    """办件 figures of a period for the centre, or by department, item, window or staff."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter("end", str, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter("by", str, enum=["center", "department", "item", "window", "staff"]),
+        ],
+        responses={200: s.CaseFiguresOut(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        scope = _scope(self, "cases.view_supervision")
+        if scope.center_id is None:
+            raise PermissionDenied(_("您的账号未关联服务中心。"))
+        params = _valid(s.CaseFiguresIn, request.query_params)
+        if params["by"] in ("item", "window", "staff") and not scope.whole_center:
+            raise PermissionDenied(_("按事项、窗口或人员统计仅限中心级角色。"))
+        common = {"center_id": scope.center_id, "start": params["start"], "end": params["end"]}
+        if params["by"] == "center":
+            rows = [{"key": None, **selectors.center_figures(**common)}]
+        else:
+            figures = (
+                selectors.department_figures(**common)
+                if params["by"] == "department"
+                else selectors.case_figures(**common, by=params["by"])
+            )
+            if params["by"] == "department" and not scope.whole_center:
+                figures = {k: v for k, v in figures.items() if k == scope.department_id}
+            rows = [{"key": k, **v} for k, v in figures.items()]
+        return Response(s.CaseFiguresOut(rows, many=True).data)
+
+
+class Lookup(APIView):
+    """Citizen progress lookup: case number + last 4 digits of the phone (no login)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: ClassVar[list] = []
+
+    @extend_schema(request=s.CaseLookupIn, responses={200: s.CaseLookupOut})
+    def post(self, request: Request) -> Response:
+        if is_ratelimited(
+            request, group="cases.lookup", key="ip", rate=LOOKUP_RATE, method="POST", increment=True
+        ):
+            raise RateLimited(_("查询过于频繁,请稍后(约1分钟后)再试。"))
+        data = _valid(s.CaseLookupIn, request.data)
+        case = selectors.lookup_case(number=data["number"], phone_last4=data["phone_last4"])
+        if case is None:
+            raise NotFound(_("未找到办件:请核对办件编号和联系电话后4位。"))
+        out = {
+            "number": case.number,
+            "item_name": case.item.name,
+            "department_name": case.department.name,
+            "state": case.state,
+            "state_label": case.get_state_display(),
+            "result": case.result,
+            "due_date": case.due_date,
+            "steps": selectors.public_steps(case),
+        }
+        return Response(s.CaseLookupOut(out).data)
+
+
+class Import(APIView):
+    """Import historical cases (.xlsx/.csv): all rows or none; `dry_run` only checks."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=s.CaseImportIn, responses={200: s.CaseImportOut, 400: s.CaseImportOut})
+    def post(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        scope.require("cases.import_cases")
+        center = Center.objects.filter(pk=scope.center_id).first()
+        if center is None:
+            raise PermissionDenied(_("您的账号未关联服务中心。"))
+        data = _valid(s.CaseImportIn, request.data)
+        report = services.import_cases(
+            center=center,
+            source=data["file"],
+            filename=data["file"].name,
+            mapping=data["mapping"],
+            dry_run=data["dry_run"],
+            actor=request.user,
+        )
+        return Response(s.CaseImportOut(report.as_dict()).data, status=200 if report.ok else 400)

@@ -1,0 +1,189 @@
+"""Demo cases: a few hundred over the last four months across the departments' items, made by
+the real services (events, outbox rows, deadlines), some completed late, some running with
+yellow and red lights, some with corrections, procedures, 容缺 and 告知承诺.
+
+Deterministic (seeded by the centre) and idempotent: skipped when the centre has cases.
+"""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from govhall.cases import services
+from govhall.cases.models import Case
+from govhall.catalog.models import ServiceItem
+from govhall.core.models import Center, User
+from govhall.core.validators import id_number_check_char, uscc_check_char
+from govhall.core.workdays import load_calendar
+from govhall.org.models import StaffProfile
+from govhall.org.scoping import scope_for
+
+DAYS_BACK = 120
+CASES = 360
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚"
+COMPANIES = ["驿城区宏达商贸", "天中建筑工程", "汝南县丰收农业", "遂平县恒信物流", "确山县绿源食品"]
+
+
+def _id_number(rng: random.Random) -> str:
+    first17 = (
+        f"411702{rng.randint(1950, 2004)}{rng.randint(1, 12):02d}"
+        f"{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    )
+    return first17 + id_number_check_char(first17)
+
+
+def _uscc(rng: random.Random) -> str:
+    first17 = f"91411700MA{rng.randint(0, 9_999_999):07d}"
+    return first17 + uscc_check_char(first17)
+
+
+def _moment(day: dt.date, rng: random.Random, now: dt.datetime) -> dt.datetime:
+    clock = dt.time(rng.randint(9, 16), rng.randint(0, 59))
+    at = timezone.make_aware(dt.datetime.combine(day, clock))
+    return min(at, now - dt.timedelta(minutes=1))
+
+
+def _clerk(item: ServiceItem, staff: dict[int, list[User]]) -> tuple[User | None, object]:
+    """A window clerk of the item's department who may accept it, and their window."""
+    for user in staff.get(item.department_id, []):
+        scope = scope_for(user)
+        if scope.can("cases.accept_case") and scope.may_see_department(item.department_id):
+            return user, user.staff_profile.windows.first()
+    return None, None
+
+
+def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
+    if Case.objects.filter(center=center).exists():
+        return []
+    items = list(
+        ServiceItem.objects.filter(center=center, is_active=True, entered=True)
+        .select_related("department")
+        .order_by("code")
+    )
+    if not items:
+        return []
+    staff: dict[int, list[User]] = {}
+    for profile in StaffProfile.objects.filter(center=center, active=True).select_related("user"):
+        staff.setdefault(profile.department_id, []).append(profile.user)
+    rng = random.Random(center.pk * 7919)
+    cal = load_calendar()
+    now = timezone.now()
+    today = timezone.localdate()
+    workdays = [
+        today - dt.timedelta(days=n)
+        for n in range(DAYS_BACK, -1, -1)
+        if cal.is_workday(today - dt.timedelta(days=n))
+    ]
+    for n in range(CASES):
+        item = rng.choice(items)
+        day = workdays[min(len(workdays) - 1, int(len(workdays) * (rng.random() ** 0.7)))]
+        _demo_case(item, day, rng=rng, cal=cal, now=now, today=today, staff=staff, n=n)
+    return []
+
+
+def _demo_case(item, day, *, rng, cal, now, today, staff, n) -> None:
+    clerk, window = _clerk(item, staff)
+    last = [timezone.make_aware(dt.datetime.combine(day, dt.time(8, 30)))]
+
+    def tick(on: dt.date) -> dt.datetime:
+        """A moment on `on`, after the case's previous step and before now."""
+        at = max(_moment(on, rng, now), last[0] + dt.timedelta(minutes=rng.randint(5, 90)))
+        last[0] = min(at, now - dt.timedelta(seconds=30))
+        return last[0]
+
+    company = rng.random() < 0.3
+    materials = list(item.materials.values_list("name", flat=True))
+    optional = list(item.materials.filter(required=False).values_list("name", flat=True))
+    mode = Case.Mode.NORMAL
+    missing: list[str] = []
+    roll = rng.random()
+    if roll < 0.08 and optional:
+        mode, missing = Case.Mode.MISSING, optional[:1]
+    elif roll < 0.14:
+        mode = Case.Mode.COMMITMENT
+    case = services.accept_case(
+        actor=clerk,
+        item=item,
+        applicant_type="company" if company else "person",
+        applicant_name=rng.choice(COMPANIES) + "有限公司"
+        if company
+        else rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+        id_number="" if company else _id_number(rng),
+        uscc=_uscc(rng) if company else "",
+        phone=f"13{rng.randint(0, 9)}{rng.randint(0, 99_999_999):08d}",
+        window=window,
+        mode=mode,
+        materials_received=[m for m in materials if m not in missing],
+        materials_missing=missing,
+        at=tick(day),
+    )
+    step = day
+    if mode == Case.Mode.MISSING and case.supply_by and case.supply_by < today:
+        step = cal.next_workday(step)
+        if step < today:
+            case = services.supply_materials(actor=None, case=case, at=tick(step))
+    if case.limit_days and rng.random() < 0.1 and cal.next_workday(step) < today:
+        step = cal.next_workday(step)
+        case = services.request_correction(
+            actor=None, case=case, reason="申请表填写不完整,请补充签字", at=tick(step)
+        )
+        answered = cal.add_workdays(step, rng.randint(1, 4)).date
+        if answered >= today:
+            return
+        step = answered
+        case = services.resubmit_case(actor=None, case=case, at=tick(step))
+    if case.due_date is None:
+        return
+    if case.limit_days > 3 and rng.random() < 0.05 and cal.next_workday(step) < today:
+        step = cal.next_workday(step)
+        case = services.suspend_case(
+            actor=None,
+            case=case,
+            kind="expert_review",
+            reason="组织专家评审",
+            told_days=5,
+            at=tick(step),
+        )
+        ended = cal.add_workdays(step, 5).date
+        if ended >= today:
+            return
+        step = ended
+        case = services.resume_case(actor=None, case=case, at=tick(step))
+    # Decide: most on time, a few late, some still running (left green, yellow or red).
+    late = rng.random() < 0.04
+    leave_running = rng.random() < (0.5 if case.due_date >= today else 0.03)
+    if leave_running:
+        if rng.random() < 0.5 and case.state == Case.State.ACCEPTED:
+            services.start_review(actor=None, case=case, at=tick(step))
+        return
+    span = max(0, cal.workdays_between(step, case.due_date))
+    decided = (
+        cal.add_workdays(case.due_date, rng.randint(1, 3)).date
+        if late
+        else cal.add_workdays(step, rng.randint(0, span)).date
+    )
+    if decided > today:
+        return
+    services.start_review(actor=None, case=case, at=tick(step))
+    approved = rng.random() < 0.95 and not (
+        case.mode == Case.Mode.MISSING and case.supplied_at is None
+    )
+    case = services.complete_case(
+        actor=None,
+        case=case,
+        approved=approved,
+        reason="" if approved else "申请材料不符合法定条件",
+        at=tick(decided),
+    )
+    delivered = cal.next_workday(decided)
+    if delivered < today and rng.random() < 0.85:
+        mail = rng.random() < 0.3
+        services.deliver_case(
+            actor=None,
+            case=case,
+            method="mail" if mail else "window",
+            tracking_number=f"EMS{n:09d}CN" if mail else "",
+            at=tick(delivered),
+        )

@@ -1,0 +1,140 @@
+"""Forms of the case pages (parsing only; the services decide)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from govhall.cases.importing import DEFAULT_MAPPING
+from govhall.cases.models import Case, ClockStop
+from govhall.catalog.models import ServiceItem
+from govhall.org.models import Window
+
+
+class AcceptForm(forms.Form):
+    """前台受理: the applicant, the materials checklist of the item and the 容缺 choice."""
+
+    applicant_type = forms.ChoiceField(
+        label=_("申请人类型"), choices=Case.ApplicantType.choices, initial="person"
+    )
+    applicant_name = forms.CharField(label=_("申请人(姓名或单位名称)"), max_length=200)
+    identifier = forms.CharField(
+        label=_("身份证号码 / 统一社会信用代码"), max_length=18, strip=True
+    )
+    phone = forms.CharField(label=_("联系电话"), max_length=20)
+    window = forms.ModelChoiceField(label=_("受理窗口"), queryset=Window.objects.none())
+    mode = forms.ChoiceField(
+        label=_("受理方式"), choices=Case.Mode.choices, initial=Case.Mode.NORMAL
+    )
+    received = forms.MultipleChoiceField(
+        label=_("已收材料"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    missing = forms.MultipleChoiceField(
+        label=_("容缺材料(后补)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    supply_by = forms.DateField(
+        label=_("容缺材料补交期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("留空则按中心设置的默认期限。"),
+    )
+
+    def __init__(self, *args, item: ServiceItem, windows, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        names = [(m.name, m.name) for m in item.materials.all()]
+        self.fields["received"].choices = names
+        self.fields["missing"].choices = names
+        self.fields["window"].queryset = windows
+        choices = list(windows[:2])
+        if len(choices) == 1:
+            self.fields["window"].initial = choices[0]
+        self.fields["window"].required = bool(choices)
+
+
+class ItemChoiceForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("事项"), queryset=ServiceItem.objects.none())
+
+    def __init__(self, *args, items, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由 / 说明"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class SuspendForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("特别程序"), choices=[(k.value, k.label) for k in ClockStop.PROCEDURES]
+    )
+    told_days = forms.IntegerField(label=_("告知所需时间(工作日)"), min_value=1, max_value=365)
+    reason = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CompleteForm(forms.Form):
+    approved = forms.TypedChoiceField(
+        label=_("审批结果"),
+        choices=[("1", _("准予许可")), ("0", _("不予许可"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    reason = forms.CharField(
+        label=_("不予许可理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeliverForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("送达方式"),
+        choices=[(Case.Delivery.WINDOW, _("窗口领取")), (Case.Delivery.MAIL, _("邮寄送达"))],
+    )
+    tracking_number = forms.CharField(label=_("邮寄单号"), required=False, max_length=64)
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(label=_("办件编号"), max_length=32)
+    phone_last4 = forms.RegexField(
+        label=_("联系电话后4位"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": _("请输入4位数字。")},
+    )
+
+
+class SupervisionFilterForm(forms.Form):
+    department = forms.IntegerField(required=False)
+    item = forms.IntegerField(required=False)
+    light = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", _("全部")),
+            ("red", _("红灯(超期)")),
+            ("yellow", _("黄灯(临近)")),
+            ("green", _("绿灯")),
+            ("paused", _("暂停计时")),
+        ],
+    )
+    state = forms.ChoiceField(required=False, choices=[("", _("全部")), *Case.State.choices])
+    number = forms.CharField(required=False, max_length=32)
+    accepted_from = forms.DateField(required=False)
+    accepted_to = forms.DateField(required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("文件(.xlsx 或 .csv)"))
+    mapping = forms.CharField(
+        label=_("列映射"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("格式:字段=列名,用逗号分隔;留空使用默认列名。字段:%(fields)s")
+        % {"fields": ", ".join(f"{k}={v}" for k, v in DEFAULT_MAPPING.items())},
+    )
+    dry_run = forms.BooleanField(label=_("仅检查(不导入)"), required=False, initial=True)

@@ -1,0 +1,252 @@
+"""Input and output serializers of the cases API (no business logic)."""
+
+from rest_framework import serializers
+
+from govhall.cases.importing import DEFAULT_MAPPING, parse_mapping
+from govhall.cases.models import Case, CaseEvent, ClockStop
+from govhall.core.validators import mask_id_number, mask_phone
+
+
+class CaseOut(serializers.ModelSerializer):
+    item_code = serializers.CharField(source="item.code")
+    item_name = serializers.CharField(source="item.name")
+    department_name = serializers.CharField(source="department.name")
+    window_number = serializers.CharField(source="window.number", default=None)
+    identifier = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    light = serializers.CharField(read_only=True, default="")
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "item",
+            "item_code",
+            "item_name",
+            "department",
+            "department_name",
+            "applicant_type",
+            "applicant_name",
+            "identifier",
+            "phone",
+            "channel",
+            "window",
+            "window_number",
+            "ticket",
+            "state",
+            "result",
+            "mode",
+            "reason",
+            "materials_received",
+            "materials_missing",
+            "supply_by",
+            "supplied_at",
+            "commitment_status",
+            "commitment_check_by",
+            "delivery_method",
+            "tracking_number",
+            "limit_days",
+            "submitted_at",
+            "accepted_at",
+            "due_date",
+            "due_provisional",
+            "yellow_from",
+            "completed_at",
+            "completed_late",
+            "elapsed_workdays",
+            "delivered_at",
+            "closed_at",
+            "light",
+        ]
+
+    def get_identifier(self, case: Case) -> str:
+        return mask_id_number(case.applicant_identifier)
+
+    def get_phone(self, case: Case) -> str:
+        return mask_phone(case.phone)
+
+
+class CaseEventOut(serializers.ModelSerializer):
+    actor_name = serializers.CharField(source="actor.display_name", default=None)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "type", "at", "from_state", "to_state", "actor", "actor_name", "details"]
+
+
+class ClockStopOut(serializers.ModelSerializer):
+    class Meta:
+        model = ClockStop
+        fields = ["id", "kind", "reason", "told_days", "started_on", "ended_on"]
+
+
+class CaseDetailOut(CaseOut):
+    events = CaseEventOut(many=True, read_only=True)
+    clock_stops = ClockStopOut(many=True, read_only=True)
+
+    class Meta(CaseOut.Meta):
+        fields = [*CaseOut.Meta.fields, "events", "clock_stops"]
+
+
+class CaseAcceptIn(serializers.Serializer):
+    item = serializers.IntegerField()
+    applicant_type = serializers.ChoiceField(choices=Case.ApplicantType.choices)
+    applicant_name = serializers.CharField(max_length=200)
+    id_number = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
+    uscc = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=20)
+    window = serializers.IntegerField(required=False, allow_null=True, default=None)
+    ticket = serializers.IntegerField(required=False, allow_null=True, default=None)
+    mode = serializers.ChoiceField(choices=Case.Mode.choices, default=Case.Mode.NORMAL)
+    materials_received = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, default=list
+    )
+    materials_missing = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, default=list
+    )
+    supply_by = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CaseSubmitIn(serializers.Serializer):
+    item = serializers.IntegerField()
+    applicant_type = serializers.ChoiceField(choices=Case.ApplicantType.choices)
+    applicant_name = serializers.CharField(max_length=200)
+    id_number = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
+    uscc = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=20)
+    channel = serializers.ChoiceField(
+        choices=[c for c in Case.Channel.choices if c[0] != Case.Channel.WINDOW]
+    )
+
+
+class CaseNoInput(serializers.Serializer):
+    pass
+
+
+class CaseReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class CaseOptionalReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class CaseCorrectionIn(CaseReasonIn):
+    materials = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, default=list
+    )
+
+
+class CaseSuspendIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in ClockStop.PROCEDURES])
+    told_days = serializers.IntegerField(min_value=1, max_value=365)
+    reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class CaseCompleteIn(serializers.Serializer):
+    approved = serializers.BooleanField()
+    reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class CaseDeliverIn(serializers.Serializer):
+    method = serializers.ChoiceField(choices=[("window", "window"), ("mail", "mail")])
+    tracking_number = serializers.CharField(
+        max_length=64, required=False, default="", allow_blank=True
+    )
+
+
+class CaseListFilterIn(serializers.Serializer):
+    department = serializers.IntegerField(required=False, source="department_id")
+    item = serializers.IntegerField(required=False, source="item_id")
+    state = serializers.ChoiceField(choices=Case.State.choices, required=False)
+    light = serializers.ChoiceField(choices=["red", "yellow", "green", "paused"], required=False)
+    number = serializers.CharField(max_length=32, required=False)
+
+
+class CaseLookupIn(serializers.Serializer):
+    number = serializers.CharField(max_length=32)
+    phone_last4 = serializers.RegexField(r"^\d{4}$")
+
+
+class CaseStepOut(serializers.Serializer):
+    type = serializers.CharField()
+    label = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class CaseLookupOut(serializers.Serializer):
+    number = serializers.CharField()
+    item_name = serializers.CharField()
+    department_name = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    result = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    steps = CaseStepOut(many=True)
+
+
+class CaseLightCountOut(serializers.Serializer):
+    department_id = serializers.IntegerField()
+    department__name = serializers.CharField()
+    running = serializers.IntegerField()
+    red = serializers.IntegerField()
+    yellow = serializers.IntegerField()
+    green = serializers.IntegerField()
+    paused = serializers.IntegerField()
+
+
+class CaseFiguresOut(serializers.Serializer):
+    key = serializers.IntegerField(allow_null=True)
+    accepted = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    completion_rate = serializers.FloatField(allow_null=True)
+    overdue = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    avg_workdays = serializers.FloatField(allow_null=True)
+    consultations = serializers.IntegerField()
+
+
+class CaseFiguresIn(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    by = serializers.ChoiceField(
+        choices=["center", "department", "item", "window", "staff"], default="center"
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": "end < start"})
+        if (attrs["end"] - attrs["start"]).days > 366:
+            raise serializers.ValidationError({"end": "period longer than a year"})
+        return attrs
+
+
+class CaseImportIn(serializers.Serializer):
+    file = serializers.FileField()
+    mapping = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="field=column,... over the defaults: "
+        + ", ".join(f"{k}={v}" for k, v in DEFAULT_MAPPING.items()),
+    )
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+    def validate_mapping(self, value: str) -> dict[str, str]:
+        try:
+            return parse_mapping(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class CaseRowErrorOut(serializers.Serializer):
+    row = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class CaseImportOut(serializers.Serializer):
+    total = serializers.IntegerField()
+    imported = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
+    errors = CaseRowErrorOut(many=True)

@@ -1,0 +1,374 @@
+"""Case pages: window acceptance and receipt, back office, case page, e-supervision, citizen
+lookup, import and export. HTTP only: parse, check permission, call a service or selector."""
+
+import datetime as dt
+from typing import Any
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from govhall.cases import forms, selectors, services
+from govhall.cases.importing import parse_mapping
+from govhall.cases.models import Case
+from govhall.core.errors import DomainError, NotFound, PermissionDenied, RateLimited
+from govhall.core.models import Center
+from govhall.core.validators import mask_id_number, mask_phone
+from govhall.org.models import Department
+from govhall.org.scoping import Scope, scope_for
+
+LOOKUP_RATE = "10/m"
+
+
+def _case_for(scope: Scope, number: str) -> Case:
+    case = (
+        selectors.visible_cases(scope)
+        .select_related("item", "department", "window", "accepted_by", "decided_by", "ticket")
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("办件不存在或您无权查看。"))
+    return case
+
+
+def _form_errors(form: Any, exc: DomainError) -> None:
+    """Put a service's field errors on the form's fields, else its message on the form."""
+    detail = exc.detail if isinstance(exc.detail, dict) else {}
+    placed = False
+    for field, message in detail.items():
+        target = "identifier" if field in ("id_number", "uscc") else field
+        if target in form.fields:
+            form.add_error(target, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def _lookup_url(request: HttpRequest, case: Case) -> str:
+    return request.build_absolute_uri(reverse("cases:lookup") + f"?number={case.number}")
+
+
+# --- window ------------------------------------------------------------------------------------
+
+
+@login_required
+def accept(request: HttpRequest) -> HttpResponse:
+    """前台受理: choose the item, then the applicant, materials checklist and 容缺 choice."""
+    scope = scope_for(request.user)
+    scope.require("cases.accept_case")
+    items = selectors.acceptable_items(scope)
+    chooser = forms.ItemChoiceForm(request.GET or None, items=items)
+    item = chooser.cleaned_data["item"] if chooser.is_valid() else None
+    ticket = selectors.ticket_for_acceptance(scope, request.GET.get("ticket"))
+    form = None
+    if item is not None:
+        windows = selectors.user_windows(scope)
+        form = forms.AcceptForm(request.POST or None, item=item, windows=windows)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            identifier = data["identifier"].upper()
+            try:
+                case = services.accept_case(
+                    actor=request.user,
+                    item=item,
+                    applicant_type=data["applicant_type"],
+                    applicant_name=data["applicant_name"],
+                    id_number=identifier if data["applicant_type"] == "person" else "",
+                    uscc=identifier if data["applicant_type"] == "company" else "",
+                    phone=data["phone"],
+                    window=data["window"],
+                    mode=data["mode"],
+                    materials_received=data["received"],
+                    materials_missing=data["missing"],
+                    supply_by=data["supply_by"],
+                    ticket=ticket,
+                )
+            except DomainError as exc:
+                _form_errors(form, exc)
+            else:
+                return redirect("cases:receipt", number=case.number)
+    return render(
+        request,
+        "cases/accept.html",
+        {"chooser": chooser, "item": item, "form": form, "ticket": ticket},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """受理回执: number, item, due date and a QR code of the progress page (printable)."""
+    case = _case_for(scope_for(request.user), number)
+    url = _lookup_url(request, case)
+    qr = segno.make(url, error="m").svg_inline(scale=4)
+    return render(
+        request,
+        "cases/receipt.html",
+        {
+            "case": case,
+            "qr": qr,
+            "lookup_url": url,
+            "identifier": mask_id_number(case.applicant_identifier),
+            "phone": mask_phone(case.phone),
+        },
+    )
+
+
+# --- back office and the case page -------------------------------------------------------------
+
+
+@login_required
+def backoffice(request: HttpRequest) -> HttpResponse:
+    """后台审批: the department's cases waiting for a decision, most urgent first."""
+    scope = scope_for(request.user)
+    scope.require("cases.view_case")
+    qs = scope.filter(Case.objects.all())
+    today = timezone.localdate()
+    queue = selectors.running_cases(qs, today=today)
+    to_deliver = selectors.case_list(qs.filter(state=Case.State.COMPLETED), today=today)
+    to_check = selectors.case_list(
+        qs.filter(commitment_status=Case.Commitment.PENDING, state__in=Case.DONE_STATES),
+        today=today,
+    ).order_by("commitment_check_by")
+    submitted = selectors.case_list(qs.filter(state=Case.State.SUBMITTED), today=today)
+    return render(
+        request,
+        "cases/backoffice.html",
+        {
+            "page": Paginator(queue, 50).get_page(request.GET.get("page")),
+            "to_deliver": to_deliver[:50],
+            "to_check": to_check[:50],
+            "submitted": submitted[:50],
+        },
+    )
+
+
+ACTION_FORMS: dict[str, type] = {
+    "accept": forms.EmptyForm,
+    "refuse": forms.ReasonForm,
+    "review": forms.EmptyForm,
+    "correction": forms.ReasonForm,
+    "resubmit": forms.EmptyForm,
+    "supply": forms.EmptyForm,
+    "suspend": forms.SuspendForm,
+    "resume": forms.EmptyForm,
+    "complete": forms.CompleteForm,
+    "deliver": forms.DeliverForm,
+    "withdraw": forms.OptionalReasonForm,
+    "verify": forms.OptionalReasonForm,
+    "revoke": forms.ReasonForm,
+}
+
+
+def _run_action(action: str, actor: Any, case: Case, data: dict[str, Any]) -> Case:
+    calls = {
+        "accept": lambda: services.accept_submitted_case(actor=actor, case=case),
+        "refuse": lambda: services.refuse_case(actor=actor, case=case, reason=data["reason"]),
+        "review": lambda: services.start_review(actor=actor, case=case),
+        "correction": lambda: services.request_correction(
+            actor=actor, case=case, reason=data["reason"]
+        ),
+        "resubmit": lambda: services.resubmit_case(actor=actor, case=case),
+        "supply": lambda: services.supply_materials(actor=actor, case=case),
+        "suspend": lambda: services.suspend_case(
+            actor=actor,
+            case=case,
+            kind=data["kind"],
+            reason=data["reason"],
+            told_days=data["told_days"],
+        ),
+        "resume": lambda: services.resume_case(actor=actor, case=case),
+        "complete": lambda: services.complete_case(
+            actor=actor, case=case, approved=data["approved"], reason=data["reason"]
+        ),
+        "deliver": lambda: services.deliver_case(
+            actor=actor,
+            case=case,
+            method=data["method"],
+            tracking_number=data["tracking_number"],
+        ),
+        "withdraw": lambda: services.withdraw_case(actor=actor, case=case, reason=data["reason"]),
+        "verify": lambda: services.verify_commitment(actor=actor, case=case, note=data["reason"]),
+        "revoke": lambda: services.revoke_commitment(actor=actor, case=case, reason=data["reason"]),
+    }
+    return calls[action]()
+
+
+def _detail_context(scope: Scope, case: Case, errors: dict[str, Any] | None = None) -> dict:
+    actions = [
+        (name, label, ACTION_FORMS[name](prefix=name))
+        for name, label in selectors.available_actions(case, scope)
+    ]
+    return {
+        "case": case,
+        "light": selectors.light_of(case),
+        "events": selectors.timeline(case),
+        "stops": case.clock_stops.all(),
+        "actions": actions,
+        "identifier": mask_id_number(case.applicant_identifier),
+        "phone": mask_phone(case.phone),
+        "action_errors": errors or {},
+    }
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    scope = scope_for(request.user)
+    scope.require("cases.view_case")
+    case = _case_for(scope, number)
+    return render(request, "cases/detail.html", _detail_context(scope, case))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """One workflow action on a case (the service checks permission and state)."""
+    scope = scope_for(request.user)
+    case = _case_for(scope, number)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise NotFound(_("未知操作。"))
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        context = _detail_context(scope, case, {action: form.errors})
+        return render(request, "cases/detail.html", context, status=400)
+    _run_action(action, request.user, case, form.cleaned_data)
+    return redirect("cases:detail", number=case.number)
+
+
+# --- e-supervision -----------------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest, scope: Scope) -> tuple[Any, dict[str, Any]]:
+    form = forms.SupervisionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {
+        "department_id": filters.get("department"),
+        "item_id": filters.get("item"),
+        "light": filters.get("light") or None,
+        "state": filters.get("state") or None,
+        "number": filters.get("number") or None,
+        "accepted_from": filters.get("accepted_from"),
+        "accepted_to": filters.get("accepted_to"),
+    }
+    return form, filters
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    """电子监察: running cases with their lights, overdue list and counts per department."""
+    scope = scope_for(request.user)
+    scope.require("cases.view_supervision")
+    qs = scope.filter(Case.objects.all())
+    today = timezone.localdate()
+    form, filters = _filtered(request, scope)
+    running = selectors.running_cases(qs, today=today, **filters)
+    return render(
+        request,
+        "cases/supervision.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": Paginator(running, 50).get_page(request.GET.get("page")),
+            "counts": selectors.light_counts_by_department(qs, today),
+            "overdue": selectors.running_cases(qs, today=today, light="red")[:100],
+            "departments": scope.filter(
+                Department.objects.filter(is_active=True), department_field="pk"
+            ),
+            "items": selectors.acceptable_items(scope),
+            "query": request.GET.urlencode(),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """Any filtered list of cases as .xlsx (same filters as the supervision page)."""
+    scope = scope_for(request.user)
+    scope.require("cases.export_cases")
+    _form, filters = _filtered(request, scope)
+    qs = selectors.case_list(scope.filter(Case.objects.all()), **filters).order_by("accepted_at")
+    response = HttpResponse(
+        selectors.cases_to_xlsx(qs),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"cases-{dt.date.today():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- citizen lookup ----------------------------------------------------------------------------
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """办件进度查询 without login: case number + last 4 digits of the phone; rate-limited."""
+    form = forms.LookupForm(request.POST or None, initial={"number": request.GET.get("number")})
+    case = None
+    not_found = False
+    if request.method == "POST":
+        if is_ratelimited(
+            request, group="cases.lookup", key="ip", rate=LOOKUP_RATE, method="POST", increment=True
+        ):
+            raise RateLimited(_("查询过于频繁,请稍后(约1分钟后)再试。"))
+        if form.is_valid():
+            case = selectors.lookup_case(
+                number=form.cleaned_data["number"], phone_last4=form.cleaned_data["phone_last4"]
+            )
+            not_found = case is None
+    return render(
+        request,
+        "cases/lookup.html",
+        {
+            "form": form,
+            "case": case,
+            "not_found": not_found,
+            "steps": selectors.public_steps(case) if case else [],
+        },
+        status=404 if not_found else 200,
+    )
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    scope.require("cases.import_cases")
+    if scope.center_id is None:
+        raise PermissionDenied(_("请使用所属中心的账号导入办件。"))
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            mapping = parse_mapping(form.cleaned_data["mapping"])
+        except ValueError as exc:
+            form.add_error("mapping", str(exc))
+        else:
+            upload = form.cleaned_data["file"]
+            try:
+                report = services.import_cases(
+                    center=Center.objects.get(pk=scope.center_id),
+                    source=upload,
+                    filename=upload.name,
+                    mapping=mapping,
+                    dry_run=form.cleaned_data["dry_run"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+    return render(
+        request,
+        "cases/import.html",
+        {"form": form, "report": report},
+        status=400 if form.errors or (report and not report.ok) else 200,
+    )

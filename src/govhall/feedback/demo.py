@@ -1,0 +1,191 @@
+"""Demo ratings, rectifications in every state, complaints and assisted services (idempotent).
+
+Ratings go to the served tickets the queue demo left waiting for a rating, and, so that last
+month's disclosure has data whatever else is loaded, to 12345 work orders ``DEMO-Rnnn``. Assisted
+services repeat seed 000's month: 86 上门 + 34 延时 + 117 咨询辅导 + 154 双休日 = 391.
+"""
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from govhall.core.models import Center
+from govhall.feedback import services
+from govhall.feedback.models import AssistRecord, Channel, Complaint, Evaluation, Invitation
+from govhall.feedback.selectors import month_bounds
+from govhall.org.models import Department, StaffProfile
+
+DEMO_NOTE = "演示数据"
+DEMO_DEPARTMENTS = ["市场监督管理局", "自然资源和规划局", "人力资源和社会保障局"]
+# Mostly good (seed 003: 好评率 99.9%); every eighth work order is bad so the demo shows
+# rectifications in each state.
+GOOD_WEIGHTS = {5: 75, 4: 18, 3: 7}
+BAD_EVERY = 8
+SEED_000_ASSISTS = {
+    AssistRecord.Kind.HOME_VISIT: 86,
+    AssistRecord.Kind.AFTER_HOURS: 34,
+    AssistRecord.Kind.COACHING: 117,
+    AssistRecord.Kind.WEEKEND: 154,
+}
+COMPLAINTS = [
+    ("DEMO-C1", Complaint.Channel.WINDOW, "办理营业执照变更,窗口称需回原籍开证明,无法办成。"),
+    ("DEMO-C2", Complaint.Channel.HOTLINE, "不动产登记预约号源太少,连续三天约不上。"),
+    ("DEMO-C3", Complaint.Channel.PHONE, "窗口工作人员午休提前离岗。"),
+    ("DEMO-C4", Complaint.Channel.WEB, "办事指南材料清单与窗口要求不一致。"),
+]
+
+
+def _departments(center: Center) -> list[Department]:
+    """The centre's departments, the demo unit lead's first (its bad ratings show on login)."""
+    departments = list(Department.objects.filter(center=center, entered=True, is_active=True))
+    lead = StaffProfile.objects.filter(center=center, user__groups__name="unit_lead").first()
+    if lead is not None and lead.department in departments:
+        departments.remove(lead.department)
+        departments.insert(0, lead.department)
+    if departments:
+        return departments
+    return [
+        Department.objects.get_or_create(center=center, name=name)[0] for name in DEMO_DEPARTMENTS
+    ]
+
+
+def _last_month() -> tuple[dt.date, dt.date]:
+    last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    return month_bounds(last.year, last.month)
+
+
+def _good_level(rng: random.Random) -> int:
+    return rng.choices(list(GOOD_WEIGHTS), weights=list(GOOD_WEIGHTS.values()))[0]
+
+
+def _advance(evaluation: Evaluation, steps: int, actor: Any) -> None:
+    """Walk a new bad rating's rectification `steps` steps (0 = left open)."""
+    rect = evaluation.rectification
+    actions = [
+        lambda r: services.verify_rectification(
+            rectification=r, valid=True, reason="经调取录像核实,情况属实。", actor=actor
+        ),
+        lambda r: services.rectify(
+            rectification=r, measures="对窗口人员批评教育,已为群众重新办理。", actor=actor
+        ),
+        lambda r: services.record_callback(
+            rectification=r, reached=True, satisfaction="satisfied", actor=actor
+        ),
+        lambda r: services.close_rectification(rectification=r, actor=actor),
+    ]
+    for action in actions[:steps]:
+        rect = action(rect)
+
+
+def _rate_served_tickets(center: Center, rng: random.Random) -> list[Evaluation]:
+    pending = Invitation.objects.filter(
+        center=center, source=Invitation.Source.TICKET, used_at__isnull=True
+    ).select_related("department", "window", "staff", "ticket")[:60]
+    made = []
+    for invitation in pending:
+        with transaction.atomic():
+            made.append(
+                services._record_evaluation(
+                    center_id=center.pk,
+                    level=_good_level(rng),
+                    channel=rng.choice([Channel.PAD, Channel.PAD, Channel.QR]),
+                    department=invitation.department,
+                    window=invitation.window,
+                    staff=invitation.staff,
+                    invitation=invitation,
+                    ticket=invitation.ticket,
+                    rated_at=invitation.created_at + dt.timedelta(minutes=1),
+                )
+            )
+    return made
+
+
+def _hotline_ratings(center: Center, departments: list[Department], rng: random.Random) -> list:
+    start, end = _last_month()
+    made = []
+    for n in range(1, 41):
+        ref = f"DEMO-R{n:03d}"
+        bad = n % BAD_EVERY == 0
+        level = 1 + n // BAD_EVERY % 2 if bad else _good_level(rng)
+        day = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+        department = departments[0] if bad else departments[n % len(departments)]
+        if Evaluation.objects.filter(center=center, external_ref=ref).exists():
+            continue
+        with transaction.atomic():
+            made.append(
+                services._record_evaluation(
+                    center_id=center.pk,
+                    level=level,
+                    channel=Channel.HOTLINE,
+                    department=department,
+                    window=department.windows.first(),
+                    staff=StaffProfile.objects.filter(department=department).first(),
+                    comment="" if level > 2 else "等候时间长,解释不耐心。",
+                    rater_name="市民" + "甲乙丙丁戊"[n % 5],
+                    rater_phone=f"139{n:08d}",
+                    external_ref=ref,
+                    rated_at=timezone.make_aware(dt.datetime.combine(day, dt.time(10, n % 60))),
+                )
+            )
+    return made
+
+
+def _complaints(center: Center, departments: list[Department], actor: Any) -> None:
+    for n, (ref, channel, content) in enumerate(COMPLAINTS):
+        if Complaint.objects.filter(center=center, external_ref=ref).exists():
+            continue
+        complaint = services.create_complaint(
+            center=center,
+            channel=channel,
+            content=content,
+            complainant_name="王女士",
+            complainant_phone="13700001111",
+            department=departments[n % len(departments)],
+            external_ref=ref,
+        )
+        if n == 0 or actor is None:
+            continue
+        complaint = services.assign_complaint(complaint=complaint, assignee=actor, actor=actor)
+        if n >= 2:
+            services.resolve_complaint(
+                complaint=complaint,
+                valid=n == 2,
+                resolution="已约谈窗口负责人并整改。" if n == 2 else "经核实,窗口要求有依据。",
+                deduction=1 if n == 2 else 0,
+                actor=actor,
+            )
+
+
+def _assists(center: Center, departments: list[Department]) -> None:
+    if AssistRecord.objects.filter(center=center, notes=DEMO_NOTE).exists():
+        return
+    start, _end = _last_month()
+    for kind, total in SEED_000_ASSISTS.items():
+        share, rest = divmod(total, len(departments))
+        for i, department in enumerate(departments):
+            count = share + (1 if i < rest else 0)
+            if count:
+                services.record_assist(
+                    center=center,
+                    kind=kind,
+                    department=department,
+                    date=start + dt.timedelta(days=i),
+                    count=count,
+                    beneficiary="辖区企业和群众",
+                    notes=DEMO_NOTE,
+                )
+
+
+def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
+    rng = random.Random(f"feedback-{center.region_code}")
+    departments = _departments(center)
+    actor = center.users.filter(is_superuser=False, groups__name="center_admin").first()
+    made = _rate_served_tickets(center, rng) + _hotline_ratings(center, departments, rng)
+    for n, evaluation in enumerate(e for e in made if e.is_bad):
+        _advance(evaluation, n % 5, actor)
+    _complaints(center, departments, actor)
+    _assists(center, departments)
+    return []

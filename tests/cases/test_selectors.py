@@ -1,0 +1,102 @@
+"""Figures checked against a hand-counted March 2026 (DOMAIN.md "Figures")."""
+
+import datetime as dt
+
+import pytest
+
+from govhall.cases import selectors, services
+from govhall.cases.models import Case
+from govhall.core.roles import Role
+from tests.cases.factories import accept, at, served_ticket
+from tests.factories import DepartmentFactory, ServiceItemFactory
+
+pytestmark = pytest.mark.django_db
+
+MARCH = {"start": dt.date(2026, 3, 1), "end": dt.date(2026, 3, 31)}
+D = dt.date
+
+
+@pytest.fixture
+def month(center, department):
+    """Department A: 4 cases touching March; B entered with none; C not entered."""
+    item = ServiceItemFactory(
+        center=center, department=department, promised_limit_days=5, name="种畜禽生产经营许可"
+    )
+    served = served_ticket(center, department, 1, D(2026, 3, 2))  # opened a case: no consultation
+    on_time = accept(item, day=D(2026, 3, 2), ticket=served)
+    services.complete_case(actor=None, case=on_time, approved=True, at=at(D(2026, 3, 4)))
+    late = accept(item, day=D(2026, 3, 2))  # due 03-09
+    services.complete_case(actor=None, case=late, approved=True, at=at(D(2026, 3, 12)))
+    still_open = accept(item, day=D(2026, 3, 20))  # due 03-27, open on 03-31
+    february = accept(item, day=D(2026, 2, 25))
+    services.complete_case(actor=None, case=february, approved=True, at=at(D(2026, 3, 3)))
+    withdrawn = accept(item, day=D(2026, 2, 2))
+    services.withdraw_case(actor=None, case=withdrawn, at=at(D(2026, 2, 3)))
+    served_ticket(center, department, 2, D(2026, 3, 5))  # consultation: served, no case
+    empty = DepartmentFactory(center=center, name="市农业农村局空")
+    DepartmentFactory(center=center, name="未进驻局", entered=False)
+    return {"item": item, "open": still_open, "empty": empty}
+
+
+def test_department_figures_match_the_definitions(center, department, month):
+    figures = selectors.department_figures(center_id=center.pk, **MARCH)
+    row = figures[department.pk]
+    assert row == {
+        "accepted": 3,
+        "completed": 3,
+        "completion_rate": pytest.approx(2 / 3),
+        "overdue": 2,
+        "on_time_rate": pytest.approx(2 / 3),
+        # 2 (03-03, 03-04) + 8 (03-03..03-12) + 5 (02-26, 02-27, make-up Sat 02-28, 03-02, 03-03)
+        "avg_workdays": 5.0,
+        "consultations": 1,
+    }
+    assert figures[month["empty"].pk]["accepted"] == 0
+    assert selectors.center_figures(center_id=center.pk, **MARCH) == row
+
+
+def test_figures_keys_are_the_contract(center, month):
+    assert set(selectors.center_figures(center_id=center.pk, **MARCH)) == set(selectors.FIGURE_KEYS)
+    empty = selectors.center_figures(center_id=center.pk, start=D(2020, 1, 1), end=D(2020, 1, 31))
+    assert empty["accepted"] == 0 and empty["completion_rate"] is None
+
+
+def test_overdue_by_department_item_for_the_bulletin(center, department, month):
+    rows = selectors.overdue_by_department_item(center_id=center.pk, **MARCH)
+    assert rows == [
+        {
+            "department_id": department.pk,
+            "department": department.name,
+            "item_id": month["item"].pk,
+            "item": "种畜禽生产经营许可",
+            "handled": 3,
+            "overdue": 2,
+        }
+    ]
+
+
+def test_zero_case_departments(center, department, month):
+    names = [d.name for d in selectors.zero_case_departments(center_id=center.pk, **MARCH)]
+    assert names == ["市农业农村局空"]
+
+
+def test_overdue_cases_on_a_day(center, month):
+    assert list(selectors.overdue_cases(center_id=center.pk, on=D(2026, 3, 31))) == [month["open"]]
+    assert list(selectors.overdue_cases(center_id=center.pk, on=D(2026, 3, 27))) == []
+
+
+def test_staff_and_item_groupings(center, department, month, make_user):
+    clerk = make_user(Role.WINDOW_STAFF, department=department)
+    by_item = selectors.case_figures(center_id=center.pk, by="item", **MARCH)
+    assert by_item[month["item"].pk]["accepted"] == 3
+    case = accept(month["item"], actor=clerk, day=D(2026, 3, 10))
+    staff = selectors.staff_figures(center_id=center.pk, **MARCH)
+    assert staff[clerk.staff_profile.pk]["accepted"] == 1
+    assert case.accepted_by == clerk
+
+
+def test_light_counts(center, department, month):
+    rows = selectors.light_counts_by_department(
+        Case.objects.filter(center=center), today=D(2026, 3, 31)
+    )
+    assert rows[0]["red"] == 1 and rows[0]["department_id"] == department.pk

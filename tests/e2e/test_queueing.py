@@ -1,0 +1,55 @@
+"""The hall in a browser: a kiosk ticket is called at a terminal and appears on the board."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from govhall.queueing.models import WindowSession
+from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kiosk_ticket_is_called_at_terminal_and_shown_on_board(
+    live_server, context, page, login, center, department
+):
+    open_hall(center)
+    category = QueueCategoryFactory(center=center, prefix="A", name="不动产登记")
+    _window, staff = staffed_window(center, department, number="3", categories=[category])
+    query = f"?center={center.region_code}"
+
+    board = context.new_page()
+    board.goto(f"{live_server.url}/queue/board/{query}")
+    expect(board.locator("#board-feed")).to_contain_text("暂无叫号")
+
+    page.goto(f"{live_server.url}/queue/{query}")
+    page.get_by_role("button", name=re.compile("不动产登记")).click()
+    expect(page.get_by_test_id("ticket-number")).to_have_text("A001")
+    expect(page.locator(".qr svg")).to_be_visible()
+
+    login(staff.user)
+    terminal = context.new_page()
+    terminal.goto(f"{live_server.url}/queue/terminal/")
+    expect(terminal.locator("#panel")).to_contain_text("等候 1 人")
+    terminal.keyboard.press("n")  # the shortcut for 叫号
+    expect(terminal.get_by_test_id("current-number")).to_have_text("A001")
+
+    expect(board.locator(".call-number").first).to_have_text("A001", timeout=2_000)
+    expect(board.locator("#board-feed")).to_contain_text("3 号窗口")
+    board.wait_for_function("window.govhallBoard.announced.length === 1")
+    assert board.evaluate("window.govhallBoard.announced") == ["请A001号到3号窗口办理"]
+
+    page.reload()
+    expect(page.locator("#status")).to_contain_text("请到 3 号窗口办理")
+
+    assert WindowSession.objects.filter(staff=staff, closed_at__isnull=True).count() == 1
+    terminal.get_by_role(
+        "button", name="退出", exact=True
+    ).click()  # the site's logout also leaves the window
+    terminal.wait_for_url(re.compile("/accounts/login/"))
+    assert not WindowSession.objects.filter(staff=staff, closed_at__isnull=True).exists()

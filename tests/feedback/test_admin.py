@@ -1,0 +1,70 @@
+import pytest
+from django.urls import reverse
+
+from govhall.feedback import links, services
+from govhall.feedback.models import (
+    Appeal,
+    AssistRecord,
+    Complaint,
+    Evaluation,
+    FeedbackSettings,
+    Invitation,
+    RatingPad,
+    Rectification,
+)
+from tests.feedback.factories import served_ticket
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    Appeal,
+    AssistRecord,
+    Complaint,
+    Evaluation,
+    FeedbackSettings,
+    Invitation,
+    RatingPad,
+    Rectification,
+]
+
+
+@pytest.fixture
+def data(clerk, window, admin_user, center):
+    invitation = services.invite_for_ticket(
+        ticket=served_ticket(staff=clerk, window=window), actor=clerk.user
+    )
+    evaluation = services.rate_with_link(
+        token=links.sign_invitation(invitation.pk), level=1, rater_name="李四"
+    )
+    services.file_appeal(evaluation=evaluation, reason="x", actor=admin_user)
+    services.create_complaint(center=center, channel="web", content="x")
+    services.issue_pairing_code(window=window, actor=clerk.user)
+    return evaluation
+
+
+@pytest.fixture
+def superuser_client(client, admin_user):
+    admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_and_change_pages_render(superuser_client, data, model):
+    opts = model._meta
+    page = superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert page.status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        detail = superuser_client.get(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+        assert detail.status_code == 200
+        assert "13800000001" not in detail.content.decode()
+
+
+def test_ratings_cannot_be_deleted_in_admin(superuser_client, data):
+    url = reverse("admin:feedback_evaluation_delete", args=[data.pk])
+    assert superuser_client.post(url, {"post": "yes"}).status_code == 403
+    assert Evaluation.objects.filter(pk=data.pk).exists()

@@ -1,0 +1,28 @@
+import pytest
+
+from govhall.queueing import selectors
+from govhall.queueing.demo import load_demo
+from govhall.queueing.models import QueueCategory, Ticket
+from tests.factories import DepartmentFactory, WindowFactory
+from tests.queueing.factories import staffed_window
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_gives_a_working_hall_and_is_idempotent(center, department):
+    other = DepartmentFactory(center=center)
+    staffed_window(center, department, number="1")
+    staffed_window(center, other, number="2")
+    WindowFactory(center=center, number="9", departments=[department, other])
+    assert load_demo(center, password="pw") == []
+    categories = {c.prefix: c for c in QueueCategory.objects.filter(center=center)}
+    assert set(categories) == {"Z", "A", "B"}
+    assert list(categories["A"].departments.all()) == [department]
+    assert categories["Z"].windows.count() == 3
+    served = Ticket.objects.filter(center=center, state=Ticket.State.DONE).count()
+    assert served > 0
+    assert not selectors.queue_settings(center.pk).enforce_opening_hours
+
+    load_demo(center, password="pw")
+    assert QueueCategory.objects.filter(center=center).count() == 3
+    assert Ticket.objects.filter(center=center).count() == served

@@ -1,0 +1,186 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govhall.queueing import selectors, services
+from govhall.queueing.models import Ticket
+from tests.queueing.factories import QueueCategoryFactory, at, open_hall, staffed_window
+
+DAY = dt.date(2026, 11, 24)
+
+
+@given(
+    ahead=st.integers(0, 500),
+    samples=st.lists(st.integers(1, 3600), max_size=30),
+    windows=st.integers(0, 20),
+)
+def test_predict_wait_is_monotone_and_scales(ahead, samples, windows):
+    wait = selectors.predict_wait(
+        people_ahead=ahead, handling_seconds=samples, windows_open=windows
+    )
+    assert wait >= 0
+    assert (
+        selectors.predict_wait(
+            people_ahead=ahead + 1, handling_seconds=samples, windows_open=windows
+        )
+        >= wait
+    )
+    assert (
+        selectors.predict_wait(
+            people_ahead=ahead, handling_seconds=samples, windows_open=windows + 1
+        )
+        <= wait
+    )
+
+
+def test_predict_wait_examples():
+    assert selectors.predict_wait(people_ahead=0, handling_seconds=[], windows_open=1) == 150
+    assert (
+        selectors.predict_wait(people_ahead=3, handling_seconds=[100, 200, 9000], windows_open=2)
+        == 350
+    )
+    with pytest.raises(ValueError):
+        selectors.predict_wait(people_ahead=-1, handling_seconds=[], windows_open=1)
+
+
+pytestmark_db = pytest.mark.django_db
+
+
+@pytest.fixture
+def hall(center, department):
+    open_hall(center, wait_alert_minutes=10)
+    category = QueueCategoryFactory(center=center, prefix="A")
+    window, staff = staffed_window(center, department, number="1", categories=[category])
+    return category, window, staff
+
+
+def serve(category, window, staff, *, issued, wait, handling, no_show=False):
+    services.issue_ticket(category=category, channel="kiosk", at=issued)
+    called_at = issued + dt.timedelta(seconds=wait)
+    ticket = services.call_next(window=window, staff=staff, at=called_at)
+    end = called_at + dt.timedelta(seconds=handling)
+    if no_show:
+        for n in range(selectors.queue_settings(category.center_id).recall_limit):
+            ticket = services.recall_ticket(
+                ticket=ticket,
+                window=window,
+                staff=staff,
+                at=called_at + dt.timedelta(minutes=n + 1),
+            )
+        return services.mark_no_show(ticket=ticket, window=window, staff=staff, at=end)
+    return services.finish_ticket(ticket=ticket, window=window, staff=staff, at=end)
+
+
+@pytestmark_db
+def test_figures_follow_the_definitions(hall, center, department, other_department):
+    category, window, staff = hall
+    open_hall(center, closing_policy="expire")  # the waiting ticket stays uncalled
+    serve(category, window, staff, issued=at(9, day=DAY), wait=120, handling=300)
+    serve(category, window, staff, issued=at(10, day=DAY), wait=360, handling=900)
+    serve(category, window, staff, issued=at(11, day=DAY), wait=60, handling=3600, no_show=True)
+    services.issue_ticket(category=category, channel="kiosk", at=at(11, 30, day=DAY))
+    serve(category, window, staff, issued=at(9, day=DAY + dt.timedelta(days=1)), wait=1, handling=1)
+
+    with CaptureQueriesContext(connection) as queries:
+        figures = selectors.center_figures(center_id=center.pk, start=DAY, end=DAY)
+    assert len(queries) == 1
+    assert figures == {
+        "tickets_issued": 4,
+        "tickets_called": 3,
+        "tickets_served": 2,
+        "no_show": 1,
+        "avg_wait_seconds": 180.0,
+        "avg_handling_seconds": 600.0,
+        "served_within_10min": 1,
+        "share_within_10min": 0.5,
+    }
+    by_department = selectors.department_figures(center_id=center.pk, start=DAY, end=DAY)
+    assert list(by_department) == [department.pk]
+    assert by_department[department.pk]["tickets_called"] == 3
+    assert by_department[department.pk]["tickets_issued"] == 3  # the uncalled one has none
+    assert (
+        selectors.staff_figures(center_id=center.pk, start=DAY, end=DAY)[staff.pk]["no_show"] == 1
+    )
+    hours = selectors.figures_by(center_id=center.pk, start=DAY, end=DAY, dimension="hour")
+    assert sorted(hours) == [9, 10, 11]
+    days = selectors.figures_by(
+        center_id=center.pk, start=DAY, end=DAY + dt.timedelta(days=1), dimension="day"
+    )
+    assert [d.isoformat() for d in days] == ["2026-11-24", "2026-11-25"]
+    outcomes = selectors.tickets_by_outcome(center_id=center.pk, start=DAY, end=DAY)
+    assert (outcomes["done"], outcomes["no_show"], outcomes["waiting"], outcomes["expired"]) == (
+        2,
+        1,
+        1,
+        0,
+    )
+    empty = selectors.center_figures(
+        center_id=center.pk, start=DAY - dt.timedelta(days=9), end=DAY - dt.timedelta(days=9)
+    )
+    assert empty["avg_wait_seconds"] is None and empty["share_within_10min"] is None
+    assert (
+        selectors.period_figures(
+            center_id=center.pk, start=DAY, end=DAY, department_id=other_department.pk
+        )["tickets_called"]
+        == 0
+    )
+
+
+@pytestmark_db
+def test_people_ahead_and_prediction_use_open_windows(hall, center, department):
+    category, window, staff = hall
+    first = services.issue_ticket(category=category, channel="kiosk")
+    second = services.issue_ticket(category=category, channel="kiosk")
+    vip = services.issue_ticket(category=category, channel="kiosk", priority_reason="elderly")
+    assert [selectors.people_ahead(t) for t in (vip, first, second)] == [0, 1, 2]
+    closed = selectors.ticket_predicted_wait(second)
+    services.open_window_session(window=window, staff=staff)
+    window2, staff2 = staffed_window(center, department, categories=[category])
+    services.open_window_session(window=window2, staff=staff2)
+    assert selectors.ticket_predicted_wait(second) < closed
+    services.pause_window(window=window2, staff=staff2, reason="break")
+    assert selectors.ticket_predicted_wait(second) == closed
+    overview = selectors.category_overview(center.pk)
+    assert overview[0]["waiting"] == 3 and overview[0]["windows_open"] == 1
+
+
+@pytestmark_db
+def test_wait_alerts(hall, center):
+    category, _w, _s = hall
+    now = selectors.now()
+    services.issue_ticket(category=category, channel="kiosk", at=now - dt.timedelta(minutes=5))
+    assert selectors.wait_alerts(center_id=center.pk) == []
+    services.issue_ticket(category=category, channel="kiosk", at=now - dt.timedelta(minutes=11))
+    [alert] = selectors.wait_alerts(center_id=center.pk)
+    assert alert["category_id"] == category.pk and alert["waiting"] == 2
+    assert alert["longest_wait_seconds"] >= 660 and alert["threshold_seconds"] == 600
+
+
+@pytestmark_db
+def test_board_calls_are_today_newest_first_with_recalls(hall, center):
+    category, window, staff = hall
+    open_hall(center, recall_cooldown_seconds=0)
+    services.issue_ticket(category=category, channel="kiosk")
+    ticket = services.call_next(window=window, staff=staff)
+    services.recall_ticket(ticket=ticket, window=window, staff=staff)
+    calls = selectors.board_calls(center.pk)
+    assert [c["kind"] for c in calls] == ["recalled", "called"]
+    assert calls[0]["id"] > calls[1]["id"]
+    assert selectors.board_calls(center.pk, at=selectors.now() + dt.timedelta(days=1)) == []
+
+
+@pytestmark_db
+def test_hall_monitor(hall, center):
+    _category, window, staff = hall
+    open_hall(center, pause_limit_minutes=0)
+    services.pause_window(
+        window=window, staff=staff, reason="meeting", at=selectors.now() - dt.timedelta(minutes=2)
+    )
+    data = selectors.hall_monitor(center.pk)
+    assert (data["windows_open"], data["windows_paused"]) == (0, 1)
+    assert data["windows"][0]["pause_over_limit"]
+    assert Ticket.objects.count() == 0
