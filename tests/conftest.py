@@ -1,5 +1,7 @@
 import pytest
 
+from govhall.core.calendar_data import seed_package_years
+from govhall.core.models import WorkCalendarDay, WorkCalendarYear
 from govhall.core.roles import Role
 from tests.factories import CenterFactory, DepartmentFactory, StaffProfileFactory, UserFactory
 
@@ -8,6 +10,22 @@ from tests.factories import CenterFactory, DepartmentFactory, StaffProfileFactor
 def _fast_password_hashing(settings):
     """Tests make many users; the production hasher costs half a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _working_calendar(request, django_db_blocker):
+    """The calendar the migrations seed, back after a transactional test flushed the tables."""
+    if not (
+        request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        if not WorkCalendarYear.objects.exists():
+            seed_package_years(WorkCalendarYear, WorkCalendarDay)
 
 
 @pytest.fixture

@@ -39,3 +39,21 @@ _NAMES_ZH = {
 def _holiday_name(holiday: object) -> str:
     value = str(getattr(holiday, "value", holiday or ""))
     return _NAMES_ZH.get(value, value)
+
+
+def seed_package_years(year_model: type, day_model: type) -> int:
+    """Store every year the package knows and the database lacks; return how many were added.
+
+    Takes the model classes so the data migration can pass its historical models.
+    """
+    added = 0
+    for year in package_years():
+        if year_model.objects.filter(year=year).exists():
+            continue
+        record = year_model.objects.create(year=year, source="chinese_calendar", official=True)
+        day_model.objects.bulk_create(
+            day_model(year=record, date=d, kind=kind, name=name)
+            for d, kind, name in package_days(year)
+        )
+        added += 1
+    return added

@@ -2,17 +2,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from govhall.core.calendar_data import package_days, package_years
+    from govhall.core.calendar_data import seed_package_years
 
-    Year = apps.get_model("core", "WorkCalendarYear")
-    Day = apps.get_model("core", "WorkCalendarDay")
-    for year in package_years():
-        if Year.objects.filter(year=year).exists():
-            continue
-        y = Year.objects.create(year=year, source="chinese_calendar", official=True)
-        Day.objects.bulk_create(
-            [Day(year=y, date=d, kind=kind, name=name) for d, kind, name in package_days(year)]
-        )
+    seed_package_years(apps.get_model("core", "WorkCalendarYear"), apps.get_model("core", "WorkCalendarDay"))
 
 
 class Migration(migrations.Migration):
