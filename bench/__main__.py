@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -71,23 +72,28 @@ def run_module(module: str) -> tuple[list[dict[str, Any]], float]:
     out.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(ROOT)])}
     started = time.monotonic()
+    # Its own process group, so a timeout also ends what the module started (gunicorn, workers).
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench", "--child", module, "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "bench", "--child", module, "--out", str(out)],
-            cwd=ROOT,
-            env=env,
-            timeout=MODULE_TIMEOUT,
-            capture_output=True,
-            text=True,
-        )
+        stdout, stderr = proc.communicate(timeout=MODULE_TIMEOUT)
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
         return [failure(module, f"timed out after {MODULE_TIMEOUT} s")], time.monotonic() - started
     elapsed = time.monotonic() - started
     if out.exists():
         figures = json.loads(out.read_text())
         out.unlink()
         return figures, elapsed
-    tail = (proc.stderr or proc.stdout or "")[-1500:]
+    tail = (stderr or stdout or "")[-1500:]
     return [failure(module, f"exit code {proc.returncode}: {tail}")], elapsed
 
 

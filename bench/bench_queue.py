@@ -237,7 +237,7 @@ def run() -> list[dict[str, Any]]:
         "issue-ticket",
         issue_closed,
         issue_paced,
-        bare_at_issue,
+        (bare_closed, bare_at_issue),
         f"errors {issue_closed.errors + issue_paced.errors}; {ISSUE_LINES} lines",
     )
     calls = call_closed.tagged("call-next")
@@ -247,7 +247,7 @@ def run() -> list[dict[str, Any]]:
         "call-next (terminal cycle: call-next + finish)",
         call_closed,
         call_paced,
-        bare_at_call,
+        (bare_closed, bare_at_call),
         f"{calls.throughput:.0f} call-next/s, call-next p50 {calls.p50:.1f} ms / p99 "
         f"{calls.p99:.1f} ms saturated and p99 {paced_calls.p99:.1f} ms paced; errors "
         f"{call_closed.errors + call_paced.errors}; 64 windows over {CALL_LINES} lines",

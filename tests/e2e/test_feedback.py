@@ -40,9 +40,16 @@ def test_pad_rates_the_finished_ticket_and_the_bad_rating_is_rectified(
     # The window calls, serves and finishes a ticket on its terminal.
     queue.issue_ticket(category=category, channel=Ticket.Channel.KIOSK)
     page.goto(f"{live_server.url}/queue/terminal/{window.pk}/")
-    for label in ("叫号", "开始办理", "办结"):
-        page.locator("#panel button", has_text=label).click()  # waits until it is enabled
-    expect(page.locator("#panel button", has_text="办结")).to_be_disabled()
+
+    def button(label):
+        return page.locator("#panel button", has_text=label)
+
+    button("叫号").click()
+    expect(button("开始办理")).to_be_enabled()  # CALLED
+    button("开始办理").click()
+    expect(button("开始办理")).to_be_disabled()  # SERVING
+    button("办结").click()
+    expect(button("办结")).to_be_disabled()  # DONE, the window is free
     ticket = Ticket.objects.get()
     assert ticket.state == Ticket.State.DONE
 

@@ -351,3 +351,13 @@ class TestHotlineImport:
     def test_needs_the_permission(self, api, clerk):
         api.force_authenticate(clerk.user)
         assert_error(self.upload(api, xlsx([self.HEADER])), 403)
+
+
+class TestOutOfRangeDates:
+    def test_refused_not_crashed(self, api, admin_user, client):
+        assert_error(api.get("/api/feedback/disclosure/", {"month": "0000-01"}), 400)
+        api.force_authenticate(admin_user)
+        assert_error(
+            api.get("/api/feedback/figures/", {"start": "9999-12-30", "end": "9999-12-31"}), 400
+        )
+        assert client.get("/disclosure/", {"month": "0000-01"}).status_code == 200

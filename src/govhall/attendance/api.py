@@ -102,6 +102,10 @@ class ActionView(APIView):
     department_field: ClassVar[str | None] = "department"
     summary: ClassVar[str] = ""
     status_code: ClassVar[int] = 200
+    # Checked before the input is read, so a refused caller learns nothing from validation; the
+    # service then checks the details (department, state).
+    permission: ClassVar[str | None] = None
+    requires_profile: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -130,8 +134,17 @@ class ActionView(APIView):
         return obj
 
     def handle(self, request: Request, pk: int | None) -> Response:
+        scope = scope_for(request.user)
+        if self.permission:
+            scope.require(self.permission)
+        if (
+            self.requires_profile
+            and not StaffProfile.objects.filter(user=request.user, active=True).exists()
+        ):
+            raise PermissionDenied(_("您没有在岗的工作人员档案。"))
+        target = self.target(pk)
         data = _parse(self.input, request) if self.input else {}
-        result = self.perform(request.user, self.target(pk), data)
+        result = self.perform(request.user, target, data)
         if isinstance(result, Model):
             result = self.output(result, context={"request": request}).data
         return Response(result, status=self.status_code)
@@ -163,6 +176,7 @@ class DutyList(ScopedListView):
 
 
 class DutySchedule(ActionView):
+    permission = "attendance.add_dutyassignment"
     input, output, status_code = s.DutyIn, s.DutyOut, 201
     summary = "排双休日值班"
 
@@ -200,6 +214,7 @@ class PunchList(ScopedListView):
 
 
 class SelfPunch(ActionView):
+    requires_profile = True
     input, output, status_code = s.SelfPunchIn, s.PunchOut, 201
     summary = "本人签到/签退"
 
@@ -208,6 +223,7 @@ class SelfPunch(ActionView):
 
 
 class EnterPunch(ActionView):
+    permission = "attendance.enter_punch"
     input, output, status_code = s.EnterPunchIn, s.PunchOut, 201
     summary = "补录打卡"
 
@@ -234,6 +250,7 @@ class ImportPunches(ActionView):
     """Upload an attendance machine export; `dry_run` (default true) only checks it. All rows or
     none: a bad row is named in the error (`detail.errors` lists every one)."""
 
+    permission = "attendance.import_punches"
     parser_classes = [MultiPartParser, FormParser]
     input, output = s.ImportIn, s.ImportOut
     summary = "导入考勤机数据(.csv/.xlsx)"
@@ -271,6 +288,7 @@ class LeaveDetail(LeaveRows, ScopedDetailView):
 
 
 class LeaveCreate(ActionView):
+    requires_profile = True
     input, output, status_code = s.LeaveIn, s.LeaveOut, 201
     summary = "请假申请"
 
@@ -335,6 +353,7 @@ class TemporaryAbsenceList(ScopedListView):
 
 
 class TemporaryAbsenceCreate(ActionView):
+    requires_profile = True
     input, output, status_code = s.TemporaryAbsenceIn, s.TemporaryAbsenceOut, 201
     summary = "临时外出登记"
 
@@ -385,12 +404,12 @@ class PostAbsenceList(ScopedListView):
 class Derive(ActionView):
     """Recompute the attendance of a day (or of [date, end]); idempotent."""
 
+    permission = "attendance.derive_attendance"
     input = s.DeriveIn
     output = s.DeriveOut(many=True)
     summary = "计算考勤与空岗"
 
     def perform(self, user, obj, data):
-        scope_for(user).require("attendance.derive_attendance")
         if not scope_for(user).whole_center:
             raise PermissionDenied(_("考勤计算由中心执行。"))
         end = data.get("end") or data["date"]
@@ -424,6 +443,7 @@ class InspectionList(ScopedListView):
 
 
 class InspectionStart(ActionView):
+    permission = "attendance.record_inspection"
     input, output, status_code = s.InspectionIn, s.InspectionOut, 201
     summary = "开始巡查"
 
@@ -466,6 +486,7 @@ class ViolationDetail(ViolationRows, ScopedDetailView):
 class ViolationCreate(ActionView):
     """Record a violation (multipart for the optional photo)."""
 
+    permission = "attendance.record_inspection"
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     input, output, status_code = s.ViolationIn, s.ViolationOut, 201
     summary = "记录违规"
@@ -516,6 +537,7 @@ class AssignmentList(ScopedListView):
 
 
 class AssignmentChange(ActionView):
+    permission = "attendance.change_staff_assignment"
     input, output, status_code = s.AssignmentIn, s.AssignmentOut, 201
     summary = "调整人员派驻(单位与窗口)"
 
@@ -625,8 +647,8 @@ class DepartmentFiguresView(_FiguresView):
 class CenterFiguresView(_FiguresView):
     @extend_schema(parameters=PERIOD_PARAMS, responses=s.FiguresOut, summary="考勤汇总(全中心)")
     def get(self, request: Request) -> Response:
-        scope, start, end = self.period_and_scope(request)
-        if not scope.whole_center:
+        if not scope_for(request.user).whole_center:
             raise PermissionDenied(_("全中心汇总仅对中心开放。"))
+        scope, start, end = self.period_and_scope(request)
         figures = selectors.center_figures(center_id=scope.center_id, start=start, end=end)
         return Response(s.FiguresOut(figures).data)

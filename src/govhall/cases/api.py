@@ -4,7 +4,6 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.parsers import MultiPartParser
@@ -17,9 +16,9 @@ from rest_framework.views import APIView
 from govhall.cases import selectors, services
 from govhall.cases import serializers as s
 from govhall.cases.models import Case
-from govhall.cases.views import LOOKUP_RATE
+from govhall.cases.views import lookup_throttled
 from govhall.catalog.models import ServiceItem
-from govhall.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
+from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center
 from govhall.org.models import Window
 from govhall.org.scoping import Scope, scope_for
@@ -248,10 +247,7 @@ class Lookup(APIView):
 
     @extend_schema(request=s.CaseLookupIn, responses={200: s.CaseLookupOut})
     def post(self, request: Request) -> Response:
-        if is_ratelimited(
-            request, group="cases.lookup", key="ip", rate=LOOKUP_RATE, method="POST", increment=True
-        ):
-            raise RateLimited(_("查询过于频繁,请稍后(约1分钟后)再试。"))
+        lookup_throttled(request)
         data = _valid(s.CaseLookupIn, request.data)
         case = selectors.lookup_case(number=data["number"], phone_last4=data["phone_last4"])
         if case is None:

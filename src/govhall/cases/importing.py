@@ -73,7 +73,6 @@ class ParsedRow:
     row: int
     number: str
     item_id: int
-    department_id: int
     limit_days: int
     applicant_type: str
     applicant_name: str
@@ -191,7 +190,7 @@ class RowChecker:
         *,
         header: list[Any],
         mapping: dict[str, str],
-        items: dict[str, tuple[int, int, int]],
+        items: dict[str, tuple[int, int]],
         windows: dict[str, int],
         now: dt.datetime,
     ) -> None:
@@ -288,8 +287,7 @@ class RowChecker:
             row=row,
             number=number,
             item_id=item[0],
-            department_id=item[1],
-            limit_days=item[2],
+            limit_days=item[1],
             applicant_type=applicant_type,
             applicant_name=get("applicant_name")[:200],
             id_number=identifier if applicant_type == "person" else "",

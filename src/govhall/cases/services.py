@@ -908,9 +908,9 @@ def import_cases(
             header=header,
             mapping=mapping,
             items={
-                i.code: (i.pk, i.department_id, i.limit_days)
+                i.code: (i.pk, i.limit_days)
                 for i in ServiceItem.objects.filter(center=center).only(
-                    "code", "department_id", "immediate", "promised_limit_days", "legal_limit_days"
+                    "code", "immediate", "promised_limit_days", "legal_limit_days"
                 )
             },
             windows=dict(Window.objects.filter(center=center).values_list("number", "pk")),

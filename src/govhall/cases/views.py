@@ -27,6 +27,19 @@ from govhall.org.scoping import Scope, scope_for
 LOOKUP_RATE = "10/m"
 
 
+def lookup_throttled(request: HttpRequest) -> None:
+    """The citizen lookup allows LOOKUP_RATE tries per client address, then answers 429."""
+    if is_ratelimited(
+        request,
+        group="cases.lookup",
+        key=lambda _group, req: req.META.get("REMOTE_ADDR") or "unknown",
+        rate=LOOKUP_RATE,
+        method="POST",
+        increment=True,
+    ):
+        raise RateLimited(_("查询过于频繁,请稍后(约1分钟后)再试。"))
+
+
 def _case_for(scope: Scope, number: str) -> Case:
     case = (
         selectors.visible_cases(scope)
@@ -315,10 +328,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     case = None
     not_found = False
     if request.method == "POST":
-        if is_ratelimited(
-            request, group="cases.lookup", key="ip", rate=LOOKUP_RATE, method="POST", increment=True
-        ):
-            raise RateLimited(_("查询过于频繁,请稍后(约1分钟后)再试。"))
+        lookup_throttled(request)
         if form.is_valid():
             case = selectors.lookup_case(
                 number=form.cleaned_data["number"], phone_last4=form.cleaned_data["phone_last4"]

@@ -181,13 +181,23 @@ class PeriodForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if start and end and (end < start or end - start > dt.timedelta(days=366)):
+        if (
+            start
+            and end
+            and (
+                end < start
+                or end - start > dt.timedelta(days=366)
+                or not 1900 <= start.year <= end.year <= 2099
+            )
+        ):
             raise forms.ValidationError(_("统计期间应在一年以内,且结束日期不早于开始日期。"))
         return data
 
 
 class MonthForm(forms.Form):
-    month = forms.RegexField(label=_("月份"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
+    month = forms.RegexField(
+        label=_("月份"), regex=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", required=False
+    )
 
 
 class HotlineImportForm(forms.Form):

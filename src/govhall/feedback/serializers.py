@@ -277,7 +277,11 @@ class PeriodIn(serializers.Serializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["end"] < attrs["start"] or (attrs["end"] - attrs["start"]).days > 366:
+        if (
+            attrs["end"] < attrs["start"]
+            or (attrs["end"] - attrs["start"]).days > 366
+            or not 1900 <= attrs["start"].year <= attrs["end"].year <= 2099
+        ):
             raise serializers.ValidationError(_("统计期间应在一年以内,且结束日期不早于开始日期。"))
         return attrs
 
@@ -309,7 +313,7 @@ class FiguresOut(serializers.Serializer):
 
 class DisclosureIn(serializers.Serializer):
     center = serializers.RegexField(r"^\d{6}$", required=False)
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$")
+    month = serializers.RegexField(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
 
 
 class DisclosureRowOut(serializers.Serializer):
