@@ -9,11 +9,6 @@ from tests.attendance.factories import assign
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_sign_in_then_leave_approved_by_the_lead(page, login, live_server, make_user, department):
     staff = make_user(Role.WINDOW_STAFF, department=department)
     lead = make_user(Role.UNIT_LEAD, department=department)

@@ -9,11 +9,6 @@ from govhall.queueing.models import WindowSession
 from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_kiosk_ticket_is_called_at_terminal_and_shown_on_board(
     live_server, context, page, login, center, department

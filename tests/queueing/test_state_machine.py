@@ -215,7 +215,7 @@ class QueueMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
-def test_ticket_life_and_numbering(fast_password_hashing):
+def test_ticket_life_and_numbering():
     QueueMachine.TestCase.settings = settings(
         max_examples=12,
         stateful_step_count=25,
