@@ -323,7 +323,25 @@ class LeaveRequest(CenterScopedModel):
         return self.end
 
 
-class LeaveEvent(models.Model):
+class TimelineEvent(models.Model):
+    """One step in the timeline of a leave request or a violation: who, when, what details."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
+class LeaveEvent(TimelineEvent):
     """The timeline of a leave request."""
 
     class Type(models.TextChoices):
@@ -338,20 +356,10 @@ class LeaveEvent(models.Model):
         LeaveRequest, verbose_name=_("请假"), on_delete=models.CASCADE, related_name="events"
     )
     type = models.CharField(_("事件"), max_length=20, choices=Type.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    details = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("请假记录")
         verbose_name_plural = _("请假记录")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.leave_id} {self.get_type_display()}"
@@ -646,7 +654,7 @@ class Violation(CenterScopedModel):
         return self.status != self.Status.UPHELD
 
 
-class ViolationEvent(models.Model):
+class ViolationEvent(TimelineEvent):
     """The timeline of a violation: recorded, appealed, decided."""
 
     class Type(models.TextChoices):
@@ -659,20 +667,10 @@ class ViolationEvent(models.Model):
         Violation, verbose_name=_("违规记录"), on_delete=models.CASCADE, related_name="events"
     )
     type = models.CharField(_("事件"), max_length=16, choices=Type.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    details = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("违规记录事件")
         verbose_name_plural = _("违规记录事件")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.violation_id} {self.get_type_display()}"
