@@ -137,13 +137,14 @@ def test_people_ahead_and_prediction_use_open_windows(hall, center, department):
     second = services.issue_ticket(category=category, channel="kiosk")
     vip = services.issue_ticket(category=category, channel="kiosk", priority_reason="elderly")
     assert [selectors.people_ahead(t) for t in (vip, first, second)] == [0, 1, 2]
-    closed = selectors.ticket_predicted_wait(second)
+    assert [selectors.ticket_progress(t).people_ahead for t in (vip, first, second)] == [0, 1, 2]
+    closed = selectors.ticket_progress(second).predicted_wait_seconds
     services.open_window_session(window=window, staff=staff)
     window2, staff2 = staffed_window(center, department, categories=[category])
     services.open_window_session(window=window2, staff=staff2)
-    assert selectors.ticket_predicted_wait(second) < closed
+    assert selectors.ticket_progress(second).predicted_wait_seconds < closed
     services.pause_window(window=window2, staff=staff2, reason="break")
-    assert selectors.ticket_predicted_wait(second) == closed
+    assert selectors.ticket_progress(second).predicted_wait_seconds == closed
     overview = selectors.category_overview(center.pk)
     assert overview[0]["waiting"] == 3 and overview[0]["windows_open"] == 1
 

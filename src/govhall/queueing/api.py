@@ -48,8 +48,9 @@ def _center(request: Request) -> Center:
 
 
 def _ticket_out(ticket: Ticket, serializer_class: type = s.TicketOutputSerializer) -> dict:
-    ticket.people_ahead = selectors.people_ahead(ticket)
-    ticket.predicted_wait_seconds = selectors.ticket_predicted_wait(ticket)
+    progress = selectors.ticket_progress(ticket)
+    ticket.people_ahead = progress.people_ahead
+    ticket.predicted_wait_seconds = progress.predicted_wait_seconds
     return serializer_class(ticket).data
 
 
@@ -217,10 +218,11 @@ class WindowApiMixin:
 
     def staff_window(self, request: Request, window_id: int) -> tuple[StaffProfile, Window]:
         scope_for(request.user).require("queueing.call_ticket")
-        staff = StaffProfile.objects.filter(user=request.user, active=True).first()
-        if staff is None:
+        # scope_for has loaded the profile (or found none) on the request's user
+        staff = getattr(request.user, "staff_profile", None)
+        if staff is None or not staff.active:
             raise PermissionDenied(_("您没有在岗的工作人员档案。"))
-        window = staff.windows.filter(pk=window_id).first()
+        window = Window.objects.filter(pk=window_id, staff=staff).first()
         if window is None:
             raise PermissionDenied(_("您未被分配到该窗口。"))
         return staff, window

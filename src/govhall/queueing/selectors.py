@@ -9,6 +9,7 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db.models import Avg, Count, F, Min, Q, QuerySet
@@ -80,12 +81,14 @@ def previous_workday(day: dt.date) -> dt.date:
     return day
 
 
-def waiting_tickets(center_id: int, *, at: dt.datetime | None = None) -> QuerySet[Ticket]:
+def waiting_tickets(
+    center_id: int, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
+) -> QuerySet[Ticket]:
     """Tickets still in the line: today's, plus the previous working day's when the centre
     carries them over (they stay valid one more day, and no longer)."""
     at = at or now()
     today = local_day(at)
-    settings = queue_settings(center_id)
+    settings = settings or queue_settings(center_id)
     qs = Ticket.objects.filter(
         center_id=center_id, state=Ticket.State.WAITING, issue_date__lte=today
     )
@@ -127,11 +130,13 @@ def ahead_of(ticket: Ticket) -> Q:
     return same_priority | Q(priority=True) if not ticket.priority else same_priority
 
 
-def people_ahead(ticket: Ticket, *, at: dt.datetime | None = None) -> int:
+def people_ahead(
+    ticket: Ticket, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
+) -> int:
     """Waiting tickets of the same line (category, or the named window) called before `ticket`."""
     if ticket.state != Ticket.State.WAITING:
         return 0
-    qs = waiting_tickets(ticket.center_id, at=at)
+    qs = waiting_tickets(ticket.center_id, at=at, settings=settings)
     if ticket.target_window_id:
         qs = qs.filter(target_window_id=ticket.target_window_id)
     else:
@@ -211,24 +216,40 @@ def category_window_ids(center_id: int) -> dict[int, set[int]]:
     return mapping
 
 
-def ticket_predicted_wait(ticket: Ticket, *, at: dt.datetime | None = None) -> int | None:
-    """Predicted seconds until `ticket` is called (None once it has been called)."""
+def open_windows_serving(category_id: int) -> int:
+    """Windows serving the category that are staffed at the terminal and not paused now."""
+    return (
+        Window.objects.filter(queue_categories=category_id, sessions__closed_at__isnull=True)
+        .exclude(pk__in=WindowPause.objects.filter(ended_at__isnull=True).values("window_id"))
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a ticket stands: the tickets called before it and its predicted wait in seconds
+    (None once it has been called)."""
+
+    people_ahead: int
+    predicted_wait_seconds: int | None
+
+
+def ticket_progress(ticket: Ticket, *, at: dt.datetime | None = None) -> Progress:
+    """The ticket's place in its line and predicted wait, as kiosk, status page and API show."""
     if ticket.state != Ticket.State.WAITING:
-        return None
+        return Progress(people_ahead=0, predicted_wait_seconds=None)
     settings = queue_settings(ticket.center_id)
-    open_ids = open_window_ids(ticket.center_id)
-    if ticket.target_window_id:
-        windows = 1
-    else:
-        windows = len(category_window_ids(ticket.center_id)[ticket.category_id] & open_ids)
-    return predict_wait(
-        people_ahead=people_ahead(ticket, at=at),
+    ahead = people_ahead(ticket, at=at, settings=settings)
+    windows = 1 if ticket.target_window_id else open_windows_serving(ticket.category_id)
+    wait = predict_wait(
+        people_ahead=ahead,
         handling_seconds=recent_handling_seconds(
             ticket.category_id, limit=settings.prediction_sample
         ),
         windows_open=windows,
         default_handling_seconds=settings.default_handling_seconds,
     )
+    return Progress(people_ahead=ahead, predicted_wait_seconds=wait)
 
 
 def category_overview(center_id: int, *, at: dt.datetime | None = None) -> list[dict[str, Any]]:

@@ -176,10 +176,9 @@ def issue_ticket(
     _same_center(category.center_id, item)
     if item is not None and not category.items.filter(pk=item.pk).exists():
         raise ValidationFailed(_("该事项不在此排队类别中。"))
+    if not category.is_active:
+        raise InvalidTransition(_("该排队类别已停用。"))
     with transaction.atomic():
-        category = QueueCategory.objects.get(pk=category.pk)
-        if not category.is_active:
-            raise InvalidTransition(_("该排队类别已停用。"))
         settings = selectors.queue_settings(category.center_id)
         if settings.enforce_opening_hours and not selectors.is_open(settings, at):
             raise InvalidTransition(_("当前不在办公时间,暂停取号。"), code="closed")
@@ -210,8 +209,8 @@ def issue_ticket(
         _validated(ticket, exclude=["seq", "number", *_RELATIONS])
         ticket.seq = _next_seq(category, day)
         ticket.number = format_number(category, ticket.seq)
-        try:
-            with transaction.atomic():
+        try:  # no savepoint: a conflict ends the whole transaction anyway
+            with transaction.atomic(savepoint=False):
                 ticket.save()
         except IntegrityError as exc:  # the constraint is the last word on numbers
             raise Conflict(_("号码冲突,请重试。"), code="number_conflict") from exc
@@ -369,6 +368,9 @@ def finish_ticket(
         ticket = _ticket_for_update(ticket)
         _require_window_ticket(ticket, window)
         _require_state(ticket, Ticket.State.CALLED, Ticket.State.SERVING)
+        ticket.window = window  # the hooks read them: no need to load them again
+        if ticket.staff_id == staff.pk:
+            ticket.staff = staff
         ticket.state = Ticket.State.DONE
         ticket.started_at = ticket.started_at or at
         ticket.finished_at = at

@@ -122,10 +122,11 @@ def phone(request: HttpRequest) -> HttpResponse:
 
 def _status_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
     url = request.build_absolute_uri(reverse("queueing:ticket_status", args=[ticket.token]))
+    progress = selectors.ticket_progress(ticket)
     return {
         "ticket": ticket,
-        "ahead": selectors.people_ahead(ticket),
-        "predicted_wait": selectors.ticket_predicted_wait(ticket),
+        "ahead": progress.people_ahead,
+        "predicted_wait": progress.predicted_wait_seconds,
         "qr": segno.make(url, error="m").svg_inline(scale=4),
         "status_url": url,
         "timeline": selectors.ticket_timeline(ticket),
