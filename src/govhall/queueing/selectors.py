@@ -97,10 +97,9 @@ def waiting_tickets(
     return qs.filter(issue_date=today)
 
 
-def window_category_ids(window: Window) -> list[int]:
-    return list(
-        QueueCategory.objects.filter(windows=window, is_active=True).values_list("id", flat=True)
-    )
+def window_categories(window: Window) -> QuerySet[QueueCategory]:
+    """The active categories `window` serves (a subquery: no round trip of its own)."""
+    return QueueCategory.objects.filter(windows=window, is_active=True).values("id")
 
 
 def callable_tickets(window: Window, *, at: dt.datetime | None = None) -> QuerySet[Ticket]:
@@ -109,7 +108,7 @@ def callable_tickets(window: Window, *, at: dt.datetime | None = None) -> QueryS
     A ticket transferred to a named window waits for that window only.
     """
     qs = waiting_tickets(window.center_id, at=at).filter(
-        Q(category_id__in=window_category_ids(window), target_window__isnull=True)
+        Q(category_id__in=window_categories(window), target_window__isnull=True)
         | Q(target_window=window)
     )
     return qs.order_by(*CALL_ORDER)
