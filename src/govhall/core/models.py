@@ -168,6 +168,13 @@ class OutboxEvent(CenterScopedModel):
             models.Index(fields=["status", "next_attempt_at", "id"]),
             # The worker's "is this the head of its stream?" lookup (govhall.exchange).
             models.Index(fields=["center", "stream", "id"], name="core_outbox_stream_order_idx"),
+            # The worker claims pending rows in id order: only they are indexed, so a claim
+            # never walks past the rows already sent (the drain stays linear).
+            models.Index(
+                fields=["center", "id"],
+                condition=models.Q(status="pending"),
+                name="core_outbox_pending_idx",
+            ),
         ]
 
     def __str__(self) -> str:
