@@ -387,8 +387,12 @@ class Ticket(CenterScopedModel):
             ),
         ]
         indexes = [
+            # The line itself: calling, people ahead and waiting counts read only waiting
+            # tickets, however many the day has already served.
             models.Index(
-                fields=["center", "state", "category", "queue_at"], name="queueing_ticket_waiting"
+                fields=["center", "issue_date"],
+                condition=Q(state="waiting"),
+                name="queueing_ticket_waiting_day",
             ),
             models.Index(fields=["center", "issue_date"], name="queueing_ticket_day"),
             models.Index(fields=["window", "state"], name="queueing_ticket_window"),
