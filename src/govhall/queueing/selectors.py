@@ -84,13 +84,14 @@ def previous_workday(day: dt.date) -> dt.date:
 def waiting_tickets(
     center_id: int, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
 ) -> QuerySet[Ticket]:
-    """Tickets still in the line: today's, plus the previous working day's when the centre
-    carries them over (they stay valid one more day, and no longer)."""
+    """Tickets in the line at `at`: today's, plus the previous working day's when the centre
+    carries them over (they stay valid one more day, and no longer). A ticket issued after `at`
+    (by a kiosk racing a window's call) is not in it yet."""
     at = at or now()
     today = local_day(at)
     settings = settings or queue_settings(center_id)
     qs = Ticket.objects.filter(
-        center_id=center_id, state=Ticket.State.WAITING, issue_date__lte=today
+        center_id=center_id, state=Ticket.State.WAITING, issue_date__lte=today, issued_at__lte=at
     )
     if settings.closing_policy == QueueSettings.ClosingPolicy.CARRY_OVER:
         return qs.filter(issue_date__gte=previous_workday(today))
