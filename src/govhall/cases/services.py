@@ -48,16 +48,18 @@ EventType = CaseEvent.Type
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
+def _iso(value: dt.date | dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
+    """ISO text of a date, or of a datetime in `zone` (default: the current time zone)."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat()
+        return value.astimezone(zone or timezone.get_current_timezone()).isoformat()
     return value.isoformat()
 
 
 def outbox_payload(case: Case, event: CaseEvent) -> dict[str, Any]:
     """The upstream record of one case event (documented in docs/cases.md)."""
+    zone = timezone.get_current_timezone()
     return {
         "case_number": case.number,
         "item_code": case.item.code,
@@ -67,14 +69,14 @@ def outbox_payload(case: Case, event: CaseEvent) -> dict[str, Any]:
         "region_code": case.center.region_code,
         "applicant_type": case.applicant_type,
         "channel": case.channel,
-        "accepted_at": _iso(case.accepted_at),
-        "due_date": _iso(case.due_date),
-        "completed_at": _iso(case.completed_at),
-        "delivered_at": _iso(case.delivered_at),
+        "accepted_at": _iso(case.accepted_at, zone),
+        "due_date": _iso(case.due_date, zone),
+        "completed_at": _iso(case.completed_at, zone),
+        "delivered_at": _iso(case.delivered_at, zone),
         "state": case.state,
         "result": case.result,
         "event": event.type,
-        "event_at": _iso(event.at),
+        "event_at": _iso(event.at, zone),
     }
 
 
