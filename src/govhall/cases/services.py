@@ -34,7 +34,7 @@ from govhall.cases.selectors import get_case_settings
 from govhall.catalog.models import ServiceItem
 from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center, OutboxEvent, User
-from govhall.core.services import emit_outbox
+from govhall.core.services import emit_outbox, refresh_statistics
 from govhall.core.validators import is_valid_id_number, is_valid_phone, is_valid_uscc
 from govhall.core.workdays import Calendar, load_calendar
 from govhall.org.models import Window
@@ -938,6 +938,7 @@ def import_cases(
         return report
     with transaction.atomic():
         _write_imported(center, parsed, actor=actor, batch_size=batch_size)
+    refresh_statistics(Case, CaseEvent, OutboxEvent)
     report.imported = len(parsed)
     return report
 

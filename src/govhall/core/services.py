@@ -1,4 +1,4 @@
-"""Writes of the core app: the outbox and the working-day calendar."""
+"""Writes of the core app: the outbox, the working-day calendar and table statistics."""
 
 import csv
 import datetime as dt
@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, models, router, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -29,6 +29,20 @@ def emit_outbox(
     return OutboxEvent.objects.create(
         center_id=center_id, stream=stream, kind=kind, payload=payload
     )
+
+
+def refresh_statistics(*model_classes: type[models.Model]) -> None:
+    """Have the database re-read the sizes and spreads of tables just loaded in bulk.
+
+    The query planner chooses by these statistics; right after a bulk load (an import, a
+    simulated month) they still describe the empty table and the month's figures would be
+    computed by nested loops over a table believed to hold one row. PostgreSQL's autovacuum
+    catches up only later, SQLite never does by itself.
+    """
+    for model in model_classes:
+        db = connections[router.db_for_write(model)]
+        with db.cursor() as cursor:
+            cursor.execute(f"ANALYZE {db.ops.quote_name(model._meta.db_table)}")
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govhall.core.errors import Conflict, ValidationFailed
 from govhall.core.models import Center
+from govhall.core.services import refresh_statistics
 from govhall.core.workdays import load_calendar
 from govhall.queueing.models import Ticket
 from govhall.queueing.selectors import predict_wait
@@ -33,6 +35,9 @@ from govhall.simulation import (
 )
 from govhall.simulation.profiles import SCALES, WEEKDAY_ARRIVALS, Scale
 from govhall.simulation.world import load_or_create_world
+
+# The apps whose tables a simulated month fills.
+WRITTEN_APPS = ("core", "org", "catalog", "queueing", "cases", "feedback", "attendance")
 
 
 @dataclass
@@ -155,4 +160,9 @@ def simulate_month(
         )
     summary.punches, summary.attendance_records = att.punches, att.records
     lap("attendance")
+
+    refresh_statistics(
+        *(m for label in WRITTEN_APPS for m in django_apps.get_app_config(label).get_models())
+    )
+    lap("statistics")
     return summary
