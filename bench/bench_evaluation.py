@@ -47,7 +47,8 @@ def _figures(r: dict[str, Any]) -> list[dict[str, Any]]:
         f"{s['tickets']:,} tickets, {s['cases']:,} cases, {s['ratings']:,} ratings, "
         f"{s['punches']:,} punches"
     )
-    ratio = r["evaluate_s"] / r["duckdb_s"] if r["duckdb_s"] else None
+    reference = r["duckdb_scan_s"]
+    ratio = r["evaluate_s"] / reference if reference else None
     return [
         figure(
             f"simulate a city month ({db})",
@@ -62,16 +63,20 @@ def _figures(r: dict[str, Any]) -> list[dict[str, Any]]:
             r["evaluate_s"],
             "s",
             goal=f"≤ {EVALUATION_GOAL_S:.0f} s and ≤ {DUCKDB_RATIO_GOAL:.0f}× DuckDB",
-            reference=r["duckdb_s"],
+            reference=reference,
             ratio=ratio,
             ok=r["evaluate_s"] <= EVALUATION_GOAL_S
             and ratio is not None
             and ratio <= DUCKDB_RATIO_GOAL,
             notes=(
-                f"{r['evaluated']}; second run {r['evaluate_again_s']:.2f} s; reference: "
-                f"DuckDB (in memory) computing the per-department queue, case, rating and "
-                f"attendance aggregates over the same rows; DuckDB vs selectors: "
-                f"{r['agreement']}"
+                f"{r['evaluated']}; second run {r['evaluate_again_s']:.2f} s. Reference: DuckDB "
+                f"computing the per-department queue, case, rating and attendance aggregates "
+                f"reading the same rows from the same {db} database ({r['db']} scanner "
+                f"extension), timed from attaching it. govhall's own per-department figure "
+                f"selectors alone take {r['figures_s']:.2f} s; DuckDB over an in-memory copy "
+                f"of the rows (copy not timed) {r['duckdb_s']:.3f} s, the whole evaluation "
+                f"{r['evaluate_s'] / r['duckdb_s']:.0f}× that. "
+                f"DuckDB vs selectors: {r['agreement']}; scan vs copy: {r['scan_agreement']}"
             ),
         ),
     ]

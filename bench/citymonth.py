@@ -192,18 +192,99 @@ def duckdb_aggregates(files: dict[str, Path]) -> tuple[float, dict[str, list[tup
     con = duckdb.connect()
     for table, path in files.items():
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv_auto('{path}', header=true)")
+    started = time.perf_counter()
+    results = _run_queries(con)
+    return time.perf_counter() - started, results
+
+
+def _run_queries(con: Any) -> dict[str, list[tuple]]:
     params = {
         "start": MONTH,
         "end": END,
         "lo": _epoch(MONTH),
         "hi": _epoch(END + dt.timedelta(days=1)),
     }
-    started = time.perf_counter()
     results = {}
     for name, sql in DUCKDB_QUERIES.items():
         used = {k: v for k, v in params.items() if f"${k}" in sql}
-        results[name] = con.execute(sql, used).fetchall()
+        results[name] = sorted(con.execute(sql, used).fetchall(), key=repr)
+    return results
+
+
+def _extension(name: str) -> str:
+    """The DuckDB extension shipped as a PyPI package (``duckdb-extension-<name>``): loaded from
+    the installed file, as the machine cannot download it."""
+    from importlib import import_module
+
+    import duckdb
+
+    package = import_module(f"duckdb_extension_{name}")
+    path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+    return str(path / f"{name}.duckdb_extension")
+
+
+def _source_sql(table: str, center_id: int, schema: str) -> str:
+    """The rows of one export, read in place, with the same columns and types as its CSV."""
+    from django.apps import apps
+
+    label, columns = EXPORTS[table]
+    model = apps.get_model(label)
+    cells = []
+    for name in columns:
+        kind = model._meta.get_field(name).get_internal_type()
+        if kind == "DateTimeField":
+            cells.append(f"CAST(epoch({name}) AS BIGINT) AS {name}")
+        elif kind == "BooleanField":
+            cells.append(f"CAST({name} AS INTEGER) AS {name}")
+        elif kind == "DateField":
+            cells.append(f"CAST({name} AS DATE) AS {name}")
+        else:
+            cells.append(name)
+    return (
+        f"SELECT {', '.join(cells)} FROM src.{schema}.{model._meta.db_table} "
+        f"WHERE center_id = {int(center_id)}"
+    )
+
+
+def duckdb_over_database(center_id: int) -> tuple[float, dict[str, list[tuple]]]:
+    """DuckDB computing the same aggregates reading the same rows from the database itself
+    (sqlite_scanner / postgres_scanner): the like-for-like reference, timed from attaching."""
+    import duckdb
+    from django.db import connection
+
+    conf = connection.settings_dict
+    started = time.perf_counter()
+    con = duckdb.connect()
+    if connection.vendor == "sqlite":
+        con.execute(f"LOAD '{_extension('sqlite_scanner')}'")
+        con.execute(f"ATTACH '{conf['NAME']}' AS src (TYPE sqlite, READ_ONLY)")
+        schema = "main"
+    else:
+        con.execute(f"LOAD '{_extension('postgres_scanner')}'")
+        dsn = " ".join(
+            f"{key}={conf[field]}"
+            for key, field in (
+                ("dbname", "NAME"),
+                ("host", "HOST"),
+                ("port", "PORT"),
+                ("user", "USER"),
+            )
+            if conf.get(field)
+        )
+        con.execute(f"ATTACH '{dsn}' AS src (TYPE postgres, READ_ONLY)")
+        schema = "public"
+    for table in EXPORTS:
+        con.execute(f"CREATE TEMP VIEW {table} AS {_source_sql(table, center_id, schema)}")
+    results = _run_queries(con)
     return time.perf_counter() - started, results
+
+
+def _rounded(results: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """Results with averages to 6 places: two engines may add the same numbers in another order."""
+    return {
+        name: [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
+        for name, rows in results.items()
+    }
 
 
 def agreement(figures: dict[str, dict], duck: dict[str, list[tuple]]) -> str:
@@ -231,9 +312,12 @@ def main(db: str, out: Path) -> None:
         center, simulate_s, summary = simulate()
         evaluate_s, what = evaluate(center, work / "report")
         evaluate_again_s, _what = evaluate(center, work / "report-again")
+        started = time.perf_counter()
         figures = department_figures(center.pk)
+        figures_s = time.perf_counter() - started
         files = export(center.pk, work)
         duck_s, duck = duckdb_aggregates(files)
+        scan_s, scanned = duckdb_over_database(center.pk)
         result = {
             "db": db,
             "simulate_s": simulate_s,
@@ -241,8 +325,11 @@ def main(db: str, out: Path) -> None:
             "evaluate_s": evaluate_s,
             "evaluate_again_s": evaluate_again_s,
             "evaluated": what,
+            "figures_s": figures_s,
             "duckdb_s": duck_s,
+            "duckdb_scan_s": scan_s,
             "agreement": agreement(figures, duck),
+            "scan_agreement": "agree" if _rounded(scanned) == _rounded(duck) else "differ",
         }
         out.write_text(json.dumps(result, ensure_ascii=False, default=str))
     if db == "postgresql":
