@@ -1,15 +1,15 @@
 """A simulated city month in a fresh database, and the same per-department aggregates computed
 by DuckDB over the same rows: shared by the evaluation benchmark (and usable by hand).
 
-    python -m bench.citymonth sqlite|postgresql OUT.json
-runs in its own process (Django is set up for one database per process) and writes its timings.
+    python -m bench.citymonth simulate|measure|all sqlite|postgresql WORKDIR OUT.json
+runs in its own process (Django is set up for one database per process) and writes its timings;
+`simulate` fills the database (under WORKDIR for SQLite), `measure` times the evaluation on it.
 """
 
 import csv
 import datetime as dt
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -23,14 +23,18 @@ SEED = 20260501
 REGION = "411700"
 
 
+def database_url(db: str, work: Path) -> str:
+    return sqlite_url(work / "citymonth.sqlite3") if db == "sqlite" else pg_url("evaluation")
+
+
 def prepare(db: str, work: Path) -> str:
+    """An empty database for the month: the SQLite file removed, the PostgreSQL one recreated."""
+    url = database_url(db, work)
     if db == "sqlite":
-        path = work / "citymonth.sqlite3"
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return sqlite_url(path)
-    url = pg_url("evaluation")
-    recreate_pg_database(url)
+            Path(f"{work / 'citymonth.sqlite3'}{suffix}").unlink(missing_ok=True)
+    else:
+        recreate_pg_database(url)
     return url
 
 
@@ -304,34 +308,50 @@ def agreement(figures: dict[str, dict], duck: dict[str, list[tuple]]) -> str:
     return "agree" if not bad else f"differ on {len(bad)}: {', '.join(bad[:5])}"
 
 
-def main(db: str, out: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="govhall-citymonth-") as tmp:
-        work = Path(tmp)
-        url = prepare(db, work)
-        setup_django(url)
-        center, simulate_s, summary = simulate()
-        evaluate_s, what = evaluate(center, work / "report")
-        evaluate_again_s, _what = evaluate(center, work / "report-again")
-        started = time.perf_counter()
-        figures = department_figures(center.pk)
-        figures_s = time.perf_counter() - started
-        files = export(center.pk, work)
-        duck_s, duck = duckdb_aggregates(files)
-        scan_s, scanned = duckdb_over_database(center.pk)
-        result = {
-            "db": db,
-            "simulate_s": simulate_s,
-            "summary": summary,
-            "evaluate_s": evaluate_s,
-            "evaluate_again_s": evaluate_again_s,
-            "evaluated": what,
-            "figures_s": figures_s,
-            "duckdb_s": duck_s,
-            "duckdb_scan_s": scan_s,
-            "agreement": agreement(figures, duck),
-            "scan_agreement": "agree" if _rounded(scanned) == _rounded(duck) else "differ",
-        }
-        out.write_text(json.dumps(result, ensure_ascii=False, default=str))
+def simulate_phase(db: str, work: Path) -> dict[str, Any]:
+    """A fresh database (a file under `work` for SQLite) holding the simulated city month."""
+    setup_django(prepare(db, work))
+    _center, simulate_s, summary = simulate()
+    return {"db": db, "simulate_s": simulate_s, "summary": summary}
+
+
+def measure_phase(db: str, work: Path) -> dict[str, Any]:
+    """The evaluation, the figure selectors and DuckDB over the month `simulate_phase` wrote."""
+    setup_django(database_url(db, work))
+    from govhall.core.models import Center
+
+    center = Center.objects.get(region_code=REGION)
+    evaluate_s, what = evaluate(center, work / f"report-{db}")
+    evaluate_again_s, _what = evaluate(center, work / f"report-{db}-again")
+    started = time.perf_counter()
+    figures = department_figures(center.pk)
+    figures_s = time.perf_counter() - started
+    files = export(center.pk, work)
+    duck_s, duck = duckdb_aggregates(files)
+    scan_s, scanned = duckdb_over_database(center.pk)
+    return {
+        "db": db,
+        "evaluate_s": evaluate_s,
+        "evaluate_again_s": evaluate_again_s,
+        "evaluated": what,
+        "figures_s": figures_s,
+        "duckdb_s": duck_s,
+        "duckdb_scan_s": scan_s,
+        "agreement": agreement(figures, duck),
+        "scan_agreement": "agree" if _rounded(scanned) == _rounded(duck) else "differ",
+    }
+
+
+PHASES = {"simulate": simulate_phase, "measure": measure_phase}
+
+
+def main(phase: str, db: str, work: Path, out: Path) -> None:
+    """``python -m bench.citymonth simulate|measure|all sqlite|postgresql WORKDIR OUT.json``"""
+    if phase == "all":
+        result = {**simulate_phase(db, work), **measure_phase(db, work)}
+    else:
+        result = PHASES[phase](db, work)
+    out.write_text(json.dumps(result, ensure_ascii=False, default=str))
     if db == "postgresql":
         from django.db import connections
 
@@ -339,4 +359,4 @@ def main(db: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], Path(sys.argv[2]))
+    main(sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
