@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from govhall.core.errors import Conflict, InvalidTransition, ValidationFailed
+from govhall.core.selectors import Rollup
 from govhall.org.models import Department
 from govhall.performance import selectors, services
 from govhall.performance.models import EvaluationRun, RubricDimension
@@ -32,6 +33,16 @@ class Source:
 
     def staff_figures(self, *, center_id, start, end):
         return {pk: dict(f) for pk, f in self.table["staff"].items()}
+
+    def figure_rollup(self, *, center_id, start, end):
+        period = {"center_id": center_id, "start": start, "end": end}
+        return Rollup(
+            total=self.center_figures(**period),
+            by={
+                "department": self.department_figures(**period),
+                "staff": self.staff_figures(**period),
+            },
+        )
 
 
 @pytest.fixture

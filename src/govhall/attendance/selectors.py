@@ -29,6 +29,7 @@ from govhall.attendance.models import (
     ViolationCategory,
 )
 from govhall.core.roles import Role
+from govhall.core.selectors import Rollup
 from govhall.core.workdays import load_calendar
 from govhall.org.models import Department, StaffProfile
 from govhall.org.scoping import scope_for
@@ -350,6 +351,16 @@ def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str,
     out: dict[Any, dict[str, Any]] = {None: totals}
     _merge_side_tables(out, center_id=center_id, start=start, end=end, group=None, make=None)
     return out[None]
+
+
+def figure_rollup(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
+    """The centre's, every department's and every staff member's figures (the evaluation's
+    input; the tables are small, so each level keeps its own queries)."""
+    period = {"center_id": center_id, "start": start, "end": end}
+    return Rollup(
+        total=center_figures(**period),
+        by={"department": department_figures(**period), "staff": staff_figures(**period)},
+    )
 
 
 def _calendar_working_days(start: dt.date, end: dt.date) -> int:

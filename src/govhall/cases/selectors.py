@@ -14,22 +14,22 @@ Rates are fractions in [0, 1], or None when the denominator is 0.
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import (
-    Avg,
+    Case as When_,
+)
+from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
-)
-from django.db.models import (
-    Case as When_,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +37,7 @@ from openpyxl import Workbook
 
 from govhall.cases.models import Case, CaseEvent, CaseSettings
 from govhall.catalog.models import ServiceItem
+from govhall.core.selectors import Rollup, rollup
 from govhall.core.validators import mask_id_number, mask_phone
 from govhall.org.models import Department, Window
 from govhall.org.scoping import Scope
@@ -220,65 +221,73 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _figures(
-    center_id: int, start: dt.date, end: dt.date, group: str | None
-) -> dict[Any, dict[str, Any]]:
+def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) -> Rollup:
+    """The case figures of the period for the whole centre and per each of `keys` (names in
+    GROUPS), from one pass over the cases handled, one over the open overdue cases and one over
+    the consultations."""
     lo, hi = _bounds(start, end)
     base = Case.objects.filter(center_id=center_id)
-    key = GROUPS[group] if group else None
-
-    def grouped(qs: QuerySet[Case], **aggregates: Any) -> dict[Any, dict[str, Any]]:
-        if key is None:
-            return {None: qs.aggregate(**aggregates)}
-        return {row.pop("k"): row for row in qs.values(k=F(key)).annotate(**aggregates)}
-
-    accepted = grouped(
-        base.filter(accepted_at__gte=lo, accepted_at__lt=hi),
-        accepted=Count("id"),
-        accepted_completed=Count("id", filter=Q(completed_at__lt=hi)),
+    accepted = Q(accepted_at__gte=lo, accepted_at__lt=hi)
+    completed = Q(completed_at__gte=lo, completed_at__lt=hi)
+    handled = rollup(
+        base.filter(accepted | completed),
+        {
+            "accepted": Count("id", filter=accepted),
+            "accepted_completed": Count("id", filter=accepted & Q(completed_at__lt=hi)),
+            "completed": Count("id", filter=completed),
+            "late": Count("id", filter=completed & Q(completed_late=True)),
+            "workdays_total": Sum("elapsed_workdays", filter=completed),
+            "workdays_count": Count("elapsed_workdays", filter=completed),
+        },
+        {key: GROUPS[key] for key in keys},
     )
-    completed = grouped(
-        base.filter(completed_at__gte=lo, completed_at__lt=hi),
-        completed=Count("id"),
-        late=Count("id", filter=Q(completed_late=True)),
-        avg_workdays=Avg("elapsed_workdays"),
+    open_overdue = rollup(
+        _open_at(base, hi).filter(due_date__lt=end),
+        {"open_overdue": Count("id")},
+        {key: GROUPS[key] for key in keys},
     )
-    open_overdue = grouped(_open_at(base, hi).filter(due_date__lt=end), open_overdue=Count("id"))
-    consultations = _consultations(center_id, start, end, group)
-    result: dict[Any, dict[str, Any]] = {}
-    for k in set(accepted) | set(completed) | set(open_overdue) | set(consultations):
-        a = accepted.get(k, {})
-        c = completed.get(k, {})
-        n_accepted = a.get("accepted") or 0
-        n_completed = c.get("completed") or 0
-        late = c.get("late") or 0
-        avg = c.get("avg_workdays")
-        result[k] = {
+    consultations = rollup(
+        Ticket.objects.filter(
+            center_id=center_id,
+            issue_date__gte=start,
+            issue_date__lte=end,
+            state=Ticket.State.DONE,
+        ).exclude(Exists(Case.objects.filter(ticket=OuterRef("pk")))),
+        {"consultations": Count("id")},
+        {key: TICKET_GROUPS[key] for key in keys},
+    )
+    parts = (handled, open_overdue, consultations)
+
+    def finish(rows: list[dict[str, Any]]) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for part in rows:
+            row.update(part)
+        n_accepted = row.get("accepted") or 0
+        n_completed = row.get("completed") or 0
+        late = row.get("late") or 0
+        days = row.get("workdays_total")
+        return {
             "accepted": n_accepted,
             "completed": n_completed,
-            "completion_rate": _ratio(a.get("accepted_completed") or 0, n_accepted),
-            "overdue": late + (open_overdue.get(k, {}).get("open_overdue") or 0),
+            "completion_rate": _ratio(row.get("accepted_completed") or 0, n_accepted),
+            "overdue": late + (row.get("open_overdue") or 0),
             "on_time_rate": _ratio(n_completed - late, n_completed),
-            "avg_workdays": round(float(avg), 2) if avg is not None else None,
-            "consultations": consultations.get(k, 0),
+            "avg_workdays": (
+                round(days / row["workdays_count"], 2) if row.get("workdays_count") else None
+            ),
+            "consultations": row.get("consultations") or 0,
         }
-    return result
 
-
-def _consultations(
-    center_id: int, start: dt.date, end: dt.date, group: str | None
-) -> dict[Any, int]:
-    """Tickets issued in the period and served (DONE) that opened no case (咨询)."""
-    qs = Ticket.objects.filter(
-        center_id=center_id,
-        issue_date__gte=start,
-        issue_date__lte=end,
-        state=Ticket.State.DONE,
-    ).exclude(Exists(Case.objects.filter(ticket=OuterRef("pk"))))
-    if group is None:
-        return {None: qs.count()}
-    key = TICKET_GROUPS[group]
-    return dict(qs.values(k=F(key)).annotate(n=Count("id")).values_list("k", "n"))
+    return Rollup(
+        total=finish([part.total for part in parts]),
+        by={
+            key: {
+                value: finish([part.by[key].get(value, {}) for part in parts])
+                for value in set().union(*(part.by[key] for part in parts))
+            }
+            for key in keys
+        },
+    )
 
 
 def empty_figures() -> dict[str, Any]:
@@ -296,29 +305,37 @@ def empty_figures() -> dict[str, Any]:
 def case_figures(
     *, center_id: int, start: dt.date, end: dt.date, by: str
 ) -> dict[int | None, dict[str, Any]]:
-    """Figures grouped `by` department, item, window or staff (StaffProfile id of the acceptor)."""
+    """Figures grouped `by` department, item, window or staff (StaffProfile id of the acceptor);
+    cases without one are under None."""
     if by not in GROUPS:
         raise ValueError(f"unknown grouping {by!r}")
-    return _figures(center_id, start, end, by)
+    return _figures(center_id, start, end, (by,)).by[by]
+
+
+def figure_rollup(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
+    """The centre's figures, every active department's (zeros for those without cases) and each
+    staff member's (by the StaffProfile id of the person who accepted the cases), together."""
+    figures = _figures(center_id, start, end, ("department", "staff"))
+    ids = Department.objects.filter(center_id=center_id, is_active=True).values_list(
+        "pk", flat=True
+    )
+    figures.by["department"] = {**{pk: empty_figures() for pk in ids}, **figures.by["department"]}
+    figures.by["staff"].pop(None, None)
+    return figures
 
 
 def department_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
     """Figures of every active department of the centre (zeros for those without cases)."""
-    figures = _figures(center_id, start, end, "department")
-    ids = Department.objects.filter(center_id=center_id, is_active=True).values_list(
-        "pk", flat=True
-    )
-    return {**{pk: empty_figures() for pk in ids}, **figures}
+    return figure_rollup(center_id=center_id, start=start, end=end).by["department"]
 
 
 def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
-    return _figures(center_id, start, end, None).get(None, empty_figures())
+    return _figures(center_id, start, end, ()).total
 
 
 def staff_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
     """Figures keyed by the StaffProfile id of the person who accepted the cases."""
-    figures = _figures(center_id, start, end, "staff")
-    return {k: v for k, v in figures.items() if k is not None}
+    return figure_rollup(center_id=center_id, start=start, end=end).by["staff"]
 
 
 def overdue_by_department_item(*, center_id: int, start: dt.date, end: dt.date) -> list[dict]:

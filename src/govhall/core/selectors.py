@@ -1,8 +1,10 @@
 """Reads of the core app."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet
 
 from govhall.core.models import WorkCalendarDay, WorkCalendarYear
 
@@ -25,3 +27,51 @@ def calendar_status() -> list[CalendarYearStatus]:
         CalendarYearStatus(y.year, y.get_source_display(), y.official, y.holidays, y.makeup)
         for y in years
     ]
+
+
+@dataclass
+class Rollup:
+    """Figures of a whole (`total`) and of each value of some keys (`by[key][value]`)."""
+
+    total: dict[str, Any]
+    by: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
+
+
+def _add(into: dict[str, Any], row: Mapping[str, Any]) -> None:
+    for name, value in row.items():
+        if into.get(name) is None:
+            into[name] = value
+        elif value is not None:
+            into[name] += value
+
+
+def rollup(qs: QuerySet, aggregates: Mapping[str, Any], keys: Mapping[str, Any]) -> Rollup:
+    """`aggregates` over `qs` for the whole and per value of each of `keys` (field names or
+    expressions), in one query.
+
+    The query groups by every key at once (e.g. department and staff); the groups are then added
+    up here into the total and into each key alone, so one pass over the rows gives the centre's,
+    the departments' and the staff's figures. The aggregates must therefore add up across groups:
+    counts and sums, not averages or distinct counts. Rows whose key is NULL are grouped under
+    None. A sum over no values stays None, as in SQL.
+    """
+    qs = qs.order_by()
+    aliases = {f"_k{i}": name for i, name in enumerate(keys)}
+    expressions = {
+        alias: F(keys[name]) if isinstance(keys[name], str) else keys[name]
+        for alias, name in aliases.items()
+    }
+    by: dict[str, dict[Any, dict[str, Any]]] = {name: {} for name in keys}
+    total: dict[str, Any] | None = None
+    rows = qs.annotate(**expressions).values(*aliases).annotate(**aggregates) if keys else []
+    for row in rows:
+        sums = {name: row[name] for name in aggregates}
+        if total is None:
+            total = dict(sums)
+        else:
+            _add(total, sums)
+        for alias, name in aliases.items():
+            _add(by[name].setdefault(row[alias], {}), sums)
+    if total is None:  # no keys, or no rows: SQL's own totals (0 counts, NULL sums)
+        total = dict(qs.aggregate(**aggregates))
+    return Rollup(total=total, by=by)

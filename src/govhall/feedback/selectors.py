@@ -23,7 +23,7 @@ Rates are fractions (0.94) or None when the denominator is 0.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from govhall.cases.models import Case
+from govhall.core.selectors import Rollup, rollup
 from govhall.core.validators import mask_phone
 from govhall.feedback.links import hash_device_token
 from govhall.feedback.models import (
@@ -175,20 +176,9 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def _grouped(qs: QuerySet, key: Any, aggregates: dict[str, Any]) -> dict[Any, dict[str, Any]]:
-    """`aggregates` over `qs`, in one query: per value of `key`, or in total when key is None."""
-    if key is None:
-        return {None: qs.order_by().aggregate(**aggregates)}
-    rows = qs.annotate(_key=key).order_by().values("_key").annotate(**aggregates)
-    return {row.pop("_key"): row for row in rows if row["_key"] is not None}
-
-
-def _keys(by: str | None) -> dict[str, Any]:
-    """How each source attributes a row to a department, window or staff member."""
-    if by is None:
-        return dict.fromkeys(
-            ("ticket", "case", "evaluation", "rectification", "complaint", "assist")
-        )
+def _keys(by: str) -> dict[str, Any]:
+    """How each source attributes a row to a department, window or staff member (None: the
+    source is not kept per such unit)."""
     if by == "department":
         return {
             "ticket": Coalesce("department_id", "staff__department_id", "item__department_id"),
@@ -257,6 +247,123 @@ def _service_aggregates() -> dict[str, Any]:
     }
 
 
+def _add_services(r: dict[str, Any], agg: dict[str, Any]) -> None:
+    r["services_completed"] += agg["services"]
+    r["invitations"] += agg["invited"]
+    r["invitations_rated"] += agg["rated"]
+
+
+def _add_ratings(r: dict[str, Any], agg: dict[str, Any]) -> None:
+    for level in Level.values:
+        r["ratings_by_level"][level] += agg[f"l{level}"]
+    r["bad_valid"] += agg["bad_valid"]
+    r["bad_rectified"] += agg["bad_rectified"]
+
+
+def _add_rectifications(r: dict[str, Any], agg: dict[str, Any]) -> None:
+    r["rectifications_due"] += agg["due"]
+    r["rectified_on_time"] += agg["on_time"]
+
+
+def _add_complaints(r: dict[str, Any], agg: dict[str, Any]) -> None:
+    r["complaints"] += agg["n"]
+    r["complaints_valid"] += agg["n_valid"]
+    r["complaints_invalid"] += agg["n_invalid"]
+    r["complaint_deductions"] += agg["deductions"] or Decimal("0")
+
+
+def _add_assists(r: dict[str, Any], agg: dict[str, Any]) -> None:
+    for kind in AssistRecord.Kind.values:
+        r["assists_by_type"][kind] += agg[f"a_{kind}"] or 0
+
+
+def _figures(center_id: int, start: dt.date, end: dt.date, levels: Sequence[str]) -> Rollup:
+    """The figures of the whole centre and per department / window / staff id (`levels`), each
+    source table read once for all of them."""
+    since, until = _bounds(start, end)
+    keys = {level: _keys(level) for level in levels}
+    bad = Q(level__lte=Level.DISSATISFIED)
+    sources: list[tuple[str, QuerySet, dict[str, Any], Any]] = [
+        (
+            "ticket",
+            Ticket.objects.filter(
+                center_id=center_id,
+                state=Ticket.State.DONE,
+                finished_at__gte=since,
+                finished_at__lt=until,
+            ),
+            _service_aggregates(),
+            _add_services,
+        ),
+        (
+            "case",
+            Case.objects.filter(
+                center_id=center_id, completed_at__gte=since, completed_at__lt=until
+            ).exclude(channel=Case.Channel.WINDOW),
+            _service_aggregates(),
+            _add_services,
+        ),
+        (
+            "evaluation",
+            Evaluation.objects.filter(
+                center_id=center_id, rated_at__gte=since, rated_at__lt=until, excluded=False
+            ),
+            {
+                **{f"l{level}": Count("pk", filter=Q(level=level)) for level in Level.values},
+                "bad_valid": Count("pk", filter=bad & Q(rectification__valid=True)),
+                "bad_rectified": Count(
+                    "pk", filter=bad & Q(rectification__status=Rectification.Status.CLOSED)
+                ),
+            },
+            _add_ratings,
+        ),
+        (
+            "rectification",
+            Rectification.objects.filter(
+                center_id=center_id, deadline__gte=start, deadline__lte=end
+            ).exclude(status=Rectification.Status.VOID),
+            {
+                "due": Count("pk"),
+                "on_time": Count(
+                    "pk", filter=Q(closed_at__isnull=False, closed_at__date__lte=F("deadline"))
+                ),
+            },
+            _add_rectifications,
+        ),
+        (
+            "complaint",
+            Complaint.objects.filter(
+                center_id=center_id, received_at__gte=since, received_at__lt=until
+            ),
+            {
+                "n": Count("pk"),
+                "n_valid": Count("pk", filter=Q(valid=True)),
+                "n_invalid": Count("pk", filter=Q(valid=False)),
+                "deductions": Sum("deduction", filter=Q(valid=True)),
+            },
+            _add_complaints,
+        ),
+        (
+            "assist",
+            AssistRecord.objects.filter(center_id=center_id, date__gte=start, date__lte=end),
+            {f"a_{kind}": Sum("count", filter=Q(kind=kind)) for kind in AssistRecord.Kind.values},
+            _add_assists,
+        ),
+    ]
+    result = Rollup(total=empty_figures(), by={level: {} for level in levels})
+    for source, qs, aggregates, add in sources:
+        source_keys = {level: keys[level][source] for level in levels}
+        sums = rollup(qs, aggregates, {k: v for k, v in source_keys.items() if v is not None})
+        add(result.total, sums.total)
+        for level, groups in sums.by.items():
+            for value, agg in groups.items():
+                if value is not None:
+                    add(result.by[level].setdefault(value, empty_figures()), agg)
+    for r in [result.total, *(r for groups in result.by.values() for r in groups.values())]:
+        _derive(r)
+    return result
+
+
 def feedback_figures(
     *,
     center_id: int,
@@ -269,100 +376,9 @@ def feedback_figures(
 
     `keys` are ids that get a row even when they have no data.
     """
-    since, until = _bounds(start, end)
-    key = _keys(by)
-    result: dict[Any, dict[str, Any]] = {k: empty_figures() for k in keys}
     if by is None:
-        result.setdefault(None, empty_figures())
-
-    def row(k: Any) -> dict[str, Any]:
-        return result.setdefault(k, empty_figures())
-
-    tickets = Ticket.objects.filter(
-        center_id=center_id, state=Ticket.State.DONE, finished_at__gte=since, finished_at__lt=until
-    )
-    cases = Case.objects.filter(
-        center_id=center_id, completed_at__gte=since, completed_at__lt=until
-    ).exclude(channel=Case.Channel.WINDOW)
-    for source, qs in (("ticket", tickets), ("case", cases)):
-        for k, agg in _grouped(qs, key[source], _service_aggregates()).items():
-            r = row(k)
-            r["services_completed"] += agg["services"]
-            r["invitations"] += agg["invited"]
-            r["invitations_rated"] += agg["rated"]
-
-    ratings = Evaluation.objects.filter(
-        center_id=center_id, rated_at__gte=since, rated_at__lt=until, excluded=False
-    )
-    level_aggs = {f"l{level}": Count("pk", filter=Q(level=level)) for level in Level.values}
-    bad = Q(level__lte=Level.DISSATISFIED)
-    for k, agg in _grouped(
-        ratings,
-        key["evaluation"],
-        {
-            **level_aggs,
-            "bad_valid": Count("pk", filter=bad & Q(rectification__valid=True)),
-            "bad_rectified": Count(
-                "pk", filter=bad & Q(rectification__status=Rectification.Status.CLOSED)
-            ),
-        },
-    ).items():
-        r = row(k)
-        r["ratings_by_level"] = {lv: agg[f"l{lv}"] for lv in sorted(Level.values, reverse=True)}
-        r["bad_valid"] = agg["bad_valid"]
-        r["bad_rectified"] = agg["bad_rectified"]
-
-    due = Rectification.objects.filter(
-        center_id=center_id, deadline__gte=start, deadline__lte=end
-    ).exclude(status=Rectification.Status.VOID)
-    for k, agg in _grouped(
-        due,
-        key["rectification"],
-        {
-            "due": Count("pk"),
-            "on_time": Count(
-                "pk", filter=Q(closed_at__isnull=False, closed_at__date__lte=F("deadline"))
-            ),
-        },
-    ).items():
-        r = row(k)
-        r["rectifications_due"] = agg["due"]
-        r["rectified_on_time"] = agg["on_time"]
-
-    complaints = Complaint.objects.filter(
-        center_id=center_id, received_at__gte=since, received_at__lt=until
-    )
-    for k, agg in _grouped(
-        complaints,
-        key["complaint"],
-        {
-            "n": Count("pk"),
-            "n_valid": Count("pk", filter=Q(valid=True)),
-            "n_invalid": Count("pk", filter=Q(valid=False)),
-            "deductions": Sum("deduction", filter=Q(valid=True)),
-        },
-    ).items():
-        r = row(k)
-        r["complaints"] = agg["n"]
-        r["complaints_valid"] = agg["n_valid"]
-        r["complaints_invalid"] = agg["n_invalid"]
-        r["complaint_deductions"] = agg["deductions"] or Decimal("0")
-
-    if by is None or key["assist"] is not None:
-        assists = AssistRecord.objects.filter(center_id=center_id, date__gte=start, date__lte=end)
-        grouped = (
-            assists.annotate(_key=key["assist"]) if key["assist"] is not None else assists
-        ).order_by()
-        fields = ["_key", "kind"] if key["assist"] is not None else ["kind"]
-        for agg in grouped.values(*fields).annotate(n=Sum("count")):
-            k = agg.get("_key")
-            if by is not None and k is None:
-                continue
-            row(k)["assists_by_type"][agg["kind"]] = agg["n"]
-
-    for r in result.values():
-        _derive(r)
-    return result
+        return {None: _figures(center_id, start, end, ()).total}
+    return {**{k: empty_figures() for k in keys}, **_figures(center_id, start, end, (by,)).by[by]}
 
 
 def _derive(r: dict[str, Any]) -> None:
@@ -377,10 +393,19 @@ def _derive(r: dict[str, Any]) -> None:
     r["assists_total"] = sum(r["assists_by_type"].values())
 
 
+def figure_rollup(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
+    """The centre's figures, every department's and every staff member's (by StaffProfile id),
+    together: each source table is read once."""
+    figures = _figures(center_id, start, end, ("department", "staff"))
+    for level, model in (("department", Department), ("staff", StaffProfile)):
+        ids = model.objects.filter(center_id=center_id).values_list("pk", flat=True)
+        figures.by[level] = {**{pk: empty_figures() for pk in ids}, **figures.by[level]}
+    return figures
+
+
 def department_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
     """Figures per department id (every department of the centre has a row)."""
-    ids = Department.objects.filter(center_id=center_id).values_list("pk", flat=True)
-    return feedback_figures(center_id=center_id, start=start, end=end, by="department", keys=ids)
+    return figure_rollup(center_id=center_id, start=start, end=end).by["department"]
 
 
 def window_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
@@ -391,13 +416,12 @@ def window_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int,
 
 def staff_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
     """Figures per StaffProfile id (every staff member of the centre has a row)."""
-    ids = StaffProfile.objects.filter(center_id=center_id).values_list("pk", flat=True)
-    return feedback_figures(center_id=center_id, start=start, end=end, by="staff", keys=ids)
+    return figure_rollup(center_id=center_id, start=start, end=end).by["staff"]
 
 
 def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict:
     """The same figures for the whole centre."""
-    return feedback_figures(center_id=center_id, start=start, end=end)[None]
+    return _figures(center_id, start, end, ()).total
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:

@@ -1,8 +1,8 @@
 """Reads of the evaluation: the figures it is computed from and the runs it produced.
 
-The figures come from each app's ``department_figures`` / ``center_figures`` / ``staff_figures``
-selectors (queueing, cases, feedback, attendance), merged key by key: a figure on a page, in the
-bulletin and in the tables is always the one those selectors return.
+The figures come from each app's ``figure_rollup`` selector (queueing, cases, feedback,
+attendance: the centre's, departments' and staff's figures at once), merged key by key: a figure
+on a page, in the bulletin and in the tables is always the one those selectors return.
 """
 
 import datetime as dt
@@ -48,9 +48,10 @@ def gather_figures(*, center_id: int, start: dt.date, end: dt.date) -> PeriodFig
     departments: dict[int, dict[str, Any]] = {}
     staff: dict[int, dict[str, Any]] = {}
     for source in FIGURE_SOURCES:
-        center.update(source.center_figures(center_id=center_id, start=start, end=end))
-        _merge(departments, source.department_figures(center_id=center_id, start=start, end=end))
-        _merge(staff, source.staff_figures(center_id=center_id, start=start, end=end))
+        figures = source.figure_rollup(center_id=center_id, start=start, end=end)
+        center.update(figures.total)
+        _merge(departments, figures.by["department"])
+        _merge(staff, figures.by["staff"])
     return PeriodFigures(
         center=center,
         departments=departments,

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import Avg, Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.core.selectors import Rollup, rollup
 from govhall.org.models import Window
 from govhall.queueing.models import (
     Appointment,
@@ -525,19 +526,27 @@ _AGGREGATES = {
     "tickets_called": Count("id", filter=Q(called_at__isnull=False)),
     "tickets_served": Count("id", filter=Q(state=Ticket.State.DONE)),
     "no_show": Count("id", filter=Q(state=Ticket.State.NO_SHOW)),
-    "avg_wait_seconds": Avg("wait_seconds", filter=Q(called_at__isnull=False)),
-    "avg_handling_seconds": Avg("handling_seconds", filter=Q(state=Ticket.State.DONE)),
+    # Averages as sum and count, so that groups add up (core.selectors.rollup).
+    "wait_total": Sum("wait_seconds", filter=Q(called_at__isnull=False)),
+    "wait_count": Count("wait_seconds", filter=Q(called_at__isnull=False)),
+    "handling_total": Sum("handling_seconds", filter=Q(state=Ticket.State.DONE)),
+    "handling_count": Count("handling_seconds", filter=Q(state=Ticket.State.DONE)),
     "served_within_10min": Count(
         "id", filter=Q(state=Ticket.State.DONE, handling_seconds__lte=600)
     ),
 }
 
 
+def _mean(total: int | None, count: int) -> float | None:
+    return round(total / count, 1) if count and total is not None else None
+
+
 def _finish_figures(row: dict[str, Any]) -> dict[str, Any]:
     served = row["tickets_served"]
-    out = {key: row[key] for key in _AGGREGATES}
-    for key in ("avg_wait_seconds", "avg_handling_seconds"):
-        out[key] = round(float(out[key]), 1) if out[key] is not None else None
+    out = {key: row[key] for key in FIGURE_KEYS[:4]}
+    out["avg_wait_seconds"] = _mean(row["wait_total"], row["wait_count"])
+    out["avg_handling_seconds"] = _mean(row["handling_total"], row["handling_count"])
+    out["served_within_10min"] = row["served_within_10min"]
     out["share_within_10min"] = row["served_within_10min"] / served if served else None
     return out
 
@@ -604,14 +613,31 @@ def figures_by(
     return {row[field]: _finish_figures(row) for row in rows}
 
 
+def figure_rollup(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
+    """The centre's figures, each department's and each staff member's (by StaffProfile id), in
+    one pass over the period's tickets. Department and staff are those of the call."""
+    sums = rollup(
+        period_tickets(center_id, start, end),
+        _AGGREGATES,
+        {"department": "department_id", "staff": "staff_id"},
+    )
+    return Rollup(
+        total=_finish_figures(sums.total),
+        by={
+            key: {value: _finish_figures(row) for value, row in groups.items() if value is not None}
+            for key, groups in sums.by.items()
+        },
+    )
+
+
 def department_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
     """Figures keyed by department id (the department of the staff who called the ticket)."""
-    return figures_by(center_id=center_id, start=start, end=end, dimension="department")
+    return figure_rollup(center_id=center_id, start=start, end=end).by["department"]
 
 
 def staff_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
     """Figures keyed by StaffProfile id (the staff who called the ticket)."""
-    return figures_by(center_id=center_id, start=start, end=end, dimension="staff")
+    return figure_rollup(center_id=center_id, start=start, end=end).by["staff"]
 
 
 def tickets_by_outcome(
