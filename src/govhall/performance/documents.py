@@ -11,13 +11,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from govhall.performance.report import Bulletin
@@ -29,17 +30,28 @@ SUBHEADING_FONT = "楷体_GB2312"
 LINE_PITCH = Pt(28.9)
 
 
-def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
+def _font(target: Any, name: str, size: float, bold: bool = False) -> None:
+    """The font of a run or a style, Chinese (eastAsia) and Latin alike."""
+    target.font.name = name
+    target.font.size = Pt(size)
+    target.font.bold = bold
+    rpr = target.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.append(fonts)
     for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
         fonts.set(qn(attr), name)
+
+
+def _cell_style(document: Any, name: str, font: str) -> Any:
+    """A centred 12 pt paragraph style for the ranking table's cells: set once, not per cell."""
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    _font(style, font, 12)
+    style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    style.paragraph_format.space_after = Pt(0)
+    return style
 
 
 def _paragraph(
@@ -127,19 +139,21 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         indent=False,
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
-    table = document.add_table(rows=1, cols=len(bulletin.ranking_header))
+    # Style ids set on the XML: python-docx's `paragraph.style = …` looks the style up among
+    # all of the document's styles for every cell.
+    styles = (
+        _cell_style(document, _("排名表表头"), HEADING_FONT).style_id,
+        _cell_style(document, _("排名表"), BODY_FONT).style_id,
+    )
+    rows = [bulletin.ranking_header, *bulletin.ranking_rows]
+    table = document.add_table(rows=len(rows), cols=len(bulletin.ranking_header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, bulletin.ranking_header, strict=True):
-        cell.text = ""
-        _font(cell.paragraphs[0].add_run(str(text)), HEADING_FONT, 12)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for row in bulletin.ranking_rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = ""
-            _font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, 12)
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for index, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
+        for cell, value in zip(row.cells, values, strict=True):
+            paragraph = cell.paragraphs[0]
+            paragraph._p.style = styles[min(index, 1)]
+            paragraph.add_run(str(value))
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -147,27 +161,45 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
 
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="EEF1F4")
+CAPTION, HEADER, CELL = "govhall-caption", "govhall-header", "govhall-cell"
+
+
+def _named_styles() -> list[NamedStyle]:
+    """The workbook's cell styles (new objects for each workbook: openpyxl binds them to it)."""
+    return [
+        NamedStyle(
+            name=CAPTION, font=Font(bold=True, size=14), alignment=Alignment(horizontal="center")
+        ),
+        NamedStyle(
+            name=HEADER,
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor="EEF1F4"),
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+            border=BORDER,
+        ),
+        NamedStyle(name=CELL, border=BORDER),
+    ]
 
 
 def _sheet(
     workbook: Workbook, title: str, caption: str, header: list[str], rows: list[list[Any]]
 ) -> None:
+    """A sheet: caption merged over the columns, a header row, the rows, every cell bordered.
+
+    Cells take named styles: openpyxl hashes a style object for every cell it is set on."""
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append([caption])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(header)))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet["A1"].style = CAPTION
     sheet.append(header)
     for row in rows:
         sheet.append(row)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=len(header)):
-        for cell in row:
-            cell.border = BORDER
+    for index, row_cells in enumerate(
+        sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=len(header))
+    ):
+        name = HEADER if index == 0 else CELL
+        for cell in row_cells:
+            cell.style = name
     for index, title_ in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(
             10, min(36, len(str(title_)) * 2 + 4)
@@ -179,6 +211,8 @@ def tables_xlsx(tables: list[tuple[str, str, list[str], list[list[Any]]]]) -> by
     """One sheet per (sheet title, caption, header, rows)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
+    for style in _named_styles():
+        workbook.add_named_style(style)
     for title, caption, header, rows in tables:
         _sheet(workbook, title, caption, header, rows)
     buffer = BytesIO()

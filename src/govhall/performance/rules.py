@@ -5,7 +5,7 @@ queueing, cases, feedback and attendance apps) into points between 0 and the ite
 Parameters come from the rubric; every default here is only the default a new rubric starts with.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -23,6 +23,25 @@ def quantize(value: Decimal | float | int) -> Decimal:
 def _num(figures: Figures, key: str) -> float:
     value = figures.get(key)
     return float(value) if value is not None else 0.0
+
+
+class Population(list):
+    """The units scored together. What a rule compares a unit with (the best volume among them)
+    is computed once per population, not once per unit scored."""
+
+    def __init__(self, units: Iterable[Figures] = ()) -> None:
+        super().__init__(units)
+        self._best: dict[tuple[str, ...], float] = {}
+
+    @classmethod
+    def of(cls, units: Sequence[Figures]) -> "Population":
+        return units if isinstance(units, Population) else cls(units)
+
+    def best(self, keys: tuple[str, ...]) -> float:
+        """The largest Σ figure[key] over the units (0 when there are none)."""
+        if keys not in self._best:
+            self._best[keys] = max((sum(_num(f, k) for k in keys) for f in self), default=0.0)
+        return self._best[keys]
 
 
 def _clamp(x: float) -> float:
@@ -80,9 +99,9 @@ def _wait_share(figures: Figures, p: dict[str, Any], population: Sequence[Figure
 
 
 def _volume_share(figures: Figures, p: dict[str, Any], population: Sequence[Figures]) -> float:
-    keys = p["keys"]
+    keys = tuple(p["keys"])
     mine = sum(_num(figures, k) for k in keys)
-    best = max((sum(_num(f, k) for k in keys) for f in population), default=0.0)
+    best = Population.of(population).best(keys)
     return mine / best if best else 0.0
 
 

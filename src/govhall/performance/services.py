@@ -32,7 +32,7 @@ from govhall.performance.models import (
 )
 from govhall.performance.periods import parse_period
 from govhall.performance.report import compose_bulletin, report_tables
-from govhall.performance.rules import RULES, quantize
+from govhall.performance.rules import RULES, Population, quantize
 from govhall.performance.scoring import competition_ranks, rules_score, top_n, weighted_total
 
 
@@ -182,7 +182,7 @@ def evaluate_period(
     manual = selectors.manual_averages(period=period)
     dimensions = list(rubric.dimensions.prefetch_related("rules"))
     departments = list(selectors.evaluated_departments(center_id=center.pk))
-    population = [figures.departments.get(d.pk, {}) for d in departments]
+    population = Population(figures.departments.get(d.pk, {}) for d in departments)
 
     dimension_scores: dict[int, dict[str, Decimal | None]] = {}
     for department in departments:
@@ -218,7 +218,7 @@ def evaluate_period(
     awarded = top_n(ranks, rubric.award_top_n, eligible)
 
     staff = list(selectors.evaluated_staff(center_id=center.pk))
-    staff_population = [figures.staff.get(s.pk, {}) for s in staff]
+    staff_population = Population(figures.staff.get(s.pk, {}) for s in staff)
     staff_totals = {
         s.pk: rules_score(
             figures.staff.get(s.pk, {}),
