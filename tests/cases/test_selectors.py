@@ -73,6 +73,9 @@ def test_overdue_by_department_item_for_the_bulletin(center, department, month):
             "overdue": 2,
         }
     ]
+    limited = selectors.overdue_by_department_item
+    assert limited(center_id=center.pk, department_ids=[department.pk], **MARCH) == rows
+    assert limited(center_id=center.pk, department_ids=[], **MARCH) == []
 
 
 def test_zero_case_departments(center, department, month):

@@ -59,7 +59,10 @@ def gather_figures(*, center_id: int, start: dt.date, end: dt.date) -> PeriodFig
         overdue_items=[
             dict(row)
             for row in cases_selectors.overdue_by_department_item(
-                center_id=center_id, start=start, end=end
+                center_id=center_id,
+                start=start,
+                end=end,
+                department_ids=[pk for pk, f in departments.items() if f.get("overdue")],
             )
         ],
         zero_case_departments=[
