@@ -19,15 +19,16 @@ from govhall.attendance.models import (
     ViolationCategory,
     ViolationEvent,
 )
+from govhall.core.serializers import ModelSerializer
 
 
-class SessionOut(serializers.ModelSerializer):
+class SessionOut(ModelSerializer):
     class Meta:
         model = Session
         fields = ["id", "name", "start", "end"]
 
 
-class TimetableOut(serializers.ModelSerializer):
+class TimetableOut(ModelSerializer):
     sessions = SessionOut(many=True, read_only=True)
 
     class Meta:
@@ -35,7 +36,7 @@ class TimetableOut(serializers.ModelSerializer):
         fields = ["id", "name", "valid_from", "valid_to", "is_active", "sessions"]
 
 
-class DutyOut(serializers.ModelSerializer):
+class DutyOut(ModelSerializer):
     class Meta:
         model = DutyAssignment
         fields = ["id", "staff", "date", "note", "cancelled"]
@@ -47,7 +48,7 @@ class DutyIn(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
-class PunchOut(serializers.ModelSerializer):
+class PunchOut(ModelSerializer):
     class Meta:
         model = Punch
         fields = [
@@ -92,13 +93,13 @@ class ImportOut(serializers.Serializer):
     preview = serializers.ListField(child=serializers.DictField())
 
 
-class LeaveEventOut(serializers.ModelSerializer):
+class LeaveEventOut(ModelSerializer):
     class Meta:
         model = LeaveEvent
         fields = ["type", "actor", "at", "details"]
 
 
-class LeaveOut(serializers.ModelSerializer):
+class LeaveOut(ModelSerializer):
     events = LeaveEventOut(many=True, read_only=True)
 
     class Meta:
@@ -138,7 +139,7 @@ class OptionalTimeIn(serializers.Serializer):
     at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class TemporaryAbsenceOut(serializers.ModelSerializer):
+class TemporaryAbsenceOut(ModelSerializer):
     class Meta:
         model = TemporaryAbsence
         fields = ["id", "staff", "department", "left_at", "returned_at", "reason", "created_at"]
@@ -151,7 +152,7 @@ class TemporaryAbsenceIn(serializers.Serializer):
     returned_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class RecordOut(serializers.ModelSerializer):
+class RecordOut(ModelSerializer):
     class Meta:
         model = AttendanceRecord
         fields = [
@@ -173,7 +174,7 @@ class RecordOut(serializers.ModelSerializer):
         ]
 
 
-class PostAbsenceOut(serializers.ModelSerializer):
+class PostAbsenceOut(ModelSerializer):
     class Meta:
         model = PostAbsence
         fields = [
@@ -200,13 +201,13 @@ class DeriveOut(serializers.Serializer):
     post_absences = serializers.IntegerField()
 
 
-class CategoryOut(serializers.ModelSerializer):
+class CategoryOut(ModelSerializer):
     class Meta:
         model = ViolationCategory
         fields = ["id", "name", "default_points", "sort_order", "is_active"]
 
 
-class InspectionOut(serializers.ModelSerializer):
+class InspectionOut(ModelSerializer):
     class Meta:
         model = Inspection
         fields = ["id", "inspector", "started_at", "ended_at", "area", "note"]
@@ -216,13 +217,13 @@ class InspectionIn(serializers.Serializer):
     area = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
 
 
-class ViolationEventOut(serializers.ModelSerializer):
+class ViolationEventOut(ModelSerializer):
     class Meta:
         model = ViolationEvent
         fields = ["type", "actor", "at", "details"]
 
 
-class ViolationOut(serializers.ModelSerializer):
+class ViolationOut(ModelSerializer):
     events = ViolationEventOut(many=True, read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
 
@@ -263,7 +264,7 @@ class DecideIn(serializers.Serializer):
     comment = serializers.CharField(max_length=500)
 
 
-class AssignmentOut(serializers.ModelSerializer):
+class AssignmentOut(ModelSerializer):
     class Meta:
         model = StaffAssignment
         fields = [

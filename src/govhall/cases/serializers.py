@@ -4,10 +4,11 @@ from rest_framework import serializers
 
 from govhall.cases.importing import DEFAULT_MAPPING, parse_mapping
 from govhall.cases.models import Case, CaseEvent, ClockStop
+from govhall.core.serializers import ModelSerializer
 from govhall.core.validators import mask_id_number, mask_phone
 
 
-class CaseOut(serializers.ModelSerializer):
+class CaseOut(ModelSerializer):
     item_code = serializers.CharField(source="item.code")
     item_name = serializers.CharField(source="item.name")
     department_name = serializers.CharField(source="department.name")
@@ -67,7 +68,7 @@ class CaseOut(serializers.ModelSerializer):
         return mask_phone(case.phone)
 
 
-class CaseEventOut(serializers.ModelSerializer):
+class CaseEventOut(ModelSerializer):
     actor_name = serializers.CharField(source="actor.display_name", default=None)
 
     class Meta:
@@ -75,7 +76,7 @@ class CaseEventOut(serializers.ModelSerializer):
         fields = ["id", "type", "at", "from_state", "to_state", "actor", "actor_name", "details"]
 
 
-class ClockStopOut(serializers.ModelSerializer):
+class ClockStopOut(ModelSerializer):
     class Meta:
         model = ClockStop
         fields = ["id", "kind", "reason", "told_days", "started_on", "ended_on"]

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from govhall.catalog.models import Material, ServiceItem, Theme
+from govhall.core.serializers import ModelSerializer
 from govhall.org.models import Department
 
 
@@ -22,19 +23,19 @@ class GuideSearchInput(serializers.Serializer):
     online = serializers.BooleanField(required=False, default=False)
 
 
-class DepartmentBrief(serializers.ModelSerializer):
+class DepartmentBrief(ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "name", "short_name", "entered"]
 
 
-class ThemeOutput(serializers.ModelSerializer):
+class ThemeOutput(ModelSerializer):
     class Meta:
         model = Theme
         fields = ["id", "name", "audience"]
 
 
-class ItemListOutput(serializers.ModelSerializer):
+class ItemListOutput(ModelSerializer):
     department = DepartmentBrief()
     kind_display = serializers.CharField(source="get_kind_display")
     limit_days = serializers.IntegerField()
@@ -64,7 +65,7 @@ class ItemListOutput(serializers.ModelSerializer):
         return reverse("catalog:guide_detail", args=[obj.pk])
 
 
-class MaterialOutput(serializers.ModelSerializer):
+class MaterialOutput(ModelSerializer):
     form_url = serializers.SerializerMethodField()
     sample_url = serializers.SerializerMethodField()
 

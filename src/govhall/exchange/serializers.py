@@ -4,6 +4,7 @@
 from rest_framework import serializers
 
 from govhall.core.models import OutboxEvent
+from govhall.core.serializers import ModelSerializer
 from govhall.exchange.mapping import CASE_ITEMS, RATING_ITEMS
 from govhall.exchange.models import RemoteCenter
 from govhall.exchange.selectors import RANKING_FIGURES, event_age_seconds
@@ -56,7 +57,7 @@ class PushAnswerSerializer(serializers.Serializer):
     results = EventAnswerSerializer(many=True)
 
 
-class PendingEventSerializer(serializers.ModelSerializer):
+class PendingEventSerializer(ModelSerializer):
     age_seconds = serializers.SerializerMethodField()
 
     class Meta:
@@ -115,7 +116,7 @@ class RedriveOutputSerializer(serializers.Serializer):
     redriven = serializers.IntegerField()
 
 
-class RemoteCenterSerializer(serializers.ModelSerializer):
+class RemoteCenterSerializer(ModelSerializer):
     class Meta:
         model = RemoteCenter
         fields = ["id", "name", "region_code"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from govhall.core.serializers import ModelSerializer
 from govhall.feedback import selectors
 from govhall.feedback.models import (
     Appeal,
@@ -23,7 +24,7 @@ class PersonSerializer(serializers.Serializer):
     phone = serializers.CharField()
 
 
-class EvaluationOut(serializers.ModelSerializer):
+class EvaluationOut(ModelSerializer):
     department_name = serializers.CharField(source="department.name")
     window_number = serializers.CharField(source="window.number", default="")
     staff_number = serializers.CharField(source="staff.staff_number", default="")
@@ -114,7 +115,7 @@ class AppealIn(serializers.Serializer):
     evidence = serializers.FileField(required=False, allow_null=True)
 
 
-class AppealOut(serializers.ModelSerializer):
+class AppealOut(ModelSerializer):
     class Meta:
         model = Appeal
         fields = [
@@ -134,7 +135,7 @@ class DecideAppealIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RectificationOut(serializers.ModelSerializer):
+class RectificationOut(ModelSerializer):
     evaluation = EvaluationOut()
     overdue = serializers.SerializerMethodField()
 
@@ -184,7 +185,7 @@ class EmptyIn(serializers.Serializer):
     pass
 
 
-class ComplaintOut(serializers.ModelSerializer):
+class ComplaintOut(ModelSerializer):
     complainant = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
 
@@ -253,7 +254,7 @@ class ComplaintCallbackIn(serializers.Serializer):
     )
 
 
-class AssistOut(serializers.ModelSerializer):
+class AssistOut(ModelSerializer):
     class Meta:
         model = AssistRecord
         fields = ["id", "kind", "department", "staff", "date", "beneficiary", "count", "notes"]

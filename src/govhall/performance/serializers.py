@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from govhall.core.serializers import ModelSerializer
 from govhall.performance.models import (
     DepartmentScore,
     EvaluationRun,
@@ -10,13 +11,13 @@ from govhall.performance.models import (
 )
 
 
-class RubricRuleSerializer(serializers.ModelSerializer):
+class RubricRuleSerializer(ModelSerializer):
     class Meta:
         model = RubricRule
         fields = ["id", "rule", "points", "params", "order"]
 
 
-class RubricDimensionSerializer(serializers.ModelSerializer):
+class RubricDimensionSerializer(ModelSerializer):
     rules = RubricRuleSerializer(many=True, read_only=True)
 
     class Meta:
@@ -24,7 +25,7 @@ class RubricDimensionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "weight", "method", "order", "rules"]
 
 
-class RubricSerializer(serializers.ModelSerializer):
+class RubricSerializer(ModelSerializer):
     dimensions = RubricDimensionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -45,7 +46,7 @@ class RubricSerializer(serializers.ModelSerializer):
         ]
 
 
-class DepartmentScoreSerializer(serializers.ModelSerializer):
+class DepartmentScoreSerializer(ModelSerializer):
     department_name = serializers.CharField(source="department.name")
 
     class Meta:
@@ -61,7 +62,7 @@ class DepartmentScoreSerializer(serializers.ModelSerializer):
         ]
 
 
-class StaffScoreSerializer(serializers.ModelSerializer):
+class StaffScoreSerializer(ModelSerializer):
     staff_number = serializers.CharField(source="staff.staff_number")
     name = serializers.CharField(source="staff.user.display_name")
 
@@ -70,7 +71,7 @@ class StaffScoreSerializer(serializers.ModelSerializer):
         fields = ["staff", "staff_number", "name", "score", "rank", "award"]
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(ModelSerializer):
     period_code = serializers.CharField(source="period.code")
     period_label = serializers.CharField(source="period.label")
     rubric_version = serializers.IntegerField(source="rubric.version")

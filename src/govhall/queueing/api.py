@@ -24,7 +24,7 @@ from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import scope_for
 from govhall.queueing import selectors, services
 from govhall.queueing import serializers as s
-from govhall.queueing.models import QueueCategory, Ticket
+from govhall.queueing.models import QueueCategory, QueueSettings, Ticket
 
 CENTER_PARAM = OpenApiParameter(
     "center", str, description="行政区划代码(6位);为空时取第一个启用的中心"
@@ -47,8 +47,12 @@ def _center(request: Request) -> Center:
     return center
 
 
-def _ticket_out(ticket: Ticket, serializer_class: type = s.TicketOutputSerializer) -> dict:
-    progress = selectors.ticket_progress(ticket)
+def _ticket_out(
+    ticket: Ticket,
+    serializer_class: type = s.TicketOutputSerializer,
+    settings: QueueSettings | None = None,
+) -> dict:
+    progress = selectors.ticket_progress(ticket, settings=settings)
     ticket.people_ahead = progress.people_ahead
     ticket.predicted_wait_seconds = progress.predicted_wait_seconds
     return serializer_class(ticket).data
@@ -98,6 +102,7 @@ class IssueTicketApi(PublicAPIView):
             item = ServiceItem.objects.filter(pk=data["item"], center_id=category.center_id).first()
             if item is None:
                 raise NotFound(_("事项不存在。"))
+        settings = selectors.queue_settings(category.center_id)
         ticket = services.issue_ticket(
             category=category,
             channel=data["channel"],
@@ -106,8 +111,9 @@ class IssueTicketApi(PublicAPIView):
             id_number=data["id_number"],
             item=item,
             actor=request.user,
+            settings=settings,
         )
-        return Response(_ticket_out(ticket), status=201)
+        return Response(_ticket_out(ticket, settings=settings), status=201)
 
 
 class TicketStatusApi(PublicAPIView):

@@ -235,11 +235,13 @@ class Progress:
     predicted_wait_seconds: int | None
 
 
-def ticket_progress(ticket: Ticket, *, at: dt.datetime | None = None) -> Progress:
+def ticket_progress(
+    ticket: Ticket, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
+) -> Progress:
     """The ticket's place in its line and predicted wait, as kiosk, status page and API show."""
     if ticket.state != Ticket.State.WAITING:
         return Progress(people_ahead=0, predicted_wait_seconds=None)
-    settings = queue_settings(ticket.center_id)
+    settings = settings or queue_settings(ticket.center_id)
     ahead = people_ahead(ticket, at=at, settings=settings)
     windows = 1 if ticket.target_window_id else open_windows_serving(ticket.category_id)
     wait = predict_wait(

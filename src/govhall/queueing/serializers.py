@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from govhall.core.serializers import ModelSerializer
 from govhall.queueing.models import Appointment, Ticket, WindowPause
 
 
@@ -45,7 +46,7 @@ class IssueTicketInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class TicketOutputSerializer(serializers.ModelSerializer):
+class TicketOutputSerializer(ModelSerializer):
     category = serializers.CharField(source="category.name")
     window = serializers.CharField(source="window.number", default=None)
     phone = serializers.CharField(source="masked_phone")
@@ -109,7 +110,7 @@ class PauseInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
-class PauseOutputSerializer(serializers.ModelSerializer):
+class PauseOutputSerializer(ModelSerializer):
     class Meta:
         model = WindowPause
         fields = ["id", "window", "staff", "reason", "note", "started_at", "ended_at"]
@@ -167,7 +168,7 @@ class CheckInInputSerializer(serializers.Serializer):
     id_number = serializers.CharField(max_length=18)
 
 
-class AppointmentOutputSerializer(serializers.ModelSerializer):
+class AppointmentOutputSerializer(ModelSerializer):
     category = serializers.CharField(source="category.name")
     phone = serializers.CharField(source="masked_phone")
     id_number = serializers.CharField(source="masked_id_number")

@@ -166,8 +166,11 @@ def issue_ticket(
     actor: User | None = None,
     appointment: Appointment | None = None,
     at: dt.datetime | None = None,
+    settings: QueueSettings | None = None,
 ) -> Ticket:
-    """Give a ticket in `category` with the next number of the day (A001, A002 …)."""
+    """Give a ticket in `category` with the next number of the day (A001, A002 …).
+
+    `settings`: the centre's queue settings when the caller has already read them."""
     at = at or selectors.now()
     if channel not in Ticket.Channel.values or channel == Ticket.Channel.TRANSFER:
         raise ValidationFailed(_("取号渠道无效。"), detail={"channel": channel})
@@ -179,7 +182,7 @@ def issue_ticket(
     if not category.is_active:
         raise InvalidTransition(_("该排队类别已停用。"))
     with transaction.atomic():
-        settings = selectors.queue_settings(category.center_id)
+        settings = settings or selectors.queue_settings(category.center_id)
         if settings.enforce_opening_hours and not selectors.is_open(settings, at):
             raise InvalidTransition(_("当前不在办公时间,暂停取号。"), code="closed")
         day = selectors.local_day(at)
@@ -264,7 +267,7 @@ def call_next(
         if busy is not None:
             raise Conflict(_("请先处理当前的 %(number)s。") % {"number": busy.number}, code="busy")
         _ensure_session(window, staff, at)
-        candidates = selectors.callable_tickets(window, at=at)
+        candidates = selectors.callable_tickets(window, at=at).select_related("category")
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         ticket = candidates.first()

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from govhall.core.serializers import ModelSerializer
 from govhall.supervision import selectors
 from govhall.supervision.models import (
     Campaign,
@@ -19,7 +20,7 @@ from govhall.supervision.models import (
 # --- output ---------------------------------------------------------------------------------
 
 
-class PhaseOut(serializers.ModelSerializer):
+class PhaseOut(ModelSerializer):
     kind = serializers.CharField(help_text="self_check / inspection / consolidation")
     name = serializers.CharField(source="get_kind_display")
 
@@ -28,13 +29,13 @@ class PhaseOut(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "ends_on", "description"]
 
 
-class CategoryOut(serializers.ModelSerializer):
+class CategoryOut(ModelSerializer):
     class Meta:
         model = ProblemCategory
         fields = ["id", "key", "name", "description", "sort_order"]
 
 
-class UnitOut(serializers.ModelSerializer):
+class UnitOut(ModelSerializer):
     kind = serializers.CharField(help_text="department / town / hall")
 
     class Meta:
@@ -42,13 +43,13 @@ class UnitOut(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "department", "sort_order"]
 
 
-class DocumentOut(serializers.ModelSerializer):
+class DocumentOut(ModelSerializer):
     class Meta:
         model = CampaignDocument
         fields = ["id", "title", "doc_number", "file", "uploaded_at"]
 
 
-class CampaignOut(serializers.ModelSerializer):
+class CampaignOut(ModelSerializer):
     class Meta:
         model = Campaign
         fields = ["id", "title", "issuer", "issued_on", "summary", "census_due", "created_at"]
@@ -66,13 +67,13 @@ class CampaignDetailOut(CampaignOut):
                   "current_phase"]  # fmt: skip
 
 
-class EvidenceOut(serializers.ModelSerializer):
+class EvidenceOut(ModelSerializer):
     class Meta:
         model = ProblemEvidence
         fields = ["id", "title", "file", "uploaded_at"]
 
 
-class EventOut(serializers.ModelSerializer):
+class EventOut(ModelSerializer):
     kind = serializers.CharField(
         help_text="created / updated / evidence / fixed / confirmed / reopened"
     )
@@ -83,7 +84,7 @@ class EventOut(serializers.ModelSerializer):
         fields = ["id", "kind", "actor", "at", "details"]
 
 
-class ProblemOut(serializers.ModelSerializer):
+class ProblemOut(ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
     category_name = serializers.CharField(source="category.name")
     status = serializers.CharField(help_text="open / fixed / confirmed / reopened")
@@ -132,7 +133,7 @@ class ProblemDetailOut(ProblemOut):
         fields = [*ProblemOut.Meta.fields, "evidence", "events"]
 
 
-class CensusEntryOut(serializers.ModelSerializer):
+class CensusEntryOut(ModelSerializer):
     kind = serializers.CharField(help_text="hall / window")
 
     class Meta:
@@ -140,7 +141,7 @@ class CensusEntryOut(serializers.ModelSerializer):
         fields = ["kind", "name", "address", "windows", "items", "staff"]
 
 
-class CensusReportOut(serializers.ModelSerializer):
+class CensusReportOut(ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
     entries = CensusEntryOut(many=True)
     late = serializers.SerializerMethodField()

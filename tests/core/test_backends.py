@@ -1,0 +1,40 @@
+"""The permissions backend: Django's answer, in one query."""
+
+import pytest
+from django.contrib.auth import backends
+from django.contrib.auth.models import Group, Permission
+
+from govhall.core.backends import ModelBackend
+from govhall.core.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fresh(user):
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_own_and_group_permissions_as_django_reads_them_in_one_query(
+    django_assert_num_queries,
+):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=Role.WINDOW_STAFF.value))
+    user.user_permissions.add(Permission.objects.get(codename="view_center"))
+    expected = backends.ModelBackend().get_all_permissions(_fresh(user))
+    assert "core.view_center" in expected and "queueing.call_ticket" in expected
+
+    user = _fresh(user)
+    with django_assert_num_queries(1):
+        assert ModelBackend().get_all_permissions(user) == expected
+        assert user.has_perm("queueing.call_ticket")
+        assert not user.has_perm("feedback.decide_appeal")  # a supervisor's, not the window's
+
+
+def test_superuser_has_every_permission_and_an_inactive_user_none():
+    admin = UserFactory(is_superuser=True)
+    assert len(ModelBackend().get_all_permissions(admin)) == Permission.objects.count()
+    gone = UserFactory(is_active=False)
+    gone.groups.add(Group.objects.get(name=Role.WINDOW_STAFF.value))
+    assert ModelBackend().get_all_permissions(_fresh(gone)) == set()
+    assert ModelBackend().get_all_permissions(_fresh(gone), obj=object()) == set()
