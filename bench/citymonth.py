@@ -89,12 +89,27 @@ def department_figures(center_id: int) -> dict[str, dict]:
 EXPORTS = {
     "tickets": (
         "queueing.Ticket",
-        ["department_id", "state", "called_at", "wait_seconds", "handling_seconds", "issue_date"],
+        [
+            "id",
+            "department_id",
+            "staff_id",
+            "item_id",
+            "transferred_from_id",
+            "state",
+            "called_at",
+            "finished_at",
+            "wait_seconds",
+            "handling_seconds",
+            "issue_date",
+        ],
     ),
     "cases": (
         "cases.Case",
         [
+            "id",
             "department_id",
+            "ticket_id",
+            "channel",
             "accepted_at",
             "completed_at",
             "closed_at",
@@ -103,7 +118,11 @@ EXPORTS = {
             "due_date",
         ],
     ),
-    "ratings": ("feedback.Evaluation", ["department_id", "level", "rated_at", "excluded"]),
+    "ratings": ("feedback.Evaluation", ["id", "department_id", "level", "rated_at", "excluded"]),
+    "rectifications": ("feedback.Rectification", ["evaluation_id", "valid", "status"]),
+    "invitations": ("feedback.Invitation", ["ticket_id", "case_id", "used_at"]),
+    "staff": ("org.StaffProfile", ["id", "department_id"]),
+    "items": ("catalog.ServiceItem", ["id", "department_id"]),
     "attendance": (
         "attendance.AttendanceRecord",
         ["department_id", "date", "status", "late_minutes", "early_minutes", "missing_punches"],
@@ -143,6 +162,8 @@ def _epoch(day: dt.date) -> int:
     return int(timezone.make_aware(dt.datetime.combine(day, dt.time.min)).timestamp())
 
 
+# The per-department figures govhall's evaluation reads, as its selectors define them
+# (queueing, cases, feedback and attendance), in DuckDB's SQL.
 DUCKDB_QUERIES = {
     "tickets": """
         SELECT department_id,
@@ -151,7 +172,8 @@ DUCKDB_QUERIES = {
                count(*) FILTER (WHERE state = 'no_show') AS no_show,
                avg(wait_seconds) FILTER (WHERE called_at IS NOT NULL) AS avg_wait,
                avg(handling_seconds) FILTER (WHERE state = 'done') AS avg_handling,
-               count(*) FILTER (WHERE state = 'done' AND handling_seconds <= 600) AS within10
+               count(*) FILTER (WHERE state = 'done' AND handling_seconds <= 600) AS within10,
+               count(*) FILTER (WHERE transferred_from_id IS NULL) AS issued
         FROM tickets
         WHERE issue_date BETWEEN $start AND $end AND department_id IS NOT NULL
         GROUP BY department_id""",
@@ -175,12 +197,39 @@ DUCKDB_QUERIES = {
                coalesce(c.late, 0) + coalesce(o.open_overdue, 0) AS overdue, c.avg_workdays
         FROM accepted a FULL JOIN completed c USING (department_id)
              FULL JOIN open_overdue o USING (department_id)""",
-    "ratings": """
-        SELECT department_id, count(*) AS ratings,
-               count(*) FILTER (WHERE level >= 3) AS good,
-               count(*) FILTER (WHERE level <= 2) AS bad
-        FROM ratings WHERE rated_at >= $lo AND rated_at < $hi AND excluded = 0
+    "consultations": """
+        SELECT t.department_id, count(*) AS consultations
+        FROM tickets t
+        WHERE t.issue_date BETWEEN $start AND $end AND t.state = 'done'
+          AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.ticket_id = t.id)
+        GROUP BY 1""",
+    "services": """
+        SELECT department_id, sum(services) AS services, sum(invited) AS invited,
+               sum(rated) AS rated
+        FROM (
+            SELECT coalesce(t.department_id, s.department_id, i.department_id) AS department_id,
+                   count(*) AS services, count(v.ticket_id) AS invited, count(v.used_at) AS rated
+            FROM tickets t
+                 LEFT JOIN staff s ON s.id = t.staff_id
+                 LEFT JOIN items i ON i.id = t.item_id
+                 LEFT JOIN invitations v ON v.ticket_id = t.id
+            WHERE t.state = 'done' AND t.finished_at >= $lo AND t.finished_at < $hi
+            GROUP BY 1
+            UNION ALL
+            SELECT c.department_id, count(*), count(v.case_id), count(v.used_at)
+            FROM cases c LEFT JOIN invitations v ON v.case_id = c.id
+            WHERE c.completed_at >= $lo AND c.completed_at < $hi AND c.channel <> 'window'
+            GROUP BY 1)
         GROUP BY department_id""",
+    "ratings": """
+        SELECT r.department_id, count(*) AS ratings,
+               count(*) FILTER (WHERE r.level >= 3) AS good,
+               count(*) FILTER (WHERE r.level <= 2) AS bad,
+               count(*) FILTER (WHERE r.level <= 2 AND x.valid = 1) AS bad_valid,
+               count(*) FILTER (WHERE r.level <= 2 AND x.status = 'closed') AS bad_rectified
+        FROM ratings r LEFT JOIN rectifications x ON x.evaluation_id = r.id
+        WHERE r.rated_at >= $lo AND r.rated_at < $hi AND r.excluded = 0
+        GROUP BY r.department_id""",
     "attendance": """
         SELECT department_id, count(*) AS sessions,
                count(*) FILTER (WHERE late_minutes > 0) AS late,
@@ -292,19 +341,33 @@ def _rounded(results: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
 
 
 def agreement(figures: dict[str, dict], duck: dict[str, list[tuple]]) -> str:
-    """Do DuckDB and the selectors agree on the counts they share? (a check of sameness)"""
-    tickets = {r[0]: r for r in duck["tickets"]}
-    cases = {r[0]: r for r in duck["cases"]}
+    """Do DuckDB and the selectors agree on every count they share? (a check of sameness)"""
+    checks = [
+        # (DuckDB result, its columns after the department, app, the app's figure keys)
+        ("tickets", (1, 2, 7), "queueing", ("tickets_called", "tickets_served", "tickets_issued")),
+        ("cases", (1, 2, 4), "cases", ("accepted", "completed", "overdue")),
+        ("consultations", (1,), "cases", ("consultations",)),
+        (
+            "services",
+            (1, 2, 3),
+            "feedback",
+            ("services_completed", "invitations", "invitations_rated"),
+        ),
+        (
+            "ratings",
+            (1, 2, 3, 4, 5),
+            "feedback",
+            ("ratings", "good_ratings", "bad_ratings", "bad_valid", "bad_rectified"),
+        ),
+    ]
     bad = []
-    for dept, f in figures["queueing"].items():
-        d = tickets.get(dept)
-        if d is None or (f["tickets_called"], f["tickets_served"]) != (d[1], d[2]):
-            bad.append(f"tickets {dept}")
-    for dept, f in figures["cases"].items():
-        d = cases.get(dept)
-        want = (0, 0, 0) if d is None else (d[1], d[2], d[4])
-        if (f["accepted"], f["completed"], f["overdue"]) != want:
-            bad.append(f"cases {dept}")
+    for result, columns, app, keys in checks:
+        rows = {r[0]: r for r in duck[result]}
+        for dept, f in figures[app].items():
+            row = rows.get(dept)
+            want = tuple(0 if row is None else row[c] for c in columns)
+            if tuple(f[k] for k in keys) != want:
+                bad.append(f"{result} {dept}")
     return "agree" if not bad else f"differ on {len(bad)}: {', '.join(bad[:5])}"
 
 

@@ -1,9 +1,12 @@
 """Reads of the core app."""
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import connection, connections
 from django.db.models import Count, F, Q, QuerySet
 
 from govhall.core.models import WorkCalendarDay, WorkCalendarYear
@@ -75,3 +78,27 @@ def rollup(qs: QuerySet, aggregates: Mapping[str, Any], keys: Mapping[str, Any])
     if total is None:  # no keys, or no rows: SQL's own totals (0 counts, NULL sums)
         total = dict(qs.aggregate(**aggregates))
     return Rollup(total=total, by=by)
+
+
+T = TypeVar("T")
+
+
+def _on_own_connection(read: Callable[[], T]) -> T:
+    try:
+        return read()
+    finally:
+        connections.close_all()  # the connections this worker thread opened
+
+
+def concurrent_reads(reads: Sequence[Callable[[], T]]) -> list[T]:
+    """The results of independent reads, run at once on their own connections (one thread per
+    core): a month's figures are several long aggregate queries, each app's its own.
+
+    Inside a transaction they run one after the other on its connection instead: other
+    connections would not see what it has written.
+    """
+    workers = min(len(reads), os.cpu_count() or 1)
+    if connection.in_atomic_block or workers < 2:
+        return [read() for read in reads]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_on_own_connection, reads))
