@@ -95,7 +95,7 @@ def _create_invitation(
     *,
     center_id: int,
     source: str,
-    department: Department,
+    department_id: int,
     window: Window | None,
     staff: StaffProfile | None,
     actor: Any,
@@ -125,7 +125,7 @@ def _create_invitation(
         center_id=center_id,
         source=source,
         channel=channel,
-        department=department,
+        department_id=department_id,
         window=window,
         staff=staff,
         invited_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -152,17 +152,17 @@ def invite_for_ticket(*, ticket: Any, actor: Any) -> Invitation | None:
     if existing is not None:
         return existing
     staff = ticket.staff
-    department = (
-        ticket.department
-        or (staff.department if staff is not None else None)
-        or (ticket.item.department if ticket.item_id else None)
+    department_id = (
+        ticket.department_id
+        or (staff.department_id if staff is not None else None)
+        or (ticket.item.department_id if ticket.item_id else None)
     )
-    if department is None:
+    if department_id is None:
         return None
     return _create_invitation(
         center_id=ticket.center_id,
         source=Invitation.Source.TICKET,
-        department=department,
+        department_id=department_id,
         window=ticket.window,
         staff=staff,
         actor=actor,
@@ -184,7 +184,7 @@ def invite_for_case(*, case: Any, actor: Any) -> Invitation:
     return _create_invitation(
         center_id=case.center_id,
         source=Invitation.Source.CASE,
-        department=case.department,
+        department_id=case.department_id,
         window=case.window,
         staff=staff,
         actor=actor,
