@@ -229,6 +229,7 @@ def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) 
     base = Case.objects.filter(center_id=center_id)
     accepted = Q(accepted_at__gte=lo, accepted_at__lt=hi)
     completed = Q(completed_at__gte=lo, completed_at__lt=hi)
+    case_keys = {key: GROUPS[key] for key in keys}
     handled = rollup(
         base.filter(accepted | completed),
         {
@@ -239,12 +240,10 @@ def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) 
             "workdays_total": Sum("elapsed_workdays", filter=completed),
             "workdays_count": Count("elapsed_workdays", filter=completed),
         },
-        {key: GROUPS[key] for key in keys},
+        case_keys,
     )
     open_overdue = rollup(
-        _open_at(base, hi).filter(due_date__lt=end),
-        {"open_overdue": Count("id")},
-        {key: GROUPS[key] for key in keys},
+        _open_at(base, hi).filter(due_date__lt=end), {"open_overdue": Count("id")}, case_keys
     )
     consultations = rollup(
         Ticket.objects.filter(

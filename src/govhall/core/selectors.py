@@ -65,17 +65,14 @@ def rollup(qs: QuerySet, aggregates: Mapping[str, Any], keys: Mapping[str, Any])
         for alias, name in aliases.items()
     }
     by: dict[str, dict[Any, dict[str, Any]]] = {name: {} for name in keys}
-    total: dict[str, Any] | None = None
+    total: dict[str, Any] = {}
     rows = qs.annotate(**expressions).values(*aliases).annotate(**aggregates) if keys else []
     for row in rows:
         sums = {name: row[name] for name in aggregates}
-        if total is None:
-            total = dict(sums)
-        else:
-            _add(total, sums)
+        _add(total, sums)
         for alias, name in aliases.items():
             _add(by[name].setdefault(row[alias], {}), sums)
-    if total is None:  # no keys, or no rows: SQL's own totals (0 counts, NULL sums)
+    if not total:  # no keys, or no rows: SQL's own totals (0 counts, NULL sums)
         total = dict(qs.aggregate(**aggregates))
     return Rollup(total=total, by=by)
 
