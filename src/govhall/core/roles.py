@@ -88,11 +88,36 @@ def sync_roles_after_migrate(**kwargs: Any) -> None:
         sync_roles()
 
 
+def load_access(user: Any) -> None:
+    """Read what `user` may do in one query, kept on the user object for the request: the names
+    of their groups (``_govhall_role_names``) and their permissions, own and through the groups
+    (``_perm_cache``, where Django's permission checks look; every permission for a superuser)."""
+    from django.contrib.auth.models import Group, Permission
+
+    columns = ("content_type__app_label", "codename")
+    perms = (
+        Permission.objects.all()
+        if user.is_superuser
+        else Permission.objects.filter(models.Q(user=user) | models.Q(group__user=user))
+    )
+    # No app has an empty label, so an empty first column marks a group's name.
+    groups = (
+        Group.objects.filter(user=user).annotate(mark=models.Value("")).values_list("mark", "name")
+    )
+    names: set[str] = set()
+    permissions: set[str] = set()
+    for app_label, name in perms.order_by().values_list(*columns).union(groups.order_by()):
+        if app_label:
+            permissions.add(f"{app_label}.{name}")
+        else:
+            names.add(name)
+    user._govhall_role_names = names
+    user._perm_cache = permissions
+
+
 def roles_of(user: Any) -> frozenset[Role]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    names = getattr(user, "_govhall_role_names", None)
-    if names is None:
-        names = set(user.groups.values_list("name", flat=True))
-        user._govhall_role_names = names
-    return frozenset(Role(n) for n in names if n in Role.values)
+    if not hasattr(user, "_govhall_role_names"):
+        load_access(user)
+    return frozenset(Role(n) for n in user._govhall_role_names if n in Role.values)
