@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from govhall.core.roles import Role
@@ -114,6 +115,23 @@ def test_window_cycle(api, hall):
     assert api.post(f"{base}/resume/").json()["ended_at"]
     assert not api.post(f"{base}/session/close/").json()["session_open"]
     assert not WindowPause.objects.filter(ended_at__isnull=True).exists()
+
+
+def test_a_terminal_call_and_finish_by_token_cost_a_fixed_number_of_queries(
+    api, hall, django_assert_max_num_queries
+):
+    """Token, user, staff profile and permissions in two queries; the settings read once."""
+    category, window, staff = hall
+    for _ in range(3):
+        services.issue_ticket(category=category, channel="kiosk")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff.user).key}")
+    base = f"{API}/windows/{window.pk}"
+    api.post(f"{base}/call-next/")  # the first call opens the window's session
+    api.post(f"{base}/finish/")
+    with django_assert_max_num_queries(16):
+        assert api.post(f"{base}/call-next/").json()["waiting"] == 1
+    with django_assert_max_num_queries(13):
+        assert api.post(f"{base}/finish/").json()["state"] == "done"
 
 
 def test_transfer_api(api, hall, center):

@@ -266,11 +266,14 @@ class CallNextApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.CallOutputSerializer, summary="叫下一位")
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
-        ticket = services.call_next(window=window, staff=staff, actor=request.user)
+        settings = selectors.queue_settings(window.center_id)
+        ticket = services.call_next(
+            window=window, staff=staff, actor=request.user, settings=settings
+        )
         return Response(
             {
                 "ticket": s.StaffTicketOutputSerializer(ticket).data if ticket else None,
-                "waiting": selectors.waiting_for_window(window),
+                "waiting": selectors.waiting_for_window(window, settings=settings),
             }
         )
 

@@ -104,12 +104,14 @@ def window_categories(window: Window) -> QuerySet[QueueCategory]:
     return QueueCategory.objects.filter(windows=window, is_active=True).values("id")
 
 
-def callable_tickets(window: Window, *, at: dt.datetime | None = None) -> QuerySet[Ticket]:
+def callable_tickets(
+    window: Window, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
+) -> QuerySet[Ticket]:
     """The waiting tickets `window` may call, in calling order.
 
     A ticket transferred to a named window waits for that window only.
     """
-    qs = waiting_tickets(window.center_id, at=at).filter(
+    qs = waiting_tickets(window.center_id, at=at, settings=settings).filter(
         Q(category_id__in=window_categories(window), target_window__isnull=True)
         | Q(target_window=window)
     )
@@ -145,8 +147,8 @@ def people_ahead(
     return qs.filter(ahead_of(ticket)).count()
 
 
-def waiting_for_window(window: Window) -> int:
-    return callable_tickets(window).count()
+def waiting_for_window(window: Window, *, settings: QueueSettings | None = None) -> int:
+    return callable_tickets(window, settings=settings).count()
 
 
 # --- predicted wait ----------------------------------------------------------------------

@@ -54,9 +54,10 @@ _RELATIONS = [
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-def _locked(qs: QuerySet) -> QuerySet:
-    """The one way to lock rows: FOR UPDATE, in primary-key order (no deadlocks)."""
-    return qs.select_for_update().order_by("pk")
+def _locked(qs: QuerySet, *, of: tuple[str, ...] = ()) -> QuerySet:
+    """The one way to lock rows: FOR UPDATE (of the tables `of` names, else of all it reads), in
+    primary-key order (no deadlocks)."""
+    return qs.select_for_update(of=of).order_by("pk")
 
 
 def _validated(obj: Any, *, exclude: list[str] | None = None) -> None:
@@ -223,7 +224,8 @@ def issue_ticket(
 
 def _ticket_for_update(ticket: Ticket | int) -> Ticket:
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
-    found = _locked(Ticket.objects.filter(pk=pk)).first()
+    # The category comes along (the answer shows it); only the ticket's row is locked.
+    found = _locked(Ticket.objects.filter(pk=pk).select_related("category"), of=("self",)).first()
     if found is None:
         raise NotFound(_("排队票不存在。"))
     return found
@@ -250,13 +252,19 @@ def _ensure_session(window: Window, staff: StaffProfile, at: dt.datetime) -> Non
 
 
 def call_next(
-    *, window: Window, staff: StaffProfile, actor: User | None = None, at: dt.datetime | None = None
+    *,
+    window: Window,
+    staff: StaffProfile,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+    settings: QueueSettings | None = None,
 ) -> Ticket | None:
     """Call the next ticket `window` may serve, or return None when nobody waits.
 
     Order: green channel first, then checked-in appointments by slot, then the time the ticket
     joined the line (transfers keep their original time). Never hands one ticket to two windows:
     the chosen row is locked with SKIP LOCKED on PostgreSQL, and re-checked to still be WAITING.
+    `settings`: the centre's queue settings when the caller has already read them.
     """
     at = at or selectors.now()
     _check_staff_at(window, staff)
@@ -267,7 +275,9 @@ def call_next(
         if busy is not None:
             raise Conflict(_("请先处理当前的 %(number)s。") % {"number": busy.number}, code="busy")
         _ensure_session(window, staff, at)
-        candidates = selectors.callable_tickets(window, at=at).select_related("category")
+        candidates = selectors.callable_tickets(window, at=at, settings=settings).select_related(
+            "category"
+        )
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         ticket = candidates.first()
