@@ -94,19 +94,23 @@ def load_access(user: Any) -> None:
     (``_perm_cache``, where Django's permission checks look; every permission for a superuser)."""
     from django.contrib.auth.models import Group, Permission
 
-    columns = ("content_type__app_label", "codename")
-    perms = (
-        Permission.objects.all()
-        if user.is_superuser
-        else Permission.objects.filter(models.Q(user=user) | models.Q(group__user=user))
-    )
-    # No app has an empty label, so an empty first column marks a group's name.
-    groups = (
-        Group.objects.filter(user=user).annotate(mark=models.Value("")).values_list("mark", "name")
-    )
+    def perms(qs: Any) -> Any:
+        return qs.order_by().values_list("content_type__app_label", "codename")
+
+    # No app has an empty label, so an empty first column marks a group's name. Each part is
+    # its own indexed select (an OR across the two permission joins would scan them all).
+    groups = Group.objects.filter(user=user).annotate(mark=models.Value(""))
+    parts = [groups.order_by().values_list("mark", "name")]
+    if user.is_superuser:
+        parts.append(perms(Permission.objects.all()))
+    else:
+        parts += [
+            perms(Permission.objects.filter(user=user)),
+            perms(Permission.objects.filter(group__user=user)),
+        ]
     names: set[str] = set()
     permissions: set[str] = set()
-    for app_label, name in perms.order_by().values_list(*columns).union(groups.order_by()):
+    for app_label, name in parts[0].union(*parts[1:]):
         if app_label:
             permissions.add(f"{app_label}.{name}")
         else:
