@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from threading import Lock
 
-from django.db.models import Count, Max
+from django.db import connection
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -82,10 +82,14 @@ _lock = Lock()
 
 
 def _version() -> tuple[int, object]:
+    """What changes when a year is imported or edited. Read on every use of the calendar (the
+    queue's every request among them), so as a plain statement, without building a query."""
     from govhall.core.models import WorkCalendarYear
 
-    agg = WorkCalendarYear.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return agg["n"], agg["at"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {WorkCalendarYear._meta.db_table}")
+        n, at = cursor.fetchone()
+    return n, at
 
 
 def load_calendar() -> Calendar:
