@@ -136,16 +136,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-elif os.environ.get("GOVHALL_DB_PREPARED", "1") == "1":
-    # Each worker keeps its connection (CONN_MAX_AGE): a query it has run a few times is
-    # prepared on the server and no longer planned on every request (a third of PostgreSQL's
-    # work on the queue's requests). Set GOVHALL_DB_PREPARED=0 behind a transaction-pooling
-    # pgbouncer, which cannot keep a prepared statement on a connection.
-    DATABASES["default"]["OPTIONS"] = {
-        **DATABASES["default"].get("OPTIONS", {}),
-        "server_side_binding": True,
-        "prepare_threshold": 5,
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
