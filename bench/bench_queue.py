@@ -22,6 +22,7 @@ import statistics
 from typing import Any
 
 from bench.common import (
+    OK_STATUSES,
     LoadResult,
     Request,
     figure,
@@ -53,7 +54,6 @@ def _hall() -> dict[str, Any]:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from bench.urls import WRITE_TABLE_SQL
     from govhall.core.models import Center, User
     from govhall.core.roles import Role
     from govhall.org.models import Department, StaffProfile, Window
@@ -114,7 +114,6 @@ def _hall() -> dict[str, Any]:
         )
     Ticket.objects.bulk_create(waiting, batch_size=2000)
     with connection.cursor() as cursor:
-        cursor.execute(WRITE_TABLE_SQL)
         # A hall's tables carry planner statistics (autovacuum keeps them); a table bulk-loaded
         # a moment ago has none, and the line's queries would be planned for an empty one.
         cursor.execute("ANALYZE")
@@ -123,6 +122,16 @@ def _hall() -> dict[str, Any]:
         "windows": windows,
         "tokens": tokens,
     }
+
+
+def _create_write_table() -> None:
+    """The table the one-write reference endpoint inserts into."""
+    from django.db import connection
+
+    from bench.urls import WRITE_TABLE_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute(WRITE_TABLE_SQL)
 
 
 def _predicted_wait_error() -> dict[str, Any]:
@@ -160,7 +169,7 @@ def _errors(*runs: LoadResult) -> str:
     failed: dict[int, int] = {}
     for run in runs:
         for status, n in run.statuses.items():
-            if status not in (200, 201):
+            if status not in OK_STATUSES:
                 failed[status] = failed.get(status, 0) + n
     detail = ", ".join(f"{n} × {status}" for status, n in sorted(failed.items()))
     return f"errors {sum(failed.values())}" + (f" ({detail})" if detail else "")
@@ -215,6 +224,7 @@ def run() -> list[dict[str, Any]]:
     recreate_pg_database(url)
     setup_django(url)
     hall = _hall()
+    _create_write_table()
     issue_lines, windows, tokens = hall["issue_lines"], hall["windows"], hall["tokens"]
 
     def bare(_client: int, _seq: int) -> Request:

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 from bench import ROOT, SRC
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/govhall_bench"
+# The answers a load run counts as served; any other status (0: no answer) is an error.
+OK_STATUSES = frozenset({200, 201})
 BENCH_SETTINGS = "bench.settings"
 
 
@@ -235,7 +237,7 @@ def run_load(
     duration: float = 10.0,
     warmup: float = 1.0,
     rate: float | None = None,
-    ok_statuses: frozenset[int] = frozenset({200, 201}),
+    ok_statuses: frozenset[int] = OK_STATUSES,
 ) -> LoadResult:
     """`clients` concurrent clients send requests for `duration` seconds after a warm-up.
 
