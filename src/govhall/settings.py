@@ -57,6 +57,7 @@ GOVHALL_APPS = [
     "govhall.cases",
     "govhall.feedback",
     "govhall.attendance",
+    "govhall.training",
     "govhall.performance",
     "govhall.exchange",
     "govhall.supervision",

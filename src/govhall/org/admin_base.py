@@ -82,3 +82,16 @@ class ScopedAdmin(SimpleHistoryAdmin):
     ) -> HttpResponse:
         refused = self._outside_scope(request, object_id)
         return refused or super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyMixin:
+    """For records the services write (events, ledgers): the admin shows them, never edits."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

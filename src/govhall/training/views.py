@@ -1,0 +1,194 @@
+"""Pages of training and rotation: parse, check permission, call a service or selector, render.
+
+A refused or invalid action shows its message and changes nothing (post/redirect/get).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govhall.core.errors import DomainError, NotFound
+from govhall.org.models import StaffProfile
+from govhall.org.scoping import Scope, scope_for
+from govhall.training import forms, selectors, services
+from govhall.training.models import TrainingSession
+
+FIRST_YEAR = 2000
+
+
+def _scope(request: HttpRequest, perm: str = "training.view_trainingsession") -> Scope:
+    scope = scope_for(request.user)
+    scope.require(perm)
+    return scope
+
+
+def _year(request: HttpRequest) -> int:
+    """The year asked for; anything that is not a year from 2000 to next year means this year."""
+    this_year = timezone.localdate().year
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isascii() and raw.isdigit() else this_year
+    return year if FIRST_YEAR <= year <= this_year + 1 else this_year
+
+
+def _session(scope: Scope, pk: int) -> TrainingSession:
+    session = selectors.visible_sessions(scope).filter(pk=pk).first()
+    if session is None:
+        raise NotFound(_("培训不存在。"))
+    return session
+
+
+def _show_errors(request: HttpRequest, form: forms.forms.Form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}:{error}" if label else error)
+
+
+@login_required
+def year(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    the_year = _year(request)
+    figures = selectors.training_year(
+        center_id=scope.center_id,
+        year=the_year,
+        department_id=None if scope.whole_center else scope.department_id,
+    )
+    return render(
+        request,
+        "training/year.html",
+        {
+            "year": the_year,
+            "years": range(timezone.localdate().year + 1, FIRST_YEAR - 1, -1),
+            "figures": figures,
+            "sessions": selectors.visible_sessions(scope, year=the_year),
+            "rotations": selectors.visible_rotations(scope, year=the_year),
+            "may_manage": scope.can("training.manage_training"),
+            "may_rotate": scope.can("training.add_rotation"),
+            "may_end_rotation": scope.can("training.change_rotation"),
+            "end_form": forms.EndRotationForm(initial={"ended_on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+def session_create(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request, "training.manage_training")
+    form = forms.SessionForm(request.POST or None, center_id=scope.center_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.create_session(
+                actor=request.user, center_id=scope.center_id, **form.service_kwargs()
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("培训已登记。"))
+            return redirect("training:session", pk=session.pk)
+    return render(request, "training/session_form.html", {"form": form})
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    session = _session(scope, pk)
+    may_manage = scope.can("training.manage_training")
+    present = set(
+        selectors.attendance_of(session, scope)
+        .filter(present=True)
+        .values_list("staff_id", flat=True)
+    )
+    return render(
+        request,
+        "training/session.html",
+        {
+            "session": session,
+            "attendance": selectors.attendance_of(session, scope),
+            "audience": selectors.audience(session) if may_manage else [],
+            "present": present,
+            "may_manage": may_manage,
+            "cancel_form": forms.CancelForm(),
+        },
+    )
+
+
+def _staff_ids(request: HttpRequest) -> list[int]:
+    return [int(v) for v in request.POST.getlist("present") if v.isascii() and v.isdigit()]
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, "training.manage_training")
+    session = _session(scope, pk)
+    try:
+        services.record_attendance(
+            actor=request.user, session_id=session.pk, present_staff_ids=_staff_ids(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("参训情况已保存。"))
+    return redirect("training:session", pk=session.pk)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, "training.manage_training")
+    session = _session(scope, pk)
+    form = forms.CancelForm(request.POST)
+    if not form.is_valid():
+        _show_errors(request, form)
+        return redirect("training:session", pk=session.pk)
+    try:
+        services.cancel_session(
+            actor=request.user, session_id=session.pk, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("培训已取消。"))
+    return redirect("training:session", pk=session.pk)
+
+
+@login_required
+def rotation_create(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request, "training.add_rotation")
+    staff = scope.filter(
+        StaffProfile.objects.filter(active=True).select_related("user", "department")
+    )
+    form = forms.RotationForm(request.POST or None, staff=staff, center_id=scope.center_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_rotation(
+                actor=request.user, center_id=scope.center_id, **form.service_kwargs()
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("轮岗交流已登记。"))
+            return redirect("training:year")
+    return render(request, "training/rotation_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def rotation_end(request: HttpRequest, pk: int) -> HttpResponse:
+    _scope(request, "training.change_rotation")
+    form = forms.EndRotationForm(request.POST)
+    if not form.is_valid():
+        _show_errors(request, form)
+        return redirect("training:year")
+    try:
+        services.end_rotation(
+            actor=request.user, rotation_id=pk, ended_on=form.cleaned_data["ended_on"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("轮岗已结束。"))
+    return redirect("training:year")
