@@ -36,9 +36,13 @@ def audience(session: TrainingSession) -> QuerySet[StaffProfile]:
         staff = staff.filter(department_id__in=department_ids)
     recorded = session.attendances.values("staff_id")
     return (
-        StaffProfile.objects.filter(pk__in=staff.values("pk"))
-        | StaffProfile.objects.filter(pk__in=recorded)
-    ).select_related("user", "department")
+        (
+            StaffProfile.objects.filter(pk__in=staff.values("pk"))
+            | StaffProfile.objects.filter(pk__in=recorded)
+        )
+        .select_related("user", "department")
+        .order_by("department__sort_order", "department__name", "staff_number")
+    )
 
 
 def attendance_of(session: TrainingSession, scope: Scope) -> QuerySet[TrainingAttendance]:
