@@ -1,12 +1,16 @@
 """The demo centre: big enough, deterministic, and loading it twice creates nothing new."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from govhall.catalog import demo as catalog_demo
+from govhall.catalog.demo_data import FLAWS
 from govhall.catalog.lint import RULES
 from govhall.catalog.models import Material, ServiceItem, Theme
-from govhall.catalog.selectors import lint_items
+from govhall.catalog.selectors import four_reductions, lint_items
 from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.core.validators import is_valid_phone, is_valid_uscc
@@ -32,7 +36,21 @@ def test_demo_centre():
     check_city_hall(center)
     check_logins(logins)
     check_guides(center)
+    check_four_reductions(center)
     check_loading_again_creates_nothing(center, logins)
+
+
+def check_four_reductions(center):
+    """The demo catalogue was entered at the start of the year and a third of it reformed."""
+    today = timezone.localdate()
+    entered = ServiceItem.history.filter(center=center).earliest("history_date").history_date
+    four = four_reductions(center_id=center.pk, baseline=entered.date(), on=today)
+    assert four.total.items == ServiceItem.objects.filter(center=center).count()
+    for reduction in (four.total.steps, four.total.materials, four.total.days):
+        assert 0 < reduction.share < Decimal("0.5")
+    # The demo's free items stay free (nothing to cut: no share); its priced ones are unknown.
+    assert (four.total.fees.before, four.total.fees.after, four.total.fees.share) == (0, 0, None)
+    assert not ServiceItem.history.filter(center=center, name__in=FLAWS, history_type="~").exists()
 
 
 def check_loading_again_creates_nothing(center, logins):

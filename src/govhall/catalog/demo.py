@@ -5,14 +5,18 @@ as it is. Blank forms and samples are generated as .docx files named after the i
 guides are flawed on purpose (`demo_data.FLAWS`) so the guide lint has findings to show.
 """
 
+import datetime as dt
 import io
+import random
 import zipfile
+from decimal import Decimal
 from functools import cache
 from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from govhall.catalog.demo_data import (
@@ -154,6 +158,8 @@ def _item_fields(
         "basis": basis,
         "fees": fees or "不收费",
         "steps": STEPS[kind_value],
+        "step_count": STEPS[kind_value].count("\n") + 1,
+        "fee_amount": None if fees else Decimal(0),
         "location": (
             f"{center.address}{department.short_name}窗口"
             if department.entered
@@ -185,6 +191,10 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
         d.short_name: d for d in Department.objects.filter(center=center, short_name__in=ITEMS)
     }
     created: list[ServiceItem] = []
+    # The demo's catalogue is the one the centre entered at the start of the year (or two days
+    # ago, in the year's first days), reformed a month ago at most.
+    now = timezone.now()
+    entered = min(timezone.make_aware(dt.datetime(now.year, 1, 2, 9)), now - dt.timedelta(days=2))
     for short, specs in ITEMS.items():
         department = departments.get(short)
         if department is None:
@@ -224,6 +234,26 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
                         setattr(material, field, _save_file(path, content))
                 material.full_clean(exclude=["item"])
                 materials.append(material)
-            bulk_create_with_history(materials, Material)
-    ServiceItem.history.bulk_history_create(created)
+            bulk_create_with_history(materials, Material, default_date=entered)
+    ServiceItem.history.bulk_history_create(created, default_date=entered)
+    _reform(created, on=max(entered + dt.timedelta(days=1), now - dt.timedelta(days=30)))
     return []
+
+
+def _reform(items: list[ServiceItem], *, on: dt.datetime) -> None:
+    """This year's 四减 (seed 003): about a third of the items lose a step, a certificate
+    (the last material listed) and a few days of their promised limit, on one day; the
+    catalogue's history keeps both versions, which `selectors.four_reductions` compares."""
+    for item in items:
+        rng = random.Random(item.code)
+        if rng.random() > 0.35 or item.name in FLAWS:  # the lint's flawed guides stay as they are
+            continue
+        item.step_count = max(2, item.step_count - 1)
+        if item.promised_limit_days > 2:
+            item.promised_limit_days -= rng.randint(1, item.promised_limit_days // 2)
+        item._history_date = on
+        item.save(update_fields=["step_count", "promised_limit_days", "updated_at"])
+        dropped = item.materials.order_by("-sort_order").first()
+        if dropped is not None and item.materials.count() > 1:
+            dropped._history_date = on
+            dropped.delete()

@@ -1,8 +1,9 @@
-"""Forms of the catalogue pages: the public guide search and the lint page's filters."""
+"""Forms of the catalogue pages: the public guide search, the lint page's filters, 四减's dates."""
 
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.lint import RULES
@@ -59,3 +60,22 @@ class LintFilterForm(forms.Form):
         choices=[("", _("全部")), ("error", _("错误")), ("warning", _("警告"))],
         required=False,
     )
+
+
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReductionsForm(forms.Form):
+    """The two dates 四减 compares: the catalogue at the close of each."""
+
+    baseline = forms.DateField(label=_("基准日"), widget=ISO_DATE)
+    on = forms.DateField(label=_("对比日"), widget=ISO_DATE)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        baseline, on = data.get("baseline"), data.get("on")
+        if baseline and on and baseline >= on:
+            self.add_error("on", _("对比日应晚于基准日。"))
+        if on and on > timezone.localdate():
+            self.add_error("on", _("对比日不能晚于今天。"))
+        return data

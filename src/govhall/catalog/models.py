@@ -1,5 +1,6 @@
 """The service catalogue (事项目录): items, their materials and the themes they are listed under."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -64,6 +65,22 @@ class ServiceItem(CenterScopedModel):
     basis = models.TextField(_("设定依据"), blank=True)
     fees = models.TextField(_("收费标准"), blank=True, help_text=_("不收费请填写“不收费”。"))
     steps = models.TextField(_("办理流程"), blank=True)
+    step_count = models.PositiveSmallIntegerField(
+        _("办理环节数"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(50)],
+        help_text=_("如申请、受理、审查、决定、送达为5个环节;“四减”统计按它计算减环节。"),
+    )
+    fee_amount = models.DecimalField(
+        _("收费金额(元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("每件的收费标准,不收费填0;“四减”统计按它计算减费用。"),
+    )
     location = models.CharField(_("办理地点"), max_length=200, blank=True)
     hours = models.CharField(_("办理时间"), max_length=200, blank=True)
     consult_phone = models.CharField(_("咨询电话"), max_length=40, blank=True)

@@ -1,9 +1,12 @@
 """Reads of the catalogue: the public guide list and page, the centre's settings, the guide lint."""
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.catalog.lint import Finding, lint_guides
@@ -168,4 +171,150 @@ def lint_for_scope(scope: "Scope", *, region_code: str | None = None) -> list[Fi
     center_id = public_center(region_code=region_code).pk if scope.all_centers else scope.center_id
     return lint_items(
         center_id=center_id, department_id=None if scope.whole_center else scope.department_id
+    )
+
+
+# --- 四减 (seed 003: 减环节、减材料、减时限、减费用) ------------------------------------------
+
+
+@dataclass
+class Reduction:
+    """One dimension of 四减: the sums at the baseline and now over the items known at both."""
+
+    before: Decimal = Decimal(0)
+    after: Decimal = Decimal(0)
+    items: int = 0
+
+    def add(self, before: Decimal | int | None, after: Decimal | int | None) -> None:
+        if before is None or after is None:
+            return
+        self.before += Decimal(before)
+        self.after += Decimal(after)
+        self.items += 1
+
+    @property
+    def share(self) -> Decimal | None:
+        """The share cut (压减比例): (before − after) ÷ before; None when there was nothing."""
+        return (self.before - self.after) / self.before if self.before else None
+
+    @property
+    def share_percent(self) -> Decimal | None:
+        """The share as a percentage to two places, as bulletins print it (41.43%)."""
+        share = self.share
+        return None if share is None else (share * 100).quantize(Decimal("0.01"))
+
+
+@dataclass
+class UnitReductions:
+    department_id: int | None
+    name: str
+    items: int = 0
+    steps: Reduction = field(default_factory=Reduction)
+    materials: Reduction = field(default_factory=Reduction)
+    days: Reduction = field(default_factory=Reduction)
+    fees: Reduction = field(default_factory=Reduction)
+
+    @property
+    def dimensions(self) -> tuple[Reduction, Reduction, Reduction, Reduction]:
+        return (self.steps, self.materials, self.days, self.fees)
+
+    def add(self, before: dict, after: dict) -> None:
+        self.items += 1
+        self.steps.add(before["step_count"], after["step_count"])
+        self.materials.add(before["materials"], after["materials"])
+        self.days.add(before["days"], after["days"])
+        self.fees.add(before["fee_amount"], after["fee_amount"])
+
+
+@dataclass
+class FourReductions:
+    baseline: dt.date
+    on: dt.date
+    total: UnitReductions
+    units: list[UnitReductions]
+    new_items: int
+    retired_items: int
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def _latest_versions(history: QuerySet, moment: dt.datetime) -> QuerySet:
+    """Each record's last version saved before `moment`, unless that version is its deletion."""
+    latest = (
+        history.model.objects.filter(id=OuterRef("id"), history_date__lt=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return (
+        history.filter(history_date__lt=moment)
+        .annotate(latest=Subquery(latest))
+        .filter(history_id=F("latest"))
+        .exclude(history_type="-")
+    )
+
+
+def catalogue_as_of(*, center_id: int, moment: dt.datetime) -> dict[int, dict]:
+    """The centre's items in use at `moment`, as the catalogue's history kept them: id → the
+    department, steps, materials listed, the promised limit (0 for 即办件) and the fee."""
+    items = _latest_versions(ServiceItem.history.filter(center_id=center_id), moment).filter(
+        is_active=True
+    )
+    state = {
+        row["id"]: {
+            "department_id": row["department_id"],
+            "step_count": row["step_count"],
+            "fee_amount": row["fee_amount"],
+            "days": 0
+            if row["immediate"]
+            else row["promised_limit_days"] or row["legal_limit_days"],
+            "materials": 0,
+        }
+        for row in items.values(
+            "id",
+            "department_id",
+            "step_count",
+            "fee_amount",
+            "immediate",
+            "promised_limit_days",
+            "legal_limit_days",
+        )
+    }
+    materials = _latest_versions(Material.history.filter(item_id__in=list(state)), moment)
+    for item_id in materials.values_list("item_id", flat=True):
+        state[item_id]["materials"] += 1
+    return state
+
+
+def four_reductions(
+    *, center_id: int, baseline: dt.date, on: dt.date, department_id: int | None = None
+) -> FourReductions:
+    """四减 between the catalogue at the close of `baseline` and at the close of `on`.
+
+    Only items in use at both dates are compared (a new item is no reduction, a retired one no
+    cut); a dimension counts an item only where both dates know its value (steps and fees are
+    filled in by the departments). Each share is (before − after) ÷ before of the sums.
+    """
+    before = catalogue_as_of(center_id=center_id, moment=_end_of(baseline))
+    after = catalogue_as_of(center_id=center_id, moment=_end_of(on))
+    if department_id is not None:
+        before = {k: v for k, v in before.items() if v["department_id"] == department_id}
+        after = {k: v for k, v in after.items() if v["department_id"] == department_id}
+    names = dict(Department.objects.filter(center_id=center_id).values_list("pk", "name"))
+    total = UnitReductions(None, _("合计"))
+    units: dict[int, UnitReductions] = {}
+    for item_id in before.keys() & after.keys():
+        now = after[item_id]
+        unit_id = now["department_id"]
+        unit = units.setdefault(unit_id, UnitReductions(unit_id, names.get(unit_id, "")))
+        unit.add(before[item_id], now)
+        total.add(before[item_id], now)
+    return FourReductions(
+        baseline=baseline,
+        on=on,
+        total=total,
+        units=sorted(units.values(), key=lambda u: (-u.items, u.name)),
+        new_items=len(after.keys() - before.keys()),
+        retired_items=len(before.keys() - after.keys()),
     )

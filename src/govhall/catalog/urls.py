@@ -20,4 +20,5 @@ urlpatterns = [
         name="material_sample",
     ),
     path("catalog/lint/", views.lint, name="lint"),
+    path("catalog/reductions/", views.reductions, name="reductions"),
 ]

@@ -1,4 +1,4 @@
-"""Pages of the catalogue: public guide list and page, form downloads, the guide lint page."""
+"""Pages of the catalogue: public guide list and page, form downloads, the guide lint page, 四减."""
 
 import mimetypes
 from collections import Counter
@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.catalog import selectors
-from govhall.catalog.forms import GuideSearchForm, LintFilterForm
+from govhall.catalog.forms import GuideSearchForm, LintFilterForm, ReductionsForm
 from govhall.catalog.lint import RULES
 from govhall.core.errors import NotFound
 from govhall.org.scoping import scope_for
@@ -120,4 +121,28 @@ def lint(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "can_edit": scope.can("catalog.change_serviceitem") and request.user.is_staff,
         },
+    )
+
+
+@login_required
+def reductions(request: HttpRequest) -> HttpResponse:
+    """四减: the centre's (or the unit's) steps, materials, limits and fees cut since a baseline."""
+    scope = scope_for(request.user)
+    scope.require("catalog.view_serviceitem")
+    today = timezone.localdate()
+    defaults = {"baseline": today.replace(month=1, day=1).isoformat(), "on": today.isoformat()}
+    form = ReductionsForm(request.GET or defaults)
+    figures = None
+    if form.is_valid():
+        figures = selectors.four_reductions(
+            center_id=scope.center_id,
+            baseline=form.cleaned_data["baseline"],
+            on=form.cleaned_data["on"],
+            department_id=None if scope.whole_center else scope.department_id,
+        )
+    return render(
+        request,
+        "catalog/reductions.html",
+        {"form": form, "figures": figures},
+        status=200 if form.is_valid() else 400,
     )
