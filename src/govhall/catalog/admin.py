@@ -96,7 +96,18 @@ class ServiceItemAdmin(CenterFilterMixin, ScopedAdmin):
         ),
         (
             _("办事指南"),
-            {"fields": ("conditions", "steps", "fees", "basis", "location", "hours")},
+            {
+                "fields": (
+                    "conditions",
+                    "steps",
+                    "step_count",
+                    "fees",
+                    "fee_amount",
+                    "basis",
+                    "location",
+                    "hours",
+                )
+            },
         ),
         (_("咨询与监督"), {"fields": ("consult_phone", "supervise_phone")}),
         (_("主题与窗口"), {"fields": ("themes", "windows")}),
