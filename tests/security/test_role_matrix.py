@@ -171,6 +171,16 @@ POLICY: dict[str, Access | dict[str, Access]] = {
         QUEUE_FIGURES,
     ),
     **dict.fromkeys(_keys("catalog:lint catalog-api-lint"), GUIDE_LINT),
+    # 四减 and training: every role reads (a unit's people their unit); the office organises
+    # training, a unit lead also registers the unit's rotations.
+    **dict.fromkeys(
+        _keys("catalog:reductions training:year training:session training-year"), ANY_ROLE
+    ),
+    **dict.fromkeys(_keys("training:session_create training:attendance training:cancel"), ADMIN),
+    **dict.fromkeys(
+        _keys("training:rotation_create training:rotation_end"),
+        Access(frozenset({Role.CENTER_ADMIN, Role.UNIT_LEAD}), strict=False),
+    ),
     # Upstream exchange: the centre's administrators and its readers.
     **dict.fromkeys(
         _keys(
