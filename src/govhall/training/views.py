@@ -96,17 +96,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     session = _session(scope, pk)
     may_manage = scope.can("training.manage_training")
-    present = set(
-        selectors.attendance_of(session, scope)
-        .filter(present=True)
-        .values_list("staff_id", flat=True)
-    )
+    attendance = list(selectors.attendance_of(session, scope))
+    present = {row.staff_id for row in attendance if row.present}
     return render(
         request,
         "training/session.html",
         {
             "session": session,
-            "attendance": selectors.attendance_of(session, scope),
+            "attendance": attendance,
             "audience": selectors.audience(session) if may_manage else [],
             "present": present,
             "may_manage": may_manage,
