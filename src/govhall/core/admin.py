@@ -7,7 +7,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from govhall.core.models import Center, OutboxEvent, User, WorkCalendarDay, WorkCalendarYear
+from govhall.core.models import (
+    Center,
+    OutboxEvent,
+    SecurityEvent,
+    User,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
+from govhall.core.services import record_security_event
 
 admin.site.site_header = _("govhall 政务服务大厅管理")
 admin.site.site_title = _("govhall 管理")
@@ -63,7 +71,48 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
         if not request.user.is_superuser:
             obj.center_id = request.user.center_id
             obj.is_superuser = False
+        obj._access_before = _access(User.objects.filter(pk=obj.pk).first())
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Every change of an account's roles, permissions or flags goes to the audit trail."""
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        before, after = getattr(user, "_access_before", _access(None)), _access(user)
+        changes = {
+            k: {"before": before[k], "after": after[k]} for k in after if before[k] != after[k]
+        }
+        if changes:
+            record_security_event(
+                kind=SecurityEvent.Kind.PERMISSION_CHANGED,
+                request=request,
+                target=f"user:{user.pk} {user.get_username()}",
+                detail=changes,
+            )
+
+
+def _access(user: User | None) -> dict[str, Any]:
+    """What an account may do: its flags, role groups and own permissions (for the audit)."""
+    if user is None:
+        return {
+            "is_active": None,
+            "is_staff": None,
+            "is_superuser": None,
+            "groups": [],
+            "permissions": [],
+        }
+    return {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "permissions": sorted(
+            f"{app}.{code}"
+            for app, code in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }
 
 
 class WorkCalendarDayInline(admin.TabularInline):
@@ -101,3 +150,30 @@ class OutboxEventAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "center")
     search_fields = ("stream", "idempotency_key")
     readonly_fields = [f.name for f in OutboxEvent._meta.fields]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The security audit trail: read only for everyone, superusers included; a centre
+    administrator sees their own centre's rows."""
+
+    list_display = ("created_at", "kind", "username", "address", "center", "target")
+    list_filter = ("kind", "center")
+    search_fields = ("username", "address", "target")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in SecurityEvent._meta.fields]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SecurityEvent]:
+        events = super().get_queryset(request)
+        if request.user.is_superuser and request.user.center_id is None:
+            return events
+        return events.filter(center_id=request.user.center_id)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

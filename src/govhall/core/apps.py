@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
+        from govhall.core import audit
         from govhall.core.roles import sync_roles_after_migrate
 
+        audit.connect()
         # Setup, not domain logic: every database (tests included) gets the role groups.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="govhall_sync_roles")

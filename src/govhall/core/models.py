@@ -8,6 +8,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -61,7 +62,9 @@ class User(AbstractUser):
         related_name="users",
     )
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    history = HistoricalRecords()
+    # Empty for a password set before the expiry control (its age counts from date_joined).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "password_changed_at"])
 
     class Meta:
         verbose_name = _("用户")
@@ -73,6 +76,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class CenterScopedModel(models.Model):
@@ -179,3 +186,57 @@ class OutboxEvent(CenterScopedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.stream}"
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security audit trail (安全审计记录): a login, a logout, a lockout, a
+    permission change, an export. Written by `govhall.core.services.record_security_event`;
+    never changed or deleted, except by the retention purge of rows past the kept period."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("登录成功")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKED_OUT = "locked_out", _("账号锁定")
+        LOGOUT = "logout", _("退出登录")
+        SESSION_EXPIRED = "session_expired", _("会话超时退出")
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+        OTP_ENROLLED = "otp_enrolled", _("绑定动态口令")
+        OTP_FAILED = "otp_failed", _("动态口令错误")
+        PERMISSION_CHANGED = "permission_changed", _("权限变更")
+        EXPORT = "export", _("数据导出")
+        UNMASK = "unmask", _("查看完整个人信息")
+
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    center = models.ForeignKey(
+        Center,
+        verbose_name=_("中心"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # The account (kept as a bare id: a row outlives the account) and the name typed or held.
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("账号"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    address = models.CharField(_("来源地址"), max_length=45, blank=True)
+    target = models.CharField(_("对象"), max_length=200, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("安全审计记录")
+        verbose_name_plural = _("安全审计记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["center", "kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

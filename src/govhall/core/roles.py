@@ -38,6 +38,7 @@ ROLE_PERMISSIONS = {
         "core.view_workcalendaryear",
         "core.view_workcalendarday",
         "core.view_outboxevent",
+        "core.view_securityevent",
     ],
     Role.LEADER: ["core.view_center"],
 }

@@ -1,5 +1,6 @@
 """Reads of the core app."""
 
+import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -7,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import connection, connections
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from govhall.core.models import WorkCalendarDay, WorkCalendarYear
+from govhall.core.models import OutboxEvent, WorkCalendarDay, WorkCalendarYear
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,60 @@ def _on_own_connection(read: Callable[[], T]) -> T:
         connections.close_all()  # the connections this worker thread opened
 
 
-def concurrent_reads(reads: Sequence[Callable[[], T]]) -> list[T]:
-    """The results of independent reads, run at once on their own connections (one thread per
-    core): a month's figures are several long aggregate queries, each app's its own.
+# The most connections one command or job may hold at once for its concurrent reads.
+CONCURRENT_READ_CONNECTIONS = 4
 
-    Inside a transaction they run one after the other on its connection instead: other
-    connections would not see what it has written.
+
+def concurrent_reads(reads: Sequence[Callable[[], T]], *, concurrent: bool = False) -> list[T]:
+    """The results of independent reads, one after the other unless `concurrent`.
+
+    A command or a job (the monthly evaluation run from the command line, the benchmark) may
+    ask for them at once, each on its own connection, one thread per core and never more than
+    CONCURRENT_READ_CONNECTIONS: a month's figures are several long aggregate queries, each
+    app's its own. A web request never does: its worker holds one connection, and a request that
+    opened more would multiply the connections of a busy server. Inside a transaction they run
+    one after the other on its connection whatever is asked: other connections would not see
+    what it has written.
     """
-    workers = min(len(reads), os.cpu_count() or 1)
-    if connection.in_atomic_block or workers < 2:
+    workers = min(len(reads), os.cpu_count() or 1, CONCURRENT_READ_CONNECTIONS)
+    if not concurrent or connection.in_atomic_block or workers < 2:
         return [read() for read in reads]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_on_own_connection, reads))
+
+
+def upstream_backlog(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Outbox events of the period's local days not acknowledged upstream yet: `unpushed`
+    (still pending) and `failed` (given up after retries, dead letters) — seed 000 二(一): the
+    cases must reach the provincial platform in real time and complete."""
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return OutboxEvent.objects.filter(
+        center_id=center_id, created_at__gte=lo, created_at__lt=hi
+    ).aggregate(
+        events=Count("id"),
+        unpushed=Count("id", filter=Q(status=OutboxEvent.Status.PENDING)),
+        failed=Count("id", filter=Q(status=OutboxEvent.Status.DEAD)),
+    )
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The close of a local day: the next day's 00:00, aware (an exclusive upper bound)."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def latest_versions(history: QuerySet, moment: dt.datetime) -> QuerySet:
+    """Each record's last version saved before `moment` (django-simple-history rows), unless
+    that version is its deletion: the records as they stood at `moment`."""
+    latest = (
+        history.model.objects.filter(id=OuterRef("id"), history_date__lt=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return (
+        history.filter(history_date__lt=moment)
+        .annotate(latest=Subquery(latest))
+        .filter(history_id=F("latest"))
+        .exclude(history_type="-")
+    )

@@ -1,18 +1,33 @@
 """Writes of the core app: the outbox, the working-day calendar and table statistics."""
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models, router, transaction
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.utils import bulk_create_with_history
 
+from govhall.core import tabular
+from govhall.core.clients import client_address
 from govhall.core.errors import ValidationFailed
 from govhall.core.hooks import calendar_changed
-from govhall.core.models import Center, OutboxEvent, WorkCalendarDay, WorkCalendarYear
+from govhall.core.models import (
+    Center,
+    OutboxEvent,
+    SecurityEvent,
+    User,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
+
+# GB/T 22239-2019 8.1.4.3: audit records are kept at least six months.
+MIN_SECURITY_EVENT_RETENTION_DAYS = 183
 
 
 def emit_outbox(
@@ -29,6 +44,81 @@ def emit_outbox(
     return OutboxEvent.objects.create(
         center_id=center_id, stream=stream, kind=kind, payload=payload
     )
+
+
+def record_security_event(
+    *,
+    kind: SecurityEvent.Kind | str,
+    request: HttpRequest | None = None,
+    actor: Any = None,
+    username: str = "",
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+) -> SecurityEvent:
+    """Write one row of the security audit trail, in the caller's transaction if there is one.
+
+    `actor` is the account acting (or being acted on, for a login); without it the request's
+    user. `username` is the name typed at a failed login. Exports and unmaskings call this
+    with ``kind=SecurityEvent.Kind.EXPORT`` / ``UNMASK`` and say what in `target` and `detail`.
+    """
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    account = actor if isinstance(actor, User) and actor.pk else None
+    name = account.get_username() if account else username
+    return SecurityEvent.objects.create(
+        kind=kind,
+        center_id=account.center_id if account else None,
+        actor=account,
+        username=name.replace("\x00", "")[:150],
+        address=client_address(request)[:45] if request is not None else "",
+        target=target[:200],
+        detail=detail or {},
+    )
+
+
+def totp_device_for(*, user: User) -> TOTPDevice:
+    """The user's confirmed TOTP device, else their pending one (created on first call)."""
+    devices = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id")
+    device = devices.first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="govhall", confirmed=False)
+    return device
+
+
+def verify_totp(*, request: HttpRequest, device: TOTPDevice, token: str) -> bool:
+    """Check a code from the user's authenticator; on success the session is verified (and a
+    pending device becomes the user's confirmed one), on failure the attempt is recorded.
+    django-otp slows repeated failures down (``OTP_TOTP_THROTTLE_FACTOR``)."""
+    with transaction.atomic():
+        if not device.verify_token(token.strip()):
+            record_security_event(
+                kind=SecurityEvent.Kind.OTP_FAILED, request=request, actor=device.user
+            )
+            return False
+        if not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            record_security_event(
+                kind=SecurityEvent.Kind.OTP_ENROLLED, request=request, actor=device.user
+            )
+    otp_login(request, device)
+    return True
+
+
+def purge_security_events(*, now: dt.datetime | None = None) -> int:
+    """Delete the audit rows older than ``GOVHALL_SECURITY_EVENT_RETENTION_DAYS``; refuse a
+    retention under six months. Return how many rows went."""
+    days = settings.GOVHALL_SECURITY_EVENT_RETENTION_DAYS
+    if days < MIN_SECURITY_EVENT_RETENTION_DAYS:
+        raise ValidationFailed(
+            _("安全审计记录至少保存%(min)s天,当前设置为%(days)s天。")
+            % {"min": MIN_SECURITY_EVENT_RETENTION_DAYS, "days": days},
+            code="retention_too_short",
+        )
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    with transaction.atomic():
+        deleted, _by_model = SecurityEvent.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def refresh_statistics(*model_classes: type[models.Model]) -> None:
@@ -54,6 +144,8 @@ class CalendarRow:
 
 
 CALENDAR_COLUMNS = ("date", "kind", "name")
+# Rows of one calendar file: a year's notice has a few dozen.
+CALENDAR_MAX_ROWS = 1000
 
 
 def parse_calendar_csv(text: str) -> list[CalendarRow]:
@@ -62,12 +154,11 @@ def parse_calendar_csv(text: str) -> list[CalendarRow]:
     Header ``date,kind,name``; one row per holiday on a weekday (kind ``holiday``) or make-up
     working day on a weekend (kind ``workday``). Every problem is reported, with its line.
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = tabular.rows(text.encode(), "calendar.csv", max_rows=CALENDAR_MAX_ROWS)
     header = next(reader, None)
     if header is None or tuple(h.strip().lower() for h in header) != CALENDAR_COLUMNS:
-        raise ValidationFailed(
-            _("文件第1行应为表头 date,kind,name。"), code="bad_header", detail={"line": 1}
-        )
+        message = _("文件第1行应为表头 date,kind,name。")
+        raise ValidationFailed(message, code="bad_header", detail=[{"line": 1, "message": message}])
     rows: list[CalendarRow] = []
     errors: list[dict[str, Any]] = []
     seen: dict[dt.date, int] = {}

@@ -1,8 +1,25 @@
-"""Pages of the core app: home, login landing and health check."""
+"""Pages of the core app: home, login, health check, password change, the second factor and the
+download of uploads."""
 
+from base64 import b32encode
+from pathlib import PurePath
+from typing import Any
+
+import segno
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from govhall.core import services, uploads
+from govhall.core.context_processors import site_name_for
+from govhall.core.models import SecurityEvent
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,3 +30,80 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def download(request: HttpRequest, model: str, pk: int, field: str) -> FileResponse:
+    """An uploaded file, to a user the owning app lets see its row; 404 to everyone else (the
+    answer does not tell whether the row exists). Always an attachment, never sniffed."""
+    entry = uploads.registered(model)
+    if entry is None:
+        raise Http404
+    model_class, may_download = entry
+    try:
+        is_upload = isinstance(model_class._meta.get_field(field), uploads.UploadField)
+    except FieldDoesNotExist:
+        is_upload = False
+    row = model_class._default_manager.filter(pk=pk).first() if is_upload else None
+    file = getattr(row, field, None)
+    if not file or not may_download(request.user, row):
+        raise Http404
+    response = FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=f"{model_class._meta.model_name}-{pk}{PurePath(file.name).suffix}",
+        content_type=uploads.content_type(file.name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, recorded in the security audit trail."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.record_security_event(
+            kind=SecurityEvent.Kind.PASSWORD_CHANGED, request=self.request
+        )
+        return response
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=gettext_lazy("动态口令"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": gettext_lazy("请输入认证器显示的6位数字。")},
+    )
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator (QR code of the TOTP secret) on first use, then confirm a code."""
+    device = services.totp_device_for(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.verify_totp(request=request, device=device, token=form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error("token", _("动态口令不正确或已过期。"))
+    context = {"form": form, "enrolled": device.confirmed, "next": _next_url(request)}
+    if not device.confirmed:
+        context["qr"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        context["secret"] = b32encode(device.bin_key).decode()
+    status = 400 if form.errors else 200
+    return render(request, "registration/second_factor.html", context, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, headed with the centre's name (Django's own puts the host name there)."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "site_name": site_name_for(self.request.user)}

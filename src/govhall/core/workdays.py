@@ -3,17 +3,63 @@
 Rules (DOMAIN.md "Working days"): a weekday is a working day unless it is a statutory holiday; a
 weekend day is a rest day unless it is a make-up working day (调休). A limit of N working days
 runs from the day after `start` and ends at the close of the Nth working day; N = 0 (即办件) is
-due the same day. A result that depends on a year with no calendar data is computed by the
-weekday rule alone and marked provisional.
+due the same day. A result that depends on a year with no calendar data keeps the statutory
+holidays of that year (`statutory_holidays`) and weekends, and is marked provisional: the State
+Council's make-up days are only known from its annual notice.
 """
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from threading import Lock
 
 from django.db import connection
+from lunar_python import Lunar, Solar
 
 ONE_DAY = dt.timedelta(days=1)
+STATUTORY_RULE_SINCE = 2025  # 《全国年节及纪念日放假办法》 as revised by State Council decree 795
+
+
+def _solar(day: Solar) -> dt.date:
+    return dt.date(day.getYear(), day.getMonth(), day.getDay())
+
+
+def _lunar(year: int, month: int, day: int) -> dt.date:
+    return _solar(Lunar.fromYmd(year, month, day).getSolar())
+
+
+@lru_cache(maxsize=128)
+def statutory_holidays(year: int) -> frozenset[dt.date]:
+    """The days off that 《全国年节及纪念日放假办法》 (as revised in 2024, in force from 2025) gives
+    all citizens in `year`, the lunar and solar-term dates from the lunar calendar:
+
+    元旦 01-01; 春节 4 days, 除夕 to 正月初三; 清明 the day of the solar term; 劳动节 05-01 and
+    05-02; 端午 五月初五; 中秋 八月十五; 国庆 10-01 to 10-03 (13 days). Art. 6: a holiday that falls
+    on a Saturday or Sunday is made up on the next working day. Years before the revision
+    have none here (their notices are all known: chinese-calendar seeds 2004 on).
+    """
+    if year < STATUTORY_RULE_SINCE:
+        return frozenset()
+    new_year = _lunar(year, 1, 1)
+    qingming = _solar(Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"])
+    days = {
+        dt.date(year, 1, 1),
+        *(new_year + dt.timedelta(days=k) for k in range(-1, 3)),
+        qingming,
+        dt.date(year, 5, 1),
+        dt.date(year, 5, 2),
+        _lunar(year, 5, 5),
+        _lunar(year, 8, 15),
+        *(dt.date(year, 10, d) for d in (1, 2, 3)),
+    }
+    off = set(days)
+    for day in sorted(days):
+        if day.weekday() >= 5:
+            extra = day
+            while extra.weekday() >= 5 or extra in off:
+                extra += ONE_DAY
+            off.add(extra)
+    return frozenset(off)
 
 
 @dataclass(frozen=True)
@@ -37,6 +83,8 @@ class Calendar:
         if day in self.makeup_workdays:
             return True
         if day in self.holidays:
+            return False
+        if day.year not in self.known_years and day in statutory_holidays(day.year):
             return False
         return day.weekday() < 5
 

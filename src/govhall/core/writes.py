@@ -21,11 +21,14 @@ def locked(qs: QuerySet[M]) -> QuerySet[M]:
 
 
 def validated_save(obj: M, *, update_fields: list[str] | None = None, **clean: Any) -> M:
-    """`full_clean()` then `save()`; a validation error becomes `ValidationFailed`."""
+    """`full_clean()` then `save()`; a validation error becomes `ValidationFailed`, whose message
+    says what is wrong (the pages show only the message) and whose detail maps field to errors."""
     try:
         obj.full_clean(**clean)
     except DjangoValidationError as exc:
-        raise ValidationFailed(_("输入有误。"), detail=exc.message_dict) from exc
+        raise ValidationFailed(
+            _("输入有误:%(msg)s") % {"msg": "; ".join(exc.messages)}, detail=exc.message_dict
+        ) from exc
     obj.save(update_fields=update_fields)
     return obj
 

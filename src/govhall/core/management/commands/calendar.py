@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -28,9 +29,11 @@ class Command(BaseCommand):
 
     def _import(self, path: Path) -> None:
         try:
+            if path.stat().st_size > settings.IMPORT_MAX_BYTES:
+                raise CommandError(_("文件过大:%(path)s") % {"path": path})
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            message = _("无法读取文件 %(path)s:%(error)s") % {"path": path, "error": exc}
+            message = _("无法读取文件 %(path)s(须为 UTF-8 编码的 CSV)。") % {"path": path}
             raise CommandError(message) from exc
         try:
             years = import_calendar(text=text, file_name=path.name)

@@ -1,0 +1,27 @@
+"""What the pages and the API of every app do with a Django form that did not validate."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from govhall.core.errors import ValidationFailed
+
+
+def show_form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
+    """One error message a problem, each led by its field's label (post/redirect/get pages,
+    where the form itself is not shown again)."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}:{error}" if label else error)
+
+
+def cleaned_data(form: forms.BaseForm) -> dict[str, Any]:
+    """The form's cleaned data, or `ValidationFailed` (400) whose detail maps field to errors
+    (an API reading its query string through a form)."""
+    if not form.is_valid():
+        raise ValidationFailed(_("输入有误。"), detail=form.errors.get_json_data())
+    return form.cleaned_data
