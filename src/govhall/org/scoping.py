@@ -11,11 +11,16 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from govhall.core.errors import PermissionDenied
+from govhall.core.models import Center
 from govhall.core.roles import CENTER_WIDE_ROLES, Role, roles_of
+from govhall.org.errors import OrgError
 
 M = TypeVar("M", bound=Model)
+
+# The one wording for "this page is about one centre and you have none".
+NO_CENTER = gettext_lazy("您的账号未关联政务服务中心。")
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,23 @@ class Scope:
 
     def require(self, perm: str) -> None:
         if not self.can(perm):
-            raise PermissionDenied(_("您没有执行此操作的权限。"), detail={"permission": perm})
+            raise OrgError.PERMISSION_DENIED(
+                _("您没有执行此操作的权限。"), detail={"permission": perm}
+            )
+
+    def require_center(self, requested: str | None = None) -> int:
+        """The id of the centre this user works in. A superuser above the centres works in the
+        one they ask for (`requested`: its region code, as in ``?center=`` on the public pages)
+        or else the first; anyone else without a centre is refused."""
+        if self.center_id is not None:
+            return self.center_id
+        if self.all_centers:
+            centers = Center.objects.order_by("pk").values_list("pk", flat=True)
+            chosen = centers.filter(region_code=requested).first() if requested else None
+            first = chosen or centers.first()
+            if first is not None:
+                return first
+        raise OrgError.NO_CENTER(NO_CENTER)
 
     def filter(
         self,
@@ -78,7 +99,7 @@ class Scope:
 
     def check_department(self, department_id: int | None, center_id: int | None = None) -> None:
         if not self.may_see_department(department_id, center_id):
-            raise PermissionDenied(_("该记录不属于您所在的单位。"))
+            raise OrgError.OTHER_DEPARTMENT(_("该记录不属于您所在的单位。"))
 
 
 def scope_for(user: Any) -> Scope:

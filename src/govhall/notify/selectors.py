@@ -1,0 +1,23 @@
+"""Reads of the SMS outbox."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from govhall.notify.models import Notification, OptOut
+
+
+def is_opted_out(center_id: int, phone: str) -> bool:
+    return OptOut.objects.filter(center_id=center_id, phone=phone).exists()
+
+
+def already_enqueued(kind: str) -> QuerySet[Notification]:
+    """Notifications of `kind` (a producer excludes their subjects: ``~Exists(...)``)."""
+    return Notification.objects.filter(kind=kind)
+
+
+def due(*, at: dt.datetime) -> QuerySet[Notification]:
+    """Pending notifications whose time has come, oldest first."""
+    return Notification.objects.filter(
+        state=Notification.State.PENDING, next_attempt_at__lte=at
+    ).order_by("next_attempt_at", "id")
