@@ -20,8 +20,10 @@ from rest_framework.views import APIView
 from govhall.catalog.models import ServiceItem
 from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied
 from govhall.core.models import Center
+from govhall.core.ratelimits import throttle_ticket_issuing
+from govhall.org.authentication import TokenAuthentication
 from govhall.org.models import StaffProfile, Window
-from govhall.org.scoping import scope_for
+from govhall.org.scoping import NO_CENTER, scope_for
 from govhall.queueing import selectors, services
 from govhall.queueing import serializers as s
 from govhall.queueing.models import QueueCategory, QueueSettings, Ticket
@@ -87,6 +89,11 @@ class CategoryListApi(PublicAPIView):
 
 
 class IssueTicketApi(PublicAPIView):
+    """Anonymous, limited per client address and category; a registered kiosk program sends
+    its account's token (``Authorization: Token …``) and is not limited."""
+
+    authentication_classes = [TokenAuthentication]
+
     @extend_schema(
         request=s.IssueTicketInputSerializer,
         responses={201: s.TicketOutputSerializer},
@@ -94,15 +101,20 @@ class IssueTicketApi(PublicAPIView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(s.IssueTicketInputSerializer, request.data)
-        category = QueueCategory.objects.filter(pk=data["category"]).first()
+        category = (
+            QueueCategory.objects.select_related("center__queue_settings")
+            .filter(pk=data["category"])
+            .first()
+        )
         if category is None:
             raise NotFound(_("排队类别不存在。"))
+        throttle_ticket_issuing(request, category_id=category.pk)
         item = None
         if data["item"] is not None:
             item = ServiceItem.objects.filter(pk=data["item"], center_id=category.center_id).first()
             if item is None:
                 raise NotFound(_("事项不存在。"))
-        settings = selectors.queue_settings(category.center_id)
+        settings = selectors.settings_of(category.center)
         ticket = services.issue_ticket(
             category=category,
             channel=data["channel"],
@@ -228,7 +240,11 @@ class WindowApiMixin:
         staff = getattr(request.user, "staff_profile", None)
         if staff is None or not staff.active:
             raise PermissionDenied(_("您没有在岗的工作人员档案。"))
-        window = Window.objects.filter(pk=window_id, staff=staff).first()
+        window = (
+            Window.objects.select_related("center__queue_settings")
+            .filter(pk=window_id, staff=staff)
+            .first()
+        )
         if window is None:
             raise PermissionDenied(_("您未被分配到该窗口。"))
         return staff, window
@@ -266,14 +282,16 @@ class CallNextApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.CallOutputSerializer, summary="叫下一位")
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
-        settings = selectors.queue_settings(window.center_id)
         ticket = services.call_next(
-            window=window, staff=staff, actor=request.user, settings=settings
+            window=window,
+            staff=staff,
+            actor=request.user,
+            settings=selectors.settings_of(window.center),
         )
         return Response(
             {
                 "ticket": s.StaffTicketOutputSerializer(ticket).data if ticket else None,
-                "waiting": selectors.waiting_for_window(window, settings=settings),
+                "waiting": ticket.still_waiting if ticket else 0,
             }
         )
 
@@ -396,7 +414,7 @@ class MonitorApi(APIView):
         scope = scope_for(request.user)
         scope.require("queueing.view_hall_monitor")
         if scope.center_id is None:
-            raise PermissionDenied(_("您不属于任何中心。"))
+            raise PermissionDenied(NO_CENTER)
         data = selectors.hall_monitor(scope.center_id)
         data["windows"] = [
             {
@@ -425,7 +443,7 @@ class FiguresApi(APIView):
         scope = scope_for(request.user)
         scope.require("queueing.view_queue_figures")
         if scope.center_id is None:
-            raise PermissionDenied(_("您不属于任何中心。"))
+            raise PermissionDenied(NO_CENTER)
         query = _valid(s.FiguresQuerySerializer, request.query_params)
         args = {
             "center_id": scope.center_id,

@@ -6,3 +6,11 @@ class QueueingConfig(AppConfig):
     name = "govhall.queueing"
     label = "queueing"
     verbose_name = _("排队叫号")
+
+    def ready(self) -> None:
+        # 到号提醒 and appointment reminders: the notification worker asks at each pass.
+        from govhall.notify.producers import register_producer
+        from govhall.queueing import notifications
+
+        register_producer(notifications.tickets_nearly_due)
+        register_producer(notifications.appointments_soon)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govhall.core.validators import validate_id_number, validate_phone
+from govhall.core.formfields import IdNumberField, PhoneField
 from govhall.org.models import Window
 from govhall.queueing.models import QueueCategory, Ticket, WindowPause
 
@@ -15,12 +15,8 @@ class IssueTicketForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("排队类别"), queryset=QueueCategory.objects.none(), widget=forms.HiddenInput
     )
-    phone = forms.CharField(
-        label=_("手机号(选填,用于到号提醒)"),
-        max_length=20,
-        required=False,
-        validators=[validate_phone],
-    )
+    phone = PhoneField(label=_("手机号(选填,用于到号提醒)"), max_length=20, required=False)
+    id_number = IdNumberField(label=_("身份证号(选填)"), max_length=18, required=False)
     priority_reason = forms.ChoiceField(
         label=_("绿色通道"), choices=Ticket.Priority.choices, required=False
     )
@@ -34,7 +30,7 @@ class IssueTicketForm(forms.Form):
 
 class CheckInForm(forms.Form):
     code = forms.CharField(label=_("预约码"), max_length=12)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18, validators=[validate_id_number])
+    id_number = IdNumberField(label=_("身份证号"), max_length=18)
 
 
 class PauseForm(forms.Form):
@@ -70,8 +66,8 @@ class AppointmentForm(forms.Form):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     slot_start = forms.TimeField(label=_("时段"))
     name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("手机号"), max_length=20, validators=[validate_phone])
-    id_number = forms.CharField(label=_("身份证号"), max_length=18, validators=[validate_id_number])
+    phone = PhoneField(label=_("手机号"), max_length=20)
+    id_number = IdNumberField(label=_("身份证号"), max_length=18)
 
     def __init__(self, *args, center_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -82,8 +78,8 @@ class AppointmentForm(forms.Form):
 
 class AppointmentLookupForm(forms.Form):
     code = forms.CharField(label=_("预约码"), max_length=12)
-    phone = forms.CharField(label=_("手机号"), max_length=20)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    phone = PhoneField(label=_("手机号"), max_length=20)
+    id_number = IdNumberField(label=_("身份证号"), max_length=18)
 
 
 class PeriodForm(forms.Form):

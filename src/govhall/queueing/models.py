@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from govhall.core.crypto import EncryptedTextField, KeyedHashField
 from govhall.core.models import CenterScopedModel
 from govhall.core.validators import (
     mask_id_number,
@@ -75,6 +76,16 @@ class QueueSettings(models.Model):
     )
     default_handling_seconds = models.PositiveIntegerField(
         _("无样本时的默认办理时长(秒)"), default=300
+    )
+    due_reminder_ahead = models.PositiveSmallIntegerField(
+        _("到号提醒:前面剩余人数"),
+        default=3,
+        help_text=_("留了手机号的票,前面只剩这么多人时发短信提醒;0 为不提醒。"),
+    )
+    appointment_reminder_minutes = models.PositiveIntegerField(
+        _("预约提醒:提前分钟数"),
+        default=120,
+        help_text=_("预约时段开始前这么多分钟内发短信提醒;0 为不提醒。"),
     )
     history = HistoricalRecords()
 
@@ -183,8 +194,10 @@ class Appointment(CenterScopedModel):
     slot_start = models.TimeField(_("时段开始"))
     slot_end = models.TimeField(_("时段结束"))
     name = models.CharField(_("姓名"), max_length=50)
-    phone = models.CharField(_("手机号"), max_length=20, validators=[validate_phone])
-    id_number = models.CharField(_("身份证号"), max_length=18, validators=[validate_id_number])
+    phone = EncryptedTextField(_("手机号"), validators=[validate_phone])
+    phone_hash = KeyedHashField(source="phone")
+    id_number = EncryptedTextField(_("身份证号"), validators=[validate_id_number])
+    id_number_hash = KeyedHashField(source="id_number")
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.BOOKED)
     booked_at = models.DateTimeField(_("预约时间"), auto_now_add=True)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
@@ -197,7 +210,7 @@ class Appointment(CenterScopedModel):
         ordering = ["date", "slot_start", "id"]
         indexes = [
             models.Index(fields=["category", "date", "slot_start", "state"]),
-            models.Index(fields=["center", "id_number", "date"]),
+            models.Index(fields=["center", "id_number_hash", "date"]),
         ]
 
     def __str__(self) -> str:
@@ -268,10 +281,10 @@ class Ticket(CenterScopedModel):
     priority_reason = models.CharField(
         _("优先原因"), max_length=16, choices=Priority.choices, default="", blank=True
     )
-    phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_phone])
-    id_number = models.CharField(
-        _("身份证号"), max_length=18, blank=True, validators=[validate_id_number]
-    )
+    phone = EncryptedTextField(_("手机号"), blank=True, validators=[validate_phone])
+    phone_hash = KeyedHashField(source="phone")
+    id_number = EncryptedTextField(_("身份证号"), blank=True, validators=[validate_id_number])
+    id_number_hash = KeyedHashField(source="id_number")
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.WAITING)
     channel = models.CharField(_("取号渠道"), max_length=16, choices=Channel.choices)
     target_window = models.ForeignKey(
@@ -362,6 +375,19 @@ class Ticket(CenterScopedModel):
                 condition=Q(transferred_from__isnull=True),
                 name="queueing_ticket_number_per_day",
             ),
+            # One waiting ticket per person (phone or ID number) per category and day; the
+            # issuing service checks it under the category's counter lock first. On the keyed
+            # hashes: the numbers themselves are encrypted, each encryption different.
+            models.UniqueConstraint(
+                fields=["category", "issue_date", "phone_hash"],
+                condition=Q(state="waiting", transferred_from__isnull=True) & ~Q(phone_hash=""),
+                name="queueing_ticket_one_waiting_per_phone",
+            ),
+            models.UniqueConstraint(
+                fields=["category", "issue_date", "id_number_hash"],
+                condition=Q(state="waiting", transferred_from__isnull=True) & ~Q(id_number_hash=""),
+                name="queueing_ticket_one_waiting_per_id_number",
+            ),
             models.CheckConstraint(
                 condition=Q(priority=False) | ~Q(priority_reason=""),
                 name="queueing_ticket_priority_reason",
@@ -393,6 +419,12 @@ class Ticket(CenterScopedModel):
                 fields=["center", "issue_date"],
                 condition=Q(state="waiting"),
                 name="queueing_ticket_waiting_day",
+            ),
+            # One category's line: people ahead and the waiting per category on every page.
+            models.Index(
+                fields=["category", "issue_date"],
+                condition=Q(state="waiting"),
+                name="queueing_ticket_waiting_line",
             ),
             models.Index(fields=["center", "issue_date"], name="queueing_ticket_day"),
             models.Index(fields=["window", "state"], name="queueing_ticket_window"),

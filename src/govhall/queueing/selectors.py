@@ -7,18 +7,35 @@ function here.
 import datetime as dt
 import math
 import statistics
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.catalog.search import Document, Query
+from govhall.catalog.selectors import public_items, rank_items_scored
+from govhall.core.compiled import Placeholders, fetch_one
+from govhall.core.models import Center
 from govhall.core.selectors import Rollup, rollup
-from govhall.org.models import Window
+from govhall.org.models import StaffProfile, Window
 from govhall.queueing.models import (
     Appointment,
     QueueCategory,
@@ -54,6 +71,15 @@ def queue_settings(center_id: int) -> QueueSettings:
     return settings
 
 
+def settings_of(center: Center) -> QueueSettings:
+    """`queue_settings` of a loaded centre: no query when the centre was read with
+    ``select_related("queue_settings")`` (e.g. ``"center__queue_settings"`` from a window)."""
+    try:
+        return center.queue_settings
+    except QueueSettings.DoesNotExist:
+        return queue_settings(center.pk)
+
+
 def is_open(settings: QueueSettings, at: dt.datetime) -> bool:
     """Whether `at` falls in one of the centre's opening sessions on a working day."""
     from govhall.core.workdays import is_workday
@@ -82,21 +108,33 @@ def previous_workday(day: dt.date) -> dt.date:
     return day
 
 
+def first_waiting_day(today: dt.date, settings: QueueSettings) -> dt.date:
+    """The oldest issue day still in the line: the previous working day's tickets when the
+    centre carries them over (they stay valid one more day, and no longer), else today."""
+    if settings.closing_policy == QueueSettings.ClosingPolicy.CARRY_OVER:
+        return previous_workday(today)
+    return today
+
+
+def _waiting(center_id: int, *, at: dt.datetime, today: dt.date, first_day: dt.date) -> QuerySet:
+    return Ticket.objects.filter(
+        center_id=center_id,
+        state=Ticket.State.WAITING,
+        issue_date__gte=first_day,
+        issue_date__lte=today,
+        issued_at__lte=at,
+    )
+
+
 def waiting_tickets(
     center_id: int, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
 ) -> QuerySet[Ticket]:
-    """Tickets in the line at `at`: today's, plus the previous working day's when the centre
-    carries them over (they stay valid one more day, and no longer). A ticket issued after `at`
-    (by a kiosk racing a window's call) is not in it yet."""
+    """Tickets in the line at `at`: those issued from `first_waiting_day` to today. A ticket
+    issued after `at` (by a kiosk racing a window's call) is not in it yet."""
     at = at or now()
     today = local_day(at)
     settings = settings or queue_settings(center_id)
-    qs = Ticket.objects.filter(
-        center_id=center_id, state=Ticket.State.WAITING, issue_date__lte=today, issued_at__lte=at
-    )
-    if settings.closing_policy == QueueSettings.ClosingPolicy.CARRY_OVER:
-        return qs.filter(issue_date__gte=previous_workday(today))
-    return qs.filter(issue_date=today)
+    return _waiting(center_id, at=at, today=today, first_day=first_waiting_day(today, settings))
 
 
 def window_categories(window: Window) -> QuerySet[QueueCategory]:
@@ -133,18 +171,22 @@ def ahead_of(ticket: Ticket) -> Q:
     return same_priority | Q(priority=True) if not ticket.priority else same_priority
 
 
+def _line_of(ticket: Ticket, waiting: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """The `waiting` tickets of `ticket`'s line: its category's, or those sent to its window."""
+    qs = waiting
+    if ticket.target_window_id:
+        return qs.filter(target_window_id=ticket.target_window_id)
+    return qs.filter(category_id=ticket.category_id, target_window__isnull=True)
+
+
 def people_ahead(
     ticket: Ticket, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
 ) -> int:
     """Waiting tickets of the same line (category, or the named window) called before `ticket`."""
     if ticket.state != Ticket.State.WAITING:
         return 0
-    qs = waiting_tickets(ticket.center_id, at=at, settings=settings)
-    if ticket.target_window_id:
-        qs = qs.filter(target_window_id=ticket.target_window_id)
-    else:
-        qs = qs.filter(category_id=ticket.category_id, target_window__isnull=True)
-    return qs.filter(ahead_of(ticket)).count()
+    waiting = waiting_tickets(ticket.center_id, at=at, settings=settings)
+    return _line_of(ticket, waiting).filter(ahead_of(ticket)).count()
 
 
 def waiting_for_window(window: Window, *, settings: QueueSettings | None = None) -> int:
@@ -183,49 +225,141 @@ def predict_wait(
     return round((people_ahead + 0.5) * per_ticket / windows)
 
 
-def recent_handling_seconds(category_id: int, *, limit: int) -> list[int]:
-    """Handling times of the category's last `limit` served tickets, newest first."""
-    return list(
-        Ticket.objects.filter(
-            category_id=category_id, state=Ticket.State.DONE, handling_seconds__isnull=False
+class _Joined(Func):
+    """A column's values joined by commas (GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL).
+
+    A plain function to Django, like `_aggregate`'s: the subquery it sits in is one group."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s::text, ',')",
+            **extra,
         )
+
+
+def _aggregate(qs: QuerySet, expression: Func, default: Any) -> Coalesce:
+    """`expression` (an aggregate SQL function over `qs`'s rows) as a scalar subquery.
+
+    The aggregate is spelled as a plain `Func`, so Django adds no GROUP BY and the subquery
+    answers one row however its rows are correlated to the outer query."""
+    return Coalesce(Subquery(qs.order_by().annotate(v=expression).values("v")[:1]), default)
+
+
+def count_of(qs: QuerySet) -> Coalesce:
+    """The number of `qs`'s rows as a scalar subquery (to annotate another query with)."""
+    return _aggregate(qs, Func(F("pk"), function="COUNT", output_field=IntegerField()), 0)
+
+
+def _open_windows_of_category() -> Coalesce:
+    """Windows serving the outer category with a staff member logged in and no open pause."""
+    serving = (
+        QueueCategory.windows.through.objects.filter(queuecategory_id=OuterRef("pk"))
+        .filter(
+            Exists(WindowSession.objects.filter(window_id=OuterRef("window_id"), closed_at=None))
+        )
+        .exclude(Exists(WindowPause.objects.filter(window_id=OuterRef("window_id"), ended_at=None)))
+    )
+    return count_of(serving)
+
+
+_EPOCH = Value(dt.datetime(1970, 1, 1, tzinfo=dt.UTC), output_field=DateTimeField())
+
+
+def _recent_handling_of_category(limit: int) -> Coalesce:
+    """The handling times of the outer category's last `limit` served tickets, comma-joined:
+    those finished no earlier than the `limit`-th newest (one index range per category)."""
+    done = Ticket.objects.filter(state=Ticket.State.DONE, handling_seconds__isnull=False)
+    nth_newest = (
+        done.filter(category_id=OuterRef(OuterRef("pk")))
         .order_by("-finished_at")
-        .values_list("handling_seconds", flat=True)[:limit]
+        .values("finished_at")[limit - 1 : limit]
     )
+    recent = done.filter(
+        category_id=OuterRef("pk"), finished_at__gte=Coalesce(Subquery(nth_newest), _EPOCH)
+    )
+    return _aggregate(recent, _Joined(F("handling_seconds")), Value(""))
 
 
-def open_window_ids(center_id: int) -> set[int]:
-    """Windows with a staff member logged in at the terminal and not paused."""
-    staffed = set(
-        WindowSession.objects.filter(center_id=center_id, closed_at__isnull=True).values_list(
-            "window_id", flat=True
+@dataclass(frozen=True)
+class Line:
+    """One category's line now: everything a predicted wait is computed from.
+
+    `waiting` and `oldest_issued_at` are the tickets of the category's shared line (a ticket
+    transferred to a named window waits in that window's line instead); `handling_seconds`
+    the category's recent handling times."""
+
+    category_id: int
+    waiting: int
+    oldest_issued_at: dt.datetime | None
+    windows_open: int
+    handling_seconds: tuple[int, ...]
+    default_handling_seconds: int
+
+    def predicted_wait(self, people_ahead: int, *, windows_open: int | None = None) -> int:
+        """The wait of a ticket with `people_ahead` before it in this line (`predict_wait`)."""
+        return predict_wait(
+            people_ahead=people_ahead,
+            handling_seconds=self.handling_seconds,
+            windows_open=self.windows_open if windows_open is None else windows_open,
+            default_handling_seconds=self.default_handling_seconds,
         )
+
+    @property
+    def predicted_wait_new(self) -> int:
+        """The wait of a ticket taken now: everybody in the line is before it."""
+        return self.predicted_wait(self.waiting)
+
+
+_LINE_COLUMNS = ("line_waiting", "line_oldest", "line_windows", "line_handling")
+
+
+def _with_lines(
+    categories: QuerySet[QueueCategory], *, waiting: QuerySet[Ticket], sample: int
+) -> QuerySet[QueueCategory]:
+    """`categories` annotated with their lines (`waiting`: the centre's waiting tickets,
+    `sample`: the handling times read per category): one query, whatever their number."""
+    waiting = waiting.filter(category_id=OuterRef("pk"), target_window__isnull=True)
+    oldest = Func(F("issued_at"), function="MIN", output_field=DateTimeField())
+    return categories.annotate(
+        line_waiting=count_of(waiting),
+        line_oldest=_aggregate(waiting, oldest, None),
+        line_windows=_open_windows_of_category(),
+        line_handling=_recent_handling_of_category(sample),
     )
-    paused = set(
-        WindowPause.objects.filter(center_id=center_id, ended_at__isnull=True).values_list(
-            "window_id", flat=True
+
+
+def _line(category_id: int, row: dict[str, Any], settings: QueueSettings) -> Line:
+    """The `Line` of a category read with `_with_lines` (`row`: its annotations)."""
+    return Line(
+        category_id=category_id,
+        waiting=row["line_waiting"],
+        oldest_issued_at=row["line_oldest"],
+        windows_open=row["line_windows"],
+        handling_seconds=tuple(int(h) for h in row["line_handling"].split(",") if h),
+        default_handling_seconds=settings.default_handling_seconds,
+    )
+
+
+def lines(
+    center_id: int, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
+) -> list[tuple[QueueCategory, Line]]:
+    """Every active category of the centre with its line, in one query."""
+    at = at or now()
+    settings = settings or queue_settings(center_id)
+    return [
+        (category, _line(category.pk, vars(category), settings))
+        for category in _with_lines(
+            active_categories(center_id),
+            waiting=waiting_tickets(center_id, at=at, settings=settings),
+            sample=settings.prediction_sample,
         )
-    )
-    return staffed - paused
-
-
-def category_window_ids(center_id: int) -> dict[int, set[int]]:
-    through = QueueCategory.windows.through
-    mapping: dict[int, set[int]] = defaultdict(set)
-    for cat_id, win_id in through.objects.filter(queuecategory__center_id=center_id).values_list(
-        "queuecategory_id", "window_id"
-    ):
-        mapping[cat_id].add(win_id)
-    return mapping
-
-
-def open_windows_serving(category_id: int) -> int:
-    """Windows serving the category that are staffed at the terminal and not paused now."""
-    return (
-        Window.objects.filter(queue_categories=category_id, sessions__closed_at__isnull=True)
-        .exclude(pk__in=WindowPause.objects.filter(ended_at__isnull=True).values("window_id"))
-        .count()
-    )
+    ]
 
 
 @dataclass(frozen=True)
@@ -237,43 +371,89 @@ class Progress:
     predicted_wait_seconds: int | None
 
 
+def _progress_query(p: Placeholders, *, shape: tuple[bool, bool, bool, int]) -> QuerySet:
+    """`ticket_progress`'s statement on placeholders: the people ahead of a ticket of that
+    `shape` (named window, appointment, green channel, prediction sample) and its line."""
+    has_target, has_appointment, priority, sample = shape
+    ticket = Ticket(
+        id=p.int("id"),
+        center_id=p.int("center"),
+        category_id=p.int("category"),
+        target_window_id=p.int("target_window") if has_target else None,
+        appointment_at=p.datetime("appointment_at") if has_appointment else None,
+        queue_at=p.datetime("queue_at"),
+        priority=priority,
+    )
+    waiting = _waiting(
+        ticket.center_id, at=p.datetime("at"), today=p.date("today"), first_day=p.date("first_day")
+    )
+    return (
+        _with_lines(
+            QueueCategory.objects.filter(pk=ticket.category_id), waiting=waiting, sample=sample
+        )
+        .annotate(ahead=count_of(_line_of(ticket, waiting).filter(ahead_of(ticket))))
+        .values(*_LINE_COLUMNS, "ahead")
+    )
+
+
 def ticket_progress(
     ticket: Ticket, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
 ) -> Progress:
-    """The ticket's place in its line and predicted wait, as kiosk, status page and API show."""
+    """The ticket's place in its line and predicted wait, as every page and the API show it:
+    one query reads the people ahead and the category's line (`Line.predicted_wait`). A ticket
+    transferred to a named window waits for that one window.
+
+    The query is compiled once per process and shape (`govhall.core.compiled`): building it
+    costs Django many times what the database takes to run it."""
     if ticket.state != Ticket.State.WAITING:
         return Progress(people_ahead=0, predicted_wait_seconds=None)
-    settings = settings or queue_settings(ticket.center_id)
-    ahead = people_ahead(ticket, at=at, settings=settings)
-    windows = 1 if ticket.target_window_id else open_windows_serving(ticket.category_id)
-    wait = predict_wait(
-        people_ahead=ahead,
-        handling_seconds=recent_handling_seconds(
-            ticket.category_id, limit=settings.prediction_sample
-        ),
-        windows_open=windows,
-        default_handling_seconds=settings.default_handling_seconds,
-    )
-    return Progress(people_ahead=ahead, predicted_wait_seconds=wait)
-
-
-def category_overview(center_id: int, *, at: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Per active category: waiting, longest current wait, open windows, predicted wait."""
     at = at or now()
-    settings = queue_settings(center_id)
-    waiting = {
-        row["category_id"]: row
-        for row in waiting_tickets(center_id, at=at)
-        .filter(target_window__isnull=True)
-        .values("category_id")
-        .annotate(n=Count("id"), oldest=Min("issued_at"))
-    }
-    open_ids = open_window_ids(center_id)
-    windows_of = category_window_ids(center_id)
+    settings = settings or queue_settings(ticket.center_id)
+    today = local_day(at)
+    shape = (
+        ticket.target_window_id is not None,
+        ticket.appointment_at is not None,
+        bool(ticket.priority),
+        settings.prediction_sample,
+    )
+    row = fetch_one(
+        ("ticket_progress", *shape),
+        lambda p: _progress_query(p, shape=shape),
+        {
+            "id": ticket.pk,
+            "center": ticket.center_id,
+            "category": ticket.category_id,
+            "target_window": ticket.target_window_id,
+            "appointment_at": ticket.appointment_at,
+            "queue_at": ticket.queue_at,
+            "at": at,
+            "today": today,
+            "first_day": first_waiting_day(today, settings),
+        },
+    )
+    if row is None:
+        raise QueueCategory.DoesNotExist
+    windows = 1 if ticket.target_window_id else None
+    return Progress(
+        people_ahead=row["ahead"],
+        predicted_wait_seconds=_line(ticket.category_id, row, settings).predicted_wait(
+            row["ahead"], windows_open=windows
+        ),
+    )
+
+
+def category_overview(
+    center_id: int, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
+) -> list[dict[str, Any]]:
+    """Per active category: waiting, longest current wait, open windows, and the predicted
+    wait of a ticket taken now (`Line.predicted_wait_new`, the figure `ticket_progress` gives
+    that ticket once taken)."""
+    at = at or now()
+    settings = settings or queue_settings(center_id)
+    threshold = settings.wait_alert_minutes * 60
     rows = []
-    for cat in active_categories(center_id):
-        row = waiting.get(cat.id, {"n": 0, "oldest": None})
-        windows_open = len(windows_of[cat.id] & open_ids)
+    for cat, line in lines(center_id, at=at, settings=settings):
+        longest = int((at - line.oldest_issued_at).total_seconds()) if line.oldest_issued_at else 0
         rows.append(
             {
                 "id": cat.id,
@@ -281,30 +461,45 @@ def category_overview(center_id: int, *, at: dt.datetime | None = None) -> list[
                 "name": cat.name,
                 "description": cat.description,
                 "floor": cat.floor,
-                "waiting": row["n"],
-                "longest_wait_seconds": (
-                    int((at - row["oldest"]).total_seconds()) if row["oldest"] else 0
-                ),
-                "windows_open": windows_open,
-                "predicted_wait_seconds": predict_wait(
-                    people_ahead=row["n"],
-                    handling_seconds=recent_handling_seconds(
-                        cat.id, limit=settings.prediction_sample
-                    ),
-                    windows_open=windows_open,
-                    default_handling_seconds=settings.default_handling_seconds,
-                ),
-                "alert": row["n"] > 0
-                and row["oldest"] is not None
-                and (at - row["oldest"]).total_seconds() > settings.wait_alert_minutes * 60,
+                "waiting": line.waiting,
+                "longest_wait_seconds": longest,
+                "windows_open": line.windows_open,
+                "predicted_wait_seconds": line.predicted_wait_new,
+                "alert": line.waiting > 0 and longest > threshold,
             }
         )
     return rows
 
 
+def kiosk_search(categories: list[dict[str, Any]], *, center_id: int, q: str) -> list[dict]:
+    """The rows of `category_overview` a kiosk search finds, best first: a line matches by its
+    own name or description, or by the items it serves (the guide search's matcher, so "营业执照"
+    finds the line serving 企业设立登记 as the guide does)."""
+    query = Query(q)
+    if not query.words:
+        return categories
+    ids = [row["id"] for row in categories]
+    served = QueueCategory.items.through.objects.filter(queuecategory_id__in=ids)
+    items = public_items(center_id=center_id).filter(pk__in=served.values("serviceitem_id"))
+    item_scores = {item.pk: score for item, score in rank_items_scored(items, query)}
+    best: dict[int, float] = {}
+    for category_id, item_id in served.values_list("queuecategory_id", "serviceitem_id"):
+        score = item_scores.get(item_id, 0.0)
+        best[category_id] = max(best.get(category_id, 0.0), score)
+    scored = []
+    for row in categories:
+        own = Document(name=row["name"], places=[row["description"]]).score(query)
+        score = max(own, best.get(row["id"], 0.0))
+        if score > 0:
+            scored.append((score, row))
+    scored.sort(key=lambda pair: -pair[0])  # stable: ties keep the lines' order
+    return [row for _score, row in scored]
+
+
 def wait_alerts(*, center_id: int) -> list[dict[str, Any]]:
     """Categories whose longest current wait passes the centre's threshold (for supervision)."""
-    threshold = queue_settings(center_id).wait_alert_minutes * 60
+    settings = queue_settings(center_id)
+    threshold = settings.wait_alert_minutes * 60
     return [
         {
             "category_id": row["id"],
@@ -314,7 +509,7 @@ def wait_alerts(*, center_id: int) -> list[dict[str, Any]]:
             "longest_wait_seconds": row["longest_wait_seconds"],
             "threshold_seconds": threshold,
         }
-        for row in category_overview(center_id)
+        for row in category_overview(center_id, settings=settings)
         if row["alert"]
     ]
 
@@ -334,6 +529,29 @@ def ticket_timeline(ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("window", "staff__user", "actor").order_by("at", "id")
 
 
+def ticket_chain(ticket: Ticket) -> list[Ticket]:
+    """`ticket` and the rows it was transferred to, in order: the last is where the person
+    is in line now (the token they hold names the first)."""
+    chain = [ticket]
+    while chain[-1].state == Ticket.State.TRANSFERRED:
+        successor = (
+            Ticket.objects.select_related("category", "window", "target_window")
+            .filter(transferred_from=chain[-1])
+            .first()
+        )
+        if successor is None:
+            break
+        chain.append(successor)
+    return chain
+
+
+def chain_timeline(chain: list[Ticket]) -> QuerySet[TicketEvent]:
+    """The events of a ticket and its transfers, as one timeline."""
+    return (
+        TicketEvent.objects.filter(ticket__in=chain).select_related("window").order_by("at", "id")
+    )
+
+
 def current_ticket(window: Window) -> Ticket | None:
     """The ticket a window is dealing with (called or being served)."""
     return (
@@ -342,6 +560,43 @@ def current_ticket(window: Window) -> Ticket | None:
         .order_by("-called_at")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class WindowStatus:
+    """What a window's terminal may do next, read in one query (`window_status`)."""
+
+    assigned: bool  # the staff member is assigned to the window
+    paused: bool
+    current_number: str | None  # the ticket called or being served, if any
+    session_staff_id: int | None  # who is logged in at the window, if anyone
+
+
+def window_status(window: Window, *, staff: StaffProfile) -> WindowStatus:
+    """Assignment, open pause, current ticket and open session of `window`, in one query."""
+    current = Ticket.objects.filter(
+        window_id=OuterRef("pk"), state__in=[Ticket.State.CALLED, Ticket.State.SERVING]
+    ).order_by("-called_at")
+    row = (
+        Window.objects.filter(pk=window.pk)
+        .annotate(
+            assigned=Exists(
+                StaffProfile.windows.through.objects.filter(
+                    window_id=OuterRef("pk"), staffprofile_id=staff.pk
+                )
+            ),
+            paused=Exists(WindowPause.objects.filter(window_id=OuterRef("pk"), ended_at=None)),
+            current_number=Subquery(current.values("number")[:1]),
+            session_staff_id=Subquery(
+                WindowSession.objects.filter(window_id=OuterRef("pk"), closed_at=None).values(
+                    "staff_id"
+                )[:1]
+            ),
+        )
+        .values("assigned", "paused", "current_number", "session_staff_id")
+        .get()
+    )
+    return WindowStatus(**row)
 
 
 def open_session(window: Window) -> WindowSession | None:
@@ -356,16 +611,28 @@ def announcement(number: str, window_number: str) -> str:
     return _("请%(number)s号到%(window)s号窗口办理") % {"number": number, "window": window_number}
 
 
+BOARD_CALL_MINUTES = 10
+
+
 def board_calls(
     center_id: int, *, floor: str = "", limit: int = 8, at: dt.datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Today's last calls and recalls (newest first); `id` orders announcements."""
+    """The calls and recalls still calling (newest first); `id` orders announcements.
+
+    Still calling: the ticket is still CALLED (the person has not come to the window yet) and
+    the call is of today and at most BOARD_CALL_MINUTES old, so the board never shows a call
+    from hours earlier under 正在呼叫.
+    """
     at = at or now()
-    start = timezone.make_aware(dt.datetime.combine(local_day(at), dt.time.min))
+    start = max(
+        timezone.make_aware(dt.datetime.combine(local_day(at), dt.time.min)),
+        at - dt.timedelta(minutes=BOARD_CALL_MINUTES),
+    )
     qs = TicketEvent.objects.filter(
         center_id=center_id,
         kind__in=[TicketEvent.Kind.CALLED, TicketEvent.Kind.RECALLED],
         at__gte=start,
+        ticket__state=Ticket.State.CALLED,
     )
     if floor:
         qs = qs.filter(window__floor=floor)
@@ -448,7 +715,7 @@ def hall_monitor(center_id: int) -> dict[str, Any]:
                 "status": ("paused" if pause else "open" if window.id in sessions else "closed"),
             }
         )
-    categories = category_overview(center_id, at=at)
+    categories = category_overview(center_id, at=at, settings=settings)
     return {
         "at": at,
         "settings": settings,
@@ -478,6 +745,31 @@ def slot_starts(settings: QueueSettings) -> list[tuple[dt.time, dt.time]]:
     return slots
 
 
+def appointment_day_refusal(
+    settings: QueueSettings, day: dt.date, *, at: dt.datetime | None = None
+) -> str | None:
+    """Why `day` cannot be booked (past, too far ahead, a rest day), or None when it can."""
+    from govhall.core.workdays import is_workday
+
+    today = local_day(at or now())
+    if day < today:
+        return _("%(d)s 已经过去,请选择今天或以后的工作日。") % {"d": day.isoformat()}
+    if day > today + dt.timedelta(days=settings.appointment_days_ahead):
+        return _("只能预约今天起 %(n)s 天内的时段。") % {"n": settings.appointment_days_ahead}
+    if not is_workday(day):
+        return _("%(d)s 是休息日(周末或法定节假日),不办理预约,请选择工作日。") % {
+            "d": day.isoformat()
+        }
+    return None
+
+
+def bookable_days(settings: QueueSettings, *, at: dt.datetime | None = None) -> list[dt.date]:
+    """The working days one may book, from today to `appointment_days_ahead` days ahead."""
+    today = local_day(at or now())
+    days = (today + dt.timedelta(days=n) for n in range(settings.appointment_days_ahead + 1))
+    return [d for d in days if appointment_day_refusal(settings, d, at=at) is None]
+
+
 def appointment_slots(category: QueueCategory, day: dt.date) -> list[dict[str, Any]]:
     """Slots of `day` for `category` with their remaining places."""
     settings = queue_settings(category.center_id)
@@ -502,6 +794,7 @@ def appointment_slots(category: QueueCategory, day: dt.date) -> list[dict[str, A
                 "end": end,
                 "capacity": category.appointment_capacity,
                 "available": left if begins > at else 0,
+                "started": begins <= at,
             }
         )
     return rows

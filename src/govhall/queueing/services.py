@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.catalog.models import ServiceItem
+from govhall.core.crypto import keyed_hash
 from govhall.core.errors import (
     Conflict,
     InvalidTransition,
@@ -26,7 +27,7 @@ from govhall.core.errors import (
     ValidationFailed,
 )
 from govhall.core.models import Center, User
-from govhall.core.workdays import is_workday
+from govhall.core.validators import normalize_id_number, normalize_phone
 from govhall.org.models import StaffProfile, Window
 from govhall.queueing import hooks, selectors
 from govhall.queueing.models import (
@@ -95,11 +96,14 @@ def _same_center(center_id: int, *objs: Any) -> None:
             raise NotFound(_("对象不属于本中心。"))
 
 
-def _check_staff_at(window: Window, staff: StaffProfile) -> None:
+def _check_staff_at(window: Window, staff: StaffProfile, *, assigned: bool | None = None) -> None:
+    """`staff` is on duty and assigned to `window` (`assigned`: when the caller has read it)."""
     _same_center(window.center_id, staff)
     if not staff.active:
         raise PermissionDenied(_("该工作人员不在岗。"))
-    if not staff.windows.filter(pk=window.pk).exists():
+    if assigned is None:
+        assigned = staff.windows.filter(pk=window.pk).exists()
+    if not assigned:
         raise PermissionDenied(
             _("%(staff)s 未被分配到 %(window)s。") % {"staff": staff, "window": window}
         )
@@ -108,35 +112,55 @@ def _check_staff_at(window: Window, staff: StaffProfile) -> None:
 # --- tickets -------------------------------------------------------------------------------
 
 
+_TAKE_NUMBER_SQL = (
+    "UPDATE {table} SET last_seq = CASE WHEN last_seq + 1 < %s THEN %s ELSE last_seq + 1 END"
+    " WHERE category_id = %s AND day = %s RETURNING last_seq"
+)
+
+
 def _next_seq(category: QueueCategory, day: dt.date) -> int:
-    """Lock the category's counter for `day` and take the next sequence number."""
-    counters = TicketCounter.objects.filter(category=category, day=day)
-    counter = _locked(counters).first()
-    if counter is None:  # the day's first ticket: create the row (a racing creator wins once)
-        TicketCounter.objects.get_or_create(
-            category=category, day=day, defaults={"center_id": category.center_id}
-        )
-        counter = _locked(counters).get()
-    seq = max(counter.last_seq + 1, category.number_start)
+    """Take the next sequence number of `category` on `day`: one UPDATE … RETURNING, which
+    locks the day's counter row until the issuing transaction ends (issuers of one category
+    queue on it; other categories do not)."""
+    sql = _TAKE_NUMBER_SQL.format(table=connection.ops.quote_name(TicketCounter._meta.db_table))
+    params = [
+        category.number_start,
+        category.number_start,
+        category.pk,
+        connection.ops.adapt_datefield_value(day),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:  # the day's first ticket: create the row (a racing creator wins once)
+            TicketCounter.objects.get_or_create(
+                category=category, day=day, defaults={"center_id": category.center_id}
+            )
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    seq = row[0]
     if seq > category.number_end or seq - category.number_start >= category.daily_capacity:
         raise Conflict(
             _("%(name)s今日号源已发完。") % {"name": category.name}, code="capacity_reached"
         )
-    TicketCounter.objects.filter(pk=counter.pk).update(last_seq=seq)
     return seq
 
 
 def _one_active_ticket_per_person(
     category: QueueCategory, day: dt.date, phone: str, id_number: str
 ) -> None:
-    """A person identified by phone or ID number holds one waiting ticket per category."""
+    """A person identified by phone or ID number holds one waiting ticket per category.
+
+    Checked while the category's counter row is locked, so two issues for one person run one
+    after the other and the second sees the first; partial unique constraints on the table
+    are the last word."""
     if not phone and not id_number:
         return
     person = Q()
     if phone:
-        person |= Q(phone=phone)
+        person |= Q(phone_hash=keyed_hash(phone))
     if id_number:
-        person |= Q(id_number=id_number)
+        person |= Q(id_number_hash=keyed_hash(id_number))
     held = (
         Ticket.objects.filter(category=category, issue_date=day, state=Ticket.State.WAITING)
         .filter(person)
@@ -187,7 +211,6 @@ def issue_ticket(
         if settings.enforce_opening_hours and not selectors.is_open(settings, at):
             raise InvalidTransition(_("当前不在办公时间,暂停取号。"), code="closed")
         day = selectors.local_day(at)
-        _one_active_ticket_per_person(category, day, phone.strip(), id_number.strip().upper())
         ticket = Ticket(
             center_id=category.center_id,
             category=category,
@@ -195,8 +218,8 @@ def issue_ticket(
             issue_date=day,
             priority=bool(priority_reason),
             priority_reason=priority_reason,
-            phone=phone.strip(),
-            id_number=id_number.strip().upper(),
+            phone=normalize_phone(phone),
+            id_number=normalize_id_number(id_number),
             channel=channel,
             appointment=appointment,
             appointment_at=(
@@ -212,11 +235,12 @@ def issue_ticket(
         # Related rows were checked above; validate the person's fields and the choices.
         _validated(ticket, exclude=["seq", "number", *_RELATIONS])
         ticket.seq = _next_seq(category, day)
+        _one_active_ticket_per_person(category, day, ticket.phone, ticket.id_number)
         ticket.number = format_number(category, ticket.seq)
         try:  # no savepoint: a conflict ends the whole transaction anyway
             with transaction.atomic(savepoint=False):
                 ticket.save()
-        except IntegrityError as exc:  # the constraint is the last word on numbers
+        except IntegrityError as exc:  # the constraints are the last word on numbers and people
             raise Conflict(_("号码冲突,请重试。"), code="number_conflict") from exc
         _event(ticket, TicketEvent.Kind.ISSUED, at=at, actor=actor, channel=channel)
     return ticket
@@ -251,6 +275,22 @@ def _ensure_session(window: Window, staff: StaffProfile, at: dt.datetime) -> Non
         open_window_session(window=window, staff=staff, at=at)
 
 
+def _check_ready(window: Window, staff: StaffProfile, at: dt.datetime) -> None:
+    """The window may take a ticket now: the staff member is on duty and assigned to it, it is
+    not paused and has no current ticket. Opens the staff member's session at the window if
+    needed (presence is recorded however the window works). One query for all of it."""
+    status = selectors.window_status(window, staff=staff)
+    _check_staff_at(window, staff, assigned=status.assigned)
+    if status.paused:
+        raise InvalidTransition(_("窗口暂停中,请先恢复服务。"), code="paused")
+    if status.current_number is not None:
+        raise Conflict(
+            _("请先处理当前的 %(number)s。") % {"number": status.current_number}, code="busy"
+        )
+    if status.session_staff_id != staff.pk:
+        open_window_session(window=window, staff=staff, at=at)
+
+
 def call_next(
     *,
     window: Window,
@@ -264,20 +304,15 @@ def call_next(
     Order: green channel first, then checked-in appointments by slot, then the time the ticket
     joined the line (transfers keep their original time). Never hands one ticket to two windows:
     the chosen row is locked with SKIP LOCKED on PostgreSQL, and re-checked to still be WAITING.
-    `settings`: the centre's queue settings when the caller has already read them.
+    The called ticket carries `still_waiting`: the tickets the window may call after it (read
+    by the same statement). `settings`: the centre's queue settings when the caller has
+    already read them.
     """
     at = at or selectors.now()
-    _check_staff_at(window, staff)
     with transaction.atomic():
-        if selectors.open_pause(window) is not None:
-            raise InvalidTransition(_("窗口暂停中,请先恢复服务。"), code="paused")
-        busy = selectors.current_ticket(window)
-        if busy is not None:
-            raise Conflict(_("请先处理当前的 %(number)s。") % {"number": busy.number}, code="busy")
-        _ensure_session(window, staff, at)
-        candidates = selectors.callable_tickets(window, at=at, settings=settings).select_related(
-            "category"
-        )
+        _check_ready(window, staff, at)
+        line = selectors.callable_tickets(window, at=at, settings=settings)
+        candidates = line.select_related("category").annotate(line_size=selectors.count_of(line))
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         ticket = candidates.first()
@@ -297,8 +332,26 @@ def call_next(
             raise Conflict(_("该号已被其他窗口呼叫,请重试。"), code="taken")
         for field, value in changes.items():
             setattr(ticket, field, value)
+        ticket.still_waiting = ticket.line_size - 1
         _event(ticket, TicketEvent.Kind.CALLED, at=at, actor=actor, window=window, staff=staff)
     return ticket
+
+
+def _require_at(ticket: Ticket, window: Window, states: tuple[str, ...]) -> None:
+    _require_window_ticket(ticket, window)
+    _require_state(ticket, *states)
+
+
+def _move(ticket: Ticket, window: Window, states: tuple[str, ...], **changes: Any) -> None:
+    """Write `changes` to `ticket` (checked with `_require_at` by the caller) if it is still
+    at `window` in one of `states`: one conditional UPDATE, which locks the row to the
+    transaction's end, so a concurrent change makes it fail instead of being overwritten; the
+    row is then read again for the reason."""
+    moved = Ticket.objects.filter(pk=ticket.pk, window=window, state__in=states).update(**changes)
+    if moved != 1:
+        _require_at(_ticket_for_update(ticket), window, states)
+    for field, value in changes.items():
+        setattr(ticket, field, value)
 
 
 def recall_ticket(
@@ -356,13 +409,10 @@ def start_ticket(
 ) -> Ticket:
     """The person has come to the window: CALLED → SERVING."""
     at = at or selectors.now()
+    states = (Ticket.State.CALLED,)
+    _require_at(ticket, window, states)
     with transaction.atomic():
-        ticket = _ticket_for_update(ticket)
-        _require_window_ticket(ticket, window)
-        _require_state(ticket, Ticket.State.CALLED)
-        ticket.state = Ticket.State.SERVING
-        ticket.started_at = at
-        ticket.save(update_fields=["state", "started_at"])
+        _move(ticket, window, states, state=Ticket.State.SERVING, started_at=at)
         _event(ticket, TicketEvent.Kind.STARTED, at=at, actor=actor, window=window, staff=staff)
     return ticket
 
@@ -377,18 +427,21 @@ def finish_ticket(
 ) -> Ticket:
     """The service is over: SERVING (or CALLED) → DONE; then every registered finish hook runs."""
     at = at or selectors.now()
+    states = (Ticket.State.CALLED, Ticket.State.SERVING)
+    _require_at(ticket, window, states)
     with transaction.atomic():
-        ticket = _ticket_for_update(ticket)
-        _require_window_ticket(ticket, window)
-        _require_state(ticket, Ticket.State.CALLED, Ticket.State.SERVING)
+        _move(
+            ticket,
+            window,
+            states,
+            state=Ticket.State.DONE,
+            started_at=ticket.started_at or at,
+            finished_at=at,
+            handling_seconds=max(int((at - ticket.called_at).total_seconds()), 0),
+        )
         ticket.window = window  # the hooks read them: no need to load them again
         if ticket.staff_id == staff.pk:
             ticket.staff = staff
-        ticket.state = Ticket.State.DONE
-        ticket.started_at = ticket.started_at or at
-        ticket.finished_at = at
-        ticket.handling_seconds = max(int((at - ticket.called_at).total_seconds()), 0)
-        ticket.save(update_fields=["state", "started_at", "finished_at", "handling_seconds"])
         _event(
             ticket,
             TicketEvent.Kind.FINISHED,
@@ -684,14 +737,9 @@ def _check_slot(
     settings = selectors.queue_settings(category.center_id)
     if category.appointment_capacity == 0 or not category.is_active:
         raise InvalidTransition(_("该类别不开放预约。"), code="no_appointments")
-    today = selectors.local_day(at)
-    if day < today or day > today + dt.timedelta(days=settings.appointment_days_ahead):
-        raise ValidationFailed(
-            _("只能预约今天起 %(n)s 天内的时段。") % {"n": settings.appointment_days_ahead},
-            detail={"date": day.isoformat()},
-        )
-    if not is_workday(day):
-        raise ValidationFailed(_("该日不是工作日。"), detail={"date": day.isoformat()})
+    refusal = selectors.appointment_day_refusal(settings, day, at=at)
+    if refusal is not None:
+        raise ValidationFailed(refusal, detail={"date": day.isoformat()})
     slots = dict(selectors.slot_starts(settings))
     if slot_start not in slots:
         raise ValidationFailed(_("没有这个预约时段。"), detail={"slot": slot_start.isoformat()})
@@ -718,7 +766,8 @@ def _check_capacity(
     ):
         raise Conflict(_("该时段已约满。"), code="slot_full")
     limit = selectors.queue_settings(category.center_id).appointment_daily_limit
-    if active.filter(center_id=category.center_id, id_number=id_number).count() >= limit:
+    person = active.filter(center_id=category.center_id, id_number_hash=keyed_hash(id_number))
+    if person.count() >= limit:
         raise Conflict(
             _("每人每天最多预约 %(n)s 次。") % {"n": limit},
             code="daily_limit",
@@ -739,7 +788,7 @@ def book_appointment(
 ) -> Appointment:
     at = at or selectors.now()
     _same_center(category.center_id, item)
-    id_number = id_number.strip().upper()
+    id_number = normalize_id_number(id_number)
     slot_start, slot_end = _check_slot(category, date, slot_start, at)
     appointment = Appointment(
         center_id=category.center_id,
@@ -750,7 +799,7 @@ def book_appointment(
         slot_start=slot_start,
         slot_end=slot_end,
         name=name.strip(),
-        phone=phone.strip(),
+        phone=normalize_phone(phone),
         id_number=id_number,
     )
     _validated(appointment)
@@ -766,8 +815,8 @@ def _appointment_for(code: str, phone: str, id_number: str) -> Appointment:
     found = _locked(Appointment.objects.filter(code=code.strip().upper())).first()
     if (
         found is None
-        or found.phone != phone.strip()
-        or found.id_number != id_number.strip().upper()
+        or found.phone != normalize_phone(phone)
+        or found.id_number != normalize_id_number(id_number)
     ):
         raise NotFound(_("未找到该预约,请核对预约码、手机号和身份证号。"))
     return found
@@ -820,7 +869,7 @@ def check_in_appointment(
     at = at or selectors.now()
     with transaction.atomic():
         appointment = _locked(Appointment.objects.filter(code=code.strip().upper())).first()
-        if appointment is None or appointment.id_number != id_number.strip().upper():
+        if appointment is None or appointment.id_number != normalize_id_number(id_number):
             raise NotFound(_("未找到该预约,请核对预约码和身份证号。"))
         if appointment.state != Appointment.State.BOOKED:
             raise InvalidTransition(

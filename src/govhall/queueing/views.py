@@ -9,18 +9,20 @@ import pygal
 import segno
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.core.errors import DomainError, NotFound, PermissionDenied
 from govhall.core.models import Center
+from govhall.core.ratelimits import throttle_ticket_issuing
+from govhall.core.svg import without_scripts
 from govhall.org.models import Department, StaffProfile, Window
-from govhall.org.scoping import scope_for
+from govhall.org.scoping import NO_CENTER, scope_for
 from govhall.queueing import selectors, services
 from govhall.queueing.forms import (
     AppointmentForm,
@@ -55,11 +57,15 @@ def _center_query(center: Center) -> str:
 
 # --- kiosk and phone ------------------------------------------------------------------------
 
+KIOSK_RETURN_SECONDS = 20  # the ticket screen goes back to the start screen after this
+KIOSK_IDLE_SECONDS = 60  # a half-filled start screen is cleared after this
+KIOSK_PAPER_MM = (80, 58)  # the ticket printers' paper widths; the first is the default
 
-def _kiosk(request: HttpRequest, *, channel: str, template: str) -> HttpResponse:
-    center = public_center(request)
+
+def _take(request: HttpRequest, *, center: Center, channel: str) -> tuple[Ticket | None, dict]:
+    """Issue a ticket (or check an appointment in) from the POSTed form; the page's context."""
     query = request.GET.get("q", "").strip()
-    error = None
+    error, status, ticket = None, 400, None
     form = IssueTicketForm(center_id=center.pk)
     checkin = CheckInForm(prefix="checkin")
     if request.method == "POST":
@@ -72,64 +78,101 @@ def _kiosk(request: HttpRequest, *, channel: str, template: str) -> HttpResponse
                         id_number=checkin.cleaned_data["id_number"],
                         actor=request.user,
                     )
-                    return redirect("queueing:ticket_status", token=ticket.token)
             else:
                 form = IssueTicketForm(request.POST, center_id=center.pk)
                 if form.is_valid():
+                    throttle_ticket_issuing(request, category_id=form.cleaned_data["category"].pk)
                     ticket = services.issue_ticket(
                         category=form.cleaned_data["category"],
                         channel=channel,
                         phone=form.cleaned_data["phone"],
+                        id_number=form.cleaned_data["id_number"],
                         priority_reason=form.cleaned_data["priority_reason"] or "",
                         actor=request.user,
                     )
-                    return redirect("queueing:ticket_status", token=ticket.token)
-                error = " ".join(m for errs in form.errors.values() for m in errs)
         except DomainError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
     categories = selectors.category_overview(center.pk)
     if query:
-        matching = set(
-            QueueCategory.objects.filter(center=center)
-            .filter(Q(name__icontains=query) | Q(items__name__icontains=query))
-            .values_list("id", flat=True)
-        )
-        categories = [c for c in categories if c["id"] in matching]
-    return render(
-        request,
-        template,
-        {
-            "hall": center,
-            "categories": categories,
-            "query": query,
-            "form": form,
-            "checkin": checkin,
-            "error": error,
-            "priorities": [c for c in Ticket.Priority.choices if c[0]],
-            "center_query": _center_query(center),
-        },
-        status=400 if error else 200,
-    )
+        categories = selectors.kiosk_search(categories, center_id=center.pk, q=query)
+    return ticket, {
+        "hall": center,
+        "categories": categories,
+        "query": query,
+        "form": form,
+        "checkin": checkin,
+        "error": error,
+        "error_status": status,
+        "priorities": [c for c in Ticket.Priority.choices if c[0]],
+        "center_query": _center_query(center),
+    }
+
+
+def _bounded(value: str, default: int, low: int, high: int) -> int:
+    return min(max(int(value), low), high) if value.isdigit() else default
 
 
 def kiosk(request: HttpRequest) -> HttpResponse:
-    return _kiosk(request, channel=Ticket.Channel.KIOSK, template="queueing/kiosk.html")
+    """The hall's self-service terminal (自助取号机), full screen, for the next person each time.
+
+    ``?center=<region code>&paper=58|80&back=<seconds>`` configure one machine: its start URL.
+    A ticket is shown (and printed) on the POST's answer, never at an address the next person
+    could go back to, and the screen returns to the start after ``back`` seconds.
+    """
+    center = public_center(request)
+    ticket, context = _take(request, center=center, channel=Ticket.Channel.KIOSK)
+    paper = _bounded(request.GET.get("paper", ""), KIOSK_PAPER_MM[0], 58, 80)
+    setup = {
+        "center": center.region_code,
+        "paper": paper if paper in KIOSK_PAPER_MM else KIOSK_PAPER_MM[0],
+        "back": _bounded(request.GET.get("back", ""), KIOSK_RETURN_SECONDS, 5, 300),
+    }
+    context.update(
+        paper=setup["paper"],
+        back_seconds=setup["back"],
+        idle_seconds=KIOSK_IDLE_SECONDS,
+        keep_params=setup.items(),
+        start_url=reverse("queueing:kiosk") + "?" + urlencode(setup),
+    )
+    if ticket is not None:
+        return render(
+            request, "queueing/kiosk_ticket.html", {**context, **_status_context(request, ticket)}
+        )
+    return render(request, "queueing/kiosk.html", context, status=_page_status(context))
+
+
+def _page_status(context: dict) -> int:
+    """200, or the refusal's own status (429 for a limit), or 400 for a form's errors."""
+    if context["error"]:
+        return context["error_status"]
+    return 400 if context["form"].errors or context["checkin"].errors else 200
 
 
 def phone(request: HttpRequest) -> HttpResponse:
-    return _kiosk(request, channel=Ticket.Channel.PHONE, template="queueing/phone.html")
+    """Take a ticket on one's own phone: the ticket page then stays with that person."""
+    center = public_center(request)
+    ticket, context = _take(request, center=center, channel=Ticket.Channel.PHONE)
+    if ticket is not None:
+        return redirect("queueing:ticket_status", token=ticket.token)
+    context["keep_params"] = [("center", center.region_code)]
+    return render(request, "queueing/phone.html", context, status=_page_status(context))
 
 
 def _status_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
+    """A ticket's page: where its holder is in line now (after transfers, the last row)."""
     url = request.build_absolute_uri(reverse("queueing:ticket_status", args=[ticket.token]))
-    progress = selectors.ticket_progress(ticket)
+    chain = selectors.ticket_chain(ticket)
+    current = chain[-1]
+    progress = selectors.ticket_progress(current)
     return {
         "ticket": ticket,
+        "current": current,
+        "transferred": len(chain) > 1,
         "ahead": progress.people_ahead,
         "predicted_wait": progress.predicted_wait_seconds,
         "qr": segno.make(url, error="m").svg_inline(scale=4),
         "status_url": url,
-        "timeline": selectors.ticket_timeline(ticket),
+        "timeline": selectors.chain_timeline(chain),
     }
 
 
@@ -148,7 +191,7 @@ def ticket_cancel(request: HttpRequest, token: str) -> HttpResponse:
     ticket = selectors.ticket_by_token(token)
     if ticket is None:
         raise NotFound(_("排队票不存在。"))
-    services.cancel_ticket(ticket=ticket, actor=request.user)
+    services.cancel_ticket(ticket=selectors.ticket_chain(ticket)[-1], actor=request.user)
     return redirect("queueing:ticket_status", token=ticket.token)
 
 
@@ -358,10 +401,9 @@ def terminal_close(request: HttpRequest, window_id: int) -> HttpResponse:
 def monitor(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     scope.require("queueing.view_hall_monitor")
-    if scope.center_id is None:
-        raise PermissionDenied(_("您不属于任何中心。"))
+    center_id = scope.require_center(request.GET.get("center"))
     template = "queueing/monitor.html" + ("#panel" if request.htmx else "")
-    return render(request, template, {"data": selectors.hall_monitor(scope.center_id)})
+    return render(request, template, {"data": selectors.hall_monitor(center_id)})
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -387,7 +429,8 @@ def _labels(dimension: str, center_id: int) -> dict[Any, str]:
 def _hour_chart(rows: dict[Any, dict[str, Any]]) -> str:
     if not rows:
         return ""
-    chart = pygal.Bar(height=280, show_legend=True, disable_xml_declaration=True)
+    # No tooltip script from kozea.github.io, no inline script: the CSP refuses both.
+    chart = pygal.Bar(height=280, show_legend=True, disable_xml_declaration=True, js=[])
     chart.title = _("各时段取号与平均等待")
     hours = sorted(rows)
     chart.x_labels = [f"{h:02d}" for h in hours]
@@ -397,7 +440,7 @@ def _hour_chart(rows: dict[Any, dict[str, Any]]) -> str:
         [round((rows[h]["avg_wait_seconds"] or 0) / 60, 1) for h in hours],
         secondary=True,
     )
-    return chart.render(is_unicode=True)
+    return without_scripts(chart.render(is_unicode=True))
 
 
 @login_required
@@ -405,7 +448,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     scope.require("queueing.view_queue_figures")
     if scope.center_id is None:
-        raise PermissionDenied(_("您不属于任何中心。"))
+        raise PermissionDenied(NO_CENTER)
     form = PeriodForm({**PeriodForm.initial_period(), **request.GET.dict()})
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
@@ -435,29 +478,30 @@ def figures(request: HttpRequest) -> HttpResponse:
 # --- appointments ---------------------------------------------------------------------------
 
 
-def appointments(request: HttpRequest) -> HttpResponse:
-    """Book a slot (public): pick a category and a day, see the places left, book."""
-    center = public_center(request)
+def _appointments_page(
+    request: HttpRequest,
+    center: Center,
+    *,
+    form: AppointmentForm | None = None,
+    lookup: AppointmentLookupForm | None = None,
+    booked: Any = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The booking page: bookable working days only, a clear word for a day that is not one."""
     categories = QueueCategory.objects.filter(
         center=center, is_active=True, appointment_capacity__gt=0
     )
-    error = None
-    booked = None
-    form = AppointmentForm(center_id=center.pk)
-    if request.method == "POST":
-        form = AppointmentForm(request.POST, center_id=center.pk)
-        if form.is_valid():
-            try:
-                booked = services.book_appointment(**form.cleaned_data)
-            except DomainError as exc:
-                error = exc.message
-    category = categories.filter(pk=request.GET.get("category") or 0).first() or (
+    category = categories.filter(pk=_int(request.GET.get("category"))).first() or (
         categories.first()
     )
+    settings = selectors.queue_settings(center.pk)
+    days = selectors.bookable_days(settings)
     try:
         day = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        day = timezone.localdate()
+        day = days[0] if days else timezone.localdate()
+    day_refusal = selectors.appointment_day_refusal(settings, day)
     return render(
         request,
         "queueing/appointments.html",
@@ -466,21 +510,51 @@ def appointments(request: HttpRequest) -> HttpResponse:
             "categories": categories,
             "category": category,
             "day": day,
-            "slots": selectors.appointment_slots(category, day) if category else [],
-            "form": form,
+            "days": days,
+            "day_refusal": day_refusal,
+            "slots": selectors.appointment_slots(category, day)
+            if category and day_refusal is None
+            else [],
+            "form": form or AppointmentForm(center_id=center.pk),
             "booked": booked,
             "error": error,
-            "lookup": AppointmentLookupForm(),
+            "lookup": lookup or AppointmentLookupForm(),
             "center_query": _center_query(center),
         },
-        status=400 if error or form.errors else 200,
+        status=status,
     )
+
+
+def _int(value: str | None) -> int:
+    """A primary key from the query string, 0 for anything that is not one (no overflow)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0
+
+
+def appointments(request: HttpRequest) -> HttpResponse:
+    """Book a slot (public): pick a category and a working day, see the places left, book."""
+    center = public_center(request)
+    if request.method != "POST":
+        return _appointments_page(request, center)
+    form = AppointmentForm(request.POST, center_id=center.pk)
+    if not form.is_valid():
+        return _appointments_page(request, center, form=form, status=400)
+    try:
+        booked = services.book_appointment(**form.cleaned_data)
+    except DomainError as exc:
+        return _appointments_page(request, center, form=form, error=exc.message, status=400)
+    return _appointments_page(request, center, booked=booked)
 
 
 @require_POST
 def appointment_cancel(request: HttpRequest) -> HttpResponse:
-    form = AppointmentLookupForm(request.POST)
-    if not form.is_valid():
-        raise NotFound(_("未找到该预约,请核对预约码、手机号和身份证号。"))
-    appointment = services.cancel_appointment(**form.cleaned_data)
+    """Cancel with code + phone + ID number; a mistake is shown under the field it concerns."""
+    center = public_center(request)
+    lookup = AppointmentLookupForm(request.POST)
+    if not lookup.is_valid():
+        return _appointments_page(request, center, lookup=lookup, status=400)
+    try:
+        appointment = services.cancel_appointment(**lookup.cleaned_data)
+    except DomainError as exc:
+        lookup.add_error(None, exc.message)
+        return _appointments_page(request, center, lookup=lookup, status=exc.status)
     return render(request, "queueing/appointment_cancelled.html", {"appointment": appointment})

@@ -1,7 +1,8 @@
 /* Display board voice: each call announced once, in order, never two at once (zh-CN speech).
  * The feed fragment carries today's last calls as JSON (#board-calls); ids only grow, so a call
  * is new when its id is above the highest one seen. Calls already on screen when the page opens
- * are not announced again. Muting is remembered per screen (localStorage). */
+ * are not announced again. Muting is remembered per screen (localStorage) and toggled with the
+ * M key: the screen carries no buttons. The clock follows the server's time sent with the feed. */
 (function () {
   "use strict";
   var MUTE_KEY = "govhall.board.muted";
@@ -16,8 +17,35 @@
   }
 
   function showToggle() {
-    var button = document.getElementById("voice-toggle");
-    if (button) { button.textContent = muted() ? button.dataset.off : button.dataset.on; }
+    var note = document.getElementById("voice-state");
+    if (note) { note.textContent = muted() ? note.dataset.off : note.dataset.on; }
+  }
+
+  function toggleMute() {
+    window.localStorage.setItem(MUTE_KEY, muted() ? "0" : "1");
+    if (muted() && "speechSynthesis" in window) { window.speechSynthesis.cancel(); }
+    showToggle();
+  }
+
+  var clock = { offset: 0, zone: 0 };
+  function syncClock() {
+    var feed = document.getElementById("board-feed");
+    if (!feed || !feed.dataset.now) { return; }
+    var server = Date.parse(feed.dataset.now);
+    var zone = /([+-])(\d\d):?(\d\d)$/.exec(feed.dataset.now);
+    if (isNaN(server)) { return; }
+    clock.offset = server - Date.now();
+    clock.zone = zone ? (zone[1] === "-" ? -1 : 1) * (zone[2] * 60 + zone[3] * 1) * 60000 : 0;
+    var date = document.getElementById("board-date");
+    if (date && feed.dataset.date) { date.textContent = feed.dataset.date; }
+  }
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  function tick() {
+    var el = document.getElementById("board-time");
+    if (!el) { return; }
+    // The hall's local time (the server's zone, sent with the feed), whatever the screen's.
+    var t = new Date(Date.now() + clock.offset + clock.zone);
+    el.textContent = two(t.getUTCHours()) + ":" + two(t.getUTCMinutes()) + ":" + two(t.getUTCSeconds());
   }
 
   function highlight(call) {
@@ -50,6 +78,7 @@
   }
 
   function takeNew() {
+    syncClock();
     var calls = readCalls().filter(function (c) { return c.id > state.lastId; });
     calls.sort(function (a, b) { return a.id - b.id; });
     calls.forEach(function (c) { state.queue.push(c); state.lastId = Math.max(state.lastId, c.id); });
@@ -59,14 +88,16 @@
   document.addEventListener("DOMContentLoaded", function () {
     readCalls().forEach(function (c) { state.lastId = Math.max(state.lastId, c.id); });
     showToggle();
-    var button = document.getElementById("voice-toggle");
-    if (button) {
-      button.addEventListener("click", function () {
-        window.localStorage.setItem(MUTE_KEY, muted() ? "0" : "1");
-        if (muted() && "speechSynthesis" in window) { window.speechSynthesis.cancel(); }
-        showToggle();
-      });
-    }
+    syncClock();
+    tick();
+    window.setInterval(tick, 1000);
+    // Chromium speaks only after a first touch or click on the page: any one will do.
+    document.addEventListener("pointerdown", function () {
+      if ("speechSynthesis" in window) { window.speechSynthesis.speak(new SpeechSynthesisUtterance("")); }
+    }, { once: true });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "m" || event.key === "M") { toggleMute(); }
+    });
   });
   document.body.addEventListener("htmx:afterSwap", takeNew);
 })();
