@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop
+from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop, JointPackage
 from govhall.cases.services import recompute_deadlines
 from govhall.org.admin_base import ScopedAdmin
 
@@ -53,7 +53,9 @@ class CaseAdmin(ScopedAdmin):
     inlines = [ClockStopInline, CaseEventInline]
     # Identifiers are stored whole and never shown whole: left out of the admin.
     readonly_fields = [
-        f.name for f in Case._meta.fields if f.name not in ("id_number", "uscc", "phone")
+        f.name
+        for f in Case._meta.fields
+        if f.name not in ("id_number", "id_number_hash", "uscc", "phone", "phone_hash")
     ]
     exclude = ["id_number", "uscc", "phone"]
 
@@ -112,3 +114,17 @@ class CaseSettingsAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         recompute_deadlines(center_id=obj.center_id)
+
+
+@admin.register(JointPackage)
+class JointPackageAdmin(ScopedAdmin):
+    """一件事: the items one application asks for, handled jointly under the lead department."""
+
+    scope_department_field = None
+    list_display = ["name", "lead_department", "limit_days", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "items__name"]
+    filter_horizontal = ["items"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

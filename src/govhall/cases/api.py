@@ -13,15 +13,15 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from govhall.cases import selectors, services
+from govhall.cases import joint, joint_selectors, selectors, services
 from govhall.cases import serializers as s
-from govhall.cases.models import Case
+from govhall.cases.models import Case, JointCase, JointPackage
 from govhall.cases.views import lookup_throttled
 from govhall.catalog.models import ServiceItem
 from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center
 from govhall.org.models import Window
-from govhall.org.scoping import Scope, scope_for
+from govhall.org.scoping import NO_CENTER, Scope, scope_for
 from govhall.queueing.models import Ticket
 
 
@@ -172,6 +172,12 @@ def _renamed(fn: Any, **names: str) -> Any:
     return call
 
 
+def _deliver(*, actor: Any, case: Case, window: int | None, **data: Any) -> Case:
+    """统一窗口出件 at the window named by id (of the case's centre)."""
+    handed_at = _of_center(Window, window, case.center_id, _("窗口"))
+    return services.deliver_case(actor=actor, case=case, window=handed_at, **data)
+
+
 ACTION_VIEWS: dict[str, type[CaseAction]] = {
     "accept": _action("accept", s.CaseNoInput, services.accept_submitted_case, "受理网上申报"),
     "refuse": _action("refuse", s.CaseReasonIn, services.refuse_case, "不予受理"),
@@ -184,7 +190,11 @@ ACTION_VIEWS: dict[str, type[CaseAction]] = {
     "suspend": _action("suspend", s.CaseSuspendIn, services.suspend_case, "启动特别程序"),
     "resume": _action("resume", s.CaseNoInput, services.resume_case, "结束特别程序"),
     "complete": _action("complete", s.CaseCompleteIn, services.complete_case, "办结"),
-    "deliver": _action("deliver", s.CaseDeliverIn, services.deliver_case, "送达"),
+    "deliver": _action("deliver", s.CaseDeliverIn, _deliver, "送达(统一窗口出件)"),
+    "notify": _action(
+        "notify", s.CaseCorrectionIn, services.notify_correction, "受理前一次性告知补正"
+    ),
+    "extend": _action("extend", s.CaseExtendIn, services.extend_case, "延长办理期限(负责人批准)"),
     "withdraw": _action("withdraw", s.CaseOptionalReasonIn, services.withdraw_case, "撤回"),
     "verify": _action(
         "verify",
@@ -220,7 +230,7 @@ class Figures(APIView):
     def get(self, request: Request) -> Response:
         scope = _scope(self, "cases.view_supervision")
         if scope.center_id is None:
-            raise PermissionDenied(_("您的账号未关联服务中心。"))
+            raise PermissionDenied(NO_CENTER)
         params = _valid(s.CaseFiguresIn, request.query_params)
         if params["by"] in ("item", "window", "staff") and not scope.whole_center:
             raise PermissionDenied(_("按事项、窗口或人员统计仅限中心级角色。"))
@@ -237,6 +247,59 @@ class Figures(APIView):
                 figures = {k: v for k, v in figures.items() if k == scope.department_id}
             rows = [{"key": k, **v} for k, v in figures.items()]
         return Response(s.CaseFiguresOut(rows, many=True).data)
+
+
+def _period_scope(view: APIView, params_class: type[Serializer]) -> tuple[Scope, dict]:
+    scope = _scope(view, "cases.view_supervision")
+    if scope.center_id is None:
+        raise PermissionDenied(_("您的账号未关联服务中心。"))
+    return scope, _valid(params_class, view.request.query_params)
+
+
+class ClockFigures(APIView):
+    """The law's clocks over a period: extensions, deemed acceptances, repeated correction
+    notices, deliveries and late deliveries, for the centre or by department."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter("end", str, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter("by", str, enum=["center", "department"]),
+        ],
+        responses={200: s.CaseClockFiguresOut(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        scope, params = _period_scope(self, s.CaseClockFiguresIn)
+        figures = selectors.clock_figures(
+            center_id=scope.center_id, start=params["start"], end=params["end"]
+        )
+        if params["by"] == "center":
+            rows = [{"key": None, **figures.total}]
+        else:
+            rows = [
+                {"key": k, **v}
+                for k, v in figures.by["department"].items()
+                if scope.whole_center or k == scope.department_id
+            ]
+        return Response(s.CaseClockFiguresOut(rows, many=True).data)
+
+
+class ClockFlags(APIView):
+    """电子监察 of the law's clocks today: each flag's count and its first case numbers."""
+
+    @extend_schema(responses={200: s.CaseClockFlagOut(many=True)})
+    def get(self, request: Request) -> Response:
+        scope = _scope(self, "cases.view_supervision")
+        flags = selectors.clock_flags(scope.filter(Case.objects.all()))
+        rows = [
+            {
+                "flag": flag,
+                "count": qs.count(),
+                "numbers": list(qs.values_list("number", flat=True)[:100]),
+            }
+            for flag, qs in flags.items()
+        ]
+        return Response(s.CaseClockFlagOut(rows, many=True).data)
 
 
 class Lookup(APIView):
@@ -276,7 +339,7 @@ class Import(APIView):
         scope.require("cases.import_cases")
         center = Center.objects.filter(pk=scope.center_id).first()
         if center is None:
-            raise PermissionDenied(_("您的账号未关联服务中心。"))
+            raise PermissionDenied(NO_CENTER)
         data = _valid(s.CaseImportIn, request.data)
         report = services.import_cases(
             center=center,
@@ -287,3 +350,139 @@ class Import(APIView):
             actor=request.user,
         )
         return Response(s.CaseImportOut(report.as_dict()).data, status=200 if report.ok else 400)
+
+
+# --- 并联审批 / 一件事 -------------------------------------------------------------------------
+
+
+def _joint(scope: Scope, number: str) -> JointCase:
+    whole = joint_selectors.visible_joint_cases(scope).filter(number=number).first()
+    if whole is None:
+        raise NotFound(_("并联审批件不存在或您无权查看。"))
+    return whole
+
+
+def _joint_out(scope: Scope, whole: JointCase, *, detail: bool = False) -> dict[str, Any]:
+    whole.clock = joint_selectors.clock_of(whole)
+    if detail:
+        whole.visible_steps = joint_selectors.visible_steps(scope, whole)
+        return s.JointDetailOut(whole).data
+    return s.JointOut(whole).data
+
+
+def _acting(request: Request) -> Scope:
+    if not request.user.is_authenticated:
+        raise PermissionDenied(_("请先登录。"))
+    return scope_for(request.user)
+
+
+class JointList(APIView):
+    """并联审批件 the user may see (the centre's, or those of their department's steps)."""
+
+    @extend_schema(responses={200: s.JointOut(many=True)})
+    def get(self, request: Request) -> Response:
+        scope = _scope(self, "cases.view_case")
+        rows = joint_selectors.joint_rows(joint_selectors.visible_joint_cases(scope)[:200])
+        for row in rows:
+            row["joint"].clock = row["clock"]
+        return Response(s.JointOut([row["joint"] for row in rows], many=True).data)
+
+
+class JointAccept(APIView):
+    """一件事统一受理 (行政许可法 art. 26): a step for each item of the package."""
+
+    @extend_schema(request=s.JointAcceptIn, responses={201: s.JointDetailOut})
+    def post(self, request: Request) -> Response:
+        scope = _acting(request)
+        scope.require("cases.accept_case")
+        data = _valid(s.JointAcceptIn, request.data)
+        package = _of_center(JointPackage, data.pop("package"), scope.center_id, _("一件事"))
+        window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
+        whole = joint.accept_joint_case(actor=request.user, package=package, window=window, **data)
+        return Response(_joint_out(scope, whole, detail=True), status=201)
+
+
+class JointDetail(APIView):
+    """One joint case, its clock, and the steps the user may see."""
+
+    @extend_schema(responses={200: s.JointDetailOut})
+    def get(self, request: Request, number: str) -> Response:
+        scope = _scope(self, "cases.view_case")
+        return Response(_joint_out(scope, _joint(scope, number), detail=True))
+
+
+class JointExtend(APIView):
+    """延长联办期限 (art. 42 para. 2): once, at most 15 working days, by the head."""
+
+    @extend_schema(request=s.JointExtendIn, responses={200: s.JointDetailOut})
+    def post(self, request: Request, number: str) -> Response:
+        scope = _acting(request)
+        whole = _joint(scope, number)
+        data = _valid(s.JointExtendIn, request.data)
+        whole = joint.extend_joint_case(actor=request.user, joint=whole, **data)
+        return Response(_joint_out(scope, whole, detail=True))
+
+
+class JointWithdraw(APIView):
+    """The applicant withdraws the whole application."""
+
+    @extend_schema(request=s.CaseOptionalReasonIn, responses={200: s.JointDetailOut})
+    def post(self, request: Request, number: str) -> Response:
+        scope = _acting(request)
+        whole = _joint(scope, number)
+        data = _valid(s.CaseOptionalReasonIn, request.data)
+        whole = joint.withdraw_joint_case(actor=request.user, joint=whole, **data)
+        return Response(_joint_out(scope, whole, detail=True))
+
+
+class JointDecideStep(APIView):
+    """A department decides its own step of a joint case."""
+
+    @extend_schema(request=s.CaseCompleteIn, responses={200: s.JointDetailOut})
+    def post(self, request: Request, number: str, case_number: str) -> Response:
+        scope = _acting(request)
+        whole = _joint(scope, number)
+        step = joint_selectors.step_of(whole, case_number)
+        if step is None:
+            raise NotFound(_("该办件不是此联办件的环节。"))
+        data = _valid(s.CaseCompleteIn, request.data)
+        joint.decide_step(actor=request.user, joint=whole, case=step.case, **data)
+        whole.refresh_from_db()
+        return Response(_joint_out(scope, whole, detail=True))
+
+
+class JointFigures(APIView):
+    """并联审批 figures of a period: the whole, per package, and each department's steps (a
+    department's people get their own department's row only)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter("end", str, required=True, description="YYYY-MM-DD"),
+        ],
+        responses={200: s.JointFiguresOut},
+    )
+    def get(self, request: Request) -> Response:
+        scope, params = _period_scope(self, s.JointFiguresIn)
+        figures = joint_selectors.joint_figures(
+            center_id=scope.center_id, start=params["start"], end=params["end"]
+        )
+        names = dict(
+            JointPackage.objects.filter(center_id=scope.center_id).values_list("pk", "name")
+        )
+        return Response(
+            s.JointFiguresOut(
+                {
+                    "total": figures.total,
+                    "packages": [
+                        {"package": pk, "name": names[pk], **row}
+                        for pk, row in figures.by_package.items()
+                    ],
+                    "departments": [
+                        {"department": pk, **row}
+                        for pk, row in figures.by_department.items()
+                        if scope.whole_center or pk == scope.department_id
+                    ],
+                }
+            ).data
+        )

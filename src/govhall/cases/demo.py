@@ -1,6 +1,7 @@
 """Demo cases: a few hundred over the last four months across the departments' items, made by
 the real services (events, outbox rows, deadlines), some completed late, some running with
-yellow and red lights, some with corrections, procedures, 容缺 and 告知承诺.
+yellow and red lights, some with corrections, procedures, 容缺 and 告知承诺; and a few 一件事
+packages (开办餐饮店, 新生儿出生, 企业开办) with joint cases, decided step by step.
 
 Deterministic (seeded by the centre) and idempotent: skipped when the centre has cases.
 """
@@ -10,8 +11,8 @@ import random
 
 from django.utils import timezone
 
-from govhall.cases import services
-from govhall.cases.models import Case
+from govhall.cases import joint, services
+from govhall.cases.models import Case, JointPackage
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import Center, User
 from govhall.core.validators import id_number_check_char, uscc_check_char
@@ -80,7 +81,77 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
         item = rng.choice(items)
         day = workdays[min(len(workdays) - 1, int(len(workdays) * (rng.random() ** 0.7)))]
         _demo_case(item, day, rng=rng, cal=cal, now=now, today=today, staff=staff, n=n)
+    for name, item_names in PACKAGES:
+        package = _demo_package(center, name, item_names)
+        if package is not None:
+            for _n in range(JOINT_CASES):
+                day = rng.choice(workdays)
+                _demo_joint(package, day, rng=rng, cal=cal, now=now, today=today, staff=staff)
     return []
+
+
+# 一件事 packages of the demo: name → the items' names (the first one's department leads)
+PACKAGES = [
+    ("开办餐饮店一件事", ["个体工商户设立登记", "食品经营许可", "建设工程消防验收"]),
+    ("新生儿出生一件事", ["出生登记", "城乡居民基本医疗保险参保登记", "生育医疗费用报销"]),
+    ("企业开办一件事", ["企业设立登记", "税务登记信息确认", "增值税一般纳税人登记"]),
+]
+JOINT_CASES = 8
+
+
+def _demo_package(center: Center, name: str, item_names: list[str]) -> JointPackage | None:
+    by_name = {
+        i.name: i
+        for i in ServiceItem.objects.filter(center=center, is_active=True, name__in=item_names)
+    }
+    items = [by_name[n] for n in item_names if n in by_name]
+    if len(items) < 2:
+        return None
+    package = JointPackage.objects.create(
+        center=center, name=name, lead_department=items[0].department
+    )
+    package.items.set(items)
+    return package
+
+
+def _demo_joint(package, day, *, rng, cal, now, today, staff) -> None:
+    """A joint application accepted on `day` at the lead's window; each department decides
+    its step within its limit (a few late, a few refused), or has not yet (a quarter of the
+    joint cases wait on one department)."""
+    items = list(package.items.all())
+    clerk, window = _clerk(items[0], staff)
+    accepted_at = _moment(day, rng, now)
+    whole = joint.accept_joint_case(
+        actor=clerk,
+        package=package,
+        applicant_type="person",
+        applicant_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+        id_number=_id_number(rng),
+        phone=f"13{rng.randint(0, 9)}{rng.randint(0, 99_999_999):08d}",
+        window=window,
+        materials_received={i.pk: list(i.materials.values_list("name", flat=True)) for i in items},
+        at=accepted_at,
+    )
+    steps = list(Case.objects.filter(joint_step__joint=whole).order_by("pk"))
+    # A quarter of them wait on one department (red once past the whole's 45 days).
+    waiting = rng.choice(steps) if rng.random() < 0.25 else None
+    for step in steps:
+        if step == waiting:
+            continue
+        late = rng.random() < 0.1
+        days = step.limit_days + rng.randint(1, 3) if late else rng.randint(0, step.limit_days)
+        decided = cal.add_workdays(day, days).date
+        if decided >= today:
+            continue
+        approved = rng.random() < 0.97
+        joint.decide_step(
+            actor=None,
+            joint=whole,
+            case=step,
+            approved=approved,
+            reason="" if approved else "经现场核查,不符合法定条件",
+            at=max(_moment(decided, rng, now), accepted_at + dt.timedelta(minutes=30)),
+        )
 
 
 def _demo_case(item, day, *, rng, cal, now, today, staff, n) -> None:

@@ -3,6 +3,9 @@
 ``register_case_completed(fn)``: `complete_case` calls ``fn(case=case, actor=actor)`` for every
 registered function, after the case is saved as completed and before its transaction commits,
 so an exception in `fn` rolls the completion back. Register from your ``AppConfig.ready``.
+
+``register_case_closed(fn)``: `withdraw_case` calls ``fn(case=case, actor=actor)`` the same way
+when a case ends without a decision (joint handling follows its steps so).
 """
 
 from collections.abc import Callable
@@ -11,6 +14,7 @@ from typing import Any
 CaseCompletedHook = Callable[..., Any]
 
 _completed_hooks: list[CaseCompletedHook] = []
+_closed_hooks: list[CaseCompletedHook] = []
 
 
 def register_case_completed(fn: CaseCompletedHook) -> CaseCompletedHook:
@@ -30,4 +34,16 @@ def unregister_case_completed(fn: CaseCompletedHook) -> None:
 
 def run_case_completed(*, case: Any, actor: Any) -> None:
     for fn in list(_completed_hooks):
+        fn(case=case, actor=actor)
+
+
+def register_case_closed(fn: CaseCompletedHook) -> CaseCompletedHook:
+    """Register `fn(case=..., actor=...)` for a case withdrawn before its decision."""
+    if fn not in _closed_hooks:
+        _closed_hooks.append(fn)
+    return fn
+
+
+def run_case_closed(*, case: Any, actor: Any) -> None:
+    for fn in list(_closed_hooks):
         fn(case=case, actor=actor)

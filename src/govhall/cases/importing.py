@@ -4,19 +4,21 @@ A file has a header row; `mapping` maps each field below to the header of its co
 `DEFAULT_MAPPING`). Every row is checked; nothing is written here.
 """
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.models import Case
-from govhall.core.validators import is_valid_id_number, is_valid_phone, is_valid_uscc
+from govhall.core.validators import (
+    is_valid_id_number,
+    is_valid_phone,
+    is_valid_uscc,
+    normalize_id_number,
+    normalize_phone,
+)
 
 # field → default column header
 DEFAULT_MAPPING: dict[str, str] = {
@@ -34,6 +36,8 @@ DEFAULT_MAPPING: dict[str, str] = {
     "reason": "不予许可理由",
     "delivered_at": "送达时间",
 }
+# Rows after the header one file may hold (a county's years of history fit in a few files).
+MAX_ROWS = 200_000
 REQUIRED = ("item_code", "applicant_type", "applicant_name", "identifier", "phone", "accepted_at")
 
 _APPLICANT_TYPES = {
@@ -129,28 +133,6 @@ def parse_mapping(text: str) -> dict[str, str]:
     return mapping
 
 
-def read_table(source: str | Path | IO[bytes], filename: str = "") -> Iterator[list[Any]]:
-    """Rows (header first) of an .xlsx or .csv file given by path or binary file object."""
-    name = (filename or str(source if isinstance(source, str | Path) else "")).lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(source, read_only=True, data_only=True)
-        try:
-            yield from (list(r) for r in workbook.worksheets[0].iter_rows(values_only=True))
-        finally:
-            workbook.close()
-        return
-    if not name.endswith(".csv"):
-        raise ValueError(_("只支持 .xlsx 或 .csv 文件。"))
-    raw = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030")
-    yield from csv.reader(io.StringIO(text))
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -182,6 +164,10 @@ def parse_moment(value: Any, tz: dt.tzinfo | None = None) -> dt.datetime | None:
     return moment
 
 
+class MissingColumns(ValueError):
+    """The header lacks a required column (the message names them)."""
+
+
 class RowChecker:
     """Checks rows against the centre's items and windows and against each other."""
 
@@ -197,7 +183,7 @@ class RowChecker:
         headers = [_text(h) for h in header]
         missing = [mapping[f] for f in REQUIRED if mapping[f] not in headers]
         if missing:
-            raise ValueError(_("文件缺少列:%(cols)s") % {"cols": "、".join(missing)})
+            raise MissingColumns(_("文件缺少列:%(cols)s") % {"cols": "、".join(missing)})
         self.mapping = mapping
         self.index = {f: headers.index(col) for f, col in mapping.items() if col in headers}
         self.items = items
@@ -237,12 +223,12 @@ class RowChecker:
         applicant_type = _APPLICANT_TYPES.get(get("applicant_type").lower())
         if get("applicant_type") and applicant_type is None:
             problems.append(_("申请人类型无效"))
-        identifier = get("identifier").upper()
+        identifier = normalize_id_number(get("identifier"))
         if applicant_type == "person" and identifier and not is_valid_id_number(identifier):
             problems.append(_("身份证号码无效"))
         if applicant_type == "company" and identifier and not is_valid_uscc(identifier):
             problems.append(_("统一社会信用代码无效"))
-        phone = get("phone")
+        phone = normalize_phone(get("phone"))
         if phone and not is_valid_phone(phone):
             problems.append(_("联系电话格式不正确"))
         channel = _CHANNELS.get(get("channel").lower())

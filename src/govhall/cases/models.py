@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.catalog.models import ServiceItem
+from govhall.core.crypto import EncryptedTextField, KeyedHashField
 from govhall.core.models import Center, CenterScopedModel
 from govhall.org.models import Department, Window
 from govhall.queueing.models import Ticket
@@ -88,6 +89,13 @@ class Case(CenterScopedModel):
     DONE_STATES = (State.COMPLETED, State.DELIVERED)
     CLOSED_STATES = (State.REFUSED, State.WITHDRAWN)
 
+    # 行政许可法 art. 42: one extension of 10 working days; art. 32: a correction notice within
+    # 5 working days of receipt; art. 44: the certificate delivered within 10 working days of
+    # the decision.
+    EXTENSION_DAYS = 10
+    NOTICE_DAYS = 5
+    DELIVERY_DAYS = 10
+
     # action → the states it may start from (the services refuse any other: InvalidTransition)
     ACTION_STATES = {
         "accept": (State.SUBMITTED,),
@@ -100,6 +108,8 @@ class Case(CenterScopedModel):
         "resume": (State.SUSPENDED,),
         "complete": (State.ACCEPTED, State.IN_REVIEW),
         "deliver": (State.COMPLETED,),
+        "extend": (State.ACCEPTED, State.IN_REVIEW),
+        "notify": (State.SUBMITTED,),
         "withdraw": (State.SUBMITTED, *RUNNING_STATES),
         "verify": DONE_STATES,
         "revoke": DONE_STATES,
@@ -146,9 +156,11 @@ class Case(CenterScopedModel):
     )
     applicant_type = models.CharField(_("申请人类型"), max_length=16, choices=ApplicantType.choices)
     applicant_name = models.CharField(_("申请人"), max_length=200)
-    id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
+    id_number = EncryptedTextField(_("身份证号码"), blank=True)
+    id_number_hash = KeyedHashField(source="id_number")
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20)
+    phone = EncryptedTextField(_("联系电话"))
+    phone_hash = KeyedHashField(source="phone")
     channel = models.CharField(_("申报渠道"), max_length=16, choices=Channel.choices)
     window = models.ForeignKey(
         Window,
@@ -201,6 +213,24 @@ class Case(CenterScopedModel):
     )
     tracking_number = models.CharField(_("邮寄单号"), max_length=64, blank=True)
     limit_days = models.PositiveSmallIntegerField(_("承诺时限(工作日)"), default=0)
+    extension_days = models.PositiveSmallIntegerField(_("延长期限(工作日)"), default=0)
+    extension_reason = models.TextField(_("延期理由"), blank=True)
+    extension_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("延期批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="extended_cases",
+    )
+    extended_at = models.DateTimeField(_("延期批准时间"), null=True, blank=True)
+    deemed_accepted_on = models.DateField(
+        _("视为受理日"),
+        null=True,
+        blank=True,
+        help_text=_("网上或邮寄申请收到后5个工作日内未告知补正的,自收到材料之日起即为受理。"),
+    )
+    correction_notices = models.PositiveSmallIntegerField(_("补正告知次数"), default=0)
     submitted_at = models.DateTimeField(_("申报时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     due_date = models.DateField(_("办结期限"), null=True, blank=True)
@@ -210,6 +240,16 @@ class Case(CenterScopedModel):
     completed_late = models.BooleanField(_("超期办结"), default=False)
     elapsed_workdays = models.PositiveIntegerField(_("办理用时(工作日)"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    delivery_due = models.DateField(_("送达期限"), null=True, blank=True)
+    delivered_late = models.BooleanField(_("超期送达"), default=False)
+    delivery_window = models.ForeignKey(
+        Window,
+        verbose_name=_("出件窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delivered_cases",
+    )
     closed_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
     imported = models.BooleanField(_("历史导入"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -231,6 +271,7 @@ class Case(CenterScopedModel):
             ("deliver_case", _("送达办件")),
             ("withdraw_case", _("撤回办件")),
             ("check_commitment", _("告知承诺核查")),
+            ("extend_case", _("批准延长办理期限")),
             ("view_supervision", _("查看电子监察")),
             ("import_cases", _("导入历史办件")),
             ("export_cases", _("导出办件")),
@@ -259,6 +300,11 @@ class Case(CenterScopedModel):
             models.CheckConstraint(
                 condition=~Q(state="delivered") | Q(delivered_at__isnull=False),
                 name="cases_case_delivered_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_days__lte=15)
+                & (Q(extension_days=0) | Q(extended_at__isnull=False)),
+                name="cases_case_extension_once_bounded",
             ),
         ]
 
@@ -302,6 +348,7 @@ class ClockStop(CenterScopedModel):
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     reason = models.TextField(_("说明"), blank=True)
     told_days = models.PositiveSmallIntegerField(_("告知所需时间(工作日)"), null=True, blank=True)
+    told_until = models.DateField(_("告知的结束日"), null=True, blank=True)
     resume_state = models.CharField(_("恢复后状态"), max_length=16, choices=Case.State.choices)
     started_on = models.DateField(_("停止计时日"))
     ended_on = models.DateField(_("恢复日"), null=True, blank=True)
@@ -333,6 +380,8 @@ class CaseEvent(CenterScopedModel):
         REVIEW_STARTED = "review_started", _("开始审查")
         CORRECTION_REQUESTED = "correction_requested", _("要求补正")
         RESUBMITTED = "resubmitted", _("补正材料已提交")
+        CORRECTION_NOTIFIED = "correction_notified", _("告知补正(受理前)")
+        EXTENDED = "extended", _("延长办理期限")
         MATERIALS_SUPPLIED = "materials_supplied", _("容缺材料已补齐")
         SUSPENDED = "suspended", _("启动特别程序")
         RESUMED = "resumed", _("特别程序结束")
@@ -367,3 +416,196 @@ class CaseEvent(CenterScopedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.type} {self.at:%Y-%m-%d %H:%M}"
+
+
+class JointPackage(CenterScopedModel):
+    """一件事: a set of items one application asks for, handled jointly by their departments.
+
+    行政许可法 art. 26: one department (the lead, 牵头部门) takes the application in and the
+    decisions are delivered together; art. 42 para. 2: the whole within 45 working days, once
+    extendable by 15 with the approval of the government's head. A centre may promise less.
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name=_("牵头部门"),
+        on_delete=models.PROTECT,
+        related_name="led_joint_packages",
+    )
+    items = models.ManyToManyField(
+        ServiceItem, verbose_name=_("联办事项"), related_name="joint_packages"
+    )
+    limit_days = models.PositiveSmallIntegerField(
+        _("联办承诺时限(工作日)"),
+        default=45,
+        help_text=_("并联审批、联合办理、集中办理的,办理时间不得超过45个工作日。"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("一件事")
+        verbose_name_plural = _("一件事")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "name"], name="cases_joint_package_name"),
+            models.CheckConstraint(
+                condition=Q(limit_days__gte=1) & Q(limit_days__lte=45),
+                name="cases_joint_package_limit_le_45",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JointCase(CenterScopedModel):
+    """并联审批: one application of a package, handled by several departments, each in its own
+    step (a `Case` of its item, linked by `JointStep`), the whole under the joint limit."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("办理中")
+        COMPLETED = "completed", _("已办结")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    class Result(models.TextChoices):
+        NONE = "", _("未办结")
+        APPROVED = "approved", _("准予许可")
+        DENIED = "denied", _("不予许可")
+
+    # 行政许可法 art. 42 para. 2: 45 working days, once extended by at most 15.
+    LIMIT_DAYS = 45
+    EXTENSION_DAYS = 15
+
+    number = models.CharField(_("联办编号"), max_length=40, unique=True)
+    package = models.ForeignKey(
+        JointPackage, verbose_name=_("一件事"), on_delete=models.PROTECT, related_name="cases"
+    )
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name=_("牵头部门"),
+        on_delete=models.PROTECT,
+        related_name="led_joint_cases",
+    )
+    applicant_name = models.CharField(_("申请人"), max_length=200)
+    window = models.ForeignKey(
+        Window,
+        verbose_name=_("受理窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joint_cases",
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accepted_joint_cases",
+    )
+    accepted_at = models.DateTimeField(_("受理时间"))
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.RUNNING)
+    result = models.CharField(
+        _("办理结果"), max_length=16, choices=Result.choices, blank=True, default=""
+    )
+    reason = models.TextField(_("不予许可理由"), blank=True)
+    limit_days = models.PositiveSmallIntegerField(_("联办时限(工作日)"), default=LIMIT_DAYS)
+    extension_days = models.PositiveSmallIntegerField(_("延长期限(工作日)"), default=0)
+    extension_reason = models.TextField(_("延期理由"), blank=True)
+    extension_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("延期批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="extended_joint_cases",
+    )
+    extended_at = models.DateTimeField(_("延期批准时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("并联审批件")
+        verbose_name_plural = _("并联审批件")
+        ordering = ["-accepted_at", "-id"]
+        indexes = [
+            models.Index(fields=["center", "accepted_at"], name="cases_joint_center_accepted"),
+            models.Index(fields=["center", "state"], name="cases_joint_center_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(limit_days__gte=1) & Q(limit_days__lte=45),
+                name="cases_joint_limit_le_45",
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_days__lte=15)
+                & (Q(extension_days=0) | Q(extended_at__isnull=False)),
+                name="cases_joint_extension_once_bounded",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="completed") | (Q(completed_at__isnull=False) & ~Q(result="")),
+                name="cases_joint_completed_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class JointStep(CenterScopedModel):
+    """One department's step of a joint case: its own `Case` (item, department, limit, state,
+    decision date), counted on its own and towards the whole."""
+
+    joint = models.ForeignKey(
+        JointCase, verbose_name=_("并联审批件"), on_delete=models.CASCADE, related_name="steps"
+    )
+    case = models.OneToOneField(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="joint_step"
+    )
+
+    class Meta:
+        verbose_name = _("联办环节")
+        verbose_name_plural = _("联办环节")
+        ordering = ["joint", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.joint_id} {self.case_id}"
+
+
+class JointEvent(CenterScopedModel):
+    """One step of the whole's timeline (the steps' own events are `CaseEvent`s)."""
+
+    class Type(models.TextChoices):
+        ACCEPTED = "accepted", _("联办受理")
+        EXTENDED = "extended", _("延长联办期限")
+        COMPLETED = "completed", _("联办办结")
+        WITHDRAWN = "withdrawn", _("联办撤回")
+
+    joint = models.ForeignKey(
+        JointCase, verbose_name=_("并联审批件"), on_delete=models.CASCADE, related_name="events"
+    )
+    type = models.CharField(_("事件"), max_length=16, choices=Type.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joint_events",
+    )
+    at = models.DateTimeField(_("时间"))
+    from_state = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("联办记录")
+        verbose_name_plural = _("联办记录")
+        ordering = ["joint", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.joint_id} {self.type} {self.at:%Y-%m-%d %H:%M}"

@@ -1,12 +1,17 @@
 """Every non-trivial read on cases: settings, lists, lights, the timeline and the figures.
 
 Figures follow DOMAIN.md "Figures" (dates inclusive, local Asia/Shanghai days):
-- accepted (办件量): cases accepted in the period;
-- completed (办结): cases completed in the period;
-- completion_rate: of the cases accepted in the period, the share completed by its end;
+- accepted (办件量, 受理): cases accepted in the period;
+- completed (办结): of those cases, the ones completed by the period's end, so that
+  completion_rate (办结率) = completed ÷ accepted is a share of the population printed beside it
+  (seed 001: 4733 ÷ 4828 = 98%) and completed ≤ accepted;
+- accepted_online (网上办件): of the cases accepted, those not accepted at a window (online,
+  mobile, mail); online_share = accepted_online ÷ accepted;
+- completed_in_period (本期办结): every case completed in the period, whenever it was accepted
+  (the throughput: on_time_rate and avg_workdays are over these);
 - overdue (超期件): cases completed in the period after their due date, plus cases accepted by
   the period's end, still open at its end and due before its last day;
-- on_time_rate: cases completed in the period by their due date ÷ cases completed in the period;
+- on_time_rate: cases completed in the period by their due date ÷ completed_in_period;
 - avg_workdays: mean working days the clock ran, over the cases completed in the period;
 - consultations (咨询): tickets issued in the period and served that opened no case.
 Rates are fractions in [0, 1], or None when the denominator is 0.
@@ -35,10 +40,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from govhall.cases.models import Case, CaseEvent, CaseSettings
+from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop
 from govhall.catalog.models import ServiceItem
+from govhall.core import spreadsheets
 from govhall.core.selectors import Rollup, rollup
-from govhall.core.validators import mask_id_number, mask_phone
+from govhall.core.validators import mask_id_number, mask_phone, normalize_phone
+from govhall.core.workdays import ONE_DAY, Calendar, load_calendar
 from govhall.org.models import Department, Window
 from govhall.org.scoping import Scope
 from govhall.queueing.models import Ticket
@@ -48,6 +55,9 @@ FIGURE_KEYS = (
     "accepted",
     "completed",
     "completion_rate",
+    "accepted_online",
+    "online_share",
+    "completed_in_period",
     "overdue",
     "on_time_rate",
     "avg_workdays",
@@ -185,7 +195,7 @@ def timeline(case: Case) -> QuerySet[CaseEvent]:
 def lookup_case(*, number: str, phone_last4: str) -> Case | None:
     """The case a citizen asks about: its number and the last 4 digits of its phone must match."""
     number = (number or "").strip()
-    last4 = (phone_last4 or "").strip()
+    last4 = normalize_phone(phone_last4)
     if not number or len(last4) != 4 or not last4.isdigit():
         return None
     case = Case.objects.select_related("item", "department").filter(number=number).first()
@@ -195,8 +205,19 @@ def lookup_case(*, number: str, phone_last4: str) -> Case | None:
 
 
 def public_steps(case: Case) -> list[dict[str, Any]]:
-    """The steps a citizen may see: event names and times only (no actors, no details)."""
-    return [{"type": e.type, "label": e.get_type_display(), "at": e.at} for e in timeline(case)]
+    """The steps a citizen may see: event names and times (no actors), and for an extension
+    the reason and the new due date (行政许可法 art. 42: the applicant is told)."""
+    steps = []
+    for e in timeline(case):
+        note = ""
+        if e.type == CaseEvent.Type.EXTENDED:
+            note = _("延长%(days)s个工作日至%(due)s:%(reason)s") % {
+                "days": e.details.get("days"),
+                "due": e.details.get("due_date") or "",
+                "reason": e.details.get("reason", ""),
+            }
+        steps.append({"type": e.type, "label": e.get_type_display(), "at": e.at, "note": note})
+    return steps
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -235,6 +256,7 @@ def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) 
         {
             "accepted": Count("id", filter=accepted),
             "accepted_completed": Count("id", filter=accepted & Q(completed_at__lt=hi)),
+            "accepted_online": Count("id", filter=accepted & ~Q(channel=Case.Channel.WINDOW)),
             "completed": Count("id", filter=completed),
             "late": Count("id", filter=completed & Q(completed_late=True)),
             "workdays_total": Sum("elapsed_workdays", filter=completed),
@@ -262,13 +284,18 @@ def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) 
         for part in rows:
             row.update(part)
         n_accepted = row.get("accepted") or 0
+        n_cohort_completed = row.get("accepted_completed") or 0
+        n_online = row.get("accepted_online") or 0
         n_completed = row.get("completed") or 0
         late = row.get("late") or 0
         days = row.get("workdays_total")
         return {
             "accepted": n_accepted,
-            "completed": n_completed,
-            "completion_rate": _ratio(row.get("accepted_completed") or 0, n_accepted),
+            "completed": n_cohort_completed,
+            "completion_rate": _ratio(n_cohort_completed, n_accepted),
+            "accepted_online": n_online,
+            "online_share": _ratio(n_online, n_accepted),
+            "completed_in_period": n_completed,
             "overdue": late + (row.get("open_overdue") or 0),
             "on_time_rate": _ratio(n_completed - late, n_completed),
             "avg_workdays": (
@@ -294,6 +321,9 @@ def empty_figures() -> dict[str, Any]:
         "accepted": 0,
         "completed": 0,
         "completion_rate": None,
+        "accepted_online": 0,
+        "online_share": None,
+        "completed_in_period": 0,
         "overdue": 0,
         "on_time_rate": None,
         "avg_workdays": None,
@@ -414,6 +444,149 @@ def zero_case_departments(*, center_id: int, start: dt.date, end: dt.date) -> Qu
     )
 
 
+# --- the law's clocks: what supervision flags and counts --------------------------------------
+# 行政许可法 art. 32 (deemed acceptance), 42 (extension), 44 (delivery), 45 (special procedures
+# within their told duration); 一次性告知 (one correction notice); 容缺 supply dates.
+
+CLOCK_FIGURE_KEYS = (
+    "extended",
+    "deemed_accepted",
+    "repeat_corrections",
+    "delivered",
+    "delivered_late",
+    "delivery_on_time_rate",
+)
+
+
+def answer_cutoff(cal: Calendar, today: dt.date) -> dt.date:
+    """The last day of receipt whose 5 working days to answer (art. 32) ran out before `today`."""
+    day = today
+    while cal.add_workdays(day, Case.NOTICE_DAYS).date >= today:
+        day -= ONE_DAY
+    return day
+
+
+def clock_flags(qs: QuerySet[Case], today: dt.date | None = None) -> dict[str, QuerySet[Case]]:
+    """The supervision page's lists of cases the law's clocks flag (each oldest first):
+
+    - ``unanswered``: online or mailed applications still awaiting acceptance, told nothing
+      within 5 working days of receipt (art. 32: already accepted in law, on receipt);
+    - ``deemed``: running cases accepted late whose clock runs from receipt (art. 32);
+    - ``repeat_corrections``: running cases told to correct more than once (一次性告知);
+    - ``procedure_overrun``: a special procedure running past the duration told (art. 45);
+    - ``missing_overdue``: 容缺 materials not supplied by their date;
+    - ``delivery_overdue``: approvals whose certificate is not delivered within 10 working days
+      of the decision (art. 44).
+    """
+    today = today or timezone.localdate()
+    cutoff = answer_cutoff(load_calendar(), today)
+    overrun = ClockStop.objects.filter(
+        case=OuterRef("pk"),
+        ended_on__isnull=True,
+        kind__in=ClockStop.PROCEDURES,
+        told_until__lt=today,
+    )
+    notified = CaseEvent.objects.filter(
+        case=OuterRef("pk"), type=CaseEvent.Type.CORRECTION_NOTIFIED
+    )
+    qs = qs.select_related("item", "department")
+    running = qs.filter(state__in=Case.RUNNING_STATES)
+    return {
+        "unanswered": qs.filter(
+            state=Case.State.SUBMITTED, submitted_at__lt=_day_start(cutoff + ONE_DAY)
+        )
+        .exclude(Exists(notified))
+        .order_by("submitted_at"),
+        "deemed": running.filter(deemed_accepted_on__isnull=False).order_by("deemed_accepted_on"),
+        "repeat_corrections": running.filter(correction_notices__gte=2).order_by("accepted_at"),
+        "procedure_overrun": running.filter(Exists(overrun)).order_by("accepted_at"),
+        "missing_overdue": running.filter(
+            mode=Case.Mode.MISSING, supplied_at__isnull=True, supply_by__lt=today
+        ).order_by("supply_by"),
+        "delivery_overdue": qs.filter(state=Case.State.COMPLETED, delivery_due__lt=today).order_by(
+            "delivery_due"
+        ),
+    }
+
+
+def clock_figures(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
+    """The law's clocks over a period, for the centre (`total`) and by department:
+
+    - ``extended``: cases whose limit was extended in the period (art. 42);
+    - ``deemed_accepted``: cases accepted in the period that count from receipt (art. 32);
+    - ``repeat_corrections``: second and later correction notices given in the period;
+    - ``delivered``: approvals delivered in the period;
+    - ``delivered_late``: of those, delivered after their 10 working days (art. 44), plus
+      approvals still undelivered at the period's end and due before its last day;
+    - ``delivery_on_time_rate``: (delivered − delivered late of them) ÷ delivered, or None.
+    """
+    lo, hi = _bounds(start, end)
+    base = Case.objects.filter(center_id=center_id)
+    keys = {"department": "department_id"}
+    delivered = Q(delivered_at__gte=lo, delivered_at__lt=hi, delivery_due__isnull=False)
+    cases = rollup(
+        base.filter(
+            Q(extended_at__gte=lo, extended_at__lt=hi)
+            | Q(accepted_at__gte=lo, accepted_at__lt=hi, deemed_accepted_on__isnull=False)
+            | delivered
+        ),
+        {
+            "extended": Count("id", filter=Q(extended_at__gte=lo, extended_at__lt=hi)),
+            "deemed_accepted": Count(
+                "id",
+                filter=Q(accepted_at__gte=lo, accepted_at__lt=hi, deemed_accepted_on__isnull=False),
+            ),
+            "delivered": Count("id", filter=delivered),
+            "late_delivered": Count("id", filter=delivered & Q(delivered_late=True)),
+        },
+        keys,
+    )
+    undelivered = rollup(
+        base.filter(completed_at__lt=hi, delivery_due__lt=end).filter(
+            Q(delivered_at__isnull=True) | Q(delivered_at__gte=hi)
+        ),
+        {"undelivered_late": Count("id")},
+        keys,
+    )
+    repeats = rollup(
+        CaseEvent.objects.filter(
+            center_id=center_id,
+            type__in=(CaseEvent.Type.CORRECTION_REQUESTED, CaseEvent.Type.CORRECTION_NOTIFIED),
+            at__gte=lo,
+            at__lt=hi,
+            details__repeat=True,
+        ),
+        {"repeat_corrections": Count("id")},
+        {"department": "case__department_id"},
+    )
+    parts = (cases, undelivered, repeats)
+
+    def finish(rows: list[dict[str, Any]]) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for part in rows:
+            row.update(part)
+        n_delivered = row.get("delivered") or 0
+        late = row.get("late_delivered") or 0
+        return {
+            "extended": row.get("extended") or 0,
+            "deemed_accepted": row.get("deemed_accepted") or 0,
+            "repeat_corrections": row.get("repeat_corrections") or 0,
+            "delivered": n_delivered,
+            "delivered_late": late + (row.get("undelivered_late") or 0),
+            "delivery_on_time_rate": _ratio(n_delivered - late, n_delivered),
+        }
+
+    return Rollup(
+        total=finish([part.total for part in parts]),
+        by={
+            "department": {
+                value: finish([part.by["department"].get(value, {}) for part in parts])
+                for value in set().union(*(part.by["department"] for part in parts))
+            }
+        },
+    )
+
+
 # --- export ------------------------------------------------------------------------------------
 
 EXPORT_COLUMNS = (
@@ -448,9 +621,9 @@ def cases_to_xlsx(qs: QuerySet[Case]) -> bytes:
     """The cases of `qs` as an .xlsx sheet (identifiers masked), streamed row by row."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(_("办件")))
-    sheet.append([str(label) for label, _get in EXPORT_COLUMNS])
+    sheet.append(spreadsheets.row(label for label, _get in EXPORT_COLUMNS))
     for case in qs.select_related("item", "department", "window").iterator(chunk_size=2000):
-        sheet.append([get(case) for _label, get in EXPORT_COLUMNS])
+        sheet.append(spreadsheets.row(get(case) for _label, get in EXPORT_COLUMNS))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -463,7 +636,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "accept": ("cases.accept_case", _("受理")),
     "refuse": ("cases.refuse_case", _("不予受理")),
     "review": ("cases.review_case", _("开始审查")),
+    "notify": ("cases.accept_case", _("告知补正")),
     "correction": ("cases.request_correction", _("要求补正")),
+    "extend": ("cases.extend_case", _("延长办理期限")),
     "resubmit": ("cases.resubmit_case", _("补正材料已提交")),
     "supply": ("cases.supply_materials", _("容缺材料已补齐")),
     "suspend": ("cases.suspend_case", _("启动特别程序")),
@@ -479,6 +654,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
 def _action_applies(action: str, case: Case) -> bool:
     if action == "supply":
         return case.mode == Case.Mode.MISSING and case.supplied_at is None
+    if action == "extend":
+        return case.extended_at is None
     if action in ("verify", "revoke"):
         return case.commitment_status == Case.Commitment.PENDING
     return True
@@ -549,3 +726,19 @@ def ticket_for_acceptance(scope: Scope, ticket_id: str | None) -> Ticket | None:
         center_id=scope.center_id,
         state__in=(Ticket.State.SERVING, Ticket.State.DONE),
     ).first()
+
+
+def one_visit_cases(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """最多跑一次 among the cases accepted in the period: accepted_one_visit counts those whose
+    item lets the applicant come at most once (its ``max_visits`` ≤ 1 now);
+    one_visit_case_share = accepted_one_visit ÷ accepted (None without cases)."""
+    lo, hi = _bounds(start, end)
+    counts = Case.objects.filter(
+        center_id=center_id, accepted_at__gte=lo, accepted_at__lt=hi
+    ).aggregate(
+        accepted=Count("id"),
+        accepted_one_visit=Count("id", filter=Q(item__max_visits__lte=ServiceItem.Visits.ONCE)),
+    )
+    return counts | {
+        "one_visit_case_share": _ratio(counts["accepted_one_visit"], counts["accepted"])
+    }

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from govhall.cases.importing import DEFAULT_MAPPING, parse_mapping
-from govhall.cases.models import Case, CaseEvent, ClockStop
+from govhall.cases.models import Case, CaseEvent, ClockStop, JointCase
 from govhall.core.serializers import ModelSerializer
 from govhall.core.validators import mask_id_number, mask_phone
 
@@ -48,6 +48,11 @@ class CaseOut(ModelSerializer):
             "delivery_method",
             "tracking_number",
             "limit_days",
+            "extension_days",
+            "extension_reason",
+            "extended_at",
+            "deemed_accepted_on",
+            "correction_notices",
             "submitted_at",
             "accepted_at",
             "due_date",
@@ -57,6 +62,9 @@ class CaseOut(ModelSerializer):
             "completed_late",
             "elapsed_workdays",
             "delivered_at",
+            "delivery_due",
+            "delivered_late",
+            "delivery_window",
             "closed_at",
             "light",
         ]
@@ -79,7 +87,7 @@ class CaseEventOut(ModelSerializer):
 class ClockStopOut(ModelSerializer):
     class Meta:
         model = ClockStop
-        fields = ["id", "kind", "reason", "told_days", "started_on", "ended_on"]
+        fields = ["id", "kind", "reason", "told_days", "told_until", "started_on", "ended_on"]
 
 
 class CaseDetailOut(CaseOut):
@@ -137,6 +145,14 @@ class CaseCorrectionIn(CaseReasonIn):
     materials = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, default=list
     )
+    repeat_reason = serializers.CharField(
+        max_length=2000, required=False, default="", allow_blank=True
+    )
+
+
+class CaseExtendIn(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=Case.EXTENSION_DAYS)
+    reason = serializers.CharField(max_length=2000)
 
 
 class CaseSuspendIn(serializers.Serializer):
@@ -155,6 +171,7 @@ class CaseDeliverIn(serializers.Serializer):
     tracking_number = serializers.CharField(
         max_length=64, required=False, default="", allow_blank=True
     )
+    window = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class CaseListFilterIn(serializers.Serializer):
@@ -174,6 +191,7 @@ class CaseStepOut(serializers.Serializer):
     type = serializers.CharField()
     label = serializers.CharField()
     at = serializers.DateTimeField()
+    note = serializers.CharField()
 
 
 class CaseLookupOut(serializers.Serializer):
@@ -202,10 +220,29 @@ class CaseFiguresOut(serializers.Serializer):
     accepted = serializers.IntegerField()
     completed = serializers.IntegerField()
     completion_rate = serializers.FloatField(allow_null=True)
+    accepted_online = serializers.IntegerField()
+    online_share = serializers.FloatField(allow_null=True)
+    completed_in_period = serializers.IntegerField()
     overdue = serializers.IntegerField()
     on_time_rate = serializers.FloatField(allow_null=True)
     avg_workdays = serializers.FloatField(allow_null=True)
     consultations = serializers.IntegerField()
+
+
+class CaseClockFiguresOut(serializers.Serializer):
+    key = serializers.IntegerField(allow_null=True)
+    extended = serializers.IntegerField()
+    deemed_accepted = serializers.IntegerField()
+    repeat_corrections = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+    delivered_late = serializers.IntegerField()
+    delivery_on_time_rate = serializers.FloatField(allow_null=True)
+
+
+class CaseClockFlagOut(serializers.Serializer):
+    flag = serializers.CharField()
+    count = serializers.IntegerField()
+    numbers = serializers.ListField(child=serializers.CharField())
 
 
 class CaseFiguresIn(serializers.Serializer):
@@ -251,3 +288,102 @@ class CaseImportOut(serializers.Serializer):
     imported = serializers.IntegerField()
     dry_run = serializers.BooleanField()
     errors = CaseRowErrorOut(many=True)
+
+
+class CaseClockFiguresIn(CaseFiguresIn):
+    by = serializers.ChoiceField(choices=["center", "department"], default="center")
+
+
+# --- 并联审批 / 一件事 -------------------------------------------------------------------------
+
+
+class JointAcceptIn(serializers.Serializer):
+    package = serializers.IntegerField()
+    applicant_type = serializers.ChoiceField(choices=Case.ApplicantType.choices)
+    applicant_name = serializers.CharField(max_length=200)
+    id_number = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
+    uscc = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=20)
+    window = serializers.IntegerField(required=False, allow_null=True, default=None)
+    materials_received = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=300), max_length=200),
+        help_text="item id → names of the materials received",
+    )
+
+    def validate_materials_received(self, value: dict) -> dict[int, list[str]]:
+        if not all(str(key).isdigit() for key in value):
+            raise serializers.ValidationError("keys are item ids")
+        return {int(key): names for key, names in value.items()}
+
+
+class JointExtendIn(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=JointCase.EXTENSION_DAYS)
+    reason = serializers.CharField(max_length=2000)
+
+
+class JointStepOut(serializers.Serializer):
+    number = serializers.CharField()
+    item = serializers.CharField(source="item.name")
+    department = serializers.IntegerField(source="department_id")
+    department_name = serializers.CharField(source="department.name")
+    limit_days = serializers.IntegerField()
+    state = serializers.CharField()
+    result = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    completed_late = serializers.BooleanField()
+
+
+class JointOut(serializers.Serializer):
+    number = serializers.CharField()
+    package = serializers.CharField(source="package.name")
+    lead_department = serializers.IntegerField(source="lead_department_id")
+    applicant_name = serializers.CharField()
+    accepted_at = serializers.DateTimeField()
+    state = serializers.CharField()
+    result = serializers.CharField()
+    reason = serializers.CharField()
+    limit_days = serializers.IntegerField()
+    extension_days = serializers.IntegerField()
+    extension_reason = serializers.CharField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    due_date = serializers.DateField(source="clock.due", allow_null=True)
+    due_provisional = serializers.BooleanField(source="clock.provisional")
+    elapsed_workdays = serializers.IntegerField(source="clock.elapsed_workdays", allow_null=True)
+    late = serializers.BooleanField(source="clock.late")
+    light = serializers.CharField(source="clock.light")
+
+
+class JointDetailOut(JointOut):
+    steps = JointStepOut(many=True, source="visible_steps")
+
+
+class JointWholeFiguresOut(serializers.Serializer):
+    accepted = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    denied = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    avg_workdays = serializers.FloatField(allow_null=True)
+
+
+class JointPackageFiguresOut(JointWholeFiguresOut):
+    package = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class JointStepFiguresOut(serializers.Serializer):
+    department = serializers.IntegerField()
+    received = serializers.IntegerField()
+    done = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class JointFiguresOut(serializers.Serializer):
+    total = JointWholeFiguresOut()
+    packages = JointPackageFiguresOut(many=True)
+    departments = JointStepFiguresOut(many=True)
+
+
+class JointFiguresIn(CaseFiguresIn):
+    by = None

@@ -6,9 +6,7 @@ imports, the demo, scheduled jobs), refuses transitions the case's state does no
 outbox row ``case.<event>`` for the upstream platform (payload: `outbox_payload`).
 """
 
-import csv
 import datetime as dt
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -20,22 +18,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases import deadlines
-from govhall.cases.hooks import run_case_completed
+from govhall.cases.hooks import run_case_closed, run_case_completed
 from govhall.cases.importing import (
     DEFAULT_MAPPING,
     ImportReport,
+    MissingColumns,
     ParsedRow,
     RowChecker,
     RowError,
-    read_table,
+)
+from govhall.cases.importing import (
+    MAX_ROWS as MAX_IMPORT_ROWS,
 )
 from govhall.cases.models import Case, CaseEvent, CaseSequence, CaseSettings, ClockStop
 from govhall.cases.selectors import get_case_settings
 from govhall.catalog.models import ServiceItem
+from govhall.core import tabular
+from govhall.core.crypto import EncryptedTextField, KeyedHashField
 from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center, OutboxEvent, User
 from govhall.core.services import emit_outbox, refresh_statistics
-from govhall.core.validators import is_valid_id_number, is_valid_phone, is_valid_uscc
+from govhall.core.validators import (
+    is_valid_id_number,
+    is_valid_phone,
+    is_valid_uscc,
+    normalize_id_number,
+    normalize_phone,
+)
 from govhall.core.workdays import Calendar, load_calendar
 from govhall.org.models import Window
 from govhall.org.scoping import scope_for
@@ -161,18 +170,35 @@ def _apply_deadline(
     """Set due date, provisional flag and yellow start from acceptance, limit and stops."""
     if case.accepted_at is None:
         return
-    accepted_on = timezone.localdate(case.accepted_at)
-    deadline = deadlines.compute_due(cal, accepted_on, case.limit_days, stops)
+    # art. 32: a submission not answered in time counts from the day it was received
+    start_on = case.deemed_accepted_on or timezone.localdate(case.accepted_at)
+    limit = case.limit_days + case.extension_days
+    deadline = deadlines.compute_due(cal, start_on, limit, stops)
     case.due_date = deadline.due
     case.due_provisional = deadline.provisional
     threshold = deadlines.yellow_threshold(
-        case.limit_days, on_last_day=settings.yellow_on_last_day, percent=settings.yellow_percent
+        limit, on_last_day=settings.yellow_on_last_day, percent=settings.yellow_percent
     )
     case.yellow_from = deadlines.yellow_from(cal, deadline.due, threshold)
     if case.completed_at is not None:
         completed_on = timezone.localdate(case.completed_at)
-        case.elapsed_workdays = deadlines.elapsed_workdays(cal, accepted_on, completed_on, stops)
+        case.elapsed_workdays = deadlines.elapsed_workdays(cal, start_on, completed_on, stops)
         case.completed_late = deadline.due is not None and completed_on > deadline.due
+        _apply_delivery_due(case, cal, completed_on)
+
+
+def _apply_delivery_due(case: Case, cal: Calendar, completed_on: dt.date) -> None:
+    """行政许可法 art. 44: an approval's certificate is delivered within 10 working days."""
+    if case.result not in (Case.Result.APPROVED, Case.Result.REVOKED):
+        case.delivery_due = None
+        case.delivered_late = False
+        return
+    due = cal.add_workdays(completed_on, Case.DELIVERY_DAYS)
+    case.delivery_due = due.date
+    case.due_provisional = case.due_provisional or due.provisional
+    case.delivered_late = (
+        case.delivered_at is not None and timezone.localdate(case.delivered_at) > due.date
+    )
 
 
 def _refresh_deadline(case: Case) -> None:
@@ -231,6 +257,32 @@ def _check_materials(item: ServiceItem, received: Sequence[str], missing: Sequen
         )
 
 
+def _check_required_materials(
+    item: ServiceItem, mode: str, received: Sequence[str], missing: Sequence[str]
+) -> None:
+    """一般受理 needs every required material in hand; 容缺受理 needs each of them either in hand
+    or listed as missing (to be supplied by a date). Anything else is sent back to the window,
+    which asks for a correction (补正) before accepting. 告知承诺 replaces them by the pledge."""
+    if mode == Case.Mode.COMMITMENT:
+        return
+    required = item.materials.filter(required=True).values_list("name", flat=True)
+    accounted = set(received) | (set(missing) if mode == Case.Mode.MISSING else set())
+    absent = [name for name in required if name not in accounted]
+    if not absent:
+        return
+    names = "、".join(absent)
+    if mode == Case.Mode.MISSING:
+        message = _("以下必要材料既未收取也未列为容缺材料:%(names)s。") % {"names": names}
+    else:
+        message = _(
+            "一般受理须收齐全部必要材料,尚未收取:%(names)s。请改为容缺受理(列明容缺材料和"
+            "补交期限),或一次性告知申请人补正后再受理。"
+        ) % {"names": names}
+    raise ValidationFailed(
+        message, code="materials_incomplete", detail={"received": message, "materials": absent}
+    )
+
+
 # --- intake ----------------------------------------------------------------------------------
 
 
@@ -249,6 +301,11 @@ def submit_case(
     """An application arriving online, from the mobile app or by mail (awaits acceptance)."""
     if channel == Case.Channel.WINDOW:
         raise ValidationFailed(_("窗口申请请直接受理。"))
+    phone, id_number, uscc = (
+        normalize_phone(phone),
+        normalize_id_number(id_number),
+        normalize_id_number(uscc),
+    )
     errors = _check_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
@@ -266,9 +323,9 @@ def submit_case(
         department=item.department,
         applicant_type=applicant_type,
         applicant_name=applicant_name.strip(),
-        id_number=id_number.strip().upper(),
-        uscc=uscc.strip().upper(),
-        phone=phone.strip(),
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
         channel=channel,
         state=State.SUBMITTED,
         limit_days=item.limit_days,
@@ -294,6 +351,7 @@ def _accept_into(
     if mode not in Case.Mode.values:
         raise ValidationFailed(_("受理方式无效。"))
     _check_materials(case.item, materials_received, materials_missing)
+    _check_required_materials(case.item, mode, materials_received, materials_missing)
     if mode == Case.Mode.MISSING and not materials_missing:
         raise ValidationFailed(_("容缺受理须列明容缺材料。"))
     if mode != Case.Mode.MISSING and materials_missing:
@@ -373,6 +431,11 @@ def accept_case(
         raise ValidationFailed(_("只能关联本中心正在办理或已办结的排队票。"))
     if not item.is_active:
         raise ValidationFailed(_("该事项已停用,不能受理。"))
+    phone, id_number, uscc = (
+        normalize_phone(phone),
+        normalize_id_number(id_number),
+        normalize_id_number(uscc),
+    )
     errors = _check_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
@@ -390,9 +453,9 @@ def accept_case(
         department=item.department,
         applicant_type=applicant_type,
         applicant_name=applicant_name.strip(),
-        id_number=id_number.strip().upper() if applicant_type == "person" else "",
-        uscc=uscc.strip().upper() if applicant_type == "company" else "",
-        phone=phone.strip(),
+        id_number=id_number if applicant_type == "person" else "",
+        uscc=uscc if applicant_type == "company" else "",
+        phone=phone,
         channel=Case.Channel.WINDOW,
         ticket=ticket,
     )
@@ -455,6 +518,7 @@ def accept_submitted_case(
     _authorize(actor, "cases.accept_case", case)
     _require_state(case, "accept", _("受理"))
     now = _at(at)
+    case.deemed_accepted_on = _deemed_acceptance(case, timezone.localdate(now), load_calendar())
     _accept_into(
         case,
         actor=actor,
@@ -471,7 +535,74 @@ def accept_submitted_case(
         actor=actor,
         at=now,
         from_state=State.SUBMITTED,
-        details=_acceptance_details(case),
+        details={**_acceptance_details(case), "deemed_accepted_on": _iso(case.deemed_accepted_on)},
+    )
+    return case
+
+
+def _deemed_acceptance(case: Case, accepted_on: dt.date, cal: Calendar) -> dt.date | None:
+    """行政许可法 art. 32: an application received online or by mail and not answered with a
+    correction notice within 5 working days of receipt counts as accepted on the day it was
+    received (the clock runs from then). None when it was answered in time."""
+    received_on = timezone.localdate(case.submitted_at)
+    answer_by = cal.add_workdays(received_on, Case.NOTICE_DAYS).date
+    first_notice = (
+        case.events.filter(type=EventType.CORRECTION_NOTIFIED)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    answered_on = timezone.localdate(first_notice) if first_notice else accepted_on
+    return received_on if answered_on > answer_by else None
+
+
+def _count_notice(case: Case, repeat_reason: str) -> dict[str, Any]:
+    """一次性告知: every correction a case needs is told at once; a second notice on the same
+    case must state why (and is counted as a problem: `details["repeat"]`)."""
+    repeat = case.correction_notices > 0
+    if repeat and not repeat_reason.strip():
+        raise ValidationFailed(
+            _("本件已告知过补正,应一次性告知;再次要求补正须说明理由。"),
+            detail={"repeat_reason": _("请说明再次要求补正的理由。")},
+        )
+    case.correction_notices += 1
+    return {
+        "notice": case.correction_notices,
+        "repeat": repeat,
+        "repeat_reason": repeat_reason.strip() if repeat else "",
+    }
+
+
+@transaction.atomic
+def notify_correction(
+    *,
+    actor: User | None,
+    case: Case | int,
+    reason: str,
+    materials: Sequence[str] = (),
+    repeat_reason: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """受理前告知补正 (art. 32): tells an online or mailed applicant, all at once, what to correct.
+
+    Told within 5 working days of receipt, it keeps the application from counting as accepted
+    on receipt; the case stays submitted until accepted or refused.
+    """
+    case = _locked_case(case)
+    _authorize(actor, "cases.accept_case", case)
+    _require_state(case, "notify", _("告知补正"))
+    if not reason.strip():
+        raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
+    notice = _count_notice(case, repeat_reason)
+    now = _at(at)
+    _save(case)
+    _record(
+        case,
+        EventType.CORRECTION_NOTIFIED,
+        actor=actor,
+        at=now,
+        from_state=State.SUBMITTED,
+        details={"reason": reason.strip(), "materials": list(materials), **notice},
     )
     return case
 
@@ -519,14 +650,16 @@ def start_review(*, actor: User | None, case: Case | int, at: dt.datetime | None
 
 
 def _open_stop(case: Case, kind: str, *, reason: str, told_days: int | None, now: dt.datetime):
+    started_on = timezone.localdate(now)
     ClockStop.objects.create(
+        told_until=load_calendar().add_workdays(started_on, told_days).date if told_days else None,
         center_id=case.center_id,
         case=case,
         kind=kind,
         reason=reason,
         told_days=told_days,
         resume_state=case.state,
-        started_on=timezone.localdate(now),
+        started_on=started_on,
         started_at=now,
     )
 
@@ -549,14 +682,19 @@ def request_correction(
     case: Case | int,
     reason: str,
     materials: Sequence[str] = (),
+    repeat_reason: str = "",
     at: dt.datetime | None = None,
 ) -> Case:
-    """补正: the applicant must correct or add materials; the clock stops until they do."""
+    """补正: the applicant must correct or add materials; the clock stops until they do.
+
+    一次性告知: a second notice on the same case needs `repeat_reason` and is counted.
+    """
     case = _locked_case(case)
     _authorize(actor, "cases.request_correction", case)
     _require_state(case, "correction", _("要求补正"))
     if not reason.strip():
         raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
+    notice = _count_notice(case, repeat_reason)
     now = _at(at)
     from_state = case.state
     _open_stop(case, ClockStop.Kind.CORRECTION, reason=reason.strip(), told_days=None, now=now)
@@ -569,7 +707,7 @@ def request_correction(
         actor=actor,
         at=now,
         from_state=from_state,
-        details={"reason": reason.strip(), "materials": list(materials)},
+        details={"reason": reason.strip(), "materials": list(materials), **notice},
     )
     return case
 
@@ -720,9 +858,14 @@ def deliver_case(
     case: Case | int,
     method: str,
     tracking_number: str = "",
+    window: Window | None = None,
     at: dt.datetime | None = None,
 ) -> Case:
-    """统一窗口出件: handed over at the window, or mailed with a tracking number."""
+    """统一窗口出件: handed over at `window`, or mailed with a tracking number.
+
+    行政许可法 art. 44: an approval's certificate within 10 working days of the decision
+    (`delivery_due`); a later delivery is recorded as `delivered_late`.
+    """
     case = _locked_case(case)
     _authorize(actor, "cases.deliver_case", case)
     _require_state(case, "deliver", _("送达"))
@@ -730,11 +873,15 @@ def deliver_case(
         raise ValidationFailed(_("送达方式无效。"))
     if method == Case.Delivery.MAIL and not tracking_number.strip():
         raise ValidationFailed(_("邮寄送达须填写邮寄单号。"))
+    if window is not None and (method == Case.Delivery.MAIL or window.center_id != case.center_id):
+        raise ValidationFailed(_("出件窗口须为本中心窗口,且仅用于窗口领取。"))
     now = _at(at)
     case.state = State.DELIVERED
     case.delivery_method = method
     case.tracking_number = tracking_number.strip() if method == Case.Delivery.MAIL else ""
+    case.delivery_window = window
     case.delivered_at = now
+    _refresh_deadline(case)
     _save(case)
     _record(
         case,
@@ -742,7 +889,63 @@ def deliver_case(
         actor=actor,
         at=now,
         from_state=State.COMPLETED,
-        details={"method": method, "tracking_number": case.tracking_number},
+        details={
+            "method": method,
+            "tracking_number": case.tracking_number,
+            "window": window.number if window else None,
+            "late": case.delivered_late,
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def extend_case(
+    *,
+    actor: User | None,
+    case: Case | int,
+    days: int,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> Case:
+    """延长办理期限 (行政许可法 art. 42): once, by at most 10 working days (the whole of a joint
+    case: `joint.extend_joint_case`, 15), approved by the office's head (the actor, who holds
+    ``cases.extend_case``), the reason told to the applicant (the event shows on the citizen's
+    progress page)."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.extend_case", case)
+    _require_state(case, "extend", _("延长办理期限"))
+    if case.extended_at is not None:
+        raise InvalidTransition(_("办理期限只能延长一次。"))
+    if not reason.strip():
+        raise ValidationFailed(_("延长办理期限须说明理由(将告知申请人)。"))
+    cap = Case.EXTENSION_DAYS
+    if not 1 <= days <= cap:
+        raise ValidationFailed(
+            _("延长期限应为 1 至 %(cap)s 个工作日。") % {"cap": cap}, detail={"days": days}
+        )
+    now = _at(at)
+    if case.due_date is not None and timezone.localdate(now) > case.due_date:
+        raise InvalidTransition(_("办件已超过办理期限,不能再延长。"))
+    before = case.due_date
+    case.extension_days = days
+    case.extension_reason = reason.strip()
+    case.extension_approved_by = actor
+    case.extended_at = now
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.EXTENDED,
+        actor=actor,
+        at=now,
+        from_state=case.state,
+        details={
+            "days": days,
+            "reason": case.extension_reason,
+            "due_before": _iso(before),
+            "due_date": _iso(case.due_date),
+        },
     )
     return case
 
@@ -771,6 +974,7 @@ def withdraw_case(
         from_state=from_state,
         details={"reason": reason.strip()},
     )
+    run_case_closed(case=case, actor=actor)
     return case
 
 
@@ -843,7 +1047,15 @@ def recompute_deadlines(*, center_id: int | None = None, batch_size: int = 2000)
     )
     if center_id is not None:
         qs = qs.filter(center_id=center_id)
-    fields = ["due_date", "due_provisional", "yellow_from", "elapsed_workdays", "completed_late"]
+    fields = [
+        "due_date",
+        "due_provisional",
+        "yellow_from",
+        "elapsed_workdays",
+        "completed_late",
+        "delivery_due",
+        "delivered_late",
+    ]
     changed = 0
     settings_by_center: dict[int, CaseSettings] = {}
     with transaction.atomic():
@@ -901,11 +1113,11 @@ def import_cases(
             raise PermissionDenied(_("不能向其他中心导入办件。"))
     mapping = {**DEFAULT_MAPPING, **(mapping or {})}
     report = ImportReport(dry_run=dry_run)
+    rows = tabular.rows(source, filename, max_rows=MAX_IMPORT_ROWS)
+    header = next(rows, None)
+    if header is None:
+        raise ValidationFailed(_("文件为空。"))
     try:
-        rows = read_table(source, filename)
-        header = next(rows, None)
-        if header is None:
-            raise ValueError(_("文件为空。"))
         checker = RowChecker(
             header=header,
             mapping=mapping,
@@ -918,18 +1130,18 @@ def import_cases(
             windows=dict(Window.objects.filter(center=center).values_list("number", "pk")),
             now=timezone.now(),
         )
-        parsed: list[ParsedRow] = []
-        for offset, values in enumerate(rows, start=2):
-            if not any(_cell_present(v) for v in values):
-                continue
-            report.total += 1
-            outcome = checker.check(offset, values)
-            if isinstance(outcome, RowError):
-                report.errors.append(outcome)
-            else:
-                parsed.append(outcome)
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile, csv.Error) as exc:
-        raise ValidationFailed(_("无法读取文件:%(err)s") % {"err": exc}) from exc
+    except MissingColumns as exc:
+        raise ValidationFailed(str(exc), code="bad_header") from exc
+    parsed: list[ParsedRow] = []
+    for offset, values in enumerate(rows, start=2):
+        if not any(_cell_present(v) for v in values):
+            continue
+        report.total += 1
+        outcome = checker.check(offset, values)
+        if isinstance(outcome, RowError):
+            report.errors.append(outcome)
+        else:
+            parsed.append(outcome)
     if report.total == 0:
         raise ValidationFailed(_("文件中没有办件数据。"))
     _check_existing_numbers(parsed, report)
@@ -1043,7 +1255,16 @@ def _write_imported(
 
 
 _MAX_PARAMS = 30000  # below SQLite's 32766 and PostgreSQL's 65535 bind parameters
-_PREPARED_FIELDS = (models.DateTimeField, models.DateField, models.JSONField, models.UUIDField)
+# Fields whose value the database cannot take as set: adapted dates, JSON and UUIDs, encrypted
+# personal numbers and their keyed hashes (computed by ``pre_save``).
+_PREPARED_FIELDS = (
+    models.DateTimeField,
+    models.DateField,
+    models.JSONField,
+    models.UUIDField,
+    EncryptedTextField,
+    KeyedHashField,
+)
 
 
 def _fast_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
@@ -1051,7 +1272,8 @@ def _fast_insert(model: type[models.Model], objs: Sequence[models.Model]) -> Non
 
     No signals, history or returned ids. `bulk_create` spends most of a 100,000-row import
     preparing each value through the query compiler; here only the values that need the
-    database's adaptation (dates, JSON, UUIDs) go through their field.
+    database's adaptation (dates, JSON, UUIDs) or encryption (phones, ID numbers and their keyed
+    hashes) go through their field.
     """
     if not objs:
         return

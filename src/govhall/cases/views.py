@@ -1,10 +1,10 @@
 """Case pages: window acceptance and receipt, back office, case page, e-supervision, citizen
 lookup, import and export. HTTP only: parse, check permission, call a service or selector."""
 
-import datetime as dt
 from typing import Any
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -12,14 +12,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from govhall.cases import forms, selectors, services
 from govhall.cases.importing import parse_mapping
 from govhall.cases.models import Case
-from govhall.core.errors import DomainError, NotFound, PermissionDenied, RateLimited
+from govhall.core import spreadsheets
+from govhall.core.errors import (
+    DomainError,
+    NotFound,
+    PermissionDenied,
+)
 from govhall.core.models import Center
+from govhall.core.ratelimits import throttle
+from govhall.core.refs import CASE_RATING_SALT, sign_ref
 from govhall.core.validators import mask_id_number, mask_phone
 from govhall.org.models import Department
 from govhall.org.scoping import Scope, scope_for
@@ -29,15 +36,12 @@ LOOKUP_RATE = "10/m"
 
 def lookup_throttled(request: HttpRequest) -> None:
     """The citizen lookup allows LOOKUP_RATE tries per client address, then answers 429."""
-    if is_ratelimited(
+    throttle(
         request,
         group="cases.lookup",
-        key=lambda _group, req: req.META.get("REMOTE_ADDR") or "unknown",
         rate=LOOKUP_RATE,
-        method="POST",
-        increment=True,
-    ):
-        raise RateLimited(_("查询过于频繁,请稍后(约1分钟后)再试。"))
+        message=_("查询过于频繁,请稍后(约1分钟后)再试。"),
+    )
 
 
 def _case_for(scope: Scope, number: str) -> Case:
@@ -107,6 +111,10 @@ def accept(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 _form_errors(form, exc)
             else:
+                messages.success(
+                    request,
+                    _("已受理,办件编号 %(number)s,请打印受理回执。") % {"number": case.number},
+                )
                 return redirect("cases:receipt", number=case.number)
     return render(
         request,
@@ -122,6 +130,10 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_for(scope_for(request.user), number)
     url = _lookup_url(request, case)
     qr = segno.make(url, error="m").svg_inline(scale=4)
+    # 好差评 on the receipt: the visit now, the case once completed (feedback's rate_case page).
+    rating_url = request.build_absolute_uri(
+        reverse("feedback:rate_case", args=[sign_ref(case.pk, salt=CASE_RATING_SALT)])
+    )
     return render(
         request,
         "cases/receipt.html",
@@ -129,6 +141,8 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "qr": qr,
             "lookup_url": url,
+            "rating_qr": segno.make(rating_url, error="m").svg_inline(scale=4),
+            "rating_url": rating_url,
             "identifier": mask_id_number(case.applicant_identifier),
             "phone": mask_phone(case.phone),
         },
@@ -165,10 +179,12 @@ def backoffice(request: HttpRequest) -> HttpResponse:
 
 
 ACTION_FORMS: dict[str, type] = {
-    "accept": forms.EmptyForm,
+    "accept": forms.MaterialsForm,
     "refuse": forms.ReasonForm,
     "review": forms.EmptyForm,
-    "correction": forms.ReasonForm,
+    "correction": forms.CorrectionForm,
+    "notify": forms.CorrectionForm,
+    "extend": forms.ExtendForm,
     "resubmit": forms.EmptyForm,
     "supply": forms.EmptyForm,
     "suspend": forms.SuspendForm,
@@ -183,11 +199,24 @@ ACTION_FORMS: dict[str, type] = {
 
 def _run_action(action: str, actor: Any, case: Case, data: dict[str, Any]) -> Case:
     calls = {
-        "accept": lambda: services.accept_submitted_case(actor=actor, case=case),
+        "accept": lambda: services.accept_submitted_case(
+            actor=actor,
+            case=case,
+            mode=data["mode"],
+            materials_received=data["received"],
+            materials_missing=data["missing"],
+            supply_by=data["supply_by"],
+        ),
         "refuse": lambda: services.refuse_case(actor=actor, case=case, reason=data["reason"]),
         "review": lambda: services.start_review(actor=actor, case=case),
         "correction": lambda: services.request_correction(
-            actor=actor, case=case, reason=data["reason"]
+            actor=actor, case=case, reason=data["reason"], repeat_reason=data["repeat_reason"]
+        ),
+        "notify": lambda: services.notify_correction(
+            actor=actor, case=case, reason=data["reason"], repeat_reason=data["repeat_reason"]
+        ),
+        "extend": lambda: services.extend_case(
+            actor=actor, case=case, days=data["days"], reason=data["reason"]
         ),
         "resubmit": lambda: services.resubmit_case(actor=actor, case=case),
         "supply": lambda: services.supply_materials(actor=actor, case=case),
@@ -207,6 +236,7 @@ def _run_action(action: str, actor: Any, case: Case, data: dict[str, Any]) -> Ca
             case=case,
             method=data["method"],
             tracking_number=data["tracking_number"],
+            window=data["window"],
         ),
         "withdraw": lambda: services.withdraw_case(actor=actor, case=case, reason=data["reason"]),
         "verify": lambda: services.verify_commitment(actor=actor, case=case, note=data["reason"]),
@@ -215,9 +245,21 @@ def _run_action(action: str, actor: Any, case: Case, data: dict[str, Any]) -> Ca
     return calls[action]()
 
 
+def _action_form(scope: Scope, action: str, case: Case, data: Any = None) -> Any:
+    """The action's form: acceptance lists the item's materials, delivery the windows the user
+    hands over at."""
+    form_class = ACTION_FORMS[action]
+    extra: dict[str, Any] = {}
+    if issubclass(form_class, forms.MaterialsForm):
+        extra["item"] = case.item
+    elif form_class is forms.DeliverForm:
+        extra["windows"] = selectors.user_windows(scope)
+    return form_class(data, prefix=action, **extra)
+
+
 def _detail_context(scope: Scope, case: Case, errors: dict[str, Any] | None = None) -> dict:
     actions = [
-        (name, label, ACTION_FORMS[name](prefix=name))
+        (name, label, _action_form(scope, name, case))
         for name, label in selectors.available_actions(case, scope)
     ]
     return {
@@ -246,14 +288,22 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """One workflow action on a case (the service checks permission and state)."""
     scope = scope_for(request.user)
     case = _case_for(scope, number)
-    form_class = ACTION_FORMS.get(action)
-    if form_class is None:
+    if action not in ACTION_FORMS:
         raise NotFound(_("未知操作。"))
-    form = form_class(request.POST, prefix=action)
+    form = _action_form(scope, action, case, request.POST)
     if not form.is_valid():
         context = _detail_context(scope, case, {action: form.errors})
         return render(request, "cases/detail.html", context, status=400)
-    _run_action(action, request.user, case, form.cleaned_data)
+    try:
+        _run_action(action, request.user, case, form.cleaned_data)
+    except DomainError as exc:
+        context = _detail_context(scope, case, {action: exc.message})
+        return render(request, "cases/detail.html", context, status=exc.status)
+    messages.success(
+        request,
+        _("%(action)s:办件 %(number)s 已办理。")
+        % {"action": selectors.ACTIONS[action][1], "number": case.number},
+    )
     return redirect("cases:detail", number=case.number)
 
 
@@ -275,6 +325,32 @@ def _filtered(request: HttpRequest, scope: Scope) -> tuple[Any, dict[str, Any]]:
     return form, filters
 
 
+# 电子监察 of the law's clocks: flag → (title, the rule it enforces)
+CLOCK_FLAGS = {
+    "unanswered": (
+        _lazy("网上/邮寄申请逾期未受理"),
+        _lazy("收到申请材料5个工作日内未告知补正,依法自收到之日起即为受理(行政许可法第三十二条)"),
+    ),
+    "deemed": (
+        _lazy("视为受理件"),
+        _lazy("期限自收到申请材料之日起计算(行政许可法第三十二条)"),
+    ),
+    "repeat_corrections": (
+        _lazy("多次要求补正"),
+        _lazy("补正应一次性告知;再次补正已说明理由,计为问题"),
+    ),
+    "procedure_overrun": (
+        _lazy("特别程序超过告知时间"),
+        _lazy("听证、检验检测、专家评审等超过书面告知的所需时间(行政许可法第四十五条)"),
+    ),
+    "missing_overdue": (_lazy("容缺材料逾期未补交"), _lazy("已过容缺材料补交期限")),
+    "delivery_overdue": (
+        _lazy("逾期未送达"),
+        _lazy("作出准予决定之日起10个工作日内颁发、送达证件(行政许可法第四十四条)"),
+    ),
+}
+
+
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """电子监察: running cases with their lights, overdue list and counts per department."""
@@ -292,6 +368,10 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": Paginator(running, 50).get_page(request.GET.get("page")),
             "counts": selectors.light_counts_by_department(qs, today),
+            "flags": [
+                (name, *CLOCK_FLAGS[name], rows.count(), rows[:50])
+                for name, rows in selectors.clock_flags(qs, today).items()
+            ],
             "overdue": selectors.running_cases(qs, today=today, light="red")[:100],
             "departments": scope.filter(
                 Department.objects.filter(is_active=True), department_field="pk"
@@ -310,13 +390,9 @@ def export(request: HttpRequest) -> HttpResponse:
     scope.require("cases.export_cases")
     _form, filters = _filtered(request, scope)
     qs = selectors.case_list(scope.filter(Case.objects.all()), **filters).order_by("accepted_at")
-    response = HttpResponse(
-        selectors.cases_to_xlsx(qs),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return spreadsheets.xlsx_response(
+        selectors.cases_to_xlsx(qs), filename=f"cases-{timezone.localdate():%Y%m%d}.xlsx"
     )
-    name = f"cases-{dt.date.today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # --- citizen lookup ----------------------------------------------------------------------------
