@@ -19,8 +19,9 @@ from govhall.core.models import Center, User
 from govhall.feedback import selectors, services
 from govhall.feedback import serializers as s
 from govhall.feedback.models import Appeal, Complaint, Rectification
+from govhall.feedback.views import client_address
 from govhall.org.models import Department, StaffProfile, Window
-from govhall.org.scoping import Scope, scope_for
+from govhall.org.scoping import NO_CENTER, Scope, scope_for
 
 PAD_HEADER = "X-Pad-Token"
 
@@ -34,7 +35,7 @@ def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
 def _center(scope: Scope) -> Center:
     center = Center.objects.filter(pk=scope.center_id).first()
     if center is None:
-        raise PermissionDenied(_("您的账号未关联服务中心。"))
+        raise PermissionDenied(NO_CENTER)
     return center
 
 
@@ -60,7 +61,27 @@ class ScopedMixin:
         return scope
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "scope": scope_for(self.request.user)}
+        self.unmasked: list[str] = []
+        return {
+            **super().get_serializer_context(),
+            "scope": scope_for(self.request.user),
+            "unmasked": self.unmasked,
+        }
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        if response.status_code < 400:
+            services.record_unmasked(request=request, records=getattr(self, "unmasked", []))
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+def _shown(serializer: type, row: Any, request: Request, scope: Scope) -> Any:
+    """`row` through `serializer`, the phones it shows whole written to the audit trail."""
+    context: dict[str, Any] = {"scope": scope, "unmasked": []}
+    data = serializer(row, context=context).data
+    services.record_unmasked(request=request, records=context["unmasked"])
+    return data
 
 
 # ---------------------------------------------------------------- ratings
@@ -140,7 +161,7 @@ class PadPair(APIView):
     @extend_schema(request=s.PadPairIn, responses={201: s.PadPairOut})
     def post(self, request: Request) -> Response:
         data = _valid(s.PadPairIn, request.data)
-        device, token = services.pair_pad(code=data["code"])
+        device, token = services.pair_pad(code=data["code"], client=client_address(request))
         return Response({"token": token, "window_number": device.window.number}, status=201)
 
 
@@ -179,6 +200,24 @@ class PadRate(APIView):
             pad=device, invitation_id=data["invitation"], level=data["level"]
         )
         return Response(s.RatedOut(evaluation).data, status=201)
+
+
+class PadSkip(APIView):
+    """The person declines to rate on the pad (the prompt ends; their link stays valid)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter(PAD_HEADER, str, OpenApiParameter.HEADER, required=True)],
+        request=s.PadSkipIn,
+        responses={204: None},
+    )
+    def post(self, request: Request) -> Response:
+        device = _device(request)
+        data = _valid(s.PadSkipIn, request.data)
+        services.skip_pad_prompt(pad=device, invitation_id=data["invitation"])
+        return Response(status=204)
 
 
 # ---------------------------------------------------------------- appeals
@@ -269,7 +308,7 @@ class RectificationStep(APIView):
             raise NotFound(_("记录不存在或不在您的权限范围内。"))
         data = _valid(self.input, request.data)
         row = self.act(rectification, request.user, data)
-        return Response(s.RectificationOut(row, context={"scope": scope}).data)
+        return Response(_shown(s.RectificationOut, row, request, scope))
 
 
 @extend_schema_view(post=extend_schema(request=s.VerifyIn, responses=s.RectificationOut))
@@ -333,7 +372,7 @@ class ComplaintList(ScopedMixin, ListAPIView):
             staff=_of_center(StaffProfile, data["staff"], center.pk, _("工作人员")),
             item=_of_center(ServiceItem, data["item"], center.pk, _("事项")),
         )
-        return Response(s.ComplaintOut(complaint, context={"scope": scope}).data, status=201)
+        return Response(_shown(s.ComplaintOut, complaint, request, scope), status=201)
 
 
 class ComplaintDetail(ScopedMixin, RetrieveAPIView):
@@ -360,7 +399,7 @@ class ComplaintStep(APIView):
             raise NotFound(_("记录不存在或不在您的权限范围内。"))
         data = _valid(self.input, request.data)
         row = self.act(complaint, request.user, data)
-        return Response(s.ComplaintOut(row, context={"scope": scope}).data)
+        return Response(_shown(s.ComplaintOut, row, request, scope))
 
 
 @extend_schema_view(post=extend_schema(request=s.AssignIn, responses=s.ComplaintOut))
@@ -446,6 +485,48 @@ class Figures(APIView):
             figures = {k: v for k, v in figures.items() if k in set(allowed)}
         rows = [{"key": key, **values} for key, values in figures.items()]
         return Response(s.FiguresOut(rows, many=True).data)
+
+
+def _figures_query(request: Request, params: type[drf_serializers.Serializer]) -> tuple[Any, dict]:
+    """The figure reader's scope and the period asked for."""
+    scope = scope_for(request.user)
+    scope.require("feedback.view_feedback_figures")
+    return scope, _valid(params, request.query_params)
+
+
+class CallbackFigures(APIView):
+    """Callbacks of real-name bad ratings (goal 100 %) and how they were rectified."""
+
+    @extend_schema(parameters=[s.CallbackPeriodIn], responses=s.CallbackFiguresOut(many=True))
+    def get(self, request: Request) -> Response:
+        scope, data = _figures_query(request, s.CallbackPeriodIn)
+        figures = selectors.callback_figures(
+            center_id=scope.center_id, start=data["start"], end=data["end"]
+        )
+        if data["by"] == "center":
+            if not scope.whole_center:
+                raise PermissionDenied(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
+            rows = [{"key": None, **figures.total}]
+        else:
+            rows = [
+                {"key": key, **values}
+                for key, values in figures.by["department"].items()
+                if scope.whole_center or key == scope.department_id
+            ]
+        return Response(s.CallbackFiguresOut(rows, many=True).data)
+
+
+class AssistTotals(APIView):
+    """Assisted services of a period by kind: times, households, quantity, money saved."""
+
+    @extend_schema(parameters=[s.PeriodIn], responses=s.AssistTotalOut(many=True))
+    def get(self, request: Request) -> Response:
+        scope, data = _figures_query(request, s.PeriodIn)
+        totals = selectors.assist_totals(
+            center_id=scope.center_id, start=data["start"], end=data["end"]
+        )
+        rows = [{"kind": kind, **values} for kind, values in totals.items()]
+        return Response(s.AssistTotalOut(rows, many=True).data)
 
 
 class Disclosure(APIView):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("pad/pair/", api.PadPair.as_view(), name="feedback-api-pad-pair"),
     path("pad/state/", api.PadState.as_view(), name="feedback-api-pad-state"),
     path("pad/rate/", api.PadRate.as_view(), name="feedback-api-pad-rate"),
+    path("pad/skip/", api.PadSkip.as_view(), name="feedback-api-pad-skip"),
     path("appeals/", api.AppealList.as_view(), name="feedback-api-appeals"),
     path("appeals/<int:pk>/decide/", api.DecideAppeal.as_view(), name="feedback-api-decide"),
     path("rectifications/", api.RectificationList.as_view(), name="feedback-api-rectifications"),
@@ -63,6 +64,8 @@ urlpatterns = [
     ),
     path("assists/", api.AssistList.as_view(), name="feedback-api-assists"),
     path("figures/", api.Figures.as_view(), name="feedback-api-figures"),
+    path("figures/callbacks/", api.CallbackFigures.as_view(), name="feedback-api-callbacks"),
+    path("figures/assists/", api.AssistTotals.as_view(), name="feedback-api-assist-totals"),
     path("disclosure/", api.Disclosure.as_view(), name="feedback-api-disclosure"),
     path("imports/hotline/", api.HotlineImport.as_view(), name="feedback-api-hotline-import"),
 ]

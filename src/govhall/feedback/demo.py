@@ -2,7 +2,8 @@
 
 Ratings go to the served tickets the queue demo left waiting for a rating, and, so that last
 month's disclosure has data whatever else is loaded, to 12345 work orders ``DEMO-Rnnn``. Assisted
-services repeat seed 000's month: 86 上门 + 34 延时 + 117 咨询辅导 + 154 双休日 = 391.
+services are drawn day by day from each unit's rate per kind (weekend services on rest days), so
+last month's counts by type are an outcome, of the size of seed 000's (391 over 28 units).
 """
 
 import datetime as dt
@@ -13,8 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from govhall.core.models import Center
+from govhall.core.workdays import load_calendar
 from govhall.feedback import services
-from govhall.feedback.models import AssistRecord, Channel, Complaint, Evaluation, Invitation
+from govhall.feedback.models import (
+    AssistRecord,
+    Channel,
+    Complaint,
+    Evaluation,
+    Invitation,
+    Rectification,
+)
 from govhall.feedback.selectors import month_bounds
 from govhall.org.models import Department, StaffProfile
 
@@ -24,11 +33,13 @@ DEMO_DEPARTMENTS = ["市场监督管理局", "自然资源和规划局", "人力
 # rectifications in each state.
 GOOD_WEIGHTS = {5: 75, 4: 18, 3: 7}
 BAD_EVERY = 8
-SEED_000_ASSISTS = {
-    AssistRecord.Kind.HOME_VISIT: 86,
-    AssistRecord.Kind.AFTER_HOURS: 34,
-    AssistRecord.Kind.COACHING: 117,
-    AssistRecord.Kind.WEEKEND: 154,
+# The chance that a unit gives an assisted service of a kind on a day (working days; rest days
+# for weekend services).
+ASSIST_RATES = {
+    AssistRecord.Kind.HOME_VISIT: 0.16,
+    AssistRecord.Kind.AFTER_HOURS: 0.065,
+    AssistRecord.Kind.COACHING: 0.22,
+    AssistRecord.Kind.WEEKEND: 0.5,
 }
 COMPLAINTS = [
     ("DEMO-C1", Complaint.Channel.WINDOW, "办理营业执照变更,窗口称需回原籍开证明,无法办成。"),
@@ -69,7 +80,10 @@ def _advance(evaluation: Evaluation, steps: int, actor: Any) -> None:
             rectification=r, valid=True, reason="经调取录像核实,情况属实。", actor=actor
         ),
         lambda r: services.rectify(
-            rectification=r, measures="对窗口人员批评教育,已为群众重新办理。", actor=actor
+            rectification=r,
+            measures="对窗口人员批评教育,已为群众重新办理。",
+            kind=Rectification.Kind.IMMEDIATE,
+            actor=actor,
         ),
         lambda r: services.record_callback(
             rectification=r, reached=True, satisfaction="satisfied", actor=actor
@@ -159,24 +173,27 @@ def _complaints(center: Center, departments: list[Department], actor: Any) -> No
             )
 
 
-def _assists(center: Center, departments: list[Department]) -> None:
+def _assists(center: Center, departments: list[Department], rng: random.Random) -> None:
     if AssistRecord.objects.filter(center=center, notes=DEMO_NOTE).exists():
         return
-    start, _end = _last_month()
-    for kind, total in SEED_000_ASSISTS.items():
-        share, rest = divmod(total, len(departments))
-        for i, department in enumerate(departments):
-            count = share + (1 if i < rest else 0)
-            if count:
-                services.record_assist(
-                    center=center,
-                    kind=kind,
-                    department=department,
-                    date=start + dt.timedelta(days=i),
-                    count=count,
-                    beneficiary="辖区企业和群众",
-                    notes=DEMO_NOTE,
-                )
+    start, end = _last_month()
+    calendar = load_calendar()
+    day = start
+    while day <= end:
+        for kind, rate in ASSIST_RATES.items():
+            if (kind == AssistRecord.Kind.WEEKEND) == calendar.is_workday(day):
+                continue
+            for department in departments:
+                if rng.random() < rate:
+                    services.record_assist(
+                        center=center,
+                        kind=kind,
+                        department=department,
+                        date=day,
+                        beneficiary="辖区企业和群众",
+                        notes=DEMO_NOTE,
+                    )
+        day += dt.timedelta(days=1)
 
 
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
@@ -187,5 +204,5 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     for n, evaluation in enumerate(e for e in made if e.is_bad):
         _advance(evaluation, n % 5, actor)
     _complaints(center, departments, actor)
-    _assists(center, departments)
+    _assists(center, departments, rng)
     return []

@@ -1,6 +1,7 @@
 """Forms of the feedback pages: they parse input; the services decide."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,7 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import ServiceItem
-from govhall.feedback.models import AssistRecord, Complaint, Level, Rectification
+from govhall.core.formfields import PhoneField
+from govhall.feedback.models import (
+    MAX_COUNT,
+    MAX_QUANTITY,
+    MAX_SAVING,
+    AssistRecord,
+    Complaint,
+    Level,
+    Rectification,
+)
 from govhall.org.models import Department, StaffProfile, Window
 
 
@@ -23,15 +33,38 @@ class RateForm(forms.Form):
         label=_("意见建议"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     rater_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
-    rater_phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    rater_phone = PhoneField(
+        label=_("手机号"),
+        max_length=20,
+        required=False,
+        help_text=_("差评请留下手机号:实名差评由办理单位核实整改并回访,号码仅核实回访人员可见。"),
+    )
 
-    def __init__(self, *args: Any, aspects: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, aspects: list[str], known_phone: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["aspects"].choices = [(a, a) for a in aspects]
+        self.known_phone = known_phone
+
+    def clean(self) -> dict[str, Any]:
+        """A bad rating (差评) asks for the phone to call back, unless the service knows it; one
+        that stays anonymous must say what went wrong (the unit has nobody to call)."""
+        data = super().clean()
+        bad = data.get("level") is not None and data["level"] <= Level.DISSATISFIED
+        asked = "rater_phone" not in self.errors and not self.known_phone
+        if bad and asked and not data.get("rater_phone") and not data.get("comment"):
+            self.add_error("rater_phone", _("差评请留下手机号,以便核实整改后回访。"))
+            self.add_error("comment", _("不留手机号的差评请写明原因,以便核实整改。"))
+        return data
 
 
 class PairForm(forms.Form):
-    code = forms.RegexField(label=_("配对码"), regex=r"^\d{6}$", max_length=6)
+    code = forms.CharField(
+        label=_("配对码"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
 
 class PadCodeForm(forms.Form):
@@ -54,6 +87,15 @@ class VerifyForm(forms.Form):
 
 
 class RectifyForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("整改方式"), choices=Rectification.Kind.choices, widget=forms.RadioSelect
+    )
+    rectify_by = forms.DateField(
+        label=_("限期整改期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("限期整改时必填。"),
+    )
     measures = forms.CharField(
         label=_("整改措施(或解释说明)"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -164,9 +206,32 @@ class AssistForm(CenterChoicesMixin, forms.Form):
     date = forms.DateField(
         label=_("日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
-    count = forms.IntegerField(label=_("次数"), min_value=1, initial=1)
+    count = forms.IntegerField(label=_("次数"), min_value=1, max_value=MAX_COUNT, initial=1)
+    households = forms.IntegerField(
+        label=_("受益户数"), min_value=0, max_value=MAX_COUNT, required=False
+    )
+    quantity = forms.IntegerField(
+        label=_("数量"), min_value=0, max_value=MAX_QUANTITY, required=False
+    )
+    unit = forms.CharField(label=_("数量单位"), max_length=8, required=False)
+    saving = forms.DecimalField(
+        label=_("为群众节省(元)"),
+        min_value=Decimal("0"),
+        max_value=MAX_SAVING,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
     beneficiary = forms.CharField(label=_("服务对象"), max_length=100, required=False)
     notes = forms.CharField(label=_("说明"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """Households, quantity and saving left empty are none (0)."""
+        data = super().clean()
+        for name in ("households", "quantity", "saving"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
 
 
 class PeriodForm(forms.Form):

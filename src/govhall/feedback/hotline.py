@@ -4,15 +4,13 @@ The first row holds the column titles (docs/feedback.md lists them); a title the
 empty value, a required one missing is refused with the row's number.
 """
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.core import tabular
 from govhall.core.errors import ValidationFailed
 from govhall.feedback.models import Level
 
@@ -47,6 +45,10 @@ REQUIRED = {
 MAX_ROWS = 50_000
 
 
+class RowProblem(ValueError):
+    """What is wrong with one row, in words for the user (other errors are not shown as such)."""
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip()
@@ -55,34 +57,11 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _raw_rows(name: str, data: bytes) -> Iterator[list[Any]]:
-    if name.lower().endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("gb18030", errors="strict")
-        yield from csv.reader(io.StringIO(text))
-        return
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ValidationFailed(_("无法读取该 .xlsx 文件。")) from exc
-        yield from ([c for c in r] for r in book.worksheets[0].iter_rows(values_only=True))
-        return
-    raise ValidationFailed(_("只支持 .xlsx 或 .csv 文件。"))
-
-
 def read_rows(kind: str, name: str, data: bytes) -> list[tuple[int, dict[str, Any]]]:
     """(row number as the file shows it, {field: value}) for every non-empty data row."""
     columns = RATING_COLUMNS if kind == "ratings" else COMPLAINT_COLUMNS
-    try:
-        rows = iter(_raw_rows(name, data))
-        header = [str(_cell(h)) for h in next(rows, [])]
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(_("无法识别文件编码,请另存为 UTF-8 的 .csv。")) from exc
+    rows = tabular.rows(data, name, max_rows=MAX_ROWS)
+    header = [str(_cell(h)) for h in next(rows, [])]
     fields = [columns.get(h) for h in header]
     missing = [t for t, f in columns.items() if f in REQUIRED[kind] and f not in fields]
     if missing:
@@ -99,8 +78,6 @@ def read_rows(kind: str, name: str, data: bytes) -> list[tuple[int, dict[str, An
                     _("第%(n)s行:“%(col)s”不能为空。") % {"n": number, "col": title}
                 )
         result.append((number, values))
-        if len(result) > MAX_ROWS:
-            raise ValidationFailed(_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS})
     if not result:
         raise ValidationFailed(_("文件中没有数据行。"))
     return result
@@ -120,7 +97,7 @@ def parse_time(value: Any) -> dt.datetime:
             except ValueError:
                 continue
         else:
-            raise ValueError(_("时间“%(v)s”格式应为 YYYY-MM-DD HH:MM。") % {"v": text})
+            raise RowProblem(_("时间“%(v)s”格式应为 YYYY-MM-DD HH:MM。") % {"v": text})
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -136,4 +113,4 @@ def parse_level(value: Any) -> int:
         return _LEVEL_NAMES[text]
     if text.isdigit() and int(text) in Level.values:
         return int(text)
-    raise ValueError(_("评价等级“%(v)s”应为1至5或“非常满意”等。") % {"v": text})
+    raise RowProblem(_("评价等级“%(v)s”应为1至5或“非常满意”等。") % {"v": text})

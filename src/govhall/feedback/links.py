@@ -8,25 +8,21 @@ link stays refused for ever.
 import hashlib
 import secrets
 
-import segno
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
+
+from govhall.core.refs import sign_ref, unsign_ref
 
 INVITATION_SALT = "govhall.feedback.invitation"
 
 
 def sign_invitation(invitation_id: int) -> str:
-    return signing.dumps(invitation_id, salt=INVITATION_SALT)
+    return sign_ref(invitation_id, salt=INVITATION_SALT)
 
 
 def unsign_invitation(token: str) -> int | None:
     """The invitation id inside `token`, or None when the token was not signed by us."""
-    try:
-        value = signing.loads(token, salt=INVITATION_SALT)
-    except signing.BadSignature:
-        return None
-    return value if isinstance(value, int) else None
+    return unsign_ref(token, salt=INVITATION_SALT)
 
 
 def rating_path(invitation_id: int) -> str:
@@ -35,12 +31,6 @@ def rating_path(invitation_id: int) -> str:
 
 def rating_url(invitation_id: int) -> str:
     return settings.GOVHALL_SITE_URL.rstrip("/") + rating_path(invitation_id)
-
-
-def rating_qr_svg(invitation_id: int, *, scale: int = 4) -> str:
-    """The QR code of the rating link, as inline SVG (printed on the ticket or receipt)."""
-    qr = segno.make(rating_url(invitation_id), error="m")
-    return qr.svg_inline(scale=scale)
 
 
 def new_device_token() -> tuple[str, str]:
@@ -53,5 +43,15 @@ def hash_device_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# No 0/O, 1/I/L: a code read off one screen and typed on another. 31 ** 8 ≈ 8.5e11 codes.
+PAIRING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PAIRING_CODE_LENGTH = 8
+
+
 def new_pairing_code() -> str:
-    return f"{secrets.randbelow(1_000_000):06d}"
+    return "".join(secrets.choice(PAIRING_ALPHABET) for _ in range(PAIRING_CODE_LENGTH))
+
+
+def normalise_pairing_code(code: str) -> str:
+    """What a person typed, as stored: upper case, without spaces or dashes."""
+    return "".join(ch for ch in (code or "").upper() if ch not in " -")

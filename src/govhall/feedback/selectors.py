@@ -4,15 +4,17 @@ Figures (DOMAIN.md "Figures"; definitions in docs/feedback.md), per centre, depa
 or staff member over local days ``start..end`` inclusive, each by a handful of aggregate queries:
 
 - services_completed: tickets served (DONE, finished in the period) + cases completed in the
-  period that were not handled at a window (channel online / mobile / mail); a window case is
-  part of the served ticket it came from, so it is not counted twice.
+  period that did not come from a queue ticket (online, mobile, mail, and window cases accepted
+  without a ticket); a case opened from a ticket is part of the service of that ticket, so each
+  service is counted once.
 - invitations: those services that have an invitation; invitation_rate = invitations ÷
   services_completed.
 - invitations_rated / participation_rate: of those invitations, the ones rated ÷ invitations.
 - ratings: ratings given in the period, without those taken out by an upheld appeal;
-  ratings_by_level {5: n, …, 1: n}; good_rate = (5 + 4 + 3) ÷ ratings; bad_ratings = 2 + 1;
-  bad_valid: bad ratings whose verification found them borne out; bad_rectified: bad ratings
-  whose rectification is closed.
+  ratings_by_level {5: n, …, 1: n}; ratings_online (线上: web, SMS link) and ratings_offline
+  (线下: the window's pad, the QR code, the 12345 hotline); good_rate = (5 + 4 + 3) ÷ ratings;
+  bad_ratings = 2 + 1; bad_valid: bad ratings whose verification found them borne out;
+  bad_rectified: bad ratings whose rectification is closed.
 - rectifications_due: rectifications (not voided by an appeal) whose deadline falls in the
   period; rectified_on_time: those closed on or before their deadline;
   rectification_on_time_rate = rectified_on_time ÷ rectifications_due.
@@ -27,17 +29,19 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from govhall.cases.models import Case
+from govhall.core.roles import Role
 from govhall.core.selectors import Rollup, rollup
 from govhall.core.validators import mask_phone
 from govhall.feedback.links import hash_device_token
 from govhall.feedback.models import (
     Appeal,
     AssistRecord,
+    Channel,
     Complaint,
     Evaluation,
     FeedbackSettings,
@@ -47,9 +51,12 @@ from govhall.feedback.models import (
     Rectification,
 )
 from govhall.org.models import Department, StaffProfile, Window
-from govhall.queueing.models import Ticket
+from govhall.org.scoping import scope_for
+from govhall.queueing.models import Ticket, TicketEvent
 
 GROUPINGS = ("department", "window", "staff")
+# Ratings given online (线上评价); the others were given at the hall or by phone (线下).
+ONLINE_CHANNELS = (Channel.WEB, Channel.SMS)
 
 
 def feedback_settings(center_id: int) -> FeedbackSettings:
@@ -72,19 +79,54 @@ def pad_from_token(token: str | None) -> RatingPad | None:
 
 
 def pad_pending_invitation(pad: RatingPad, now: dt.datetime | None = None) -> Invitation | None:
-    """The service the pad's window finished last, if it is still waiting for its rating."""
+    """The service the pad's window has just finished, while it waits for its rating.
+
+    Exactly one service: the window's last finished ticket, finished after the pad was paired
+    and after its last skip, and only until it is rated, skipped or the window calls someone
+    else (`pad_prompt_minutes` caps a window that never calls again). An older unrated service
+    never comes back, so the next person cannot rate the previous one's service.
+    """
     now = now or timezone.now()
     minutes = feedback_settings(pad.center_id).pad_prompt_minutes
-    return (
+    since = max(
+        t for t in (pad.paired_at, pad.prompt_cleared_at, now - dt.timedelta(minutes=minutes)) if t
+    )
+    next_call = TicketEvent.objects.filter(
+        center_id=pad.center_id,
+        kind=TicketEvent.Kind.CALLED,
+        window_id=pad.window_id,
+        at__gte=OuterRef("ticket__finished_at"),
+    ).exclude(ticket_id=OuterRef("ticket_id"))
+    latest = (
         Invitation.objects.select_related("department", "window", "staff__user", "ticket")
-        .filter(
-            window_id=pad.window_id,
-            source=Invitation.Source.TICKET,
-            used_at__isnull=True,
-            expires_at__gt=now,
-            created_at__gte=now - dt.timedelta(minutes=minutes),
-        )
+        .filter(window_id=pad.window_id, source=Invitation.Source.TICKET, created_at__gte=since)
+        .annotate(superseded=Exists(next_call))
         .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is None or latest.used_at is not None or latest.superseded:
+        return None
+    return None if latest.is_expired(now) else latest
+
+
+def pairable_windows(user: Any) -> QuerySet[Window]:
+    """The windows `user` may pair a rating pad with: their own (a centre administrator: every
+    window of the centre)."""
+    scope = scope_for(user)
+    if scope.center_id is not None and (
+        scope.has_role(Role.CENTER_ADMIN) or getattr(user, "is_superuser", False)
+    ):
+        return Window.objects.filter(center_id=scope.center_id)
+    return Window.objects.filter(
+        staff__user=user, staff__active=True, center_id=scope.center_id
+    ).distinct()
+
+
+def service_invitation(*, ticket: Ticket | None = None, case: Case | None = None) -> Any:
+    """The rating invitation of a served ticket or a completed case (None if it has none)."""
+    return (
+        Invitation.objects.select_related("department", "window")
+        .filter(**({"ticket": ticket} if ticket is not None else {"case": case}))
         .first()
     )
 
@@ -222,6 +264,8 @@ def empty_figures() -> dict[str, Any]:
         "participation_rate": None,
         "ratings": 0,
         "ratings_by_level": {level: 0 for level in sorted(Level.values, reverse=True)},
+        "ratings_online": 0,
+        "ratings_offline": 0,
         "good_ratings": 0,
         "good_rate": None,
         "bad_ratings": 0,
@@ -256,6 +300,7 @@ def _add_services(r: dict[str, Any], agg: dict[str, Any]) -> None:
 def _add_ratings(r: dict[str, Any], agg: dict[str, Any]) -> None:
     for level in Level.values:
         r["ratings_by_level"][level] += agg[f"l{level}"]
+    r["ratings_online"] += agg["online"]
     r["bad_valid"] += agg["bad_valid"]
     r["bad_rectified"] += agg["bad_rectified"]
 
@@ -298,8 +343,11 @@ def _figures(center_id: int, start: dt.date, end: dt.date, levels: Sequence[str]
         (
             "case",
             Case.objects.filter(
-                center_id=center_id, completed_at__gte=since, completed_at__lt=until
-            ).exclude(channel=Case.Channel.WINDOW),
+                center_id=center_id,
+                completed_at__gte=since,
+                completed_at__lt=until,
+                ticket__isnull=True,
+            ),
             _service_aggregates(),
             _add_services,
         ),
@@ -310,6 +358,7 @@ def _figures(center_id: int, start: dt.date, end: dt.date, levels: Sequence[str]
             ),
             {
                 **{f"l{level}": Count("pk", filter=Q(level=level)) for level in Level.values},
+                "online": Count("pk", filter=Q(channel__in=ONLINE_CHANNELS)),
                 "bad_valid": Count("pk", filter=bad & Q(rectification__valid=True)),
                 "bad_rectified": Count(
                     "pk", filter=bad & Q(rectification__status=Rectification.Status.CLOSED)
@@ -384,6 +433,7 @@ def feedback_figures(
 def _derive(r: dict[str, Any]) -> None:
     levels = r["ratings_by_level"]
     r["ratings"] = sum(levels.values())
+    r["ratings_offline"] = r["ratings"] - r["ratings_online"]
     r["good_ratings"] = sum(levels[lv] for lv in (5, 4, 3))
     r["bad_ratings"] = levels[2] + levels[1]
     r["good_rate"] = _rate(r["good_ratings"], r["ratings"])
@@ -436,3 +486,113 @@ def disclosure(*, center_id: int, year: int, month: int) -> list[dict[str, Any]]
     figures = department_figures(center_id=center_id, start=start, end=end)
     departments = Department.objects.filter(center_id=center_id, entered=True, is_active=True)
     return [{"department": d, **figures[d.pk]} for d in departments]
+
+
+# ---------------------------------------------------------------- real-name callbacks, assists
+
+
+def callback_figures(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
+    """Real-name bad ratings and their callbacks (国办发〔2019〕51号: 100 % called back), for the
+    centre (`total`) and by department, over the bad ratings given in the period (appeals
+    upheld excluded):
+
+    - ``realname_bad``: bad ratings that left a phone (实名差评);
+    - ``realname_reached``: of those, the ones whose callback reached the person;
+    - ``realname_callback_rate``: realname_reached ÷ realname_bad (goal 1.0), or None;
+    - ``anonymous_bad``: bad ratings without a phone (they cannot be called back);
+    - ``by_kind`` {immediate, deadline, explanation}: how their rectification was done.
+    """
+    since, until = _bounds(start, end)
+    realname = ~Q(rater_phone="")
+    kinds = Rectification.Kind.values
+    result = rollup(
+        Evaluation.objects.filter(
+            center_id=center_id,
+            level__lte=Level.DISSATISFIED,
+            excluded=False,
+            rated_at__gte=since,
+            rated_at__lt=until,
+        ),
+        {
+            "realname_bad": Count("pk", filter=realname),
+            "realname_reached": Count(
+                "pk", filter=realname & Q(rectification__callback_reached=True)
+            ),
+            "anonymous_bad": Count("pk", filter=~realname),
+            **{f"k_{kind}": Count("pk", filter=Q(rectification__kind=kind)) for kind in kinds},
+        },
+        {"department": "department_id"},
+    )
+
+    def finish(row: dict[str, Any]) -> dict[str, Any]:
+        bad = row.get("realname_bad") or 0
+        reached = row.get("realname_reached") or 0
+        return {
+            "realname_bad": bad,
+            "realname_reached": reached,
+            "realname_callback_rate": _rate(reached, bad),
+            "anonymous_bad": row.get("anonymous_bad") or 0,
+            "by_kind": {kind: row.get(f"k_{kind}") or 0 for kind in kinds},
+        }
+
+    return Rollup(
+        total=finish(result.total),
+        by={"department": {k: finish(v) for k, v in result.by["department"].items()}},
+    )
+
+
+def assist_totals(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, dict[str, Any]]:
+    """Assisted services dated in the period by kind, each with its times (count), households,
+    quantity and money saved (seed 004: 免费刻章 673 户 / 3,311 枚 / 节省 52.9 万元), and the
+    sum of all kinds under ``"total"``."""
+    zero = {"count": 0, "households": 0, "quantity": 0, "saving": Decimal("0")}
+    rows = (
+        AssistRecord.objects.filter(center_id=center_id, date__gte=start, date__lte=end)
+        .values("kind")
+        .annotate(
+            count=Sum("count"),
+            households=Sum("households"),
+            quantity=Sum("quantity"),
+            saving=Sum("saving"),
+        )
+        .order_by()
+    )
+    totals = {kind: dict(zero) for kind in AssistRecord.Kind.values}
+    for row in rows:
+        totals[row.pop("kind")] = row
+    totals["total"] = {key: sum(t[key] for t in totals.values()) for key in zero}
+    return totals
+
+
+def may_download_appeal(user: Any, appeal: Appeal) -> bool:
+    """Whether the user may open an appeal's evidence: whoever may see the rating."""
+    scope = scope_for(user)
+    return (
+        scope.can("feedback.view_evaluation")
+        and evaluation_list(scope).filter(pk=appeal.evaluation_id).exists()
+    )
+
+
+def may_download_rectification(user: Any, rectification: Rectification) -> bool:
+    """Whether the user may open a rectification's evidence: whoever may see it."""
+    scope = scope_for(user)
+    return (
+        scope.can("feedback.view_rectification")
+        and rectification_list(scope).filter(pk=rectification.pk).exists()
+    )
+
+
+def assist_units(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, str]:
+    """The unit of each kind's quantity (免费刻章: 枚) when the period's records of that kind name
+    exactly one; a kind whose records name none or several has no unit here."""
+    units: dict[str, set[str]] = {}
+    rows = (
+        AssistRecord.objects.filter(center_id=center_id, date__gte=start, date__lte=end)
+        .exclude(unit="")
+        .values_list("kind", "unit")
+        .distinct()
+        .order_by()
+    )
+    for kind, unit in rows:
+        units.setdefault(kind, set()).add(unit)
+    return {kind: names.pop() for kind, names in units.items() if len(names) == 1}

@@ -1,5 +1,6 @@
 """Input and output serializers of the feedback API (no business logic here)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,9 @@ from rest_framework import serializers
 from govhall.core.serializers import ModelSerializer
 from govhall.feedback import selectors
 from govhall.feedback.models import (
+    MAX_COUNT,
+    MAX_QUANTITY,
+    MAX_SAVING,
     Appeal,
     AssistRecord,
     Channel,
@@ -17,6 +21,17 @@ from govhall.feedback.models import (
     Level,
     Rectification,
 )
+
+
+def _identity(
+    context: dict[str, Any], department_id: int | None, name: str, phone: str, record: str
+) -> dict[str, str]:
+    """`selectors.visible_identity`; a phone shown whole is noted in ``context["unmasked"]``
+    (the view writes one audit row per response for them)."""
+    shown = selectors.visible_identity(context["scope"], department_id, name, phone)
+    if phone and shown["phone"] == phone:
+        context.setdefault("unmasked", []).append(record)
+    return shown
 
 
 class PersonSerializer(serializers.Serializer):
@@ -58,8 +73,8 @@ class EvaluationOut(ModelSerializer):
 
     @extend_schema_field(PersonSerializer)
     def get_rater(self, obj: Evaluation) -> dict:
-        return selectors.visible_identity(
-            self.context["scope"], obj.department_id, obj.rater_name, obj.rater_phone
+        return _identity(
+            self.context, obj.department_id, obj.rater_name, obj.rater_phone, f"evaluation:{obj.pk}"
         )
 
 
@@ -92,7 +107,11 @@ class RatedOut(serializers.Serializer):
 
 
 class PadPairIn(serializers.Serializer):
-    code = serializers.RegexField(r"^\d{6}$")
+    code = serializers.CharField(max_length=16)
+
+
+class PadSkipIn(serializers.Serializer):
+    invitation = serializers.IntegerField()
 
 
 class PadPairOut(serializers.Serializer):
@@ -153,6 +172,8 @@ class RectificationOut(ModelSerializer):
             "valid",
             "verify_reason",
             "measures",
+            "kind",
+            "rectify_by",
             "callback_reached",
             "callback_satisfaction",
             "callback_note",
@@ -170,7 +191,9 @@ class VerifyIn(serializers.Serializer):
 
 
 class RectifyIn(serializers.Serializer):
-    measures = serializers.CharField()
+    measures = serializers.CharField(max_length=4000)
+    kind = serializers.ChoiceField(choices=Rectification.Kind.choices)
+    rectify_by = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class CallbackIn(serializers.Serializer):
@@ -218,8 +241,12 @@ class ComplaintOut(ModelSerializer):
 
     @extend_schema_field(PersonSerializer)
     def get_complainant(self, obj: Complaint) -> dict:
-        return selectors.visible_identity(
-            self.context["scope"], obj.department_id, obj.complainant_name, obj.complainant_phone
+        return _identity(
+            self.context,
+            obj.department_id,
+            obj.complainant_name,
+            obj.complainant_phone,
+            f"complaint:{obj.pk}",
         )
 
     def get_overdue(self, obj: Complaint) -> bool:
@@ -257,7 +284,20 @@ class ComplaintCallbackIn(serializers.Serializer):
 class AssistOut(ModelSerializer):
     class Meta:
         model = AssistRecord
-        fields = ["id", "kind", "department", "staff", "date", "beneficiary", "count", "notes"]
+        fields = [
+            "id",
+            "kind",
+            "department",
+            "staff",
+            "date",
+            "beneficiary",
+            "count",
+            "households",
+            "quantity",
+            "unit",
+            "saving",
+            "notes",
+        ]
 
 
 class AssistIn(serializers.Serializer):
@@ -265,8 +305,16 @@ class AssistIn(serializers.Serializer):
     department = serializers.IntegerField()
     staff = serializers.IntegerField(required=False, allow_null=True, default=None)
     date = serializers.DateField()
-    count = serializers.IntegerField(min_value=1, default=1)
-    beneficiary = serializers.CharField(required=False, allow_blank=True, default="")
+    count = serializers.IntegerField(min_value=1, max_value=MAX_COUNT, default=1)
+    households = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY, default=0)
+    unit = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+    saving = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), max_value=MAX_SAVING, default=0
+    )
+    beneficiary = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -285,6 +333,27 @@ class PeriodIn(serializers.Serializer):
         ):
             raise serializers.ValidationError(_("统计期间应在一年以内,且结束日期不早于开始日期。"))
         return attrs
+
+
+class CallbackPeriodIn(PeriodIn):
+    by = serializers.ChoiceField(choices=["center", "department"], default="center")
+
+
+class CallbackFiguresOut(serializers.Serializer):
+    key = serializers.IntegerField(allow_null=True, help_text=_("部门 id;全中心为空"))
+    realname_bad = serializers.IntegerField()
+    realname_reached = serializers.IntegerField()
+    realname_callback_rate = serializers.FloatField(allow_null=True)
+    anonymous_bad = serializers.IntegerField()
+    by_kind = serializers.DictField(child=serializers.IntegerField())
+
+
+class AssistTotalOut(serializers.Serializer):
+    kind = serializers.CharField()
+    count = serializers.IntegerField()
+    households = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    saving = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
 class FiguresOut(serializers.Serializer):

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -24,14 +25,16 @@ from govhall.core.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
+    RateLimited,
     ValidationFailed,
 )
-from govhall.core.models import Center
-from govhall.core.services import emit_outbox
-from govhall.core.validators import validate_phone
+from govhall.core.models import Center, SecurityEvent
+from govhall.core.services import emit_outbox, record_security_event
+from govhall.core.validators import normalize_phone, validate_phone
 from govhall.core.workdays import add_workdays
 from govhall.feedback import hotline, links
 from govhall.feedback.models import (
+    BAD_LEVELS,
     Appeal,
     AssistRecord,
     Channel,
@@ -45,11 +48,14 @@ from govhall.feedback.models import (
     Rectification,
     RectificationEvent,
 )
-from govhall.feedback.selectors import feedback_settings, pad_pending_invitation
+from govhall.feedback.selectors import feedback_settings, pad_pending_invitation, pairable_windows
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.queueing.models import Ticket
 
-PAIRING_CODE_MINUTES = 10
+PAIRING_CODE_MINUTES = 5
+PAIRING_MAX_FAILURES = 5
+PAIRING_MAX_FAILURES_ALL = 50
+PAIRING_LOCK_SECONDS = 15 * 60
 
 
 M = TypeVar("M", bound=models.Model)
@@ -77,7 +83,7 @@ def _full_clean(obj: models.Model, **kwargs: Any) -> None:
 
 
 def _clean_phone(phone: str) -> str:
-    phone = (phone or "").strip()
+    phone = normalize_phone(phone)
     if phone:
         try:
             validate_phone(phone)
@@ -384,6 +390,14 @@ def rate_with_link(
         # Checked under the row lock, so a concurrent use of the same link is refused here.
         invitation = _usable(_locked(Invitation, _link_invitation_id(token), required=False))
         _refuse_own_service(actor, invitation.department_id, invitation.staff)
+        anonymous = not ((rater_phone or "").strip() or invitation.rater_phone)
+        if level in BAD_LEVELS and anonymous and not (comment or "").strip():
+            # Nobody to call back: the comment is all the unit has to verify and rectify.
+            raise ValidationFailed(
+                _("不满意的匿名评价请填写意见建议,以便核实整改。"),
+                code="comment_required",
+                detail={"comment": level},
+            )
         return _record_evaluation(
             center_id=invitation.center_id,
             level=level,
@@ -407,7 +421,8 @@ def rate_on_pad(*, pad: RatingPad, invitation_id: int, level: int, actor: Any = 
     with transaction.atomic():
         pending = pad_pending_invitation(pad)
         if pending is None or pending.pk != invitation_id:
-            raise Conflict(_("该服务已评价或评价已超时。"), code="not_pending")
+            # The pad showed a service that is no longer the window's current one.
+            raise Conflict(_("该次服务的评价已结束,评价器已更新为当前服务。"), code="not_pending")
         invitation = _locked(Invitation, pending.pk)
         if invitation.used_at is not None:
             raise Conflict(_("该服务已评价,每次服务只能评价一次。"), code="already_rated")
@@ -545,10 +560,26 @@ def verify_rectification(
         return row
 
 
-def rectify(*, rectification: Rectification, measures: str, actor: Any) -> Rectification:
-    """整改: the measures taken (or, for an unfounded rating, the explanation given)."""
+def rectify(
+    *,
+    rectification: Rectification,
+    measures: str,
+    kind: str,
+    rectify_by: dt.date | None = None,
+    actor: Any,
+) -> Rectification:
+    """整改 in one of three ways (国办发〔2019〕51号): 立行立改 (clear and reasonable: fixed at
+    once), 限期整改 (complex: a ledger entry with its own deadline `rectify_by`), 解释说明 (no
+    legal basis for what was asked, or the rating was not borne out: the explanation given)."""
+    Kind = Rectification.Kind
     if not (measures or "").strip():
         raise ValidationFailed(_("请填写整改措施或解释说明。"), detail={"measures": ["required"]})
+    if kind not in Kind.values:
+        raise ValidationFailed(_("请选择整改方式。"), detail={"kind": ["required"]})
+    if kind == Kind.DEADLINE and (rectify_by is None or rectify_by < timezone.localdate()):
+        raise ValidationFailed(
+            _("限期整改须填写不早于今天的整改期限。"), detail={"rectify_by": ["required"]}
+        )
     with transaction.atomic():
         row = _step(
             rectification,
@@ -556,9 +587,21 @@ def rectify(*, rectification: Rectification, measures: str, actor: Any) -> Recti
             Rectification.Status.RECTIFIED,
             _("整改"),
         )
+        if row.valid is False and kind != Kind.EXPLANATION:
+            raise ValidationFailed(
+                _("核实不属实的差评只能解释说明。"), detail={"kind": [Kind.EXPLANATION]}
+            )
         row.measures = measures.strip()
-        row.save(update_fields=["status", "measures"])
-        _rectification_event(row, RectificationEvent.Kind.RECTIFIED, actor)
+        row.kind = kind
+        row.rectify_by = rectify_by if kind == Kind.DEADLINE else None
+        row.save(update_fields=["status", "measures", "kind", "rectify_by"])
+        _rectification_event(
+            row,
+            RectificationEvent.Kind.RECTIFIED,
+            actor,
+            how=kind,
+            rectify_by=row.rectify_by.isoformat() if row.rectify_by else None,
+        )
         return row
 
 
@@ -570,7 +613,10 @@ def record_callback(
     note: str = "",
     actor: Any,
 ) -> Rectification:
-    """回访: the person was called back (reached or not) and rated the rectification."""
+    """回访: the person was called back (reached or not) and rated the rectification.
+
+    A rating without a phone (not real-name) cannot have been reached by a callback.
+    """
     if reached and satisfaction not in Rectification.Satisfaction.values:
         raise ValidationFailed(_("联系上评价人时请选择其对整改的满意度。"))
     if not reached:
@@ -582,6 +628,10 @@ def record_callback(
             Rectification.Status.CALLED_BACK,
             _("回访"),
         )
+        if reached and not Evaluation.objects.get(pk=row.evaluation_id).rater_phone:
+            raise ValidationFailed(
+                _("该差评未留联系电话,不能登记为已联系上。"), detail={"reached": ["no_phone"]}
+            )
         row.callback_reached = reached
         row.callback_satisfaction = satisfaction
         row.callback_note = (note or "").strip()
@@ -825,12 +875,18 @@ def record_assist(
     department: Department,
     date: dt.date,
     count: int = 1,
+    households: int = 0,
+    quantity: int = 0,
+    unit: str = "",
+    saving: decimal.Decimal = decimal.Decimal("0"),
     staff: StaffProfile | None = None,
     beneficiary: str = "",
     notes: str = "",
     actor: Any = None,
 ) -> AssistRecord:
-    """Record help given beyond the counter (帮办代办)."""
+    """Record help given beyond the counter (帮办代办): how many times, for how many households,
+    what quantity (e.g. seals) and the money it saved; each bounded (model validators and
+    database checks: the sums feed the ranking)."""
     if department.center_id != center.pk or (staff is not None and staff.center_id != center.pk):
         raise ValidationFailed(_("部门或工作人员不属于本中心。"))
     if staff is not None and staff.department_id not in (None, department.pk):
@@ -843,6 +899,10 @@ def record_assist(
             staff=staff,
             date=date,
             count=count,
+            households=households,
+            quantity=quantity,
+            unit=(unit or "").strip(),
+            saving=saving,
             beneficiary=(beneficiary or "").strip(),
             notes=(notes or "").strip(),
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -876,7 +936,7 @@ class _Lookup:
             return None
         found = table.get(str(value))
         if found is None:
-            raise ValueError(_("%(label)s“%(v)s”不存在。") % {"label": label, "v": value})
+            raise hotline.RowProblem(_("%(label)s“%(v)s”不存在。") % {"label": label, "v": value})
         return found
 
     def case(self, number: Any) -> Any:
@@ -884,7 +944,7 @@ class _Lookup:
             return None
         case = Case.objects.filter(center=self.center, number=str(number)).first()
         if case is None:
-            raise ValueError(_("办件编号“%(v)s”不存在。") % {"v": number})
+            raise hotline.RowProblem(_("办件编号“%(v)s”不存在。") % {"v": number})
         return case
 
     def item(self, code: Any) -> Any:
@@ -892,18 +952,18 @@ class _Lookup:
             return None
         item = ServiceItem.objects.filter(center=self.center, code=str(code)).first()
         if item is None:
-            raise ValueError(_("事项编码“%(v)s”不存在。") % {"v": code})
+            raise hotline.RowProblem(_("事项编码“%(v)s”不存在。") % {"v": code})
         return item
 
 
 def _import_rating(lookup: _Lookup, row: dict[str, Any], actor: Any) -> None:
     external_ref = str(row["external_ref"])
     if Evaluation.objects.filter(center=lookup.center, external_ref=external_ref).exists():
-        raise ValueError(_("工单号“%(v)s”已导入。") % {"v": external_ref})
+        raise hotline.RowProblem(_("工单号“%(v)s”已导入。") % {"v": external_ref})
     department = lookup.get(lookup.departments, row["department"], _("部门"))
     case = lookup.case(row.get("case"))
     if case is not None and case.department_id != department.pk:
-        raise ValueError(_("办件不属于所填部门。"))
+        raise hotline.RowProblem(_("办件不属于所填部门。"))
     aspects = str(row.get("aspects") or "").replace(",", "、").replace(",", "、").split("、")
     _record_evaluation(
         center_id=lookup.center.pk,
@@ -958,7 +1018,12 @@ def import_hotline(
             try:
                 write(lookup, row, actor)
             except (ValueError, DomainError) as exc:
-                message = exc.message if isinstance(exc, DomainError) else str(exc)
+                if isinstance(exc, DomainError):
+                    message = exc.message
+                elif isinstance(exc, hotline.RowProblem):
+                    message = str(exc)
+                else:
+                    message = _("内容无法识别。")
                 raise ValidationFailed(
                     _("第%(n)s行:%(msg)s") % {"n": number, "msg": message},
                     detail={"row": number},
@@ -972,7 +1037,13 @@ def import_hotline(
 
 
 def issue_pairing_code(*, window: Window, actor: Any) -> RatingPad:
-    """A six-digit code, valid ten minutes, that pairs a pad device with `window`."""
+    """A one-time code, valid a few minutes, that pairs a pad device with `window`.
+
+    Only with the actor's own window (a centre administrator: any window of the centre), so a
+    clerk cannot hold a pad at another unit's counter and rate its staff.
+    """
+    if not pairable_windows(actor).filter(pk=window.pk).exists():
+        raise PermissionDenied(_("只能为本人所在的窗口配对评价器。"), code="not_own_window")
     with transaction.atomic():
         now = timezone.now()
         RatingPad.objects.filter(pairing_expires_at__lt=now).exclude(pairing_code="").update(
@@ -981,24 +1052,47 @@ def issue_pairing_code(*, window: Window, actor: Any) -> RatingPad:
         code = links.new_pairing_code()
         while RatingPad.objects.filter(pairing_code=code).exists():
             code = links.new_pairing_code()
-        pad = RatingPad.objects.create(
+        return RatingPad.objects.create(
             center_id=window.center_id,
             window=window,
             name=_("%(w)s号窗口评价器") % {"w": window.number},
             pairing_code=code,
             pairing_expires_at=now + dt.timedelta(minutes=PAIRING_CODE_MINUTES),
         )
-        return pad
 
 
-def pair_pad(*, code: str) -> tuple[RatingPad, str]:
-    """The device enters the code; it gets a token (kept hashed) and the code is spent."""
-    code = (code or "").strip()
+def _count_failure(key: str) -> None:
+    cache.add(key, 0, PAIRING_LOCK_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, PAIRING_LOCK_SECONDS)
+
+
+def pair_pad(*, code: str, client: str) -> tuple[RatingPad, str]:
+    """The device enters the code; it gets a token (kept hashed) and the code is spent.
+
+    Wrong codes are counted per client address (PAIRING_MAX_FAILURES) and over all clients
+    (PAIRING_MAX_FAILURES_ALL) for PAIRING_LOCK_SECONDS; past either limit every try is refused
+    until the window passes, so codes cannot be guessed.
+    """
+    mine, everyone = f"govhall:feedback:pair-fail:{client}", "govhall:feedback:pair-fail"
+    if (cache.get(mine) or 0) >= PAIRING_MAX_FAILURES or (
+        cache.get(everyone) or 0
+    ) >= PAIRING_MAX_FAILURES_ALL:
+        raise RateLimited(_("配对码输错次数过多,请15分钟后再试。"), code="pairing_locked")
+    code = links.normalise_pairing_code(code)
+    pad = RatingPad.objects.filter(pairing_code=code, is_active=True).first() if code else None
+    if pad is None or pad.pairing_expires_at is None or pad.pairing_expires_at < timezone.now():
+        # Counted outside any transaction of ours: the shared cache may be a database table,
+        # and a rolled-back count would let guesses go on for ever.
+        _count_failure(mine)
+        _count_failure(everyone)
+        raise ValidationFailed(_("配对码无效或已过期,请在窗口终端重新生成。"), code="bad_code")
     with transaction.atomic():
-        pad = RatingPad.objects.filter(pairing_code=code, is_active=True).first() if code else None
-        if pad is None or pad.pairing_expires_at is None or pad.pairing_expires_at < timezone.now():
-            raise ValidationFailed(_("配对码无效或已过期,请在窗口终端重新生成。"), code="bad_code")
         pad = _locked(RatingPad, pad.pk)
+        if pad.pairing_code != code:
+            raise Conflict(_("该配对码刚刚已被使用,请在窗口终端重新生成。"), code="code_spent")
         token, digest = links.new_device_token()
         pad.token_hash = digest
         pad.pairing_code = ""
@@ -1009,8 +1103,33 @@ def pair_pad(*, code: str) -> tuple[RatingPad, str]:
         return pad, token
 
 
+def skip_pad_prompt(*, pad: RatingPad, invitation_id: int) -> None:
+    """The person at the window declines to rate on the pad: the prompt ends (the link on their
+    ticket stays valid). Only the prompt on show can be skipped."""
+    with transaction.atomic():
+        pending = pad_pending_invitation(pad)
+        if pending is None or pending.pk != invitation_id:
+            raise Conflict(_("该评价提示已结束。"), code="not_pending")
+        RatingPad.objects.filter(pk=pad.pk).update(prompt_cleared_at=timezone.now())
+
+
 def touch_pad(*, pad: RatingPad) -> None:
     """The pad polled: remember when it was last seen (at most once a minute)."""
     now = timezone.now()
     if pad.last_seen_at is None or now - pad.last_seen_at > dt.timedelta(minutes=1):
         RatingPad.objects.filter(pk=pad.pk).update(last_seen_at=now)
+
+
+# ---------------------------------------------------------------- personal data
+
+
+def record_unmasked(*, request: Any, records: Sequence[str]) -> None:
+    """One audit row (``unmask``) for the raters' or complainants' phones a page or an API answer
+    showed whole to someone who calls back (`selectors.may_see_identity`); nothing when none."""
+    if records:
+        record_security_event(
+            kind=SecurityEvent.Kind.UNMASK,
+            request=request,
+            target=", ".join(records),
+            detail={"records": list(records), "fields": ["name", "phone"]},
+        )

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from govhall.cases.models import Case
 from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center
+from govhall.core.refs import CASE_RATING_SALT, unsign_ref
 from govhall.feedback import links, selectors, services
 from govhall.feedback.forms import (
     AppealForm,
@@ -40,12 +42,12 @@ from govhall.feedback.models import (
     AssistRecord,
     Channel,
     Complaint,
-    Invitation,
     Level,
     Rectification,
 )
 from govhall.org.models import Department, StaffProfile, Window
-from govhall.org.scoping import Scope, scope_for
+from govhall.org.scoping import NO_CENTER, Scope, scope_for
+from govhall.queueing.selectors import ticket_by_token, ticket_chain
 
 PAD_COOKIE = "govhall_pad"
 PAD_COOKIE_AGE = 5 * 365 * 24 * 3600
@@ -63,6 +65,21 @@ def _page(request: HttpRequest, qs: QuerySet) -> Any:
     return Paginator(qs, 50).get_page(request.GET.get("page"))
 
 
+def _identity(
+    request: HttpRequest,
+    scope: Scope,
+    department_id: int | None,
+    name: str,
+    phone: str,
+    record: str,
+) -> dict[str, str]:
+    """The person as the viewer may see them; a phone shown whole is written to the audit trail."""
+    shown = selectors.visible_identity(scope, department_id, name, phone)
+    if phone and shown["phone"] == phone:
+        services.record_unmasked(request=request, records=[record])
+    return shown
+
+
 # ---------------------------------------------------------------- rating link (public)
 
 
@@ -70,7 +87,9 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     """The page a rating link or QR code opens: five levels, aspects, comment, real name."""
     invitation = services.resolve_link(token)
     conf = selectors.feedback_settings(invitation.center_id)
-    form = RateForm(request.POST or None, aspects=conf.aspects)
+    form = RateForm(
+        request.POST or None, aspects=conf.aspects, known_phone=bool(invitation.rater_phone)
+    )
     if request.method == "POST" and form.is_valid():
         via = request.GET.get("via", "")
         channel = via if via in (Channel.QR, Channel.SMS) else Channel.WEB
@@ -82,31 +101,51 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationFailed as exc:
-            form.add_error(None, exc.message)
+            form.add_error("comment" if exc.code == "comment_required" else None, exc.message)
         else:
             return render(request, "feedback/rate_done.html", {"evaluation": evaluation})
     return render(request, "feedback/rate.html", {"form": form, "invitation": invitation})
 
 
-@login_required
-def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The invitation as printed on the receipt: the link and its QR code."""
-    scope = scope_for(request.user)
-    invitation = _scoped_get(
-        scope,
-        scope.filter(Invitation.objects.select_related("department", "window", "ticket", "case")),
-        pk,
-        "feedback.view_evaluation",
-    )
-    return render(
+def _rate_entry(request: HttpRequest, invitations: list[Any], pending: str) -> HttpResponse:
+    """Open the first of `invitations` that can still be rated, else say why none can."""
+    now = timezone.now()
+    known = [i for i in invitations if i is not None]
+    for invitation in known:
+        if invitation.used_at is None and not invitation.is_expired(now):
+            return redirect(links.rating_path(invitation.pk) + "?via=qr")
+    if not known:
+        message = pending
+    elif known[0].used_at is not None:
+        message = _("您已评价本次服务,感谢您的监督!")
+    else:
+        message = _("评价链接已过期,请通过12345热线评价。")
+    return render(request, "feedback/rate_entry.html", {"message": message})
+
+
+def rate_ticket(request: HttpRequest, token: str) -> HttpResponse:
+    """The ticket page's 评价 button: the rating of this ticket's service, for its holder."""
+    ticket = ticket_by_token(token)
+    if ticket is None:
+        raise NotFound(_("排队票不存在。"))
+    return _rate_entry(
         request,
-        "feedback/invitation.html",
-        {
-            "invitation": invitation,
-            "url": links.rating_url(invitation.pk) + "?via=qr",
-            "qr": links.rating_qr_svg(invitation.pk),
-        },
+        [selectors.service_invitation(ticket=ticket_chain(ticket)[-1])],
+        _("办理完成后可在此评价本次服务。"),
     )
+
+
+def rate_case(request: HttpRequest, ref: str) -> HttpResponse:
+    """The receipt's rating QR code: the case once completed, until then the visit that
+    accepted it."""
+    case_id = unsign_ref(ref, salt=CASE_RATING_SALT)
+    case = Case.objects.filter(pk=case_id).first() if case_id is not None else None
+    if case is None:
+        raise PermissionDenied(_("评价链接无效:链接不完整或已被篡改。"), code="link_forged")
+    invitations = [selectors.service_invitation(case=case)]
+    if case.ticket_id:
+        invitations.append(selectors.service_invitation(ticket=case.ticket))
+    return _rate_entry(request, invitations, _("办件办结后可在此评价。"))
 
 
 # ---------------------------------------------------------------- window rating pad
@@ -114,6 +153,18 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pad(request: HttpRequest) -> Any:
     return selectors.pad_from_token(request.COOKIES.get(PAD_COOKIE))
+
+
+def _paired_pad(request: HttpRequest) -> Any:
+    device = _pad(request)
+    if device is None:
+        raise PermissionDenied(_("评价器未配对或已停用,请重新配对。"))
+    return device
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address that pairing attempts are counted against."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def pad(request: HttpRequest) -> HttpResponse:
@@ -130,10 +181,12 @@ def pad_pair(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "feedback/pad.html", {"form": form}, status=400)
     try:
-        _device, token = services.pair_pad(code=form.cleaned_data["code"])
-    except ValidationFailed as exc:
+        _device, token = services.pair_pad(
+            code=form.cleaned_data["code"], client=client_address(request)
+        )
+    except DomainError as exc:
         form.add_error("code", exc.message)
-        return render(request, "feedback/pad.html", {"form": form}, status=400)
+        return render(request, "feedback/pad.html", {"form": form}, status=exc.status)
     response = redirect("feedback:pad")
     response.set_cookie(
         PAD_COOKIE,
@@ -159,20 +212,32 @@ def _pad_state(
 
 @require_GET
 def pad_state(request: HttpRequest) -> HttpResponse:
-    device = _pad(request)
-    if device is None:
-        raise PermissionDenied(_("评价器未配对或已停用,请重新配对。"))
+    """Polled every second; answers 204 (nothing to swap) while the pad shows what it should,
+    so a person's finger never meets a button being redrawn."""
+    device = _paired_pad(request)
     services.touch_pad(pad=device)
-    return _pad_state(request, device)
+    invitation = selectors.pad_pending_invitation(device)
+    if request.GET.get("shown") == str(invitation.pk if invitation else 0):
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "feedback/pad.html#state",
+        {"pad": device, "invitation": invitation, "levels": Level.choices},
+    )
+
+
+def _pad_invitation_id(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("invitation", ""))
+    except ValueError as exc:
+        raise ValidationFailed(_("评价数据不完整。")) from exc
 
 
 @require_POST
 def pad_rate(request: HttpRequest) -> HttpResponse:
-    device = _pad(request)
-    if device is None:
-        raise PermissionDenied(_("评价器未配对或已停用,请重新配对。"))
+    device = _paired_pad(request)
+    invitation_id = _pad_invitation_id(request)
     try:
-        invitation_id = int(request.POST.get("invitation", ""))
         level = int(request.POST.get("level", ""))
     except ValueError as exc:
         raise ValidationFailed(_("评价数据不完整。")) from exc
@@ -185,14 +250,23 @@ def pad_rate(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/pad.html#thanks", {"evaluation": evaluation})
 
 
+@require_POST
+def pad_skip(request: HttpRequest) -> HttpResponse:
+    """The person declines to rate on the pad; their ticket's link stays valid."""
+    device = _paired_pad(request)
+    try:
+        services.skip_pad_prompt(pad=device, invitation_id=_pad_invitation_id(request))
+    except DomainError as exc:
+        return _pad_state(request, device, error=exc.message)
+    device.refresh_from_db(fields=["prompt_cleared_at"])
+    return _pad_state(request, device)
+
+
 @login_required
 def pad_code(request: HttpRequest) -> HttpResponse:
-    """Window staff pair a pad with their window: a six-digit code typed on the device."""
-    scope = scope_for(request.user)
-    scope.require("feedback.pair_rating_pad")
-    windows = scope.filter(
-        Window.objects.filter(is_open=True), department_field="departments"
-    ).distinct()
+    """Window staff pair a pad with their own window: a one-time code typed on the device."""
+    scope_for(request.user).require("feedback.pair_rating_pad")
+    windows = selectors.pairable_windows(request.user).filter(is_open=True)
     form = PadCodeForm(request.POST or None, windows=windows)
     issued = None
     if request.method == "POST" and form.is_valid():
@@ -273,8 +347,13 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "rect": rect,
             "evaluation": evaluation,
-            "rater": selectors.visible_identity(
-                scope, rect.department_id, evaluation.rater_name, evaluation.rater_phone
+            "rater": _identity(
+                request,
+                scope,
+                rect.department_id,
+                evaluation.rater_name,
+                evaluation.rater_phone,
+                f"evaluation:{evaluation.pk}",
             ),
             "events": rect.events.select_related("actor"),
             "step": step if may_handle else None,
@@ -340,8 +419,13 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback/evaluation_detail.html",
         {
             "evaluation": evaluation,
-            "rater": selectors.visible_identity(
-                scope, evaluation.department_id, evaluation.rater_name, evaluation.rater_phone
+            "rater": _identity(
+                request,
+                scope,
+                evaluation.department_id,
+                evaluation.rater_name,
+                evaluation.rater_phone,
+                f"evaluation:{evaluation.pk}",
             ),
             "appeal": appeal,
             "appeal_form": appeal_form,
@@ -370,7 +454,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 def _user_center(request: HttpRequest) -> Center:
     center = request.user.center
     if center is None:
-        raise PermissionDenied(_("您的账号未关联服务中心。"))
+        raise PermissionDenied(NO_CENTER)
     return center
 
 
@@ -457,11 +541,13 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback/complaint_detail.html",
         {
             "complaint": complaint,
-            "person": selectors.visible_identity(
+            "person": _identity(
+                request,
                 scope,
                 complaint.department_id,
                 complaint.complainant_name,
                 complaint.complainant_phone,
+                f"complaint:{complaint.pk}",
             ),
             "events": complaint.events.select_related("actor"),
             "step": step if may_handle else None,
@@ -505,7 +591,13 @@ def assist_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "feedback/assist_list.html",
-        {"page": _page(request, qs), "form": form, "month_start": start, "month_end": end},
+        {
+            "page": _page(request, qs),
+            "form": form,
+            "month_start": start,
+            "month_end": end,
+            "totals": selectors.assist_totals(center_id=scope.center_id, start=start, end=end),
+        },
     )
 
 

@@ -1,11 +1,6 @@
 from django import template
 
+from govhall.core.templatetags.display import percent
+
 register = template.Library()
-
-
-@register.filter
-def percent(value: float | None) -> str:
-    """A rate from the figures (0.994) as a percentage ("99.4%"); "—" when undefined."""
-    if value is None:
-        return "—"
-    return f"{value * 100:.1f}%"
+register.filter("percent", percent)
