@@ -22,18 +22,7 @@ from govhall.attendance.models import (
     ViolationCategory,
     ViolationEvent,
 )
-from govhall.org.admin_base import ScopedAdmin
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+from govhall.org.admin_base import ReadOnlyMixin, ScopedAdmin
 
 
 class NoDeleteMixin:

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from govhall.attendance import selectors, services
 from govhall.attendance import serializers as s
+from govhall.attendance.errors import AttendanceError
 from govhall.attendance.models import (
     AttendanceRecord,
     DutyAssignment,
@@ -28,10 +29,9 @@ from govhall.attendance.models import (
     Violation,
     ViolationCategory,
 )
-from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center
 from govhall.org.models import Department, StaffProfile, Window
-from govhall.org.scoping import scope_for
+from govhall.org.scoping import NO_CENTER, scope_for
 
 # --- plumbing ---------------------------------------------------------------------------------
 
@@ -42,14 +42,16 @@ def _in_center(model: type[Model], user: Any, pk: int | None) -> Any:
         return None
     obj = model._default_manager.filter(pk=pk, center_id=scope_for(user).center_id).first()
     if obj is None:
-        raise NotFound(_("%(what)s %(pk)s 不存在。") % {"what": model._meta.verbose_name, "pk": pk})
+        raise AttendanceError.RECORD_NOT_FOUND(
+            _("%(what)s %(pk)s 不存在。") % {"what": model._meta.verbose_name, "pk": pk}
+        )
     return obj
 
 
 def _center(user: Any) -> Center:
     scope = scope_for(user)
     if scope.center_id is None:
-        raise PermissionDenied(_("您的账号不属于任何中心。"))
+        raise AttendanceError.NO_CENTER(NO_CENTER)
     return Center.objects.get(pk=scope.center_id)
 
 
@@ -65,7 +67,7 @@ def _require_view(user: Any, permission: str | None) -> None:
     if permission:
         scope.require(permission)
     elif not (scope.roles or scope.all_centers):
-        raise PermissionDenied(_("您没有执行此操作的权限。"))
+        raise AttendanceError.NO_ROLE(_("您没有执行此操作的权限。"))
 
 
 class ScopedRows:
@@ -138,7 +140,7 @@ class ActionView(APIView):
         )
         obj = qs.filter(pk=pk).first()
         if obj is None:
-            raise NotFound(_("记录不存在或不在您的权限范围内。"))
+            raise AttendanceError.RECORD_NOT_FOUND(_("记录不存在或不在您的权限范围内。"))
         return obj
 
     def handle(self, request: Request, pk: int | None) -> Response:
@@ -149,7 +151,7 @@ class ActionView(APIView):
             self.requires_profile
             and not StaffProfile.objects.filter(user=request.user, active=True).exists()
         ):
-            raise PermissionDenied(_("您没有在岗的工作人员档案。"))
+            raise AttendanceError.NO_STAFF_PROFILE(_("您没有在岗的工作人员档案。"))
         target = self.target(pk)
         data = _parse(self.input, request) if self.input else {}
         result = self.perform(request.user, target, data)
@@ -418,12 +420,9 @@ class Derive(ActionView):
     summary = "计算考勤与空岗"
 
     def perform(self, user, obj, data):
-        if not scope_for(user).whole_center:
-            raise PermissionDenied(_("考勤计算由中心执行。"))
-        end = data.get("end") or data["date"]
-        if end < data["date"] or (end - data["date"]).days > 62:
-            raise ValidationFailed(_("日期范围无效(最长62天)。"))
-        results = services.derive_range(center=_center(user), start=data["date"], end=end)
+        results = services.derive_for(
+            actor=user, center=_center(user), start=data["date"], end=data.get("end")
+        )
         return s.DeriveOut(results, many=True).data
 
 
@@ -562,7 +561,7 @@ class AssignmentChange(ActionView):
             reason=data["reason"],
         )
         if assignment is None:
-            raise ValidationFailed(_("单位和窗口没有变化。"))
+            raise AttendanceError.ASSIGNMENT_UNCHANGED(_("单位和窗口没有变化。"))
         return assignment
 
 
@@ -574,7 +573,7 @@ def _period(request: Request) -> tuple[dt.date, dt.date]:
         try:
             return selectors.month_bounds(data["month"])
         except ValueError as exc:
-            raise ValidationFailed(_("月份格式应为 YYYY-MM。")) from exc
+            raise AttendanceError.BAD_PERIOD(_("月份格式应为 YYYY-MM。")) from exc
     return data["start"], data["end"]
 
 
@@ -611,7 +610,7 @@ class _FiguresView(APIView):
         scope = scope_for(request.user)
         scope.require("attendance.view_attendance_table")
         if scope.sees_nothing:
-            raise PermissionDenied(_("您的账号不属于任何中心。"))
+            raise AttendanceError.NO_CENTER(NO_CENTER)
         return scope, *_period(request)
 
 
@@ -659,7 +658,7 @@ class CenterFiguresView(_FiguresView):
     @extend_schema(parameters=PERIOD_PARAMS, responses=s.FiguresOut, summary="考勤汇总(全中心)")
     def get(self, request: Request) -> Response:
         if not scope_for(request.user).whole_center:
-            raise PermissionDenied(_("全中心汇总仅对中心开放。"))
+            raise AttendanceError.CENTER_ONLY(_("全中心汇总仅对中心开放。"))
         scope, start, end = self.period_and_scope(request)
         figures = selectors.center_figures(center_id=scope.center_id, start=start, end=end)
         return Response(s.FiguresOut(figures).data)

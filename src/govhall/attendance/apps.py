@@ -6,3 +6,10 @@ class AttendanceConfig(AppConfig):
     name = "govhall.attendance"
     label = "attendance"
     verbose_name = _("考勤与巡查")
+
+    def ready(self) -> None:
+        from govhall.attendance import selectors
+        from govhall.attendance.models import Violation
+        from govhall.core import uploads
+
+        uploads.register(Violation, selectors.may_download_violation)

@@ -8,15 +8,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from govhall.attendance.selectors import FIGURE_KEYS, FIGURE_LABELS, MonthlyTable
+from govhall.core.spreadsheets import row
 
 
 def _sheet(workbook: Workbook, title: str, heading: str, columns: list[str]):
     sheet = workbook.create_sheet(title)
-    sheet.append([heading])
+    sheet.append(row([heading]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(columns)
+    sheet.append(row(columns))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
@@ -37,14 +38,21 @@ def monthly_workbook(table: MonthlyTable, *, center_name: str) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     by_staff = _sheet(workbook, _("按人员"), heading, [_("工号"), _("姓名"), _("单位"), *labels])
-    for row in table.staff_rows:
+    for line in table.staff_rows:
         by_staff.append(
-            [row.staff_number, row.label, row.department, *(row.figures[k] for k in FIGURE_KEYS)]
+            row(
+                [
+                    line.staff_number,
+                    line.label,
+                    line.department,
+                    *(line.figures[k] for k in FIGURE_KEYS),
+                ]
+            )
         )
     by_department = _sheet(workbook, _("按单位"), heading, [_("单位"), *labels])
-    for row in table.department_rows:
-        by_department.append([row.label, *(row.figures[k] for k in FIGURE_KEYS)])
-    by_department.append([_("合计"), *(table.total[k] for k in FIGURE_KEYS)])
+    for line in table.department_rows:
+        by_department.append(row([line.label, *(line.figures[k] for k in FIGURE_KEYS)]))
+    by_department.append(row([_("合计"), *(table.total[k] for k in FIGURE_KEYS)]))
     for cell in by_department[by_department.max_row]:
         cell.font = Font(bold=True)
     buffer = io.BytesIO()

@@ -6,13 +6,14 @@ recomputed by `services.derive_day` and never edited by hand.
 """
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.models import Center, CenterScopedModel
+from govhall.core.uploads import UploadField
 
 
 class AttendanceSettings(models.Model):
@@ -468,7 +469,8 @@ class AttendanceRecord(CenterScopedModel):
 
 
 class PostAbsence(CenterScopedModel):
-    """Derived: absence from post (空岗) of a window during a session."""
+    """Derived: absence from post (空岗) of a scheduled staff member away from their window
+    during a session (one row per person, kind and start)."""
 
     class Kind(models.TextChoices):
         NO_LOGIN = "no_login", _("应开未开(无人登录)")
@@ -506,7 +508,8 @@ class PostAbsence(CenterScopedModel):
         ordering = ["date", "started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["window", "kind", "started_at"], name="attendance_post_absence_unique"
+                fields=["window", "staff", "kind", "started_at"],
+                name="attendance_post_absence_unique",
             )
         ]
         indexes = [models.Index(fields=["center", "date"])]
@@ -568,6 +571,7 @@ class Inspection(CenterScopedModel):
 
 
 def violation_photo_path(instance: "Violation", filename: str) -> str:
+    """Where photos went before they moved to private storage (migration 0001 names it)."""
     return f"attendance/violations/{instance.center_id}/{filename}"
 
 
@@ -615,12 +619,7 @@ class Violation(CenterScopedModel):
     )
     occurred_at = models.DateTimeField(_("发现时间"))
     description = models.TextField(_("情况描述"), blank=True)
-    photo = models.FileField(
-        _("照片"),
-        upload_to=violation_photo_path,
-        blank=True,
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
-    )
+    photo = UploadField(_("照片"), blank=True)
     points = models.DecimalField(
         _("扣分"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0)]
     )

@@ -5,17 +5,16 @@ either 打卡时间 (or 刷卡时间/时间/punched_at) or 日期 + 时间, and 
 下班/签退/out; empty: a punch with no direction). Rows whose cells are all empty are ignored.
 """
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.attendance.errors import AttendanceError
 from govhall.attendance.models import Punch
-from govhall.core.errors import ValidationFailed
+from govhall.core import tabular
 
 MAX_ROWS = 50_000
 
@@ -52,30 +51,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
-
-
-def _read_rows(filename: str, content: bytes) -> list[list[Any]]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise ValidationFailed(_("无法读取该 .xlsx 文件。")) from exc
-        sheet = workbook.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        workbook.close()
-        return rows
-    if name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return [list(r) for r in csv.reader(io.StringIO(text))]
-        raise ValidationFailed(_("无法识别文件编码,请使用 UTF-8 或 GBK。"))
-    raise ValidationFailed(_("只支持 .csv 或 .xlsx 文件。"))
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -117,25 +92,24 @@ def _parse_time(date_value: Any, time_value: Any) -> dt.datetime | None:
 
 def parse(filename: str, content: bytes) -> tuple[list[PunchRow], list[dict[str, Any]]]:
     """The file's punch rows and the errors found in it ({"row": line, "reason": text})."""
-    rows = _read_rows(filename, content)
-    if not rows:
-        raise ValidationFailed(_("文件为空。"))
-    header = [_cell(c) for c in rows[0]]
+    rows = tabular.rows(content, filename, max_rows=MAX_ROWS)
+    first = next(rows, None)
+    if first is None:
+        raise AttendanceError.PUNCH_FILE_INVALID(_("文件为空。"))
+    header = [_cell(c) for c in first]
     staff_col = _column(header, STAFF_COLUMNS)
     when_col = _column(header, DATETIME_COLUMNS)
     date_col, time_col = _column(header, DATE_COLUMNS), _column(header, TIME_COLUMNS)
     kind_col = _column(header, KIND_COLUMNS)
     if staff_col is None or (when_col is None and (date_col is None or time_col is None)):
-        raise ValidationFailed(
+        raise AttendanceError.PUNCH_FILE_INVALID(
             _("第1行:表头须包含“工号”和“打卡时间”(或“日期”与“时间”)列。"),
             detail={"errors": [{"row": 1, "reason": _("表头不完整")}]},
         )
-    if len(rows) - 1 > MAX_ROWS:
-        raise ValidationFailed(_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS})
     tz = timezone.get_default_timezone()
     out: list[PunchRow] = []
     errors: list[dict[str, Any]] = []
-    for line, raw in enumerate(rows[1:], start=2):
+    for line, raw in enumerate(rows, start=2):
         cells = list(raw) + [None] * (len(header) - len(raw))
         if not any(_cell(c) for c in cells):
             continue
@@ -163,5 +137,5 @@ def parse(filename: str, content: bytes) -> tuple[list[PunchRow], list[dict[str,
                 )
             )
     if not out and not errors:
-        raise ValidationFailed(_("文件中没有打卡记录。"))
+        raise AttendanceError.PUNCH_FILE_INVALID(_("文件中没有打卡记录。"))
     return out, errors

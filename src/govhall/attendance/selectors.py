@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,7 @@ from govhall.attendance.models import (
 )
 from govhall.core.roles import Role
 from govhall.core.selectors import Rollup
+from govhall.core.validators import MAX_YEAR, MIN_YEAR
 from govhall.core.workdays import load_calendar
 from govhall.org.models import Department, StaffProfile
 from govhall.org.scoping import scope_for
@@ -44,6 +45,7 @@ FIGURE_KEYS = (
     "absent_days",
     "leave_days",
     "temp_absences",
+    "scheduled_minutes",
     "absence_from_post_minutes",
     "violations",
     "violation_points",
@@ -59,6 +61,7 @@ FIGURE_LABELS = {
     "absent_days": _("缺勤天数"),
     "leave_days": _("请假天数"),
     "temp_absences": _("外出登记次数"),
+    "scheduled_minutes": _("应在岗时长(分钟)"),
     "absence_from_post_minutes": _("空岗时长(分钟)"),
     "violations": _("违规次数"),
     "violation_points": _("扣分"),
@@ -199,7 +202,6 @@ def _record_aggregates() -> dict[str, Any]:
     zero = Decimal("0")
     S = AttendanceRecord.Status
     return {
-        "expected_days": Count("date", distinct=True),
         "present_days": Coalesce(
             Sum("day_fraction", filter=Q(status__in=[S.PRESENT, S.OUT])), zero
         ),
@@ -222,10 +224,15 @@ def _empty() -> dict[str, Any]:
         "absent_days": Decimal("0"),
         "leave_days": Decimal("0"),
         "temp_absences": 0,
+        "scheduled_minutes": 0,
         "absence_from_post_minutes": 0,
         "violations": 0,
         "violation_points": Decimal("0"),
     }
+
+
+def _empty_for(_key: Any) -> dict[str, Any]:
+    return _empty()
 
 
 def _merge_side_tables(
@@ -281,6 +288,25 @@ def _merge_side_tables(
                 out[key][name] += row[name]
 
 
+def _expected_time(records: QuerySet, group: str | None) -> dict[Any, dict[str, int]]:
+    """Expected staff-days (each person's days with an expected session, added up) and the
+    minutes of those sessions, per value of `group` (None: one total under the key None), so
+    that a unit's 应出勤天数 is in the same staff-days as its 出勤天数."""
+    out: dict[Any, dict[str, int]] = defaultdict(
+        lambda: {"working_days": 0, "scheduled_minutes": 0}
+    )
+    fields = ["staff_id"] if group in (None, "staff_id") else ["staff_id", group]
+    for row in (
+        records.values(*fields)
+        .annotate(days=Count("date", distinct=True), span=Sum(F("ends_at") - F("starts_at")))
+        .order_by()
+    ):
+        key = row[group] if group else None
+        out[key]["working_days"] += row["days"]
+        out[key]["scheduled_minutes"] += int(row["span"].total_seconds() // 60)
+    return out
+
+
 def staff_figures(
     *,
     center_id: int,
@@ -300,9 +326,10 @@ def staff_figures(
         return _empty() | {"staff_count": 1}
 
     out: dict[int, dict[str, Any]] = {}
+    expected = _expected_time(records, "staff_id")
     for row in records.values("staff_id").annotate(**_record_aggregates()).order_by():
         figures = out[row["staff_id"]] = make(row["staff_id"])
-        figures["working_days"] = row["expected_days"]
+        figures.update(expected[row["staff_id"]])
         for key in ("present_days", "absent_days", "leave_days", "late", "early"):
             figures[key] = row[key]
         figures["missing_punches"] = row["missing_punches"]
@@ -314,40 +341,35 @@ def staff_figures(
 
 def department_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
     """Figures per department id over [start, end] (inclusive, local days); every department of
-    the centre appears. `working_days` is the calendar's working days in the period;
-    `staff_count` the staff with at least one expected session there."""
-    working_days = _calendar_working_days(start, end)
+    the centre appears. `working_days` is the expected staff-days of its people there (as its
+    `present_days`, `absent_days`, `leave_days`: the staff rows added up); `staff_count` the
+    staff with at least one expected session there."""
     out: dict[int, dict[str, Any]] = {
-        dept_id: _empty() | {"working_days": working_days}
+        dept_id: _empty()
         for dept_id in Department.objects.filter(center_id=center_id).values_list("id", flat=True)
     }
     records = AttendanceRecord.objects.filter(
         center_id=center_id, date__gte=start, date__lte=end, department__isnull=False
     )
     aggregates = _record_aggregates() | {"staff_count": Count("staff_id", distinct=True)}
-    del aggregates["expected_days"]
+    expected = _expected_time(records, "department_id")
     for row in records.values("department_id").annotate(**aggregates).order_by():
-        figures = out.setdefault(row["department_id"], _empty() | {"working_days": working_days})
+        figures = out.setdefault(row["department_id"], _empty())
+        figures.update(expected[row["department_id"]])
         for key in aggregates:
             figures[key] = row[key]
     _merge_side_tables(
-        out,
-        center_id=center_id,
-        start=start,
-        end=end,
-        group="department_id",
-        make=lambda k: _empty() | {"working_days": working_days},
+        out, center_id=center_id, start=start, end=end, group="department_id", make=_empty_for
     )
     return out
 
 
 def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """The same figures for the whole centre (rows without a department included)."""
+    """The same figures for the whole centre (rows without a department included); its
+    `working_days` are the expected staff-days of everyone."""
     records = AttendanceRecord.objects.filter(center_id=center_id, date__gte=start, date__lte=end)
     aggregates = _record_aggregates() | {"staff_count": Count("staff_id", distinct=True)}
-    del aggregates["expected_days"]
-    totals = _empty() | records.aggregate(**aggregates)
-    totals["working_days"] = _calendar_working_days(start, end)
+    totals = _empty() | records.aggregate(**aggregates) | _expected_time(records, None)[None]
     out: dict[Any, dict[str, Any]] = {None: totals}
     _merge_side_tables(out, center_id=center_id, start=start, end=end, group=None, make=None)
     return out[None]
@@ -361,11 +383,6 @@ def figure_rollup(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
         total=center_figures(**period),
         by={"department": department_figures(**period), "staff": staff_figures(**period)},
     )
-
-
-def _calendar_working_days(start: dt.date, end: dt.date) -> int:
-    cal = load_calendar()
-    return cal.workdays_between(start - dt.timedelta(days=1), end)
 
 
 # --- who sees what ----------------------------------------------------------------------------
@@ -393,6 +410,8 @@ def visible_to(
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     """'2026-10' → (2026-10-01, 2026-10-31); ValueError if malformed."""
     first = dt.datetime.strptime(month, "%Y-%m").date()
+    if not MIN_YEAR <= first.year <= MAX_YEAR:
+        raise ValueError(month)
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return first, following - dt.timedelta(days=1)
 
@@ -458,6 +477,49 @@ def department_stability(
             "change_rate": round(changes / base, 4) if base else 0,
         }
     return result
+
+
+def staff_in_hall_on(*, center_id: int, day: dt.date) -> int:
+    """Staff assigned in the hall on `day` (seed 001: 51名工作人员): their assignment covers it."""
+    return len(assignments_on(center_id, day))
+
+
+def staff_stability(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The hall's staff stability over [start, end] (seed 001: 人员不稳定,轮换频繁).
+
+    staff_at_start: staff whose assignment covers the period's first moment; staff_retained:
+    those of them whose assignment at the period's last moment is in the same department (a
+    move to another unit or leaving the hall loses them); stability_rate = staff_retained ÷
+    staff_at_start (None when nobody was assigned); staff_at_end: staff assigned at the last
+    moment; staff_turnover: moves out of a department or out of the hall in the period (the sum
+    of `department_stability`'s ``left``).
+    """
+    since, until = period_bounds(start, end)
+    last = until - dt.timedelta(seconds=1)
+    rows = StaffAssignment.objects.filter(center_id=center_id, started_at__lte=last).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=since)
+    )
+    at_start: dict[int, int | None] = {}
+    at_end: dict[int, int | None] = {}
+    for staff_id, department_id, started, ended in rows.order_by(
+        "staff_id", "started_at", "id"
+    ).values_list("staff_id", "department_id", "started_at", "ended_at"):
+        for moment, holder in ((since, at_start), (last, at_end)):
+            if started <= moment and (ended is None or ended > moment):
+                holder[staff_id] = department_id
+    retained = sum(
+        1 for staff_id, unit in at_start.items() if staff_id in at_end and at_end[staff_id] == unit
+    )
+    turnover = sum(
+        f["left"] for f in department_stability(center_id=center_id, start=start, end=end).values()
+    )
+    return {
+        "staff_at_start": len(at_start),
+        "staff_at_end": len(at_end),
+        "staff_retained": retained,
+        "stability_rate": retained / len(at_start) if at_start else None,
+        "staff_turnover": turnover,
+    }
 
 
 # --- the monthly attendance table (考勤考核汇总表) ---------------------------------------------
@@ -531,4 +593,12 @@ def monthly_table(
         staff_rows=staff_rows,
         department_rows=department_rows,
         total=total,
+    )
+
+
+def may_download_violation(user: Any, violation: Violation) -> bool:
+    """Whether the user may open the violation's photo: whoever may see the violation."""
+    return (
+        user.has_perm("attendance.view_violation")
+        and visible_to(user, Violation.objects.filter(pk=violation.pk)).exists()
     )

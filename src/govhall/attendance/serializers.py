@@ -309,6 +309,7 @@ class FiguresOut(serializers.Serializer):
     absent_days = serializers.DecimalField(max_digits=10, decimal_places=4)
     leave_days = serializers.DecimalField(max_digits=10, decimal_places=4)
     temp_absences = serializers.IntegerField()
+    scheduled_minutes = serializers.IntegerField()
     absence_from_post_minutes = serializers.IntegerField()
     violations = serializers.IntegerField()
     violation_points = serializers.DecimalField(max_digits=10, decimal_places=1)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.attendance import exports, selectors, services
+from govhall.attendance.errors import AttendanceError
 from govhall.attendance.forms import (
     DecideForm,
     ImportForm,
@@ -32,10 +33,11 @@ from govhall.attendance.models import (
     TemporaryAbsence,
     Violation,
 )
-from govhall.core.errors import DomainError, NotFound, PermissionDenied
+from govhall.core import spreadsheets
+from govhall.core.errors import DomainError
 from govhall.core.models import Center
 from govhall.org.models import Department, StaffProfile
-from govhall.org.scoping import scope_for
+from govhall.org.scoping import NO_CENTER, scope_for
 
 
 def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -46,7 +48,7 @@ def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not scope_for(request.user).roles and not request.user.is_superuser:
-            raise PermissionDenied(_("您没有执行此操作的权限。"))
+            raise AttendanceError.NO_ROLE(_("您没有执行此操作的权限。"))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -67,7 +69,7 @@ def _monthly_context(request: HttpRequest) -> dict[str, Any]:
     scope = scope_for(request.user)
     scope.require("attendance.view_attendance_table")
     if scope.sees_nothing:
-        raise PermissionDenied(_("您的账号不属于任何中心。"))
+        raise AttendanceError.NO_CENTER(NO_CENTER)
     departments = Department.objects.filter(center_id=scope.center_id)
     if not scope.whole_center:
         departments = departments.filter(pk=scope.department_id)
@@ -118,19 +120,16 @@ def monthly_xlsx(request: HttpRequest) -> HttpResponse:
     if table is None:
         return render(request, "attendance/monthly.html", context, status=400)
     center = Center.objects.get(pk=scope_for(request.user).center_id)
-    response = HttpResponse(
+    return spreadsheets.xlsx_response(
         exports.monthly_workbook(table, center_name=center.name),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"attendance-{table.start:%Y-%m}.xlsx",
     )
-    filename = f"attendance-{table.start:%Y-%m}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _my_profile(request: HttpRequest) -> StaffProfile:
     profile = StaffProfile.objects.filter(user=request.user, active=True).first()
     if profile is None:
-        raise PermissionDenied(_("您没有在岗的工作人员档案。"))
+        raise AttendanceError.NO_STAFF_PROFILE(_("您没有在岗的工作人员档案。"))
     return profile
 
 
@@ -223,7 +222,7 @@ def me_absence(request: HttpRequest) -> HttpResponse:
 def _visible(request: HttpRequest, model: type, pk: int) -> Any:
     obj = selectors.visible_to(request.user, model.objects.all()).filter(pk=pk).first()
     if obj is None:
-        raise NotFound(_("记录不存在或不在您的权限范围内。"))
+        raise AttendanceError.RECORD_NOT_FOUND(_("记录不存在或不在您的权限范围内。"))
     return obj
 
 
@@ -254,7 +253,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
         or scope.can("attendance.approve_leave_center")
         or scope.can("attendance.decide_appeal")
     ):
-        raise PermissionDenied(_("您没有审批权限。"))
+        raise AttendanceError.NOT_AN_APPROVER(_("您没有审批权限。"))
     waiting = []
     if scope.can("attendance.approve_leave_unit"):
         waiting.append(LeaveRequest.Status.PENDING_UNIT)

@@ -11,7 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from govhall.org.admin_base import ScopedAdmin
+from govhall.org.admin_base import ReadOnlyMixin, ScopedAdmin
 from govhall.supervision.models import (
     Campaign,
     CampaignDocument,
@@ -99,30 +99,22 @@ class CampaignAdmin(ScopedAdmin):
         formset.save_m2m()
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
     model = ProblemEvidence
     extra = 0
     fields = ("title", "file", "uploaded_by", "uploaded_at")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyMixin, admin.TabularInline):
     model = ProblemEvent
     extra = 0
     fields = ("at", "kind", "actor", "details")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Problem)
-class ProblemAdmin(ScopedAdmin):
+class ProblemAdmin(ReadOnlyMixin, ScopedAdmin):
     """Read-only: problems are recorded, edited, fixed, confirmed and reopened on the pages
     (or the API), where each change writes its event."""
 
@@ -136,60 +128,26 @@ class ProblemAdmin(ScopedAdmin):
     def short(self, obj: Problem) -> str:
         return str(obj)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class CensusEntryInline(admin.TabularInline):
+class CensusEntryInline(ReadOnlyMixin, admin.TabularInline):
     model = CensusEntry
     extra = 0
     exclude = ("center",)
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CensusReport)
-class CensusReportAdmin(ScopedAdmin):
+class CensusReportAdmin(ReadOnlyMixin, ScopedAdmin):
     scope_department_field = "unit__department"
     list_display = ("unit", "campaign", "zero_report", "signed_by_name", "first_filed_at")
     list_filter = ("zero_report", "campaign")
     inlines = (CensusEntryInline,)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(SignOff)
-class SignOffAdmin(ScopedAdmin):
+class SignOffAdmin(ReadOnlyMixin, ScopedAdmin):
     scope_department_field = "unit__department"
     list_display = ("unit", "campaign", "signer_name", "signed_at", "revoked_at")
     list_filter = ("campaign",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(SupervisionSettings)

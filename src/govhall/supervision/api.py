@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from govhall.core.errors import NotFound, ValidationFailed
+from govhall.core import spreadsheets
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, selectors, services
 from govhall.supervision import serializers as s
+from govhall.supervision.errors import SupervisionError
 from govhall.supervision.models import Campaign, CampaignUnit, Problem, ProblemCategory
 
 TAG = ["supervision"]
@@ -33,32 +34,22 @@ def _scope(request: Request, perm: str) -> Scope:
     return scope
 
 
-def _campaign(scope: Scope, pk: int) -> Campaign:
-    campaign = selectors.visible_campaigns(scope).filter(pk=pk).first()
-    if campaign is None:
-        raise NotFound(_("活动不存在。"))
-    return campaign
-
-
 def _unit(campaign: Campaign, unit_id: int) -> CampaignUnit:
     unit = campaign.units.select_related("campaign").filter(pk=unit_id).first()
     if unit is None:
-        raise ValidationFailed(_("单位不属于该活动。"), detail={"unit": [unit_id]})
+        raise SupervisionError.UNIT_NOT_IN_CAMPAIGN(
+            _("单位不属于该活动。"), detail={"unit": [unit_id]}
+        )
     return unit
 
 
 def _category(campaign: Campaign, category_id: int) -> ProblemCategory:
     category = campaign.categories.filter(pk=category_id).first()
     if category is None:
-        raise ValidationFailed(_("问题类别不属于该活动。"), detail={"category": [category_id]})
+        raise SupervisionError.CATEGORY_NOT_IN_CAMPAIGN(
+            _("问题类别不属于该活动。"), detail={"category": [category_id]}
+        )
     return category
-
-
-def _problem(scope: Scope, pk: int) -> Problem:
-    problem = selectors.problem_detail(scope, problem_id=pk)
-    if problem is None:
-        raise NotFound(_("问题不存在。"))
-    return problem
 
 
 def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
@@ -113,7 +104,7 @@ class CampaignDetailApi(APIView):
     @extend_schema(tags=TAG, responses=s.CampaignDetailOut, summary="活动详情")
     def get(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.view_campaign")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         phases = selectors.campaign_phases(campaign_id=campaign.pk)
         current = selectors.phase_on(phases, timezone.localdate())
         campaign.current_phase = current.kind if current else None
@@ -126,7 +117,7 @@ class PhaseDatesApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.manage_campaign")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         data = _valid(s.PhaseEndsIn, request.data)
         services.set_phase_dates(actor=request.user, campaign=campaign, phase_ends=data)
         phases = selectors.campaign_phases(campaign_id=campaign.pk)
@@ -141,7 +132,7 @@ class DocumentUploadApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.manage_campaign")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         data = _valid(s.DocumentIn, request.data)
         doc = services.add_document(actor=request.user, campaign=campaign, **data)
         return Response(s.DocumentOut(doc).data, status=201)
@@ -156,7 +147,7 @@ class PhaseReportApi(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.view_problem")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         rows = selectors.phase_report(
             campaign_id=campaign.pk, on=_on(request), unit_ids=_unit_ids(scope, campaign)
         )
@@ -180,7 +171,7 @@ class ProblemListApi(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.view_problem")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         params = _valid(s.ProblemFilterIn, request.query_params)
         problems = selectors.problem_list(
             scope,
@@ -201,7 +192,7 @@ class ProblemListApi(APIView):
         scope = scope_for(request.user)
         if not scope.can("supervision.record_problem"):
             scope.require("supervision.edit_problem_list")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         data = _valid(s.ProblemCreateIn, request.data)
         problem = services.create_problem(
             actor=request.user,
@@ -216,14 +207,14 @@ class ProblemDetailApi(APIView):
     @extend_schema(tags=TAG, responses=s.ProblemDetailOut, summary="问题详情与记录")
     def get(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.view_problem")
-        return Response(_problem_out(_problem(scope, pk), detail=True))
+        return Response(_problem_out(selectors.visible_problem(scope, problem_id=pk), detail=True))
 
     @extend_schema(tags=TAG, request=s.ProblemUpdateIn, responses=s.ProblemOut, summary="修改问题")
     def patch(self, request: Request, pk: int) -> Response:
         scope = scope_for(request.user)
         if not scope.can("supervision.record_problem"):
             scope.require("supervision.edit_problem_list")
-        problem = _problem(scope, pk)
+        problem = selectors.visible_problem(scope, problem_id=pk)
         data = _valid(s.ProblemUpdateIn, request.data)
         if "category" in data:
             data["category"] = _category(problem.campaign, data["category"])
@@ -235,7 +226,7 @@ class ProblemFixApi(APIView):
     @extend_schema(tags=TAG, request=s.FixIn, responses=s.ProblemOut, summary="整改完成")
     def post(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.edit_problem_list")
-        problem = _problem(scope, pk)
+        problem = selectors.visible_problem(scope, problem_id=pk)
         data = _valid(s.FixIn, request.data)
         problem = services.mark_fixed(actor=request.user, problem=problem, **data)
         return Response(_problem_out(problem))
@@ -245,7 +236,7 @@ class ProblemConfirmApi(APIView):
     @extend_schema(tags=TAG, request=s.ConfirmIn, responses=s.ProblemOut, summary="督查确认")
     def post(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.confirm_problem")
-        problem = _problem(scope, pk)
+        problem = selectors.visible_problem(scope, problem_id=pk)
         data = _valid(s.ConfirmIn, request.data)
         problem = services.confirm_problem(actor=request.user, problem=problem, **data)
         return Response(_problem_out(problem))
@@ -255,7 +246,7 @@ class ProblemReopenApi(APIView):
     @extend_schema(tags=TAG, request=s.ReopenIn, responses=s.ProblemOut, summary="退回重改")
     def post(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.confirm_problem")
-        problem = _problem(scope, pk)
+        problem = selectors.visible_problem(scope, problem_id=pk)
         data = _valid(s.ReopenIn, request.data)
         problem = services.reopen_problem(actor=request.user, problem=problem, **data)
         return Response(_problem_out(problem))
@@ -271,7 +262,7 @@ class EvidenceUploadApi(APIView):
         scope = scope_for(request.user)
         if not scope.can("supervision.record_problem"):
             scope.require("supervision.edit_problem_list")
-        problem = _problem(scope, pk)
+        problem = selectors.visible_problem(scope, problem_id=pk)
         data = _valid(s.EvidenceIn, request.data)
         evidence = services.add_evidence(actor=request.user, problem=problem, **data)
         return Response(s.EvidenceOut(evidence).data, status=201)
@@ -286,9 +277,11 @@ class ImportApi(APIView):
     )
     def post(self, request: Request, pk: int, source: str) -> Response:
         scope = _scope(request, "supervision.record_problem")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         if source not in Problem.DATA_SOURCES:
-            raise NotFound(_("没有这种数据来源。"), detail={"source": source})
+            raise SupervisionError.SOURCE_NOT_FOUND(
+                _("没有这种数据来源。"), detail={"source": source}
+            )
         data = _valid(s.ImportIn, request.data)
         result = services.import_from_data(
             actor=request.user, campaign=campaign, source=source, **data
@@ -303,7 +296,7 @@ class CensusApi(APIView):
     @extend_schema(tags=TAG, responses=s.CensusOut, summary="窗口统计表及未报送单位")
     def get(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.view_censusreport")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         unit_ids = _unit_ids(scope, campaign)
         missing = selectors.missing_census_units(campaign_id=campaign.pk)
         if unit_ids is not None:
@@ -323,7 +316,7 @@ class CensusApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.file_census")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         data = _valid(s.CensusIn, request.data)
         report = services.file_census(
             actor=request.user,
@@ -342,7 +335,7 @@ class ProgressApi(APIView):
     @extend_schema(tags=TAG, parameters=[ON_PARAM], responses=s.ProgressOut, summary="整改进度")
     def get(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.view_problem")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         on = _on(request)
         progress = selectors.campaign_progress(
             campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
@@ -356,17 +349,17 @@ class ProgressXlsxApi(APIView):
     @extend_schema(
         tags=TAG,
         parameters=[ON_PARAM],
-        responses={(200, exports.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={(200, spreadsheets.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
         summary="整改进度表(.xlsx)",
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
         scope = _scope(request, "supervision.view_problem")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         on = _on(request)
         content = exports.progress_workbook(
             campaign=campaign, on=on, unit_ids=_unit_ids(scope, campaign)
         )
-        return exports.xlsx_response(content, filename=exports.progress_filename(campaign, on))
+        return spreadsheets.xlsx_response(content, filename=exports.progress_filename(campaign, on))
 
 
 class SignOffApi(APIView):
@@ -375,7 +368,7 @@ class SignOffApi(APIView):
         scope = scope_for(request.user)
         if not scope.can("supervision.manage_campaign"):
             scope.require("supervision.sign_off")
-        campaign = _campaign(scope, pk)
+        campaign = selectors.visible_campaign(scope, campaign_id=pk)
         data = _valid(s.SignOffIn, request.data)
         signoff = services.sign_off(
             actor=request.user, unit=_unit(campaign, data.pop("unit")), **data

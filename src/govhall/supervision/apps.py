@@ -6,3 +6,11 @@ class SupervisionConfig(AppConfig):
     name = "govhall.supervision"
     label = "supervision"
     verbose_name = _("排查整改")
+
+    def ready(self) -> None:
+        from govhall.core import uploads
+        from govhall.supervision import selectors
+        from govhall.supervision.models import CampaignDocument, ProblemEvidence
+
+        uploads.register(CampaignDocument, selectors.may_download_document)
+        uploads.register(ProblemEvidence, selectors.may_download_evidence)

@@ -2,9 +2,7 @@
 
 import datetime as dt
 from io import BytesIO
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -12,16 +10,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from govhall.core.spreadsheets import row
 from govhall.supervision import selectors
 from govhall.supervision.models import Campaign, CampaignUnit
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, *, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def progress_filename(campaign: Campaign, on: dt.date) -> str:
@@ -46,7 +37,7 @@ def progress_headers() -> list[str]:
 
 
 def _title(ws: Worksheet, title: str, width: int) -> None:
-    ws.append([title])
+    ws.append(row([title]))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
@@ -76,37 +67,41 @@ def progress_workbook(
         _("%(title)s 整改进度表(截至 %(on)s)") % {"title": campaign.title, "on": on},
         len(headers),
     )
-    ws.append(headers)
-    for number, row in enumerate(progress.rows, start=1):
+    ws.append(row(headers))
+    for number, unit in enumerate(progress.rows, start=1):
         ws.append(
-            [
-                number,
-                row.unit_name,
-                str(kinds.get(row.unit_kind, row.unit_kind)),
-                row.found,
-                row.fixed_on_time,
-                row.fixed_late,
-                row.open,
-                row.overdue,
-                row.confirmed,
-                _("是") if row.census_filed else _("否"),
-                row.signer_name,
-                timezone.localtime(row.signed_at).strftime("%Y-%m-%d %H:%M")
-                if row.signed_at
-                else "",
-            ]
+            row(
+                [
+                    number,
+                    unit.unit_name,
+                    kinds.get(unit.unit_kind, unit.unit_kind),
+                    unit.found,
+                    unit.fixed_on_time,
+                    unit.fixed_late,
+                    unit.open,
+                    unit.overdue,
+                    unit.confirmed,
+                    _("是") if unit.census_filed else _("否"),
+                    unit.signer_name,
+                    timezone.localtime(unit.signed_at).strftime("%Y-%m-%d %H:%M")
+                    if unit.signed_at
+                    else "",
+                ]
+            )
         )
     totals = progress.totals
     ws.append(
-        [
-            _("合计"),
-            "",
-            "",
-            *(totals[name] for name in selectors.PROGRESS_FIGURES),
-            "",
-            "",
-            "",
-        ]
+        row(
+            [
+                _("合计"),
+                "",
+                "",
+                *(totals[name] for name in selectors.PROGRESS_FIGURES),
+                "",
+                "",
+                "",
+            ]
+        )
     )
     _finish(ws, 2, [6, 28, 10, 10, 10, 10, 10, 10, 10, 12, 12, 18])
 
@@ -135,23 +130,25 @@ def _problem_sheet(
         _("是否超期"),
     ]
     _title(ws, _("%(title)s 问题整改清单") % {"title": campaign.title}, len(headers))
-    ws.append(headers)
+    ws.append(row(headers))
     problems = selectors.campaign_problems(campaign_id=campaign.pk, unit_ids=unit_ids)
     for number, p in enumerate(problems, start=1):
         ws.append(
-            [
-                number,
-                p.unit.name,
-                p.category.name,
-                p.description,
-                p.get_found_by_display(),
-                p.measure,
-                p.owner,
-                p.deadline,
-                p.get_status_display(),
-                p.fixed_on,
-                _("是") if selectors.is_overdue(p, on) else "",
-            ]
+            row(
+                [
+                    number,
+                    p.unit.name,
+                    p.category.name,
+                    p.description,
+                    p.get_found_by_display(),
+                    p.measure,
+                    p.owner,
+                    p.deadline,
+                    p.get_status_display(),
+                    p.fixed_on,
+                    _("是") if selectors.is_overdue(p, on) else "",
+                ]
+            )
         )
     _finish(ws, 2, [6, 24, 20, 48, 16, 40, 10, 12, 10, 14, 10])
 
@@ -171,32 +168,34 @@ def _census_sheet(wb: Workbook, *, campaign: Campaign, unit_ids: list[int] | Non
         _("报送时间"),
     ]
     _title(ws, _("%(title)s 设立窗口和服务大厅统计表") % {"title": campaign.title}, len(headers))
-    ws.append(headers)
+    ws.append(row(headers))
     for report in selectors.census_reports(campaign_id=campaign.pk, unit_ids=unit_ids):
         filed = timezone.localtime(report.first_filed_at).strftime("%Y-%m-%d %H:%M")
         lines = list(report.entries.all())
         if not lines:
             ws.append(
-                [report.unit.name, _("是"), "", "", "", 0, 0, 0, report.signed_by_name, filed]
+                row([report.unit.name, _("是"), "", "", "", 0, 0, 0, report.signed_by_name, filed])
             )
         for line in lines:
             ws.append(
-                [
-                    report.unit.name,
-                    "",
-                    line.get_kind_display(),
-                    line.name,
-                    line.address,
-                    line.windows,
-                    line.items,
-                    line.staff,
-                    report.signed_by_name,
-                    filed,
-                ]
+                row(
+                    [
+                        report.unit.name,
+                        "",
+                        line.get_kind_display(),
+                        line.name,
+                        line.address,
+                        line.windows,
+                        line.items,
+                        line.staff,
+                        report.signed_by_name,
+                        filed,
+                    ]
+                )
             )
     missing = selectors.missing_census_units(campaign_id=campaign.pk)
     if unit_ids is not None:
         missing = missing.filter(pk__in=unit_ids)
     for unit in missing:
-        ws.append([unit.name, "", "", _("未报送"), "", "", "", "", "", ""])
+        ws.append(row([unit.name, "", "", _("未报送"), "", "", "", "", "", ""]))
     _finish(ws, 2, [24, 8, 10, 24, 30, 8, 12, 12, 12, 18])

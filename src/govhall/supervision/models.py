@@ -7,7 +7,6 @@ keeps a problem list (`Problem`, with evidence and an event timeline), files one
 """
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,9 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.models import Center, CenterScopedModel
-
-UPLOAD_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ofd", "jpg", "jpeg", "png", "zip"]
-upload_validator = FileExtensionValidator(UPLOAD_EXTENSIONS)
+from govhall.core.uploads import UploadField
 
 
 class SupervisionSettings(models.Model):
@@ -206,9 +203,7 @@ class CampaignDocument(CenterScopedModel):
     )
     title = models.CharField(_("标题"), max_length=200)
     doc_number = models.CharField(_("文号"), max_length=100, blank=True)
-    file = models.FileField(
-        _("文件"), upload_to="supervision/documents/%Y/", validators=[upload_validator]
-    )
+    file = UploadField(_("文件"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -337,9 +332,7 @@ class ProblemEvidence(CenterScopedModel):
         Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="evidence"
     )
     title = models.CharField(_("说明"), max_length=200, blank=True)
-    file = models.FileField(
-        _("佐证材料"), upload_to="supervision/evidence/%Y/%m/", validators=[upload_validator]
-    )
+    file = UploadField(_("佐证材料"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),

@@ -14,15 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
-from govhall.org.scoping import Scope
+from govhall.org.scoping import Scope, scope_for
+from govhall.supervision.errors import SupervisionError
 from govhall.supervision.models import (
     Campaign,
+    CampaignDocument,
     CampaignUnit,
     CensusEntry,
     CensusReport,
     Phase,
     Problem,
+    ProblemEvidence,
     SignOff,
     SupervisionSettings,
 )
@@ -148,6 +152,14 @@ def visible_campaigns(scope: Scope) -> QuerySet[Campaign]:
     return qs.distinct().order_by("-issued_on", "-id")
 
 
+def visible_campaign(scope: Scope, *, campaign_id: int) -> Campaign:
+    """One campaign the user may see, or CAMPAIGN_NOT_FOUND (for the pages and the API)."""
+    campaign = visible_campaigns(scope).filter(pk=campaign_id).first()
+    if campaign is None:
+        raise SupervisionError.CAMPAIGN_NOT_FOUND(_("活动不存在。"))
+    return campaign
+
+
 def visible_units(scope: Scope, *, campaign_id: int) -> QuerySet[CampaignUnit]:
     return scope.filter(
         CampaignUnit.objects.filter(campaign_id=campaign_id).select_related("department"),
@@ -200,6 +212,14 @@ def problem_detail(scope: Scope, *, problem_id: int) -> Problem | None:
         .filter(pk=problem_id)
         .first()
     )
+
+
+def visible_problem(scope: Scope, *, problem_id: int) -> Problem:
+    """`problem_detail`, or PROBLEM_NOT_FOUND (for the pages and the API)."""
+    problem = problem_detail(scope, problem_id=problem_id)
+    if problem is None:
+        raise SupervisionError.PROBLEM_NOT_FOUND(_("问题不存在。"))
+    return problem
 
 
 # --- census -------------------------------------------------------------------------------
@@ -353,3 +373,21 @@ def active_signoff(*, campaign_id: int, unit_id: int) -> SignOff | None:
     return SignOff.objects.filter(
         campaign_id=campaign_id, unit_id=unit_id, revoked_at__isnull=True
     ).first()
+
+
+def may_download_document(user: Any, document: CampaignDocument) -> bool:
+    """Whether the user may open a campaign's document: whoever may see the campaign."""
+    scope = scope_for(user)
+    return (
+        scope.can("supervision.view_campaign")
+        and visible_campaigns(scope).filter(pk=document.campaign_id).exists()
+    )
+
+
+def may_download_evidence(user: Any, evidence: ProblemEvidence) -> bool:
+    """Whether the user may open a problem's evidence: whoever may see the problem."""
+    scope = scope_for(user)
+    return (
+        scope.can("supervision.view_problem")
+        and problem_detail(scope, problem_id=evidence.problem_id) is not None
+    )

@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from govhall.core import spreadsheets
+from govhall.core.errors import DomainError
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, forms, selectors, services
+from govhall.supervision.errors import SupervisionError
 from govhall.supervision.models import Campaign, CampaignUnit, Problem
 
 
@@ -24,20 +26,6 @@ def _scope(request: HttpRequest, perm: str = "supervision.view_campaign") -> Sco
     scope = scope_for(request.user)
     scope.require(perm)
     return scope
-
-
-def _campaign(scope: Scope, pk: int) -> Campaign:
-    campaign = selectors.visible_campaigns(scope).filter(pk=pk).first()
-    if campaign is None:
-        raise NotFound(_("活动不存在。"))
-    return campaign
-
-
-def _problem(scope: Scope, pk: int) -> Problem:
-    problem = selectors.problem_detail(scope, problem_id=pk)
-    if problem is None:
-        raise NotFound(_("问题不存在。"))
-    return problem
 
 
 def _not_post(request: HttpRequest) -> HttpResponse | None:
@@ -102,7 +90,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
-    campaign = _campaign(scope, pk)
+    campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
     phases = selectors.phase_report(
         campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
@@ -138,7 +126,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.manage_campaign")
     if (refused := _not_post(request)) is not None:
         return refused
-    campaign = _campaign(scope, pk)
+    campaign = selectors.visible_campaign(scope, campaign_id=pk)
     form = forms.DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         _form_error(request, form)
@@ -179,7 +167,7 @@ def _problem_form(scope: Scope, campaign: Campaign, data: Any = None) -> forms.P
 @login_required
 def problem_list(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
-    campaign = _campaign(scope, pk)
+    campaign = selectors.visible_campaign(scope, campaign_id=pk)
     filters = {
         "unit_id": _int(request.GET.get("unit")),
         "status": _choice(request.GET.get("status"), Problem.Status.values),
@@ -220,10 +208,10 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
         scope.require("supervision.edit_problem_list")
     if (refused := _not_post(request)) is not None:
         return refused
-    campaign = _campaign(scope, pk)
+    campaign = selectors.visible_campaign(scope, campaign_id=pk)
     form = _problem_form(scope, campaign, request.POST)
     if form is None:
-        raise PermissionDenied(_("您没有执行此操作的权限。"))
+        raise SupervisionError.NO_ROLE(_("您没有执行此操作的权限。"))
     if not form.is_valid():
         _form_error(request, form)
         return redirect("supervision:problems", pk=campaign.pk)
@@ -241,7 +229,7 @@ def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.record_problem")
     if (refused := _not_post(request)) is not None:
         return refused
-    campaign = _campaign(scope, pk)
+    campaign = selectors.visible_campaign(scope, campaign_id=pk)
     form = forms.ImportForm(request.POST)
     if not form.is_valid():
         _form_error(request, form)
@@ -273,7 +261,7 @@ def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
-    problem = _problem(scope, pk)
+    problem = selectors.visible_problem(scope, problem_id=pk)
     may_record = scope.can("supervision.record_problem")
     may_edit_list = scope.can("supervision.edit_problem_list") and scope.may_see_department(
         problem.unit.department_id, problem.center_id
@@ -325,7 +313,7 @@ def _problem_action(
         scope.require("supervision.edit_problem_list")
     if (refused := _not_post(request)) is not None:
         return refused
-    problem = _problem(scope, pk)
+    problem = selectors.visible_problem(scope, problem_id=pk)
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
         _form_error(request, form)
@@ -347,7 +335,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
         scope.require("supervision.edit_problem_list")
     if (refused := _not_post(request)) is not None:
         return refused
-    problem = _problem(scope, pk)
+    problem = selectors.visible_problem(scope, problem_id=pk)
     form = forms.ProblemEditForm(
         request.POST, categories=problem.campaign.categories.all(), deadline_editable=may_record
     )
@@ -438,7 +426,7 @@ def _census_forms(campaign: Campaign, unit: CampaignUnit, data: Any = None) -> t
 @login_required
 def census(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_censusreport")
-    campaign = _campaign(scope, pk)
+    campaign = selectors.visible_campaign(scope, campaign_id=pk)
     unit_ids = _unit_ids(scope, campaign)
     may_file = scope.can("supervision.file_census")
     filing = []
@@ -474,10 +462,10 @@ def census_file(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.file_census")
     if (refused := _not_post(request)) is not None:
         return refused
-    campaign = _campaign(scope, pk)
+    campaign = selectors.visible_campaign(scope, campaign_id=pk)
     unit = campaign.units.filter(pk=_int(request.POST.get("unit"))).first()
     if unit is None:
-        raise ValidationFailed(_("单位不属于该活动。"))
+        raise SupervisionError.UNIT_NOT_IN_CAMPAIGN(_("单位不属于该活动。"))
     form, formset = _census_forms(campaign, unit, request.POST)
     if not form.is_valid():
         _form_error(request, form)
@@ -519,7 +507,7 @@ def census_file(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
-    campaign = _campaign(scope, pk)
+    campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
     data = selectors.campaign_progress(
         campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
@@ -549,12 +537,12 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
-    campaign = _campaign(scope, pk)
+    campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
     content = exports.progress_workbook(
         campaign=campaign, on=on, unit_ids=_unit_ids(scope, campaign)
     )
-    return exports.xlsx_response(content, filename=exports.progress_filename(campaign, on))
+    return spreadsheets.xlsx_response(content, filename=exports.progress_filename(campaign, on))
 
 
 @login_required
@@ -564,7 +552,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         scope.require("supervision.sign_off")
     if (refused := _not_post(request)) is not None:
         return refused
-    campaign = _campaign(scope, pk)
+    campaign = selectors.visible_campaign(scope, campaign_id=pk)
     form = forms.SignOffForm(request.POST)
     unit = campaign.units.filter(pk=form.cleaned_data["unit"]).first() if form.is_valid() else None
     if unit is None:

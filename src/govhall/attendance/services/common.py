@@ -1,0 +1,41 @@
+"""What the attendance services share: who may act, and for whom."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from govhall.attendance.errors import AttendanceError
+from govhall.core.writes import acting_user
+from govhall.org.models import StaffProfile
+from govhall.org.scoping import scope_for
+
+
+def require_perm(actor: Any, perm: str, *, department_id: int | None, center_id: int) -> None:
+    """`perm`, for a record of `department_id` (None: the whole centre) in `center_id`."""
+    scope = scope_for(actor)
+    scope.require(perm)
+    scope.check_department(department_id, center_id)
+
+
+def profile_of(user: Any) -> StaffProfile:
+    """The active staff profile of `user`, or PermissionDenied."""
+    user = acting_user(user)
+    profile = StaffProfile.objects.filter(user=user).first() if user else None
+    if profile is None or not profile.active:
+        raise AttendanceError.NO_STAFF_PROFILE(_("您没有在岗的工作人员档案。"))
+    return profile
+
+
+def is_self(actor: Any, staff: StaffProfile) -> bool:
+    """Whether the actor acts on their own record."""
+    return acting_user(actor) is not None and staff.user_id == actor.pk
+
+
+def require_over(
+    actor: Any, perm: str, record: Any, *, unless_own: StaffProfile | None = None
+) -> None:
+    """`perm` over the department of `record` (a staff profile, or a row carrying
+    `department_id` and `center_id`); not asked when the actor is `unless_own` themself."""
+    if unless_own is not None and is_self(actor, unless_own):
+        return
+    require_perm(actor, perm, department_id=record.department_id, center_id=record.center_id)
