@@ -9,6 +9,7 @@ from govhall.performance.models import (
     EvaluationRun,
     ManualScore,
     Rubric,
+    RubricAward,
     RubricDimension,
     RubricRule,
     StaffScore,
@@ -21,12 +22,17 @@ class RubricDimensionInline(admin.TabularInline):
     show_change_link = True
 
 
+class RubricAwardInline(admin.TabularInline):
+    model = RubricAward
+    extra = 0
+
+
 @admin.register(Rubric)
 class RubricAdmin(ScopedAdmin):
     scope_department_field = None
-    list_display = ("name", "version", "is_active", "award_name", "award_top_n", "star_top_n")
+    list_display = ("name", "version", "is_active", "no_data_policy")
     list_filter = ("is_active", "center")
-    inlines = [RubricDimensionInline]
+    inlines = [RubricDimensionInline, RubricAwardInline]
 
 
 class RubricRuleInline(admin.TabularInline):
@@ -69,7 +75,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class DepartmentScoreInline(ReadOnlyInline):
     model = DepartmentScore
-    fields = ("rank", "department", "total", "award", "dimension_scores", "flags")
+    fields = ("rank", "department", "standing", "total", "award", "dimension_scores", "flags")
 
 
 class StaffScoreInline(ReadOnlyInline):

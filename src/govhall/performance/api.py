@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.org.models import Department
-from govhall.org.scoping import Scope, scope_for
+from govhall.org.scoping import NO_CENTER, Scope, scope_for
 from govhall.performance import services
 from govhall.performance.models import EvaluationRun, Rubric, RubricDimension
 from govhall.performance.serializers import (
@@ -21,13 +21,14 @@ from govhall.performance.serializers import (
     RunDetailSerializer,
     RunSerializer,
 )
+from govhall.performance.yearly import year_of, year_payload, yearly_figures
 
 
 def _center(request: Request, perm: str) -> tuple[Scope, Center]:
     scope = scope_for(request.user)
     scope.require(perm)
     if scope.center_id is None:
-        raise PermissionDenied(_("您的账号未关联政务服务中心。"))
+        raise PermissionDenied(NO_CENTER)
     return scope, Center.objects.get(pk=scope.center_id)
 
 
@@ -129,3 +130,15 @@ class ManualScoreApi(APIView):
             score=values["score"],
         )
         return Response(ManualScoreInput(values).data)
+
+
+class YearlyApi(APIView):
+    """The figures of the yearly report and the ranking of the year (centre-wide roles)."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, year: str) -> Response:
+        scope, center = _center(request, "performance.view_evaluationrun")
+        if not scope.whole_center:
+            raise PermissionDenied(_("年度报告仅向中心管理员、领导和督查人员开放。"))
+        figures = yearly_figures(center=center, year=year_of(year))
+        return Response(year_payload(figures))

@@ -13,5 +13,6 @@ urlpatterns = [
     path("runs/<int:pk>/", api.RunDetailApi.as_view(), name="performance-api-run"),
     path("runs/<int:pk>/publish/", api.PublishApi.as_view(), name="performance-api-publish"),
     path("compute/", api.ComputeApi.as_view(), name="performance-api-compute"),
+    path("years/<str:year>/", api.YearlyApi.as_view(), name="performance-api-year"),
     path("scores/", api.ManualScoreApi.as_view(), name="performance-api-scores"),
 ]

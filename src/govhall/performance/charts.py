@@ -4,7 +4,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import pygal
+from django.utils.translation import gettext as _
 from pygal.style import Style
+
+from govhall.core.svg import without_scripts
 
 STYLE = Style(
     background="white",
@@ -22,7 +25,9 @@ STYLE = Style(
 
 
 def _render(chart: Any) -> str:
-    return chart.render(is_unicode=True)
+    # No tooltip script from kozea.github.io, no inline script: the CSP refuses both.
+    chart.config.no_data_text = _("暂无数据")
+    return without_scripts(chart.render(is_unicode=True, js=[]))
 
 
 def ranking_chart(title: str, names: Sequence[str], totals: Sequence[float]) -> str:
@@ -42,7 +47,9 @@ def ranking_chart(title: str, names: Sequence[str], totals: Sequence[float]) -> 
 
 
 def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
-    chart = pygal.Line(style=STYLE, title=title, height=320, width=900, show_dots=True)
+    chart = pygal.Line(
+        style=STYLE, title=title, height=340, width=900, show_dots=True, legend_at_bottom=True
+    )
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, list(values))

@@ -57,6 +57,16 @@ DEFAULT_DIMENSIONS: list[tuple[str, Any, int, str, list[tuple[str, int, dict[str
     ("democratic", _("民主测评"), 10, "peer", []),
 ]
 
+# Seed 001: 优秀窗口 (4) by the total, 服务标兵 (8) by the staff rules; a centre adds its own
+# titles (seed 003: 群众满意窗口, 党员示范服务窗口, 业务能手 …). (name, subject, count, criterion)
+DEFAULT_AWARDS: list[tuple[Any, str, int, str]] = [
+    (_("优秀窗口"), "department", 4, "total"),
+    (_("服务标兵"), "staff", 8, "score"),
+]
+
+# Equal totals: the larger volume first, then the shorter mean wait; then the units' own order.
+DEFAULT_TIE_BREAKERS = ["-accepted", "-tickets_served", "avg_wait_seconds"]
+
 DEFAULT_STAR_RULES: list[dict[str, Any]] = [
     {"rule": "volume", "points": 40, "params": {"keys": ["tickets_served", "accepted"]}},
     {"rule": "good_rating_rate", "points": 30, "params": {"target": 1.0, "floor": 0.9}},

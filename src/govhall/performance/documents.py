@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from govhall.core import spreadsheets
 from govhall.performance.report import Bulletin
 
 TITLE_FONT = "方正小标宋简体"
@@ -93,6 +94,18 @@ def _page_number_footer(section: Any) -> None:
         run._element.append(element)
 
 
+def _table(document: Any, rows: list[list[Any]], styles: tuple[str, str]) -> None:
+    """A bordered table: the first row in the header style, the others in the cell style."""
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for index, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
+        for cell, value in zip(row.cells, values, strict=True):
+            paragraph = cell.paragraphs[0]
+            paragraph._p.style = styles[min(index, 1)]
+            paragraph.add_run(str(value))
+
+
 def bulletin_docx(bulletin: Bulletin) -> bytes:
     document = Document()
     section = document.sections[0]
@@ -101,6 +114,10 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     _page_number_footer(section)
 
+    if bulletin.draft:  # on every page's header and above the title
+        mark = _("草稿(未发布)")
+        section.header.paragraphs[0].text = mark
+        _paragraph(document, mark, font=HEADING_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
     _paragraph(
         document,
         bulletin.title,
@@ -145,15 +162,11 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         _cell_style(document, _("排名表表头"), HEADING_FONT).style_id,
         _cell_style(document, _("排名表"), BODY_FONT).style_id,
     )
-    rows = [bulletin.ranking_header, *bulletin.ranking_rows]
-    table = document.add_table(rows=len(rows), cols=len(bulletin.ranking_header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for index, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
-        for cell, value in zip(row.cells, values, strict=True):
-            paragraph = cell.paragraphs[0]
-            paragraph._p.style = styles[min(index, 1)]
-            paragraph.add_run(str(value))
+    _table(document, [bulletin.ranking_header, *bulletin.ranking_rows], styles)
+    if bulletin.unranked_rows:
+        _paragraph(document, "", indent=False)
+        _paragraph(document, _("未参加排名的单位"), font=HEADING_FONT, indent=False)
+        _table(document, [[_("单位"), _("原因")], *bulletin.unranked_rows], styles)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -188,12 +201,12 @@ def _sheet(
 
     Cells take named styles: openpyxl hashes a style object for every cell it is set on."""
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([caption])
+    sheet.append(spreadsheets.row([caption]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(header)))
     sheet["A1"].style = CAPTION
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
+    sheet.append(spreadsheets.row(header))
+    for values in rows:
+        sheet.append(spreadsheets.row(values))
     for index, row_cells in enumerate(
         sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=len(header))
     ):

@@ -18,12 +18,25 @@ class Rubric(CenterScopedModel):
     name = models.CharField(_("名称"), max_length=100)
     version = models.PositiveIntegerField(_("版本"))
     is_active = models.BooleanField(_("当前使用"), default=False)
-    award_name = models.CharField(_("窗口奖项名称"), max_length=30, default="优秀窗口")
-    award_top_n = models.PositiveSmallIntegerField(_("窗口奖项名额"), default=4)
-    award_requires_cases = models.BooleanField(_("零办件单位不参评窗口奖项"), default=True)
-    award_excludes_overdue = models.BooleanField(_("有超期件单位不参评窗口奖项"), default=True)
-    star_name = models.CharField(_("个人奖项名称"), max_length=30, default="服务标兵")
-    star_top_n = models.PositiveSmallIntegerField(_("个人奖项名额"), default=8)
+    no_data_policy = models.CharField(
+        _("无数据的比率"),
+        max_length=16,
+        choices=[
+            ("respread", _("不计该项,分值按其余项折算")),
+            ("not_rated", _("该单位列为不参评")),
+        ],
+        default="respread",
+        help_text=_("单位某项比率没有分母(如无评价、无办件)时:从不按满分计。"),
+    )
+    tie_breakers = models.JSONField(
+        _("同分比较顺序"),
+        default=list,
+        blank=True,
+        help_text=_(
+            '总分相同时依次比较的指标,如 ["-accepted", "avg_wait_seconds"]:'
+            "前加“-”者大者在前,否则小者在前;仍相同按单位排序。"
+        ),
+    )
     star_rules = models.JSONField(
         _("个人评分规则"),
         default=list,
@@ -51,6 +64,46 @@ class Rubric(CenterScopedModel):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+
+class RubricAward(models.Model):
+    """One title the rubric awards (优秀窗口, 群众满意窗口, 党员示范岗, 服务标兵, 业务能手 …):
+    exactly `count` winners, the best by `criterion` among the eligible, ties broken by the
+    rubric's rule."""
+
+    class Subject(models.TextChoices):
+        DEPARTMENT = "department", _("窗口单位")
+        STAFF = "staff", _("工作人员")
+
+    rubric = models.ForeignKey(
+        Rubric, verbose_name=_("考核细则"), on_delete=models.CASCADE, related_name="awards"
+    )
+    name = models.CharField(_("奖项名称"), max_length=30)
+    subject = models.CharField(_("评选对象"), max_length=16, choices=Subject.choices)
+    count = models.PositiveSmallIntegerField(_("名额"))
+    criterion = models.CharField(
+        _("评选依据"),
+        max_length=40,
+        default="total",
+        help_text=_(
+            "窗口单位:total(总分)或维度代码;工作人员:score(个人评分规则得分)或个人指标,"
+            "如 tickets_served。"
+        ),
+    )
+    excludes_overdue = models.BooleanField(_("有超期件者不参评"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("奖项")
+        verbose_name_plural = _("奖项")
+        ordering = ["rubric", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "name"], name="perf_award_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RubricDimension(models.Model):
@@ -109,13 +162,16 @@ class RubricRule(models.Model):
 
 class EvaluationPeriod(CenterScopedModel):
     class Kind(models.TextChoices):
+        WEEK = "week", _("周")
         MONTH = "month", _("月度")
         QUARTER = "quarter", _("季度")
         HALF = "half", _("半年")
         YEAR = "year", _("年度")
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    code = models.CharField(_("期次"), max_length=10, help_text="2026-05, 2026-Q2, 2026-H1, 2026")
+    code = models.CharField(
+        _("期次"), max_length=10, help_text="2026-W18, 2026-05, 2026-Q2, 2026-H1, 2026"
+    )
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
     label = models.CharField(_("名称"), max_length=40)
@@ -196,6 +252,23 @@ class EvaluationRun(CenterScopedModel):
         related_name="+",
     )
     inputs = models.JSONField(_("输入快照"), default=dict)
+    narrative_work = models.TextField(
+        _("工作情况补充"),
+        blank=True,
+        help_text=_("管理办公室撰写的段落,列入“一、工作情况”,每段一行(如部门重视、主动作为)。"),
+    )
+    narrative_problems = models.TextField(
+        _("存在问题补充"),
+        blank=True,
+        help_text=_("管理办公室撰写的段落,列入“二、存在问题”,每段一行。"),
+    )
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
+    bulletin = models.JSONField(
+        _("发布时的通报设置"),
+        default=dict,
+        blank=True,
+        help_text=_("发布时冻结:主送、依据、工作要求、结束语、发文机关、中心与考核期名称。"),
+    )
     changes = models.JSONField(_("与上一发布版本的差异"), default=list, blank=True)
 
     class Meta:
@@ -219,15 +292,30 @@ class DepartmentScore(models.Model):
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="scores")
     department = models.ForeignKey(Department, verbose_name=_("单位"), on_delete=models.PROTECT)
     dimension_scores = models.JSONField(_("各维度得分"), default=dict)
+
+    class Standing(models.TextChoices):
+        RANKED = "ranked", _("参加排名")
+        NOT_ENTERED = "not_entered", _("未进驻")
+        NO_CASES = "no_cases", _("无办件")
+        NOT_RATED = "not_rated", _("数据不足,不参评")
+
     total = models.DecimalField(_("总分"), max_digits=7, decimal_places=2)
-    rank = models.PositiveIntegerField(_("名次"))
-    award = models.CharField(_("奖项"), max_length=30, blank=True)
+    standing = models.CharField(
+        _("参评情况"), max_length=16, choices=Standing.choices, default=Standing.RANKED
+    )
+    rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
+    award = models.CharField(_("奖项"), max_length=100, blank=True)
     flags = models.JSONField(_("提示"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("单位得分")
         verbose_name_plural = _("单位得分")
-        ordering = ["run", "rank", "department__sort_order", "department__name"]
+        ordering = [
+            "run",
+            models.F("rank").asc(nulls_last=True),
+            "department__sort_order",
+            "department__name",
+        ]
         constraints = [
             models.UniqueConstraint(fields=["run", "department"], name="perf_score_unique_dept")
         ]
@@ -241,7 +329,7 @@ class StaffScore(models.Model):
     staff = models.ForeignKey(StaffProfile, verbose_name=_("工作人员"), on_delete=models.PROTECT)
     score = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
     rank = models.PositiveIntegerField(_("名次"))
-    award = models.CharField(_("奖项"), max_length=30, blank=True)
+    award = models.CharField(_("奖项"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("个人得分")
@@ -260,6 +348,12 @@ class BulletinSettings(models.Model):
         "core.Center", on_delete=models.CASCADE, related_name="bulletin_settings"
     )
     addressees = models.CharField(_("主送"), max_length=200, default="各窗口单位:")
+    basis = models.CharField(
+        _("评价依据"),
+        max_length=200,
+        blank=True,
+        help_text=_("如:《××市政务服务中心窗口服务效能评价办法》(××〔2021〕5号)"),
+    )
     issuer = models.CharField(_("发文机关"), max_length=100, blank=True)
     requirements = models.TextField(_("工作要求"), blank=True)
     closing = models.TextField(_("结束语"), blank=True)

@@ -1,4 +1,5 @@
-"""Evaluation periods by code: ``2026-05`` (month), ``2026-Q2``, ``2026-H1``, ``2026`` (year)."""
+"""Evaluation periods by code: ``2026-W18`` (ISO week, Monday to Sunday: 周通报), ``2026-05``
+(month), ``2026-Q2``, ``2026-H1``, ``2026`` (year)."""
 
 import calendar
 import datetime as dt
@@ -8,8 +9,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from govhall.core.errors import ValidationFailed
+from govhall.core.validators import MAX_YEAR, MIN_YEAR
 
 _PATTERNS = [
+    (re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$"), "week"),
     (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), "month"),
     (re.compile(r"^(\d{4})-Q([1-4])$"), "quarter"),
     (re.compile(r"^(\d{4})-H([12])$"), "half"),
@@ -37,6 +40,28 @@ def parse_period(code: str) -> PeriodSpec:
         if not match:
             continue
         year = int(match.group(1))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            break
+        if kind == "week":
+            week = int(match.group(2))
+            try:
+                monday = dt.date.fromisocalendar(year, week, 1)
+            except ValueError:  # week 53 of a year that has 52
+                break
+            sunday = monday + dt.timedelta(days=6)
+            return PeriodSpec(
+                code,
+                kind,
+                monday,
+                sunday,
+                _("%(year)s年第%(week)s周(%(start)s—%(end)s)")
+                % {
+                    "year": year,
+                    "week": week,
+                    "start": _("%(m)s月%(d)s日") % {"m": monday.month, "d": monday.day},
+                    "end": _("%(m)s月%(d)s日") % {"m": sunday.month, "d": sunday.day},
+                },
+            )
         if kind == "month":
             month = int(match.group(2))
             return PeriodSpec(
@@ -69,6 +94,7 @@ def parse_period(code: str) -> PeriodSpec:
             code, kind, dt.date(year, 1, 1), dt.date(year, 12, 31), _("%(year)s年") % {"year": year}
         )
     raise ValidationFailed(
-        _("考核期“%(code)s”格式不正确,应为 2026-05、2026-Q2、2026-H1 或 2026。") % {"code": code},
+        _("考核期“%(code)s”格式不正确,应为 2026-W18、2026-05、2026-Q2、2026-H1 或 2026。")
+        % {"code": code},
         code="bad_period",
     )

@@ -12,10 +12,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from govhall.feedback.models import AssistRecord
-from govhall.performance.models import BulletinSettings, EvaluationRun
-from govhall.performance.selectors import run_scores
+from govhall.performance.models import DepartmentScore, EvaluationRun
+from govhall.performance.selectors import ranked_scores, unranked_scores
 
 CN_NUMERALS = "一二三四五六七八九十"
+TOP_DEPARTMENTS = 5  # seed 001 names the five busiest units
 
 
 @dataclass
@@ -37,23 +38,20 @@ class Bulletin:
     ranking_rows: list[list[Any]]
     issuer: str
     date_text: str
+    # Units listed apart from the ranking (not entered, without cases, not rated): name, reason.
+    unranked_rows: list[list[Any]] = field(default_factory=list)
+    draft: bool = False
 
 
 def cn_date(day: dt.date) -> str:
     return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
 
 
-def percent(value: Any, places: int = 0) -> str:
-    if value is None:
-        return "—"
-    number = round(float(value) * 100, places)
-    text = f"{number:.{places}f}"
-    return f"{text}%"
+def percent(value: float, places: int = 0) -> str:
+    return f"{round(float(value) * 100, places):.{places}f}%"
 
 
-def minutes(seconds: Any) -> str:
-    if seconds is None:
-        return "—"
+def minutes(seconds: float) -> str:
     return f"{float(seconds) / 60:.1f}"
 
 
@@ -70,139 +68,296 @@ def _sub(index: int, text: str, lead: str = "") -> tuple[str, str]:
     return f"({CN_NUMERALS[index]}){lead}", text
 
 
-def compose_bulletin(
-    *, run: EvaluationRun, settings: BulletinSettings, issued_on: dt.date
-) -> Bulletin:
+def _clauses(*parts: str | None) -> str:
+    """The clauses that have their figures, joined into one sentence ("" when none has)."""
+    kept = [p for p in parts if p]
+    return ",".join(kept) + "。" if kept else ""
+
+
+def _names(names: list[str], unit: str) -> str:
+    """ "甲" / "甲、乙等2个单位": a count only when it says more than the one name."""
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s等%(n)s个%(unit)s") % {
+        "names": "、".join(names),
+        "n": len(names),
+        "unit": unit,
+    }
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _hall_sentence(center_name: str, hall: dict[str, Any]) -> str:
+    parts = [
+        _("%(n)s个部门(单位)") % {"n": hall["departments"]} if hall.get("departments") else None,
+        _("%(n)s项政务服务事项") % {"n": hall["items"]} if hall.get("items") else None,
+        _("%(n)s名工作人员") % {"n": hall["staff"]} if hall.get("staff") else None,
+        _("%(n)s个窗口") % {"n": hall["windows"]} if hall.get("windows") else None,
+    ]
+    kept = [p for p in parts if p]
+    if not kept:
+        return ""
+    return _("目前,%(center)s共进驻%(what)s。") % {"center": center_name, "what": "、".join(kept)}
+
+
+def _mean_time(seconds: float | None, in_minutes: str, in_seconds: str) -> str | None:
+    """A mean time in minutes to one decimal, or in whole seconds under a minute: a wait of a
+    few seconds printed as "0.0分钟" would read as a figure nobody measured."""
+    if seconds is None:
+        return None
+    if seconds < 60:
+        return in_seconds % {"s": round(float(seconds))}
+    return in_minutes % {"m": minutes(seconds)}
+
+
+def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> str:
+    hall = _clauses(
+        _mean_time(
+            center.get("avg_wait_seconds"),
+            _("群众在窗口的平均等待时间为%(m)s分钟"),
+            _("群众在窗口的平均等待时间为%(s)s秒"),
+        ),
+        _mean_time(
+            center.get("avg_handling_seconds"),
+            _("平均办理时间为%(m)s分钟"),
+            _("平均办理时间为%(s)s秒"),
+        ),
+        _("%(share)s的业务在10分钟内办结") % {"share": percent(center["share_within_10min"])}
+        if center.get("share_within_10min") is not None
+        else None,
+    )
+    accepted = center.get("accepted") or 0
+    cases = ""
+    if accepted:
+        last = inputs.get("last_year") or {}
+        change = None
+        if last.get("accepted"):
+            delta = (accepted - last["accepted"]) / last["accepted"]
+            change = (
+                _("较去年同期%(last)s件增长%(p)s")
+                if delta >= 0
+                else _("较去年同期%(last)s件下降%(p)s")
+            ) % {"last": last["accepted"], "p": percent(abs(delta), 1)}
+        cases = _clauses(
+            _("共受理办件%(n)s件") % {"n": accepted},
+            change,
+            _("其中网上办件%(n)s件,网上办件占比%(p)s")
+            % {"n": center["accepted_online"], "p": percent(center["online_share"])}
+            if center.get("accepted_online")
+            else None,
+            _("办结%(n)s件,办结率%(rate)s")
+            % {"n": center.get("completed", 0), "rate": percent(center["completion_rate"])},
+            _("超期%(n)s件") % {"n": center.get("overdue", 0)},
+        )
+    consult = (
+        _("接待咨询办事群众%(n)s人次。") % {"n": center["consultations"]}
+        if center.get("consultations")
+        else ""
+    )
+    top = sorted(
+        (
+            (d["figures"].get("accepted") or 0, d["name"])
+            for d in inputs.get("departments", {}).values()
+            if d.get("figures", {}).get("accepted")
+        ),
+        key=lambda pair: (-pair[0], pair[1]),
+    )[:TOP_DEPARTMENTS]
+    leaders = (
+        _("办件量居前的有%(list)s。")
+        % {"list": "、".join(_("%(d)s%(n)s件") % {"d": name, "n": n} for n, name in top)}
+        if len(top) > 1
+        else ""
+    )
+    text = _hall_sentence(inputs.get("center_name", ""), inputs.get("hall", {}))
+    body = hall + cases + consult + leaders
+    return text + (period + "," + body if body else "")
+
+
+def _quality(center: dict[str, Any]) -> str:
+    ratings = center.get("ratings") or 0
+    split = (
+        _("(线上%(on)s条、线下%(off)s条)")
+        % {"on": center["ratings_online"], "off": center["ratings_offline"]}
+        if "ratings_online" in center and ratings
+        else ""
+    )
+    return _clauses(
+        _("“好差评”主动邀评率%(p)s") % {"p": percent(center["invitation_rate"])}
+        if center.get("invitation_rate") is not None
+        else None,
+        _("收到评价%(n)s条%(split)s,好评率%(good)s,差评%(bad)s条")
+        % {
+            "n": ratings,
+            "split": split,
+            "good": percent(center["good_rate"], 1),
+            "bad": center.get("bad_ratings", 0),
+        }
+        if ratings
+        else None,
+        _("差评整改按期完成率%(p)s") % {"p": percent(center["rectification_on_time_rate"])}
+        if center.get("rectification_on_time_rate") is not None
+        else None,
+        _("受理“办不成事”反映及投诉%(n)s件,其中有效投诉%(v)s件")
+        % {"n": center["complaints"], "v": center.get("complaints_valid", 0)}
+        if center.get("complaints")
+        else None,
+    )
+
+
+def _convenience(period: str, center: dict[str, Any], departments: dict[str, Any]) -> str:
+    if not center.get("assists_total"):
+        return ""
+    givers = sum(
+        1 for d in departments.values() if (d.get("figures", {}).get("assists_total") or 0) > 0
+    )
+    return _("%(period)s,共%(n)s个窗口单位开展帮办代办服务%(total)s次,其中%(detail)s。") % {
+        "period": period,
+        "n": givers,
+        "total": center["assists_total"],
+        "detail": _assist_phrase(center.get("assists_by_type") or {}),
+    }
+
+
+def _awards(run: EvaluationRun, inputs: dict[str, Any]) -> str:
+    """ "评选出优秀窗口4个:…。服务标兵8名:…。" in the rubric's order of its titles."""
+    departments = inputs.get("departments", {})
+    staff = inputs.get("staff", {})
+    holders: dict[str, list[str]] = {}
+    for score in ranked_scores(run=run):
+        for title in filter(None, score.award.split("、")):
+            holders.setdefault(title, []).append(departments[str(score.department_id)]["name"])
+    for score in run.staff_scores.exclude(award="").order_by("rank", "staff_id"):
+        person = staff[str(score.staff_id)]
+        label = (
+            _("%(name)s(%(dept)s)") % {"name": person["name"], "dept": person["department_short"]}
+            if person.get("department_short")
+            else person["name"]
+        )
+        for title in filter(None, score.award.split("、")):
+            holders.setdefault(title, []).append(label)
+    sentences = []
+    for award in inputs.get("rubric", {}).get("awards", []):
+        names = holders.get(award["name"])
+        if not names:
+            continue
+        template = (
+            _("%(award)s%(n)s个:%(names)s。")
+            if award["subject"] == "department"
+            else _("%(award)s%(n)s名:%(names)s。")
+        )
+        sentences.append(
+            template % {"award": award["name"], "n": len(names), "names": "、".join(names)}
+        )
+    return _("评选出") + "".join(sentences) if sentences else ""
+
+
+def compose_bulletin(*, run: EvaluationRun, texts: dict[str, str], issued_on: dt.date) -> Bulletin:
+    """The bulletin from the run's snapshot and the given settings texts (a published run's own,
+    frozen; the centre's current ones for a draft). A sentence whose figure is missing is left
+    out, never printed with a dash."""
     inputs = run.inputs
     center = inputs.get("center", {})
     departments = inputs.get("departments", {})
-    period_label = run.period.label
-    center_name = run.center.name
-    scores = list(run_scores(run=run))
+    period_label = inputs.get("period", {}).get("label") or run.period.label
+    center_name = inputs.get("center_name") or run.center.name
 
-    efficiency = _(
-        "%(period)s,%(center)s群众在窗口的平均等待时间为%(wait)s分钟,平均办理时间为%(handle)s分钟,"
-        "%(share)s的业务在10分钟内办结。共受理办件%(accepted)s件,办结%(completed)s件,"
-        "办结率%(rate)s,超期%(overdue)s件。"
-    ) % {
-        "period": period_label,
-        "center": center_name,
-        "wait": minutes(center.get("avg_wait_seconds")),
-        "handle": minutes(center.get("avg_handling_seconds")),
-        "share": percent(center.get("share_within_10min")),
-        "accepted": center.get("accepted", 0),
-        "completed": center.get("completed", 0),
-        "rate": percent(center.get("completion_rate")),
-        "overdue": center.get("overdue", 0),
-    }
-    quality = _(
-        "“好差评”主动邀评率%(invitation)s,收到评价%(ratings)s条,好评率%(good)s,"
-        "差评%(bad)s条,差评整改按期完成率%(rect)s;受理“办不成事”反映及投诉%(complaints)s件,"
-        "其中有效投诉%(valid)s件。"
-    ) % {
-        "invitation": percent(center.get("invitation_rate")),
-        "ratings": center.get("ratings", 0),
-        "good": percent(center.get("good_rate"), 1),
-        "bad": center.get("bad_ratings", 0),
-        "rect": percent(center.get("rectification_on_time_rate")),
-        "complaints": center.get("complaints", 0),
-        "valid": center.get("complaints_valid", 0),
-    }
-    by_type = center.get("assists_by_type") or {}
-    assist_departments = sum(
-        1 for d in departments.values() if (d.get("figures", {}).get("assists_total") or 0) > 0
-    )
-    convenience = (
-        _("%(period)s,共%(n)s个窗口单位开展帮办代办服务%(total)s次,其中%(detail)s。")
-        % {
-            "period": period_label,
-            "n": assist_departments,
-            "total": center.get("assists_total", 0),
-            "detail": _assist_phrase(by_type),
-        }
-        if center.get("assists_total")
-        else _("%(period)s,未登记帮办代办服务。") % {"period": period_label}
-    )
-    awarded = [s.department.name for s in scores if s.award]
-    stars = [
-        f"{s.staff.user.display_name}({s.staff.department.short_name or s.staff.department.name})"
-        if s.staff.department
-        else s.staff.user.display_name
-        for s in run.staff_scores.filter(award__gt="").select_related(
-            "staff__user", "staff__department"
-        )
-    ]
-    results = []
-    if awarded:
-        results.append(
-            _("评选出%(award)s%(n)s个:%(names)s。")
-            % {"award": run.rubric.award_name, "n": len(awarded), "names": "、".join(awarded)}
-        )
-    if stars:
-        results.append(
-            _("%(award)s%(n)s名:%(names)s。")
-            % {"award": run.rubric.star_name, "n": len(stars), "names": "、".join(stars)}
-        )
-
+    work_parts = [
+        (_("办理效率。"), _efficiency(period_label, center, inputs)),
+        (_("服务质量。"), _quality(center)),
+        (_("便民服务。"), _convenience(period_label, center, departments)),
+        (_("评价结果。"), _awards(run, inputs)),
+    ] + [("", line) for line in _lines(run.narrative_work)]
     work = Section(
         _("一、工作情况"),
+        [_sub(i, text, lead) for i, (lead, text) in enumerate(p for p in work_parts if p[1])],
+    )
+    problems = Section(
+        _("二、存在问题"),
         [
-            _sub(0, efficiency, _("办理效率。")),
-            _sub(1, quality, _("服务质量。")),
-            _sub(2, convenience, _("便民服务。")),
+            _sub(i, text)
+            for i, text in enumerate(_problems(run, inputs) + _lines(run.narrative_problems))
         ]
-        + ([_sub(3, "".join(results), _("评价结果。"))] if results else []),
+        or [_sub(0, _("考核期内未发现突出问题。"))],
     )
-    problems = Section(_("二、存在问题"), _problems(inputs, departments))
     requirements = Section(
-        _("三、工作要求"),
-        [("", line.strip()) for line in (settings.requirements or "").splitlines() if line.strip()],
+        _("三、工作要求"), [("", line) for line in _lines(texts.get("requirements", ""))]
     )
-    if settings.closing.strip():
-        requirements.paragraphs.append(("", settings.closing.strip()))
+    if (texts.get("closing") or "").strip():
+        requirements.paragraphs.append(("", texts["closing"].strip()))
+    basis = (texts.get("basis") or "").strip()
+    opening = (
+        _("%(period)s,%(center)s进驻窗口单位严格落实%(basis)s规定开展服务。")
+        % {
+            "period": period_label,
+            "center": center_name,
+            "basis": basis,
+        }
+        if basis
+        else ""
+    ) + _("现将%(period)s进驻窗口单位服务效能评价情况通报如下:") % {"period": period_label}
 
     header, rows = compose_ranking(run)
-    rows = [[("—" if v is None else v) for v in row] for row in rows]
     return Bulletin(
         title=_("%(center)s%(period)s进驻窗口单位服务效能评价情况通报")
         % {"center": center_name, "period": period_label},
-        addressees=settings.addressees,
-        opening=_("现将%(period)s进驻窗口单位服务效能评价情况通报如下:") % {"period": period_label},
+        addressees=texts.get("addressees", ""),
+        opening=opening,
         sections=[work, problems, requirements],
         attachment_title=_("%(center)s进驻窗口单位%(period)s服务效能评价排名")
         % {"center": center_name, "period": period_label},
         ranking_header=header,
-        ranking_rows=rows,
-        issuer=settings.issuer or center_name,
+        ranking_rows=[[("—" if v is None else v) for v in row] for row in rows],
+        unranked_rows=unranked_rows(run),
+        issuer=texts.get("issuer") or center_name,
         date_text=cn_date(issued_on),
+        draft=run.status == EvaluationRun.Status.DRAFT,
     )
 
 
-def _problems(inputs: dict[str, Any], departments: dict[str, Any]) -> list[tuple[str, str]]:
+def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
     """二、存在问题, found from the data: each paragraph names departments and items."""
+    departments = inputs.get("departments", {})
     found: list[str] = []
+    upstream = inputs.get("upstream") or {}
+    if upstream.get("unpushed") or upstream.get("failed"):
+        found.append(
+            _("办件数据归集不够及时全面:考核期内产生的%(n)s条办件数据中,")
+            % {"n": upstream["events"]}
+            + "、".join(
+                part
+                for part in (
+                    _("%(n)s条尚未推送至上级平台") % {"n": upstream["unpushed"]}
+                    if upstream.get("unpushed")
+                    else "",
+                    _("%(n)s条推送失败") % {"n": upstream["failed"]}
+                    if upstream.get("failed")
+                    else "",
+                )
+                if part
+            )
+            + _(",未做到实时全量归集。")
+        )
     overdue: dict[str, dict[str, Any]] = {}
     for row in inputs.get("overdue_items", []):
         if not row.get("overdue"):
             continue
-        entry = overdue.setdefault(row["department"], {"handled": 0, "overdue": 0, "items": []})
+        entry = overdue.setdefault(str(row["department_id"]), {"overdue": 0, "items": []})
         entry["overdue"] += row["overdue"]
         entry["items"].append(row["item"])
-    for name, entry in overdue.items():
-        dept = next((d for d in departments.values() if d.get("name") == name), {"figures": {}})
-        entry["handled"] = dept["figures"].get("accepted", entry["handled"])
     if overdue:
         found.append(
             _("存在超期办件:")
             + ";".join(
                 _("%(dept)s办理业务%(handled)s件、超期%(overdue)s件(%(items)s)")
                 % {
-                    "dept": name,
-                    "handled": e["handled"],
+                    "dept": departments.get(pk, {}).get("name", ""),
+                    "handled": departments.get(pk, {}).get("figures", {}).get("accepted", 0),
                     "overdue": e["overdue"],
                     "items": "、".join(e["items"]),
                 }
-                for name, e in overdue.items()
+                for pk, e in overdue.items()
             )
             + "。"
         )
@@ -217,15 +372,24 @@ def _problems(inputs: dict[str, Any], departments: dict[str, Any]) -> list[tuple
             + "、".join(_("%(dept)s扣%(n)s分") % {"dept": n, "n": p} for n, p in deducted)
             + "。"
         )
-    zero = [
-        departments[str(pk)]["name"]
-        for pk in inputs.get("zero_case_departments", [])
-        if str(pk) in departments
-    ]
-    if zero:
+    Standing = DepartmentScore.Standing
+    apart: dict[str, list[str]] = {}
+    for score in unranked_scores(run=run):
+        apart.setdefault(score.standing, []).append(departments[str(score.department_id)]["name"])
+    if apart.get(Standing.NO_CASES):
         found.append(
-            _("%(names)s等%(n)s个单位未受理办理业务,办件量为零。")
-            % {"names": "、".join(zero), "n": len(zero)}
+            _("%(names)s未受理办理业务,办件量为零,未参加排名。")
+            % {"names": _names(apart[Standing.NO_CASES], _("单位"))}
+        )
+    if apart.get(Standing.NOT_ENTERED):
+        found.append(
+            _("%(names)s尚未进驻中心,未参加排名。")
+            % {"names": _names(apart[Standing.NOT_ENTERED], _("单位"))}
+        )
+    if apart.get(Standing.NOT_RATED):
+        found.append(
+            _("%(names)s考核数据不足,未参加排名。")
+            % {"names": _names(apart[Standing.NOT_RATED], _("单位"))}
         )
     not_entered = [
         (departments[k]["name"], len(v))
@@ -242,38 +406,62 @@ def _problems(inputs: dict[str, Any], departments: dict[str, Any]) -> list[tuple
         key: sum((d.get("figures", {}).get(key) or 0) for d in departments.values())
         for key in ("late", "early", "absence_from_post_minutes", "violations", "violation_points")
     }
-    if any(conduct.values()):
-        found.append(
-            _(
-                "作风纪律仍需加强:考核期内迟到%(late)s人次、早退%(early)s人次,空岗累计%(minutes)s分钟,"
-                "巡查发现违规%(violations)s起、扣%(points)s分。"
-            )
-            % {
-                "late": conduct["late"],
-                "early": conduct["early"],
-                "minutes": conduct["absence_from_post_minutes"],
-                "violations": conduct["violations"],
-                "points": conduct["violation_points"],
-            }
-        )
-    if not found:
-        found.append(_("考核期内未发现突出问题。"))
-    return [_sub(i, text) for i, text in enumerate(found)]
+    conduct_text = _clauses(
+        _("迟到%(n)s人次") % {"n": conduct["late"]} if conduct["late"] else None,
+        _("早退%(n)s人次") % {"n": conduct["early"]} if conduct["early"] else None,
+        _("空岗累计%(n)s分钟") % {"n": conduct["absence_from_post_minutes"]}
+        if conduct["absence_from_post_minutes"]
+        else None,
+        _("巡查发现违规%(n)s起、扣%(p)s分")
+        % {"n": conduct["violations"], "p": conduct["violation_points"]}
+        if conduct["violations"]
+        else None,
+    )
+    if conduct_text:
+        found.append(_("作风纪律仍需加强:考核期内") + conduct_text)
+    return found
 
 
 def _rate(value: Any) -> Any:
     return round(float(value), 4) if value is not None else None
 
 
+def _minutes_or_none(seconds: Any) -> float | None:
+    return round(seconds / 60, 1) if seconds is not None else None
+
+
+def _business_row(index: Any, name: str, f: dict[str, Any]) -> list[Any]:
+    return [
+        index,
+        name,
+        f.get("accepted", 0),
+        f.get("completed", 0),
+        _rate(f.get("completion_rate")),
+        f.get("accepted_online", 0),
+        f.get("overdue", 0),
+        f.get("completed_in_period", 0),
+        _rate(f.get("on_time_rate")),
+        f.get("avg_workdays"),
+        f.get("consultations", 0),
+        f.get("tickets_served", 0),
+        _minutes_or_none(f.get("avg_wait_seconds")),
+        _minutes_or_none(f.get("avg_handling_seconds")),
+    ]
+
+
 def business_table(run: EvaluationRun) -> tuple[list[str], list[list[Any]]]:
-    """业务办理汇总表: cases and the hall by department, from the run's snapshot."""
+    """业务办理汇总表: cases and the hall by department, from the run's snapshot. 办结 and 办结率
+    are of the cases 受理 in the period; 本期办结 (and the on-time rate and mean working days
+    over it) counts every case completed in the period, whenever accepted."""
     header = [
         _("序号"),
         _("单位"),
         _("受理件数"),
         _("办结件数"),
         _("办结率"),
+        _("网上办件"),
         _("超期件数"),
+        _("本期办结件数"),
         _("按期办结率"),
         _("平均办理用时(工作日)"),
         _("咨询人次"),
@@ -281,51 +469,14 @@ def business_table(run: EvaluationRun) -> tuple[list[str], list[list[Any]]]:
         _("平均等待(分钟)"),
         _("平均办理(分钟)"),
     ]
-    rows = []
     departments = run.inputs.get("departments", {})
-    for index, (_pk, dept) in enumerate(
-        sorted(departments.items(), key=lambda kv: kv[1]["name"]), 1
-    ):
-        f = dept.get("figures", {})
-        rows.append(
-            [
-                index,
-                dept["name"],
-                f.get("accepted", 0),
-                f.get("completed", 0),
-                _rate(f.get("completion_rate")),
-                f.get("overdue", 0),
-                _rate(f.get("on_time_rate")),
-                f.get("avg_workdays"),
-                f.get("consultations", 0),
-                f.get("tickets_served", 0),
-                round(f["avg_wait_seconds"] / 60, 1)
-                if f.get("avg_wait_seconds") is not None
-                else None,
-                round(f["avg_handling_seconds"] / 60, 1)
-                if f.get("avg_handling_seconds") is not None
-                else None,
-            ]
+    rows = [
+        _business_row(index, dept["name"], dept.get("figures", {}))
+        for index, (_pk, dept) in enumerate(
+            sorted(departments.items(), key=lambda kv: kv[1]["name"]), 1
         )
-    c = run.inputs.get("center", {})
-    rows.append(
-        [
-            "",
-            _("合计"),
-            c.get("accepted", 0),
-            c.get("completed", 0),
-            _rate(c.get("completion_rate")),
-            c.get("overdue", 0),
-            _rate(c.get("on_time_rate")),
-            c.get("avg_workdays"),
-            c.get("consultations", 0),
-            c.get("tickets_served", 0),
-            round(c["avg_wait_seconds"] / 60, 1) if c.get("avg_wait_seconds") is not None else None,
-            round(c["avg_handling_seconds"] / 60, 1)
-            if c.get("avg_handling_seconds") is not None
-            else None,
-        ]
-    )
+    ]
+    rows.append(_business_row("", _("合计"), run.inputs.get("center", {})))
     return header, rows
 
 
@@ -368,10 +519,12 @@ def attendance_tables(run: EvaluationRun) -> list[tuple[list[str], list[list[Any
 
 def report_tables(run: EvaluationRun) -> list[tuple[str, str, list[str], list[list[Any]]]]:
     """The three tables beside the bulletin, as (sheet, caption, header, rows)."""
-    center, period = run.center.name, run.period.label
+    center = run.inputs.get("center_name") or run.center.name
+    period = run.inputs.get("period", {}).get("label") or run.period.label
     business = business_table(run)
     (staff_header, staff_rows), (dept_header, dept_rows) = attendance_tables(run)
     bulletin_ranking = compose_ranking(run)
+    unranked = ([_("单位"), _("未参加排名的原因")], unranked_rows(run))
     return [
         (
             _("业务办理汇总表"),
@@ -395,19 +548,37 @@ def report_tables(run: EvaluationRun) -> list[tuple[str, str, list[str], list[li
             _("%(c)s%(p)s服务效能评价排名") % {"c": center, "p": period},
             *bulletin_ranking,
         ),
+        (
+            _("未参加排名的单位"),
+            _("%(c)s%(p)s未参加排名的单位") % {"c": center, "p": period},
+            *unranked,
+        ),
     ]
 
 
 def compose_ranking(run: EvaluationRun) -> tuple[list[str], list[list[Any]]]:
-    dimensions = list(run.rubric.dimensions.all())
-    header = [_("名次"), _("单位")] + [d.name for d in dimensions] + [_("总分"), _("奖项")]
+    """The ranking table: the ranked units only, names and dimensions from the snapshot."""
+    dimensions = run.inputs.get("rubric", {}).get("dimensions") or [
+        [d.code, d.name] for d in run.rubric.dimensions.all()
+    ]
+    departments = run.inputs.get("departments", {})
+    header = [_("名次"), _("单位")] + [name for _code, name in dimensions] + [_("总分"), _("奖项")]
     rows = [
-        [s.rank, s.department.name]
+        [s.rank, departments[str(s.department_id)]["name"]]
         + [
-            float(v) if (v := s.dimension_scores.get(d.code)) is not None else None
-            for d in dimensions
+            float(v) if (v := s.dimension_scores.get(code)) is not None else None
+            for code, _name in dimensions
         ]
         + [float(s.total), s.award]
-        for s in run_scores(run=run)
+        for s in ranked_scores(run=run)
     ]
     return header, rows
+
+
+def unranked_rows(run: EvaluationRun) -> list[list[Any]]:
+    """The units listed apart from the ranking: name and why."""
+    departments = run.inputs.get("departments", {})
+    return [
+        [departments[str(s.department_id)]["name"], s.get_standing_display()]
+        for s in unranked_scores(run=run)
+    ]

@@ -1,7 +1,10 @@
 """The library of scoring rules a rubric chooses from.
 
 A rule turns one unit's figures (the merged ``department_figures`` / ``staff_figures`` of the
-queueing, cases, feedback and attendance apps) into points between 0 and the item's points.
+queueing, cases, feedback and attendance apps) into points between 0 and the item's points, or
+into None when the unit has no data for it (a rate without a denominator, attendance of a unit
+nobody was scheduled in): no data is never full marks; the rubric decides whether the item is
+left out of the unit's dimension (its points re-spread) or the unit is not rated.
 Parameters come from the rubric; every default here is only the default a new rubric starts with.
 """
 
@@ -54,9 +57,11 @@ class Rule:
     label: Any
     description: Any
     defaults: dict[str, Any]
-    share: Callable[[Figures, dict[str, Any], Sequence[Figures]], float] | None = None
+    share: Callable[[Figures, dict[str, Any], Sequence[Figures]], float | None] | None = None
     deduction: Callable[[Figures, dict[str, Any]], float] | None = None
     inputs: tuple[str, ...] = field(default_factory=tuple)
+    # A figure that must be positive for the rule to have data (attendance: staff scheduled).
+    requires: str | None = None
 
     def score(
         self,
@@ -64,22 +69,27 @@ class Rule:
         points: Decimal,
         params: dict[str, Any],
         population: Sequence[Figures],
-    ) -> Decimal:
-        """Points earned: `points × share`, or `points − deduction` (never below 0)."""
+    ) -> Decimal | None:
+        """Points earned: `points × share`, or `points − deduction` (never below 0); None when
+        the unit has no data for this rule."""
+        if self.requires is not None and not _num(figures, self.requires):
+            return None
         merged = {**self.defaults, **(params or {})}
         if self.share is not None:
-            return quantize(float(points) * _clamp(self.share(figures, merged, population)))
+            share = self.share(figures, merged, population)
+            return None if share is None else quantize(float(points) * _clamp(share))
         assert self.deduction is not None
         return quantize(max(0.0, float(points) - self.deduction(figures, merged)))
 
 
-def _rate_share(key: str) -> Callable[[Figures, dict[str, Any], Sequence[Figures]], float]:
-    """Full points at or above `target`, none at or below `floor`, linear between."""
+def _rate_share(key: str) -> Callable[[Figures, dict[str, Any], Sequence[Figures]], float | None]:
+    """Full points at or above `target`, none at or below `floor`, linear between; no share
+    when the rate has no denominator."""
 
-    def share(figures: Figures, p: dict[str, Any], population: Sequence[Figures]) -> float:
+    def share(figures: Figures, p: dict[str, Any], population: Sequence[Figures]) -> float | None:
         value = figures.get(key)
         if value is None:
-            return float(p["if_no_data"])
+            return None
         floor, target = float(p["floor"]), float(p["target"])
         if target <= floor:
             return 1.0 if float(value) >= target else 0.0
@@ -88,10 +98,10 @@ def _rate_share(key: str) -> Callable[[Figures, dict[str, Any], Sequence[Figures
     return share
 
 
-def _wait_share(figures: Figures, p: dict[str, Any], population: Sequence[Figures]) -> float:
+def _wait_share(figures: Figures, p: dict[str, Any], population: Sequence[Figures]) -> float | None:
     wait = figures.get("avg_wait_seconds")
     if wait is None:
-        return float(p["if_no_data"])
+        return None
     good, bad = float(p["target_seconds"]), float(p["zero_at_seconds"])
     if float(wait) <= good:
         return 1.0
@@ -129,7 +139,7 @@ RULES: dict[str, Rule] = {
             "completion_rate",
             _("办结率"),
             _("办结率达到目标值得满分,低于下限不得分,之间按比例。"),
-            {"target": 1.0, "floor": 0.8, "if_no_data": 1.0},
+            {"target": 1.0, "floor": 0.8},
             share=_rate_share("completion_rate"),
             inputs=("completion_rate",),
         ),
@@ -153,7 +163,7 @@ RULES: dict[str, Rule] = {
             "good_rating_rate",
             _("好评率"),
             _("好评率达到目标值得满分,低于下限不得分,之间按比例。"),
-            {"target": 1.0, "floor": 0.9, "if_no_data": 1.0},
+            {"target": 1.0, "floor": 0.9},
             share=_rate_share("good_rate"),
             inputs=("good_rate",),
         ),
@@ -179,7 +189,7 @@ RULES: dict[str, Rule] = {
             "invitation_rate",
             _("主动邀评率"),
             _("主动邀评率达到目标值得满分,低于下限不得分,之间按比例。"),
-            {"target": 0.9, "floor": 0.5, "if_no_data": 1.0},
+            {"target": 0.9, "floor": 0.5},
             share=_rate_share("invitation_rate"),
             inputs=("invitation_rate",),
         ),
@@ -187,7 +197,7 @@ RULES: dict[str, Rule] = {
             "rectification_on_time",
             _("差评整改及时率"),
             _("按期整改率达到目标值得满分。"),
-            {"target": 1.0, "floor": 0.0, "if_no_data": 1.0},
+            {"target": 1.0, "floor": 0.0},
             share=_rate_share("rectification_on_time_rate"),
             inputs=("rectification_on_time_rate",),
         ),
@@ -210,6 +220,7 @@ RULES: dict[str, Rule] = {
                 absence_from_post_minutes="per_absence_minute",
             ),
             inputs=("late", "early", "missing_punches", "absent_days", "absence_from_post_minutes"),
+            requires="staff_count",
         ),
         Rule(
             "inspection_points",
@@ -231,7 +242,7 @@ RULES: dict[str, Rule] = {
             "waits",
             _("平均等候时间"),
             _("平均等候不超过目标得满分,达到零分线不得分,之间按比例。"),
-            {"target_seconds": 360, "zero_at_seconds": 1800, "if_no_data": 1.0},
+            {"target_seconds": 360, "zero_at_seconds": 1800},
             share=_wait_share,
             inputs=("avg_wait_seconds",),
         ),
@@ -239,7 +250,7 @@ RULES: dict[str, Rule] = {
             "within_10_minutes",
             _("10分钟内办结占比"),
             _("10分钟内办结占比达到目标值得满分。"),
-            {"target": 0.9, "floor": 0.5, "if_no_data": 1.0},
+            {"target": 0.9, "floor": 0.5},
             share=_rate_share("share_within_10min"),
             inputs=("share_within_10min",),
         ),

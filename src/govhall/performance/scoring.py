@@ -1,14 +1,21 @@
 """The arithmetic of the ranking, pure and separately tested.
 
-- A data dimension scores Σ rule points earned ÷ Σ rule points × 100.
+- A data dimension scores Σ rule points earned ÷ Σ rule points × 100, over the rules the unit
+  has data for (a rule without data is left out and its points re-spread over the others); a
+  dimension none of whose rules has data is not scored.
 - An entered dimension (peer / public / panel) scores the mean of its evaluators' marks (0–100).
 - A dimension with no data for a unit (nobody entered a mark) is left out of that unit's total,
   whose weights are then renormalised; the unit is flagged.
 - The total is Σ weight × dimension score ÷ Σ weight of the dimensions scored, to 0.01.
-- Ranks are competition ranks ("1224"): equal totals share a rank, the next rank skips.
+- Ranks are competition ranks ("1224") over the ordering key: the total, then the rubric's tie
+  breakers; units equal on all of them share a rank, the next rank skips.
+- An award goes to exactly its count of eligible units, best first by its criterion, then by
+  the ranking's key, then by the units' own order (``ordered``), so a tie at the boundary is
+  decided by a stated rule, never by awarding everyone tied.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -18,21 +25,33 @@ K = TypeVar("K")
 HUNDRED = Decimal(100)
 
 
+@dataclass(frozen=True)
+class DimensionScore:
+    score: Decimal | None
+    no_data: tuple[str, ...]  # the rules the unit had no data for
+
+
 def rules_score(
     figures: Mapping[str, Any],
     rules: Iterable[tuple[str, Decimal, dict[str, Any]]],
     population: Sequence[Mapping[str, Any]],
-) -> Decimal | None:
-    """A data dimension's score out of 100 from its (rule, points, params) items."""
+) -> DimensionScore:
+    """A data dimension's score out of 100 from its (rule, points, params) items, over the
+    rules the unit has data for."""
     earned = Decimal(0)
     possible = Decimal(0)
+    no_data: list[str] = []
     for code, points, params in rules:
         points = Decimal(points)
-        earned += RULES[code].score(figures, points, params, population)
+        got = RULES[code].score(figures, points, params, population)
+        if got is None:
+            no_data.append(code)
+            continue
+        earned += got
         possible += points
     if not possible:
-        return None
-    return quantize(earned * HUNDRED / possible)
+        return DimensionScore(None, tuple(no_data))
+    return DimensionScore(quantize(earned * HUNDRED / possible), tuple(no_data))
 
 
 def weighted_total(
@@ -45,21 +64,38 @@ def weighted_total(
     return quantize(sum(Decimal(weights[c]) * s for c, s in scored.items()) / weight_sum)
 
 
-def competition_ranks(totals: Mapping[K, Decimal]) -> dict[K, int]:
-    ordered = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
+def tie_key(figures: Mapping[str, Any], tie_breakers: Sequence[str]) -> tuple[Any, ...]:
+    """The figures a tie is decided by, as a key sorting best first: "-accepted" puts the larger
+    first, "avg_wait_seconds" the smaller; a unit without the figure comes after those with it."""
+    key: list[Any] = []
+    for name in tie_breakers:
+        value = figures.get(name.lstrip("-"))
+        if value is None:
+            key.append((1, 0.0))
+        else:
+            key.append((0, -float(value) if name.startswith("-") else float(value)))
+    return tuple(key)
+
+
+def ranking_key(total: Decimal | None, tie: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Best first: the higher total (a unit without one last), then the tie breakers."""
+    return ((1, Decimal(0)) if total is None else (0, -total), tie)
+
+
+def competition_ranks(keys: Mapping[K, Any]) -> dict[K, int]:
+    """Competition ranks over sort keys (best first): equal keys share a rank."""
+    ordered = sorted(keys.items(), key=lambda kv: kv[1])
     ranks: dict[K, int] = {}
-    previous: Decimal | None = None
+    previous: Any = object()
     rank = 0
-    for position, (key, total) in enumerate(ordered, start=1):
-        if total != previous:
+    for position, (key, value) in enumerate(ordered, start=1):
+        if value != previous:
             rank = position
-            previous = total
+            previous = value
         ranks[key] = rank
     return ranks
 
 
-def top_n(ranks: Mapping[K, int], n: int, eligible: Iterable[K]) -> set[K]:
-    """Eligible keys ranked within the first n places among the eligible (ties all included)."""
-    eligible = set(eligible)
-    eligible_ranks = competition_ranks({k: Decimal(-r) for k, r in ranks.items() if k in eligible})
-    return {k for k, r in eligible_ranks.items() if r <= n}
+def pick(ordered: Sequence[K], n: int, eligible: Callable[[K], bool]) -> list[K]:
+    """The first n eligible of units already ordered best first (exactly n when there are)."""
+    return [k for k in ordered if eligible(k)][:n]

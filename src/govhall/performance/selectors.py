@@ -7,17 +7,20 @@ on a page, in the bulletin and in the tables is always the one those selectors r
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from govhall.attendance import selectors as attendance_selectors
 from govhall.cases import selectors as cases_selectors
+from govhall.catalog import selectors as catalog_selectors
 from govhall.catalog.models import ServiceItem
-from govhall.core.selectors import concurrent_reads
+from govhall.core.selectors import concurrent_reads, upstream_backlog
 from govhall.feedback import selectors as feedback_selectors
-from govhall.org.models import Department, StaffProfile
+from govhall.org import selectors as org_selectors
+from govhall.org.models import Department, StaffProfile, Window
 from govhall.performance.models import (
     DepartmentScore,
     EvaluationPeriod,
@@ -25,7 +28,11 @@ from govhall.performance.models import (
     ManualScore,
     Rubric,
 )
+from govhall.performance.rules import quantize
+from govhall.performance.scoring import competition_ranks
 from govhall.queueing import selectors as queueing_selectors
+from govhall.training import selectors as training_selectors
+from govhall.training.selectors import TrainingYear
 
 # The longest first: concurrent_reads starts them in this order (their figures' keys are
 # distinct, so the order of merging does not matter).
@@ -42,6 +49,16 @@ class PeriodFigures:
     overdue_items: list[dict[str, Any]] = field(default_factory=list)
     zero_case_departments: list[int] = field(default_factory=list)
     items_not_entered: dict[int, list[str]] = field(default_factory=dict)
+    hall: dict[str, int] = field(default_factory=dict)
+    last_year: dict[str, Any] | None = None
+    upstream: dict[str, int] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        """Nothing happened in the period: no ticket, no case, no rating, no assisted service."""
+        c = self.center
+        return not any(
+            c.get(key) for key in ("tickets_issued", "accepted", "completed_in_period", "ratings")
+        ) and not c.get("assists_total")
 
 
 def _merge(target: dict[int, dict[str, Any]], part: dict[int, dict[str, Any]]) -> None:
@@ -49,7 +66,13 @@ def _merge(target: dict[int, dict[str, Any]], part: dict[int, dict[str, Any]]) -
         target.setdefault(key, {}).update(figures)
 
 
-def gather_figures(*, center_id: int, start: dt.date, end: dt.date) -> PeriodFigures:
+def gather_figures(
+    *, center_id: int, start: dt.date, end: dt.date, concurrent: bool = False
+) -> PeriodFigures:
+    """Every figure of the period (centre, departments, staff) and what the bulletin names.
+
+    `concurrent` reads the apps at once on their own connections (commands and jobs only: see
+    `core.selectors.concurrent_reads`)."""
     center: dict[str, Any] = {}
     departments: dict[int, dict[str, Any]] = {}
     staff: dict[int, dict[str, Any]] = {}
@@ -57,7 +80,7 @@ def gather_figures(*, center_id: int, start: dt.date, end: dt.date) -> PeriodFig
         partial(source.figure_rollup, center_id=center_id, start=start, end=end)
         for source in FIGURE_SOURCES
     ]
-    for figures in concurrent_reads(reads):
+    for figures in concurrent_reads(reads, concurrent=concurrent):
         center.update(figures.total)
         _merge(departments, figures.by["department"])
         _merge(staff, figures.by["staff"])
@@ -75,13 +98,74 @@ def gather_figures(*, center_id: int, start: dt.date, end: dt.date) -> PeriodFig
             )
         ],
         zero_case_departments=[
-            d.pk if hasattr(d, "pk") else int(d)
+            d.pk
             for d in cases_selectors.zero_case_departments(
                 center_id=center_id, start=start, end=end
             )
         ],
         items_not_entered=items_not_entered(center_id=center_id),
+        hall=hall_counts(center_id=center_id),
+        last_year=last_year_figures(center_id=center_id, start=start, end=end),
+        upstream=upstream_backlog(center_id=center_id, start=start, end=end),
     )
+
+
+def scheduled_minutes(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, int]:
+    """Minutes each staff member was scheduled in the period: the sessions of every day they
+    were expected (attendance's own reading of the roster and the timetable)."""
+    out: dict[int, int] = {}
+    day = start
+    while day <= end:
+        minutes = sum(
+            int((s.ends_at - s.starts_at).total_seconds() // 60)
+            for s in attendance_selectors.sessions_on(center_id, day)
+        )
+        if minutes:
+            for expected in attendance_selectors.expected_staff(center_id, day):
+                out[expected.staff_id] = out.get(expected.staff_id, 0) + minutes
+        day += dt.timedelta(days=1)
+    return out
+
+
+def figure_keys() -> set[str]:
+    """The names of the figures a unit has (what a tie breaker or an award may compare)."""
+    return (
+        set(queueing_selectors.FIGURE_KEYS)
+        | set(cases_selectors.FIGURE_KEYS)
+        | set(feedback_selectors.empty_figures())
+        | set(attendance_selectors.FIGURE_KEYS)
+    )
+
+
+def hall_counts(*, center_id: int) -> dict[str, int]:
+    """What is in the hall (seed 001: 进驻33个部门、225项事项、51名工作人员): entered departments,
+    items handled in the hall, staff on duty, open windows."""
+    return {
+        "departments": Department.objects.filter(
+            center_id=center_id, is_active=True, entered=True
+        ).count(),
+        "items": ServiceItem.objects.filter(
+            center_id=center_id, is_active=True, entered=True
+        ).count(),
+        "staff": StaffProfile.objects.filter(center_id=center_id, active=True).count(),
+        "windows": Window.objects.filter(center_id=center_id, is_open=True).count(),
+    }
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def last_year_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, Any] | None:
+    """The centre's case figures of the same period a year before, None when it had no case
+    (no year-on-year comparison without last year's month)."""
+    figures = cases_selectors.center_figures(
+        center_id=center_id, start=_year_before(start), end=_year_before(end)
+    )
+    return figures if figures["accepted"] else None
 
 
 def items_not_entered(*, center_id: int) -> dict[int, list[str]]:
@@ -94,7 +178,11 @@ def items_not_entered(*, center_id: int) -> dict[int, list[str]]:
 
 
 def evaluated_departments(*, center_id: int) -> QuerySet[Department]:
-    return Department.objects.filter(center_id=center_id, is_active=True)
+    """Every active department: each gets a standing (ranked, or listed apart as not entered,
+    without cases, or not rated); only the ranked ones are ranked and awarded."""
+    return Department.objects.filter(center_id=center_id, is_active=True).order_by(
+        "sort_order", "name"
+    )
 
 
 def evaluated_staff(*, center_id: int) -> QuerySet[StaffProfile]:
@@ -134,9 +222,18 @@ def latest_run(*, period: EvaluationPeriod, published_only: bool = False) -> Eva
 
 
 def run_scores(*, run: EvaluationRun) -> QuerySet[DepartmentScore]:
+    """The run's units: the ranked ones by rank, then those listed apart."""
     return run.scores.select_related("department").order_by(
-        "rank", "department__sort_order", "department__name"
+        F("rank").asc(nulls_last=True), "department__sort_order", "department__name"
     )
+
+
+def ranked_scores(*, run: EvaluationRun) -> QuerySet[DepartmentScore]:
+    return run_scores(run=run).filter(standing=DepartmentScore.Standing.RANKED)
+
+
+def unranked_scores(*, run: EvaluationRun) -> QuerySet[DepartmentScore]:
+    return run_scores(run=run).exclude(standing=DepartmentScore.Standing.RANKED)
 
 
 def month_codes_back(*, last: dt.date, count: int) -> list[str]:
@@ -184,3 +281,191 @@ def department_history(
 
 def periods_with_runs(*, center_id: int) -> QuerySet[EvaluationPeriod]:
     return EvaluationPeriod.objects.filter(center_id=center_id, runs__isnull=False).distinct()
+
+
+def lobby_figures(*, center_id: int, day: dt.date) -> dict[str, Any]:
+    """数据大屏: the hall today, from the same figure selectors as the reports (JSON-ready).
+
+    ``tickets``: the queue's figures of the day's tickets; ``waiting``, ``windows_open``: the
+    hall now; ``hourly``: tickets issued per hour; ``ratings`` with ``by_level``: the day's
+    ratings; ``cases`` and ``departments``: cases accepted and completed today, per department
+    (departments with none left out), most accepted first.
+    """
+    hall = queueing_selectors.hall_monitor(center_id)
+    tickets = queueing_selectors.center_figures(center_id=center_id, start=day, end=day)
+    hourly = queueing_selectors.figures_by(
+        center_id=center_id, start=day, end=day, dimension="hour"
+    )
+    ratings = feedback_selectors.figure_rollup(center_id=center_id, start=day, end=day).total
+    cases = cases_selectors.figure_rollup(center_id=center_id, start=day, end=day)
+    names = dict(Department.objects.filter(center_id=center_id).values_list("pk", "name"))
+    departments = sorted(
+        (
+            {"name": names[pk], "accepted": f["accepted"], "completed": f["completed"]}
+            for pk, f in cases.by["department"].items()
+            if pk in names and (f["accepted"] or f["completed"])
+        ),
+        key=lambda row: (-row["accepted"], -row["completed"], row["name"]),
+    )
+    return {
+        "day": day.isoformat(),
+        "tickets": {
+            key: tickets[key]
+            for key in ("tickets_issued", "tickets_served", "no_show", "avg_wait_seconds")
+        },
+        "waiting": hall["waiting"],
+        "windows_open": hall["windows_open"],
+        "hourly": [
+            {"hour": hour, "issued": row["tickets_issued"]} for hour, row in sorted(hourly.items())
+        ],
+        "ratings": {
+            "total": ratings["ratings"],
+            "good_rate": ratings["good_rate"],
+            "bad": ratings["bad_ratings"],
+            "by_level": {str(k): v for k, v in ratings["ratings_by_level"].items()},
+        },
+        "cases": {"accepted": cases.total["accepted"], "completed": cases.total["completed"]},
+        "departments": departments,
+    }
+
+
+def hall_counts_on(*, center_id: int, day: dt.date) -> dict[str, int]:
+    """What was in the hall at the close of `day`, from the records' history: departments
+    entered, items entered and in use, staff assigned, windows open (each app's own selector)."""
+    return {
+        "departments": org_selectors.departments_in_hall_on(center_id=center_id, day=day),
+        "items": catalog_selectors.items_in_hall_on(center_id=center_id, day=day),
+        "staff": attendance_selectors.staff_in_hall_on(center_id=center_id, day=day),
+        "windows": org_selectors.windows_open_on(center_id=center_id, day=day),
+    }
+
+
+# --- the year (年度报告) ------------------------------------------------------------------------
+
+
+def published_month_runs(*, center_id: int, year: int) -> list[EvaluationRun]:
+    """The published run of each month of `year` that has one, oldest month first (a superseded
+    run is not the month's published result)."""
+    return list(
+        EvaluationRun.objects.filter(
+            center_id=center_id,
+            status=EvaluationRun.Status.PUBLISHED,
+            period__kind=EvaluationPeriod.Kind.MONTH,
+            period__start__year=year,
+        )
+        .select_related("period")
+        .order_by("period__start")
+    )
+
+
+@dataclass
+class YearRank:
+    """A unit's year: the months it was ranked, the mean of those months' totals, its best
+    monthly rank and its monthly awards by title; `rank` among the year's units."""
+
+    department_id: int
+    name: str
+    months: int
+    average: Decimal
+    best_rank: int
+    awards: dict[str, int] = field(default_factory=dict)
+    rank: int = 0
+
+
+def year_ranking(*, runs: list[EvaluationRun]) -> list[YearRank]:
+    """The ranking of the year over published monthly runs: every unit ranked in at least one of
+    them, by the mean of its monthly totals (to 0.01, half up) over the months it was ranked,
+    then by more months ranked; units equal on both share a rank (competition ranks). Names are
+    those of the latest month's snapshot that ranked the unit."""
+    scores = (
+        DepartmentScore.objects.filter(run__in=runs, standing=DepartmentScore.Standing.RANKED)
+        .order_by("run__period__start")
+        .values_list("run_id", "department_id", "total", "rank", "award")
+    )
+    names = {run.pk: run.inputs.get("departments", {}) for run in runs}
+    units: dict[int, YearRank] = {}
+    totals: dict[int, Decimal] = {}
+    for run_id, department_id, total, rank, award in scores:
+        name = names[run_id].get(str(department_id), {}).get("name", "")
+        unit = units.get(department_id)
+        if unit is None:
+            unit = units[department_id] = YearRank(department_id, name, 0, Decimal(0), rank)
+        unit.name = name or unit.name
+        unit.months += 1
+        unit.best_rank = min(unit.best_rank, rank)
+        totals[department_id] = totals.get(department_id, Decimal(0)) + total
+        for title in filter(None, award.split("、")):
+            unit.awards[title] = unit.awards.get(title, 0) + 1
+    for pk, unit in units.items():
+        unit.average = quantize(totals[pk] / unit.months)
+    keys = {pk: (-unit.average, -unit.months) for pk, unit in units.items()}
+    for pk, rank in competition_ranks(keys).items():
+        units[pk].rank = rank
+    return sorted(units.values(), key=lambda u: (u.rank, u.name))
+
+
+@dataclass
+class YearFigures:
+    """Every figure of a year's report, each from its app's selector, over ``start..end``
+    (the year, or up to `end` while it runs); the hall and the catalogue at the close of `end`."""
+
+    year: int
+    start: dt.date
+    end: dt.date
+    tickets: dict[str, Any]
+    cases: dict[str, Any]
+    one_visit_cases: dict[str, Any]
+    one_visit_items: catalog_selectors.OneVisitItems
+    ratings: dict[str, Any]
+    assists: dict[str, dict[str, Any]]
+    assist_units: dict[str, str]
+    training: TrainingYear
+    reductions: catalog_selectors.FourReductions
+    hall: dict[str, int]
+    stability: dict[str, Any]
+    months: list[str]
+    ranking: list[YearRank]
+
+    @property
+    def complete(self) -> bool:
+        return self.end == dt.date(self.year, 12, 31)
+
+    def is_empty(self) -> bool:
+        """Nothing happened in the year: no ticket, case, rating, assisted service, training
+        session or published month."""
+        return not (
+            self.tickets.get("tickets_issued")
+            or self.cases.get("accepted")
+            or self.ratings.get("ratings")
+            or self.assists["total"]["count"]
+            or self.training.sessions_held
+            or self.months
+        )
+
+
+def year_figures(*, center_id: int, year: int, today: dt.date) -> YearFigures:
+    """The figures of `year` up to its last day, or up to `today` while it runs. 四减 compares
+    the catalogue at the close of the year before with the catalogue at the close of the end."""
+    start = dt.date(year, 1, 1)
+    end = min(dt.date(year, 12, 31), today)
+    runs = published_month_runs(center_id=center_id, year=year)
+    return YearFigures(
+        year=year,
+        start=start,
+        end=end,
+        tickets=queueing_selectors.center_figures(center_id=center_id, start=start, end=end),
+        cases=cases_selectors.center_figures(center_id=center_id, start=start, end=end),
+        one_visit_cases=cases_selectors.one_visit_cases(center_id=center_id, start=start, end=end),
+        one_visit_items=catalog_selectors.one_visit_items(center_id=center_id, day=end),
+        ratings=feedback_selectors.center_figures(center_id=center_id, start=start, end=end),
+        assists=feedback_selectors.assist_totals(center_id=center_id, start=start, end=end),
+        assist_units=feedback_selectors.assist_units(center_id=center_id, start=start, end=end),
+        training=training_selectors.training_year(center_id=center_id, year=year),
+        reductions=catalog_selectors.four_reductions(
+            center_id=center_id, baseline=start - dt.timedelta(days=1), on=end
+        ),
+        hall=hall_counts_on(center_id=center_id, day=end),
+        stability=attendance_selectors.staff_stability(center_id=center_id, start=start, end=end),
+        months=[run.period.code for run in runs],
+        ranking=year_ranking(runs=runs),
+    )

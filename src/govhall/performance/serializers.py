@@ -5,6 +5,7 @@ from govhall.performance.models import (
     DepartmentScore,
     EvaluationRun,
     Rubric,
+    RubricAward,
     RubricDimension,
     RubricRule,
     StaffScore,
@@ -25,8 +26,15 @@ class RubricDimensionSerializer(ModelSerializer):
         fields = ["id", "code", "name", "weight", "method", "order", "rules"]
 
 
+class RubricAwardSerializer(ModelSerializer):
+    class Meta:
+        model = RubricAward
+        fields = ["id", "name", "subject", "count", "criterion", "excludes_overdue", "order"]
+
+
 class RubricSerializer(ModelSerializer):
     dimensions = RubricDimensionSerializer(many=True, read_only=True)
+    awards = RubricAwardSerializer(many=True, read_only=True)
 
     class Meta:
         model = Rubric
@@ -35,14 +43,11 @@ class RubricSerializer(ModelSerializer):
             "name",
             "version",
             "is_active",
-            "award_name",
-            "award_top_n",
-            "award_requires_cases",
-            "award_excludes_overdue",
-            "star_name",
-            "star_top_n",
+            "no_data_policy",
+            "tie_breakers",
             "star_rules",
             "dimensions",
+            "awards",
         ]
 
 
@@ -56,6 +61,7 @@ class DepartmentScoreSerializer(ModelSerializer):
             "department_name",
             "dimension_scores",
             "total",
+            "standing",
             "rank",
             "award",
             "flags",
@@ -87,6 +93,7 @@ class RunSerializer(ModelSerializer):
             "rubric_version",
             "computed_at",
             "published_at",
+            "issued_on",
             "changes",
         ]
 

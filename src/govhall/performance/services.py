@@ -1,6 +1,7 @@
 """Writes of the evaluation: rubrics, periods, marks entered by evaluators, runs and publishing."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,14 @@ from django.utils.translation import gettext as _
 from govhall.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from govhall.core.models import Center
 from govhall.performance import selectors
+from govhall.performance.checks import Check, check_snapshot
 from govhall.performance.defaults import (
+    DEFAULT_AWARDS,
     DEFAULT_DIMENSIONS,
     DEFAULT_REQUIREMENTS,
     DEFAULT_RUBRIC_NAME,
     DEFAULT_STAR_RULES,
+    DEFAULT_TIE_BREAKERS,
 )
 from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.models import (
@@ -26,14 +30,22 @@ from govhall.performance.models import (
     EvaluationRun,
     ManualScore,
     Rubric,
+    RubricAward,
     RubricDimension,
     RubricRule,
     StaffScore,
 )
 from govhall.performance.periods import parse_period
-from govhall.performance.report import compose_bulletin, report_tables
+from govhall.performance.report import Bulletin, compose_bulletin, report_tables
 from govhall.performance.rules import RULES, Population, quantize
-from govhall.performance.scoring import competition_ranks, rules_score, top_n, weighted_total
+from govhall.performance.scoring import (
+    competition_ranks,
+    pick,
+    ranking_key,
+    rules_score,
+    tie_key,
+    weighted_total,
+)
 
 
 def ensure_default_rubric(*, center: Center) -> Rubric:
@@ -48,6 +60,18 @@ def ensure_default_rubric(*, center: Center) -> Rubric:
             version=(Rubric.objects.filter(center=center).count() + 1),
             is_active=True,
             star_rules=DEFAULT_STAR_RULES,
+            tie_breakers=DEFAULT_TIE_BREAKERS,
+        )
+        RubricAward.objects.bulk_create(
+            RubricAward(
+                rubric=rubric,
+                name=str(name),
+                subject=subject,
+                count=count,
+                criterion=criterion,
+                order=order,
+            )
+            for order, (name, subject, count, criterion) in enumerate(DEFAULT_AWARDS)
         )
         for order, (code, name, weight, method, rules) in enumerate(DEFAULT_DIMENSIONS):
             dimension = RubricDimension.objects.create(
@@ -72,6 +96,7 @@ def new_rubric_version(*, rubric: Rubric) -> Rubric:
         )
         Rubric.objects.filter(center=center, is_active=True).update(is_active=False)
         dimensions = list(rubric.dimensions.prefetch_related("rules"))
+        awards = list(rubric.awards.all())
         copy = Rubric.objects.get(pk=rubric.pk)
         copy.pk = None
         copy.id = None
@@ -92,6 +117,18 @@ def new_rubric_version(*, rubric: Rubric) -> Rubric:
                 rule.dimension = dimension
                 rule._state.adding = True
                 rule.save()
+        RubricAward.objects.bulk_create(
+            RubricAward(
+                rubric=copy,
+                name=a.name,
+                subject=a.subject,
+                count=a.count,
+                criterion=a.criterion,
+                excludes_overdue=a.excludes_overdue,
+                order=a.order,
+            )
+            for a in awards
+        )
         return copy
 
 
@@ -120,6 +157,26 @@ def validate_rubric(*, rubric: Rubric) -> None:
                 _("数据计算维度“%(dim)s”没有评分规则。") % {"dim": dimension.name},
                 code="bad_rubric",
             )
+    codes = {d.code for d in dimensions}
+    figure_keys = selectors.figure_keys()
+    for award in rubric.awards.all():
+        known = (
+            codes | {"total"}
+            if award.subject == RubricAward.Subject.DEPARTMENT
+            else figure_keys | {"score"}
+        )
+        if award.criterion not in known:
+            raise ValidationFailed(
+                _("奖项“%(award)s”的评选依据“%(criterion)s”不存在。")
+                % {"award": award.name, "criterion": award.criterion},
+                code="bad_rubric",
+            )
+    unknown = {name.lstrip("-") for name in rubric.tie_breakers} - figure_keys
+    if unknown:
+        raise ValidationFailed(
+            _("同分比较顺序中没有这些指标:%(names)s。") % {"names": ", ".join(sorted(unknown))},
+            code="bad_rubric",
+        )
 
 
 def ensure_period(*, center: Center, code: str) -> EvaluationPeriod:
@@ -171,118 +228,226 @@ def enter_manual_score(
         return mark
 
 
-def evaluate_period(
-    *, center: Center, code: str, actor: Any = None, rubric: Rubric | None = None
-) -> EvaluationRun:
-    """Compute every unit's scores, total, rank and awards for a period into a new draft run."""
-    period = ensure_period(center=center, code=code)
-    rubric = rubric or ensure_default_rubric(center=center)
-    validate_rubric(rubric=rubric)
-    figures = selectors.gather_figures(center_id=center.pk, start=period.start, end=period.end)
-    manual = selectors.manual_averages(period=period)
-    dimensions = list(rubric.dimensions.prefetch_related("rules"))
-    departments = list(selectors.evaluated_departments(center_id=center.pk))
-    population = Population(figures.departments.get(d.pk, {}) for d in departments)
+@dataclass
+class UnitResult:
+    """One unit's outcome in a run: what DepartmentScore / StaffScore rows are made of."""
 
-    dimension_scores: dict[int, dict[str, Decimal | None]] = {}
+    total: Decimal
+    standing: str = DepartmentScore.Standing.RANKED
+    dimension_scores: dict[str, Decimal | None] = field(default_factory=dict)
+    no_data: list[str] = field(default_factory=list)
+    rank: int | None = None
+    awards: list[str] = field(default_factory=list)
+
+
+def _best_first(value: Any) -> tuple[int, float]:
+    """Sort key of a figure where more is better (a unit without it last)."""
+    return (1, 0.0) if value is None else (0, -float(value))
+
+
+def _standing(department: Any, own: dict[str, Any], result: UnitResult, rubric: Rubric) -> str:
+    Standing = DepartmentScore.Standing
+    if not department.entered:
+        return Standing.NOT_ENTERED
+    if not own.get("accepted"):
+        return Standing.NO_CASES
+    if all(v is None for v in result.dimension_scores.values()) or (
+        rubric.no_data_policy == "not_rated" and result.no_data
+    ):
+        return Standing.NOT_RATED
+    return Standing.RANKED
+
+
+def rank_departments(
+    *,
+    rubric: Rubric,
+    departments: list[Any],
+    figures: selectors.PeriodFigures,
+    manual: dict[tuple[int, int], float],
+) -> dict[int, UnitResult]:
+    """Every unit's dimension scores, total and standing; the ranked units' ranks and awards.
+
+    Units not entered, without cases or not rated are scored but listed apart: never ranked,
+    never awarded. Each department award goes to exactly its count of ranked units (fewer only
+    when fewer are eligible), best first by its criterion, then the ranking's order."""
+    dimensions = list(rubric.dimensions.all())
+    weights = {d.code: d.weight for d in dimensions}
+    population = Population(figures.departments.get(d.pk, {}) for d in departments)
+    results: dict[int, UnitResult] = {}
     for department in departments:
         own = figures.departments.get(department.pk, {})
-        scores: dict[str, Decimal | None] = {}
+        result = UnitResult(total=Decimal("0.00"))
         for dimension in dimensions:
             if dimension.method == RubricDimension.Method.DATA:
-                scores[dimension.code] = rules_score(
-                    own,
-                    [(r.rule, r.points, r.params) for r in dimension.rules.all()],
-                    population,
+                got = rules_score(
+                    own, [(r.rule, r.points, r.params) for r in dimension.rules.all()], population
                 )
+                result.dimension_scores[dimension.code] = got.score
+                result.no_data += got.no_data
             else:
                 mark = manual.get((dimension.pk, department.pk))
-                scores[dimension.code] = quantize(mark) if mark is not None else None
-        dimension_scores[department.pk] = scores
+                result.dimension_scores[dimension.code] = (
+                    quantize(mark) if mark is not None else None
+                )
+        result.total = weighted_total(result.dimension_scores, weights)
+        result.standing = _standing(department, own, result, rubric)
+        results[department.pk] = result
 
-    weights = {d.code: d.weight for d in dimensions}
-    totals = {pk: weighted_total(s, weights) for pk, s in dimension_scores.items()}
-    ranks = competition_ranks(totals)
-    zero_case = set(figures.zero_case_departments)
-    flags = {d.pk: _flags(d, figures, zero_case, dimension_scores[d.pk]) for d in departments}
-    eligible = [
-        d.pk
-        for d in departments
-        if d.entered
-        and not (rubric.award_requires_cases and d.pk in zero_case)
-        and not (
-            rubric.award_excludes_overdue
-            and (figures.departments.get(d.pk, {}).get("overdue") or 0) > 0
+    ranked = [d for d in departments if results[d.pk].standing == DepartmentScore.Standing.RANKED]
+    keys = {
+        d.pk: ranking_key(
+            results[d.pk].total, tie_key(figures.departments.get(d.pk, {}), rubric.tie_breakers)
         )
-    ]
-    awarded = top_n(ranks, rubric.award_top_n, eligible)
+        for d in ranked
+    }
+    for pk, rank in competition_ranks(keys).items():
+        results[pk].rank = rank
+    order = sorted(ranked, key=lambda d: keys[d.pk])  # stable: then the departments' own order
+    for award in rubric.awards.all():
+        if award.subject != RubricAward.Subject.DEPARTMENT:
+            continue
+        by_dimension = award.criterion != "total"
+        ordered = (
+            sorted(
+                order, key=lambda d: _best_first(results[d.pk].dimension_scores[award.criterion])
+            )
+            if by_dimension
+            else order
+        )
 
-    staff = list(selectors.evaluated_staff(center_id=center.pk))
-    staff_population = Population(figures.staff.get(s.pk, {}) for s in staff)
-    staff_totals = {
-        s.pk: rules_score(
-            figures.staff.get(s.pk, {}),
-            [
-                (r["rule"], Decimal(str(r["points"])), r.get("params", {}))
-                for r in rubric.star_rules
-            ],
-            staff_population,
+        def eligible(department: Any, award: RubricAward = award) -> bool:
+            own = figures.departments.get(department.pk, {})
+            if award.excludes_overdue and (own.get("overdue") or 0) > 0:
+                return False
+            return award.criterion == "total" or (
+                results[department.pk].dimension_scores[award.criterion] is not None
+            )
+
+        for department in pick(ordered, award.count, eligible):
+            results[department.pk].awards.append(award.name)
+    return results
+
+
+def rank_staff(
+    *, rubric: Rubric, staff: list[Any], figures: selectors.PeriodFigures
+) -> dict[int, UnitResult]:
+    """Every staff member's score by the rubric's star rules, rank and awards. Only those who
+    served someone (a ticket or a case) are eligible for an award."""
+    population = Population(figures.staff.get(s.pk, {}) for s in staff)
+    rules = [(r["rule"], Decimal(str(r["points"])), r.get("params", {})) for r in rubric.star_rules]
+    results = {
+        s.pk: UnitResult(
+            total=rules_score(figures.staff.get(s.pk, {}), rules, population).score
+            or Decimal("0.00")
         )
-        or Decimal("0.00")
         for s in staff
     }
-    staff_ranks = competition_ranks(staff_totals)
-    star_eligible = [s.pk for s in staff if figures.staff.get(s.pk)]
-    stars = top_n(staff_ranks, rubric.star_top_n, star_eligible)
+    keys = {
+        s.pk: ranking_key(
+            results[s.pk].total, tie_key(figures.staff.get(s.pk, {}), rubric.tie_breakers)
+        )
+        for s in staff
+    }
+    for pk, rank in competition_ranks(keys).items():
+        results[pk].rank = rank
+    order = sorted(staff, key=lambda s: (keys[s.pk], s.staff_number))
+    for award in rubric.awards.all():
+        if award.subject != RubricAward.Subject.STAFF:
+            continue
+        ordered = (
+            order
+            if award.criterion == "score"
+            else sorted(
+                order, key=lambda s: _best_first(figures.staff.get(s.pk, {}).get(award.criterion))
+            )
+        )
 
+        def eligible(member: Any, award: RubricAward = award) -> bool:
+            own = figures.staff.get(member.pk, {})
+            served = (own.get("tickets_served") or 0) + (own.get("accepted") or 0)
+            return served > 0 and not (award.excludes_overdue and (own.get("overdue") or 0) > 0)
+
+        for member in pick(ordered, award.count, eligible):
+            results[member.pk].awards.append(award.name)
+    return results
+
+
+def evaluate_period(
+    *,
+    center: Center,
+    code: str,
+    actor: Any = None,
+    rubric: Rubric | None = None,
+    concurrent: bool = False,
+) -> EvaluationRun:
+    """Compute every unit's scores, standing, rank and awards for a period into a new draft run.
+
+    Refuses a period that has not begun and a period without any data. The version is taken
+    under a lock of the period, so two computations at once make versions n and n + 1.
+    `concurrent` reads the apps' figures at once (commands and jobs, never a web request).
+    """
+    spec = parse_period(code)
+    if spec.start > timezone.localdate():
+        raise ValidationFailed(
+            _("考核期%(period)s尚未开始,不能评价。") % {"period": spec.label}, code="future_period"
+        )
+    rubric = rubric or ensure_default_rubric(center=center)
+    validate_rubric(rubric=rubric)
+    figures = selectors.gather_figures(
+        center_id=center.pk, start=spec.start, end=spec.end, concurrent=concurrent
+    )
+    if figures.is_empty():
+        raise ValidationFailed(
+            _("%(period)s没有任何业务数据(取号、办件、评价、帮办代办),不能评价。")
+            % {"period": spec.label},
+            code="empty_period",
+        )
+    period = ensure_period(center=center, code=code)
+    manual = selectors.manual_averages(period=period)
+    rubric = Rubric.objects.prefetch_related("dimensions__rules", "awards").get(pk=rubric.pk)
+    departments = list(selectors.evaluated_departments(center_id=center.pk))
+    results = rank_departments(
+        rubric=rubric, departments=departments, figures=figures, manual=manual
+    )
+    staff = list(selectors.evaluated_staff(center_id=center.pk))
+    staff_results = rank_staff(rubric=rubric, staff=staff, figures=figures)
+    inputs = _snapshot(
+        center=center,
+        period=period,
+        rubric=rubric,
+        figures=figures,
+        manual=manual,
+        departments=departments,
+        staff=staff,
+    )
     with transaction.atomic():
+        EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
         previous = selectors.latest_run(period=period, published_only=True)
         version = (
             period.runs.order_by("-version").values_list("version", flat=True).first() or 0
         ) + 1
-        inputs = {
-            "period": {"code": period.code, "start": str(period.start), "end": str(period.end)},
-            "rubric": {"id": rubric.pk, "version": rubric.version},
-            "center": figures.center,
-            "departments": {
-                str(d.pk): {"name": d.name, "figures": figures.departments.get(d.pk, {})}
-                for d in departments
-            },
-            "staff": {
-                str(s.pk): {
-                    "name": s.user.display_name,
-                    "staff_number": s.staff_number,
-                    "department": s.department.name if s.department else "",
-                    "figures": figures.staff.get(s.pk, {}),
-                }
-                for s in staff
-            },
-            "manual": {f"{k[0]}:{k[1]}": v for k, v in manual.items()},
-            "overdue_items": figures.overdue_items,
-            "zero_case_departments": sorted(zero_case),
-            "items_not_entered": {str(k): v for k, v in figures.items_not_entered.items()},
-            "assists_by_type": figures.center.get("assists_by_type", {}),
-        }
         run = EvaluationRun.objects.create(
             center=center,
             period=period,
             rubric=rubric,
             version=version,
             computed_by=actor if getattr(actor, "is_authenticated", False) else None,
-            inputs=_jsonable(inputs),
+            inputs=inputs,
         )
+        zero_case = set(figures.zero_case_departments)
         DepartmentScore.objects.bulk_create(
             DepartmentScore(
                 run=run,
                 department=d,
                 dimension_scores={
                     k: (str(v) if v is not None else None)
-                    for k, v in dimension_scores[d.pk].items()
+                    for k, v in results[d.pk].dimension_scores.items()
                 },
-                total=totals[d.pk],
-                rank=ranks[d.pk],
-                award=rubric.award_name if d.pk in awarded else "",
-                flags=flags[d.pk],
+                total=results[d.pk].total,
+                standing=results[d.pk].standing,
+                rank=results[d.pk].rank,
+                award="、".join(results[d.pk].awards),
+                flags=_flags(d, figures, zero_case, results[d.pk]),
             )
             for d in departments
         )
@@ -290,9 +455,9 @@ def evaluate_period(
             StaffScore(
                 run=run,
                 staff=s,
-                score=staff_totals[s.pk],
-                rank=staff_ranks[s.pk],
-                award=rubric.star_name if s.pk in stars else "",
+                score=staff_results[s.pk].total,
+                rank=staff_results[s.pk].rank,
+                award="、".join(staff_results[s.pk].awards),
             )
             for s in staff
         )
@@ -302,14 +467,81 @@ def evaluate_period(
         return run
 
 
+def _snapshot(
+    *,
+    center: Center,
+    period: EvaluationPeriod,
+    rubric: Rubric,
+    figures: selectors.PeriodFigures,
+    manual: dict[tuple[int, int], float],
+    departments: list[Any],
+    staff: list[Any],
+) -> dict[str, Any]:
+    """Every input of the run, names included, so that its bulletin and tables never read a
+    live row: a renamed department or centre does not change a published document."""
+    return _jsonable(
+        {
+            "center_name": center.name,
+            "period": {
+                "code": period.code,
+                "label": period.label,
+                "start": str(period.start),
+                "end": str(period.end),
+            },
+            "rubric": {
+                "id": rubric.pk,
+                "version": rubric.version,
+                "dimensions": [[d.code, d.name] for d in rubric.dimensions.all()],
+                "awards": [
+                    {"name": a.name, "subject": a.subject, "count": a.count}
+                    for a in rubric.awards.all()
+                ],
+                "tie_breakers": rubric.tie_breakers,
+            },
+            "center": figures.center,
+            "hall": figures.hall,
+            "last_year": figures.last_year,
+            "upstream": figures.upstream,
+            "departments": {
+                str(d.pk): {
+                    "name": d.name,
+                    "short_name": d.short_name,
+                    "entered": d.entered,
+                    "figures": figures.departments.get(d.pk, {}),
+                }
+                for d in departments
+            },
+            "staff": {
+                str(s.pk): {
+                    "name": s.user.display_name,
+                    "staff_number": s.staff_number,
+                    "department": s.department.name if s.department else "",
+                    "department_short": (
+                        (s.department.short_name or s.department.name) if s.department else ""
+                    ),
+                    "figures": figures.staff.get(s.pk, {}),
+                }
+                for s in staff
+            },
+            "manual": {f"{k[0]}:{k[1]}": v for k, v in manual.items()},
+            "overdue_items": figures.overdue_items,
+            "zero_case_departments": sorted(figures.zero_case_departments),
+            "items_not_entered": {str(k): v for k, v in figures.items_not_entered.items()},
+            "assists_by_type": figures.center.get("assists_by_type", {}),
+        }
+    )
+
+
 def _flags(
     department: Any,
     figures: selectors.PeriodFigures,
     zero_case: set[int],
-    scores: dict[str, Decimal | None],
+    result: UnitResult,
 ) -> list[dict[str, Any]]:
     own = figures.departments.get(department.pk, {})
     flags: list[dict[str, Any]] = []
+    if not department.entered:
+        flags.append({"kind": "not_entered", "message": _("未进驻中心")})
     if department.entered and department.pk in zero_case:
         flags.append({"kind": "zero_cases", "message": _("考核期内办件量为零")})
     not_entered = figures.items_not_entered.get(department.pk)
@@ -330,12 +562,21 @@ def _flags(
                 "message": _("有效投诉扣%(n)s分") % {"n": own["complaint_deductions"]},
             }
         )
-    missing = [code for code, score in scores.items() if score is None]
+    if result.no_data:
+        flags.append(
+            {
+                "kind": "no_data",
+                "message": _("无数据、未计分的项目:%(r)s")
+                % {"r": "、".join(str(RULES[code].label) for code in result.no_data)},
+                "rules": result.no_data,
+            }
+        )
+    missing = [code for code, score in result.dimension_scores.items() if score is None]
     if missing:
         flags.append(
             {
                 "kind": "missing_marks",
-                "message": _("未录入评分的维度:%(d)s") % {"d": ", ".join(missing)},
+                "message": _("未计分的维度:%(d)s") % {"d": ", ".join(missing)},
             }
         )
     return flags
@@ -386,8 +627,79 @@ def diff_runs(*, old: EvaluationRun, new: EvaluationRun) -> list[dict[str, Any]]
     return changes
 
 
-def publish_run(*, run: EvaluationRun, actor: Any) -> EvaluationRun:
-    """Freeze a run as the period's published result; an earlier published run is superseded."""
+def _award_holders(run: EvaluationRun) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    departments = {
+        str(pk): (award, standing)
+        for pk, award, standing in run.scores.values_list("department_id", "award", "standing")
+    }
+    staff = {str(pk): award for pk, award in run.staff_scores.values_list("staff_id", "award")}
+    return departments, staff
+
+
+def check_run(*, run: EvaluationRun) -> list[Check]:
+    """The month's invariants over the run's snapshot and awards (checks.py)."""
+    departments, staff = _award_holders(run)
+    return check_snapshot(
+        run.inputs,
+        department_awards=departments,
+        staff_awards=staff,
+        scheduled_minutes=selectors.scheduled_minutes(
+            center_id=run.center_id, start=run.period.start, end=run.period.end
+        ),
+    )
+
+
+def check_period(*, center: Center, code: str, concurrent: bool = False) -> list[Check]:
+    """`govhall evaluate --check`: the invariants of a period's figures and awards as a run
+    would have them, computed without saving a run."""
+    with transaction.atomic():
+        run = evaluate_period(center=center, code=code, concurrent=concurrent)
+        checks = check_run(run=run)
+        transaction.set_rollback(True)
+    return checks
+
+
+def edit_run_text(
+    *, run: EvaluationRun, narrative_work: str, narrative_problems: str
+) -> EvaluationRun:
+    """The paragraphs the office writes for a draft's bulletin (seed 000 (四)部门重视, 二(一));
+    a published run's are frozen with it."""
+    with transaction.atomic():
+        run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != EvaluationRun.Status.DRAFT:
+            raise InvalidTransition(_("已发布的通报不能修改。"))
+        run.narrative_work = narrative_work.strip()
+        run.narrative_problems = narrative_problems.strip()
+        run.save(update_fields=["narrative_work", "narrative_problems"])
+        return run
+
+
+def bulletin_texts(*, settings: BulletinSettings, center: Center) -> dict[str, str]:
+    """The centre's bulletin settings as a run freezes them when it is published."""
+    return {
+        "addressees": settings.addressees,
+        "basis": settings.basis,
+        "requirements": settings.requirements,
+        "closing": settings.closing,
+        "issuer": settings.issuer or center.name,
+    }
+
+
+def publish_run(
+    *, run: EvaluationRun, actor: Any, issued_on: dt.date | None = None
+) -> EvaluationRun:
+    """Freeze a run as the period's published result; an earlier published run is superseded.
+
+    The bulletin's settings (addressees, basis, requirements, closing, issuer) and its date are
+    stored with the run, so its document never changes again. A run whose figures break an
+    invariant (checks.py) is refused with the failed checks."""
+    failed = [c.text for c in check_run(run=run) if not c.ok]
+    if failed:
+        raise ValidationFailed(
+            _("评价结果未通过数据校验,不能发布:%(failed)s") % {"failed": ";".join(failed)},
+            code="check_failed",
+            detail={"failed": failed},
+        )
     with transaction.atomic():
         run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
         if run.status != EvaluationRun.Status.DRAFT:
@@ -401,18 +713,42 @@ def publish_run(*, run: EvaluationRun, actor: Any) -> EvaluationRun:
         run.status = EvaluationRun.Status.PUBLISHED
         run.published_at = timezone.now()
         run.published_by = actor if getattr(actor, "is_authenticated", False) else None
-        run.save(update_fields=["status", "published_at", "published_by"])
+        run.issued_on = issued_on or timezone.localdate()
+        run.bulletin = bulletin_texts(
+            settings=ensure_bulletin_settings(center=run.center), center=run.center
+        )
+        run.save(update_fields=["status", "published_at", "published_by", "issued_on", "bulletin"])
         return run
 
 
 def report_run(*, center: Center, code: str) -> EvaluationRun:
-    """The run a report is made of: the published one, else the latest, else a new computation."""
-    period = ensure_period(center=center, code=code)
-    return (
+    """The run a report is made of: the published one, else the latest draft; a period that
+    was never evaluated is refused (evaluate it first)."""
+    period = EvaluationPeriod.objects.filter(center=center, code=parse_period(code).code).first()
+    run = period and (
         selectors.latest_run(period=period, published_only=True)
         or selectors.latest_run(period=period)
-        or evaluate_period(center=center, code=code)
     )
+    if not run:
+        raise NotFound(
+            _("考核期%(code)s还没有评价结果,请先运行 govhall evaluate。")
+            % {"code": parse_period(code).code}
+        )
+    return run
+
+
+def bulletin_of(*, run: EvaluationRun, issued_on: dt.date | None = None) -> Bulletin:
+    """The bulletin of a run: a published one as frozen (its date cannot be changed); a draft
+    with the centre's current settings, dated `issued_on` (today by default), marked 草稿."""
+    if run.status != EvaluationRun.Status.DRAFT:
+        if issued_on is not None and issued_on != run.issued_on:
+            raise ValidationFailed(
+                _("已发布的通报成文日期为%(day)s,不能更改。") % {"day": run.issued_on},
+                code="published_date",
+            )
+        return compose_bulletin(run=run, texts=run.bulletin, issued_on=run.issued_on)
+    texts = bulletin_texts(settings=ensure_bulletin_settings(center=run.center), center=run.center)
+    return compose_bulletin(run=run, texts=texts, issued_on=issued_on or timezone.localdate())
 
 
 def write_report(
@@ -420,12 +756,10 @@ def write_report(
 ) -> list[Path]:
     """Write the bulletin (.docx) and the tables (.xlsx) of a period into `out_dir`."""
     run = report_run(center=center, code=code)
-    settings = ensure_bulletin_settings(center=center)
-    bulletin = compose_bulletin(
-        run=run, settings=settings, issued_on=issued_on or timezone.localdate()
-    )
+    bulletin = bulletin_of(run=run, issued_on=issued_on)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{center.region_code}-{run.period.code}-v{run.version}"
+    draft = "-draft" if run.status == EvaluationRun.Status.DRAFT else ""
+    stem = f"{center.region_code}-{run.period.code}-v{run.version}{draft}"
     docx_path = out_dir / f"{stem}-bulletin.docx"
     xlsx_path = out_dir / f"{stem}-tables.xlsx"
     docx_path.write_bytes(bulletin_docx(bulletin))

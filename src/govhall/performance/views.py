@@ -2,31 +2,35 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govhall.catalog.selectors import public_center
 from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
+from govhall.feedback.models import Level
 from govhall.org.models import Department
 from govhall.org.scoping import Scope, scope_for
 from govhall.performance import charts, selectors, services
 from govhall.performance.documents import bulletin_docx, tables_xlsx
-from govhall.performance.models import EvaluationRun, RubricDimension
+from govhall.performance.models import DepartmentScore, EvaluationRun, RubricDimension
 from govhall.performance.periods import parse_period
-from govhall.performance.report import compose_bulletin, report_tables
+from govhall.performance.presentation import figure_groups, missing_dimension_names
+from govhall.performance.report import report_tables
+from govhall.performance.yearly import ranking_table, year_of, yearly_report
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _center(scope: Scope) -> Center:
-    if scope.center_id is None:
-        raise PermissionDenied(_("您的账号未关联政务服务中心。"))
-    return Center.objects.get(pk=scope.center_id)
+def _center(scope: Scope, request: HttpRequest) -> Center:
+    return Center.objects.get(pk=scope.require_center(request.GET.get("center")))
 
 
 def _viewer(request: HttpRequest) -> tuple[Scope, Center]:
@@ -34,7 +38,7 @@ def _viewer(request: HttpRequest) -> tuple[Scope, Center]:
     scope.require("performance.view_evaluationrun")
     if not scope.whole_center:
         raise PermissionDenied(_("效能看板仅向中心管理员、领导和督查人员开放。"))
-    return scope, _center(scope)
+    return scope, _center(scope, request)
 
 
 def _run(request: HttpRequest, pk: int) -> tuple[Scope, EvaluationRun]:
@@ -127,26 +131,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope, run = _run(request, pk)
-    bulletin = compose_bulletin(
-        run=run,
-        settings=services.ensure_bulletin_settings(center=run.center),
-        issued_on=timezone.localdate(),
-    )
+    bulletin = services.bulletin_of(run=run)
+    dimensions = list(run.rubric.dimensions.all())
     return render(
         request,
         "performance/run_detail.html",
         {
             "run": run,
-            "scores": selectors.run_scores(run=run),
-            "dimensions": run.rubric.dimensions.all(),
+            "rows": [(s, _flag_messages(s, dimensions)) for s in selectors.ranked_scores(run=run)],
+            "unranked": [
+                (s, _flag_messages(s, dimensions)) for s in selectors.unranked_scores(run=run)
+            ],
+            "dimensions": dimensions,
             "stars": run.staff_scores.filter(award__gt="").select_related(
                 "staff__user", "staff__department"
             ),
             "bulletin": bulletin,
             "can_publish": scope.can("performance.publish_evaluation")
             and run.status == EvaluationRun.Status.DRAFT,
+            "can_edit_text": scope.can("performance.compute_evaluation")
+            and run.status == EvaluationRun.Status.DRAFT,
         },
     )
+
+
+def _flag_messages(score: DepartmentScore, dimensions: list[RubricDimension]) -> list[str]:
+    """The score's flags as sentences; missing marks name the rubric's dimensions, not codes."""
+    missing = "、".join(missing_dimension_names(score.dimension_scores, dimensions))
+    return [
+        _("未录入评分的维度:%(d)s") % {"d": missing}
+        if flag.get("kind") == "missing_marks"
+        else flag["message"]
+        for flag in score.flags
+        if missing or flag.get("kind") != "missing_marks"
+    ]
 
 
 def _attachment(response: HttpResponse, run: EvaluationRun, suffix: str) -> HttpResponse:
@@ -158,11 +176,7 @@ def _attachment(response: HttpResponse, run: EvaluationRun, suffix: str) -> Http
 @login_required
 def run_docx(request: HttpRequest, pk: int) -> HttpResponse:
     _scope, run = _run(request, pk)
-    bulletin = compose_bulletin(
-        run=run,
-        settings=services.ensure_bulletin_settings(center=run.center),
-        issued_on=timezone.localdate(),
-    )
+    bulletin = services.bulletin_of(run=run)
     return _attachment(
         HttpResponse(bulletin_docx(bulletin), content_type=DOCX), run, "bulletin.docx"
     )
@@ -176,6 +190,37 @@ def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _year_param(request: HttpRequest) -> int:
+    return year_of(request.GET.get("year") or timezone.localdate().year)
+
+
+@login_required
+def yearly(request: HttpRequest) -> HttpResponse:
+    """The yearly report (年度报告): its text, the ranking of the year and the download."""
+    _scope, center = _viewer(request)
+    year = _year_param(request)
+    figures, bulletin = yearly_report(center=center, year=year)
+    header, rows = ranking_table(figures.ranking)
+    return render(
+        request,
+        "performance/yearly.html",
+        {"year": year, "figures": figures, "bulletin": bulletin, "header": header, "rows": rows},
+    )
+
+
+@login_required
+def yearly_docx(request: HttpRequest) -> HttpResponse:
+    _scope, center = _viewer(request)
+    year = _year_param(request)
+    figures, bulletin = yearly_report(center=center, year=year)
+    partial = "" if figures.complete else f"-to-{figures.end:%m%d}"
+    response = HttpResponse(bulletin_docx(bulletin), content_type=DOCX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{center.region_code}-{year}{partial}-annual-report.docx"'
+    )
+    return response
+
+
 @login_required
 @require_POST
 def compute(request: HttpRequest) -> HttpResponse:
@@ -183,6 +228,25 @@ def compute(request: HttpRequest) -> HttpResponse:
     scope.require("performance.compute_evaluation")
     run = services.evaluate_period(
         center=center, code=request.POST.get("period", ""), actor=request.user
+    )
+    messages.success(
+        request,
+        _("已计算%(period)s第%(v)s版(草稿),核对后可发布。")
+        % {"period": run.period.label, "v": run.version},
+    )
+    return redirect("performance:run_detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def run_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office's own paragraphs of a draft's bulletin."""
+    scope, run = _run(request, pk)
+    scope.require("performance.compute_evaluation")
+    services.edit_run_text(
+        run=run,
+        narrative_work=request.POST.get("narrative_work", ""),
+        narrative_problems=request.POST.get("narrative_problems", ""),
     )
     return redirect("performance:run_detail", pk=run.pk)
 
@@ -193,6 +257,10 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     scope, run = _run(request, pk)
     scope.require("performance.publish_evaluation")
     services.publish_run(run=run, actor=request.user)
+    messages.success(
+        request,
+        _("已发布%(period)s第%(v)s版评价结果。") % {"period": run.period.label, "v": run.version},
+    )
     return redirect("performance:run_detail", pk=run.pk)
 
 
@@ -210,7 +278,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "department": department,
             "code": spec.code,
             "label": spec.label,
-            "figures": figures.departments.get(department.pk, {}),
+            "groups": figure_groups(figures.departments.get(department.pk, {})),
             "history": selectors.department_history(
                 center_id=center.pk, department_id=department.pk
             ),
@@ -222,7 +290,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def enter_scores(request: HttpRequest, code: str, dimension_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     scope.require("performance.enter_score")
-    center = _center(scope)
+    center = _center(scope, request)
     dimension = get_object_or_404(
         RubricDimension, pk=dimension_id, rubric__center=center, rubric__is_active=True
     )
@@ -251,7 +319,11 @@ def enter_scores(request: HttpRequest, code: str, dimension_id: int) -> HttpResp
                     evaluator=request.user,
                     score=score,
                 )
-            return redirect(f"{request.path}?saved=1")
+            messages.success(
+                request,
+                _("已保存%(n)s个单位的%(d)s评分。") % {"n": len(marks), "d": dimension.name},
+            )
+            return redirect(request.path)
     existing = dict(
         period.manual.filter(dimension=dimension, evaluator=request.user).values_list(
             "department_id", "score"
@@ -269,6 +341,43 @@ def enter_scores(request: HttpRequest, code: str, dimension_id: int) -> HttpResp
     return render(
         request,
         "performance/enter_scores.html",
-        {"period": period, "dimension": dimension, "rows": rows, "saved": request.GET.get("saved")},
+        {"period": period, "dimension": dimension, "rows": rows},
         status=status,
     )
+
+
+def _lobby_center(request: HttpRequest) -> Center:
+    """The hall a lobby screen shows: ``?center=<region code>``, else the viewer's, else the
+    first (the screen is public, like the display board)."""
+    return public_center(
+        region_code=request.GET.get("center", "").strip() or None,
+        preferred_id=getattr(request.user, "center_id", None),
+    )
+
+
+def lobby(request: HttpRequest) -> HttpResponse:
+    """数据大屏: the hall today on a 1920×1080 screen, refreshed from `lobby_data`."""
+    center = _lobby_center(request)
+    return render(
+        request,
+        "performance/lobby.html",
+        {
+            "hall": center,
+            "data": selectors.lobby_figures(center_id=center.pk, day=timezone.localdate()),
+            "data_url": reverse("performance:lobby_data") + f"?center={center.region_code}",
+            "labels": {
+                "levels": {str(level.value): str(level.label) for level in Level},
+                "hour": _("%(h)s时"),
+                "accepted": _("受理"),
+                "completed": _("办结"),
+                "issued": _("取号"),
+                "minutes": _("%(m)s 分钟"),
+            },
+        },
+    )
+
+
+def lobby_data(request: HttpRequest) -> JsonResponse:
+    center = _lobby_center(request)
+    data = selectors.lobby_figures(center_id=center.pk, day=timezone.localdate())
+    return JsonResponse({**data, "at": timezone.localtime().strftime("%H:%M:%S")})
