@@ -77,13 +77,16 @@ class ServiceItemAdmin(CenterFilterMixin, ScopedAdmin):
         "themes",
         "center",
     )
-    search_fields = ("code", "name", "department__name", "materials__name")
+    search_fields = ("code", "name", "keywords", "department__name", "materials__name")
     list_select_related = ("department",)
     filter_horizontal = ("themes", "windows")
     inlines = [MaterialInline]
     list_per_page = 50
     fieldsets = (
-        (None, {"fields": ("center", "department", "code", "name", "kind", "is_active")}),
+        (
+            None,
+            {"fields": ("center", "department", "code", "name", "keywords", "kind", "is_active")},
+        ),
         (
             _("时限与办理方式"),
             {

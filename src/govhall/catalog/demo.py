@@ -23,6 +23,7 @@ from govhall.catalog.demo_data import (
     CONDITIONS,
     FLAWS,
     ITEMS,
+    KEYWORDS,
     KIND_CONDITIONS,
     LAWS,
     MATERIALS,
@@ -145,6 +146,7 @@ def _item_fields(
     law_name = basis.split(";")[0].split("第")[0]
     fields = {
         "name": name,
+        "keywords": KEYWORDS.get(name, ""),
         "department": department,
         "kind": kind_value,
         "legal_limit_days": legal,

@@ -59,7 +59,32 @@ RULES: dict[str, tuple[Severity, Any]] = {
     "missing_steps": (WARNING, gettext_lazy("未写明办理流程")),
     "no_materials": (WARNING, gettext_lazy("承诺件未列申请材料")),
     "inconsistent_item": (ERROR, gettext_lazy("同一事项在不同部门描述不一致")),
+    "catch_all_conditions": (ERROR, gettext_lazy("受理条件含兜底条款")),
+    "catch_all_steps": (WARNING, gettext_lazy("办理流程含兜底表述")),
+    "window_not_authorized": (ERROR, gettext_lazy("进驻未授权(窗口不能受理审批)")),
 }
+
+# Catch-alls every guide is checked for besides the centre's own list (CatalogSettings): the
+# common ones of the guide reviews after seed 002. (shown phrase, regular expression); a
+# trailing "等" is searched at the end of a material name or of a sentence.
+BUILTIN_CATCH_ALLS: list[tuple[str, re.Pattern[str]]] = [
+    (phrase, re.compile(regex))
+    for phrase, regex in (
+        ("法律、法规、规章规定的其他申请材料", r"规定的其[他它].{0,6}(材料|资料)"),
+        ("其他申请材料", r"其[他它]申请材料"),
+        ("其他资料", r"其[他它]资料"),
+        ("相关资料", r"相关资料"),
+        ("有关资料", r"有关资料"),
+        ("相关证件", r"相关证件"),
+        ("其他需要提供的证明", r"其[他它]需要.{0,8}证明"),
+        ("按照规定应当提交的材料", r"按照?(有关|相关|国家)?规定(应当?|需要?|须)?(提交|提供)的"),
+        ("规定的其他条件", r"规定的其[他它].{0,4}条件"),
+        ("其他条件", r"其[他它](受理)?条件"),
+        ("其他程序", r"其[他它](程序|环节)"),
+        ("……等", r"等[。.;;,,、]?$"),
+    )
+]
+_SENTENCES = re.compile(r"[。;;\n]+")
 
 
 def rule_title(rule: str) -> str:
@@ -95,7 +120,7 @@ def _lint_materials(
 ) -> list[Finding]:
     findings = []
     for material in materials:
-        hit = next((phrase for phrase, rx in patterns if rx.search(material.name)), None)
+        hit = _catch_all(material.name.strip(), patterns)
         if hit is not None:
             findings.append(
                 _finding(
@@ -125,8 +150,44 @@ def _lint_materials(
     return findings
 
 
+def _catch_all(text: str, patterns: list[tuple[str, re.Pattern[str]]]) -> str | None:
+    """The first catch-all phrase (the centre's, then the built-in ones) found in `text`."""
+    return next(
+        (phrase for phrase, rx in [*patterns, *BUILTIN_CATCH_ALLS] if rx.search(text)), None
+    )
+
+
+def _lint_texts(item: Any, patterns: list[tuple[str, re.Pattern[str]]]) -> list[Finding]:
+    """受理条件 and 办理流程, sentence by sentence: a catch-all leaves the applicant guessing."""
+    findings = []
+    for field, rule, label in (
+        ("conditions", "catch_all_conditions", _("受理条件")),
+        ("steps", "catch_all_steps", _("办理流程")),
+    ):
+        for sentence in _SENTENCES.split(getattr(item, field) or ""):
+            hit = _catch_all(sentence.strip(), patterns)
+            if hit is not None:
+                findings.append(
+                    _finding(
+                        item,
+                        rule,
+                        _("%(label)s“%(text)s”含兜底表述(“%(phrase)s”),应逐项写明。")
+                        % {"label": label, "text": sentence.strip(), "phrase": hit},
+                    )
+                )
+    return findings
+
+
 def _lint_fields(item: Any, materials: Sequence[Any]) -> list[Finding]:
     findings = []
+    if item.entered and not item.window_authorized:
+        findings.append(
+            _finding(
+                item,
+                "window_not_authorized",
+                _("事项进驻大厅但窗口未获授权,只收件不审批(“进驻未授权”),应充分授权窗口。"),
+            )
+        )
     if (
         not item.immediate
         and item.legal_limit_days
@@ -222,6 +283,7 @@ def lint_guides(
     for item, materials in entries:
         per_item[item.pk] += _lint_materials(item, materials, patterns)
         per_item[item.pk] += _lint_fields(item, materials)
+        per_item[item.pk] += _lint_texts(item, patterns)
     for finding in _lint_consistency(entries):
         per_item[finding.item_id].append(finding)
     order = {rule: n for n, rule in enumerate(RULES)}

@@ -48,6 +48,14 @@ class ServiceItem(CenterScopedModel):
 
     code = models.CharField(_("事项编码"), max_length=64)
     name = models.CharField(_("事项名称"), max_length=200)
+    keywords = models.TextField(
+        _("搜索关键词"),
+        blank=True,
+        help_text=_(
+            "群众常用的叫法,用逗号、顿号或换行分隔,如“营业执照、开公司、注册公司”;"
+            "办事指南搜索按它找到本事项。"
+        ),
+    )
     department = models.ForeignKey(
         Department, verbose_name=_("实施部门"), on_delete=models.PROTECT, related_name="items"
     )

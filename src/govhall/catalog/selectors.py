@@ -1,18 +1,20 @@
 """Reads of the catalogue: the public guide list and page, the centre's settings, the guide lint."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from govhall.catalog.errors import CatalogError
 from govhall.catalog.lint import Finding, lint_guides
 from govhall.catalog.models import CatalogSettings, Material, ServiceItem, Theme
-from govhall.core.errors import NotFound
+from govhall.catalog.search import Document, Query, split_keywords
 from govhall.core.models import Center
+from govhall.core.selectors import end_of_day, latest_versions
 from govhall.org.models import Department, Window
 
 if TYPE_CHECKING:
@@ -35,11 +37,11 @@ def public_center(*, region_code: str | None = None, preferred_id: int | None = 
     if region_code:
         center = centers.filter(region_code=region_code).first()
         if center is None:
-            raise NotFound(_("没有找到该政务服务中心。"))
+            raise CatalogError.CENTER_NOT_FOUND(_("没有找到该政务服务中心。"))
         return center
     center = (centers.filter(pk=preferred_id).first() if preferred_id else None) or centers.first()
     if center is None:
-        raise NotFound(_("尚未建立政务服务中心。"))
+        raise CatalogError.NO_CENTERS(_("尚未建立政务服务中心。"))
     return center
 
 
@@ -64,31 +66,89 @@ class GuideQuery:
     online: bool = False
 
 
-def search_items(*, center_id: int, query: GuideQuery) -> QuerySet[ServiceItem]:
-    """Public items matching a keyword (name, code, department, material) and filters."""
+def search_items(*, center_id: int, query: GuideQuery) -> QuerySet[ServiceItem] | list[ServiceItem]:
+    """Public items matching the filters and, with a keyword, ranked by relevance.
+
+    Without a keyword: every item the filters let through, in the catalogue's order. With one:
+    items matching every word of it (see `catalog.search`), best match first, ties in the
+    catalogue's order.
+    """
     qs = public_items(center_id=center_id)
-    for word in query.q.split():
-        qs = qs.filter(
-            Q(name__icontains=word)
-            | Q(code__icontains=word)
-            | Q(department__name__icontains=word)
-            | Q(department__short_name__icontains=word)
-            | Q(materials__name__icontains=word)
-        )
     if query.department_id:
         qs = qs.filter(department_id=query.department_id)
     if query.theme_id:
-        qs = qs.filter(themes=query.theme_id)
+        qs = qs.filter(
+            pk__in=ServiceItem.themes.through.objects.filter(theme_id=query.theme_id).values(
+                "serviceitem_id"
+            )
+        )
     if query.kind:
         qs = qs.filter(kind=query.kind)
     if query.in_hall:
         qs = qs.filter(entered=True, department__entered=True)
     if query.online:
         qs = qs.filter(online=True)
-    if query.q or query.theme_id:
-        # joins through materials/themes repeat rows; a subquery keeps ordering and paging simple
-        qs = public_items(center_id=center_id).filter(pk__in=qs.values("pk"))
-    return qs.order_by("department__sort_order", "department__name", "code")
+    qs = qs.order_by("department__sort_order", "department__name", "code")
+    words = Query(query.q)
+    if not words.words:
+        return qs
+    return [item for item, _score in rank_items_scored(qs, words)]
+
+
+def _text_filter(query: Query) -> Q:
+    """A database prefilter: items where every word of `query` may match (a superset of the
+    items `catalog.search` scores above zero), so the ranking reads a few candidates only."""
+    condition = Q()
+    for raw, word in query.terms:
+        probes = {raw, *query.probes(word)}
+        own, material, theme = Q(), Q(), Q()
+        for probe in probes:
+            own |= (
+                Q(name__icontains=probe)
+                | Q(code__icontains=probe)
+                | Q(keywords__icontains=probe)
+                | Q(conditions__icontains=probe)
+                | Q(department__name__icontains=probe)
+                | Q(department__short_name__icontains=probe)
+            )
+            material |= Q(name__icontains=probe)
+            theme |= Q(theme__name__icontains=probe)
+        condition &= (
+            own
+            | Q(pk__in=Material.objects.filter(material).values("item_id"))
+            | Q(pk__in=ServiceItem.themes.through.objects.filter(theme).values("serviceitem_id"))
+        )
+    return condition
+
+
+def rank_items_scored(
+    items: QuerySet[ServiceItem], query: Query
+) -> list[tuple[ServiceItem, float]]:
+    """`items` that match `query` with their scores, best first (ties in the queryset's order)."""
+    candidates = list(items.filter(_text_filter(query)).select_related("department"))
+    ids = [item.pk for item in candidates]
+    materials: dict[int, list[str]] = defaultdict(list)
+    for item_id, name in Material.objects.filter(item_id__in=ids).values_list("item_id", "name"):
+        materials[item_id].append(name)
+    themes: dict[int, list[str]] = defaultdict(list)
+    for item_id, name in ServiceItem.themes.through.objects.filter(
+        serviceitem_id__in=ids
+    ).values_list("serviceitem_id", "theme__name"):
+        themes[item_id].append(name)
+    scored = []
+    for item in candidates:
+        document = Document(
+            name=item.name,
+            code=item.code,
+            keywords=split_keywords(item.keywords),
+            places=[item.department.name, item.department.short_name, *themes[item.pk]],
+            texts=[*materials[item.pk], item.conditions],
+        )
+        score = document.score(query)
+        if score > 0:
+            scored.append((item, score))
+    scored.sort(key=lambda pair: -pair[1])  # stable: ties keep the queryset's order
+    return scored
 
 
 def public_departments(*, center_id: int) -> QuerySet[Department]:
@@ -119,7 +179,7 @@ def guide(*, item_id: int) -> ServiceItem:
         .first()
     )
     if item is None:
-        raise NotFound(_("没有找到该事项,或该事项已停用。"))
+        raise CatalogError.ITEM_NOT_FOUND(_("没有找到该事项,或该事项已停用。"))
     return item
 
 
@@ -136,7 +196,7 @@ def guide_material(*, item_id: int, material_id: int) -> Material:
         .first()
     )
     if material is None:
-        raise NotFound(_("没有找到该材料。"))
+        raise CatalogError.MATERIAL_NOT_FOUND(_("没有找到该材料。"))
     return material
 
 
@@ -236,29 +296,10 @@ class FourReductions:
     retired_items: int
 
 
-def _end_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-
-
-def _latest_versions(history: QuerySet, moment: dt.datetime) -> QuerySet:
-    """Each record's last version saved before `moment`, unless that version is its deletion."""
-    latest = (
-        history.model.objects.filter(id=OuterRef("id"), history_date__lt=moment)
-        .order_by("-history_date", "-history_id")
-        .values("history_id")[:1]
-    )
-    return (
-        history.filter(history_date__lt=moment)
-        .annotate(latest=Subquery(latest))
-        .filter(history_id=F("latest"))
-        .exclude(history_type="-")
-    )
-
-
 def catalogue_as_of(*, center_id: int, moment: dt.datetime) -> dict[int, dict]:
     """The centre's items in use at `moment`, as the catalogue's history kept them: id → the
     department, steps, materials listed, the promised limit (0 for 即办件) and the fee."""
-    items = _latest_versions(ServiceItem.history.filter(center_id=center_id), moment).filter(
+    items = latest_versions(ServiceItem.history.filter(center_id=center_id), moment).filter(
         is_active=True
     )
     state = {
@@ -281,7 +322,7 @@ def catalogue_as_of(*, center_id: int, moment: dt.datetime) -> dict[int, dict]:
             "legal_limit_days",
         )
     }
-    materials = _latest_versions(Material.history.filter(item_id__in=list(state)), moment)
+    materials = latest_versions(Material.history.filter(item_id__in=list(state)), moment)
     for item_id in materials.values_list("item_id", flat=True):
         state[item_id]["materials"] += 1
     return state
@@ -296,8 +337,8 @@ def four_reductions(
     cut); a dimension counts an item only where both dates know its value (steps and fees are
     filled in by the departments). Each share is (before − after) ÷ before of the sums.
     """
-    before = catalogue_as_of(center_id=center_id, moment=_end_of(baseline))
-    after = catalogue_as_of(center_id=center_id, moment=_end_of(on))
+    before = catalogue_as_of(center_id=center_id, moment=end_of_day(baseline))
+    after = catalogue_as_of(center_id=center_id, moment=end_of_day(on))
     if department_id is not None:
         before = {k: v for k, v in before.items() if v["department_id"] == department_id}
         after = {k: v for k, v in after.items() if v["department_id"] == department_id}
@@ -318,3 +359,44 @@ def four_reductions(
         new_items=len(after.keys() - before.keys()),
         retired_items=len(before.keys() - after.keys()),
     )
+
+
+# --- the catalogue on a date: items in the hall, 最多跑一次 ---------------------------------------
+
+
+def items_in_use_on(*, center_id: int, day: dt.date) -> QuerySet:
+    """The centre's items in use at the close of `day`, as the catalogue's history kept them
+    (historical rows: their fields as they stood then)."""
+    return latest_versions(ServiceItem.history.filter(center_id=center_id), end_of_day(day)).filter(
+        is_active=True
+    )
+
+
+def items_in_hall_on(*, center_id: int, day: dt.date) -> int:
+    """Items handled in the hall at the close of `day` (seed 001: 225项审批服务事项): in use and
+    entered (进驻)."""
+    return items_in_use_on(center_id=center_id, day=day).filter(entered=True).count()
+
+
+@dataclass(frozen=True)
+class OneVisitItems:
+    """最多跑一次 in the catalogue: items in use whose applicant comes at most once
+    (``max_visits`` ≤ 1), of which 不见面 (0); `share` = one_visit ÷ items, None without items."""
+
+    items: int
+    one_visit: int
+    no_visit: int
+
+    @property
+    def share(self) -> float | None:
+        return self.one_visit / self.items if self.items else None
+
+
+def one_visit_items(*, center_id: int, day: dt.date) -> OneVisitItems:
+    """最多跑一次 share of the items in use at the close of `day` (entered in the hall or not)."""
+    counts = items_in_use_on(center_id=center_id, day=day).aggregate(
+        items=Count("history_id"),
+        one_visit=Count("history_id", filter=Q(max_visits__lte=ServiceItem.Visits.ONCE)),
+        no_visit=Count("history_id", filter=Q(max_visits=ServiceItem.Visits.NONE)),
+    )
+    return OneVisitItems(**counts)

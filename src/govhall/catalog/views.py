@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.catalog import selectors
+from govhall.catalog.errors import CatalogError
 from govhall.catalog.forms import GuideSearchForm, LintFilterForm, ReductionsForm
 from govhall.catalog.lint import RULES
-from govhall.core.errors import NotFound
 from govhall.org.scoping import scope_for
 
 GUIDES_PER_PAGE = 20
@@ -71,11 +71,11 @@ def material_file(request: HttpRequest, pk: int, material_pk: int, which: str) -
     material = selectors.guide_material(item_id=pk, material_id=material_pk)
     field = material.form_file if which == "form" else material.sample_file
     if not field:
-        raise NotFound(_("该材料没有可下载的文件。"))
+        raise CatalogError.NO_FILE(_("该材料没有可下载的文件。"))
     try:
         handle = field.open("rb")
     except FileNotFoundError as exc:
-        raise NotFound(_("文件已不存在,请联系咨询电话。")) from exc
+        raise CatalogError.FILE_GONE(_("文件已不存在,请联系咨询电话。")) from exc
     suffix = PurePosixPath(field.name).suffix
     label = _("空白表格") if which == "form" else _("示范文本")
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"

@@ -2,16 +2,12 @@
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
-from govhall.core.errors import PermissionDenied
 from govhall.org.scoping import scope_for
 
 
-def centre_of(user: Any, perm: str) -> int:
-    """The id of `user`'s centre, or PermissionDenied without `perm` or without a centre."""
+def centre_of(user: Any, perm: str, requested: str | None = None) -> int:
+    """The id of `user`'s centre (a superuser's: `requested` or the first), or PermissionDenied
+    without `perm` or without a centre."""
     scope = scope_for(user)
     scope.require(perm)
-    if scope.center_id is None:
-        raise PermissionDenied(_("您的账号未归属任何中心。"))
-    return scope.center_id
+    return scope.require_center(requested)

@@ -1,6 +1,11 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -21,8 +26,28 @@ class CentreWideAdmin(ScopedAdmin):
     scope_department_field = None
 
 
+class ExchangeSettingsForm(forms.ModelForm):
+    """The secret the province issued is typed in, never shown back; left empty it is kept."""
+
+    secret = forms.CharField(
+        label=_("签名密钥"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("保存后不再显示;留空则保留原密钥。"),
+    )
+
+    class Meta:
+        model = ExchangeSettings
+        exclude: tuple[str, ...] = ()
+
+    def clean_secret(self) -> str:
+        return self.cleaned_data["secret"] or self.instance.secret
+
+
 @admin.register(ExchangeSettings)
 class ExchangeSettingsAdmin(CentreWideAdmin):
+    form = ExchangeSettingsForm
     list_display = ("center", "upstream_url", "key_id", "batch_size", "max_attempts")
     fieldsets = (
         (_("推送"), {"fields": ("center", "upstream_url", "key_id", "secret", "batch_size")}),
@@ -70,7 +95,9 @@ class DeadLetterAdmin(CentreWideAdmin):
         try:
             for center_id in sorted(set(queryset.values_list("center_id", flat=True))):
                 ids = list(queryset.filter(center_id=center_id).values_list("pk", flat=True))
-                total += services.redrive_dead_letters(center_id=center_id, ids=ids)
+                total += services.redrive_dead_letters(
+                    actor=request.user, center_id=center_id, ids=ids
+                )
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return
@@ -79,11 +106,45 @@ class DeadLetterAdmin(CentreWideAdmin):
         )
 
 
+def show_secrets_once(
+    request: HttpRequest, remotes: list[tuple[RemoteCenter, str]]
+) -> HttpResponse:
+    """The page that shows newly issued secrets: the only time anyone sees them."""
+    response = TemplateResponse(
+        request,
+        "exchange/admin_secrets_once.html",
+        {"title": _("新签名密钥"), "remotes": remotes, "opts": RemoteCenter._meta},
+    )
+    add_never_cache_headers(response)
+    return response
+
+
 @admin.register(RemoteCenter)
 class RemoteCenterAdmin(CentreWideAdmin):
+    """Registering a sending centre issues its secret, shown once on the next page."""
+
     list_display = ("name", "region_code", "key_id", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("name", "region_code", "key_id")
+    exclude = ("secret",)
+    actions = ["issue_secret"]
+
+    def save_model(self, request: HttpRequest, obj: RemoteCenter, form: Any, change: bool) -> None:
+        if not change:
+            obj.secret = services.new_signing_secret()
+        super().save_model(request, obj, form, change)
+
+    def response_add(
+        self, request: HttpRequest, obj: RemoteCenter, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        return show_secrets_once(request, [(obj, obj.secret)])
+
+    @admin.action(description=_("重新签发签名密钥(旧密钥立即失效)"), permissions=["change"])
+    def issue_secret(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        return show_secrets_once(
+            request,
+            [(remote, services.reissue_remote_secret(remote=remote)) for remote in queryset],
+        )
 
 
 class ReadOnlyAdmin(CentreWideAdmin):

@@ -2,9 +2,7 @@
 the ranking of remote centres."""
 
 from django.db.models import QuerySet
-from django.forms import Form
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -12,13 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from govhall.core.errors import ValidationFailed
+from govhall.core.forms import cleaned_data
 from govhall.core.models import OutboxEvent
 from govhall.exchange import protocol, selectors, services
 from govhall.exchange.access import centre_of
 from govhall.exchange.forms import PeriodForm, RankingForm
 from govhall.exchange.serializers import (
-    ExchangeErrorSerializer,
     PendingEventSerializer,
     PushAnswerSerializer,
     PushEnvelopeSerializer,
@@ -28,17 +25,10 @@ from govhall.exchange.serializers import (
     RedriveOutputSerializer,
 )
 
-ERRORS = {400: ExchangeErrorSerializer, 401: ExchangeErrorSerializer, 403: ExchangeErrorSerializer}
 PERIOD_PARAMS = [
     OpenApiParameter("start", str, description="YYYY-MM-DD"),
     OpenApiParameter("end", str, description="YYYY-MM-DD"),
 ]
-
-
-def read_form(form: Form) -> dict:
-    if not form.is_valid():
-        raise ValidationFailed(_("输入有误。"), detail=form.errors.get_json_data())
-    return form.cleaned_data
 
 
 class ReceivePushView(APIView):
@@ -49,7 +39,7 @@ class ReceivePushView(APIView):
 
     @extend_schema(
         request=PushEnvelopeSerializer,
-        responses={200: PushAnswerSerializer, **ERRORS},
+        responses={200: PushAnswerSerializer},
         parameters=[
             OpenApiParameter(protocol.HEADER_KEY_ID, str, OpenApiParameter.HEADER, required=True),
             OpenApiParameter(
@@ -74,10 +64,10 @@ class ReceivePushView(APIView):
 class ReconciliationView(APIView):
     """Local events of a period against those acknowledged upstream, and the lag."""
 
-    @extend_schema(parameters=PERIOD_PARAMS, responses={200: ReconciliationSerializer, **ERRORS})
+    @extend_schema(parameters=PERIOD_PARAMS, responses={200: ReconciliationSerializer})
     def get(self, request: Request) -> Response:
         center_id = centre_of(request.user, "exchange.view_exchange_status")
-        period = read_form(PeriodForm(request.query_params))
+        period = cleaned_data(PeriodForm(request.query_params))
         settings = services.get_exchange_settings(center_id=center_id)
         result = selectors.reconciliation(
             center_id=center_id,
@@ -117,13 +107,14 @@ class RedriveView(APIView):
 
     @extend_schema(
         request=RedriveInputSerializer,
-        responses={200: RedriveOutputSerializer, 404: ExchangeErrorSerializer, **ERRORS},
+        responses={200: RedriveOutputSerializer},
     )
     def post(self, request: Request) -> Response:
         center_id = centre_of(request.user, "exchange.redrive_outbox")
         data = RedriveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = services.redrive_dead_letters(
+            actor=request.user,
             center_id=center_id,
             ids=None if data.validated_data["all"] else data.validated_data["ids"],
         )
@@ -135,11 +126,11 @@ class ProvinceRankingView(APIView):
 
     @extend_schema(
         parameters=[*PERIOD_PARAMS, OpenApiParameter("order_by", str)],
-        responses={200: RankedCenterSerializer(many=True), **ERRORS},
+        responses={200: RankedCenterSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
         center_id = centre_of(request.user, "exchange.view_province_ranking")
-        form = read_form(RankingForm(request.query_params))
+        form = cleaned_data(RankingForm(request.query_params))
         ranking = selectors.province_ranking(
             center_id=center_id, start=form["start"], end=form["end"], order_by=form["order_by"]
         )

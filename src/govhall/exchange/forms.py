@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core.validators import validate_year_range
 from govhall.exchange.selectors import RANKING_FIGURES
 
 
@@ -16,8 +17,8 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 class PeriodForm(forms.Form):
     """A period of local days, inclusive; empty fields mean the current month so far."""
 
-    start = forms.DateField(label=_("开始日期"), required=False)
-    end = forms.DateField(label=_("结束日期"), required=False)
+    start = forms.DateField(label=_("开始日期"), required=False, validators=[validate_year_range])
+    end = forms.DateField(label=_("结束日期"), required=False, validators=[validate_year_range])
 
     def defaults(self) -> dict:
         start, end = default_period()

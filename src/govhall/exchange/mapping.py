@@ -12,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+
+from govhall.core.validators import validate_year_range
 
 
 class MappingError(ValueError):
@@ -25,32 +28,53 @@ class MappingError(ValueError):
         self.errors = errors
 
 
+MAX_TEXT = 200
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError(_("应为文本。"))
     text = str(value)
-    if len(text) > 200:
-        raise ValueError(_("超过200个字符。"))
+    if len(text) > MAX_TEXT:
+        raise ValueError(_("超过%(n)s个字符。") % {"n": MAX_TEXT})
+    if "\x00" in text:
+        raise ValueError(_("含有空字符(NUL)。"))
     return text
+
+
+def _in_years(day: dt.date) -> None:
+    """Year 1 or 9999 moved to UTC falls off the calendar."""
+    try:
+        validate_year_range(day)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from exc
 
 
 def _datetime(value: Any) -> dt.datetime:
     parsed = value if isinstance(value, dt.datetime) else None
     if parsed is None and isinstance(value, str):
-        parsed = parse_datetime(value)
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:
+            parsed = None
     if parsed is None:
         raise ValueError(_("应为 ISO 8601 时间。"))
     if timezone.is_naive(parsed):
         raise ValueError(_("时间必须带时区。"))
+    _in_years(parsed)
     return parsed
 
 
 def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    parsed = parse_date(value) if isinstance(value, str) else None
+    parsed = value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
+    if parsed is None and isinstance(value, str):
+        try:
+            parsed = parse_date(value)
+        except ValueError:
+            parsed = None
     if parsed is None:
         raise ValueError(_("应为日期 YYYY-MM-DD。"))
+    _in_years(parsed)
     return parsed
 
 
@@ -87,37 +111,38 @@ class Item:
     label: str
     type: str
     required: bool = False
+    max_length: int = MAX_TEXT  # strings: the width of the receiver's column
 
 
 CASE_ITEMS: tuple[Item, ...] = (
-    Item("case_number", "办件编号", "string", required=True),
-    Item("item_code", "事项编码", "string", required=True),
+    Item("case_number", "办件编号", "string", required=True, max_length=64),
+    Item("item_code", "事项编码", "string", required=True, max_length=64),
     Item("item_name", "事项名称", "string"),
-    Item("department_code", "受理部门编码", "string"),
+    Item("department_code", "受理部门编码", "string", max_length=64),
     Item("department_name", "受理部门名称", "string"),
-    Item("region_code", "行政区划代码", "string", required=True),
-    Item("applicant_type", "申请人类型", "string"),
-    Item("channel", "申请渠道", "string"),
+    Item("region_code", "行政区划代码", "string", required=True, max_length=6),
+    Item("applicant_type", "申请人类型", "string", max_length=32),
+    Item("channel", "申请渠道", "string", max_length=32),
     Item("accepted_at", "受理时间", "datetime"),
     Item("due_date", "承诺办结日期", "date"),
     Item("completed_at", "办结时间", "datetime"),
     Item("delivered_at", "送达时间", "datetime"),
-    Item("state", "办件状态", "string", required=True),
-    Item("result", "办理结果", "string"),
-    Item("event", "事件", "string"),
+    Item("state", "办件状态", "string", required=True, max_length=32),
+    Item("result", "办理结果", "string", max_length=32),
+    Item("event", "事件", "string", max_length=64),
     Item("event_at", "事件时间", "datetime"),
 )
 
 RATING_ITEMS: tuple[Item, ...] = (
-    Item("rating_id", "评价编号", "string", required=True),
+    Item("rating_id", "评价编号", "string", required=True, max_length=64),
     Item("level", "评价等级(1-5)", "level", required=True),
-    Item("channel", "评价渠道", "string"),
-    Item("department_code", "被评价部门编码", "string"),
+    Item("channel", "评价渠道", "string", max_length=32),
+    Item("department_code", "被评价部门编码", "string", max_length=64),
     Item("department_name", "被评价部门名称", "string"),
-    Item("window_number", "窗口号", "string"),
-    Item("staff_number", "被评价人工号", "string"),
-    Item("case_number", "办件编号", "string"),
-    Item("ticket_number", "排队号", "string"),
+    Item("window_number", "窗口号", "string", max_length=16),
+    Item("staff_number", "被评价人工号", "string", max_length=32),
+    Item("case_number", "办件编号", "string", max_length=64),
+    Item("ticket_number", "排队号", "string", max_length=32),
     Item("rated_at", "评价时间", "datetime", required=True),
     Item("is_bad", "是否差评", "boolean"),
     Item("excluded", "申诉剔除", "boolean"),
@@ -151,6 +176,9 @@ def _read(items: tuple[Item, ...], record: dict[str, Any]) -> dict[str, Any]:
             values[item.name] = TYPES[item.type][0](raw)
         except ValueError as exc:
             errors[item.name] = str(exc)
+            continue
+        if item.type == "string" and len(values[item.name]) > item.max_length:
+            errors[item.name] = _("超过%(n)s个字符。") % {"n": item.max_length}
     if errors:
         raise MappingError(errors)
     return values

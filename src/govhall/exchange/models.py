@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from govhall.core.crypto import EncryptedTextField
 from govhall.core.models import CenterScopedModel, OutboxEvent, region_code_validator
 
 
@@ -19,7 +20,7 @@ class ExchangeSettings(CenterScopedModel):
 
     upstream_url = models.URLField(_("上级平台接收地址"), blank=True, help_text=_("留空则不推送。"))
     key_id = models.CharField(_("密钥标识"), max_length=64, blank=True)
-    secret = models.CharField(_("签名密钥"), max_length=128, blank=True)
+    secret = EncryptedTextField(_("签名密钥"), blank=True)
     batch_size = models.PositiveIntegerField(
         _("每批条数"), default=200, validators=[MinValueValidator(1), MaxValueValidator(1000)]
     )
@@ -44,7 +45,7 @@ class ExchangeSettings(CenterScopedModel):
         validators=[MinValueValidator(1)],
         help_text=_("省级接收端拒绝早于或晚于当前时间超过此值的推送。"),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["secret"])
 
     class Meta:
         verbose_name = _("数据归集设置")
@@ -83,10 +84,10 @@ class RemoteCenter(CenterScopedModel):
         _("行政区划代码"), max_length=6, validators=[region_code_validator]
     )
     key_id = models.CharField(_("密钥标识"), max_length=64, unique=True)
-    secret = models.CharField(_("签名密钥"), max_length=128)
+    secret = EncryptedTextField(_("签名密钥"))
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["secret"])
 
     class Meta:
         verbose_name = _("下级中心")

@@ -15,6 +15,7 @@ HEADER_TIMESTAMP = "X-Govhall-Timestamp"
 HEADER_SIGNATURE = "X-Govhall-Signature"
 SIGNATURE_PREFIX = "sha256="
 MAX_EVENTS_PER_BATCH = 1000
+MAX_SEQUENCE = 2**63 - 1  # the receiver's BIGINT
 
 # Per-event answers of the receiver.
 STORED = "stored"
@@ -30,7 +31,9 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def signature_matches(secret: str, timestamp: str, body: bytes, given: str) -> bool:
-    return hmac.compare_digest(signature(secret, timestamp, body), given)
+    """Compared as bytes in constant time (a header may hold any character)."""
+    expected = signature(secret, timestamp, body).encode()
+    return hmac.compare_digest(expected, given.encode(errors="replace"))
 
 
 def signed_headers(*, key_id: str, secret: str, timestamp: int, body: bytes) -> dict[str, str]:

@@ -10,12 +10,6 @@ from govhall.exchange.models import RemoteCenter
 from govhall.exchange.selectors import RANKING_FIGURES, event_age_seconds
 
 
-class ExchangeErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    detail = serializers.JSONField(allow_null=True)
-
-
 class SenderSerializer(serializers.Serializer):
     region_code = serializers.CharField()
     name = serializers.CharField()

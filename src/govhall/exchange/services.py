@@ -5,6 +5,8 @@ import datetime as dt
 import json
 import logging
 import random
+import re
+import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,11 +17,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import NotFound, ValidationFailed
 from govhall.core.models import OutboxEvent
 from govhall.exchange import protocol
 from govhall.exchange.bulk import insert_rows
-from govhall.exchange.errors import AuthenticationFailed
+from govhall.exchange.errors import ExchangeError
 from govhall.exchange.mapping import MappingError, family_of, from_upstream, read_value
 from govhall.exchange.models import (
     ExchangeSettings,
@@ -28,6 +29,7 @@ from govhall.exchange.models import (
     RemoteCenter,
     RemoteRating,
 )
+from govhall.org.scoping import scope_for
 
 logger = logging.getLogger(__name__)
 Status = OutboxEvent.Status
@@ -151,11 +153,17 @@ def settle_batch(
     return {"acked": len(settlement.acked), "failed": len(retry), "dead": len(dead)}
 
 
-def redrive_dead_letters(*, center_id: int, ids: Iterable[int] | None = None) -> int:
+def redrive_dead_letters(*, actor: Any, center_id: int, ids: Iterable[int] | None = None) -> int:
     """Put dead letters back in the queue with a fresh count of attempts; returns how many.
 
-    ``ids=None`` re-drives every dead letter of the centre.
+    ``ids=None`` re-drives every dead letter of the centre. The actor needs the redrive
+    permission and to work in that centre; ``actor=None`` is the operator at the command line.
     """
+    if actor is not None:
+        scope = scope_for(actor)
+        scope.require("exchange.redrive_outbox")
+        if not scope.all_centers and scope.center_id != center_id:
+            raise ExchangeError.OTHER_CENTER(_("只能重新推送本中心的死信。"))
     with transaction.atomic():
         qs = OutboxEvent.objects.filter(center_id=center_id, status=Status.DEAD)
         if ids is not None:
@@ -163,7 +171,7 @@ def redrive_dead_letters(*, center_id: int, ids: Iterable[int] | None = None) ->
             qs = qs.filter(pk__in=wanted)
             found = set(qs.values_list("pk", flat=True))
             if found != wanted:
-                raise NotFound(
+                raise ExchangeError.NOT_A_DEAD_LETTER(
                     _("以下事件不是本中心的死信:%(ids)s")
                     % {"ids": ", ".join(str(i) for i in sorted(wanted - found))},
                     detail={"ids": sorted(wanted - found)},
@@ -176,14 +184,31 @@ def redrive_dead_letters(*, center_id: int, ids: Iterable[int] | None = None) ->
 # --- receiver (province mode) -------------------------------------------------------------------
 
 
+UNKNOWN_KEY_SECRET = secrets.token_hex(32)
+
+
+def new_signing_secret() -> str:
+    """A fresh random signing secret (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def reissue_remote_secret(*, remote: RemoteCenter) -> str:
+    """Give a sending centre a new secret (the old one stops working now); the caller shows it
+    once: it is stored encrypted and no page or API shows it again."""
+    remote.secret = new_signing_secret()
+    with transaction.atomic():
+        remote.save(update_fields=["secret"])
+    logger.info("new signing secret issued to remote centre %s", remote.pk)
+    return remote.secret
+
+
 def authenticate_push(
     *, key_id: str, timestamp: str, signature: str, body: bytes, now: dt.datetime | None = None
 ) -> RemoteCenter:
     """The registered centre that signed this push, or AuthenticationFailed."""
     if not (key_id and timestamp and signature):
-        raise AuthenticationFailed(
+        raise ExchangeError.SIGNATURE_MISSING(
             _("缺少签名信息。"),
-            code="signature_missing",
             detail={
                 "headers": [
                     protocol.HEADER_KEY_ID,
@@ -195,10 +220,11 @@ def authenticate_push(
     remote = (
         RemoteCenter.objects.filter(key_id=key_id, is_active=True).select_related("center").first()
     )
-    if remote is None:
-        raise AuthenticationFailed(_("未登记的中心。"), code="unknown_center")
-    if not protocol.signature_matches(remote.secret, timestamp, body, signature):
-        raise AuthenticationFailed(_("签名不正确。"), code="signature_invalid")
+    # An unknown key id gets the same answer, after the same work, as a wrong signature: the
+    # answer must not tell which key ids exist.
+    secret = remote.secret if remote is not None else UNKNOWN_KEY_SECRET
+    if not protocol.signature_matches(secret, timestamp, body, signature) or remote is None:
+        raise ExchangeError.SIGNATURE_INVALID(_("签名不正确或密钥未登记。"))
     try:
         stamp = int(timestamp)
     except ValueError:
@@ -206,9 +232,8 @@ def authenticate_push(
     window = get_exchange_settings(center_id=remote.center_id).timestamp_window_seconds
     now = now or timezone.now()
     if stamp is None or abs(now.timestamp() - stamp) > window:
-        raise AuthenticationFailed(
-            _("时间戳超出允许范围(±%(window)s秒)。") % {"window": window},
-            code="timestamp_out_of_window",
+        raise ExchangeError.TIMESTAMP_OUT_OF_WINDOW(
+            _("时间戳超出允许范围(±%(window)s秒)。") % {"window": window}
         )
     return remote
 
@@ -226,7 +251,7 @@ class _Event:
     values: dict[str, Any]
 
 
-def _read_event(index: int, event: Any) -> _Event:
+def _read_event(index: int, event: Any, region_code: str) -> _Event:
     if not isinstance(event, dict):
         raise MappingError({"event": _("应为对象。")})
     errors: dict[str, str] = {}
@@ -235,13 +260,19 @@ def _read_event(index: int, event: Any) -> _Event:
     except ValueError:
         errors["idempotency_key"] = _("应为 UUID。")
     sequence = event.get("sequence")
-    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0:
-        errors["sequence"] = _("应为非负整数。")
+    if (
+        isinstance(sequence, bool)
+        or not isinstance(sequence, int)
+        or not 0 <= sequence <= protocol.MAX_SEQUENCE
+    ):
+        errors["sequence"] = _("应为0至%(max)s的整数。") % {"max": protocol.MAX_SEQUENCE}
     stream, kind = event.get("stream"), event.get("kind")
     if not isinstance(stream, str) or not 0 < len(stream) <= 100:
         errors["stream"] = _("应为不超过100字符的文本。")
     if not isinstance(kind, str) or not 0 < len(kind) <= 64:
         errors["kind"] = _("应为不超过64字符的文本。")
+    if _unstorable_text(event):
+        errors["event"] = _("含有空字符(NUL)或无效的 Unicode 字符。")
     try:
         occurred = read_value("datetime", event.get("occurred_at"))
     except ValueError as exc:
@@ -253,7 +284,57 @@ def _read_event(index: int, event: Any) -> _Event:
     object_id = values["case_number" if family == "case" else "rating_id"]
     if stream != f"{family}:{object_id}":
         raise MappingError({"stream": _("对象与数据中的编号不一致。")})
+    if family == "case":
+        _check_region(region_code, values)
     return _Event(index, key, sequence, stream, kind, occurred, family, event["data"], values)
+
+
+def _unstorable_text(value: Any) -> bool:
+    """Whether any key or text in the JSON value holds NUL or a lone surrogate (neither can be
+    stored in PostgreSQL text or jsonb)."""
+    if isinstance(value, str):
+        return "\x00" in value or not _encodes(value)
+    if isinstance(value, dict):
+        return any(_unstorable_text(k) or _unstorable_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unstorable_text(v) for v in value)
+    return False
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# A case number as govhall makes it: <region code><yyyymmdd><sequence of 6 digits>.
+GOVHALL_CASE_NUMBER = re.compile(r"(\d{6})\d{8}\d{6}")
+
+
+def within_region(code: str, region_code: str) -> bool:
+    """Whether `code` is `region_code` or one of its subdivisions (411702 is within 411700,
+    both within 410000)."""
+    prefix = region_code
+    while prefix.endswith("00"):
+        prefix = prefix[:-2]
+    return code.startswith(prefix)
+
+
+def _check_region(region_code: str, values: dict[str, Any]) -> None:
+    """A centre pushes only the cases of its own region: their region code and, for a number in
+    govhall's shape, the region it was numbered in."""
+    errors = {}
+    if not within_region(values["region_code"], region_code):
+        errors["region_code"] = _("不属于推送方的行政区划 %(code)s。") % {"code": region_code}
+    numbered = GOVHALL_CASE_NUMBER.fullmatch(values["case_number"])
+    if numbered and not within_region(numbered.group(1), region_code):
+        errors["case_number"] = _("办件编号属于其他行政区划 %(code)s。") % {
+            "code": numbered.group(1)
+        }
+    if errors:
+        raise MappingError(errors)
 
 
 def _case_row(remote: RemoteCenter, ev: _Event) -> dict[str, Any]:
@@ -330,28 +411,27 @@ def receive_push(
     try:
         envelope = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed(_("请求体不是有效的 JSON。"), code="bad_json") from exc
+        raise ExchangeError.BAD_JSON(_("请求体不是有效的 JSON。")) from exc
     if not isinstance(envelope, dict) or not isinstance(envelope.get("events"), list):
-        raise ValidationFailed(_("请求体应为含 events 列表的对象。"), code="bad_envelope")
+        raise ExchangeError.BAD_ENVELOPE(_("请求体应为含 events 列表的对象。"))
     if envelope.get("protocol") != protocol.PROTOCOL:
-        raise ValidationFailed(
-            _("不支持的协议版本。"), code="bad_protocol", detail={"expected": protocol.PROTOCOL}
+        raise ExchangeError.BAD_PROTOCOL(
+            _("不支持的协议版本。"), detail={"expected": protocol.PROTOCOL}
         )
     sender = envelope.get("sender")
     if not isinstance(sender, dict) or sender.get("region_code") != remote.region_code:
-        raise AuthenticationFailed(_("推送方与密钥登记的中心不一致。"), code="center_mismatch")
+        raise ExchangeError.CENTER_MISMATCH(_("推送方与密钥登记的中心不一致。"))
     raw_events = envelope["events"]
     if len(raw_events) > protocol.MAX_EVENTS_PER_BATCH:
-        raise ValidationFailed(
+        raise ExchangeError.BATCH_TOO_LARGE(
             _("每批最多 %(n)s 条事件。") % {"n": protocol.MAX_EVENTS_PER_BATCH},
-            code="batch_too_large",
         )
     results: list[dict[str, Any]] = []
     events: list[_Event] = []
     for index, raw in enumerate(raw_events):
         key = raw.get("idempotency_key") if isinstance(raw, dict) else None
         try:
-            events.append(_read_event(index, raw))
+            events.append(_read_event(index, raw, remote.region_code))
             results.append({"idempotency_key": str(key), "status": protocol.STORED})
         except MappingError as exc:
             results.append(

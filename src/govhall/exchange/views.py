@@ -27,7 +27,7 @@ def format_figure(name: str, value: float | None) -> str:
 
 @login_required
 def status(request: HttpRequest) -> HttpResponse:
-    center_id = centre_of(request.user, "exchange.view_exchange_status")
+    center_id = centre_of(request.user, "exchange.view_exchange_status", request.GET.get("center"))
     form = PeriodForm(request.GET or None)
     period = form.values()
     settings = services.get_exchange_settings(center_id=center_id)
@@ -56,12 +56,14 @@ def status(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def redrive(request: HttpRequest) -> HttpResponse:
-    center_id = centre_of(request.user, "exchange.redrive_outbox")
+    center_id = centre_of(request.user, "exchange.redrive_outbox", request.POST.get("center"))
     dead_ids = list(selectors.dead_letters(center_id=center_id).values_list("pk", flat=True))
     form = RedriveForm(request.POST, dead_ids=dead_ids)
     if form.is_valid():
         count = services.redrive_dead_letters(
-            center_id=center_id, ids=None if form.cleaned_data["all"] else form.cleaned_data["ids"]
+            actor=request.user,
+            center_id=center_id,
+            ids=None if form.cleaned_data["all"] else form.cleaned_data["ids"],
         )
         messages.success(request, _("已重新排队 %(n)s 条死信。") % {"n": count})
     else:
@@ -71,7 +73,7 @@ def redrive(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def province(request: HttpRequest) -> HttpResponse:
-    center_id = centre_of(request.user, "exchange.view_province_ranking")
+    center_id = centre_of(request.user, "exchange.view_province_ranking", request.GET.get("center"))
     form = RankingForm(request.GET or None)
     data = form.values()
     ranking = selectors.province_ranking(

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from govhall.org.models import Department, StaffProfile
 from govhall.org.scoping import Scope
+from govhall.training.errors import TrainingError
 from govhall.training.models import Rotation, TrainingAttendance, TrainingSession
 
 
@@ -18,6 +20,14 @@ def visible_sessions(scope: Scope, *, year: int | None = None) -> QuerySet[Train
     if year is not None:
         qs = qs.filter(held_on__year=year)
     return qs.prefetch_related("departments")
+
+
+def visible_session(scope: Scope, pk: int) -> TrainingSession:
+    """One session of the user's centre, or `session_not_found`."""
+    session = visible_sessions(scope).filter(pk=pk).first()
+    if session is None:
+        raise TrainingError.SESSION_NOT_FOUND(_("培训不存在。"))
+    return session
 
 
 def visible_rotations(scope: Scope, *, year: int | None = None) -> QuerySet[Rotation]:
@@ -42,6 +52,13 @@ def audience(session: TrainingSession) -> QuerySet[StaffProfile]:
         )
         .select_related("user", "department")
         .order_by("department__sort_order", "department__name", "staff_number")
+    )
+
+
+def rotatable_staff(scope: Scope) -> QuerySet[StaffProfile]:
+    """The active staff whose rotation the user may register (their centre, or their unit)."""
+    return scope.filter(
+        StaffProfile.objects.filter(active=True).select_related("user", "department")
     )
 
 

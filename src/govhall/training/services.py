@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import InvalidTransition, NotFound, ValidationFailed
 from govhall.core.writes import locked, require_login, validated_save
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.org.scoping import Scope, scope_for
 from govhall.training import selectors
+from govhall.training.errors import TrainingError
 from govhall.training.models import Rotation, TrainingAttendance, TrainingSession
 
 
@@ -27,14 +27,14 @@ def _scope(actor: Any, perm: str, *, center_id: int) -> Scope:
     scope = scope_for(actor)
     scope.require(perm)
     if not scope.all_centers and scope.center_id != center_id:
-        raise NotFound(_("记录不存在或不在您的权限范围内。"))
+        raise TrainingError.RECORD_NOT_FOUND(_("记录不存在或不在您的权限范围内。"))
     return scope
 
 
 def _session(actor: Any, session_id: int) -> TrainingSession:
     session = locked(TrainingSession.objects.filter(pk=session_id)).first()
     if session is None:
-        raise NotFound(_("培训不存在。"))
+        raise TrainingError.SESSION_NOT_FOUND(_("培训不存在。"))
     _scope(actor, "training.manage_training", center_id=session.center_id)
     return session
 
@@ -56,7 +56,7 @@ def create_session(
     _scope(actor, "training.manage_training", center_id=center_id)
     departments = list(Department.objects.filter(center_id=center_id, pk__in=department_ids))
     if len(departments) != len(set(department_ids)):
-        raise ValidationFailed(
+        raise TrainingError.OTHER_CENTER(
             _("参训单位不属于本中心。"), detail={"department_ids": sorted(department_ids)}
         )
     with transaction.atomic():
@@ -93,9 +93,9 @@ def record_attendance(
     with transaction.atomic():
         session = _session(actor, session_id)
         if session.state == TrainingSession.State.CANCELLED:
-            raise InvalidTransition(_("培训已取消,不能登记参训。"))
+            raise TrainingError.SESSION_CANCELLED(_("培训已取消,不能登记参训。"))
         if session.held_on > today:
-            raise ValidationFailed(
+            raise TrainingError.NOT_YET_HELD(
                 _("培训日期%(date)s尚未到来,不能登记参训。") % {"date": session.held_on},
                 detail={"held_on": session.held_on.isoformat()},
             )
@@ -103,7 +103,7 @@ def record_attendance(
         present = set(present_staff_ids)
         strangers = present - people.keys()
         if strangers:
-            raise ValidationFailed(
+            raise TrainingError.NOT_IN_AUDIENCE(
                 _("有%(n)s人不在本期培训的参训范围内。") % {"n": len(strangers)},
                 detail={"present_staff_ids": sorted(strangers)},
             )
@@ -134,11 +134,11 @@ def record_attendance(
 def cancel_session(*, actor: Any, session_id: int, reason: str) -> TrainingSession:
     """Call off a planned session; a held one stays (its attendance is the year's record)."""
     if not reason.strip():
-        raise ValidationFailed(_("请填写取消原因。"), detail={"reason": [_("必填。")]})
+        raise TrainingError.REASON_REQUIRED(_("请填写取消原因。"), detail={"reason": [_("必填。")]})
     with transaction.atomic():
         session = _session(actor, session_id)
         if session.state != TrainingSession.State.PLANNED:
-            raise InvalidTransition(_("只有计划中的培训可以取消。"))
+            raise TrainingError.SESSION_NOT_PLANNED(_("只有计划中的培训可以取消。"))
         session.state = TrainingSession.State.CANCELLED
         session.cancel_reason = reason.strip()
         validated_save(session, update_fields=["state", "cancel_reason"])
@@ -161,19 +161,23 @@ def record_rotation(
     scope = _scope(actor, "training.add_rotation", center_id=center_id)
     staff = StaffProfile.objects.filter(center_id=center_id, pk=staff_id, active=True).first()
     if staff is None:
-        raise ValidationFailed(_("工作人员不存在或已离岗。"), detail={"staff_id": [staff_id]})
+        raise TrainingError.STAFF_INACTIVE(
+            _("工作人员不存在或已离岗。"), detail={"staff_id": [staff_id]}
+        )
     scope.check_department(staff.department_id, center_id)
     if (
         to_window_id is not None
         and not Window.objects.filter(center_id=center_id, pk=to_window_id).exists()
     ):
-        raise ValidationFailed(_("窗口不属于本中心。"), detail={"to_window_id": [to_window_id]})
+        raise TrainingError.OTHER_CENTER(
+            _("窗口不属于本中心。"), detail={"to_window_id": [to_window_id]}
+        )
     if to_window_id is None and not to_post.strip():
-        raise ValidationFailed(
+        raise TrainingError.DESTINATION_REQUIRED(
             _("请填写轮至的窗口或岗位。"), detail={"to_post": [_("窗口和岗位至少填一项。")]}
         )
     if ended_on is not None and ended_on < started_on:
-        raise ValidationFailed(
+        raise TrainingError.END_BEFORE_START(
             _("结束日期不能早于开始日期。"), detail={"ended_on": [ended_on.isoformat()]}
         )
     with transaction.atomic():
@@ -198,13 +202,13 @@ def end_rotation(*, actor: Any, rotation_id: int, ended_on: dt.date) -> Rotation
     with transaction.atomic():
         rotation = locked(Rotation.objects.filter(pk=rotation_id)).first()
         if rotation is None:
-            raise NotFound(_("轮岗记录不存在。"))
+            raise TrainingError.ROTATION_NOT_FOUND(_("轮岗记录不存在。"))
         scope = _scope(actor, "training.change_rotation", center_id=rotation.center_id)
         scope.check_department(rotation.department_id, rotation.center_id)
         if rotation.ended_on is not None:
-            raise InvalidTransition(_("该轮岗已结束。"))
+            raise TrainingError.ROTATION_ENDED(_("该轮岗已结束。"))
         if ended_on < rotation.started_on:
-            raise ValidationFailed(
+            raise TrainingError.END_BEFORE_START(
                 _("结束日期不能早于开始日期。"), detail={"ended_on": [ended_on.isoformat()]}
             )
         rotation.ended_on = ended_on

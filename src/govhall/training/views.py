@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.core.errors import DomainError, NotFound
-from govhall.org.models import StaffProfile
+from govhall.core.errors import DomainError
+from govhall.core.forms import show_form_errors
 from govhall.org.scoping import Scope, scope_for
 from govhall.training import forms, selectors, services
-from govhall.training.models import TrainingSession
 
 FIRST_YEAR = 2000
 
@@ -32,20 +31,6 @@ def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isascii() and raw.isdigit() else this_year
     return year if FIRST_YEAR <= year <= this_year + 1 else this_year
-
-
-def _session(scope: Scope, pk: int) -> TrainingSession:
-    session = selectors.visible_sessions(scope).filter(pk=pk).first()
-    if session is None:
-        raise NotFound(_("培训不存在。"))
-    return session
-
-
-def _show_errors(request: HttpRequest, form: forms.forms.Form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}:{error}" if label else error)
 
 
 @login_required
@@ -94,7 +79,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
-    session = _session(scope, pk)
+    session = selectors.visible_session(scope, pk)
     may_manage = scope.can("training.manage_training")
     attendance = list(selectors.attendance_of(session, scope))
     present = {row.staff_id for row in attendance if row.present}
@@ -120,7 +105,7 @@ def _staff_ids(request: HttpRequest) -> list[int]:
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "training.manage_training")
-    session = _session(scope, pk)
+    session = selectors.visible_session(scope, pk)
     try:
         services.record_attendance(
             actor=request.user, session_id=session.pk, present_staff_ids=_staff_ids(request)
@@ -136,10 +121,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "training.manage_training")
-    session = _session(scope, pk)
+    session = selectors.visible_session(scope, pk)
     form = forms.CancelForm(request.POST)
     if not form.is_valid():
-        _show_errors(request, form)
+        show_form_errors(request, form)
         return redirect("training:session", pk=session.pk)
     try:
         services.cancel_session(
@@ -155,10 +140,9 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rotation_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, "training.add_rotation")
-    staff = scope.filter(
-        StaffProfile.objects.filter(active=True).select_related("user", "department")
+    form = forms.RotationForm(
+        request.POST or None, staff=selectors.rotatable_staff(scope), center_id=scope.center_id
     )
-    form = forms.RotationForm(request.POST or None, staff=staff, center_id=scope.center_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_rotation(
@@ -178,7 +162,7 @@ def rotation_end(request: HttpRequest, pk: int) -> HttpResponse:
     _scope(request, "training.change_rotation")
     form = forms.EndRotationForm(request.POST)
     if not form.is_valid():
-        _show_errors(request, form)
+        show_form_errors(request, form)
         return redirect("training:year")
     try:
         services.end_rotation(

@@ -122,7 +122,7 @@ class Command(BaseCommand):
         (center,) = self._centers([options["center"]])
         try:
             count = services.redrive_dead_letters(
-                center_id=center.pk, ids=None if options["all"] else options["ids"]
+                actor=None, center_id=center.pk, ids=None if options["all"] else options["ids"]
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
