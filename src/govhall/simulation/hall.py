@@ -7,6 +7,7 @@ queue produced, so the figures computed from them (average wait, share within 10
 the predicted waits compared with them are those of a real queue, not drawn at random.
 """
 
+import heapq
 import math
 import random
 from collections import deque
@@ -50,6 +51,24 @@ class TicketRecord:
 
 
 @dataclass
+class Shift:
+    """A window's staff member logged in from `start` to `end` (from the day's roster); an
+    early end closes the window even with people in line, any other after the line is empty."""
+
+    window_id: int
+    start: float
+    end: float
+    early: bool = False
+
+
+@dataclass
+class LoginRecord:
+    window_id: int
+    opened: float
+    closed: float
+
+
+@dataclass
 class PauseRecord:
     window_id: int
     started: float
@@ -61,7 +80,7 @@ class PauseRecord:
 class DayResult:
     tickets: list[TicketRecord] = field(default_factory=list)
     pauses: list[PauseRecord] = field(default_factory=list)
-    open_windows: dict[int, tuple[float, float]] = field(default_factory=dict)  # id → (in, out)
+    logins: list[LoginRecord] = field(default_factory=list)
     missed_appointments: list[tuple[int, int, float]] = field(default_factory=list)
 
 
@@ -106,11 +125,50 @@ MEAN_RATE = _mean_rate()
 PEAK_RATE = max(profiles.HOURLY_ARRIVALS.values())
 
 
+@dataclass
+class _Waiter:
+    ticket: TicketRecord
+    rank: int  # calling order: 0 green channel, 1 checked-in appointment, 2 the rest
+    gone: bool = False  # gave up (cancelled) before being called
+    called: bool = False
+
+
+class _Line:
+    """One line's state in the hall: who waits, in calling order, and which windows are idle.
+
+    Each window takes the next person itself (a heap pop), and a person who arrives wakes one
+    idle window of the line: every step costs the same however many windows the hall has."""
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[int, float, int, _Waiter]] = []
+        self.counts = [0, 0, 0]  # people waiting per rank
+        self.idle: dict[int, simpy.Event] = {}  # window → the event that wakes it
+        self.open = 0  # windows logged in and not paused
+        self.recent: deque[float] = deque(maxlen=profiles.PREDICTION_SAMPLE)
+
+    def push(self, waiter: _Waiter, order: int) -> None:
+        heapq.heappush(self.waiting, (waiter.rank, waiter.ticket.issued, order, waiter))
+        self.counts[waiter.rank] += 1
+        if self.idle:
+            window = next(iter(self.idle))
+            self.idle.pop(window).succeed()
+
+    def pop(self) -> _Waiter | None:
+        while self.waiting:
+            waiter = heapq.heappop(self.waiting)[3]
+            if waiter.gone:
+                continue
+            self.counts[waiter.rank] -= 1
+            waiter.called = True
+            return waiter
+        return None
+
+
 class _Hall:
     def __init__(
         self,
         lines: list[Line],
-        arrivals: float,
+        shifts: dict[int, list[Shift]],
         rng: random.Random,
         predictor: Predictor | None,
     ) -> None:
@@ -120,29 +178,92 @@ class _Hall:
         self.predictor = predictor
         self.result = DayResult()
         self.seq = [0] * len(lines)
-        self.queues: list[simpy.PriorityResource] = []
-        self.free: list[simpy.Store] = []
-        self.recent: list[deque[float]] = []
-        self.open_count: list[int] = []
-        for line in lines:
-            expected = arrivals * line.demand
-            mean_service = sum(
-                w * line.handling_mean_s[i]
-                for i, w in zip(line.items, line.item_weights, strict=True)
-            ) / sum(line.item_weights)
-            busy = expected * mean_service / OPEN_SECONDS
-            wanted = math.ceil(busy / profiles.TARGET_UTILISATION) if expected else 0
-            opened = line.window_ids[: max(1, min(len(line.window_ids), wanted))]
-            store = simpy.Store(self.env)
-            store.items.extend(opened)
-            self.free.append(store)
-            self.queues.append(simpy.PriorityResource(self.env, capacity=len(opened)))
-            self.recent.append(deque(maxlen=profiles.PREDICTION_SAMPLE))
-            self.open_count.append(len(opened))
-            for w in opened:
-                self.result.open_windows[w] = (SESSIONS[0][0] - 10 * 60, DAY_END)
+        self.state = [_Line() for _ in lines]
+        self.logged_in: dict[int, float] = {}
+        self.arrived = 0
+        for index, line in enumerate(lines):
+            for w in line.window_ids:
+                if shifts.get(w):
+                    self.env.process(self.window_process(index, w, shifts[w], self._pauses()))
 
-    # --- processes -------------------------------------------------------------------------
+    def _pauses(self) -> deque[float]:
+        """When a window's staff member means to step out (taken once the counter is free)."""
+        count = sum(1 for _ in range(3) if self.rng.random() < profiles.PAUSES_PER_WINDOW_DAY / 3)
+        return deque(
+            sorted(
+                self.rng.uniform(SESSIONS[0][0] + 1800, SESSIONS[-1][1] - 1800)
+                for _ in range(count)
+            )
+        )
+
+    def window_process(
+        self, line_index: int, window: int, shifts: list[Shift], pauses: deque[float]
+    ):
+        """A window is open while its staff member is logged in: it calls the next person of its
+        line whenever its counter is free; its staff member logs out after the person at the
+        counter, and at the end of a session only once nobody waits for the line."""
+        env, line = self.env, self.state[line_index]
+        for shift in shifts:
+            if env.now < shift.start:
+                yield env.timeout(shift.start - env.now)
+            while pauses and pauses[0] < env.now:
+                pauses.popleft()  # meant for while the window was closed
+            self.logged_in[window] = env.now
+            line.open += 1
+            while not (shift.early and env.now >= shift.end):
+                if pauses and pauses[0] <= env.now:
+                    pauses.popleft()
+                    yield from self.pause(line, window)
+                    continue
+                waiter = line.pop()
+                if waiter is not None:
+                    yield from self.serve(line_index, window, waiter.ticket)
+                    continue
+                if env.now >= shift.end:
+                    break
+                wake = env.event()
+                line.idle[window] = wake
+                deadline = min(shift.end, pauses[0]) if pauses else shift.end
+                yield wake | env.timeout(deadline - env.now)
+                line.idle.pop(window, None)
+            line.open -= 1
+            self.result.logins.append(LoginRecord(window, self.logged_in.pop(window), env.now))
+
+    def serve(self, line_index: int, window: int, ticket: TicketRecord):
+        env, rng = self.env, self.rng
+        ticket.called = env.now
+        ticket.window_id = window
+        if rng.random() < profiles.NO_SHOW_SHARE:
+            ticket.recalls = 2
+            yield env.timeout(profiles.RECALL_SECONDS)
+            ticket.outcome = "no_show"
+            ticket.finished = env.now
+            return
+        if rng.random() < 0.06:
+            ticket.recalls = 1
+        yield env.timeout(rng.uniform(*profiles.WALK_SECONDS))
+        ticket.started = env.now
+        mean = self.lines[line_index].handling_mean_s[ticket.item_id]
+        sigma = 0.75
+        handling = rng.lognormvariate(math.log(mean) - sigma**2 / 2, sigma)
+        yield env.timeout(max(30.0, handling))
+        ticket.finished = env.now
+        ticket.outcome = "done"
+        self.state[line_index].recent.appendleft(ticket.finished - ticket.called)
+
+    def pause(self, line: _Line, window: int):
+        env, rng = self.env, self.rng
+        line.open -= 1
+        reason = rng.choices(
+            ["break", "meeting", "business", "consult", "equipment"],
+            [0.55, 0.12, 0.12, 0.15, 0.06],
+        )[0]
+        started = env.now
+        yield env.timeout(rng.uniform(4, 18) * 60)
+        self.result.pauses.append(PauseRecord(window, started, env.now, reason))
+        line.open += 1
+
+    # --- people ----------------------------------------------------------------------------
 
     def arrivals_process(self, walk_ins: float):
         """Non-homogeneous Poisson arrivals by thinning against the peak hourly rate."""
@@ -152,18 +273,21 @@ class _Hall:
         while env.now < SESSIONS[-1][1]:
             yield env.timeout(self.rng.expovariate(peak_per_s))
             if self.rng.random() * PEAK_RATE < _rate_at(env.now):
-                env.process(self.person(self._pick_line(), appointment=None))
+                self.arrive(self._pick_line(), appointment=None)
 
-    def appointments_process(self, line: int, slot: float):
-        yield self.env.timeout(max(0.0, slot - self.rng.uniform(0, 20 * 60) - self.env.now))
-        self.env.process(self.person(line, appointment=slot))
+    def book(self, line: int, slot: float) -> None:
+        """A checked-in appointment: the person comes up to 20 minutes before the slot."""
+        at = max(0.0, slot - self.rng.uniform(0, 20 * 60) - self.env.now)
+        self.env.timeout(at).callbacks.append(lambda _e: self.arrive(line, appointment=slot))
 
     def _pick_line(self) -> int:
         return self.rng.choices(range(len(self.lines)), [ln.demand for ln in self.lines])[0]
 
-    def person(self, line_index: int, appointment: float | None):
+    def arrive(self, line_index: int, appointment: float | None) -> None:
+        """A person takes a ticket and joins the line; they give up after their patience."""
         env, rng = self.env, self.rng
         line = self.lines[line_index]
+        state = self.state[line_index]
         self.seq[line_index] += 1
         item = rng.choices(line.items, line.item_weights)[0]
         reason = ""
@@ -178,84 +302,38 @@ class _Hall:
             appointment_slot=appointment,
         )
         self.result.tickets.append(ticket)
-        queue = self.queues[line_index]
-        # Calling order: green channel, then checked-in appointments, then issue time.
-        rank = 0 if reason else (1 if appointment is not None else 2)
+        waiter = _Waiter(ticket, rank=0 if reason else (1 if appointment is not None else 2))
         if self.predictor is not None:
-            ahead = sum(1 for r in queue.queue if r.priority <= rank)
             ticket.predicted_wait = self.predictor(
-                people_ahead=ahead,
-                handling_seconds=list(self.recent[line_index]),
-                windows_open=self.open_count[line_index],
+                people_ahead=sum(state.counts[: waiter.rank + 1]),
+                handling_seconds=list(state.recent),
+                windows_open=state.open,
             )
         patience = profiles.MIN_PATIENCE_S + rng.expovariate(1 / profiles.MEAN_PATIENCE_S)
-        with queue.request(priority=rank) as request:
-            got = yield request | env.timeout(patience)
-            if request not in got:
-                ticket.outcome = "cancelled"
-                ticket.finished = env.now
-                return
-            window = yield self.free[line_index].get()
-            ticket.called = env.now
-            ticket.window_id = window
-            if rng.random() < profiles.NO_SHOW_SHARE:
-                ticket.recalls = 2
-                yield env.timeout(profiles.RECALL_SECONDS)
-                ticket.outcome = "no_show"
-                ticket.finished = env.now
-            else:
-                if rng.random() < 0.06:
-                    ticket.recalls = 1
-                yield env.timeout(rng.uniform(*profiles.WALK_SECONDS))
-                ticket.started = env.now
-                mean = line.handling_mean_s[item]
-                sigma = 0.75
-                handling = rng.lognormvariate(math.log(mean) - sigma**2 / 2, sigma)
-                yield env.timeout(max(30.0, handling))
-                ticket.finished = env.now
-                ticket.outcome = "done"
-                self.recent[line_index].appendleft(ticket.finished - ticket.called)
-            yield self.free[line_index].put(window)
+        self.arrived += 1
+        state.push(waiter, self.arrived)
+        env.timeout(patience).callbacks.append(lambda _e: self.give_up(state, waiter))
 
-    def pauses_process(self, line_index: int):
-        """A window steps out now and then: it takes the next free window before anyone else."""
-        env, rng = self.env, self.rng
-        n = self.open_count[line_index]
-        count = sum(1 for _ in range(n * 3) if rng.random() < profiles.PAUSES_PER_WINDOW_DAY / 3)
-        times = sorted(
-            rng.uniform(SESSIONS[0][0] + 1800, SESSIONS[-1][1] - 1800) for _ in range(count)
-        )
-        for at in times:
-            if at > env.now:
-                yield env.timeout(at - env.now)
-            env.process(self.pause(line_index))
-
-    def pause(self, line_index: int):
-        env, rng = self.env, self.rng
-        with self.queues[line_index].request(priority=-1) as request:
-            yield request
-            window = yield self.free[line_index].get()
-            self.open_count[line_index] -= 1
-            reason = rng.choices(
-                ["break", "meeting", "business", "consult", "equipment"],
-                [0.55, 0.12, 0.12, 0.15, 0.06],
-            )[0]
-            started = env.now
-            yield env.timeout(rng.uniform(4, 18) * 60)
-            self.result.pauses.append(PauseRecord(window, started, env.now, reason))
-            self.open_count[line_index] += 1
-            yield self.free[line_index].put(window)
+    def give_up(self, state: _Line, waiter: _Waiter) -> None:
+        if waiter.called or waiter.gone:
+            return
+        waiter.gone = True
+        state.counts[waiter.rank] -= 1
+        waiter.ticket.outcome = "cancelled"
+        waiter.ticket.finished = self.env.now
 
 
 def simulate_day(
     lines: list[Line],
     *,
     arrivals: float,
+    shifts: dict[int, list[Shift]],
     rng: random.Random,
     predictor: Predictor | None = None,
 ) -> DayResult:
-    """One working day with `arrivals` expected walk-in and appointment tickets."""
-    hall = _Hall(lines, arrivals, rng, predictor)
+    """One working day with `arrivals` expected walk-in and appointment tickets, served at the
+    windows their staff opened (`shifts`, from the day's roster)."""
+    hall = _Hall(lines, shifts, rng, predictor)
     hall.env.process(hall.arrivals_process(arrivals * (1 - profiles.APPOINTMENT_SHARE)))
     # Appointments: booked slots spread over the sessions; a few never come.
     booked = int(rng.gauss(arrivals * profiles.APPOINTMENT_SHARE, 1 + arrivals * 0.004))
@@ -267,10 +345,10 @@ def simulate_day(
             item = rng.choices(hall.lines[line].items, hall.lines[line].item_weights)[0]
             hall.result.missed_appointments.append((line, item, slot))
             continue
-        hall.env.process(hall.appointments_process(line, slot))
-    for i in range(len(lines)):
-        hall.env.process(hall.pauses_process(i))
+        hall.book(line, slot)
     hall.env.run(until=DAY_END)
+    for window, opened in hall.logged_in.items():  # still serving the line at closing time
+        hall.result.logins.append(LoginRecord(window, opened, DAY_END))
     for t in hall.result.tickets:
         if t.outcome != "waiting":
             continue

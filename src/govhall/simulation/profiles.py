@@ -1,14 +1,15 @@
 """How big a simulated hall is, and how its people behave (the parameters of `govhall simulate`).
 
 The sizes come from the seeds: a city hall like 昭通市民之家 (seed 003: 270 windows, 92
-departments, 2,340 items) with a month like 驻马店市民中心's (seed 000: 131,762 cases; waits under
-6 minutes, handling under 4, 90% within 10 minutes; invitation rate 94%; assisted services
-86/34/117/154); a county like 眉县 (seed 004: 5,632 cases a year) with 33 units, 225 items and
-51 staff like seed 001's.
+departments, 2,340 items) with a month like 驻马店市民中心's (seed 000: 131,762 cases, 28 units
+giving assisted services); a county like 眉县 (seed 004: 5,632 cases a year) with 33 units, 225
+items and 51 staff like seed 001's. Seed 000's waits, handling, invitation rate and assisted
+services by type are what a simulated city month must come out near, not inputs: the
+parameters below are behaviour (arrivals, handling times, habits, rates per unit and day).
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -16,14 +17,22 @@ class Scale:
     name: str
     level: str  # core.Center.Level value
     departments: int
+    not_entered: int  # of them, units that have not moved into the hall (no windows, no staff)
+    quiet_units: int  # entered units whose items are seldom asked for (the last entered ones)
     windows: int
     items: int
     staff: int  # window staff + back office
+    # people at the windows (前台): the office staffs each line by its demand, at least one
+    # window each; the rest of `staff` approve in the back office (后台), the other windows
+    # stand in reserve. Their number against the demand is what makes the waits.
+    window_staff: int
     categories: int  # queue lines (prefix letters)
     tickets_per_workday: float
     window_case_share: float  # served tickets that open a case
     online_cases_per_workday: float
-    assists_per_month: dict[str, int]  # AssistRecord kind → count
+    assisting_units: int  # departments that offer assisted services (帮办代办)
+    # AssistRecord kind → services per assisting unit per working day (weekend: per rest day)
+    assist_rates: dict[str, float]
     complaints_per_month: int
     overdue_share: float  # completed cases that miss their deadline
     bad_rating_share: float  # ratings at 不满意 / 非常不满意
@@ -33,16 +42,20 @@ CITY = Scale(
     name="city",
     level="city",
     departments=92,
+    not_entered=4,
+    quiet_units=10,
     windows=270,
     items=2340,
     staff=300,
+    window_staff=150,
     categories=20,
     tickets_per_workday=10_600,
     window_case_share=0.47,
-    online_cases_per_workday=2_250,
-    assists_per_month={"home": 86, "after_hours": 34, "coaching": 117, "weekend": 154},
+    online_cases_per_workday=2_050,
+    assisting_units=28,
+    assist_rates={"home": 0.16, "after_hours": 0.065, "coaching": 0.22, "weekend": 0.5},
     complaints_per_month=18,
-    overdue_share=0.0004,
+    overdue_share=0.00002,
     bad_rating_share=0.001,
 )
 
@@ -50,20 +63,52 @@ COUNTY = Scale(
     name="county",
     level="county",
     departments=33,
+    not_entered=2,
+    quiet_units=12,  # seed 001: 14 of 33 units without a case in the month
     windows=40,
     items=225,
     staff=51,
+    window_staff=40,
     categories=6,
     tickets_per_workday=62,
     window_case_share=0.30,
     online_cases_per_workday=8.0,
-    assists_per_month={"home": 3, "after_hours": 2, "coaching": 6, "weekend": 4},
+    assisting_units=10,
+    assist_rates={"home": 0.015, "after_hours": 0.01, "coaching": 0.03, "weekend": 0.04},
     complaints_per_month=1,
     overdue_share=0.002,
     bad_rating_share=0.002,
 )
 
 SCALES = {s.name: s for s in (CITY, COUNTY)}
+
+
+def shrink(scale: Scale, factor: int) -> Scale:
+    """The same hall `factor` times smaller: sizes and volumes divided, every share, rate per
+    unit and behaviour kept (for tests that need a month shaped like `scale` but quick)."""
+
+    def part(value: float, least: int) -> int:
+        return max(least, round(value / factor))
+
+    windows = part(scale.windows, 4)
+    categories = part(scale.categories, 2)
+    return replace(
+        scale,
+        name=f"{scale.name}/{factor}",
+        departments=part(scale.departments, 3),
+        not_entered=min(1, scale.not_entered),
+        quiet_units=min(1, scale.quiet_units),
+        windows=windows,
+        items=part(scale.items, 30),
+        staff=max(windows + 2, part(scale.staff, 6)),
+        window_staff=min(windows, max(categories, part(scale.window_staff, 1))),
+        categories=categories,
+        tickets_per_workday=scale.tickets_per_workday / factor,
+        online_cases_per_workday=scale.online_cases_per_workday / factor,
+        assisting_units=part(scale.assisting_units, 1),
+        complaints_per_month=round(scale.complaints_per_month / factor),
+    )
+
 
 # Arrivals per hour of the working day, relative (the morning peak is the tallest; seed 002's
 # complaints about long waits are about 9–11 o'clock). Keys: hour; the hall is open 9–12 and
@@ -75,6 +120,8 @@ WEEKDAY_ARRIVALS = {0: 1.22, 1: 1.05, 2: 1.0, 3: 0.95, 4: 0.85, 5: 0.9, 6: 0.9}
 MORNING = (dt.time(9, 0), dt.time(12, 0))
 AFTERNOON = (dt.time(13, 30), dt.time(17, 30))
 
+QUIET_DEMAND = 0.02  # a quiet unit's share of the demand, against its rank's
+
 # Queue behaviour.
 PRIORITY_SHARE = 0.05  # green channel
 APPOINTMENT_SHARE = 0.08  # tickets that come from an appointment check-in
@@ -84,18 +131,27 @@ MIN_PATIENCE_S = 25 * 60  # nobody leaves before this
 MEAN_PATIENCE_S = 120 * 60  # then some give up (ticket cancelled)
 RECALL_SECONDS = 70  # first call + 2 recalls, 20 s apart, then no-show
 WALK_SECONDS = (8, 45)  # from the call to the window
-TARGET_UTILISATION = 0.87  # windows opened per category for the day's expected load
 PAUSES_PER_WINDOW_DAY = 1.2
 PREDICTION_SAMPLE = 30  # recent handling times the predictor takes (queueing setting)
 
-# Feedback.
-INVITATION_RATE = 0.94
+# Feedback. Whether a service is invited to be rated is each window's habit: most staff press
+# the rating pad nearly every time, a few often forget (Beta(a, b) per staff member); online
+# cases get the SMS invitation when their department's system is linked to 好差评 (seed 000
+# 二(一): not all are).
+INVITING_HABIT = (40.0, 1.5)
+LAX_HABIT = (6.0, 4.0)
+LAX_STAFF_SHARE = 0.1
+LINKED_DEPARTMENT_SHARE = 0.93
+REAL_NAME_SHARE = 0.35  # pad and QR ratings given with a name and phone (SMS ones always are)
 RATING_RESPONSE = 0.6  # invited people who rate (about one rating per case, as issue 7 says)
 RATING_LEVELS = {5: 0.86, 4: 0.11, 3: 0.029}  # the rest (bad) is Scale.bad_rating_share
 
-# Attendance.
-LATE_SHARE = 0.018
-EARLY_LEAVE_SHARE = 0.008
+# Attendance (per staff member and day or session; the hall opens the windows of those present).
+LATE_SHARE = 0.018  # sessions begun 6-30 minutes late
+EARLY_LEAVE_SHARE = 0.008  # sessions left 6-30 minutes early
 LEAVE_SHARE = 0.03  # staff-days on approved leave
+ABSENT_SHARE = 0.002  # staff-days missed without leave (缺勤)
+OUTING_SHARE = 0.02  # window sessions with a registered temporary absence (临时外出登记)
+AWAY_SHARE = 0.01  # window sessions with a stretch away from the window, unregistered (空岗)
 INSPECTIONS_PER_WORKDAY = 2
 VIOLATION_PER_INSPECTION = 0.12

@@ -15,7 +15,7 @@ from govhall.core.models import Center, User
 from govhall.core.roles import Role
 from govhall.core.validators import uscc_check_char
 from govhall.org.models import Department, StaffProfile, Window
-from govhall.simulation import names
+from govhall.simulation import names, profiles
 from govhall.simulation.profiles import Scale
 
 
@@ -75,7 +75,7 @@ def uscc(seq: int, region: str) -> str:
 def load_or_create_world(center: Center, scale: Scale, rng: random.Random) -> World:
     if not Department.objects.filter(center=center).exists():
         _create_world(center, scale, rng)
-    return load_world(center)
+    return load_world(center, scale)
 
 
 @transaction.atomic
@@ -90,13 +90,15 @@ def _create_world(center: Center, scale: Scale, rng: random.Random) -> None:
             code=f"{region}{i + 1:03d}",
             uscc=uscc(i + 1, region),
             sort_order=i + 1,
+            entered=i < len(dept_names) - scale.not_entered,
         )
         for i, (name, short) in enumerate(dept_names)
     )
-    weights = zipf(len(departments), 1.05)
+    weights = department_weights(len(departments), scale)
 
-    # Windows: one line per busy department, the tail shares comprehensive windows (一窗受理).
-    groups = department_groups(len(departments), scale.categories)
+    # Windows: one line per busy department, the tail shares comprehensive windows (一窗受理);
+    # the units not entered (the last ones) have none.
+    groups = department_groups(len(departments) - scale.not_entered, scale.categories)
     group_weight = [sum(weights[i] for i in g) for g in groups]
     per_group = _apportion(scale.windows, [w**0.85 for w in group_weight], 2)
     windows: list[Window] = []
@@ -126,16 +128,25 @@ def _create_world(center: Center, scale: Scale, rng: random.Random) -> None:
         for i in g
     )
 
-    # Staff: one person per window (comprehensive windows: the group's units in turn), the
-    # rest in the back offices of the busiest units; each unit's first person is its lead.
+    # Staff: the office staffs each line's first windows by the line's demand (comprehensive
+    # windows: the group's units in turn), the rest work in the back offices of the busiest
+    # units; each unit's first person is its lead.
+    staffed = [
+        min(n, s)
+        for n, s in zip(per_group, _apportion(scale.window_staff, group_weight, 1), strict=True)
+    ]
     people: list[tuple[int, int | None, Role]] = []  # (department index, window index, role)
-    turn: dict[tuple[int, ...], int] = {}
-    for w_index, g in enumerate(window_groups):
-        k = turn.get(tuple(g), 0)
-        turn[tuple(g)] = k + 1
-        people.append((g[k % len(g)], w_index, Role.WINDOW_STAFF))
-    for k in range(max(scale.staff - len(windows), 0)):
-        people.append((k % max(1, len(departments) // 3), None, Role.APPROVER))
+    first = 0
+    for g, count, at_work in zip(groups, per_group, staffed, strict=True):
+        for k in range(at_work):
+            people.append((g[k % len(g)], first + k, Role.WINDOW_STAFF))
+        first += count
+    # Every entered unit sends someone: those without a window person approve in the back.
+    sent = {d for d, _w, _r in people}
+    unsent = [i for i in range(len(departments) - scale.not_entered) if i not in sent]
+    for k in range(max(scale.staff - len(people), 0)):
+        d = unsent[k] if k < len(unsent) else (k - len(unsent)) % max(1, len(departments) // 3)
+        people.append((d, None, Role.APPROVER))
     users = User.objects.bulk_create(
         User(
             username=f"sim{region}-{n + 1:04d}",
@@ -233,9 +244,19 @@ def department_groups(n_departments: int, n_categories: int) -> list[list[int]]:
     return [g for g in groups if g]
 
 
-def load_world(center: Center) -> World:
+def department_weights(count: int, scale: Scale) -> list[float]:
+    """Each unit's share of the hall's demand: Zipf by rank, the quiet units (the last entered
+    ones) at a small fraction of it."""
+    weights = zipf(count, 1.05)
+    entered = count - scale.not_entered
+    for i in range(max(0, entered - scale.quiet_units), entered):
+        weights[i] *= profiles.QUIET_DEMAND
+    return weights
+
+
+def load_world(center: Center, scale: Scale) -> World:
     departments = list(Department.objects.filter(center=center).order_by("sort_order", "pk"))
-    weights = zipf(len(departments), 1.05)
+    weights = department_weights(len(departments), scale)
     windows = list(Window.objects.filter(center=center).order_by("pk"))
     window_departments: dict[int, list[int]] = {}
     for w_id, d_id in Window.departments.through.objects.filter(window__center=center).values_list(

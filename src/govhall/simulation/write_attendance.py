@@ -1,7 +1,9 @@
-"""Attendance for a simulated month: assignments, the timetable, punches with some lateness and
-early leaving, approved leave, and inspectors' rounds with a few violations
-(govhall.attendance models); the attendance records are then derived by the attendance app's own
-service (`derive_range`), as the nightly job does.
+"""Attendance for a simulated month, from the days the roster drew (`staffing.plan_day`): the
+back office punches the attendance machine, window staff are punched by their terminal logins
+(written with the queue), leave is approved, registered temporary absences are kept, and
+inspectors make their rounds with a few violations (govhall.attendance models). The records and
+空岗 are then derived by the attendance app's own service (`derive_range`), as the nightly job
+does.
 """
 
 import datetime as dt
@@ -18,6 +20,7 @@ from govhall.attendance.models import (
     Punch,
     Session,
     StaffAssignment,
+    TemporaryAbsence,
     Timetable,
     Violation,
 )
@@ -27,20 +30,23 @@ from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.core.workdays import Calendar
 from govhall.simulation import profiles, rows
+from govhall.simulation.staffing import StaffDay
 from govhall.simulation.world import World, person_name
-
-MORNING = (9 * 3600, 12 * 3600)
-AFTERNOON = (13 * 3600 + 1800, 17 * 3600 + 1800)
 
 
 @dataclass
 class AttendanceMonth:
     punches: int = 0
-    late: int = 0
     leave_days: int = 0
+    outings: int = 0
     inspections: int = 0
     violations: int = 0
     records: int = 0
+
+
+def ensure_setup(world: World, first: dt.date) -> None:
+    """The timetable and every staff member's assignment, from two months before `first`."""
+    _ensure_setup(world, rows.at(first - dt.timedelta(days=60), 8 * 3600))
 
 
 def _ensure_setup(world: World, since: dt.datetime) -> None:
@@ -95,9 +101,21 @@ def _inspector(world: World) -> User:
     return user
 
 
+def _punch(world: World, staff_id: int, day: dt.date, second: float, kind: str) -> Punch:
+    moment = rows.at(day, second)
+    return Punch(
+        center=world.center,
+        staff_id=staff_id,
+        punched_at=moment,
+        kind=kind,
+        source=Punch.Source.MACHINE,
+        created_at=moment,
+    )
+
+
 def write_attendance(
     world: World,
-    workdays: list[dt.date],
+    roster: dict[dt.date, list[StaffDay]],
     *,
     horizon: dt.datetime,
     cal: Calendar,
@@ -105,54 +123,47 @@ def write_attendance(
 ) -> AttendanceMonth:
     center = world.center
     month = AttendanceMonth()
-    first = workdays[0] if workdays else horizon.date()
-    _ensure_setup(world, rows.at(first - dt.timedelta(days=60), 8 * 3600))
+    workdays = sorted(roster)
+    department_of = {s.pk: s.department_id for s in world.staff}
     punches: list[Punch] = []
     leaves: list[LeaveRequest] = []
+    outings: list[TemporaryAbsence] = []
     for day in workdays:
-        for s in world.staff:
-            if rng.random() < profiles.LEAVE_SHARE:
+        for plan in roster[day]:
+            if plan.leave:
                 leaves.append(
                     LeaveRequest(
                         center=center,
-                        staff=s,
-                        department_id=s.department_id,
+                        staff_id=plan.staff_id,
+                        department_id=department_of[plan.staff_id],
                         kind=rng.choice(["personal", "sick", "annual", "official"]),
-                        start=rows.at(day, MORNING[0]),
-                        end=rows.at(day, AFTERNOON[1]),
+                        start=rows.at(day, 8 * 3600),
+                        end=rows.at(day, 18 * 3600),
                         reason="因事请假",
                         status=LeaveRequest.Status.APPROVED,
                         created_at=rows.at(day - dt.timedelta(days=1), 16 * 3600),
                     )
                 )
-                continue
-            for start, end in (MORNING, AFTERNOON):
-                late = rng.random() < profiles.LATE_SHARE
-                month.late += late
-                arrive = start + (rng.randint(60, 1800) if late else -rng.randint(60, 900))
-                early = rng.random() < profiles.EARLY_LEAVE_SHARE
-                leave = end - rng.randint(300, 1800) if early else end + rng.randint(0, 900)
-                punches += [
-                    Punch(
+            if plan.window_id is None:  # window staff are punched by their terminal logins
+                for arrive, leave in plan.attendance:
+                    punches.append(_punch(world, plan.staff_id, day, arrive, Punch.Kind.IN))
+                    punches.append(_punch(world, plan.staff_id, day, leave, Punch.Kind.OUT))
+            for left, back in plan.outings:
+                outings.append(
+                    TemporaryAbsence(
                         center=center,
-                        staff=s,
-                        punched_at=rows.at(day, arrive),
-                        kind=Punch.Kind.IN,
-                        source=Punch.Source.MACHINE,
-                        created_at=rows.at(day, arrive),
-                    ),
-                    Punch(
-                        center=center,
-                        staff=s,
-                        punched_at=rows.at(day, leave),
-                        kind=Punch.Kind.OUT,
-                        source=Punch.Source.MACHINE,
-                        created_at=rows.at(day, leave),
-                    ),
-                ]
-    with rows.historical_timestamps(Punch, LeaveRequest, LeaveEvent):
+                        staff_id=plan.staff_id,
+                        department_id=department_of[plan.staff_id],
+                        left_at=rows.at(day, left),
+                        returned_at=rows.at(day, back),
+                        reason=rng.choice(["送达文书", "到后台协调", "外出核查"]),
+                        created_at=rows.at(day, left),
+                    )
+                )
+    with rows.historical_timestamps(Punch, LeaveRequest, LeaveEvent, TemporaryAbsence):
         rows.insert(Punch, punches)
         rows.insert(LeaveRequest, leaves)
+        rows.insert(TemporaryAbsence, outings)
         rows.insert(
             LeaveEvent,
             (
@@ -165,13 +176,15 @@ def write_attendance(
                 )
             ),
         )
-    month.punches, month.leave_days = len(punches), len(leaves)
+    month.punches, month.leave_days, month.outings = len(punches), len(leaves), len(outings)
 
     inspector = _inspector(world)
     categories = list(categories_for(center.pk))
-    staff_at = list(world.window_staff.items())
     inspections, violations = [], []
     for day in workdays:
+        # Inspectors find people at their windows: those the roster has there that day.
+        at_work = {p.staff_id for p in roster[day] if p.shifts}
+        staff_at = [(w, s) for w, s in world.window_staff.items() if s.pk in at_work]
         for k in range(profiles.INSPECTIONS_PER_WORKDAY):
             started = rows.at(day, (10 if k == 0 else 15) * 3600 + rng.randint(0, 1800))
             insp = Inspection(
@@ -183,7 +196,7 @@ def write_attendance(
                 note="例行巡查",
             )
             inspections.append(insp)
-            if categories and rng.random() < profiles.VIOLATION_PER_INSPECTION:
+            if staff_at and categories and rng.random() < profiles.VIOLATION_PER_INSPECTION:
                 window_id, staff = rng.choice(staff_at)
                 category = rng.choice(categories)
                 violations.append(

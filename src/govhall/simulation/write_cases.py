@@ -38,6 +38,7 @@ class Application:
     channel: str
     window_id: int | None = None
     staff: StaffProfile | None = None
+    ticket_id: int | None = None  # the served ticket a window case was opened from
 
 
 @dataclass
@@ -64,6 +65,7 @@ def applications_from_tickets(
                     channel=Case.Channel.WINDOW,
                     window_id=t.window_id,
                     staff=t.staff,
+                    ticket_id=t.pk,
                 )
             )
     return apps
@@ -73,7 +75,8 @@ def online_applications(
     world: World, days: list[dt.date], workdays: int, scale: Scale, rng: random.Random
 ) -> list[Application]:
     """Online and mobile applications, any day and hour (fewer at night and on rest days)."""
-    online_items = [i for i in world.items if i.online]
+    entered = {d.pk for d in world.departments if d.entered}
+    online_items = [i for i in world.items if i.online and i.department_id in entered]
     weights = [
         world.department_weight[i.department_id] * world.item_weight[i.pk] for i in online_items
     ]
@@ -108,7 +111,8 @@ class _Timeline:
 
     def add(self, kind: str, at: dt.datetime, to: str, actor_id: int | None, **details) -> None:
         self.events.append(
-            CaseEvent(
+            rows.new(
+                CaseEvent,
                 center_id=self.case.center_id,
                 type=kind,
                 at=at,
@@ -147,7 +151,8 @@ def write_cases(
         person = rng.random() < 0.78
         office = world.back_office.get(item.department_id) or ([app.staff] if app.staff else [])
         approver = rng.choice(office) if office else None
-        case = Case(
+        case = rows.new(
+            Case,
             center=center,
             number=f"{region}{on:%Y%m%d}{seq[on]:06d}",
             item=item,
@@ -159,6 +164,7 @@ def write_cases(
             phone=rows.phone(rng),
             channel=app.channel,
             window_id=app.window_id,
+            ticket_id=app.ticket_id,
             limit_days=item.limit_days,
             materials_received=[],
         )
@@ -219,13 +225,20 @@ def write_cases(
             review_at = _office_time(cal, accepted_on + dt.timedelta(days=1), rng)
             if review_at <= horizon:
                 line.add(Event.REVIEW_STARTED, review_at, State.IN_REVIEW, decider)
+            # The back office decides after `used` working days of running clock; the day that
+            # is comes from the deadline code itself, so a case is late exactly when it took more
+            # than its limit (the clock stopped while a correction was awaited).
             used = max(1, round(case.limit_days * rng.uniform(0.25, 0.95)))
             if rng.random() < scale.overdue_share:
                 used = case.limit_days + rng.randint(1, 3)
-            done_day = cal.add_workdays(accepted_on, used).date
             asked = review_at + dt.timedelta(hours=1)
-            if rng.random() < 0.025 and asked <= horizon:  # 补正: the clock stops
-                back_day = cal.add_workdays(asked.date(), rng.randint(1, 4)).date
+            asked_on = asked.astimezone(rows.LOCAL).date()
+            if (
+                rng.random() < 0.025
+                and asked <= horizon
+                and deadlines.elapsed_workdays(cal, accepted_on, asked_on) < used
+            ):  # 补正: the clock stops until the applicant answers
+                back_day = cal.add_workdays(asked_on, rng.randint(1, 4)).date
                 back = _office_time(cal, back_day, rng)
                 line.add(
                     Event.CORRECTION_REQUESTED,
@@ -239,21 +252,24 @@ def write_cases(
                     kind=ClockStop.Kind.CORRECTION,
                     reason="申请材料需补正",
                     resume_state=State.IN_REVIEW,
-                    started_on=asked.date(),
+                    started_on=asked_on,
                     started_at=asked,
                 )
                 if back <= horizon:
-                    stop.ended_on, stop.ended_at = back.date(), back
+                    stop.ended_on, stop.ended_at = back_day, back
                     line.add(Event.RESUBMITTED, back, State.IN_REVIEW, None)
-                    done_day = cal.add_workdays(
-                        back.date(), max(1, used - cal.workdays_between(accepted_on, asked.date()))
-                    ).date
                 stops.append(stop)
                 stop.case = case
                 case_stops.append((stop.started_on, stop.ended_on))
+            decided_on = deadlines.compute_due(cal, accepted_on, used, case_stops).due
             # Decided after the last step so far (review may start the same day).
-            done_at = max(
-                _office_time(cal, done_day, rng), line.events[-1].at + dt.timedelta(minutes=20)
+            done_at = (
+                max(
+                    _office_time(cal, decided_on, rng),
+                    line.events[-1].at + dt.timedelta(minutes=20),
+                )
+                if decided_on is not None
+                else horizon + dt.timedelta(days=1)  # still awaiting the correction
             )
         deadline = deadlines.compute_due(cal, accepted_on, case.limit_days, case_stops)
         case.due_date, case.due_provisional = deadline.due, deadline.provisional
@@ -359,7 +375,8 @@ def _outbox(event: CaseEvent) -> OutboxEvent:
     for key, value in (("completed_at", case.completed_at), ("delivered_at", case.delivered_at)):
         if value is not None and value > event.at:
             payload[key] = None
-    return OutboxEvent(
+    return rows.new(
+        OutboxEvent,
         center_id=case.center_id,
         stream=f"case:{case.number}",
         kind=f"case.{event.type}",

@@ -1,13 +1,17 @@
 """Ratings (好差评), rectifications, complaints and assisted services for a simulated month
 (govhall.feedback models, written in bulk).
 
-Every served ticket and every online case completed gets an invitation at the rate of seed 000
-(主动邀评率 94%); a share of the invited rate the service, mostly 非常满意 / 满意, a few bad.
-A bad rating opens its rectification, closed within the centre's limit after a callback, and
-every rating has its event and its (acknowledged) outbox row, as `feedback.services` writes them.
+A served ticket is invited to be rated when its window's staff member presses the pad (each has
+their own habit, `profiles.INVITING_HABIT`), an online case completed when its department's
+system sends the SMS; the invitation rate (seed 000: 94%) is the outcome of those. A share of
+the invited rate the service, mostly 非常满意 / 满意, a few bad, some by real name. A bad rating
+opens its rectification, closed within the centre's limit after a callback that reaches only a
+real-name rater, and every rating has its event and its (acknowledged) outbox row, as
+`feedback.services` writes them.
 """
 
 import datetime as dt
+import math
 import random
 from dataclasses import dataclass
 
@@ -86,12 +90,15 @@ def write_feedback(
     departments = {d.pk: d for d in world.departments}
     windows = {w.pk: w for w in world.windows}
     month = FeedbackMonth()
+    habit = _habits(world, rng)
+    linked = {d.pk for d in world.departments if rng.random() < profiles.LINKED_DEPARTMENT_SHARE}
     invitations: list[Invitation] = []
     evaluations: list[Evaluation] = []
     for t in served:
-        if rng.random() >= profiles.INVITATION_RATE:
+        if rng.random() >= habit[t.staff.pk]:
             continue
-        inv = Invitation(
+        inv = rows.new(
+            Invitation,
             center=center,
             source=Invitation.Source.TICKET,
             channel=Channel.PAD,
@@ -107,8 +114,10 @@ def write_feedback(
         if rng.random() < profiles.RATING_RESPONSE:
             rated = t.finished_at + dt.timedelta(seconds=rng.randint(5, 90))
             inv.used_at = rated
+            real_name = rng.random() < profiles.REAL_NAME_SHARE
             evaluations.append(
-                Evaluation(
+                rows.new(
+                    Evaluation,
                     center=center,
                     level=_level(rng, scale),
                     channel=Channel.PAD if rng.random() < 0.85 else Channel.QR,
@@ -118,13 +127,16 @@ def write_feedback(
                     window=windows[t.window_id],
                     staff=t.staff,
                     rated_at=rated,
+                    rater_name=person_name(rng) if real_name else "",
+                    rater_phone=rows.phone(rng) if real_name else "",
                 )
             )
             evaluations[-1].ticket_number = t.number
     for case in completed_cases:
-        if case.channel == Case.Channel.WINDOW or rng.random() >= profiles.INVITATION_RATE:
+        if case.channel == Case.Channel.WINDOW or case.department_id not in linked:
             continue
-        inv = Invitation(
+        inv = rows.new(
+            Invitation,
             center=center,
             source=Invitation.Source.CASE,
             channel=Channel.SMS,
@@ -139,7 +151,8 @@ def write_feedback(
         if rng.random() < profiles.RATING_RESPONSE and rated <= horizon:
             inv.used_at = rated
             evaluations.append(
-                Evaluation(
+                rows.new(
+                    Evaluation,
                     center=center,
                     level=_level(rng, scale),
                     channel=Channel.SMS,
@@ -147,6 +160,7 @@ def write_feedback(
                     case=case,
                     department=departments[case.department_id],
                     rated_at=rated,
+                    rater_name=case.applicant_name,
                     rater_phone=case.phone,
                 )
             )
@@ -158,7 +172,8 @@ def write_feedback(
     rows.insert(
         EvaluationEvent,
         (
-            EvaluationEvent(
+            rows.new(
+                EvaluationEvent,
                 center=center,
                 evaluation=e,
                 kind=EvaluationEvent.Kind.CREATED,
@@ -174,15 +189,25 @@ def write_feedback(
     month.bad = len(bad)
     _rectifications(world, bad, conf.rectification_days, horizon, cal, rng)
     month.complaints = _complaints(world, horizon, scale, cal, conf.complaint_days, rng)
-    month.assists = _assists(world, horizon, scale, rng)
+    month.assists = _assists(world, horizon, scale, cal, rng)
     return month
+
+
+def _habits(world: World, rng: random.Random) -> dict[int, float]:
+    """Each staff member's chance of inviting a rating after a service."""
+    out = {}
+    for person in world.staff:
+        lax = rng.random() < profiles.LAX_STAFF_SHARE
+        out[person.pk] = rng.betavariate(*(profiles.LAX_HABIT if lax else profiles.INVITING_HABIT))
+    return out
 
 
 def _outbox(e: Evaluation) -> OutboxEvent:
     e.ticket = None  # rating_payload reads the ticket's number only
     payload = rating_payload(e)
     payload["ticket_number"] = e.ticket_number
-    return OutboxEvent(
+    return rows.new(
+        OutboxEvent,
         center_id=e.center_id,
         stream=f"rating:{e.pk}",
         kind="rating.created",
@@ -219,9 +244,13 @@ def _rectifications(world, bad, days, horizon, cal, rng) -> None:
             closed = verified + dt.timedelta(days=rng.randint(1, 12))
             if closed <= horizon:
                 r.measures = "已对窗口人员开展业务培训并当面致歉" if r.valid else "已向群众解释说明"
-                r.callback_reached = True
-                r.callback_satisfaction = rng.choice(["satisfied", "satisfied", "basically"])
-                r.callback_note = "电话回访,群众表示认可"
+                # Only a real-name rater can be called back; an anonymous one is not reached.
+                r.callback_reached = bool(e.rater_phone)
+                if r.callback_reached:
+                    r.callback_satisfaction = rng.choice(["satisfied", "satisfied", "basically"])
+                    r.callback_note = "电话回访,群众表示认可"
+                else:
+                    r.callback_note = "匿名评价,无法回访"
                 r.status = Rectification.Status.CLOSED
                 r.closed_at = closed
                 steps += [
@@ -229,7 +258,7 @@ def _rectifications(world, bad, days, horizon, cal, rng) -> None:
                     (
                         RectificationEvent.Kind.CALLED_BACK,
                         closed - dt.timedelta(hours=1),
-                        {"satisfaction": r.callback_satisfaction},
+                        {"reached": r.callback_reached, "satisfaction": r.callback_satisfaction},
                     ),
                     (RectificationEvent.Kind.CLOSED, closed, {}),
                 ]
@@ -318,37 +347,46 @@ def _complaints(world, horizon, scale, cal, days, rng) -> int:
     return len(complaints)
 
 
-def _assists(world, horizon, scale, rng) -> int:
-    """Assisted services by type (seed 000: 86 home, 34 after hours, 117 coaching, 154
-    weekend), spread over about 28 units."""
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw (Knuth's product of uniforms; the means here are small)."""
+    limit, k, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
+
+
+def _assists(world, horizon, scale, cal, rng) -> int:
+    """Assisted services: each of the busiest `scale.assisting_units` units gives each kind at
+    its rate per working day (weekend services per rest day), on the day they happen."""
     center = world.center
     first = horizon.date().replace(day=1)
-    units = world.departments[: min(28, len(world.departments))]
+    days = [first + dt.timedelta(days=k) for k in range(horizon.day)]
+    units = world.departments[: min(scale.assisting_units, len(world.departments))]
     staff_of = {}
     for s in world.staff:
         staff_of.setdefault(s.department_id, s)
     records = []
-    for key, count in scale.assists_per_month.items():
-        for _k in range(count):
-            dept = rng.choice(units)
-            day = first + dt.timedelta(days=rng.randrange(horizon.day))
-            if key == "weekend":
-                while day.weekday() < 5 and day + dt.timedelta(days=1) <= horizon.date():
-                    day += dt.timedelta(days=1)
-            staff = staff_of.get(dept.pk)
-            records.append(
-                AssistRecord(
-                    center=center,
-                    kind=ASSIST_KINDS[key],
-                    department=dept,
-                    staff=staff,
-                    date=day,
-                    beneficiary=person_name(rng),
-                    count=1,
-                    recorded_by_id=staff.user_id if staff else None,
-                    created_at=rows.at(day, 17 * 3600 + 40 * 60),
+    for day in days:
+        for key, rate in scale.assist_rates.items():
+            if (key == "weekend") == cal.is_workday(day):
+                continue
+            for dept in units:
+                staff = staff_of.get(dept.pk)
+                records.extend(
+                    AssistRecord(
+                        center=center,
+                        kind=ASSIST_KINDS[key],
+                        department=dept,
+                        staff=staff,
+                        date=day,
+                        beneficiary=person_name(rng),
+                        count=1,
+                        recorded_by_id=staff.user_id if staff else None,
+                        created_at=rows.at(day, 17 * 3600 + 40 * 60),
+                    )
+                    for _k in range(_poisson(rng, rate))
                 )
-            )
     with rows.historical_timestamps(AssistRecord):
         rows.insert(AssistRecord, records)
     return len(records)

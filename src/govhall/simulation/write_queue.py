@@ -186,19 +186,19 @@ def write_day(
     staff_at = world.window_staff
     channels, channel_w = zip(*CHANNELS, strict=True)
 
-    # Who sat at which window: a session per open window, closed after the day.
+    # Who sat at which window: the terminal logins of the window's staff member, as the hall
+    # opened and closed the window on the day's roster.
     rows.insert(
         WindowSession,
         (
             WindowSession(
                 center=center,
-                window_id=w,
-                staff=staff_at[w],
-                opened_at=rows.at(day, t_in),
-                closed_at=rows.at(day, t_out),
+                window_id=login.window_id,
+                staff=staff_at[login.window_id],
+                opened_at=rows.at(day, login.opened),
+                closed_at=rows.at(day, login.closed),
             )
-            for w, (t_in, t_out) in result.open_windows.items()
-            if w in staff_at
+            for login in result.logins
         ),
     )
     rows.insert(
@@ -213,7 +213,6 @@ def write_day(
                 ended_at=rows.at(day, p.ended),
             )
             for p in result.pauses
-            if p.window_id in staff_at
         ),
     )
 
@@ -222,7 +221,8 @@ def write_day(
     for rec in result.tickets:
         category = setup.categories[rec.line]
         issued = rows.at(day, rec.issued)
-        ticket = Ticket(
+        ticket = rows.new(
+            Ticket,
             center=center,
             category=category,
             item_id=rec.item_id,
@@ -343,19 +343,26 @@ def _events(tickets: list[Ticket]) -> list[TicketEvent]:
     for t in tickets:
         base = {"center_id": t.center_id, "ticket_id": t.pk}
         events.append(
-            TicketEvent(
-                **base, kind=TicketEvent.Kind.ISSUED, at=t.issued_at, details={"channel": t.channel}
+            rows.new(
+                TicketEvent,
+                **base,
+                kind=TicketEvent.Kind.ISSUED,
+                at=t.issued_at,
+                details={"channel": t.channel},
             )
         )
         if t.called_at is None:
             if t.state in (Ticket.State.CANCELLED, Ticket.State.EXPIRED):
-                events.append(TicketEvent(**base, kind=t.state, at=t.finished_at))
+                events.append(rows.new(TicketEvent, **base, kind=t.state, at=t.finished_at))
             continue
         who = {"window_id": t.window_id, "staff": t.staff, "actor_id": t.staff.user_id}
-        events.append(TicketEvent(**base, **who, kind=TicketEvent.Kind.CALLED, at=t.called_at))
+        events.append(
+            rows.new(TicketEvent, **base, **who, kind=TicketEvent.Kind.CALLED, at=t.called_at)
+        )
         for k in range(t.recall_count):
             events.append(
-                TicketEvent(
+                rows.new(
+                    TicketEvent,
                     **base,
                     **who,
                     kind=TicketEvent.Kind.RECALLED,
@@ -365,9 +372,15 @@ def _events(tickets: list[Ticket]) -> list[TicketEvent]:
             )
         if t.state == Ticket.State.NO_SHOW:
             events.append(
-                TicketEvent(**base, **who, kind=TicketEvent.Kind.NO_SHOW, at=t.finished_at)
+                rows.new(
+                    TicketEvent, **base, **who, kind=TicketEvent.Kind.NO_SHOW, at=t.finished_at
+                )
             )
             continue
-        events.append(TicketEvent(**base, **who, kind=TicketEvent.Kind.STARTED, at=t.started_at))
-        events.append(TicketEvent(**base, **who, kind=TicketEvent.Kind.FINISHED, at=t.finished_at))
+        events.append(
+            rows.new(TicketEvent, **base, **who, kind=TicketEvent.Kind.STARTED, at=t.started_at)
+        )
+        events.append(
+            rows.new(TicketEvent, **base, **who, kind=TicketEvent.Kind.FINISHED, at=t.finished_at)
+        )
     return events

@@ -44,5 +44,5 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
             return
         for key, value in summary.as_dict().items():
-            if key != "timings":
+            if key not in ("timings", "cpu_timings"):
                 self.stdout.write(f"{key}: {value}")
