@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: install run demo test test-pg e2e lint browser pg-up bench clean
+.PHONY: install run serve demo test test-pg e2e lint browser pg-up bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,12 +20,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Serve the demo centre on http://127.0.0.1:8000 (SQLite under var/).
+## Serve the demo centre on http://127.0.0.1:8000 (SQLite under var/; Django's debug server,
+## the second factor for administrators off). A real centre uses `make serve`.
 run: install
 	mkdir -p var
 	GOVHALL_DEBUG=1 $(BIN)/govhall migrate --noinput
 	GOVHALL_DEBUG=1 $(BIN)/govhall demo
-	GOVHALL_DEBUG=1 $(BIN)/govhall run 127.0.0.1:8000
+	GOVHALL_DEBUG=1 GOVHALL_ADMIN_OTP=0 $(BIN)/govhall run 127.0.0.1:8000
+
+## A county's production server on SQLite under var/: no debug, gunicorn, static files by
+## WhiteNoise, no demo data (docs/deployment.md "One box on SQLite"). Plain HTTP on a
+## closed network needs GOVHALL_SECURE_COOKIES=0; behind TLS leave it on.
+SERVE_ADDR ?= 127.0.0.1:8000
+serve: install
+	mkdir -p var
+	$(BIN)/govhall migrate --noinput
+	$(BIN)/govhall collectstatic --noinput -v 0
+	$(BIN)/govhall serve $(SERVE_ADDR)
 
 demo: install
 	mkdir -p var

@@ -84,7 +84,10 @@ def _figures(r: dict[str, Any]) -> list[dict[str, Any]]:
             "s",
             goal=f"≤ {SIMULATE_GOAL_S:.0f} s (make bench's budget)",
             ok=r["simulate_s"] <= SIMULATE_GOAL_S,
-            notes=f"{size}; stages {s['timings']}; both months simulated at once, one per core",
+            notes=(
+                f"{size}; stages {s['timings']} (CPU {s.get('cpu_timings')}); "
+                "both months simulated at once, one per core"
+            ),
         ),
         figure(
             f"monthly evaluation + bulletin + tables, city month ({db})",
