@@ -17,6 +17,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "govhall"
 LAYERS: dict[str, int] = {
     "core": 0,
     "org": 1,
+    "notify": 1,
     "catalog": 2,
     "queueing": 3,
     "cases": 4,

@@ -207,7 +207,7 @@ def test_derive_and_figures(admin_user, unit_lead, staff, timetable, department,
     assert {d["id"] for d in whole} == {department.pk, other_department.pk}
     assert client_for(unit_lead).get(API + "figures/center/?month=2026-10").status_code == 403
     bad = client_for(admin_user).get(API + "figures/center/?month=2026-13")
-    assert bad.status_code == 400 and bad.json()["code"] == "validation_failed"
+    assert bad.status_code == 400 and bad.json()["code"] == "bad_period"
     assert client_for(staff.user).get(API + "figures/staff/?month=2026-10").status_code == 403
 
 

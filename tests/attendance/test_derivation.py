@@ -7,6 +7,7 @@ import pytest
 
 from govhall.attendance import services
 from govhall.attendance.models import AttendanceRecord, LeaveRequest, PostAbsence, Punch
+from govhall.core.errors import ValidationFailed
 from govhall.queueing.models import WindowPause, WindowSession
 from tests.attendance.conftest import NOW
 from tests.attendance.factories import at
@@ -100,7 +101,7 @@ def test_weekend_duty_roster(center, timetable, staff, admin_user):
 
 
 def test_duty_cannot_be_scheduled_on_a_working_day(staff, admin_user, timetable):
-    with pytest.raises(services.ValidationFailed):
+    with pytest.raises(ValidationFailed):
         services.schedule_duty(actor=admin_user, staff=staff, date=D("2026-10-10"))
 
 
@@ -225,6 +226,10 @@ def test_long_pause_across_the_session_boundary(center, timetable, staff, window
 
 
 def test_window_unattended_on_a_make_up_day_but_not_on_a_holiday(center, timetable, staff, window):
+    # At work all day by the machine, never at the window's terminal.
+    for day in ("2026-10-06", "2026-10-10"):
+        for clock, kind in (("08:55", "in"), ("12:01", "out"), ("13:25", "in"), ("17:32", "out")):
+            punch(staff, day, clock, kind)
     derive(center, "2026-10-06")
     derive(center, "2026-10-10")
     assert _absences(window, "2026-10-06") == []
@@ -232,6 +237,73 @@ def test_window_unattended_on_a_make_up_day_but_not_on_a_holiday(center, timetab
         (PostAbsence.Kind.NO_LOGIN, "09:00", 180),
         (PostAbsence.Kind.NO_LOGIN, "13:30", 240),
     ]
+
+
+def test_absence_from_post_is_the_time_at_work_away_from_the_window(
+    center, timetable, staff, window
+):
+    # Hand-worked: in by the machine at 09:20 (20 minutes late), at the window 09:30-11:00
+    # and 11:40-12:00; afternoon at the window 13:30-15:00, out by the machine at 16:30.
+    day = "2026-10-09"
+    punch(staff, day, "09:20", Punch.Kind.IN)
+    _login(window, staff, day, "09:30", "11:00")
+    _login(window, staff, day, "11:40", "12:00")
+    _login(window, staff, day, "13:30", "15:00")
+    punch(staff, day, "16:30", Punch.Kind.OUT)
+    derive(center, day)
+    # 09:20-09:30 (10), 11:00-11:40 (40); 15:00-16:30 (90). The late 20 minutes are lateness,
+    # the last hour is early leave, neither is 空岗: 140 minutes of 420 scheduled.
+    assert _absences(window, day) == [
+        (PostAbsence.Kind.NO_LOGIN, "09:20", 10),
+        (PostAbsence.Kind.NO_LOGIN, "11:00", 40),
+        (PostAbsence.Kind.NO_LOGIN, "15:00", 90),
+    ]
+    morning, afternoon = records(staff, day)
+    assert morning.late_minutes == 20 and afternoon.early_minutes == 60
+    assert {a.staff_id for a in PostAbsence.objects.all()} == {staff.pk}
+
+
+def test_no_absence_from_post_for_an_absent_person_or_an_unstaffed_window(
+    center, timetable, staff, window, department
+):
+    from tests.factories import WindowFactory
+
+    empty = WindowFactory(center=center, departments=[department])  # nobody scheduled
+    derive(center, "2026-10-09")  # the staff member never came: 缺勤, not 空岗
+    assert PostAbsence.objects.count() == 0
+    assert {r.status for r in records(staff, "2026-10-09")} == {S.ABSENT}
+    assert _absences(empty, "2026-10-09") == []
+
+
+def test_a_person_with_two_windows_is_away_once(center, timetable, staff, window, department):
+    from tests.factories import WindowFactory
+
+    second = WindowFactory(center=center, departments=[department])
+    staff.windows.add(second)
+    services.sync_assignments(center=center, at=at("2026-10-08", "18:00"))
+    day = "2026-10-09"
+    punch(staff, day, "08:55", Punch.Kind.IN)
+    _login(second, staff, day, "09:00", "10:00")  # at the second window, then away until noon
+    punch(staff, day, "12:02", Punch.Kind.OUT)
+    derive(center, day)
+    rows = list(PostAbsence.objects.values_list("staff_id", "minutes"))
+    assert rows == [(staff.pk, 120)]
+
+
+def test_a_colleague_at_the_window_covers_it(
+    center, timetable, staff, window, make_user, department
+):
+    from govhall.core.roles import Role
+    from tests.attendance.factories import assign
+
+    colleague = make_user(Role.WINDOW_STAFF, department=department).staff_profile
+    assign(colleague)
+    day = "2026-10-09"
+    punch(staff, day, "08:55", Punch.Kind.IN)
+    punch(staff, day, "12:02", Punch.Kind.OUT)
+    _login(window, colleague, day, "09:00", "12:00")  # the window is open all morning
+    derive(center, day)
+    assert PostAbsence.objects.filter(staff=staff).count() == 0
 
 
 def test_window_of_a_staff_member_on_leave_is_not_absent(

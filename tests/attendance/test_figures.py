@@ -103,7 +103,11 @@ def test_staff_figures_of_the_fixture_month(center, month):
         "absent_days": Decimal("0"),
         "leave_days": Decimal("1"),
         "temp_absences": 1,
-        "absence_from_post_minutes": 20 + 30 + 240,
+        "scheduled_minutes": WORKING_DAYS_IN_OCTOBER_2026 * (180 + 240),
+        # Only the afternoon of 10-13: at work (a machine punch at 13:28, no check-out) and
+        # never at the window. The late morning of 10-09 and the early 10-12 are lateness and
+        # early leave, the half hour out on 10-15 was registered.
+        "absence_from_post_minutes": 240,
         "violations": 1,
         "violation_points": Decimal("2"),
     }
@@ -119,12 +123,16 @@ def test_department_and_centre_figures_add_up(center, department, other_departme
     assert set(by_department[department.pk]) == set(selectors.FIGURE_KEYS)
     assert by_department[department.pk]["staff_count"] == 2  # the staff member and the lead
     assert by_department[other_department.pk]["absent_days"] == WORKING_DAYS_IN_OCTOBER_2026
-    assert total["working_days"] == WORKING_DAYS_IN_OCTOBER_2026
+    # Days in one unit: staff-days beside staff-days (three people expected every working day).
+    assert by_department[department.pk]["working_days"] == 2 * WORKING_DAYS_IN_OCTOBER_2026
+    assert total["working_days"] == 3 * WORKING_DAYS_IN_OCTOBER_2026
     for key in selectors.FIGURE_KEYS:
-        if key == "working_days":
-            continue
         assert total[key] == sum(f[key] for f in by_staff.values()), key
         assert total[key] == sum(f[key] for f in by_department.values()), key
+    for figures in [total, *by_department.values(), *by_staff.values()]:
+        days = figures["present_days"] + figures["absent_days"] + figures["leave_days"]
+        assert days == figures["working_days"]
+        assert figures["absence_from_post_minutes"] <= figures["scheduled_minutes"]
 
 
 def test_department_filter_limits_staff_rows(center, department, month):

@@ -1,4 +1,4 @@
-"""Properties of the per-session rule (`services._attendance_of`), over random punches."""
+"""Properties of the per-session rule (`derivation._attendance_of`), over random punches."""
 
 import datetime as dt
 
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from govhall.attendance.models import AttendanceRecord, Punch
 from govhall.attendance.selectors import SessionSpec
-from govhall.attendance.services import _attendance_of
+from govhall.attendance.services.derivation import _attendance_of
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.datetime(2026, 10, 9, tzinfo=TZ)

@@ -19,7 +19,13 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def accept(item, *, actor=None, day: dt.date | None = None, phone="13800001234", **kwargs):
-    """A person's case accepted at a window on `day` (by the system unless `actor`)."""
+    """A person's case accepted at a window on `day` (by the system unless `actor`), with every
+    material of the item received unless the test says which."""
+    missing = kwargs.get("materials_missing", ())
+    kwargs.setdefault(
+        "materials_received",
+        [n for n in item.materials.values_list("name", flat=True) if n not in missing],
+    )
     return services.accept_case(
         actor=actor,
         item=item,
@@ -48,4 +54,38 @@ def served_ticket(center, department, seq: int, day: dt.date) -> Ticket:
         issued_at=at(day, 9),
         called_at=at(day, 10),
         finished_at=at(day, 11),
+    )
+
+
+def joint_package(center, items, *, lead=None, name="开办餐饮店一件事", limit_days=45):
+    """A 一件事 package of `items`, led by `lead` (default: the first item's department)."""
+    from govhall.cases.models import JointPackage
+
+    package = JointPackage.objects.create(
+        center=center,
+        name=name,
+        lead_department=lead or items[0].department,
+        limit_days=limit_days,
+    )
+    package.items.set(items)
+    return package
+
+
+def accept_joint(package, *, actor=None, day: dt.date | None = None, **kwargs):
+    """A person's joint application accepted on `day`, every material of every item received."""
+    from govhall.cases import joint
+
+    kwargs.setdefault(
+        "materials_received",
+        {i.pk: list(i.materials.values_list("name", flat=True)) for i in package.items.all()},
+    )
+    return joint.accept_joint_case(
+        actor=actor,
+        package=package,
+        applicant_type="person",
+        applicant_name=kwargs.pop("applicant_name", "王五"),
+        id_number=make_id_number(next(_seq)),
+        phone="13700001234",
+        at=at(day) if day else None,
+        **kwargs,
     )

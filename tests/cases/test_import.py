@@ -179,3 +179,9 @@ def test_export_masks_identifiers(center, item):
     flat = " ".join(str(v) for v in rows[1])
     assert make_id_number(0) not in flat
     assert "138****1234" in flat
+
+
+def test_an_unreadable_file_is_named_in_words_not_with_python_text(center, item):
+    with pytest.raises(ValidationFailed) as caught:
+        import_cases(center=center, source=io.BytesIO(b"not a zip"), filename="a.xlsx")
+    assert "zip" not in caught.value.message and "Error" not in caught.value.message

@@ -8,7 +8,7 @@ from govhall.cases import selectors, services
 from govhall.cases.models import Case
 from govhall.core.roles import Role
 from tests.cases.factories import accept, at, served_ticket
-from tests.factories import DepartmentFactory, ServiceItemFactory
+from tests.factories import DepartmentFactory, ServiceItemFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,15 @@ def month(center, department):
     late = accept(item, day=D(2026, 3, 2))  # due 03-09
     services.complete_case(actor=None, case=late, approved=True, at=at(D(2026, 3, 12)))
     still_open = accept(item, day=D(2026, 3, 20))  # due 03-27, open on 03-31
+    online = services.submit_case(
+        item=item,
+        applicant_type="person",
+        applicant_name="李四",
+        phone="13800004321",
+        id_number=make_id_number(99),
+        at=at(D(2026, 3, 24)),
+    )
+    services.accept_submitted_case(actor=None, case=online, at=at(D(2026, 3, 25)))
     february = accept(item, day=D(2026, 2, 25))
     services.complete_case(actor=None, case=february, approved=True, at=at(D(2026, 3, 3)))
     withdrawn = accept(item, day=D(2026, 2, 2))
@@ -42,9 +51,13 @@ def test_department_figures_match_the_definitions(center, department, month):
     figures = selectors.department_figures(center_id=center.pk, **MARCH)
     row = figures[department.pk]
     assert row == {
-        "accepted": 3,
-        "completed": 3,
-        "completion_rate": pytest.approx(2 / 3),
+        "accepted": 4,
+        # 办结 of the 受理 beside it: the February case completed in March is not one of them
+        "completed": 2,
+        "completion_rate": pytest.approx(2 / 4),
+        "accepted_online": 1,
+        "online_share": pytest.approx(1 / 4),
+        "completed_in_period": 3,
         "overdue": 2,
         "on_time_rate": pytest.approx(2 / 3),
         # 2 (03-03, 03-04) + 8 (03-03..03-12) + 5 (02-26, 02-27, make-up Sat 02-28, 03-02, 03-03)
@@ -69,7 +82,7 @@ def test_overdue_by_department_item_for_the_bulletin(center, department, month):
             "department": department.name,
             "item_id": month["item"].pk,
             "item": "种畜禽生产经营许可",
-            "handled": 3,
+            "handled": 4,
             "overdue": 2,
         }
     ]
@@ -91,7 +104,7 @@ def test_overdue_cases_on_a_day(center, month):
 def test_staff_and_item_groupings(center, department, month, make_user):
     clerk = make_user(Role.WINDOW_STAFF, department=department)
     by_item = selectors.case_figures(center_id=center.pk, by="item", **MARCH)
-    assert by_item[month["item"].pk]["accepted"] == 3
+    assert by_item[month["item"].pk]["accepted"] == 4
     case = accept(month["item"], actor=clerk, day=D(2026, 3, 10))
     staff = selectors.staff_figures(center_id=center.pk, **MARCH)
     assert staff[clerk.staff_profile.pk]["accepted"] == 1

@@ -10,7 +10,13 @@ from govhall.core.errors import InvalidTransition, PermissionDenied, ValidationF
 from govhall.core.models import OutboxEvent
 from govhall.core.roles import Role
 from tests.cases.factories import accept, at
-from tests.factories import MaterialFactory, ServiceItemFactory, WindowFactory, make_uscc
+from tests.factories import (
+    MaterialFactory,
+    ServiceItemFactory,
+    WindowFactory,
+    make_id_number,
+    make_uscc,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +340,56 @@ def test_comprehensive_window_accepts_for_the_departments_it_serves(
     case = accept(item, actor=clerk, window=window)
     assert case.accepted_by == clerk
     assert case.window == window
+
+
+def test_normal_acceptance_needs_every_required_material(center, department):
+    item = ServiceItemFactory(center=center, department=department)
+    for name in ("申请书", "营业执照", "身份证明"):
+        MaterialFactory(item=item, name=name)
+    MaterialFactory(item=item, name="委托书", required=False)
+    with pytest.raises(ValidationFailed) as refused:
+        accept(item, materials_received=["申请书"])
+    assert refused.value.code == "materials_incomplete"
+    assert refused.value.detail["materials"] == ["营业执照", "身份证明"]
+    assert "补正" in refused.value.message
+    assert not Case.objects.exists()
+    case = accept(item, materials_received=["申请书", "营业执照", "身份证明"])
+    assert case.mode == Case.Mode.NORMAL
+
+
+def test_missing_acceptance_lists_every_required_material_not_received(center, department):
+    item = ServiceItemFactory(center=center, department=department)
+    for name in ("申请书", "营业执照", "身份证明"):
+        MaterialFactory(item=item, name=name)
+    with pytest.raises(ValidationFailed) as refused:
+        accept(item, mode="missing", materials_received=["申请书"], materials_missing=["营业执照"])
+    assert refused.value.detail["materials"] == ["身份证明"]
+    case = accept(
+        item,
+        mode="missing",
+        materials_received=["申请书", "营业执照"],
+        materials_missing=["身份证明"],
+        supply_by=dt.date(2026, 12, 31),
+    )
+    assert case.materials_missing == ["身份证明"]
+    assert case.supply_by == dt.date(2026, 12, 31)
+
+
+def test_commitment_acceptance_takes_the_pledge_for_the_materials(center, department):
+    item = ServiceItemFactory(center=center, department=department)
+    MaterialFactory(item=item, name="申请书")
+    case = accept(item, mode="commitment", materials_received=[])
+    assert case.commitment_status == Case.Commitment.PENDING
+
+
+def test_acceptance_of_an_online_application_checks_the_materials_too(center, department):
+    item = ServiceItemFactory(center=center, department=department)
+    MaterialFactory(item=item, name="申请书")
+    case = services.submit_case(
+        item=item, applicant_type="person", applicant_name="张三", phone="13800001234",
+        id_number=make_id_number(7),
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed):
+        services.accept_submitted_case(actor=None, case=case)
+    case.refresh_from_db()
+    assert case.state == Case.State.SUBMITTED

@@ -90,7 +90,11 @@ class CaseLife(RuleBasedStateMachine):
 
     @rule()
     def correction(self):
-        self.act(services.request_correction, reason="补正")
+        self.act(services.request_correction, reason="补正", repeat_reason="前次补正后仍有缺漏")
+
+    @rule(days=st.integers(1, Case.EXTENSION_DAYS))
+    def extend(self, days):
+        self.act(services.extend_case, days=days, reason="需现场核查")
 
     @rule()
     def resubmit(self):
@@ -167,12 +171,27 @@ class CaseLife(RuleBasedStateMachine):
         if any(end is None for _s, end in stops):
             return  # the due date depends on when the stop ends
         accepted_on = timezone.localdate(case.accepted_at)
-        assert case.due_date == expected_due(accepted_on, case.limit_days, stops)
+        limit = case.limit_days + case.extension_days
+        assert case.due_date == expected_due(accepted_on, limit, stops)
         if case.completed_at is not None:
             late = timezone.localdate(case.completed_at) > case.due_date
             assert case.completed_late == late
             if not late:
-                assert case.elapsed_workdays <= case.limit_days
+                assert case.elapsed_workdays <= limit
+
+    @invariant()
+    def extension_once_and_delivery_within_ten_days(self):
+        case = Case.objects.get(pk=self.case.pk)
+        extended = CaseEvent.objects.filter(case=case, type=CaseEvent.Type.EXTENDED).count()
+        assert extended == (1 if case.extended_at else 0)
+        assert case.extension_days <= Case.EXTENSION_DAYS
+        if case.completed_at is None or case.result == Case.Result.DENIED:
+            assert case.delivery_due is None
+            return
+        decided = timezone.localdate(case.completed_at)
+        assert case.delivery_due == expected_due(decided, Case.DELIVERY_DAYS, [])
+        delivered = case.delivered_at and timezone.localdate(case.delivered_at)
+        assert case.delivered_late == bool(delivered and delivered > case.delivery_due)
 
 
 def test_case_life_state_machine(center, department):

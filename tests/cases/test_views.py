@@ -1,10 +1,12 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from govhall.cases import services
 from govhall.cases.models import Case
 from govhall.core.roles import Role
 from tests.cases.factories import accept, served_ticket
@@ -53,6 +55,9 @@ def test_window_accepts_and_prints_receipt(client, clerk, item):
     receipt = client.get(response.url).content.decode()
     assert case.number in receipt and "<svg" in receipt
     assert make_id_number(5) not in receipt  # masked
+    rating = re.search(r'class="rating-url">([^<]+)<', receipt).group(1)
+    assert 'data-testid="rating-qr"><svg' in receipt
+    assert client.get(rating).status_code == 200  # feedback's page for this case
 
 
 def test_acceptance_links_the_ticket_being_served(client, clerk, item, center, department):
@@ -69,9 +74,46 @@ def test_acceptance_links_the_ticket_being_served(client, clerk, item, center, d
             "phone": "13900005678",
             "window": clerk.staff_profile.windows.get().pk,
             "mode": "normal",
+            "received": ["申请书", "营业执照"],
         },
     )
     assert Case.objects.get().ticket == ticket
+
+
+def test_normal_acceptance_without_the_required_materials_is_a_form_error(client, clerk, item):
+    client.force_login(clerk)
+    url = reverse("cases:accept") + f"?item={item.pk}"
+    window = clerk.staff_profile.windows.get().pk
+    applicant = dict(
+        applicant_type="person", applicant_name="王五", phone="13900005678", mode="normal"
+    )
+    response = client.post(
+        url,
+        {**applicant, "identifier": make_id_number(6), "window": window, "received": ["申请书"]},
+    )
+    assert response.status_code == 400
+    assert "尚未收取:营业执照" in response.context["form"].errors["received"][0]
+    assert not Case.objects.exists()
+
+
+def test_an_online_application_is_accepted_with_its_materials_and_a_message(client, clerk, item):
+    case = services.submit_case(
+        item=item, applicant_type="person", applicant_name="赵六", phone="13900005678",
+        id_number=make_id_number(8),
+    )  # fmt: skip
+    client.force_login(clerk)
+    url = reverse("cases:act", args=[case.number, "accept"])
+    refused = client.post(url, {"accept-mode": "normal", "accept-received": ["申请书"]})
+    assert refused.status_code == 400
+    assert "营业执照" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.state == Case.State.SUBMITTED
+    done = client.post(
+        url, {"accept-mode": "normal", "accept-received": ["申请书", "营业执照"]}, follow=True
+    )
+    case.refresh_from_db()
+    assert case.state == Case.State.ACCEPTED
+    assert f"受理:办件 {case.number} 已办理。" in [str(m) for m in done.context["messages"]]
 
 
 def test_bad_id_number_is_a_form_error(client, clerk, item):

@@ -10,7 +10,7 @@ from govhall.catalog import demo as catalog_demo
 from govhall.catalog.demo_data import FLAWS
 from govhall.catalog.lint import RULES
 from govhall.catalog.models import Material, ServiceItem, Theme
-from govhall.catalog.selectors import four_reductions, lint_items
+from govhall.catalog.selectors import GuideQuery, four_reductions, lint_items, search_items
 from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.core.validators import is_valid_phone, is_valid_uscc
@@ -36,6 +36,7 @@ def test_demo_centre():
     check_city_hall(center)
     check_logins(logins)
     check_guides(center)
+    check_search(center)
     check_four_reductions(center)
     check_loading_again_creates_nothing(center, logins)
 
@@ -107,6 +108,24 @@ def check_logins(logins):
     assert root.is_superuser and root.center is None
     lead = User.objects.get(username="lead")
     assert lead.staff_profile.department.lead == lead
+
+
+def check_search(center):
+    """The guide search finds items by what people call them, the best match first."""
+
+    def names(q):
+        return [i.name for i in search_items(center_id=center.pk, query=GuideQuery(q=q))]
+
+    licence = names("营业执照")
+    assert licence.index("企业设立登记") <= 1  # after 营业执照遗失补领, whose name holds the words
+    assert names("开公司")[0] == "企业设立登记"
+    assert names("注册公司")[0] == "企业设立登记"
+    marriage = names("结婚")
+    assert marriage[0] == "结婚登记"
+    assert marriage.index("结婚登记") < marriage.index("出生登记")
+    assert names("领证")[0] == "结婚登记"
+    assert names("结婚登记")[0] == "结婚登记"
+    assert names("上户口")[0] == "出生登记"
 
 
 def check_guides(center):

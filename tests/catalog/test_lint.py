@@ -192,3 +192,71 @@ def test_lint_items_ignores_retired_items_and_other_centres(center, department):
     foreign = DepartmentFactory()
     clean_item(center=foreign.center, department=foreign, fees="")
     assert lint_items(center_id=center.pk) == []
+
+
+@pytest.mark.parametrize(
+    "material",
+    [
+        "法律、法规、规章规定的其他申请材料",
+        "其他资料",
+        "其它资料",
+        "项目相关资料",
+        "有关资料",
+        "身份证、户口簿等",
+        "营业执照、章程等。",
+        "相关证件",
+        "其他需要提供的证明",
+        "按照规定应当提交的材料",
+        "按有关规定需提交的其他文件",
+    ],
+)
+def test_common_catch_alls_are_found_whatever_the_centre_lists(center, department, material):
+    settings = catalog_settings(center_id=center.pk)
+    settings.catch_all_patterns = ""
+    settings.save()
+    item = clean_item(center=center, department=department)
+    MaterialFactory(item=item, name=material)
+    [finding] = lint_items(center_id=center.pk)
+    assert finding.rule == "catch_all_material"
+    assert material in finding.message
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "rule"),
+    [
+        ("conditions", "1.有固定场所;\n2.法律、法规规定的其他条件。", "catch_all_conditions"),
+        ("conditions", "申请人符合条件,并提交相关资料。", "catch_all_conditions"),
+        ("steps", "1.申请;\n2.审查、现场核查等其他环节;\n3.办结。", "catch_all_steps"),
+        ("steps", "申请、受理、审查、决定等", "catch_all_steps"),
+    ],
+)
+def test_conditions_and_steps_are_read_sentence_by_sentence(center, department, field, text, rule):
+    item = clean_item(center=center, department=department)
+    setattr(item, field, text)
+    item.save()
+    [finding] = lint(center)
+    assert finding.rule == rule
+    assert finding.severity == RULES[rule][0]
+    assert "其他" in finding.message or "等" in finding.message or "相关资料" in finding.message
+
+
+def test_plain_conditions_and_steps_pass(center, department):
+    item = clean_item(center=center, department=department)
+    item.conditions = "申请人按《中华人民共和国行政许可法》的规定提出申请,提供本人有效身份证明。"
+    item.steps = "1.申请:提交申请材料;\n2.受理:符合条件的予以受理;\n3.审核;\n4.办结。"
+    item.save()
+    assert lint(center) == []
+
+
+def test_entered_item_without_window_authority_is_an_error(center, department):
+    """Seeds 001 and 002: 进驻未授权 — the window only takes the papers in."""
+    authorized = clean_item(center=center, department=department)
+    clean_item(center=center, department=department, window_authorized=False, entered=False)
+    item = clean_item(center=center, department=department, window_authorized=False)
+    [finding] = lint(center)
+    assert (finding.item_id, finding.rule, finding.severity) == (
+        item.pk,
+        "window_not_authorized",
+        ERROR,
+    )
+    assert authorized.pk != finding.item_id

@@ -104,3 +104,16 @@ def test_calendar_command_import_and_status(tmp_path, capsys):
         call_command("calendar", "import", str(bad))
     assert "第2行" in capsys.readouterr().err
     assert not WorkCalendarYear.objects.filter(year=2032).exists()
+
+
+@pytest.mark.parametrize(
+    "content", ["", "\n", "day,type\n2031-01-01,holiday\n", "date,kind\n2031-01-01,holiday\n"]
+)
+def test_calendar_command_refuses_an_empty_file_or_wrong_columns_with_a_message(
+    tmp_path, capsys, content
+):
+    path = tmp_path / "cal.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match="date,kind,name"):
+        call_command("calendar", "import", str(path))
+    assert "第1行" in capsys.readouterr().err

@@ -46,7 +46,9 @@ def test_accept_complete_and_look_up(browser, page, login, live_server, center):
     page.get_by_label("容缺 营业执照复印件").check()
     page.get_by_role("button", name="受理并打印回执").click()
     number = page.get_by_test_id("case-number").inner_text().strip()
-    assert page.locator(".qr svg").count() == 1
+    # Two codes on the receipt: the progress look-up and the rating of the service.
+    assert page.locator(".qr:not([data-testid=rating-qr]) svg").count() == 1
+    assert page.get_by_test_id("rating-qr").locator("svg").count() == 1
     assert "年" in page.get_by_test_id("due-date").inner_text()
     case = Case.objects.get(number=number)
     assert case.mode == "missing" and case.accepted_by == clerk

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.e2e.screens import shot
 from tests.factories import DepartmentFactory, MaterialFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,3 +62,28 @@ def test_guide_list_on_a_phone(live_server, browser, catalogue):
     assert width <= 375
     page.screenshot(path="/tmp/govhall-catalog-phone.png", full_page=True)
     context.close()
+
+
+def test_typing_a_common_name_finds_the_item_first(live_server, page, center):
+    """What people call an item finds it, the best match on top, as the visitor types."""
+    civil = DepartmentFactory(center=center, name="民政局", short_name="民政")
+    police = DepartmentFactory(center=center, name="公安局", short_name="公安", sort_order=0)
+    birth = ServiceItemFactory(center=center, department=police, name="出生登记")
+    MaterialFactory(item=birth, name="结婚证")
+    ServiceItemFactory(center=center, department=civil, name="结婚登记", keywords="结婚、领证")
+    market = DepartmentFactory(center=center, name="市场监督管理局", short_name="市场监管")
+    ServiceItemFactory(
+        center=center, department=market, name="企业设立登记", keywords="营业执照、开公司"
+    )
+    page.goto(live_server.url + reverse("catalog:guide_list"))
+    first = page.locator(".guide-items .guide-name").first
+
+    page.get_by_role("searchbox").press_sequentially("结婚", delay=50)  # no button: live search
+    page.get_by_text("共找到 2 个事项").wait_for()
+    assert first.inner_text() == "结婚登记"
+
+    page.get_by_role("searchbox").fill("")
+    page.get_by_role("searchbox").press_sequentially("开公司", delay=50)
+    page.get_by_text("共找到 1 个事项").wait_for()
+    assert first.inner_text() == "企业设立登记"
+    shot(page, "guide-search-first-result")

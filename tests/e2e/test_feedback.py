@@ -1,5 +1,8 @@
-"""The window's rating pad in a real browser: paired by code, shows five buttons when the window
-finishes a ticket, one tap records the rating; the bad rating shows up for rectification."""
+"""好差评 in a real browser. The window's rating pad: paired by code, shows five buttons for the
+service its window just finished, one tap records the rating; the bad rating shows up for
+rectification. The citizen's phone: the finished ticket's page leads to the rating."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -8,6 +11,7 @@ from govhall.core.roles import Role
 from govhall.feedback.models import Evaluation, Rectification
 from govhall.queueing import services as queue
 from govhall.queueing.models import Ticket
+from tests.e2e.screens import PHONE, overflows_horizontally, shot
 from tests.factories import DepartmentFactory, StaffProfileFactory, UserFactory
 from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
 
@@ -22,6 +26,11 @@ def test_pad_rates_the_finished_ticket_and_the_bad_rating_is_rectified(
     category = QueueCategoryFactory(center=center, departments=[department])
     window, staff = staffed_window(center, department, number="12", categories=[category])
 
+    # A service finished before the pad is paired is never offered on it.
+    queue.issue_ticket(category=category, channel=Ticket.Channel.KIOSK)
+    earlier = queue.call_next(window=window, staff=staff)
+    queue.finish_ticket(ticket=earlier, window=window, staff=staff)
+
     # The window staff member pairs the pad: a code on their page, typed on the device.
     login(staff.user)
     page.goto(live_server.url + "/feedback/pad/code/")
@@ -29,6 +38,7 @@ def test_pad_rates_the_finished_ticket_and_the_bad_rating_is_rectified(
     page.click("main button.primary")
     code = page.get_by_test_id("pairing-code").inner_text().strip()
 
+    assert len(code) == 8
     pad_context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     pad_context.set_default_timeout(10_000)
     pad = pad_context.new_page()
@@ -36,6 +46,8 @@ def test_pad_rates_the_finished_ticket_and_the_bad_rating_is_rectified(
     pad.fill("input[name=code]", code)
     pad.click("button[type=submit]")
     pad.wait_for_selector(".pad-idle")
+    pad.wait_for_timeout(1_500)  # a poll or two: still idle, the earlier service is not offered
+    expect(pad.locator(".pad-button")).to_have_count(0)
 
     # The window calls, serves and finishes a ticket on its terminal.
     queue.issue_ticket(category=category, channel=Ticket.Channel.KIOSK)
@@ -50,7 +62,7 @@ def test_pad_rates_the_finished_ticket_and_the_bad_rating_is_rectified(
     expect(button("开始办理")).to_be_disabled()  # SERVING
     button("办结").click()
     expect(button("办结")).to_be_disabled()  # DONE, the window is free
-    ticket = Ticket.objects.get()
+    ticket = Ticket.objects.exclude(pk=earlier.pk).get()
     assert ticket.state == Ticket.State.DONE
 
     # The pad shows the five levels; one tap records the rating and it returns to idle.
@@ -58,12 +70,25 @@ def test_pad_rates_the_finished_ticket_and_the_bad_rating_is_rectified(
     buttons.first.wait_for()
     assert buttons.count() == 5
     assert buttons.all_inner_texts() == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
+    expect(pad.locator(".pad-service")).to_contain_text(ticket.number)
+    shot(pad, "pad-prompt")
     pad.click("button.pad-button.level-1")
     pad.wait_for_selector(".pad-thanks")
     pad.wait_for_selector(".pad-idle")
     evaluation = Evaluation.objects.get()
     assert (evaluation.level, evaluation.channel, evaluation.ticket_id) == (1, "pad", ticket.pk)
     assert evaluation.staff == staff and evaluation.window == window
+
+    # The next service: offered, then gone the moment the window calls someone else, so the
+    # next person cannot rate it.
+    for _n in range(2):
+        queue.issue_ticket(category=category, channel=Ticket.Channel.KIOSK)
+    following = queue.call_next(window=window, staff=staff)
+    queue.finish_ticket(ticket=following, window=window, staff=staff)
+    expect(pad.locator(".pad-service")).to_contain_text(following.number, timeout=3_000)
+    queue.call_next(window=window, staff=staff)
+    expect(pad.locator(".pad-idle")).to_be_visible(timeout=3_000)
+    assert Evaluation.objects.count() == 1
     pad_context.close()
 
     # The bad rating is in the unit lead's rectification list.
@@ -81,3 +106,52 @@ def test_pad_rates_the_finished_ticket_and_the_bad_rating_is_rectified(
     page.click("form.step button[type=submit]")
     page.wait_for_selector("text=已保存")
     assert Rectification.objects.get().status == Rectification.Status.VERIFIED
+
+
+def test_citizen_meets_the_rating_on_their_ticket_page_at_390_px(browser, live_server, center):
+    department = DepartmentFactory(center=center, name="市场监督管理局")
+    open_hall(center)
+    category = QueueCategoryFactory(
+        center=center, prefix="A", departments=[department], name="企业开办"
+    )
+    window, staff = staffed_window(center, department, number="5", categories=[category])
+
+    phone = browser.new_context(locale="zh-CN", viewport=PHONE, has_touch=True).new_page()
+    phone.goto(f"{live_server.url}/queue/take/?center={center.region_code}")
+    phone.get_by_role("button", name=re.compile("企业开办")).click()
+    expect(phone.get_by_test_id("ticket-number")).to_have_text("A001")
+    ticket = Ticket.objects.get()
+
+    called = queue.call_next(window=window, staff=staff)
+    assert called.pk == ticket.pk
+    queue.finish_ticket(ticket=called, window=window, staff=staff)
+    # The page refreshes by itself and invites the rating.
+    invite = phone.get_by_test_id("rate-invite")
+    expect(invite).to_be_visible(timeout=15_000)
+    shot(phone, "ticket-done-phone", full_page=True)
+    invite.get_by_role("link", name="评价本次服务").click()
+
+    expect(phone.locator("h1")).to_have_text("请您对本次服务进行评价")
+    assert not overflows_horizontally(phone)
+    submit = phone.get_by_role("button", name="提交评价")
+    box = submit.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    shot(phone, "rate-phone", full_page=True)
+
+    # Anonymous and bad: the reason is asked for, under the comment box.
+    phone.get_by_label("不满意", exact=True).check()
+    submit.click()
+    expect(phone.locator("textarea[name=comment] + .errorlist")).to_contain_text("请写明原因")
+    assert not Evaluation.objects.exists()
+    shot(phone, "rate-phone-error", full_page=True)
+    assert not overflows_horizontally(phone)
+    phone.fill("textarea[name=comment]", "材料说明不清楚")
+    phone.get_by_role("button", name="提交评价").click()
+    expect(phone.locator("body")).to_contain_text("感谢您的评价")
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.level, evaluation.channel, evaluation.ticket_id) == (2, "qr", ticket.pk)
+
+    phone.goto(f"{live_server.url}/queue/t/{ticket.token}/")
+    phone.get_by_role("link", name="评价本次服务").click()
+    expect(phone.get_by_test_id("rate-message")).to_contain_text("您已评价本次服务")
+    phone.context.close()

@@ -144,7 +144,7 @@ def event(number: str, kind: str = "case.accepted", sequence: int = 1, **data: o
     )
     payload.pop("applicant_phone", None)
     if family == "case":
-        payload["region_code"] = "411700"
+        del payload["region_code"]  # the sender's unless given: `envelope` fills it in
     payload.update(data)
     return {
         "idempotency_key": str(uuid.uuid4()),
@@ -157,6 +157,9 @@ def event(number: str, kind: str = "case.accepted", sequence: int = 1, **data: o
 
 
 def envelope(remote: RemoteCenter, events: list[dict]) -> bytes:
+    for ev in events:
+        if isinstance(ev.get("data"), dict) and str(ev.get("stream")).startswith("case:"):
+            ev["data"].setdefault("region_code", remote.region_code)
     return json.dumps(
         {
             "protocol": protocol.PROTOCOL,

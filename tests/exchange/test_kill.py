@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from govhall.core.models import OutboxEvent
@@ -55,6 +56,9 @@ def govhall_env(db_url: str, tmp_path: Path) -> dict[str, str]:
         "GOVHALL_DATABASE_URL": db_url,
         "GOVHALL_VAR_DIR": str(tmp_path),
         "GOVHALL_SECRET_KEY": "kill-test",
+        # The rows this process wrote (the remote's encrypted secret) must read the same there.
+        "GOVHALL_FIELD_KEY": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "GOVHALL_HASH_KEY": settings.FIELD_HASH_KEY,
         "GOVHALL_ALLOWED_HOSTS": "127.0.0.1",
     }
 

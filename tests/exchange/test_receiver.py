@@ -116,7 +116,9 @@ def test_a_body_changed_after_signing_is_refused(client, remote):
     _refused(response, 401, "signature_invalid")
 
 
-@pytest.mark.parametrize("offset", [-301, 301, -86400])
+# A minute past the ±300 s window each way: the request itself takes time on a loaded
+# machine, and a stamp one second past the window came back inside it by the time it was read.
+@pytest.mark.parametrize("offset", [-360, 360, -86400])
 def test_a_stale_or_future_timestamp_is_refused(client, remote, offset):
     body = envelope(remote, [event("C1")])
     response = signed_post(client, remote, body, timestamp=int(time.time()) + offset)
@@ -128,15 +130,20 @@ def test_a_timestamp_inside_the_window_is_accepted(client, remote):
     assert signed_post(client, remote, body, timestamp=int(time.time()) - 200).status_code == 200
 
 
-def test_an_unknown_centre_is_refused(client, remote):
+def test_an_unknown_centre_gets_the_same_answer_as_a_wrong_signature(client, remote):
+    """The answer must not tell an attacker which key ids exist."""
     body = envelope(remote, [event("C1")])
-    _refused(signed_post(client, remote, body, key_id="nobody"), 401, "unknown_center")
+    unknown = signed_post(client, remote, body, key_id="nobody")
+    forged = signed_post(client, remote, body, secret="guessed")
+    _refused(unknown, 401, "signature_invalid")
+    assert unknown.json() == forged.json()
 
 
 def test_a_deactivated_centre_is_refused(client, remote):
     remote.is_active = False
     remote.save()
-    _refused(signed_post(client, remote, envelope(remote, [event("C1")])), 401, "unknown_center")
+    response = signed_post(client, remote, envelope(remote, [event("C1")]))
+    _refused(response, 401, "signature_invalid")
 
 
 def test_a_centre_pushing_in_another_centres_name_is_refused(client, remote, province):

@@ -15,10 +15,14 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govhall.core.errors import DomainError, NotFound
 from govhall.core.models import OutboxEvent
+from govhall.core.roles import Role
 from govhall.exchange import services
+from govhall.exchange.errors import ExchangeError
 from govhall.exchange.models import ReceivedEvent, RemoteCase, RemoteRating
 from govhall.exchange.worker import Pusher, run_worker
+from govhall.org.errors import OrgError
 from tests.exchange.factories import emit_case, emit_rating, emit_traffic
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +169,7 @@ def test_a_rejected_event_is_dead_at_once_and_blocks_its_stream(center, remote, 
     assert list(RemoteCase.objects.values_list("case_number", flat=True)) == ["C2"]
     # The administrator fixes the data and re-drives: the stream goes on, in order.
     OutboxEvent.objects.filter(pk=accepted.pk).update(payload=original)
-    assert services.redrive_dead_letters(center_id=center.pk, ids=[accepted.pk]) == 1
+    assert services.redrive_dead_letters(actor=None, center_id=center.pk, ids=[accepted.pk]) == 1
     drain(push_settings, Receiver())
     assert ReceivedEvent.objects.filter(stream="case:C1").count() == 2
     assert RemoteCase.objects.get(case_number="C1").state == "completed"
@@ -211,8 +215,9 @@ def test_redrive_refuses_ids_that_are_not_dead_letters_of_the_centre(center, oth
     (row,) = emit_case(center, "C1", ("accepted",))
     (foreign,) = emit_case(other_center, "C1", ("accepted",))
     OutboxEvent.objects.filter(pk=foreign.pk).update(status=Status.DEAD)
-    with pytest.raises(services.NotFound):
-        services.redrive_dead_letters(center_id=center.pk, ids=[row.pk, foreign.pk])
+    with pytest.raises(NotFound) as refused:
+        services.redrive_dead_letters(actor=None, center_id=center.pk, ids=[row.pk, foreign.pk])
+    assert refused.value.code == ExchangeError.NOT_A_DEAD_LETTER
     assert OutboxEvent.objects.get(pk=foreign.pk).status == Status.DEAD
 
 
@@ -234,3 +239,20 @@ def test_backoff_grows_exponentially_with_jitter_under_the_cap(attempts, base, c
     delay = services.retry_delay(attempts, base=base, cap=cap, rng=random.Random(seed))
     ceiling = min(cap, base * 2 ** (attempts - 1))
     assert ceiling / 2 <= delay <= ceiling
+
+
+@pytest.mark.parametrize(
+    ("role", "home", "code"),
+    [
+        (Role.LEADER, "center", OrgError.PERMISSION_DENIED),
+        (Role.CENTER_ADMIN, "other_center", ExchangeError.OTHER_CENTER),
+    ],
+)
+def test_the_redrive_service_checks_the_actor(request, make_user, center, role, home, code):
+    (row,) = emit_case(center, "C1", ("accepted",))
+    OutboxEvent.objects.filter(pk=row.pk).update(status=Status.DEAD)
+    actor = make_user(role, user_center=request.getfixturevalue(home))
+    with pytest.raises(DomainError) as refused:
+        services.redrive_dead_letters(actor=actor, center_id=center.pk, ids=None)
+    assert (refused.value.code, refused.value.status) == (code, 403)
+    assert OutboxEvent.objects.get(pk=row.pk).status == Status.DEAD

@@ -44,7 +44,13 @@ def served_ticket(*, staff, window, department=None, finished_at=None, phone="13
 
 
 def completed_case(
-    *, department, window=None, accepted_by=None, channel=Case.Channel.ONLINE, completed_at=None
+    *,
+    department,
+    window=None,
+    accepted_by=None,
+    channel=Case.Channel.ONLINE,
+    completed_at=None,
+    ticket=None,
 ):
     completed_at = completed_at or timezone.now()
     n = next(_seq)
@@ -61,6 +67,7 @@ def completed_case(
         channel=channel,
         window=window,
         accepted_by=accepted_by,
+        ticket=ticket,
         state=Case.State.COMPLETED,
         result=Case.Result.APPROVED,
         accepted_at=completed_at - dt.timedelta(days=2),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
+from govhall.core.models import SecurityEvent
 from govhall.core.roles import Role
 from govhall.feedback import links, services
 from govhall.feedback.models import Complaint, Evaluation, Rectification
@@ -131,14 +132,26 @@ class TestRectificationApi:
         pk = bad.rectification.pk
         base = f"/api/feedback/rectifications/{pk}"
         api.post(f"{base}/verify/", {"valid": True, "reason": "属实"}, format="json")
-        api.post(f"{base}/rectify/", {"measures": "整改"}, format="json")
-        assert_error(api.post(f"{base}/rectify/", {"measures": "再次"}, format="json"), 409)
+        api.post(f"{base}/rectify/", {"measures": "整改", "kind": "immediate"}, format="json")
+        again = {"measures": "再次", "kind": "immediate"}
+        assert_error(api.post(f"{base}/rectify/", again, format="json"), 409)
         api.post(f"{base}/callback/", {"reached": True, "satisfaction": "satisfied"}, format="json")
         closed = api.post(f"{base}/close/").json()
         assert closed["status"] == "closed" and closed["overdue"] is False
         listed = api.get("/api/feedback/rectifications/").json()["results"]
         assert [r["id"] for r in listed] == [pk]
         assert listed[0]["evaluation"]["rater"]["phone"] == "13800000001"
+
+    def test_a_phone_shown_whole_is_an_audited_unmasking(self, api, bad, make_user, department):
+        lead = make_user(Role.UNIT_LEAD, department=department)
+        api.force_authenticate(lead)
+        row = api.get(f"/api/feedback/evaluations/{bad.pk}/").json()
+        assert row["rater"]["phone"] == "13800000001"
+        event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.UNMASK)
+        assert (event.actor, event.target) == (lead, f"evaluation:{bad.pk}")
+        api.force_authenticate(make_user(Role.INSPECTOR))
+        api.get(f"/api/feedback/evaluations/{bad.pk}/")
+        assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.UNMASK).count() == 1
 
     def test_inspector_sees_masked_identity(self, api, bad, make_user):
         api.force_authenticate(make_user(Role.INSPECTOR))

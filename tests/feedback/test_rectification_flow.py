@@ -21,7 +21,7 @@ STEPS = {
     ),
     "rectify": (
         Rectification.Status.VERIFIED,
-        lambda r, a: services.rectify(rectification=r, measures="整改", actor=a),
+        lambda r, a: services.rectify(rectification=r, measures="整改", kind="immediate", actor=a),
     ),
     "callback": (
         Rectification.Status.RECTIFIED,

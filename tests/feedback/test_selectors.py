@@ -24,9 +24,9 @@ def at(month, day, hour=10):
     return timezone.make_aware(dt.datetime(2026, month, day, hour))
 
 
-def rate(invitation, level, when):
+def rate(invitation, level, when, phone=""):
     evaluation = services.rate_with_link(
-        token=links.sign_invitation(invitation.pk), level=level, actor=None
+        token=links.sign_invitation(invitation.pk), level=level, rater_phone=phone, actor=None
     )
     Evaluation.objects.filter(pk=evaluation.pk).update(rated_at=when)
     return evaluation
@@ -77,11 +77,23 @@ def month(center, department, other_department, admin_user):
         ),
         actor=None,
     )
+    # A case opened from ta1's ticket is part of that service: its invitation is not counted again.
+    services.invite_for_case(
+        case=completed_case(
+            department=a,
+            window=wa,
+            accepted_by=ca.user,
+            channel=Case.Channel.WINDOW,
+            completed_at=at(5, 12),
+            ticket=ta1.ticket,
+        ),
+        actor=None,
+    )
     completed_case(department=b, completed_at=at(6, 1, 0))  # June: outside
 
     rate(ta1, 5, at(5, 10, 11))
     rate(ta2, 4, at(5, 11))
-    bad_a = rate(ta3, 1, at(5, 12))
+    bad_a = rate(ta3, 1, at(5, 12), phone="13800001111")  # real name: reached on callback
     rate(online, 3, at(5, 13))
     rate(at_window, 4, at(5, 16))
     bad_hotline = hotline(center, a, 2, at(5, 20), "H1")
@@ -94,7 +106,7 @@ def month(center, department, other_department, admin_user):
     rect = bad_a.rectification
     for step, kwargs in (
         (services.verify_rectification, {"valid": True, "reason": "属实"}),
-        (services.rectify, {"measures": "已整改"}),
+        (services.rectify, {"measures": "已整改", "kind": "immediate"}),
         (services.record_callback, {"reached": True, "satisfaction": "satisfied"}),
         (services.close_rectification, {}),
     ):
@@ -154,10 +166,11 @@ def month(center, department, other_department, admin_user):
 def test_department_figures_match_the_hand_count(center, month):
     figures = selectors.department_figures(center_id=center.pk, start=MAY[0], end=MAY[1])
     a = figures[month["a"].pk]
-    assert a["services_completed"] == 5  # 4 served tickets + 1 online case
-    assert a["invitations"] == 4
-    assert a["invitation_rate"] == pytest.approx(0.8)
-    assert a["invitations_rated"] == 4
+    # 4 served tickets + the online case + the window case accepted without a ticket
+    assert a["services_completed"] == 6
+    assert a["invitations"] == 5
+    assert a["invitation_rate"] == pytest.approx(5 / 6)
+    assert a["invitations_rated"] == 5
     assert a["participation_rate"] == 1.0
     assert a["ratings"] == 6
     assert a["ratings_by_level"] == {5: 1, 4: 2, 3: 1, 2: 1, 1: 1}
@@ -189,11 +202,13 @@ def test_department_figures_match_the_hand_count(center, month):
 
 def test_center_figures_and_the_seed_000_assisted_services(center, month):
     c = selectors.center_figures(center_id=center.pk, start=MAY[0], end=MAY[1])
-    assert c["services_completed"] == 7
-    assert c["invitations"] == 6
-    assert c["invitation_rate"] == pytest.approx(6 / 7)
-    assert c["participation_rate"] == pytest.approx(5 / 6)
+    assert c["services_completed"] == 8
+    assert c["invitations"] == 7
+    assert c["invitation_rate"] == pytest.approx(7 / 8)
+    assert c["participation_rate"] == pytest.approx(6 / 7)
     assert c["ratings"] == 7
+    # 线上 / 线下: the six given through the link on the web, the 12345 hotline's one
+    assert (c["ratings_online"], c["ratings_offline"]) == (6, 1)
     assert c["ratings_by_level"] == {5: 2, 4: 2, 3: 1, 2: 1, 1: 1}
     assert c["good_rate"] == pytest.approx(5 / 7)
     assert c["bad_ratings"] == 2
@@ -217,14 +232,14 @@ def test_center_figures_and_the_seed_000_assisted_services(center, month):
 def test_staff_and_window_figures(center, month):
     staff = selectors.staff_figures(center_id=center.pk, start=MAY[0], end=MAY[1])
     ca = staff[month["ca"].pk]
-    assert ca["services_completed"] == 5  # 4 tickets + the online case they accepted
-    assert ca["invitations"] == 4
+    assert ca["services_completed"] == 6  # 4 tickets + the two cases they accepted without one
+    assert ca["invitations"] == 5
     assert ca["ratings_by_level"] == {5: 1, 4: 2, 3: 1, 2: 0, 1: 1}
     assert ca["assists_total"] == 30
     assert staff[month["cb"].pk]["ratings"] == 1
     windows = selectors.window_figures(center_id=center.pk, start=MAY[0], end=MAY[1])
     wa = windows[month["wa"].pk]
-    assert (wa["services_completed"], wa["invitations"]) == (4, 3)
+    assert (wa["services_completed"], wa["invitations"]) == (5, 4)
     assert wa["assists_total"] == 0  # assisted services are not kept per window
 
 

@@ -39,6 +39,17 @@ def invitation(clerk, window):
     return services.invite_for_ticket(ticket=ticket, actor=clerk.user)
 
 
+def pair(window, user, client="10.0.0.1"):
+    code = services.issue_pairing_code(window=window, actor=user).pairing_code
+    return services.pair_pad(code=code, client=client)[0]
+
+
+def center_admin(center):
+    from tests.factories import UserFactory
+
+    return UserFactory(center=center, roles=[Role.CENTER_ADMIN])
+
+
 def token_of(invitation):
     return links.sign_invitation(invitation.pk)
 
@@ -54,7 +65,7 @@ class TestInvitation:
 
     def test_window_with_a_paired_pad_invites_on_the_pad(self, clerk, window):
         pad = services.issue_pairing_code(window=window, actor=clerk.user)
-        services.pair_pad(code=pad.pairing_code)
+        services.pair_pad(code=pad.pairing_code, client="10.0.0.1")
         ticket = served_ticket(staff=clerk, window=window)
         invitation = services.invite_for_ticket(ticket=ticket, actor=clerk.user)
         assert invitation.channel == Channel.PAD
@@ -71,9 +82,7 @@ class TestInvitation:
         assert invitation.staff == clerk
         assert invitation.rater_name == "张三" and invitation.rater_phone == "13900000002"
 
-    def test_qr_code_encodes_the_signed_link(self, invitation):
-        svg = links.rating_qr_svg(invitation.pk)
-        assert svg.startswith("<svg")
+    def test_link_carries_the_signed_invitation(self, invitation):
         assert links.unsign_invitation(links.rating_url(invitation.pk).rsplit("/", 2)[-2]) == (
             invitation.pk
         )
@@ -185,22 +194,20 @@ class TestRatingLink:
 class TestPad:
     def test_pairing_code_is_single_use(self, window, clerk):
         pad = services.issue_pairing_code(window=window, actor=clerk.user)
-        paired, token = services.pair_pad(code=pad.pairing_code)
+        paired, token = services.pair_pad(code=pad.pairing_code, client="10.0.0.1")
         assert paired.token_hash == links.hash_device_token(token)
         with pytest.raises(ValidationFailed):
-            services.pair_pad(code=pad.pairing_code)
+            services.pair_pad(code=pad.pairing_code, client="10.0.0.1")
 
     def test_expired_pairing_code_is_refused(self, window, clerk):
         pad = services.issue_pairing_code(window=window, actor=clerk.user)
         pad.pairing_expires_at = timezone.now() - dt.timedelta(seconds=1)
         pad.save()
         with pytest.raises(ValidationFailed):
-            services.pair_pad(code=pad.pairing_code)
+            services.pair_pad(code=pad.pairing_code, client="10.0.0.1")
 
     def test_one_tap_rates_the_pending_service_once(self, window, clerk, citizen):
-        pad, _token = services.pair_pad(
-            code=services.issue_pairing_code(window=window, actor=clerk.user).pairing_code
-        )
+        pad = pair(window, clerk.user)
         invitation = services.invite_for_ticket(
             ticket=served_ticket(staff=clerk, window=window), actor=clerk.user
         )
@@ -217,9 +224,7 @@ class TestPad:
         from tests.factories import WindowFactory
 
         other_window = WindowFactory(center=center)
-        pad, _token = services.pair_pad(
-            code=services.issue_pairing_code(window=other_window, actor=clerk.user).pairing_code
-        )
+        pad = pair(other_window, center_admin(center))
         invitation = services.invite_for_ticket(
             ticket=served_ticket(staff=clerk, window=window), actor=clerk.user
         )
@@ -228,8 +233,119 @@ class TestPad:
         assert not Evaluation.objects.exists()
 
 
-def rate_bad(invitation, level=1):
-    return services.rate_with_link(token=token_of(invitation), level=level, actor=None)
+def rate_bad(invitation, level=1, phone="13800001234"):
+    return services.rate_with_link(
+        token=token_of(invitation), level=level, rater_phone=phone, actor=None
+    )
+
+
+class TestPadShowsTheServiceJustFinished:
+    """Issue 18 item 2: exactly the service just finished at its window, until rated, skipped
+    or the next call."""
+
+    def finish(self, clerk, window, **kwargs):
+        ticket = served_ticket(staff=clerk, window=window, **kwargs)
+        return services.invite_for_ticket(ticket=ticket, actor=clerk.user)
+
+    def call_next_at(self, window, at):
+        from govhall.queueing.models import TicketEvent
+
+        nxt = served_ticket(staff=StaffProfileFactory(center=window.center), window=window)
+        TicketEvent.objects.create(
+            center_id=window.center_id,
+            ticket=nxt,
+            kind=TicketEvent.Kind.CALLED,
+            at=at,
+            window=window,
+        )
+
+    def test_a_service_finished_before_pairing_is_not_offered(self, window, clerk):
+        self.finish(clerk, window, finished_at=timezone.now() - dt.timedelta(minutes=1))
+        pad = pair(window, clerk.user)
+        assert pad_pending_invitation(pad) is None
+        current = self.finish(clerk, window)
+        assert pad_pending_invitation(pad) == current
+
+    def test_the_next_call_ends_the_prompt(self, window, clerk):
+        pad = pair(window, clerk.user)
+        # The queue stores times to the second: the next call may share the finish's second.
+        invitation = self.finish(clerk, window, finished_at=timezone.now().replace(microsecond=0))
+        self.call_next_at(window, invitation.ticket.finished_at)
+        assert pad_pending_invitation(pad) is None
+
+    def test_an_earlier_unrated_service_never_comes_back(self, window, clerk, citizen):
+        pad = pair(window, clerk.user)
+        first = self.finish(clerk, window)
+        second = self.finish(clerk, window)
+        assert pad_pending_invitation(pad) == second
+        services.rate_on_pad(pad=pad, invitation_id=second.pk, level=5, actor=citizen)
+        assert pad_pending_invitation(pad) is None
+        with pytest.raises(Conflict) as exc:
+            services.rate_on_pad(pad=pad, invitation_id=first.pk, level=1, actor=citizen)
+        assert exc.value.code == "not_pending"
+        assert "当前服务" in exc.value.message
+
+    def test_skipping_ends_the_prompt_and_keeps_the_link(self, window, clerk, citizen):
+        pad = pair(window, clerk.user)
+        invitation = self.finish(clerk, window)
+        services.skip_pad_prompt(pad=pad, invitation_id=invitation.pk)
+        pad.refresh_from_db()
+        assert pad_pending_invitation(pad) is None
+        with pytest.raises(Conflict):
+            services.skip_pad_prompt(pad=pad, invitation_id=invitation.pk)
+        assert services.rate_with_link(token=token_of(invitation), level=4, actor=citizen)
+        assert pad_pending_invitation(pad) is None
+        later = self.finish(clerk, window)
+        assert pad_pending_invitation(pad) == later
+
+
+class TestPadPairingIsHardToAbuse:
+    """Issue 17 item 5: more entropy, a short life, an attempt limit, the clerk's own window."""
+
+    @pytest.fixture(autouse=True)
+    def _fresh_counts(self):
+        from django.core.cache import cache
+
+        cache.clear()
+
+    def test_codes_are_eight_unambiguous_characters_valid_minutes(self, window, clerk):
+        pad = services.issue_pairing_code(window=window, actor=clerk.user)
+        assert len(pad.pairing_code) == 8
+        assert set(pad.pairing_code) <= set(links.PAIRING_ALPHABET)
+        assert pad.pairing_expires_at <= timezone.now() + dt.timedelta(minutes=5)
+        typed = " " + pad.pairing_code.lower()[:4] + "-" + pad.pairing_code.lower()[4:]
+        paired, _token = services.pair_pad(code=typed, client="10.0.0.9")
+        assert paired.pk == pad.pk
+
+    def test_wrong_codes_lock_the_client_out_even_for_the_right_code(self, window, clerk):
+        from govhall.core.errors import RateLimited
+
+        pad = services.issue_pairing_code(window=window, actor=clerk.user)
+        for _attempt in range(services.PAIRING_MAX_FAILURES):
+            with pytest.raises(ValidationFailed):
+                services.pair_pad(code="ZZZZZZZZ", client="10.0.0.66")
+        with pytest.raises(RateLimited):
+            services.pair_pad(code=pad.pairing_code, client="10.0.0.66")
+        assert services.pair_pad(code=pad.pairing_code, client="10.0.0.7")[0].pk == pad.pk
+
+    def test_wrong_codes_from_many_clients_lock_everyone(self, window, clerk):
+        from govhall.core.errors import RateLimited
+
+        pad = services.issue_pairing_code(window=window, actor=clerk.user)
+        for n in range(services.PAIRING_MAX_FAILURES_ALL):
+            with pytest.raises(ValidationFailed):
+                services.pair_pad(code="ZZZZZZZZ", client=f"10.1.{n}.1")
+        with pytest.raises(RateLimited):
+            services.pair_pad(code=pad.pairing_code, client="10.0.0.8")
+
+    def test_a_clerk_pairs_only_their_own_window(self, center, window, clerk):
+        from tests.factories import DepartmentFactory, WindowFactory
+
+        shared = WindowFactory(center=center, departments=[DepartmentFactory(center=center)])
+        with pytest.raises(PermissionDenied) as exc:
+            services.issue_pairing_code(window=shared, actor=clerk.user)
+        assert exc.value.code == "not_own_window"
+        assert services.issue_pairing_code(window=shared, actor=center_admin(center))
 
 
 class TestRectification:
@@ -257,7 +373,9 @@ class TestRectification:
         rect = services.verify_rectification(
             rectification=rect, valid=True, reason="态度生硬属实", actor=admin_user
         )
-        rect = services.rectify(rectification=rect, measures="批评教育,重新办理", actor=admin_user)
+        rect = services.rectify(
+            rectification=rect, measures="批评教育,重新办理", kind="immediate", actor=admin_user
+        )
         rect = services.record_callback(
             rectification=rect, reached=True, satisfaction="satisfied", actor=admin_user
         )
@@ -274,7 +392,7 @@ class TestRectification:
         with pytest.raises(InvalidTransition):
             services.close_rectification(rectification=rect, actor=admin_user)
         with pytest.raises(InvalidTransition):
-            services.rectify(rectification=rect, measures="x", actor=admin_user)
+            services.rectify(rectification=rect, measures="x", kind="immediate", actor=admin_user)
         rect.refresh_from_db()
         assert rect.status == Rectification.Status.OPEN
         assert RectificationEvent.objects.count() == 1

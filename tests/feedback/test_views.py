@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -56,10 +58,60 @@ class TestRatePage:
         assert response.status_code == 403
         assert not Evaluation.objects.exists()
 
-    def test_invitation_page_shows_the_qr_code(self, client, invitation, admin_user):
-        client.force_login(admin_user)
-        page = client.get(reverse("feedback:invitation", args=[invitation.pk]))
-        assert page.status_code == 200 and "<svg" in page.content.decode()
+    def test_an_anonymous_bad_rating_needs_a_comment(self, client, clerk, window):
+        ticket = served_ticket(staff=clerk, window=window, phone="")
+        invitation = services.invite_for_ticket(ticket=ticket, actor=clerk.user)
+        url = reverse("feedback:rate", args=[links.sign_invitation(invitation.pk)])
+        refused = client.post(url, {"level": "1"}).content.decode()
+        assert re.search(r'name="comment"[^>]*>[^<]*</textarea>\s*<ul class="errorlist"', refused)
+        assert not Evaluation.objects.exists()
+        client.post(url, {"level": "1", "comment": "等了很久没人理"})
+        assert Evaluation.objects.get().comment == "等了很久没人理"
+
+    def test_a_bad_rating_with_a_phone_to_call_back_needs_no_comment(self, client, invitation):
+        url = reverse("feedback:rate", args=[links.sign_invitation(invitation.pk)])
+        assert "感谢您的评价" in client.post(url, {"level": "2"}).content.decode()
+
+    def test_staff_have_no_page_listing_citizens_links(self, client, invitation, clerk):
+        client.force_login(clerk.user)
+        assert client.get(f"/feedback/invitations/{invitation.pk}/").status_code == 404
+        for page in ("/feedback/", "/feedback/ratings/"):
+            assert links.sign_invitation(invitation.pk) not in client.get(page).content.decode()
+
+
+class TestRatingEntrances:
+    """Issue 18 item 1: the ticket's holder and the receipt's holder meet the rating."""
+
+    def test_finished_tickets_page_leads_to_its_rating(self, client, invitation):
+        url = reverse("feedback:rate_ticket", args=[invitation.ticket.token])
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == links.rating_path(invitation.pk) + "?via=qr"
+        client.post(response["Location"], {"level": "5"})
+        page = client.get(url)
+        assert page.status_code == 200 and "您已评价本次服务" in page.content.decode()
+
+    def test_a_ticket_not_yet_served_says_when_to_rate(self, client, clerk, window):
+        from govhall.queueing.models import Ticket
+
+        ticket = served_ticket(staff=clerk, window=window)
+        Ticket.objects.filter(pk=ticket.pk).update(state=Ticket.State.SERVING)
+        page = client.get(reverse("feedback:rate_ticket", args=[ticket.token]))
+        assert page.status_code == 200 and "办理完成后可在此评价" in page.content.decode()
+
+    def test_receipt_code_rates_the_visit_then_the_completed_case(
+        self, client, clerk, window, department
+    ):
+        from govhall.core.refs import CASE_RATING_SALT, sign_ref
+        from tests.feedback.factories import completed_case
+
+        case = completed_case(department=department, window=window, accepted_by=clerk.user)
+        url = reverse("feedback:rate_case", args=[sign_ref(case.pk, salt=CASE_RATING_SALT)])
+        assert "办件办结后可在此评价" in client.get(url).content.decode()
+        invitation = services.invite_for_case(case=case, actor=None)
+        assert client.get(url)["Location"].startswith(links.rating_path(invitation.pk))
+        forged = reverse("feedback:rate_case", args=[sign_ref(case.pk, salt="other")])
+        assert client.get(forged).status_code == 403
 
 
 class TestPad:
@@ -82,6 +134,20 @@ class TestPad:
         assert Evaluation.objects.get().channel == "pad"
         assert "pad-idle" in client.get(reverse("feedback:pad_state")).content.decode()
 
+    def test_polling_answers_204_while_the_screen_is_right(self, client, window, clerk):
+        code = services.issue_pairing_code(window=window, actor=clerk.user).pairing_code
+        client.post(reverse("feedback:pad_pair"), {"code": code})
+        state = reverse("feedback:pad_state")
+        assert client.get(state, {"shown": "0"}).status_code == 204
+        invitation = services.invite_for_ticket(
+            ticket=served_ticket(staff=clerk, window=window), actor=clerk.user
+        )
+        assert "非常满意" in client.get(state, {"shown": "0"}).content.decode()
+        assert client.get(state, {"shown": str(invitation.pk)}).status_code == 204
+        skipped = client.post(reverse("feedback:pad_skip"), {"invitation": invitation.pk})
+        assert "pad-idle" in skipped.content.decode()
+        assert client.get(state, {"shown": "0"}).status_code == 204
+
     def test_unpaired_device_is_refused(self, client):
         assert client.get(reverse("feedback:pad_state")).status_code == 403
         assert (
@@ -93,10 +159,12 @@ class TestPad:
         response = client.post(reverse("feedback:pad_pair"), {"code": "000000"})
         assert response.status_code == 400 and "配对码无效" in response.content.decode()
 
-    def test_staff_issue_codes_only_for_their_windows(self, client, clerk, window, center):
+    def test_staff_issue_codes_only_for_their_windows(
+        self, client, clerk, window, center, department
+    ):
         from tests.factories import WindowFactory
 
-        other = WindowFactory(center=center)
+        other = WindowFactory(center=center, departments=[department])  # shared, not theirs
         client.force_login(clerk.user)
         page = client.post(reverse("feedback:pad_code"), {"window": other.pk})
         assert "pairing-code" not in page.content.decode()

@@ -53,31 +53,49 @@ def hall(center, monkeypatch):
     d = DepartmentFactory(center=center, name="市教育局")
     s1 = StaffProfileFactory(center=center, department=a)
     s2 = StaffProfileFactory(center=center, department=b)
+    e = DepartmentFactory(center=center, name="市烟草局", entered=False)
     table = {
-        "center": {"accepted": 18, "completed": 17, "overdue": 1},
+        "center": {
+            "accepted": 18,
+            "completed": 17,
+            "completion_rate": 17 / 18,
+            "overdue": 1,
+            "tickets_issued": 55,
+            "tickets_served": 55,
+        },
         "departments": {
             a.pk: {
                 "accepted": 10,
+                "completed": 10,
                 "completion_rate": 1.0,
                 "overdue": 0,
+                "ratings": 10,
+                "good_ratings": 10,
                 "good_rate": 1.0,
                 "tickets_served": 40,
             },
             b.pk: {
                 "accepted": 3,
+                "completed": 3,
                 "completion_rate": 1.0,
                 "overdue": 0,
+                "ratings": 5,
+                "good_ratings": 5,
                 "good_rate": 1.0,
                 "tickets_served": 10,
             },
             c.pk: {
                 "accepted": 5,
+                "completed": 4,
                 "completion_rate": 0.8,
                 "overdue": 1,
+                "ratings": 20,
+                "good_ratings": 19,
                 "good_rate": 0.95,
                 "tickets_served": 5,
             },
             d.pk: {"accepted": 0, "tickets_served": 0},
+            e.pk: {"accepted": 0, "tickets_served": 0},
         },
         "staff": {
             s1.pk: {"tickets_served": 40, "good_rate": 1.0},
@@ -97,14 +115,12 @@ def hall(center, monkeypatch):
         "zero_case_departments",
         lambda **kw: Department.objects.filter(pk=d.pk),
     )
-    return SimpleNamespace(center=center, a=a, b=b, c=c, d=d, s1=s1, s2=s2, table=table)
+    return SimpleNamespace(center=center, a=a, b=b, c=c, d=d, e=e, s1=s1, s2=s2, table=table)
 
 
 def _simple_rubric(center):
     rubric = services.ensure_default_rubric(center=center)
-    rubric.award_top_n = 1
-    rubric.star_top_n = 1
-    rubric.save()
+    rubric.awards.update(count=1)
     return rubric
 
 
@@ -121,27 +137,66 @@ def test_scores_ranks_awards_and_flags(hall):
     _simple_rubric(hall.center)
     run = services.evaluate_period(center=hall.center, code="2021-05")
     scores = {s.department_id: s for s in run.scores.all()}
-    # Data dimensions only (no marks entered): discipline, performance, quality, attendance.
-    # a and b: full marks everywhere → 100; c: performance 20+0+20+10=50 (completion 0.8 at floor,
-    # one overdue = 10 of 30 points deducted → 20), quality 15+20+20+20+10=85 of 100.
-    # d (no cases): has_cases 0, the rest full → performance 80.
-    assert scores[hall.a.pk].total == Decimal("100.00")
-    assert scores[hall.b.pk].total == Decimal("100.00")
-    assert scores[hall.a.pk].rank == scores[hall.b.pk].rank == 1
+    # Data dimensions only (no marks entered): discipline, performance, quality; attendance has
+    # nobody scheduled, so it is not scored. Rates without data (within 10 minutes, invitation,
+    # rectification) are left out and their points re-spread, never given in full.
+    # a and b: full marks on what has data → 100.
+    # c: performance (has cases 20 + completion 0.8 at the floor 0 + overdue 30 − 10 = 20) of
+    # 90 points = 44.44; quality (good rate 0.95: 15 + bad ratings 20 + complaints 20) of 70
+    # = 78.57; total = (15 × 100 + 25 × 44.44 + 25 × 78.57) ÷ 65 = 70.39.
+    assert scores[hall.a.pk].total == scores[hall.b.pk].total == Decimal("100.00")
     c = scores[hall.c.pk]
-    assert c.dimension_scores["performance"] == "50.00"
-    assert c.dimension_scores["quality"] == "85.00"
-    # total = (15*100 + 25*50 + 25*85 + 10*100) / 75
-    assert c.total == Decimal("78.33")
-    assert scores[hall.d.pk].total == Decimal("93.33")
-    assert (scores[hall.d.pk].rank, c.rank) == (3, 4)
-    # Ties at the top both get the award; the zero-case department is flagged, not awarded.
-    assert {s.department_id for s in run.scores.all() if s.award} == {hall.a.pk, hall.b.pk}
+    assert (c.dimension_scores["performance"], c.dimension_scores["quality"]) == (
+        "44.44",
+        "78.57",
+    )
+    assert c.dimension_scores["attendance"] is None
+    assert c.total == Decimal("70.39")
+    # Equal totals are decided by the volume: a (10 cases) before b (3).
+    assert (scores[hall.a.pk].rank, scores[hall.b.pk].rank, c.rank) == (1, 2, 3)
+    # Exactly one award (the count set), to the first by the tie rule.
+    assert {s.department_id: s.award for s in run.scores.all() if s.award} == {
+        hall.a.pk: "优秀窗口"
+    }
+    # Units without cases and units not entered are listed apart: no rank, no award.
+    assert (scores[hall.d.pk].standing, scores[hall.d.pk].rank) == ("no_cases", None)
+    assert (scores[hall.e.pk].standing, scores[hall.e.pk].rank) == ("not_entered", None)
     kinds = {f["kind"] for f in scores[hall.d.pk].flags}
-    assert {"zero_cases", "missing_marks"} <= kinds
+    assert {"zero_cases", "no_data"} <= kinds
     assert any(f["kind"] == "overdue" for f in c.flags)
     stars = [s.staff_id for s in run.staff_scores.all() if s.award]
     assert stars == [hall.s1.pk]
+
+
+def test_a_unit_with_a_rate_without_data_is_not_rated_when_the_rubric_says_so(hall):
+    rubric = _simple_rubric(hall.center)
+    rubric.no_data_policy = "not_rated"
+    rubric.save()
+    run = services.evaluate_period(center=hall.center, code="2021-05")
+    # Every unit lacks the invitation rate here: none is ranked, none awarded.
+    assert not run.scores.filter(standing="ranked").exists()
+    assert not run.scores.exclude(award="").exists()
+
+
+def test_several_titles_each_with_its_count_and_criterion(hall):
+    rubric = _simple_rubric(hall.center)
+    rubric.awards.create(name="群众满意窗口", subject="department", count=2, criterion="quality")
+    rubric.awards.create(
+        name="业务能手", subject="staff", count=1, criterion="tickets_served", order=3
+    )
+    run = services.evaluate_period(center=hall.center, code="2021-05")
+    awards = {s.department_id: s.award for s in run.scores.all() if s.award}
+    # 群众满意窗口 by the quality score, overdue units excluded: a and b (c has an overdue case).
+    assert awards == {hall.a.pk: "优秀窗口、群众满意窗口", hall.b.pk: "群众满意窗口"}
+    assert run.staff_scores.get(staff=hall.s1).award == "服务标兵、业务能手"
+
+
+def test_an_award_criterion_that_does_not_exist_is_refused(hall):
+    rubric = _simple_rubric(hall.center)
+    rubric.awards.create(name="党员示范岗", subject="department", count=2, criterion="nothing")
+    with pytest.raises(ValidationFailed):
+        services.evaluate_period(center=hall.center, code="2021-05")
+    assert not EvaluationRun.objects.exists()
 
 
 def test_entered_marks_count_when_present(hall, make_user):
@@ -160,8 +215,8 @@ def test_entered_marks_count_when_present(hall, make_user):
     run = services.evaluate_period(center=hall.center, code="2021-05")
     a = run.scores.get(department=hall.a)
     assert a.dimension_scores["competence"] == "85.00"
-    # (15*100 + 15*85 + 25*100 + 25*100 + 10*100) / 90
-    assert a.total == Decimal("97.50")
+    # (15*100 + 15*85 + 25*100 + 25*100) / 80 (attendance not scored: nobody scheduled)
+    assert a.total == Decimal("97.19")
 
 
 def test_marks_are_refused_out_of_range_and_on_data_dimensions(hall, make_user):
@@ -194,6 +249,7 @@ def test_published_run_is_frozen_and_a_recomputation_lists_the_change(hall, admi
     snapshot = dict(first.inputs)
 
     hall.table["departments"][hall.b.pk]["overdue"] = 2  # new data arrives after publishing
+    hall.table["center"]["overdue"] = 3
     second = services.evaluate_period(center=hall.center, code="2021-05")
 
     first.refresh_from_db()

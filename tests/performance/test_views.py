@@ -1,11 +1,15 @@
 """Role checks of the evaluation's pages and API: refused requests change nothing."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from govhall.core.roles import Role
 from govhall.performance import services
 from govhall.performance.models import EvaluationRun
+from tests.cases.factories import accept
+from tests.factories import ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft(center, department):
     services.ensure_default_rubric(center=center)
+    accept(ServiceItemFactory(center=center, department=department), day=dt.date(2026, 5, 11))
     return services.evaluate_period(center=center, code="2026-05")
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from govhall.core.workdays import is_workday
 from govhall.queueing import services
 from govhall.queueing.models import Ticket, TicketEvent
 from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
@@ -130,7 +131,7 @@ def test_simultaneous_bookings_never_overfill_a_slot(center):
     open_hall(center)
     category = QueueCategoryFactory(center=center, prefix="A", appointment_capacity=4)
     day = selectors.local_day(selectors.now()) + dt.timedelta(days=1)
-    while not services.is_workday(day):
+    while not is_workday(day):
         day += dt.timedelta(days=1)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -161,3 +162,32 @@ def test_simultaneous_bookings_never_overfill_a_slot(center):
     run_threads([book(n) for n in range(24)])
     assert sorted(outcomes) == ["booked"] * 4 + ["slot_full"] * 20
     assert Appointment.objects.filter(category=category).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_issues_with_one_phone_give_one_waiting_ticket(center):
+    from govhall.core.errors import Conflict
+
+    open_hall(center)
+    category = QueueCategoryFactory(center=center, prefix="A")
+    outcomes: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(20)
+
+    def issue():
+        try:
+            barrier.wait()
+            services.issue_ticket(
+                category=category, channel=Ticket.Channel.KIOSK, phone="13812345678"
+            )
+            result = "issued"
+        except Conflict as exc:
+            result = exc.code
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    run_threads([issue] * 20)
+    assert sorted(outcomes) == ["already_waiting"] * 19 + ["issued"]
+    assert Ticket.objects.filter(category=category, state=Ticket.State.WAITING).count() == 1

@@ -1,4 +1,5 @@
 import datetime as dt
+import statistics
 
 import pytest
 from django.db import connection
@@ -149,6 +150,94 @@ def test_people_ahead_and_prediction_use_open_windows(hall, center, department):
     assert overview[0]["waiting"] == 3 and overview[0]["windows_open"] == 1
 
 
+def queue_reads(queries) -> list[str]:
+    """The statements that read the queue's tables (the calendar's version check aside)."""
+    return [q["sql"] for q in queries.captured_queries if "queueing_" in q["sql"]]
+
+
+@pytestmark_db
+def test_a_ticket_taken_now_is_told_the_wait_every_page_showed(hall, center, department):
+    """Kiosk, board, monitor, terminal and API read `category_overview`; the ticket's page and
+    the API read `ticket_progress`: one line, one prediction."""
+    category, window, staff = hall
+    open_hall(center, prediction_sample=3)
+    now = selectors.now()
+    for minutes, handling in [(90, 100), (80, 900), (70, 300), (60, 200)]:
+        serve(
+            category,
+            window,
+            staff,
+            issued=now - dt.timedelta(minutes=minutes),
+            wait=60,
+            handling=handling,
+        )
+    services.open_window_session(window=window, staff=staff)
+    window2, staff2 = staffed_window(center, department, categories=[category])
+    services.open_window_session(window=window2, staff=staff2)
+    other = QueueCategoryFactory(center=center, prefix="B")
+    window3, _staff3 = staffed_window(center, department, categories=[other])
+    for _ in range(3):
+        services.issue_ticket(category=category, channel="kiosk")
+    held = services.issue_ticket(category=other, channel="kiosk")
+    services.call_next(window=window3, staff=_staff3)  # B's window, not A's
+    assert held.pk
+
+    [row] = [r for r in selectors.category_overview(center.pk) if r["prefix"] == "A"]
+    # median of the last 3 services (900, 300, 200) = 300 s over 2 open windows, 3 ahead
+    assert (row["waiting"], row["windows_open"]) == (3, 2)
+    assert row["predicted_wait_seconds"] == round(3.5 * 300 / 2)
+    ticket = services.issue_ticket(category=category, channel="kiosk")
+    progress = selectors.ticket_progress(ticket)
+    assert progress == selectors.Progress(
+        people_ahead=3, predicted_wait_seconds=row["predicted_wait_seconds"]
+    )
+    board = {c["prefix"]: c for c in selectors.board_feed(center.pk)["categories"]}
+    assert (
+        board["A"]["predicted_wait_seconds"]
+        == selectors.ticket_progress(
+            services.issue_ticket(category=category, channel="kiosk")
+        ).predicted_wait_seconds
+    )
+
+
+@pytestmark_db
+def test_the_prediction_is_one_read(hall, center, django_assert_max_num_queries):
+    category, _window, _staff = hall
+    settings = open_hall(center)
+    extra = [QueueCategoryFactory(center=center) for _ in range(5)]
+    tickets = [services.issue_ticket(category=c, channel="kiosk") for c in [category, *extra]]
+    with CaptureQueriesContext(connection) as one:
+        selectors.ticket_progress(tickets[-1], settings=settings)
+    assert len(queue_reads(one)) == 1
+    with CaptureQueriesContext(connection) as overview:
+        rows = selectors.category_overview(center.pk, settings=settings)
+    assert len(rows) == 6 and len(queue_reads(overview)) == 1
+
+
+@pytestmark_db
+def test_the_line_reads_the_last_services_of_its_category_only(hall, center, department):
+    category, window, staff = hall
+    open_hall(center, prediction_sample=4)
+    now = selectors.now()
+    handlings = [50, 4000, 70, 10, 600, 30]
+    for n, handling in enumerate(handlings):
+        serve(
+            category,
+            window,
+            staff,
+            issued=now - dt.timedelta(minutes=420 - 70 * n),  # each done before the next
+            wait=5,
+            handling=handling,
+        )
+    other = QueueCategoryFactory(center=center, prefix="B")
+    window2, staff2 = staffed_window(center, department, categories=[other])
+    serve(other, window2, staff2, issued=now - dt.timedelta(minutes=30), wait=5, handling=9)
+    lines = {cat.prefix: line for cat, line in selectors.lines(center.pk)}
+    assert sorted(lines["A"].handling_seconds) == sorted(handlings[-4:])
+    assert lines["B"].handling_seconds == (9,)
+    assert lines["A"].predicted_wait(0) == round(0.5 * statistics.median(handlings[-4:]))
+
+
 @pytestmark_db
 def test_wait_alerts(hall, center):
     category, _w, _s = hall
@@ -172,6 +261,19 @@ def test_board_calls_are_today_newest_first_with_recalls(hall, center):
     assert [c["kind"] for c in calls] == ["recalled", "called"]
     assert calls[0]["id"] > calls[1]["id"]
     assert selectors.board_calls(center.pk, at=selectors.now() + dt.timedelta(days=1)) == []
+
+
+@pytestmark_db
+def test_board_shows_only_calls_still_calling(hall, center):
+    category, window, staff = hall
+    services.issue_ticket(category=category, channel="kiosk")
+    ticket = services.call_next(window=window, staff=staff)
+    at = selectors.now()
+    assert [c["number"] for c in selectors.board_calls(center.pk, at=at)] == [ticket.number]
+    later = at + dt.timedelta(minutes=selectors.BOARD_CALL_MINUTES, seconds=1)
+    assert selectors.board_calls(center.pk, at=later) == []  # a call from long ago drops off
+    services.start_ticket(ticket=ticket, window=window, staff=staff)
+    assert selectors.board_calls(center.pk, at=at) == []  # the person has come
 
 
 @pytestmark_db

@@ -1,6 +1,8 @@
 import datetime as dt
+import uuid
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govhall.core.errors import (
@@ -478,3 +480,18 @@ def test_one_waiting_ticket_per_person_and_category(hall, center):
     issue(category, at(9, 4, day=DAY))
     services.cancel_ticket(ticket=first, at=at(9, 5, day=DAY))
     assert issue(category, at(9, 6, day=DAY), phone="13800000001").number == "A004"
+
+
+@pytest.mark.parametrize(
+    "person", [{"phone": "13800000001"}, {"id_number": make_id_number(7)}], ids=["phone", "id"]
+)
+def test_the_database_refuses_a_second_waiting_ticket_for_one_person(hall, person):
+    """The last word when two issues race past the service's check."""
+    category, _window, _staff = hall
+    first = issue(category, at(9, day=DAY), **person)
+    twin = Ticket.objects.get(pk=first.pk)
+    twin.pk, twin.token, twin.seq, twin.number = None, uuid.uuid4(), 99, "A099"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+    Ticket.objects.filter(pk=first.pk).update(state=Ticket.State.CANCELLED)
+    twin.save()  # once the first is no longer waiting, the person may hold another

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from govhall.core.roles import Role
+from govhall.core.workdays import is_workday
 from govhall.queueing import services
 from govhall.queueing.models import Ticket, WindowPause, WindowSession
+from tests.factories import ServiceItemFactory
 from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
 
 pytestmark = pytest.mark.django_db
@@ -21,19 +23,42 @@ def hall(center, department):
     return category, window, staff
 
 
-def test_kiosk_issues_a_ticket_and_shows_its_status_with_qr(client, hall, center):
+def test_kiosk_prints_the_ticket_for_this_person_only(client, hall, center):
     category, _w, _s = hall
-    url = reverse("queueing:kiosk") + f"?center={center.region_code}"
-    page = client.get(url)
-    assert page.status_code == 200
-    assert "不动产登记" in page.content.decode()
+    url = reverse("queueing:kiosk") + f"?center={center.region_code}&paper=58&back=15"
+    page = client.get(url).content.decode()
+    assert "不动产登记" in page
+    assert 'class="topbar"' not in page and reverse("login") not in page  # no site menu
     response = client.post(url, {"category": category.pk, "phone": "13800001111"})
     ticket = Ticket.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse("queueing:ticket_status", args=[ticket.token])
     assert (ticket.number, ticket.channel, ticket.phone) == ("A001", "kiosk", "13800001111")
-    status = client.get(response["Location"]).content.decode()
-    assert "A001" in status and "<svg" in status and "13800001111" not in status
+    # The ticket is the POST's answer: no address for the next person to come back to.
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "A001" in body and "<svg" in body and "paper-58" in body
+    assert "13800001111" not in body and "138****1111" in body
+    assert (
+        "放弃排队" not in body
+        and reverse("queueing:ticket_cancel", args=[ticket.token]) not in body
+    )
+    assert 'data-back-seconds="15"' in body
+    assert f'data-start-url="/queue/?center={center.region_code}&amp;paper=58&amp;back=15"' in body
+
+
+def test_kiosk_takes_an_optional_id_number_checked_stored_whole_shown_masked(client, hall, center):
+    from tests.factories import make_id_number
+
+    category, _w, _s = hall
+    url = reverse("queueing:kiosk") + f"?center={center.region_code}"
+    wrong = make_id_number(3)[:-1] + ("0" if make_id_number(3)[-1] != "0" else "1")
+    refused = client.post(url, {"category": category.pk, "id_number": wrong})
+    assert refused.status_code == 400 and not Ticket.objects.exists()
+    assert re.search(r'name="id_number"[^>]*>\s*<ul class="errorlist"', refused.content.decode())
+    number = make_id_number(3)
+    body = client.post(url, {"category": category.pk, "id_number": number.lower()})
+    assert Ticket.objects.get().id_number == number.upper()
+    assert number not in body.content.decode()
+    assert Ticket.objects.get().masked_id_number in body.content.decode()
 
 
 def test_kiosk_bad_input_changes_nothing(client, hall, center):
@@ -41,8 +66,42 @@ def test_kiosk_bad_input_changes_nothing(client, hall, center):
     category, _w, _s = hall
     assert client.post(url, {"category": category.pk, "phone": "abc"}).status_code == 400
     assert client.post(url, {"category": 999999}).status_code == 400
-    assert client.post(url, {"checkin-code": "NOPE", "checkin-id_number": "x"}).status_code == 200
+    assert client.post(url, {"checkin-code": "NOPE", "checkin-id_number": "x"}).status_code == 400
     assert not Ticket.objects.exists()
+
+
+def test_phone_ticket_page_keeps_status_and_cancel(client, hall, center):
+    category, _w, _s = hall
+    response = client.post(
+        reverse("queueing:phone") + f"?center={center.region_code}", {"category": category.pk}
+    )
+    ticket = Ticket.objects.get()
+    assert response["Location"] == reverse("queueing:ticket_status", args=[ticket.token])
+    status = client.get(response["Location"]).content.decode()
+    assert "A001" in status and "<svg" in status and "放弃排队" in status
+
+
+def test_transferred_ticket_page_shows_the_new_line_and_place(client, hall, center):
+    category, window, staff = hall
+    other = QueueCategoryFactory(center=center, prefix="B", name="社保医保")
+    services.issue_ticket(category=other, channel="kiosk")  # one person already in line B
+    ticket = services.issue_ticket(category=category, channel="kiosk")
+    services.call_next(window=window, staff=staff)
+    services.transfer_ticket(ticket=ticket, to_category=other, window=window, staff=staff)
+    status = client.get(reverse("queueing:ticket_status", args=[ticket.token])).content.decode()
+    assert "已转至“社保医保”" in status
+    assert "前面还有 <strong>1</strong> 人" in status  # behind the one already in line B
+    assert "等待中" in status and ">B" not in status  # the continuation keeps the number
+
+
+def test_finished_ticket_page_invites_the_rating(client, hall):
+    category, window, staff = hall
+    services.issue_ticket(category=category, channel="kiosk")
+    ticket = services.call_next(window=window, staff=staff)
+    services.finish_ticket(ticket=ticket, window=window, staff=staff)
+    status = client.get(reverse("queueing:ticket_status", args=[ticket.token])).content.decode()
+    assert reverse("feedback:rate_ticket", args=[ticket.token]) in status
+    assert "评价本次服务" in status
 
 
 def test_kiosk_search_filters_categories(client, hall, center):
@@ -50,6 +109,22 @@ def test_kiosk_search_filters_categories(client, hall, center):
     page = client.get(reverse("queueing:kiosk"), {"center": center.region_code, "q": "社保"})
     body = page.content.decode()
     assert "社保医保" in body and "不动产登记" not in body
+
+
+def test_kiosk_search_finds_a_line_by_its_items_as_the_guide_does(client, hall, center):
+    company = ServiceItemFactory(
+        center=center, name="企业设立登记", keywords="营业执照、开公司", department__center=center
+    )
+    QueueCategoryFactory(center=center, prefix="B", name="商事登记").items.add(company)
+    QueueCategoryFactory(center=center, prefix="C", name="营业执照遗失补领咨询")
+    page = client.get(reverse("queueing:kiosk"), {"center": center.region_code, "q": "开公司"})
+    body = page.content.decode()
+    assert "商事登记" in body and "不动产登记" not in body and "遗失补领" not in body
+    body = client.get(
+        reverse("queueing:kiosk"), {"center": center.region_code, "q": "营业执照"}
+    ).content.decode()
+    # the line named after the words first, then the line serving the item they call it by
+    assert body.index("营业执照遗失补领咨询") < body.index("商事登记")
 
 
 def test_phone_page_marks_the_channel(client, hall, center):
@@ -207,7 +282,7 @@ def test_figures_page_scoped_to_department(
 def test_appointment_pages(client, hall, center):
     category, _w, _s = hall
     day = services.selectors.local_day(services.selectors.now()) + dt.timedelta(days=1)
-    while not services.is_workday(day):
+    while not is_workday(day):
         day += dt.timedelta(days=1)
     url = (
         reverse("queueing:appointments")
@@ -233,6 +308,38 @@ def test_appointment_pages(client, hall, center):
     )
     assert category.appointments.get().state == "cancelled"
     assert client.post(url, {**data, "id_number": "123"}).status_code == 400
+
+
+def test_appointment_days_are_working_days_and_a_bad_day_is_explained(client, hall, center):
+    category, _w, _s = hall
+    url = reverse("queueing:appointments")
+    page = client.get(url, {"center": center.region_code, "category": category.pk})
+    days = re.findall(r'<option value="(\d{4}-\d\d-\d\d)"', page.content.decode())
+    assert days and all(is_workday(dt.date.fromisoformat(d)) for d in days)
+    today = services.selectors.local_day(services.selectors.now())
+    past = client.get(url, {"center": center.region_code, "date": str(today - dt.timedelta(1))})
+    assert "已经过去" in past.content.decode() and "0/" not in past.content.decode()
+    rest = today + dt.timedelta(days=1)
+    while is_workday(rest):
+        rest += dt.timedelta(days=1)
+    sunday = client.get(url, {"center": center.region_code, "date": str(rest)}).content.decode()
+    assert "是休息日" in sunday and 'name="slot_start"' not in sunday
+
+
+def test_appointment_lookup_errors_sit_under_their_fields(client, hall, center):
+    from tests.factories import make_id_number
+
+    url = reverse("queueing:appointment_cancel") + f"?center={center.region_code}"
+    bad_phone = client.post(url, {"code": "X", "phone": "12", "id_number": make_id_number(2)})
+    assert bad_phone.status_code == 400
+    assert re.search(r'name="phone"[^>]*>\s*<ul class="errorlist"', bad_phone.content.decode())
+    unknown = client.post(
+        url, {"code": "NOPE", "phone": "13700000000", "id_number": make_id_number(2)}
+    )
+    assert unknown.status_code == 404
+    body = unknown.content.decode()
+    form = body[body.index('data-testid="appointment-lookup"') :]
+    assert form.index("未找到该预约") < form.index('name="code"')  # on the form, not a field
 
 
 def test_staff_issue_from_terminal(client, hall, center, department, make_user):

@@ -1,8 +1,11 @@
 """Login lockout (django-axes) through the real login view."""
 
+import io
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -42,15 +45,44 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(client,
     assert attempt.failures_since_start >= limit
 
 
-def test_lockout_also_stops_guessing_other_accounts_from_the_same_address(
+def test_failures_on_one_account_do_not_lock_other_accounts_at_the_same_address(
     client, admin_user, make_user
 ):
+    """Behind nginx every request came from 127.0.0.1, and five failures locked everyone."""
     other = make_user()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, admin_user.username, "wrong-password", ip="10.0.0.9")
-    response = _login(client, other.username, PASSWORD, ip="10.0.0.9")
+    assert _login(client, other.username, PASSWORD, ip="10.0.0.9").status_code == 302
+    assert _logged_in(client)
+
+
+def test_the_account_is_locked_everywhere_after_the_account_limit(client, admin_user, settings):
+    """Per account (等保 2.0): failures spread over addresses lock the account everywhere."""
+    settings.GOVHALL_ACCOUNT_FAILURE_LIMIT = 2 * settings.AXES_FAILURE_LIMIT - 1
+    addresses = ["10.0.1.1", "10.0.1.2", "10.0.1.3"]
+    for n in range(settings.GOVHALL_ACCOUNT_FAILURE_LIMIT):
+        _login(client, admin_user.username, "wrong-password", ip=addresses[n % len(addresses)])
+    response = _login(client, admin_user.username, PASSWORD, ip="10.0.1.99")
     assert response.status_code == 429
     assert not _logged_in(client)
+
+
+def test_the_lockout_page_is_in_chinese_and_says_how_to_get_unlocked(client, admin_user):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = _login(client, admin_user.username, "wrong-password")
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "账号已锁定" in text
+    assert "联系中心管理员" in text
+    assert "Account locked" not in text
+
+
+def test_axes_reset_username_unlocks_the_account(client, admin_user):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, admin_user.username, "wrong-password")
+    assert _login(client, admin_user.username, PASSWORD).status_code == 429
+    call_command("axes_reset_username", admin_user.username, stdout=io.StringIO())
+    assert _login(client, admin_user.username, PASSWORD).status_code == 302
 
 
 def test_fewer_failures_than_the_limit_then_success_resets_the_count(client, admin_user):

@@ -83,11 +83,16 @@ def _keys(text: str) -> list[str]:
 # {method: Access}. Grouped by who may reach them; read DOMAIN.md and each app's roles.py.
 POLICY: dict[str, Access | dict[str, Access]] = {
     **dict.fromkeys(_keys("home healthz login logout set_language api-schema api-docs"), PUBLIC),
+    # Evidence files: any role; the owning app decides per row (404 to whoever may not see it).
+    "file_download": ANY_ROLE,
+    # Any account's own password and second factor.
+    **dict.fromkeys(_keys("password_change password_change_done second_factor"), SELF_SERVICE),
     # Citizens, kiosks, rating pads, the display board, public guides, the province's push.
     **dict.fromkeys(
         _keys(
             """queueing:kiosk queueing:appointments queueing:appointment_cancel queueing:board
             queueing:board_feed queueing:ticket_status queueing:ticket_cancel queueing:phone
+            performance:lobby performance:lobby_data
             queueing-api-book queueing-api-appointment-cancel queueing-api-appointment-change
             queueing-api-appointment-check-in queueing-api-slots queueing-api-board
             queueing-api-categories queueing-api-issue queueing-api-ticket queueing-api-cancel
@@ -96,6 +101,7 @@ POLICY: dict[str, Access | dict[str, Access]] = {
             feedback:disclosure feedback-api-disclosure feedback:rate feedback-api-rate
             feedback-api-invitation feedback:pad feedback:pad_pair feedback:pad_rate
             feedback:pad_state feedback-api-pad-pair feedback-api-pad-rate feedback-api-pad-state
+            feedback:pad_skip feedback-api-pad-skip feedback:rate_ticket feedback:rate_case
             exchange-api-inbound"""
         ),
         PUBLIC_BY_TOKEN,
@@ -124,12 +130,13 @@ POLICY: dict[str, Access | dict[str, Access]] = {
             feedback-api-decide feedback:rectifications feedback:rectification
             feedback-api-rectifications feedback-api-rectification feedback:complaints
             feedback:complaint feedback-api-complaints feedback-api-complaint feedback:assists
-            feedback-api-assists feedback:figures feedback-api-figures feedback:invitation
+            feedback-api-assists feedback:figures feedback-api-figures
             feedback:hotline_import feedback-api-hotline-import feedback:pad_code
             feedback-api-complaint-assign feedback-api-complaint-callback
             feedback-api-complaint-close feedback-api-complaint-resolve
             feedback-api-rectification-callback feedback-api-rectification-close
-            feedback-api-rectification-rectify feedback-api-rectification-verify"""
+            feedback-api-rectification-rectify feedback-api-rectification-verify
+            feedback-api-assist-totals feedback-api-callbacks"""
         ),
         ANY_ROLE,
     ),
@@ -142,16 +149,31 @@ POLICY: dict[str, Access | dict[str, Access]] = {
             """cases:detail cases:act cases:receipt cases:backoffice cases-api-list cases-api-detail
             cases-api-complete cases-api-correction cases-api-deliver cases-api-refuse
             cases-api-resubmit cases-api-resume cases-api-review cases-api-revoke
-            cases-api-supply cases-api-suspend cases-api-verify cases-api-withdraw"""
+            cases-api-supply cases-api-suspend cases-api-verify cases-api-withdraw
+            cases-api-extend cases-api-notify"""
         ),
         ANY_ROLE,
     ),
     **dict.fromkeys(_keys("cases:accept cases-api-accept cases-api-submit"), CASE_WINDOW),
     **dict.fromkeys(
-        _keys("cases:supervision cases-api-supervision cases-api-figures cases:export"),
+        _keys(
+            """cases:supervision cases-api-supervision cases-api-figures cases:export
+            cases-api-clock-figures cases-api-clock-flags"""
+        ),
         CASE_OVERSIGHT,
     ),
     **dict.fromkeys(_keys("cases:import cases-api-import"), ADMIN),
+    # 并联审批: the whole is read by its departments; each action checks its own permission.
+    **dict.fromkeys(
+        _keys(
+            """cases:joint_list cases:joint_detail cases:joint_act cases-api-joint-list
+            cases-api-joint-detail cases-api-joint-extend cases-api-joint-withdraw
+            cases-api-joint-decide"""
+        ),
+        ANY_ROLE,
+    ),
+    **dict.fromkeys(_keys("cases:joint_accept cases-api-joint-accept"), CASE_WINDOW),
+    **dict.fromkeys(_keys("cases-api-joint-figures"), CASE_OVERSIGHT),
     **dict.fromkeys(_keys("cases:lookup cases-api-lookup"), PUBLIC_BY_TOKEN),
     # Every unit sees the campaigns it is part of (the list is filtered by unit).
     **dict.fromkeys(_keys("supervision:campaigns supervision-campaigns"), ANY_ROLE),
@@ -202,11 +224,15 @@ POLICY: dict[str, Access | dict[str, Access]] = {
     **dict.fromkeys(
         _keys(
             """performance:compute performance-api-compute performance:publish
-            performance-api-publish performance-api-rubric-new-version"""
+            performance-api-publish performance-api-rubric-new-version performance:run_text"""
         ),
         ADMIN,
     ),
     **dict.fromkeys(_keys("performance:enter_scores performance-api-scores"), SCORE_ENTRY),
+    # The yearly report: the centre's office, its leaders and inspectors.
+    **dict.fromkeys(
+        _keys("performance:yearly performance:yearly_docx performance-api-year"), CENTRE_READ
+    ),
     # Rectification campaigns: the centre runs them, units answer for their problems.
     **dict.fromkeys(
         _keys(

@@ -15,14 +15,17 @@ ROOT = Path(__file__).resolve().parents[2]
 READ_SETTINGS = """
 import json
 from django.conf import settings
-names = ["DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
-         "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_CONTENT_TYPE_NOSNIFF",
-         "X_FRAME_OPTIONS", "SECURE_REFERRER_POLICY", "SECURE_PROXY_SSL_HEADER", "AXES_ENABLED"]
+names = %s
 print(json.dumps({n: getattr(settings, n, None) for n in names}))
 """
+SECURITY_SETTINGS = """["DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_CONTENT_TYPE_NOSNIFF", "X_FRAME_OPTIONS", "SECURE_REFERRER_POLICY",
+    "SECURE_PROXY_SSL_HEADER", "AXES_ENABLED"]"""
 
 
-def read_settings(tmp_path: Path, **env: str) -> dict:
+def read_settings(tmp_path: Path, names: str = SECURITY_SETTINGS, **env: str) -> dict:
+    """The settings `names` (a Python list literal) as a fresh process reads them under `env`."""
     base = {
         k: v
         for k, v in os.environ.items()
@@ -35,7 +38,7 @@ def read_settings(tmp_path: Path, **env: str) -> dict:
         **env,
     )
     out = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + READ_SETTINGS],
+        [sys.executable, "-c", "import django; django.setup()\n" + READ_SETTINGS % names],
         env=base,
         capture_output=True,
         text=True,

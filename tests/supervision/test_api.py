@@ -71,7 +71,7 @@ def test_bad_phase_order_is_a_400(client, admin_user, department):
         },
         content_type="application/json",
     )
-    assert response.status_code == 400 and response.json()["code"] == "validation_failed"
+    assert response.status_code == 400 and response.json()["code"] == "phases_out_of_order"
     assert not Campaign.objects.exists()
 
 
@@ -129,7 +129,7 @@ def test_unit_records_and_fixes_its_problem(client, lead, unit, other_unit, camp
     again = client.post(
         f"{API}/problems/{pk}/fix/", {"fix_note": "x"}, content_type="application/json"
     )
-    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+    assert again.status_code == 409 and again.json()["code"] == "problem_not_open"
     detail = client.get(f"{API}/problems/{pk}/").json()
     assert [e["kind"] for e in detail["events"]] == ["created", "evidence", "fixed"]
     assert detail["evidence"][0]["title"] == "值班表"

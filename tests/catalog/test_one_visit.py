@@ -1,0 +1,54 @@
+"""Items in the hall and the 最多跑一次 share on a date, read from the catalogue's history."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from govhall.catalog import selectors
+from govhall.catalog.models import ServiceItem
+from tests.factories import ServiceItemFactory
+
+pytestmark = pytest.mark.django_db
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def on(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(10), tzinfo=TZ)
+
+
+def made(center, department, day: dt.date, **fields) -> ServiceItem:
+    item = ServiceItemFactory.build(center=center, department=department, **fields)
+    item._history_date = on(day)
+    item.save()
+    return item
+
+
+def edit(item: ServiceItem, day: dt.date, **fields) -> None:
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item._history_date = on(day)
+    item.save()
+
+
+def test_the_catalogue_on_each_date(center, department):
+    """01-05: once (1), never (0), many (2), not entered once (1) → 4 in use, 3 in the hall,
+    3 of 最多跑一次 (75%), 1 不见面. 03-01: the many-visit item becomes 最多跑一次 → 4 of 4.
+    06-01: the never item is retired → 3 in use, all 最多跑一次; 2 in the hall."""
+    made(center, department, dt.date(2026, 1, 5), max_visits=1)
+    never = made(center, department, dt.date(2026, 1, 5), max_visits=0)
+    many = made(center, department, dt.date(2026, 1, 5), max_visits=2)
+    made(center, department, dt.date(2026, 1, 5), max_visits=1, entered=False)
+    edit(many, dt.date(2026, 3, 1), max_visits=1)
+    edit(never, dt.date(2026, 6, 1), is_active=False)
+
+    def state(day):
+        items = selectors.one_visit_items(center_id=center.pk, day=day)
+        hall = selectors.items_in_hall_on(center_id=center.pk, day=day)
+        return items.items, items.one_visit, items.no_visit, items.share, hall
+
+    assert state(dt.date(2026, 1, 4)) == (0, 0, 0, None, 0)
+    assert state(dt.date(2026, 1, 5)) == (4, 3, 1, 0.75, 3)
+    assert state(dt.date(2026, 3, 1)) == (4, 4, 1, 1.0, 3)
+    assert state(dt.date(2026, 6, 1)) == (3, 3, 0, 1.0, 2)

@@ -1,0 +1,53 @@
+"""The yearly report of a simulated year (issue 19 item 13): two simulated county months of 2026,
+each evaluated and published, read back from the report's .docx against the selectors."""
+
+import datetime as dt
+import io
+
+import pytest
+from docx import Document
+
+from govhall.cases.models import Case
+from govhall.performance import services as performance
+from govhall.performance.documents import bulletin_docx
+from govhall.performance.yearly import compose_yearly, yearly_figures
+from govhall.simulation.profiles import COUNTY
+from govhall.simulation.services import simulate_month
+from tests.factories import CenterFactory
+
+pytestmark = pytest.mark.django_db
+
+MONTHS = (dt.date(2026, 4, 1), dt.date(2026, 5, 1))
+# The report is read as of the end of May: the year is still running then.
+TODAY = dt.date(2026, 5, 31)
+
+
+def test_the_yearly_report_of_a_simulated_year_states_its_figures(django_user_model):
+    center = CenterFactory(level="county", region_code="610326")
+    office = django_user_model.objects.create_superuser("office", password="x")
+    for seed, month in enumerate(MONTHS, start=3):
+        simulate_month(center=center, month=month, scale=COUNTY, seed=seed)
+        run = performance.evaluate_period(center=center, code=f"{month:%Y-%m}")
+        performance.publish_run(run=run, actor=office, issued_on=month.replace(day=28))
+
+    figures = yearly_figures(center=center, year=2026, today=TODAY)
+    accepted = Case.objects.filter(center=center, accepted_at__isnull=False).count()
+    assert figures.cases["accepted"] == accepted > 0
+    bulletin = compose_yearly(
+        center=center,
+        figures=figures,
+        texts={"addressees": "各进驻单位:", "issuer": center.name},
+        issued_on=dt.date(2026, 6, 1),
+    )
+    document = Document(io.BytesIO(bulletin_docx(bulletin)))
+    text = "\n".join(p.text for p in document.paragraphs)
+
+    assert f"共受理办件{accepted}件" in text
+    assert f"全年发布月度服务效能评价2期(4月、5月),{len(figures.ranking)}个单位参加排名。" in text
+    assert "数据截至2026年5月31日" in text
+    assert "—" not in text and "None" not in text
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert [row[1] for row in rows[1:]] == [unit.name for unit in figures.ranking]
+    assert all(1 <= int(row[2]) <= 2 for row in rows[1:])
+    ranks = [int(row[0]) for row in rows[1:]]
+    assert ranks == sorted(ranks) and ranks[0] == 1
