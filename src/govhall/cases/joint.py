@@ -7,7 +7,7 @@ para. 2: the whole is decided within 45 working days, extendable once by 15 with
 of the government's head and the reason told to the applicant.
 
 Each department's step is an ordinary `Case` of its item, made here at acceptance: its own
-limit, deadline, lights, corrections and decision, through the services of `services.py` (so
+limit, deadline, lights, corrections and decision, through the case services (`services/`, so
 every step event is a `CaseEvent` with its outbox row for the provincial exchange), and only
 its department may act on it. The whole is complete when every step is decided; it is denied
 (不予许可) when any step is denied, with that department's reason (art. 38). The whole's
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from govhall.cases import services
 from govhall.cases.joint_selectors import clock_of, leads
 from govhall.cases.models import Case, JointCase, JointEvent, JointPackage, JointStep
+from govhall.cases.services import common, intake
 from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import User
 from govhall.org.models import Window
@@ -125,7 +126,7 @@ def accept_joint_case(
         raise ValidationFailed(
             _("材料所属事项不在该一件事中。"), detail={"materials_received": sorted(unknown)}
         )
-    errors = services._check_applicant(
+    errors = intake._check_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
         id_number=id_number,
@@ -134,8 +135,8 @@ def accept_joint_case(
     )
     if errors:
         raise ValidationFailed(_("申请人信息有误。"), detail=errors)
-    now = services._at(at)
-    numbers = services._next_numbers(package.center, timezone.localdate(now), len(items) + 1)
+    now = common._at(at)
+    numbers = common._next_numbers(package.center, timezone.localdate(now), len(items) + 1)
     joint = JointCase.objects.create(
         center_id=package.center_id,
         number=f"{JOINT_PREFIX}{numbers[0]}",
@@ -161,7 +162,7 @@ def accept_joint_case(
             channel=Case.Channel.WINDOW,
         )
         try:
-            services._accept_into(
+            intake._accept_into(
                 case,
                 actor=actor,
                 window=window,
@@ -178,13 +179,13 @@ def accept_joint_case(
                 detail={"item": item.pk, **(exc.detail if isinstance(exc.detail, dict) else {})},
             ) from exc
         JointStep.objects.create(center_id=joint.center_id, joint=joint, case=case)
-        services._record(
+        common._record(
             case,
-            services.EventType.ACCEPTED,
+            common.EventType.ACCEPTED,
             actor=actor,
             at=now,
             from_state="",
-            details={**services._acceptance_details(case), "joint": joint.number},
+            details={**intake._acceptance_details(case), "joint": joint.number},
         )
     _record(
         joint,
@@ -195,7 +196,7 @@ def accept_joint_case(
         details={
             "package": package.name,
             "steps": numbers[1:],
-            "due_date": services._iso(clock_of(joint).due),
+            "due_date": common._iso(clock_of(joint).due),
         },
     )
     return joint
@@ -226,7 +227,7 @@ def extend_joint_case(
         raise ValidationFailed(
             _("延长期限应为 1 至 %(cap)s 个工作日。") % {"cap": cap}, detail={"days": days}
         )
-    now = services._at(at)
+    now = common._at(at)
     before = clock_of(joint, timezone.localdate(now)).due
     if before is not None and timezone.localdate(now) > before:
         raise InvalidTransition(_("办件已超过办理期限,不能再延长。"))
@@ -252,8 +253,8 @@ def extend_joint_case(
         details={
             "days": days,
             "reason": joint.extension_reason,
-            "due_before": services._iso(before),
-            "due_date": services._iso(clock_of(joint).due),
+            "due_before": common._iso(before),
+            "due_date": common._iso(clock_of(joint).due),
         },
     )
     return joint
@@ -348,7 +349,7 @@ def withdraw_joint_case(
     _authorize_whole(actor, "cases.withdraw_case", joint)
     if joint.state != JointCase.State.RUNNING:
         raise InvalidTransition(_("联办件已办结或撤回,不能撤回。"))
-    now = services._at(at)
+    now = common._at(at)
     steps = list(
         Case.objects.filter(
             joint_step__joint=joint, state__in=Case.ACTION_STATES["withdraw"]

@@ -1,6 +1,6 @@
 """Cases (办件): one application from acceptance to delivery, its timeline and its stopped clock.
 
-The workflow lives in `services.py`; here are the tables, their constraints and small properties.
+The workflow lives in `services/`; here are the tables, their constraints and small properties.
 """
 
 from django.conf import settings

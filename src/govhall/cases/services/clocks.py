@@ -1,0 +1,337 @@
+"""The legal clock of a case: due dates and yellow starts, corrections (补正), 容缺 materials,
+special procedures (特别程序), the one extension (art. 42) and the recompute after a calendar
+or settings change."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhall.cases import deadlines
+from govhall.cases.models import Case, CaseSettings, ClockStop
+from govhall.cases.selectors import get_case_settings
+from govhall.cases.services.common import (
+    EventType,
+    State,
+    _at,
+    _authorize,
+    _count_notice,
+    _iso,
+    _lock_cases,
+    _locked_case,
+    _record,
+    _require_state,
+    _save,
+)
+from govhall.core.errors import InvalidTransition, ValidationFailed
+from govhall.core.models import User
+from govhall.core.workdays import Calendar, load_calendar
+
+
+def _stops_of(case: Case) -> list[deadlines.Stop]:
+    return [(s.started_on, s.ended_on) for s in case.clock_stops.all().order_by("started_on")]
+
+
+def _apply_deadline(
+    case: Case, *, cal: Calendar, settings: CaseSettings, stops: Sequence[deadlines.Stop]
+) -> None:
+    """Set due date, provisional flag and yellow start from acceptance, limit and stops."""
+    if case.accepted_at is None:
+        return
+    # art. 32: a submission not answered in time counts from the day it was received
+    start_on = case.deemed_accepted_on or timezone.localdate(case.accepted_at)
+    limit = case.limit_days + case.extension_days
+    deadline = deadlines.compute_due(cal, start_on, limit, stops)
+    case.due_date = deadline.due
+    case.due_provisional = deadline.provisional
+    threshold = deadlines.yellow_threshold(
+        limit, on_last_day=settings.yellow_on_last_day, percent=settings.yellow_percent
+    )
+    case.yellow_from = deadlines.yellow_from(cal, deadline.due, threshold)
+    if case.completed_at is not None:
+        completed_on = timezone.localdate(case.completed_at)
+        case.elapsed_workdays = deadlines.elapsed_workdays(cal, start_on, completed_on, stops)
+        case.completed_late = deadline.due is not None and completed_on > deadline.due
+        _apply_delivery_due(case, cal, completed_on)
+
+
+def _apply_delivery_due(case: Case, cal: Calendar, completed_on: dt.date) -> None:
+    """行政许可法 art. 44: an approval's certificate is delivered within 10 working days."""
+    if case.result not in (Case.Result.APPROVED, Case.Result.REVOKED):
+        case.delivery_due = None
+        case.delivered_late = False
+        return
+    due = cal.add_workdays(completed_on, Case.DELIVERY_DAYS)
+    case.delivery_due = due.date
+    case.due_provisional = case.due_provisional or due.provisional
+    case.delivered_late = (
+        case.delivered_at is not None and timezone.localdate(case.delivered_at) > due.date
+    )
+
+
+def _refresh_deadline(case: Case) -> None:
+    _apply_deadline(
+        case,
+        cal=load_calendar(),
+        settings=get_case_settings(case.center_id),
+        stops=_stops_of(case),
+    )
+
+
+def _open_stop(case: Case, kind: str, *, reason: str, told_days: int | None, now: dt.datetime):
+    started_on = timezone.localdate(now)
+    ClockStop.objects.create(
+        told_until=load_calendar().add_workdays(started_on, told_days).date if told_days else None,
+        center_id=case.center_id,
+        case=case,
+        kind=kind,
+        reason=reason,
+        told_days=told_days,
+        resume_state=case.state,
+        started_on=started_on,
+        started_at=now,
+    )
+
+
+def _close_stops(case: Case, kinds: Iterable[str], now: dt.datetime) -> ClockStop | None:
+    """End the case's open stops of `kinds`; returns the last one ended."""
+    closed = None
+    for stop in case.clock_stops.filter(ended_on__isnull=True, kind__in=list(kinds)):
+        stop.ended_on = max(timezone.localdate(now), stop.started_on)
+        stop.ended_at = now
+        stop.save(update_fields=["ended_on", "ended_at"])
+        closed = stop
+    return closed
+
+
+@transaction.atomic
+def request_correction(
+    *,
+    actor: User | None,
+    case: Case | int,
+    reason: str,
+    materials: Sequence[str] = (),
+    repeat_reason: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """补正: the applicant must correct or add materials; the clock stops until they do.
+
+    一次性告知: a second notice on the same case needs `repeat_reason` and is counted.
+    """
+    case = _locked_case(case)
+    _authorize(actor, "cases.request_correction", case)
+    _require_state(case, "correction", _("要求补正"))
+    if not reason.strip():
+        raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
+    notice = _count_notice(case, repeat_reason)
+    now = _at(at)
+    from_state = case.state
+    _open_stop(case, ClockStop.Kind.CORRECTION, reason=reason.strip(), told_days=None, now=now)
+    case.state = State.CORRECTION
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.CORRECTION_REQUESTED,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        details={"reason": reason.strip(), "materials": list(materials), **notice},
+    )
+    return case
+
+
+@transaction.atomic
+def resubmit_case(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
+    """The applicant handed in the corrected materials; the clock restarts next working day."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.resubmit_case", case)
+    _require_state(case, "resubmit", _("登记补正材料"))
+    now = _at(at)
+    stop = _close_stops(case, [ClockStop.Kind.CORRECTION], now)
+    case.state = stop.resume_state if stop else State.IN_REVIEW
+    _refresh_deadline(case)
+    _save(case)
+    _record(case, EventType.RESUBMITTED, actor=actor, at=now, from_state=State.CORRECTION)
+    return case
+
+
+@transaction.atomic
+def supply_materials(
+    *, actor: User | None, case: Case | int, at: dt.datetime | None = None
+) -> Case:
+    """容缺材料补齐 (and the clock restarts, when the centre stops it for 容缺)."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.supply_materials", case)
+    _require_state(case, "supply", _("登记容缺材料补交"))
+    if case.mode != Case.Mode.MISSING or case.supplied_at is not None:
+        raise InvalidTransition(_("该办件没有待补交的容缺材料。"))
+    now = _at(at)
+    case.supplied_at = now
+    _close_stops(case, [ClockStop.Kind.MISSING], now)
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.MATERIALS_SUPPLIED,
+        actor=actor,
+        at=now,
+        from_state=case.state,
+        details={"materials": case.materials_missing},
+    )
+    return case
+
+
+@transaction.atomic
+def suspend_case(
+    *,
+    actor: User | None,
+    case: Case | int,
+    kind: str,
+    reason: str,
+    told_days: int | None = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """特别程序 (hearing, testing, expert review, notice ...): the time it takes does not count."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.suspend_case", case)
+    _require_state(case, "suspend", _("启动特别程序"))
+    if kind not in ClockStop.PROCEDURES:
+        raise ValidationFailed(_("特别程序类型无效。"))
+    if told_days is None or told_days <= 0:
+        raise ValidationFailed(_("须书面告知申请人特别程序所需时间(工作日)。"))
+    now = _at(at)
+    from_state = case.state
+    _open_stop(case, kind, reason=reason.strip(), told_days=told_days, now=now)
+    case.state = State.SUSPENDED
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.SUSPENDED,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        details={"procedure": kind, "reason": reason.strip(), "told_days": told_days},
+    )
+    return case
+
+
+@transaction.atomic
+def resume_case(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
+    """The procedure ended; the clock restarts the next working day."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.suspend_case", case)
+    _require_state(case, "resume", _("结束特别程序"))
+    now = _at(at)
+    stop = _close_stops(case, ClockStop.PROCEDURES, now)
+    case.state = stop.resume_state if stop else State.IN_REVIEW
+    _refresh_deadline(case)
+    _save(case)
+    _record(case, EventType.RESUMED, actor=actor, at=now, from_state=State.SUSPENDED)
+    return case
+
+
+@transaction.atomic
+def extend_case(
+    *,
+    actor: User | None,
+    case: Case | int,
+    days: int,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> Case:
+    """延长办理期限 (行政许可法 art. 42): once, by at most 10 working days (the whole of a joint
+    case: `joint.extend_joint_case`, 15), approved by the office's head (the actor, who holds
+    ``cases.extend_case``), the reason told to the applicant (the event shows on the citizen's
+    progress page)."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.extend_case", case)
+    _require_state(case, "extend", _("延长办理期限"))
+    if case.extended_at is not None:
+        raise InvalidTransition(_("办理期限只能延长一次。"))
+    if not reason.strip():
+        raise ValidationFailed(_("延长办理期限须说明理由(将告知申请人)。"))
+    cap = Case.EXTENSION_DAYS
+    if not 1 <= days <= cap:
+        raise ValidationFailed(
+            _("延长期限应为 1 至 %(cap)s 个工作日。") % {"cap": cap}, detail={"days": days}
+        )
+    now = _at(at)
+    if case.due_date is not None and timezone.localdate(now) > case.due_date:
+        raise InvalidTransition(_("办件已超过办理期限,不能再延长。"))
+    before = case.due_date
+    case.extension_days = days
+    case.extension_reason = reason.strip()
+    case.extension_approved_by = actor
+    case.extended_at = now
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.EXTENDED,
+        actor=actor,
+        at=now,
+        from_state=case.state,
+        details={
+            "days": days,
+            "reason": case.extension_reason,
+            "due_before": _iso(before),
+            "due_date": _iso(case.due_date),
+        },
+    )
+    return case
+
+
+def recompute_deadlines(*, center_id: int | None = None, batch_size: int = 2000) -> int:
+    """Recompute due dates, yellow starts and lateness after the calendar or settings changed.
+
+    Covers every running case and every case whose deadline was provisional (a year without
+    calendar data). The calendar import calls it; returns the number of cases whose deadline
+    changed. Runs in its own transaction.
+    """
+    cal = load_calendar()
+    qs = Case.objects.filter(accepted_at__isnull=False).filter(
+        Q(state__in=Case.RUNNING_STATES) | Q(due_provisional=True)
+    )
+    if center_id is not None:
+        qs = qs.filter(center_id=center_id)
+    fields = [
+        "due_date",
+        "due_provisional",
+        "yellow_from",
+        "elapsed_workdays",
+        "completed_late",
+        "delivery_due",
+        "delivered_late",
+    ]
+    changed = 0
+    settings_by_center: dict[int, CaseSettings] = {}
+    with transaction.atomic():
+        ids = list(qs.order_by("pk").values_list("pk", flat=True))
+        for offset in range(0, len(ids), batch_size):
+            chunk = _lock_cases(Case.objects.filter(pk__in=ids[offset : offset + batch_size]))
+            stops: dict[int, list[deadlines.Stop]] = {}
+            for case_id, start, end in (
+                ClockStop.objects.filter(case_id__in=[c.pk for c in chunk])
+                .order_by("started_on")
+                .values_list("case_id", "started_on", "ended_on")
+            ):
+                stops.setdefault(case_id, []).append((start, end))
+            updated = []
+            for case in chunk:
+                before = tuple(getattr(case, f) for f in fields)
+                settings = settings_by_center.get(case.center_id)
+                if settings is None:
+                    settings = settings_by_center[case.center_id] = get_case_settings(
+                        case.center_id
+                    )
+                _apply_deadline(case, cal=cal, settings=settings, stops=stops.get(case.pk, []))
+                if tuple(getattr(case, f) for f in fields) != before:
+                    updated.append(case)
+            Case.objects.bulk_update(updated, fields)
+            changed += len(updated)
+    return changed

@@ -1,0 +1,156 @@
+"""What the case services share: the row lock, the permission and state checks, the event
+with its outbox row, validated saves and the case numbers."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhall.cases.models import Case, CaseEvent, CaseSequence
+from govhall.core.errors import InvalidTransition, NotFound, ValidationFailed
+from govhall.core.models import Center, User
+from govhall.core.services import emit_outbox
+from govhall.org.scoping import scope_for
+
+State = Case.State
+
+
+EventType = CaseEvent.Type
+
+
+def _iso(value: dt.date | dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
+    """ISO text of a date, or of a datetime in `zone` (default: the current time zone)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(zone or timezone.get_current_timezone()).isoformat()
+    return value.isoformat()
+
+
+def outbox_payload(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """The upstream record of one case event (documented in docs/cases.md)."""
+    zone = timezone.get_current_timezone()
+    return {
+        "case_number": case.number,
+        "item_code": case.item.code,
+        "item_name": case.item.name,
+        "department_code": case.department.code,
+        "department_name": case.department.name,
+        "region_code": case.center.region_code,
+        "applicant_type": case.applicant_type,
+        "channel": case.channel,
+        "accepted_at": _iso(case.accepted_at, zone),
+        "due_date": _iso(case.due_date, zone),
+        "completed_at": _iso(case.completed_at, zone),
+        "delivered_at": _iso(case.delivered_at, zone),
+        "state": case.state,
+        "result": case.result,
+        "event": event.type,
+        "event_at": _iso(event.at, zone),
+    }
+
+
+def _lock_cases(qs: QuerySet[Case]) -> list[Case]:
+    """The one row-lock helper: lock in primary-key order so two transactions never deadlock."""
+    return list(
+        qs.select_for_update(of=("self",))
+        .select_related("item", "department", "center")
+        .order_by("pk")
+    )
+
+
+def _locked_case(case: Case | int) -> Case:
+    pk = case if isinstance(case, int) else case.pk
+    rows = _lock_cases(Case.objects.filter(pk=pk))
+    if not rows:
+        raise NotFound(_("办件不存在。"))
+    return rows[0]
+
+
+def _authorize(actor: User | None, perm: str, case: Case) -> None:
+    """The actor holds `perm` and may act on the case's department (None: the system)."""
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    scope.require(perm)
+    scope.check_department(case.department_id, case.center_id)
+
+
+def _require_state(case: Case, action: str, label: str) -> None:
+    if case.state not in Case.ACTION_STATES[action]:
+        raise InvalidTransition(
+            _("办件 %(number)s 当前状态为“%(state)s”,不能%(action)s。")
+            % {"number": case.number, "state": case.get_state_display(), "action": label},
+            detail={"state": case.state},
+        )
+
+
+def _record(
+    case: Case,
+    event_type: str,
+    *,
+    actor: User | None,
+    at: dt.datetime,
+    from_state: str,
+    details: dict[str, Any] | None = None,
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        center_id=case.center_id,
+        case=case,
+        type=event_type,
+        actor=actor,
+        at=at,
+        from_state=from_state,
+        to_state=case.state,
+        details=details or {},
+    )
+    emit_outbox(
+        center=case.center_id,
+        stream=f"case:{case.number}",
+        kind=f"case.{event_type}",
+        payload=outbox_payload(case, event),
+    )
+    return event
+
+
+def _save(case: Case) -> None:
+    try:
+        case.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed(_("办件信息有误。"), detail=exc.message_dict) from exc
+    case.save()
+
+
+def _at(at: dt.datetime | None) -> dt.datetime:
+    return at or timezone.now()
+
+
+def _next_numbers(center: Center, day: dt.date, count: int = 1) -> list[str]:
+    """`count` fresh case numbers ``<region><yyyymmdd><seq:06>`` for `center` on `day`."""
+    CaseSequence.objects.get_or_create(center=center, day=day)
+    CaseSequence.objects.filter(center=center, day=day).update(last=F("last") + count)
+    last = (CaseSequence.objects.select_for_update().values_list("last", flat=True)).get(
+        center=center, day=day
+    )
+    prefix = f"{center.region_code}{day:%Y%m%d}"
+    return [f"{prefix}{seq:06d}" for seq in range(last - count + 1, last + 1)]
+
+
+def _count_notice(case: Case, repeat_reason: str) -> dict[str, Any]:
+    """一次性告知: every correction a case needs is told at once; a second notice on the same
+    case must state why (and is counted as a problem: `details["repeat"]`)."""
+    repeat = case.correction_notices > 0
+    if repeat and not repeat_reason.strip():
+        raise ValidationFailed(
+            _("本件已告知过补正,应一次性告知;再次要求补正须说明理由。"),
+            detail={"repeat_reason": _("请说明再次要求补正的理由。")},
+        )
+    case.correction_notices += 1
+    return {
+        "notice": case.correction_notices,
+        "repeat": repeat,
+        "repeat_reason": repeat_reason.strip() if repeat else "",
+    }

@@ -1,0 +1,430 @@
+"""Intake: applications arriving online or by mail, acceptance at a window (一般受理, 容缺受理,
+告知承诺), the correction notice before acceptance (art. 32) and refusal (不予受理)."""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhall.cases import deadlines
+from govhall.cases.models import Case, ClockStop
+from govhall.cases.selectors import get_case_settings
+from govhall.cases.services.clocks import _apply_deadline
+from govhall.cases.services.common import (
+    EventType,
+    State,
+    _at,
+    _authorize,
+    _count_notice,
+    _iso,
+    _locked_case,
+    _next_numbers,
+    _record,
+    _require_state,
+    _save,
+)
+from govhall.catalog.models import ServiceItem
+from govhall.core.errors import PermissionDenied, ValidationFailed
+from govhall.core.models import User
+from govhall.core.validators import (
+    is_valid_id_number,
+    is_valid_phone,
+    is_valid_uscc,
+    normalize_id_number,
+    normalize_phone,
+)
+from govhall.core.workdays import Calendar, load_calendar
+from govhall.org.models import Window
+from govhall.org.scoping import scope_for
+from govhall.queueing.models import Ticket
+
+
+def _check_applicant(
+    *, applicant_type: str, applicant_name: str, id_number: str, uscc: str, phone: str
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if applicant_type not in Case.ApplicantType.values:
+        errors["applicant_type"] = _("申请人类型无效。")
+    if not applicant_name.strip():
+        errors["applicant_name"] = _("请填写申请人。")
+    if applicant_type == Case.ApplicantType.PERSON and not is_valid_id_number(id_number):
+        errors["id_number"] = _("身份证号码无效(校验位不符或格式错误)。")
+    if applicant_type == Case.ApplicantType.COMPANY and not is_valid_uscc(uscc):
+        errors["uscc"] = _("统一社会信用代码无效(校验位不符或格式错误)。")
+    if not is_valid_phone(phone):
+        errors["phone"] = _("电话号码格式不正确。")
+    return errors
+
+
+def _check_materials(item: ServiceItem, received: Sequence[str], missing: Sequence[str]) -> None:
+    names = set(item.materials.values_list("name", flat=True))
+    unknown = [n for n in [*received, *missing] if n not in names]
+    if unknown:
+        raise ValidationFailed(
+            _("材料不在该事项的材料清单中:%(names)s") % {"names": "、".join(unknown)},
+            detail={"materials": unknown},
+        )
+    both = set(received) & set(missing)
+    if both:
+        raise ValidationFailed(
+            _("同一材料不能既已收取又容缺:%(names)s") % {"names": "、".join(sorted(both))}
+        )
+
+
+def _check_required_materials(
+    item: ServiceItem, mode: str, received: Sequence[str], missing: Sequence[str]
+) -> None:
+    """一般受理 needs every required material in hand; 容缺受理 needs each of them either in hand
+    or listed as missing (to be supplied by a date). Anything else is sent back to the window,
+    which asks for a correction (补正) before accepting. 告知承诺 replaces them by the pledge."""
+    if mode == Case.Mode.COMMITMENT:
+        return
+    required = item.materials.filter(required=True).values_list("name", flat=True)
+    accounted = set(received) | (set(missing) if mode == Case.Mode.MISSING else set())
+    absent = [name for name in required if name not in accounted]
+    if not absent:
+        return
+    names = "、".join(absent)
+    if mode == Case.Mode.MISSING:
+        message = _("以下必要材料既未收取也未列为容缺材料:%(names)s。") % {"names": names}
+    else:
+        message = _(
+            "一般受理须收齐全部必要材料,尚未收取:%(names)s。请改为容缺受理(列明容缺材料和"
+            "补交期限),或一次性告知申请人补正后再受理。"
+        ) % {"names": names}
+    raise ValidationFailed(
+        message, code="materials_incomplete", detail={"received": message, "materials": absent}
+    )
+
+
+@transaction.atomic
+def submit_case(
+    *,
+    item: ServiceItem,
+    applicant_type: str,
+    applicant_name: str,
+    phone: str,
+    id_number: str = "",
+    uscc: str = "",
+    channel: str = Case.Channel.ONLINE,
+    at: dt.datetime | None = None,
+) -> Case:
+    """An application arriving online, from the mobile app or by mail (awaits acceptance)."""
+    if channel == Case.Channel.WINDOW:
+        raise ValidationFailed(_("窗口申请请直接受理。"))
+    phone, id_number, uscc = (
+        normalize_phone(phone),
+        normalize_id_number(id_number),
+        normalize_id_number(uscc),
+    )
+    errors = _check_applicant(
+        applicant_type=applicant_type,
+        applicant_name=applicant_name,
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+    )
+    if errors:
+        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
+    now = _at(at)
+    case = Case(
+        center=item.center,
+        number=_next_numbers(item.center, timezone.localdate(now))[0],
+        item=item,
+        department=item.department,
+        applicant_type=applicant_type,
+        applicant_name=applicant_name.strip(),
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+        channel=channel,
+        state=State.SUBMITTED,
+        limit_days=item.limit_days,
+        submitted_at=now,
+    )
+    _save(case)
+    _record(case, EventType.SUBMITTED, actor=None, at=now, from_state="")
+    return case
+
+
+def _accept_into(
+    case: Case,
+    *,
+    actor: User | None,
+    window: Window | None,
+    mode: str,
+    materials_received: Sequence[str],
+    materials_missing: Sequence[str],
+    supply_by: dt.date | None,
+    now: dt.datetime,
+) -> None:
+    """Shared by window acceptance and acceptance of an online application."""
+    if mode not in Case.Mode.values:
+        raise ValidationFailed(_("受理方式无效。"))
+    _check_materials(case.item, materials_received, materials_missing)
+    _check_required_materials(case.item, mode, materials_received, materials_missing)
+    if mode == Case.Mode.MISSING and not materials_missing:
+        raise ValidationFailed(_("容缺受理须列明容缺材料。"))
+    if mode != Case.Mode.MISSING and materials_missing:
+        raise ValidationFailed(_("有缺少的材料时请选择容缺受理。"))
+    settings = get_case_settings(case.center_id)
+    cal = load_calendar()
+    accepted_on = timezone.localdate(now)
+    case.state = State.ACCEPTED
+    case.mode = mode
+    case.window = window
+    case.accepted_by = actor
+    case.accepted_at = now
+    case.limit_days = case.item.limit_days
+    case.materials_received = list(materials_received)
+    case.materials_missing = list(materials_missing)
+    if mode == Case.Mode.MISSING:
+        case.supply_by = (
+            supply_by or cal.add_workdays(accepted_on, settings.missing_supply_days).date
+        )
+        if case.supply_by < accepted_on:
+            raise ValidationFailed(_("容缺材料补交期限不能早于受理日。"))
+    if mode == Case.Mode.COMMITMENT:
+        case.commitment_status = Case.Commitment.PENDING
+    stops: list[deadlines.Stop] = []
+    _apply_deadline(case, cal=cal, settings=settings, stops=stops)
+    _save(case)
+    if mode == Case.Mode.MISSING and settings.missing_materials_stop_clock:
+        ClockStop.objects.create(
+            center_id=case.center_id,
+            case=case,
+            kind=ClockStop.Kind.MISSING,
+            resume_state=State.ACCEPTED,
+            started_on=accepted_on,
+            started_at=now,
+        )
+        _apply_deadline(case, cal=cal, settings=settings, stops=[(accepted_on, None)])
+        _save(case)
+
+
+@transaction.atomic
+def accept_case(
+    *,
+    actor: User | None,
+    item: ServiceItem,
+    applicant_type: str,
+    applicant_name: str,
+    phone: str,
+    id_number: str = "",
+    uscc: str = "",
+    window: Window | None = None,
+    mode: str = Case.Mode.NORMAL,
+    materials_received: Sequence[str] = (),
+    materials_missing: Sequence[str] = (),
+    supply_by: dt.date | None = None,
+    ticket: Ticket | None = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """前台受理: a window accepts an application; the clock starts the next working day.
+
+    `ticket` is the queue ticket being served (a ticket may open several cases).
+    """
+    if actor is not None:
+        scope = scope_for(actor)
+        scope.require("cases.accept_case")
+        if scope.center_id != item.center_id and not scope.all_centers:
+            raise PermissionDenied(_("该事项不属于您所在的中心。"))
+        if not scope.may_see_department(item.department_id) and not (
+            window is not None and _window_serves(window, item, actor)
+        ):
+            raise PermissionDenied(_("您的窗口不能受理该事项。"))
+    if window is not None and window.center_id != item.center_id:
+        raise ValidationFailed(_("窗口不属于该中心。"))
+    if ticket is not None and (
+        ticket.center_id != item.center_id
+        or ticket.state not in (Ticket.State.SERVING, Ticket.State.DONE)
+    ):
+        raise ValidationFailed(_("只能关联本中心正在办理或已办结的排队票。"))
+    if not item.is_active:
+        raise ValidationFailed(_("该事项已停用,不能受理。"))
+    phone, id_number, uscc = (
+        normalize_phone(phone),
+        normalize_id_number(id_number),
+        normalize_id_number(uscc),
+    )
+    errors = _check_applicant(
+        applicant_type=applicant_type,
+        applicant_name=applicant_name,
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+    )
+    if errors:
+        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
+    now = _at(at)
+    case = Case(
+        center=item.center,
+        number=_next_numbers(item.center, timezone.localdate(now))[0],
+        item=item,
+        department=item.department,
+        applicant_type=applicant_type,
+        applicant_name=applicant_name.strip(),
+        id_number=id_number if applicant_type == "person" else "",
+        uscc=uscc if applicant_type == "company" else "",
+        phone=phone,
+        channel=Case.Channel.WINDOW,
+        ticket=ticket,
+    )
+    _accept_into(
+        case,
+        actor=actor,
+        window=window,
+        mode=mode,
+        materials_received=materials_received,
+        materials_missing=materials_missing,
+        supply_by=supply_by,
+        now=now,
+    )
+    _record(
+        case,
+        EventType.ACCEPTED,
+        actor=actor,
+        at=now,
+        from_state="",
+        details=_acceptance_details(case),
+    )
+    return case
+
+
+def _window_serves(window: Window, item: ServiceItem, actor: User) -> bool:
+    """一窗受理: the actor works at `window` and the window takes the item's department or item."""
+    at_window = window.staff.filter(user=actor).exists()
+    serves = (
+        window.departments.filter(pk=item.department_id).exists()
+        or window.items.filter(pk=item.pk).exists()
+    )
+    return at_window and serves
+
+
+def _acceptance_details(case: Case) -> dict[str, Any]:
+    return {
+        "mode": case.mode,
+        "materials_received": case.materials_received,
+        "materials_missing": case.materials_missing,
+        "supply_by": _iso(case.supply_by),
+        "window": case.window.number if case.window else None,
+        "ticket": case.ticket.number if case.ticket else None,
+    }
+
+
+@transaction.atomic
+def accept_submitted_case(
+    *,
+    actor: User | None,
+    case: Case | int,
+    window: Window | None = None,
+    mode: str = Case.Mode.NORMAL,
+    materials_received: Sequence[str] = (),
+    materials_missing: Sequence[str] = (),
+    supply_by: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """受理 an application that arrived online / by mail."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.accept_case", case)
+    _require_state(case, "accept", _("受理"))
+    now = _at(at)
+    case.deemed_accepted_on = _deemed_acceptance(case, timezone.localdate(now), load_calendar())
+    _accept_into(
+        case,
+        actor=actor,
+        window=window,
+        mode=mode,
+        materials_received=materials_received,
+        materials_missing=materials_missing,
+        supply_by=supply_by,
+        now=now,
+    )
+    _record(
+        case,
+        EventType.ACCEPTED,
+        actor=actor,
+        at=now,
+        from_state=State.SUBMITTED,
+        details={**_acceptance_details(case), "deemed_accepted_on": _iso(case.deemed_accepted_on)},
+    )
+    return case
+
+
+def _deemed_acceptance(case: Case, accepted_on: dt.date, cal: Calendar) -> dt.date | None:
+    """行政许可法 art. 32: an application received online or by mail and not answered with a
+    correction notice within 5 working days of receipt counts as accepted on the day it was
+    received (the clock runs from then). None when it was answered in time."""
+    received_on = timezone.localdate(case.submitted_at)
+    answer_by = cal.add_workdays(received_on, Case.NOTICE_DAYS).date
+    first_notice = (
+        case.events.filter(type=EventType.CORRECTION_NOTIFIED)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    answered_on = timezone.localdate(first_notice) if first_notice else accepted_on
+    return received_on if answered_on > answer_by else None
+
+
+@transaction.atomic
+def notify_correction(
+    *,
+    actor: User | None,
+    case: Case | int,
+    reason: str,
+    materials: Sequence[str] = (),
+    repeat_reason: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """受理前告知补正 (art. 32): tells an online or mailed applicant, all at once, what to correct.
+
+    Told within 5 working days of receipt, it keeps the application from counting as accepted
+    on receipt; the case stays submitted until accepted or refused.
+    """
+    case = _locked_case(case)
+    _authorize(actor, "cases.accept_case", case)
+    _require_state(case, "notify", _("告知补正"))
+    if not reason.strip():
+        raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
+    notice = _count_notice(case, repeat_reason)
+    now = _at(at)
+    _save(case)
+    _record(
+        case,
+        EventType.CORRECTION_NOTIFIED,
+        actor=actor,
+        at=now,
+        from_state=State.SUBMITTED,
+        details={"reason": reason.strip(), "materials": list(materials), **notice},
+    )
+    return case
+
+
+@transaction.atomic
+def refuse_case(
+    *, actor: User | None, case: Case | int, reason: str, at: dt.datetime | None = None
+) -> Case:
+    """不予受理, with the reason told to the applicant."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.refuse_case", case)
+    _require_state(case, "refuse", _("不予受理"))
+    if not reason.strip():
+        raise ValidationFailed(_("不予受理须说明理由。"))
+    now = _at(at)
+    case.state = State.REFUSED
+    case.reason = reason.strip()
+    case.closed_at = now
+    _save(case)
+    _record(
+        case,
+        EventType.REFUSED,
+        actor=actor,
+        at=now,
+        from_state=State.SUBMITTED,
+        details={"reason": case.reason},
+    )
+    return case

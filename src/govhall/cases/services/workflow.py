@@ -1,0 +1,168 @@
+"""The back office's steps: review, the decision (办结), withdrawal, and the check of a
+commitment (告知承诺事后核查) after approval."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhall.cases.hooks import run_case_closed, run_case_completed
+from govhall.cases.models import Case, ClockStop
+from govhall.cases.selectors import get_case_settings
+from govhall.cases.services.clocks import _close_stops, _refresh_deadline
+from govhall.cases.services.common import (
+    EventType,
+    State,
+    _at,
+    _authorize,
+    _locked_case,
+    _record,
+    _require_state,
+    _save,
+)
+from govhall.core.errors import InvalidTransition, ValidationFailed
+from govhall.core.models import User
+from govhall.core.workdays import load_calendar
+
+
+@transaction.atomic
+def start_review(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
+    """后台审查 begins."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.review_case", case)
+    _require_state(case, "review", _("开始审查"))
+    now = _at(at)
+    case.state = State.IN_REVIEW
+    _save(case)
+    _record(case, EventType.REVIEW_STARTED, actor=actor, at=now, from_state=State.ACCEPTED)
+    return case
+
+
+@transaction.atomic
+def complete_case(
+    *,
+    actor: User | None,
+    case: Case | int,
+    approved: bool,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """办结: approved, or denied with the reason. Runs the feedback hooks in this transaction."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.complete_case", case)
+    _require_state(case, "complete", _("办结"))
+    if not approved and not reason.strip():
+        raise ValidationFailed(_("不予许可须说明理由。"))
+    if approved and case.mode == Case.Mode.MISSING and case.supplied_at is None:
+        raise InvalidTransition(_("容缺材料尚未补齐,不能作出准予决定。"))
+    now = _at(at)
+    from_state = case.state
+    _close_stops(case, [ClockStop.Kind.MISSING], now)
+    case.state = State.COMPLETED
+    case.result = Case.Result.APPROVED if approved else Case.Result.DENIED
+    case.reason = "" if approved else reason.strip()
+    case.decided_by = actor
+    case.completed_at = now
+    if not approved and case.commitment_status == Case.Commitment.PENDING:
+        case.commitment_status = Case.Commitment.NONE
+    if approved and case.commitment_status == Case.Commitment.PENDING:
+        settings = get_case_settings(case.center_id)
+        case.commitment_check_by = (
+            load_calendar()
+            .add_workdays(timezone.localdate(now), settings.commitment_check_days)
+            .date
+        )
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.COMPLETED,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        details={"result": case.result, "reason": case.reason, "late": case.completed_late},
+    )
+    run_case_completed(case=case, actor=actor)
+    return case
+
+
+@transaction.atomic
+def withdraw_case(
+    *, actor: User | None, case: Case | int, reason: str = "", at: dt.datetime | None = None
+) -> Case:
+    """The applicant withdraws the application before it is decided."""
+    case = _locked_case(case)
+    _authorize(actor, "cases.withdraw_case", case)
+    _require_state(case, "withdraw", _("撤回"))
+    now = _at(at)
+    from_state = case.state
+    _close_stops(case, ClockStop.Kind.values, now)
+    case.state = State.WITHDRAWN
+    case.closed_at = now
+    case.commitment_status = Case.Commitment.NONE
+    _refresh_deadline(case)
+    _save(case)
+    _record(
+        case,
+        EventType.WITHDRAWN,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        details={"reason": reason.strip()},
+    )
+    run_case_closed(case=case, actor=actor)
+    return case
+
+
+def _commitment_case(actor: User | None, case: Case | int) -> Case:
+    case = _locked_case(case)
+    _authorize(actor, "cases.check_commitment", case)
+    _require_state(case, "verify", _("核查告知承诺"))
+    if case.commitment_status != Case.Commitment.PENDING:
+        raise InvalidTransition(_("该办件没有待核查的告知承诺。"))
+    return case
+
+
+@transaction.atomic
+def verify_commitment(
+    *, actor: User | None, case: Case | int, note: str = "", at: dt.datetime | None = None
+) -> Case:
+    """告知承诺事后核查: the pledge was true."""
+    case = _commitment_case(actor, case)
+    now = _at(at)
+    case.commitment_status = Case.Commitment.VERIFIED
+    _save(case)
+    _record(
+        case,
+        EventType.COMMITMENT_VERIFIED,
+        actor=actor,
+        at=now,
+        from_state=case.state,
+        details={"note": note.strip()},
+    )
+    return case
+
+
+@transaction.atomic
+def revoke_commitment(
+    *, actor: User | None, case: Case | int, reason: str, at: dt.datetime | None = None
+) -> Case:
+    """告知承诺不实: the approval is revoked (the case stays counted as completed)."""
+    case = _commitment_case(actor, case)
+    if not reason.strip():
+        raise ValidationFailed(_("撤销许可须说明理由。"))
+    now = _at(at)
+    case.commitment_status = Case.Commitment.REVOKED
+    case.result = Case.Result.REVOKED
+    case.reason = reason.strip()
+    _save(case)
+    _record(
+        case,
+        EventType.COMMITMENT_REVOKED,
+        actor=actor,
+        at=now,
+        from_state=case.state,
+        details={"reason": case.reason},
+    )
+    return case
