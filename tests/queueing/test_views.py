@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from govhall.core.roles import Role
 from govhall.core.workdays import is_workday
-from govhall.queueing import services
+from govhall.queueing import selectors, services
 from govhall.queueing.models import Ticket, WindowPause, WindowSession
 from tests.factories import ServiceItemFactory
 from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
@@ -255,7 +255,7 @@ def test_monitor_shows_alerts(client, hall, make_user, center):
     category, _w, _s = hall
     open_hall(center, wait_alert_minutes=0)
     services.issue_ticket(
-        category=category, channel="kiosk", at=services.selectors.now() - dt.timedelta(minutes=5)
+        category=category, channel="kiosk", at=selectors.now() - dt.timedelta(minutes=5)
     )
     client.force_login(make_user(Role.CENTER_ADMIN))
     body = client.get(reverse("queueing:monitor"), HTTP_HX_REQUEST="true").content.decode()
@@ -281,7 +281,7 @@ def test_figures_page_scoped_to_department(
 
 def test_appointment_pages(client, hall, center):
     category, _w, _s = hall
-    day = services.selectors.local_day(services.selectors.now()) + dt.timedelta(days=1)
+    day = selectors.local_day(selectors.now()) + dt.timedelta(days=1)
     while not is_workday(day):
         day += dt.timedelta(days=1)
     url = (
@@ -316,7 +316,7 @@ def test_appointment_days_are_working_days_and_a_bad_day_is_explained(client, ha
     page = client.get(url, {"center": center.region_code, "category": category.pk})
     days = re.findall(r'<option value="(\d{4}-\d\d-\d\d)"', page.content.decode())
     assert days and all(is_workday(dt.date.fromisoformat(d)) for d in days)
-    today = services.selectors.local_day(services.selectors.now())
+    today = selectors.local_day(selectors.now())
     past = client.get(url, {"center": center.region_code, "date": str(today - dt.timedelta(1))})
     assert "已经过去" in past.content.decode() and "0/" not in past.content.decode()
     rest = today + dt.timedelta(days=1)

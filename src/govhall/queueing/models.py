@@ -1,6 +1,6 @@
 """The hall's queue: categories, tickets and their timeline, appointments, window presence.
 
-Workflow lives in `services.py`; these are the tables and their constraints.
+Workflow lives in `services/`; these are the tables and their constraints.
 """
 
 import datetime as dt

@@ -1,0 +1,242 @@
+"""A window's terminal: calling the next ticket, recalling it, serving, finishing, no-show.
+
+Calling: the next ticket is taken with ``select_for_update(skip_locked=True)`` on PostgreSQL,
+so two windows calling at the same instant get different tickets; on SQLite the IMMEDIATE
+transactions of the settings serialise writers instead."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from govhall.core.errors import (
+    Conflict,
+    InvalidTransition,
+)
+from govhall.core.models import User
+from govhall.org.models import StaffProfile, Window
+from govhall.queueing import hooks, selectors
+from govhall.queueing.models import (
+    QueueSettings,
+    Ticket,
+    TicketEvent,
+)
+from govhall.queueing.services.common import (
+    _check_staff_at,
+    _event,
+    _require_state,
+    _require_window_ticket,
+    _ticket_for_update,
+)
+from govhall.queueing.services.sessions import open_window_session
+
+
+def _check_ready(window: Window, staff: StaffProfile, at: dt.datetime) -> None:
+    """The window may take a ticket now: the staff member is on duty and assigned to it, it is
+    not paused and has no current ticket. Opens the staff member's session at the window if
+    needed (presence is recorded however the window works). One query for all of it."""
+    status = selectors.window_status(window, staff=staff)
+    _check_staff_at(window, staff, assigned=status.assigned)
+    if status.paused:
+        raise InvalidTransition(_("窗口暂停中,请先恢复服务。"), code="paused")
+    if status.current_number is not None:
+        raise Conflict(
+            _("请先处理当前的 %(number)s。") % {"number": status.current_number}, code="busy"
+        )
+    if status.session_staff_id != staff.pk:
+        open_window_session(window=window, staff=staff, at=at)
+
+
+def call_next(
+    *,
+    window: Window,
+    staff: StaffProfile,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+    settings: QueueSettings | None = None,
+) -> Ticket | None:
+    """Call the next ticket `window` may serve, or return None when nobody waits.
+
+    Order: green channel first, then checked-in appointments by slot, then the time the ticket
+    joined the line (transfers keep their original time). Never hands one ticket to two windows:
+    the chosen row is locked with SKIP LOCKED on PostgreSQL, and re-checked to still be WAITING.
+    The called ticket carries `still_waiting`: the tickets the window may call after it (read
+    by the same statement). `settings`: the centre's queue settings when the caller has
+    already read them.
+    """
+    at = at or selectors.now()
+    with transaction.atomic():
+        _check_ready(window, staff, at)
+        line = selectors.callable_tickets(window, at=at, settings=settings)
+        candidates = line.select_related("category").annotate(line_size=selectors.count_of(line))
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+        ticket = candidates.first()
+        if ticket is None:
+            return None
+        changes = {
+            "state": Ticket.State.CALLED,
+            "window": window,
+            "staff": staff,
+            "department_id": staff.department_id,
+            "called_at": at,
+            "last_called_at": at,
+            "wait_seconds": max(int((at - ticket.issued_at).total_seconds()), 0),
+        }
+        updated = Ticket.objects.filter(pk=ticket.pk, state=Ticket.State.WAITING).update(**changes)
+        if updated != 1:  # only possible without row locks; the caller may simply call again
+            raise Conflict(_("该号已被其他窗口呼叫,请重试。"), code="taken")
+        for field, value in changes.items():
+            setattr(ticket, field, value)
+        ticket.still_waiting = ticket.line_size - 1
+        _event(ticket, TicketEvent.Kind.CALLED, at=at, actor=actor, window=window, staff=staff)
+    return ticket
+
+
+def _require_at(ticket: Ticket, window: Window, states: tuple[str, ...]) -> None:
+    _require_window_ticket(ticket, window)
+    _require_state(ticket, *states)
+
+
+def _move(ticket: Ticket, window: Window, states: tuple[str, ...], **changes: Any) -> None:
+    """Write `changes` to `ticket` (checked with `_require_at` by the caller) if it is still
+    at `window` in one of `states`: one conditional UPDATE, which locks the row to the
+    transaction's end, so a concurrent change makes it fail instead of being overwritten; the
+    row is then read again for the reason."""
+    moved = Ticket.objects.filter(pk=ticket.pk, window=window, state__in=states).update(**changes)
+    if moved != 1:
+        _require_at(_ticket_for_update(ticket), window, states)
+    for field, value in changes.items():
+        setattr(ticket, field, value)
+
+
+def recall_ticket(
+    *,
+    ticket: Ticket,
+    window: Window,
+    staff: StaffProfile,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+) -> Ticket:
+    """Call the current ticket again (after the cooldown, up to the recall limit)."""
+    at = at or selectors.now()
+    with transaction.atomic():
+        ticket = _ticket_for_update(ticket)
+        _require_window_ticket(ticket, window)
+        _require_state(ticket, Ticket.State.CALLED)
+        settings = selectors.queue_settings(ticket.center_id)
+        if ticket.recall_count >= settings.recall_limit:
+            raise InvalidTransition(
+                _("重呼次数已用完,请标记过号。"),
+                code="recall_limit",
+                detail={"limit": settings.recall_limit},
+            )
+        elapsed = (at - ticket.last_called_at).total_seconds()
+        if elapsed < settings.recall_cooldown_seconds:
+            wait = int(settings.recall_cooldown_seconds - elapsed)
+            raise InvalidTransition(
+                _("请 %(seconds)s 秒后再重呼。") % {"seconds": wait},
+                code="recall_cooldown",
+                detail={"retry_after": wait},
+            )
+        ticket.recall_count = F("recall_count") + 1
+        ticket.last_called_at = at
+        ticket.save(update_fields=["recall_count", "last_called_at"])
+        ticket.refresh_from_db()
+        _event(
+            ticket,
+            TicketEvent.Kind.RECALLED,
+            at=at,
+            actor=actor,
+            window=window,
+            staff=staff,
+            recall=ticket.recall_count,
+        )
+    return ticket
+
+
+def start_ticket(
+    *,
+    ticket: Ticket,
+    window: Window,
+    staff: StaffProfile,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+) -> Ticket:
+    """The person has come to the window: CALLED → SERVING."""
+    at = at or selectors.now()
+    states = (Ticket.State.CALLED,)
+    _require_at(ticket, window, states)
+    with transaction.atomic():
+        _move(ticket, window, states, state=Ticket.State.SERVING, started_at=at)
+        _event(ticket, TicketEvent.Kind.STARTED, at=at, actor=actor, window=window, staff=staff)
+    return ticket
+
+
+def finish_ticket(
+    *,
+    ticket: Ticket,
+    window: Window,
+    staff: StaffProfile,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+) -> Ticket:
+    """The service is over: SERVING (or CALLED) → DONE; then every registered finish hook runs."""
+    at = at or selectors.now()
+    states = (Ticket.State.CALLED, Ticket.State.SERVING)
+    _require_at(ticket, window, states)
+    with transaction.atomic():
+        _move(
+            ticket,
+            window,
+            states,
+            state=Ticket.State.DONE,
+            started_at=ticket.started_at or at,
+            finished_at=at,
+            handling_seconds=max(int((at - ticket.called_at).total_seconds()), 0),
+        )
+        ticket.window = window  # the hooks read them: no need to load them again
+        if ticket.staff_id == staff.pk:
+            ticket.staff = staff
+        _event(
+            ticket,
+            TicketEvent.Kind.FINISHED,
+            at=at,
+            actor=actor,
+            window=window,
+            staff=staff,
+            handling_seconds=ticket.handling_seconds,
+        )
+        hooks.run_ticket_finished(ticket=ticket, actor=actor)
+    return ticket
+
+
+def mark_no_show(
+    *,
+    ticket: Ticket,
+    window: Window,
+    staff: StaffProfile,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+) -> Ticket:
+    """过号: allowed once the centre's number of recalls has been used."""
+    at = at or selectors.now()
+    with transaction.atomic():
+        ticket = _ticket_for_update(ticket)
+        _require_window_ticket(ticket, window)
+        _require_state(ticket, Ticket.State.CALLED)
+        settings = selectors.queue_settings(ticket.center_id)
+        if ticket.recall_count < settings.recall_limit:
+            left = settings.recall_limit - ticket.recall_count
+            raise InvalidTransition(
+                _("还可重呼 %(n)s 次,重呼用完后才能标记过号。") % {"n": left},
+                code="recalls_left",
+                detail={"recalls_left": left},
+            )
+        ticket.state = Ticket.State.NO_SHOW
+        ticket.finished_at = at
+        ticket.save(update_fields=["state", "finished_at"])
+        _event(ticket, TicketEvent.Kind.NO_SHOW, at=at, actor=actor, window=window, staff=staff)
+    return ticket

@@ -1,0 +1,99 @@
+"""What the queue services share: the row lock, validation, the ticket's event, and the checks
+of centre, staff, state and window."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from govhall.core.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from govhall.core.models import User
+from govhall.org.models import StaffProfile, Window
+from govhall.queueing.models import (
+    Ticket,
+    TicketEvent,
+)
+
+
+def _locked(qs: QuerySet, *, of: tuple[str, ...] = ()) -> QuerySet:
+    """The one way to lock rows: FOR UPDATE (of the tables `of` names, else of all it reads), in
+    primary-key order (no deadlocks)."""
+    return qs.select_for_update(of=of).order_by("pk")
+
+
+def _validated(obj: Any, *, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationFailed(_("输入有误。"), detail=exc.message_dict) from exc
+
+
+def _event(
+    ticket: Ticket,
+    kind: str,
+    *,
+    at: dt.datetime,
+    actor: User | None = None,
+    window: Window | None = None,
+    staff: StaffProfile | None = None,
+    **details: Any,
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        center_id=ticket.center_id,
+        ticket=ticket,
+        kind=kind,
+        at=at,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        window=window,
+        staff=staff,
+        details=details,
+    )
+
+
+def _same_center(center_id: int, *objs: Any) -> None:
+    for obj in objs:
+        if obj is not None and obj.center_id != center_id:
+            raise NotFound(_("对象不属于本中心。"))
+
+
+def _check_staff_at(window: Window, staff: StaffProfile, *, assigned: bool | None = None) -> None:
+    """`staff` is on duty and assigned to `window` (`assigned`: when the caller has read it)."""
+    _same_center(window.center_id, staff)
+    if not staff.active:
+        raise PermissionDenied(_("该工作人员不在岗。"))
+    if assigned is None:
+        assigned = staff.windows.filter(pk=window.pk).exists()
+    if not assigned:
+        raise PermissionDenied(
+            _("%(staff)s 未被分配到 %(window)s。") % {"staff": staff, "window": window}
+        )
+
+
+def _ticket_for_update(ticket: Ticket | int) -> Ticket:
+    pk = ticket.pk if isinstance(ticket, Ticket) else ticket
+    # The category comes along (the answer shows it); only the ticket's row is locked.
+    found = _locked(Ticket.objects.filter(pk=pk).select_related("category"), of=("self",)).first()
+    if found is None:
+        raise NotFound(_("排队票不存在。"))
+    return found
+
+
+def _require_state(ticket: Ticket, *states: str) -> None:
+    if ticket.state not in states:
+        raise InvalidTransition(
+            _("%(number)s 当前状态为“%(state)s”,不能执行此操作。")
+            % {"number": ticket.number, "state": ticket.get_state_display()},
+            detail={"state": ticket.state},
+        )
+
+
+def _require_window_ticket(ticket: Ticket, window: Window) -> None:
+    if ticket.window_id != window.pk:
+        raise PermissionDenied(_("该票不在本窗口办理。"))
