@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 
 from govhall.cases.models import Case
 from govhall.cases.services import import_cases
+from govhall.core import bulk
 from govhall.core.crypto import encrypt_existing_rows, keyed_hash
 from govhall.core.errors import Conflict
 from govhall.core.formfields import PhoneField
@@ -23,7 +24,6 @@ from govhall.core.validators import (
 )
 from govhall.queueing import services
 from govhall.queueing.models import Appointment, Ticket
-from govhall.simulation import rows
 from tests.factories import ServiceItemFactory, make_id_number
 from tests.queueing.factories import QueueCategoryFactory, at, open_hall
 
@@ -190,7 +190,7 @@ def test_the_simulations_bulk_writer_encrypts_and_hashes(center):
         queue_at=at(9, day=DAY),
         issued_at=at(9, day=DAY),
     )
-    rows.insert(Ticket, [ticket])
+    bulk.insert(Ticket, [ticket])
     phone, phone_hash = raw_columns("queueing_ticket", ticket.pk, "phone", "phone_hash")
     assert PHONE not in phone and phone_hash == keyed_hash(PHONE)
     assert Ticket.objects.get(pk=ticket.pk).phone == PHONE

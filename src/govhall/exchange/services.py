@@ -17,9 +17,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.core.bulk import insert_rows
 from govhall.core.models import OutboxEvent
 from govhall.exchange import protocol
-from govhall.exchange.bulk import insert_rows
 from govhall.exchange.errors import ExchangeError
 from govhall.exchange.mapping import MappingError, family_of, from_upstream, read_value
 from govhall.exchange.models import (

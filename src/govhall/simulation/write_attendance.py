@@ -26,6 +26,7 @@ from govhall.attendance.models import (
 )
 from govhall.attendance.selectors import categories_for
 from govhall.attendance.services import derive_range
+from govhall.core import bulk
 from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.core.workdays import Calendar
@@ -63,7 +64,7 @@ def _ensure_setup(world: World, since: dt.datetime) -> None:
         )
     known = set(StaffAssignment.objects.filter(center=center).values_list("staff_id", flat=True))
     fresh = [s for s in world.staff if s.pk not in known]
-    assignments = rows.insert(
+    assignments = bulk.insert(
         StaffAssignment,
         (
             StaffAssignment(
@@ -80,7 +81,7 @@ def _ensure_setup(world: World, since: dt.datetime) -> None:
     for w, s in world.window_staff.items():
         windows_of.setdefault(s.pk, []).append(w)
     Through = StaffAssignment.windows.through
-    rows.insert(
+    bulk.insert(
         Through,
         (
             Through(staffassignment_id=a.pk, window_id=w)
@@ -161,10 +162,10 @@ def write_attendance(
                     )
                 )
     with rows.historical_timestamps(Punch, LeaveRequest, LeaveEvent, TemporaryAbsence):
-        rows.insert(Punch, punches)
-        rows.insert(LeaveRequest, leaves)
-        rows.insert(TemporaryAbsence, outings)
-        rows.insert(
+        bulk.insert(Punch, punches)
+        bulk.insert(LeaveRequest, leaves)
+        bulk.insert(TemporaryAbsence, outings)
+        bulk.insert(
             LeaveEvent,
             (
                 LeaveEvent(leave=lv, type=kind, at=lv.created_at + dt.timedelta(hours=h))
@@ -213,10 +214,10 @@ def write_attendance(
                         recorded_by=inspector,
                     )
                 )
-    rows.insert(Inspection, inspections)
+    bulk.insert(Inspection, inspections)
     for v in violations:
         v.inspection_id = v.inspection.pk
-    rows.insert(Violation, violations)
+    bulk.insert(Violation, violations)
     month.inspections, month.violations = len(inspections), len(violations)
 
     if workdays:

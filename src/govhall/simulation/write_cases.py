@@ -17,6 +17,7 @@ from govhall.cases.models import Case, CaseEvent, CaseSequence, ClockStop
 from govhall.cases.selectors import get_case_settings
 from govhall.cases.services import outbox_payload
 from govhall.catalog.models import ServiceItem
+from govhall.core import bulk
 from govhall.core.models import OutboxEvent
 from govhall.core.workdays import Calendar
 from govhall.org.models import StaffProfile
@@ -342,18 +343,18 @@ def write_cases(
     with rows.historical_timestamps(Case, OutboxEvent):
         for case in cases:
             case.updated_at = case.events_last_at
-        rows.insert(Case, cases)
+        bulk.insert(Case, cases)
         for s in stops:
             s.case_id = s.case.pk
-        rows.insert(ClockStop, stops)
+        bulk.insert(ClockStop, stops)
         events = []
         for case, line in zip(cases, timelines, strict=True):
             for e in line.events:
                 e.case_id = case.pk
                 e.case = case
                 events.append(e)
-        rows.insert(CaseEvent, events)
-        rows.insert(OutboxEvent, (_outbox(e) for e in events))
+        bulk.insert(CaseEvent, events)
+        bulk.insert(OutboxEvent, (_outbox(e) for e in events))
     CaseSequence.objects.bulk_create(
         [CaseSequence(center=center, day=d, last=n) for d, n in seq.items()], batch_size=500
     )

@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass
 
 from govhall.cases.models import Case
+from govhall.core import bulk
 from govhall.core.models import OutboxEvent
 from govhall.core.workdays import Calendar
 from govhall.feedback.models import (
@@ -165,11 +166,11 @@ def write_feedback(
                 )
             )
             evaluations[-1].ticket_number = ""
-    rows.insert(Invitation, invitations)
+    bulk.insert(Invitation, invitations)
     for e in evaluations:
         e.invitation_id = e.invitation.pk
-    rows.insert(Evaluation, evaluations)
-    rows.insert(
+    bulk.insert(Evaluation, evaluations)
+    bulk.insert(
         EvaluationEvent,
         (
             rows.new(
@@ -183,7 +184,7 @@ def write_feedback(
             for e in evaluations
         ),
     )
-    rows.insert(OutboxEvent, (_outbox(e) for e in evaluations))
+    bulk.insert(OutboxEvent, (_outbox(e) for e in evaluations))
     month.invitations, month.ratings = len(invitations), len(evaluations)
     bad = [e for e in evaluations if e.is_bad]
     month.bad = len(bad)
@@ -264,8 +265,8 @@ def _rectifications(world, bad, days, horizon, cal, rng) -> None:
                 ]
         rects.append(r)
         events.append([(k, at, actor, d) for k, at, d in steps])
-    rows.insert(Rectification, rects)
-    rows.insert(
+    bulk.insert(Rectification, rects)
+    bulk.insert(
         RectificationEvent,
         (
             RectificationEvent(
@@ -335,8 +336,8 @@ def _complaints(world, horizon, scale, cal, days, rng) -> int:
                 steps = steps[:3]
         complaints.append(c)
         timelines.append(steps)
-    rows.insert(Complaint, complaints)
-    rows.insert(
+    bulk.insert(Complaint, complaints)
+    bulk.insert(
         ComplaintEvent,
         (
             ComplaintEvent(center=center, complaint=c, kind=k, at=at, actor_id=actor, details=d)
@@ -388,5 +389,5 @@ def _assists(world, horizon, scale, cal, rng) -> int:
                     for _k in range(_poisson(rng, rate))
                 )
     with rows.historical_timestamps(AssistRecord):
-        rows.insert(AssistRecord, records)
+        bulk.insert(AssistRecord, records)
     return len(records)

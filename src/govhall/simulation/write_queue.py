@@ -12,6 +12,7 @@ import random
 import string
 from dataclasses import dataclass, field
 
+from govhall.core import bulk
 from govhall.org.models import StaffProfile
 from govhall.queueing.models import (
     Appointment,
@@ -124,11 +125,11 @@ def _create_categories(world: World) -> list[QueueCategory]:
                 sort_order=n + 1,
             )
         )
-    categories = rows.insert(QueueCategory, categories)
+    categories = bulk.insert(QueueCategory, categories)
     cat_depts = QueueCategory.departments.through
     cat_windows = QueueCategory.windows.through
     cat_items = QueueCategory.items.through
-    rows.insert(
+    bulk.insert(
         cat_depts,
         (
             cat_depts(queuecategory_id=c.pk, department_id=d)
@@ -136,7 +137,7 @@ def _create_categories(world: World) -> list[QueueCategory]:
             for d in dept_ids
         ),
     )
-    rows.insert(
+    bulk.insert(
         cat_windows,
         (
             cat_windows(queuecategory_id=c.pk, window_id=w)
@@ -144,7 +145,7 @@ def _create_categories(world: World) -> list[QueueCategory]:
             for w in windows
         ),
     )
-    rows.insert(
+    bulk.insert(
         cat_items,
         (
             cat_items(queuecategory_id=c.pk, serviceitem_id=i.pk)
@@ -188,7 +189,7 @@ def write_day(
 
     # Who sat at which window: the terminal logins of the window's staff member, as the hall
     # opened and closed the window on the day's roster.
-    rows.insert(
+    bulk.insert(
         WindowSession,
         (
             WindowSession(
@@ -201,7 +202,7 @@ def write_day(
             for login in result.logins
         ),
     )
-    rows.insert(
+    bulk.insert(
         WindowPause,
         (
             WindowPause(
@@ -297,19 +298,19 @@ def write_day(
             )
         )
     with rows.historical_timestamps(Appointment):
-        rows.insert(Appointment, appointments)
+        bulk.insert(Appointment, appointments)
     for t in tickets:
         if t.appointment is not None:
             t.appointment_id = t.appointment.pk
-    rows.insert(Ticket, tickets)
-    rows.insert(
+    bulk.insert(Ticket, tickets)
+    bulk.insert(
         TicketCounter,
         (
             TicketCounter(center=center, category=cat, day=day, last_seq=last)
             for cat, last in _last_seqs(setup, result).items()
         ),
     )
-    rows.insert(TicketEvent, _events(tickets))
+    bulk.insert(TicketEvent, _events(tickets))
 
     month.tickets += len(tickets)
     for rec, t in zip(result.tickets, tickets, strict=True):

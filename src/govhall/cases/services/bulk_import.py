@@ -1,12 +1,11 @@
 """Import of historical cases from a spreadsheet: every row checked, then all written at once
-with bulk inserts (the case, its ``imported`` event and its outbox row)."""
+with the bulk writer `core.bulk.insert` (the case, its ``imported`` event and its outbox row)."""
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connections, models, router, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +25,7 @@ from govhall.cases.selectors import get_case_settings
 from govhall.cases.services.clocks import _apply_deadline
 from govhall.cases.services.common import EventType, State, _next_numbers, outbox_payload
 from govhall.catalog.models import ServiceItem
-from govhall.core import tabular
-from govhall.core.crypto import EncryptedTextField, KeyedHashField
+from govhall.core import bulk, tabular
 from govhall.core.errors import PermissionDenied, ValidationFailed
 from govhall.core.models import Center, OutboxEvent, User
 from govhall.core.services import refresh_statistics
@@ -168,12 +166,7 @@ def _write_imported(
             )
             _apply_deadline(case, cal=cal, settings=settings, stops=())
             cases.append(case)
-        _fast_insert(Case, cases)
-        ids = dict(
-            Case.objects.filter(number__in=[c.number for c in cases]).values_list("number", "pk")
-        )
-        for case in cases:
-            case.pk = ids[case.number]
+        bulk.insert(Case, cases)  # sets their ids
         events = [
             CaseEvent(
                 center=center,
@@ -186,8 +179,8 @@ def _write_imported(
             )
             for case in cases
         ]
-        _fast_insert(CaseEvent, events)
-        _fast_insert(
+        bulk.insert(CaseEvent, events)
+        bulk.insert(
             OutboxEvent,
             [
                 OutboxEvent(
@@ -200,67 +193,3 @@ def _write_imported(
                 for case, event in zip(cases, events, strict=True)
             ],
         )
-
-
-_MAX_PARAMS = 30000  # below SQLite's 32766 and PostgreSQL's 65535 bind parameters
-
-
-# Fields whose value the database cannot take as set: adapted dates, JSON and UUIDs, encrypted
-# personal numbers and their keyed hashes (computed by ``pre_save``).
-_PREPARED_FIELDS = (
-    models.DateTimeField,
-    models.DateField,
-    models.JSONField,
-    models.UUIDField,
-    EncryptedTextField,
-    KeyedHashField,
-)
-
-
-def _fast_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """INSERT many new rows fast: COPY on PostgreSQL, multi-row INSERTs on SQLite.
-
-    No signals, history or returned ids. `bulk_create` spends most of a 100,000-row import
-    preparing each value through the query compiler; here only the values that need the
-    database's adaptation (dates, JSON, UUIDs) or encryption (phones, ID numbers and their keyed
-    hashes) go through their field.
-    """
-    if not objs:
-        return
-    connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    )
-    one_row = "({})".format(", ".join(["%s"] * len(fields)))
-    plan = [(f.attname, f if isinstance(f, _PREPARED_FIELDS) else None) for f in fields]
-    rows = []
-    for obj in objs:
-        row = []
-        for attname, field in plan:
-            if field is None:
-                row.append(getattr(obj, attname))
-                continue
-            if getattr(obj, attname) is None and field.has_default():
-                setattr(obj, attname, field.get_default())
-            row.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
-        rows.append(row)
-    if connection.vendor == "postgresql":
-        columns = ", ".join(quote(f.column) for f in fields)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(
-                f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-            ) as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    per_statement = max(1, _MAX_PARAMS // len(fields))
-    with connection.cursor() as cursor:
-        for offset in range(0, len(rows), per_statement):
-            chunk = rows[offset : offset + per_statement]
-            cursor.execute(
-                head + ", ".join([one_row] * len(chunk)), [v for row in chunk for v in row]
-            )
