@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from govhall.core.crypto import EncryptedTextField, KeyedHashField
 from govhall.core.models import Center, CenterScopedModel
 from govhall.core.uploads import UploadField
 
@@ -135,7 +136,8 @@ class Invitation(CenterScopedModel):
         related_name="+",
     )
     rater_name = models.CharField(_("办事人"), max_length=50, blank=True)
-    rater_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    rater_phone = EncryptedTextField(_("联系电话"), blank=True)
+    rater_phone_hash = KeyedHashField(source="rater_phone")
     created_at = models.DateTimeField(_("邀评时间"), default=timezone.now)
     expires_at = models.DateTimeField(_("失效时间"))
     used_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
@@ -211,7 +213,8 @@ class Evaluation(CenterScopedModel):
     aspects = models.JSONField(_("分项评价"), default=list, blank=True)
     comment = models.TextField(_("评价内容"), blank=True)
     rater_name = models.CharField(_("评价人"), max_length=50, blank=True)
-    rater_phone = models.CharField(_("评价人电话"), max_length=20, blank=True)
+    rater_phone = EncryptedTextField(_("评价人电话"), blank=True)
+    rater_phone_hash = KeyedHashField(source="rater_phone")
     external_ref = models.CharField(_("12345工单号"), max_length=64, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), default=timezone.now)
     excluded = models.BooleanField(_("申诉核销(不计入统计)"), default=False)
@@ -465,7 +468,8 @@ class Complaint(CenterScopedModel):
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now)
     complainant_name = models.CharField(_("反映人"), max_length=50, blank=True)
-    complainant_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    complainant_phone = EncryptedTextField(_("联系电话"), blank=True)
+    complainant_phone_hash = KeyedHashField(source="complainant_phone")
     content = models.TextField(_("反映内容"))
     department = models.ForeignKey(
         "org.Department",
