@@ -1,7 +1,8 @@
 """好差评 ratings and their invitations, appeals and rectifications; complaints (办不成事);
 assisted services (帮办代办); the centre's feedback settings and the window rating pads.
 
-DOMAIN.md "Ratings" and "Figures". Workflow lives in `services.py`; aggregates in `selectors.py`.
+DOMAIN.md "Ratings" and "Figures". Workflow lives in the package `services/`; aggregates in
+`selectors.py`.
 """
 
 import datetime as dt
