@@ -31,7 +31,7 @@ def at(month: int, day: int) -> dt.datetime:
 
 def bad_rating(center, department, *, phone: str, when: dt.datetime, ref: str):
     with transaction.atomic():
-        return services._record_evaluation(
+        return services.ratings._record_evaluation(
             center_id=center.pk,
             level=1,
             channel=Channel.HOTLINE,

@@ -34,7 +34,7 @@ def rate(invitation, level, when, phone=""):
 
 def hotline(center, department, level, when, ref):
     with transaction.atomic():
-        return services._record_evaluation(
+        return services.ratings._record_evaluation(
             center_id=center.pk,
             level=level,
             channel=Channel.HOTLINE,

@@ -143,7 +143,7 @@ class TestRatingLink:
     def test_second_rating_of_the_same_service_is_refused(self, invitation, citizen, center):
         services.rate_with_link(token=token_of(invitation), level=5, actor=citizen)
         with pytest.raises(Conflict):
-            services._record_evaluation(
+            services.ratings._record_evaluation(
                 center_id=center.pk,
                 level=1,
                 channel=Channel.HOTLINE,

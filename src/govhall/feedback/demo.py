@@ -102,7 +102,7 @@ def _rate_served_tickets(center: Center, rng: random.Random) -> list[Evaluation]
     for invitation in pending:
         with transaction.atomic():
             made.append(
-                services._record_evaluation(
+                services.ratings._record_evaluation(
                     center_id=center.pk,
                     level=_good_level(rng),
                     channel=rng.choice([Channel.PAD, Channel.PAD, Channel.QR]),
@@ -130,7 +130,7 @@ def _hotline_ratings(center: Center, departments: list[Department], rng: random.
             continue
         with transaction.atomic():
             made.append(
-                services._record_evaluation(
+                services.ratings._record_evaluation(
                     center_id=center.pk,
                     level=level,
                     channel=Channel.HOTLINE,

@@ -1,7 +1,8 @@
 """好差评 ratings and their invitations, appeals and rectifications; complaints (办不成事);
 assisted services (帮办代办); the centre's feedback settings and the window rating pads.
 
-DOMAIN.md "Ratings" and "Figures". Workflow lives in `services.py`; aggregates in `selectors.py`.
+DOMAIN.md "Ratings" and "Figures". Workflow lives in the package `services/`; aggregates in
+`selectors.py`.
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from govhall.core.crypto import EncryptedTextField, KeyedHashField
 from govhall.core.models import Center, CenterScopedModel
 from govhall.core.uploads import UploadField
 
@@ -135,7 +137,8 @@ class Invitation(CenterScopedModel):
         related_name="+",
     )
     rater_name = models.CharField(_("办事人"), max_length=50, blank=True)
-    rater_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    rater_phone = EncryptedTextField(_("联系电话"), blank=True)
+    rater_phone_hash = KeyedHashField(source="rater_phone")
     created_at = models.DateTimeField(_("邀评时间"), default=timezone.now)
     expires_at = models.DateTimeField(_("失效时间"))
     used_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
@@ -211,7 +214,8 @@ class Evaluation(CenterScopedModel):
     aspects = models.JSONField(_("分项评价"), default=list, blank=True)
     comment = models.TextField(_("评价内容"), blank=True)
     rater_name = models.CharField(_("评价人"), max_length=50, blank=True)
-    rater_phone = models.CharField(_("评价人电话"), max_length=20, blank=True)
+    rater_phone = EncryptedTextField(_("评价人电话"), blank=True)
+    rater_phone_hash = KeyedHashField(source="rater_phone")
     external_ref = models.CharField(_("12345工单号"), max_length=64, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), default=timezone.now)
     excluded = models.BooleanField(_("申诉核销(不计入统计)"), default=False)
@@ -465,7 +469,8 @@ class Complaint(CenterScopedModel):
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now)
     complainant_name = models.CharField(_("反映人"), max_length=50, blank=True)
-    complainant_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    complainant_phone = EncryptedTextField(_("联系电话"), blank=True)
+    complainant_phone_hash = KeyedHashField(source="complainant_phone")
     content = models.TextField(_("反映内容"))
     department = models.ForeignKey(
         "org.Department",

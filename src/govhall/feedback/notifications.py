@@ -24,9 +24,11 @@ LOOKBACK = dt.timedelta(days=1)
 def open_invitations_by_sms(*, at: dt.datetime) -> int:
     """Enqueue the rating link for recent open invitations with a phone."""
     sent = notify_selectors.already_enqueued(RATING_INVITATION).filter(subject_id=OuterRef("pk"))
-    # The ticket's and the case's phones are encrypted: tested through their keyed hashes,
-    # read (decrypted) from the joined rows.
-    with_phone = Q(rater_phone__gt="") | Q(ticket__phone_hash__gt="") | Q(case__phone_hash__gt="")
+    # The phones (the invitation's, the ticket's, the case's) are encrypted: tested through
+    # their keyed hashes, read (decrypted) from the rows.
+    with_phone = (
+        Q(rater_phone_hash__gt="") | Q(ticket__phone_hash__gt="") | Q(case__phone_hash__gt="")
+    )
     invitations = (
         Invitation.objects.filter(created_at__gte=at - LOOKBACK, expires_at__gt=at, used_at=None)
         .exclude(Exists(sent))

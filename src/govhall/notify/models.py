@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core.crypto import EncryptedTextField, KeyedHashField
 from govhall.core.models import CenterScopedModel
 from govhall.core.validators import mask_phone, validate_phone
 
@@ -31,7 +32,8 @@ class Notification(CenterScopedModel):
     subject_id = models.PositiveBigIntegerField(
         _("对象编号"), help_text=_("排队票、预约、评价邀请或办件的编号:同一对象同类通知只发一次。")
     )
-    phone = models.CharField(_("手机号"), max_length=20, validators=[validate_phone])
+    phone = EncryptedTextField(_("手机号"), validators=[validate_phone])
+    phone_hash = KeyedHashField(source="phone")
     params = models.JSONField(_("模板参数"), default=list)
     text = models.CharField(_("短信内容"), max_length=500)
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PENDING)
@@ -92,7 +94,8 @@ class DeliveryAttempt(models.Model):
 class OptOut(CenterScopedModel):
     """A phone that asked the centre for no more SMS (退订)."""
 
-    phone = models.CharField(_("手机号"), max_length=20, validators=[validate_phone])
+    phone = EncryptedTextField(_("手机号"), validators=[validate_phone])
+    phone_hash = KeyedHashField(source="phone")
     created_at = models.DateTimeField(_("退订时间"), default=timezone.now)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -100,7 +103,11 @@ class OptOut(CenterScopedModel):
         verbose_name = _("短信退订")
         verbose_name_plural = _("短信退订")
         constraints = [
-            models.UniqueConstraint(fields=["center", "phone"], name="notify_optout_once"),
+            models.UniqueConstraint(
+                fields=["center", "phone_hash"],
+                condition=~Q(phone_hash=""),
+                name="notify_optout_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,11 +4,15 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from govhall.core.crypto import keyed_hash
 from govhall.notify.models import Notification, OptOut
 
 
 def is_opted_out(center_id: int, phone: str) -> bool:
-    return OptOut.objects.filter(center_id=center_id, phone=phone).exists()
+    """Whether `phone` (normalised) opted out; found by its keyed hash (phones are encrypted)."""
+    if not phone:
+        return False
+    return OptOut.objects.filter(center_id=center_id, phone_hash=keyed_hash(phone)).exists()
 
 
 def already_enqueued(kind: str) -> QuerySet[Notification]:

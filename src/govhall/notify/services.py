@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.core.crypto import keyed_hash
 from govhall.core.models import Center
 from govhall.core.validators import normalize_phone
 from govhall.notify import selectors
@@ -80,26 +81,30 @@ def enqueue(
 
 
 def opt_out(*, center: Center, phone: str, note: str = "") -> OptOut:
-    """The phone receives no more SMS from the centre (messages already queued included)."""
+    """The phone receives no more SMS from the centre (messages already queued included).
+
+    Phones are encrypted at rest: the opt-out and the queued messages are found by keyed hash."""
     phone = normalize_phone(phone)
     optout = OptOut(center=center, phone=phone, note=note.strip())
     try:
         optout.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise NotifyError.OPT_OUT_INVALID(_("输入有误。"), detail=exc.message_dict) from exc
+    phone_hash = keyed_hash(phone)
     with transaction.atomic():
         optout, _created = OptOut.objects.get_or_create(
-            center=center, phone=phone, defaults={"note": optout.note}
+            center=center, phone_hash=phone_hash, defaults={"phone": phone, "note": optout.note}
         )
         Notification.objects.filter(
-            center=center, phone=phone, state=Notification.State.PENDING
+            center=center, phone_hash=phone_hash, state=Notification.State.PENDING
         ).update(state=Notification.State.OPTED_OUT)
     return optout
 
 
 def opt_in(*, center: Center, phone: str) -> int:
     """The phone may receive SMS again (what was skipped meanwhile stays skipped)."""
-    deleted, _detail = OptOut.objects.filter(center=center, phone=normalize_phone(phone)).delete()
+    phone_hash = keyed_hash(normalize_phone(phone))
+    deleted, _detail = OptOut.objects.filter(center=center, phone_hash=phone_hash).delete()
     return deleted
 
 

@@ -1,0 +1,62 @@
+"""Assisted services (帮办代办) recorded by the departments."""
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from govhall.core.errors import (
+    ValidationFailed,
+)
+from govhall.core.models import Center
+from govhall.feedback.models import (
+    AssistRecord,
+)
+from govhall.feedback.services.common import _full_clean
+from govhall.org.models import Department, StaffProfile
+
+
+def record_assist(
+    *,
+    center: Center,
+    kind: str,
+    department: Department,
+    date: dt.date,
+    count: int = 1,
+    households: int = 0,
+    quantity: int = 0,
+    unit: str = "",
+    saving: decimal.Decimal = decimal.Decimal("0"),
+    staff: StaffProfile | None = None,
+    beneficiary: str = "",
+    notes: str = "",
+    actor: Any = None,
+) -> AssistRecord:
+    """Record help given beyond the counter (帮办代办): how many times, for how many households,
+    what quantity (e.g. seals) and the money it saved; each bounded (model validators and
+    database checks: the sums feed the ranking)."""
+    if department.center_id != center.pk or (staff is not None and staff.center_id != center.pk):
+        raise ValidationFailed(_("部门或工作人员不属于本中心。"))
+    if staff is not None and staff.department_id not in (None, department.pk):
+        raise ValidationFailed(_("工作人员不属于所选部门。"))
+    with transaction.atomic():
+        record = AssistRecord(
+            center=center,
+            kind=kind,
+            department=department,
+            staff=staff,
+            date=date,
+            count=count,
+            households=households,
+            quantity=quantity,
+            unit=(unit or "").strip(),
+            saving=saving,
+            beneficiary=(beneficiary or "").strip(),
+            notes=(notes or "").strip(),
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        _full_clean(record)
+        record.save()
+        return record

@@ -1,0 +1,177 @@
+"""Bad-rating follow-up: verification, rectification (整改), the callback (回访) and closing."""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govhall.core.errors import (
+    InvalidTransition,
+    ValidationFailed,
+)
+from govhall.core.services import emit_outbox
+from govhall.feedback.models import (
+    Evaluation,
+    Rectification,
+    RectificationEvent,
+)
+from govhall.feedback.services.common import _full_clean, _locked, _rectification_event
+from govhall.feedback.services.ratings import rating_payload
+
+
+def _step(
+    rectification: Rectification, expected: Sequence[str], target: str, verb: str
+) -> Rectification:
+    row = _locked(Rectification, rectification.pk)
+    if row.status not in expected:
+        raise InvalidTransition(
+            _("整改当前为“%(s)s”,不能%(v)s。") % {"s": row.get_status_display(), "v": verb}
+        )
+    row.status = target
+    return row
+
+
+def verify_rectification(
+    *, rectification: Rectification, valid: bool, reason: str, evidence: Any = None, actor: Any
+) -> Rectification:
+    """核实: the serving department says whether the bad rating is borne out, and why."""
+    if not (reason or "").strip():
+        raise ValidationFailed(_("请填写核实情况。"), detail={"reason": ["required"]})
+    with transaction.atomic():
+        row = _step(
+            rectification, [Rectification.Status.OPEN], Rectification.Status.VERIFIED, _("核实")
+        )
+        row.valid = valid
+        row.verify_reason = reason.strip()
+        if evidence:
+            row.evidence = evidence
+        _full_clean(row, validate_unique=False)
+        row.save()
+        _rectification_event(row, RectificationEvent.Kind.VERIFIED, actor, valid=valid)
+        return row
+
+
+def rectify(
+    *,
+    rectification: Rectification,
+    measures: str,
+    kind: str,
+    rectify_by: dt.date | None = None,
+    actor: Any,
+) -> Rectification:
+    """整改 in one of three ways (国办发〔2019〕51号): 立行立改 (clear and reasonable: fixed at
+    once), 限期整改 (complex: a ledger entry with its own deadline `rectify_by`), 解释说明 (no
+    legal basis for what was asked, or the rating was not borne out: the explanation given)."""
+    Kind = Rectification.Kind
+    if not (measures or "").strip():
+        raise ValidationFailed(_("请填写整改措施或解释说明。"), detail={"measures": ["required"]})
+    if kind not in Kind.values:
+        raise ValidationFailed(_("请选择整改方式。"), detail={"kind": ["required"]})
+    if kind == Kind.DEADLINE and (rectify_by is None or rectify_by < timezone.localdate()):
+        raise ValidationFailed(
+            _("限期整改须填写不早于今天的整改期限。"), detail={"rectify_by": ["required"]}
+        )
+    with transaction.atomic():
+        row = _step(
+            rectification,
+            [Rectification.Status.VERIFIED],
+            Rectification.Status.RECTIFIED,
+            _("整改"),
+        )
+        if row.valid is False and kind != Kind.EXPLANATION:
+            raise ValidationFailed(
+                _("核实不属实的差评只能解释说明。"), detail={"kind": [Kind.EXPLANATION]}
+            )
+        row.measures = measures.strip()
+        row.kind = kind
+        row.rectify_by = rectify_by if kind == Kind.DEADLINE else None
+        row.save(update_fields=["status", "measures", "kind", "rectify_by"])
+        _rectification_event(
+            row,
+            RectificationEvent.Kind.RECTIFIED,
+            actor,
+            how=kind,
+            rectify_by=row.rectify_by.isoformat() if row.rectify_by else None,
+        )
+        return row
+
+
+def record_callback(
+    *,
+    rectification: Rectification,
+    reached: bool,
+    satisfaction: str = "",
+    note: str = "",
+    actor: Any,
+) -> Rectification:
+    """回访: the person was called back (reached or not) and rated the rectification.
+
+    A rating without a phone (not real-name) cannot have been reached by a callback.
+    """
+    if reached and satisfaction not in Rectification.Satisfaction.values:
+        raise ValidationFailed(_("联系上评价人时请选择其对整改的满意度。"))
+    if not reached:
+        satisfaction = ""
+    with transaction.atomic():
+        row = _step(
+            rectification,
+            [Rectification.Status.RECTIFIED],
+            Rectification.Status.CALLED_BACK,
+            _("回访"),
+        )
+        if reached and not Evaluation.objects.get(pk=row.evaluation_id).rater_phone:
+            raise ValidationFailed(
+                _("该差评未留联系电话,不能登记为已联系上。"), detail={"reached": ["no_phone"]}
+            )
+        row.callback_reached = reached
+        row.callback_satisfaction = satisfaction
+        row.callback_note = (note or "").strip()
+        row.save(
+            update_fields=["status", "callback_reached", "callback_satisfaction", "callback_note"]
+        )
+        _rectification_event(
+            row,
+            RectificationEvent.Kind.CALLED_BACK,
+            actor,
+            reached=reached,
+            satisfaction=satisfaction,
+        )
+        return row
+
+
+def close_rectification(*, rectification: Rectification, actor: Any) -> Rectification:
+    """办结: the rectification is done; on time when closed by its deadline."""
+    with transaction.atomic():
+        row = _step(
+            rectification,
+            [Rectification.Status.CALLED_BACK],
+            Rectification.Status.CLOSED,
+            _("办结"),
+        )
+        row.closed_at = timezone.now()
+        row.save(update_fields=["status", "closed_at"])
+        _rectification_event(
+            row, RectificationEvent.Kind.CLOSED, actor, on_time=not row.is_overdue()
+        )
+        evaluation = Evaluation.objects.select_related(
+            "department", "window", "staff", "ticket", "case"
+        ).get(pk=row.evaluation_id)
+        payload = rating_payload(evaluation) | {
+            "rectification": {
+                "valid": row.valid,
+                "callback_reached": row.callback_reached,
+                "callback_satisfaction": row.callback_satisfaction,
+                "deadline": row.deadline.isoformat(),
+                "closed_at": row.closed_at.isoformat(),
+            }
+        }
+        emit_outbox(
+            center=row.center_id,
+            stream=f"rating:{evaluation.pk}",
+            kind="rating.rectified",
+            payload=payload,
+        )
+        return row
