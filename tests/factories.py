@@ -1,8 +1,13 @@
 """factory_boy factories for the foundation models; apps add theirs in tests/<app>/factories.py."""
 
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
 import factory
 from django.contrib.auth.models import Group
 
+from govhall.attendance.models import AttendanceRecord
 from govhall.catalog.models import Material, ServiceItem, Theme
 from govhall.core.models import Center, User
 from govhall.core.roles import Role
@@ -132,3 +137,25 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"申请材料{n}")
     required = True
     originals = 1
+
+
+class AttendanceRecordFactory(factory.django.DjangoModelFactory):
+    """A staff member present for a whole day's session (实出勤 one day), in their department;
+    pass `date`, and `late_minutes` / `early_minutes` / `status` for a day that went otherwise."""
+
+    class Meta:
+        model = AttendanceRecord
+
+    staff = factory.SubFactory(StaffProfileFactory)
+    center = factory.SelfAttribute("staff.center")
+    department = factory.SelfAttribute("staff.department")
+    date = dt.date(2026, 5, 11)
+    session_name = "全天"
+    starts_at = factory.LazyAttribute(
+        lambda o: dt.datetime.combine(o.date, dt.time(9), tzinfo=ZoneInfo("Asia/Shanghai"))
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=8))
+    day_fraction = Decimal("1")
+    status = AttendanceRecord.Status.PRESENT
+    check_in = factory.SelfAttribute("starts_at")
+    check_out = factory.SelfAttribute("ends_at")

@@ -2,19 +2,27 @@
 
 Departments A (市市场监督管理局), B (市司法局), C (市农业农村局), D (市教育局, no business)
 in May 2026, with the shipped default rubric. No marks are entered (履职能力 and 民主测评 are
-left out) and nobody was scheduled (考勤考核 has no data and is left out), so the weights are
-renormalised over 15 + 25 + 25 = 65. Every completed case invites its rating, as completing a
-case does; no rectification falls due in May, so that rate has no data and its points are
-re-spread over the rest of 服务质量.
+left out). A's and B's window staff have an attendance record for the day they served (one
+实出勤天数 each, no late arrival: 考勤考核 100); C's has none, so C has no 考勤考核 score and is
+kept out of the awards. Every completed case invites its rating, as completing a case does; no
+rectification falls due in May, so that rate has no data and its points are re-spread over the
+rest of 服务质量.
 
 A: 3 tickets rated 5, 5, 4; 4 cases completed on time → every data dimension 100 → total 100.00
 B: 2 tickets rated 5, 5; 2 cases on time → 100.00
-C: 1 ticket rated 2 (verified valid); 5 cases of 种畜禽生产经营许可, one completed late →
-   工作绩效 20 + 40 + (30 − 10) + 10 = 90; 服务质量 (0 + (20 − 5) + 20 + 20) of 90 = 61.11;
-   total (15·100 + 25·90 + 25·61.11) / 65 = 81.20
+C: 1 ticket rated 2 (verified valid); 5 cases of 种畜禽生产经营许可, one completed late; the
+   default rubric reads overdue cases per 100 cases and bad ratings per 100 services (1 ticket
+   + 5 cases = 6 services):
+   工作绩效 20 + 40 + (30 − 10 × 1 ÷ 0.05 = 30 − 200 → 0) + 10 = 70;
+   服务质量 (0 + (20 − 5 × 1 ÷ 0.06 = 20 − 83.33 → 0) + 20 + 20) of 90 = 44.44;
+   attendance not scored, weights over 15 + 25 + 25 = 65:
+   total (15·100 + 25·70 + 25·44.44) / 65 = (1500 + 1750 + 1111) / 65 = 67.09
+   (per event, as before the scales: 90, 61.11 and 81.20).
 D: no case → listed apart (无办件), neither ranked nor awarded.
-Ranks: A 1 and B 2 (equal totals: A accepted more cases), C 3. 优秀窗口 (4, none with overdue
-cases): A and B, the only eligible. 服务标兵 (1): A's window staff (volume 3/3 of the best).
+Ranks: A 1 and B 2 (equal totals: A accepted more cases), C 3. The award floor: services A 7,
+B 4, C 6, median 6, ⌈0.25 × 6⌉ = 2: all three reach it. 优秀窗口 (4, none with overdue cases,
+none without attendance): A and B, the only eligible; the bulletin says why C is not (无出勤
+记录). 服务标兵 (1): A's window staff (volume 3/3 of the best).
 """
 
 import datetime as dt
@@ -32,7 +40,12 @@ from govhall.feedback.models import Evaluation, Rectification
 from govhall.performance import services
 from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.report import report_tables
-from tests.factories import DepartmentFactory, StaffProfileFactory, WindowFactory
+from tests.factories import (
+    AttendanceRecordFactory,
+    DepartmentFactory,
+    StaffProfileFactory,
+    WindowFactory,
+)
 from tests.performance.month import at, served_tickets, window_cases
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +85,8 @@ def month(center, admin_user):
     _rate(sa, wa, dt.date(2026, 5, 11), [5, 5, 4])
     _rate(sb, wb, dt.date(2026, 5, 12), [5, 5])
     _rate(sc, wc, dt.date(2026, 5, 13), [2])
+    AttendanceRecordFactory(staff=sa, date=dt.date(2026, 5, 11))
+    AttendanceRecordFactory(staff=sb, date=dt.date(2026, 5, 12))
     feedback.verify_rectification(
         rectification=Rectification.objects.get(department=c),
         valid=True,
@@ -115,13 +130,16 @@ def test_scores_ranks_and_awards(month, center):
     assert got == {
         "市市场监督管理局": (Decimal("100.00"), "ranked", 1, "优秀窗口"),
         "市司法局": (Decimal("100.00"), "ranked", 2, "优秀窗口"),
-        "市农业农村局": (Decimal("81.20"), "ranked", 3, ""),
+        "市农业农村局": (Decimal("67.09"), "ranked", 3, ""),
         # scored as the others (工作绩效: has cases 0 of 20, overdue 30 of 30 → 60), listed apart
         "市教育局": (Decimal("84.62"), "no_cases", None, ""),
     }
     c = run.scores.get(department=month["C"])
-    assert (c.dimension_scores["performance"], c.dimension_scores["quality"]) == ("90.00", "61.11")
+    assert (c.dimension_scores["performance"], c.dimension_scores["quality"]) == ("70.00", "44.44")
     assert c.dimension_scores["attendance"] is None
+    assert run.scores.get(department=month["A"]).dimension_scores["attendance"] == "100.00"
+    assert [f["reason"] for f in c.flags if f["kind"] == "not_awarded"] == ["no_attendance"]
+    assert run.inputs["award_floor"] == 2
     assert [s.staff_id for s in run.staff_scores.filter(award="服务标兵")] == [month["sa"].pk]
     figures = run.inputs["center"]
     assert (figures["accepted"], figures["completed"], figures["overdue"]) == (11, 11, 1)
@@ -148,6 +166,7 @@ def test_bulletin_and_tables_state_the_selectors_figures(month, center):
     assert "市农业农村局办理业务5件、超期1件(种畜禽生产经营许可)" in text
     assert "市教育局未受理办理业务,办件量为零,未参加排名。" in text
     assert "评选出优秀窗口2个:市市场监督管理局、市司法局。服务标兵1名:" in text
+    assert "市农业农村局考核期内无出勤记录,不参加本期评优。" in text
     assert "—" not in text and "等1个" not in text
     assert "2026年6月1日" in text
 
@@ -163,7 +182,7 @@ def test_bulletin_and_tables_state_the_selectors_figures(month, center):
     assert [(r[0], r[1], r[-2], r[-1] or "") for r in ranking] == [
         (1, "市市场监督管理局", 100.0, "优秀窗口"),
         (2, "市司法局", 100.0, "优秀窗口"),
-        (3, "市农业农村局", 81.2, ""),
+        (3, "市农业农村局", 67.09, ""),
     ]
     apart = list(workbook["未参加排名的单位"].iter_rows(min_row=3, values_only=True))
     assert apart == [("市教育局", "无办件")]

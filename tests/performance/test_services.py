@@ -54,6 +54,8 @@ def hall(center, monkeypatch):
     s1 = StaffProfileFactory(center=center, department=a)
     s2 = StaffProfileFactory(center=center, department=b)
     e = DepartmentFactory(center=center, name="市烟草局", entered=False)
+    # a, b and c were at work (实出勤天数, which an award needs); nobody is on the attendance
+    # rule's count (staff_count), so 考勤考核 is not scored.
     table = {
         "center": {
             "accepted": 18,
@@ -73,6 +75,7 @@ def hall(center, monkeypatch):
                 "good_ratings": 10,
                 "good_rate": 1.0,
                 "tickets_served": 40,
+                "present_days": 19,
             },
             b.pk: {
                 "accepted": 3,
@@ -83,6 +86,7 @@ def hall(center, monkeypatch):
                 "good_ratings": 5,
                 "good_rate": 1.0,
                 "tickets_served": 10,
+                "present_days": 19,
             },
             c.pk: {
                 "accepted": 5,
@@ -93,6 +97,7 @@ def hall(center, monkeypatch):
                 "good_ratings": 19,
                 "good_rate": 0.95,
                 "tickets_served": 5,
+                "present_days": 18,
             },
             d.pk: {"accepted": 0, "tickets_served": 0},
             e.pk: {"accepted": 0, "tickets_served": 0},
@@ -141,17 +146,18 @@ def test_scores_ranks_awards_and_flags(hall):
     # nobody scheduled, so it is not scored. Rates without data (within 10 minutes, invitation,
     # rectification) are left out and their points re-spread, never given in full.
     # a and b: full marks on what has data → 100.
-    # c: performance (has cases 20 + completion 0.8 at the floor 0 + overdue 30 − 10 = 20) of
-    # 90 points = 44.44; quality (good rate 0.95: 15 + bad ratings 20 + complaints 20) of 70
-    # = 78.57; total = (15 × 100 + 25 × 44.44 + 25 × 78.57) ÷ 65 = 70.39.
+    # c: performance (has cases 20 + completion 0.8 at the floor 0 + overdue per 100 cases:
+    # 30 − 10 × 1 ÷ (5 ÷ 100) = 30 − 200, no less than 0) of 90 points = 22.22; quality (good
+    # rate 0.95: 15 + bad ratings 20 + complaints 20) of 70 = 78.57; total = (15 × 100 +
+    # 25 × 22.22 + 25 × 78.57) ÷ 65 = (1500 + 555.5 + 1964.25) ÷ 65 = 61.84.
     assert scores[hall.a.pk].total == scores[hall.b.pk].total == Decimal("100.00")
     c = scores[hall.c.pk]
     assert (c.dimension_scores["performance"], c.dimension_scores["quality"]) == (
-        "44.44",
+        "22.22",
         "78.57",
     )
     assert c.dimension_scores["attendance"] is None
-    assert c.total == Decimal("70.39")
+    assert c.total == Decimal("61.84")
     # Equal totals are decided by the volume: a (10 cases) before b (3).
     assert (scores[hall.a.pk].rank, scores[hall.b.pk].rank, c.rank) == (1, 2, 3)
     # Exactly one award (the count set), to the first by the tie rule.

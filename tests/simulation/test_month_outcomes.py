@@ -76,15 +76,34 @@ def _the_bulletin_is_one_the_office_would_sign(center, queue, cases):
     rate = percent(cases["completed"] / cases["accepted"])
     assert f"共受理办件{cases['accepted']}件" in text
     assert f"办结{cases['completed']}件,办结率{rate}" in text
-    # A hall of three units has fewer ranked units than places: each award goes to all of them.
-    _awards_follow_the_rubric(run, places=lambda award, ranked: min(award.count, ranked))
+    # A hall of a few units has fewer eligible units than places: each award goes to all of
+    # them (a unit under the award floor keeps its rank, not an award).
+    _awards_follow_the_rubric(run, places=lambda award, eligible: min(award.count, eligible))
 
 
 def _awards_follow_the_rubric(run, places):
-    """Each department award goes to `places(award, ranked units)` units, all ranked with cases
-    (never a unit not entered or without cases), and the bulletin names that many."""
+    """Each department award goes to `places(award, eligible units)` units: ranked, with cases,
+    with attendance and services at or above the award floor (never a unit not entered,
+    without cases, absent or under the floor); the bulletin names that many, and names each
+    ranked unit kept out of the awards."""
     scores = list(run.scores.all())
-    ranked = sum(s.standing == DepartmentScore.Standing.RANKED for s in scores)
+    departments = run.inputs["departments"]
+    floor = run.inputs["award_floor"]
+
+    def figures(score):
+        return departments[str(score.department_id)]["figures"]
+
+    def services(score):
+        return (figures(score).get("tickets_served") or 0) + (figures(score).get("accepted") or 0)
+
+    def may_win(score, award):
+        return (
+            score.standing == DepartmentScore.Standing.RANKED
+            and (figures(score).get("present_days") or 0) > 0
+            and services(score) >= floor
+            and not (award.excludes_overdue and figures(score).get("overdue"))
+        )
+
     text = "".join(
         lead + body
         for s in performance.bulletin_of(run=run, issued_on=dt.date(2026, 6, 5)).sections
@@ -92,12 +111,19 @@ def _awards_follow_the_rubric(run, places):
     )
     for award in run.rubric.awards.filter(subject=RubricAward.Subject.DEPARTMENT):
         holders = [s for s in scores if award.name in s.award.split("、")]
-        assert len(holders) == places(award, ranked) > 0, award.name
+        eligible = sum(may_win(s, award) for s in scores)
+        assert len(holders) == places(award, eligible) > 0, award.name
         assert f"{award.name}{len(holders)}个" in text
     for score in scores:
         if score.award:
             assert score.standing == DepartmentScore.Standing.RANKED
-            assert run.inputs["departments"][str(score.department_id)]["figures"]["accepted"]
+            assert figures(score)["accepted"] and figures(score)["present_days"]
+            assert services(score) >= floor
+        passed = [f for f in score.flags if f.get("kind") == "not_awarded"]
+        if score.standing == DepartmentScore.Standing.RANKED and (
+            not figures(score).get("present_days") or services(score) < floor
+        ):
+            assert passed and departments[str(score.department_id)]["name"] in text
 
 
 def _overdue_is_the_deadline_codes(center):

@@ -30,7 +30,7 @@ class RubricAwardInline(admin.TabularInline):
 @admin.register(Rubric)
 class RubricAdmin(ScopedAdmin):
     scope_department_field = None
-    list_display = ("name", "version", "is_active", "no_data_policy")
+    list_display = ("name", "version", "is_active", "no_data_policy", "award_min_volume_share")
     list_filter = ("is_active", "center")
     inlines = [RubricDimensionInline, RubricAwardInline]
 
@@ -38,6 +38,7 @@ class RubricAdmin(ScopedAdmin):
 class RubricRuleInline(admin.TabularInline):
     model = RubricRule
     extra = 0
+    fields = ("rule", "points", "params", "scale", "order")
 
 
 @admin.register(RubricDimension)

@@ -3,7 +3,8 @@
 A bulletin states figures that must agree with each other: the departments add up to the
 centre, 办结 never exceeds 受理, every rate is its numerator over its denominator and lies in
 [0, 1], 空岗 never exceeds the time the staff member was scheduled, consultations are served
-tickets, and no award goes to a unit that had no cases (or, for a person, served nobody).
+tickets, and no award goes to a unit that had no cases, no attendance or fewer services than
+the rubric's floor (or, for a person, served nobody).
 The checks read a run's snapshot (or the same snapshot computed without saving a run), so what
 they pass is exactly what would be published.
 """
@@ -14,6 +15,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from govhall.performance.rules import services_of
+from govhall.performance.scoring import award_floor
 
 # Figures that add up over the departments to the centre's (every case has its department).
 ADDITIVE = ("accepted", "completed", "completed_in_period", "accepted_online", "overdue")
@@ -146,12 +150,8 @@ def check_snapshot(
             ),
         )
     )
+    checks += _department_award_checks(inputs, department_awards)
     wrong = [
-        departments.get(pk, {}).get("name", pk)
-        for pk, (awards, standing) in department_awards.items()
-        if awards
-        and (standing != "ranked" or not _n(departments.get(pk, {}).get("figures", {}), "accepted"))
-    ] + [
         staff.get(pk, {}).get("name", pk)
         for pk, awards in staff_awards.items()
         if awards
@@ -163,8 +163,58 @@ def check_snapshot(
     checks.append(
         Check(
             not wrong,
-            _("奖项只授予有办件、有服务的单位和个人")
+            _("个人奖项只授予有服务的工作人员")
             + (_(":%(names)s不应获奖") % {"names": "、".join(wrong)} if wrong else ""),
         )
     )
     return checks
+
+
+def _department_award_checks(
+    inputs: Mapping[str, Any], department_awards: Mapping[str, tuple[str, str]]
+) -> list[Check]:
+    """No unit award to a unit not ranked, without cases, without attendance (实出勤天数 0) or
+    under the floor: ⌈award_min_volume_share × the median ranked unit's services⌉, recomputed
+    here from the snapshot's figures."""
+    departments = inputs.get("departments", {})
+    share = float(inputs.get("rubric", {}).get("award_min_volume_share") or 0)
+
+    def figures(pk: str) -> Mapping[str, Any]:
+        return departments.get(pk, {}).get("figures", {})
+
+    ranked = [pk for pk, (_awards, standing) in department_awards.items() if standing == "ranked"]
+    floor = award_floor([services_of(figures(pk)) for pk in ranked], share)
+    wrong = []
+    for pk, (awards, standing) in department_awards.items():
+        if not awards:
+            continue
+        own = figures(pk)
+        if standing != "ranked":
+            reason = _("未参加排名")
+        elif not _n(own, "accepted"):
+            reason = _("无办件")
+        elif not _n(own, "present_days"):
+            reason = _("无出勤记录")
+        elif services_of(own) < floor:
+            reason = _("服务量%(n)s人次,低于门槛%(floor)s人次") % {
+                "n": f"{services_of(own):g}",
+                "floor": floor,
+            }
+        else:
+            continue
+        wrong.append(
+            _("%(name)s(%(reason)s)")
+            % {"name": departments.get(pk, {}).get("name", pk), "reason": reason}
+        )
+    rule = _("单位奖项只授予参加排名、有办件、有出勤记录的单位")
+    if floor:
+        rule += _(",且服务量不少于%(floor)s人次(参加排名单位服务量中位数的%(share)s)") % {
+            "floor": floor,
+            "share": f"{share:.0%}",
+        }
+    return [
+        Check(
+            not wrong,
+            rule + (_(":%(names)s不应获奖") % {"names": "、".join(wrong)} if wrong else ""),
+        )
+    ]

@@ -1,14 +1,32 @@
-"""The rubric govhall ships (seed 001's six dimensions); a centre edits it into new versions."""
+"""The rubric govhall ships (seed 001's six dimensions); a centre edits it into new versions.
 
+Deductions are read at the scale that compares units of different sizes by their rates: bad
+ratings and complaints per 100 services, overdue cases per 100 cases, inspection points and
+attendance per staff member (rules.SCALES). A rule's points, params and scale are all the
+centre's to change.
+"""
+
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_RUBRIC_NAME = _("进驻窗口单位服务效能评价细则")
 
-# (code, name, weight, method, [(rule, points, params)])
-DEFAULT_DIMENSIONS: list[tuple[str, Any, int, str, list[tuple[str, int, dict[str, Any]]]]] = [
-    ("discipline", _("遵纪守规"), 15, "data", [("inspection_points", 100, {"factor": 5})]),
+# A unit needs at least a quarter of the median ranked unit's services to be awarded.
+DEFAULT_AWARD_MIN_VOLUME_SHARE = Decimal("0.25")
+
+RuleSpec = tuple[str, int, dict[str, Any], str]  # (rule, points, params, scale)
+
+# (code, name, weight, method, [(rule, points, params, scale)])
+DEFAULT_DIMENSIONS: list[tuple[str, Any, int, str, list[RuleSpec]]] = [
+    (
+        "discipline",
+        _("遵纪守规"),
+        15,
+        "data",
+        [("inspection_points", 100, {"factor": 5}, "per_staff")],
+    ),
     ("competence", _("履职能力"), 15, "panel", []),
     (
         "performance",
@@ -16,10 +34,10 @@ DEFAULT_DIMENSIONS: list[tuple[str, Any, int, str, list[tuple[str, int, dict[str
         25,
         "data",
         [
-            ("has_cases", 20, {}),
-            ("completion_rate", 40, {"target": 1.0, "floor": 0.8}),
-            ("overdue_cases", 30, {"per_case": 10}),
-            ("within_10_minutes", 10, {"target": 0.9, "floor": 0.5}),
+            ("has_cases", 20, {}, "event"),
+            ("completion_rate", 40, {"target": 1.0, "floor": 0.8}, "event"),
+            ("overdue_cases", 30, {"per_case": 10}, "per_100_cases"),
+            ("within_10_minutes", 10, {"target": 0.9, "floor": 0.5}, "event"),
         ],
     ),
     (
@@ -28,11 +46,16 @@ DEFAULT_DIMENSIONS: list[tuple[str, Any, int, str, list[tuple[str, int, dict[str
         25,
         "data",
         [
-            ("good_rating_rate", 30, {"target": 1.0, "floor": 0.9}),
-            ("valid_bad_ratings", 20, {"per_rating": 5}),
-            ("valid_complaints", 20, {"per_complaint": 5, "deduction_factor": 1}),
-            ("invitation_rate", 20, {"target": 0.9, "floor": 0.5}),
-            ("rectification_on_time", 10, {}),
+            ("good_rating_rate", 30, {"target": 1.0, "floor": 0.9}, "event"),
+            ("valid_bad_ratings", 20, {"per_rating": 5}, "per_100_services"),
+            (
+                "valid_complaints",
+                20,
+                {"per_complaint": 5, "deduction_factor": 1},
+                "per_100_services",
+            ),
+            ("invitation_rate", 20, {"target": 0.9, "floor": 0.5}, "event"),
+            ("rectification_on_time", 10, {}, "event"),
         ],
     ),
     (
@@ -51,6 +74,7 @@ DEFAULT_DIMENSIONS: list[tuple[str, Any, int, str, list[tuple[str, int, dict[str
                     "per_absent_day": 10,
                     "per_absence_minute": 0.2,
                 },
+                "per_staff",
             )
         ],
     ),
@@ -67,10 +91,17 @@ DEFAULT_AWARDS: list[tuple[Any, str, int, str]] = [
 # Equal totals: the larger volume first, then the shorter mean wait; then the units' own order.
 DEFAULT_TIE_BREAKERS = ["-accepted", "-tickets_served", "avg_wait_seconds"]
 
+# A person's own figures: staff_count is 1, so attendance and inspections per event are per
+# staff member; bad ratings are compared per 100 of the person's services.
 DEFAULT_STAR_RULES: list[dict[str, Any]] = [
     {"rule": "volume", "points": 40, "params": {"keys": ["tickets_served", "accepted"]}},
     {"rule": "good_rating_rate", "points": 30, "params": {"target": 1.0, "floor": 0.9}},
-    {"rule": "valid_bad_ratings", "points": 10, "params": {"per_rating": 5}},
+    {
+        "rule": "valid_bad_ratings",
+        "points": 10,
+        "params": {"per_rating": 5},
+        "scale": "per_100_services",
+    },
     {"rule": "inspection_points", "points": 10, "params": {"factor": 5}},
     {
         "rule": "attendance",

@@ -5,13 +5,18 @@ computed ranking of one period; once published it is frozen with a snapshot of i
 later recomputation makes a new run (version + 1) that records what changed.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.models import CenterScopedModel
 from govhall.org.models import Department, StaffProfile
+from govhall.performance.rules import EVENT, RULES, scale_choices
 
 
 class Rubric(CenterScopedModel):
@@ -42,6 +47,17 @@ class Rubric(CenterScopedModel):
         default=list,
         blank=True,
         help_text=_("[{rule, points, params}],规则与窗口单位评分规则库相同。"),
+    )
+    award_min_volume_share = models.DecimalField(
+        _("评优服务量门槛"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.25"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_(
+            "窗口单位获奖须达到的服务量(叫号办结+受理办件)占参加排名单位服务量中位数的比例,"
+            "如0.25;0为不设门槛。无出勤记录的单位一律不评优。"
+        ),
     )
     note = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -145,6 +161,16 @@ class RubricRule(models.Model):
     rule = models.CharField(_("规则"), max_length=40)
     points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
     params = models.JSONField(_("参数"), default=dict, blank=True)
+    scale = models.CharField(
+        _("扣分口径"),
+        max_length=20,
+        choices=scale_choices(),
+        default=EVENT,
+        help_text=_(
+            "扣分类规则的扣分除以单位规模:按次(件)计,或按每名工作人员、每百件受理办件、"
+            "每百人次服务计,比较的是发生率而非次数;得分类规则只能按次(件)计。"
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     history = HistoricalRecords()
 
@@ -158,6 +184,13 @@ class RubricRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension} · {self.rule}"
+
+    def clean(self) -> None:
+        rule = RULES.get(self.rule)
+        if rule is not None and self.scale != EVENT and not rule.scalable:
+            raise ValidationError(
+                {"scale": _("“%(rule)s”不是扣分类规则,只能按次(件)计。") % {"rule": rule.label}}
+            )
 
 
 class EvaluationPeriod(CenterScopedModel):

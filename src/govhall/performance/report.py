@@ -220,14 +220,51 @@ def _convenience(period: str, center: dict[str, Any], departments: dict[str, Any
     }
 
 
+def _not_awarded(
+    passed: dict[str, list[tuple[str, dict[str, Any]]]], inputs: dict[str, Any]
+) -> str:
+    """The ranked units kept out of the awards, with the reason: no attendance recorded, or
+    services under the rubric's floor (each unit's services and the floor printed)."""
+    sentences = []
+    no_attendance = [name for name, _flag in passed.get("no_attendance", [])]
+    if no_attendance:
+        sentences.append(
+            _("%(names)s考核期内无出勤记录,不参加本期评优。")
+            % {"names": _names(no_attendance, _("单位"))}
+        )
+    low = passed.get("low_volume", [])
+    if low:
+        share = inputs.get("rubric", {}).get("award_min_volume_share")
+        floor = _("评优门槛%(floor)s人次") % {"floor": low[0][1]["floor"]}
+        if share:
+            floor += _("(参加排名单位服务量中位数的%(share)s)") % {"share": percent(share)}
+        sentences.append(
+            _("%(units)s服务量未达到%(floor)s,不参加本期评优。")
+            % {
+                "units": "、".join(
+                    _("%(name)s(服务%(n)s人次)") % {"name": name, "n": f"{flag['services']:g}"}
+                    for name, flag in low
+                ),
+                "floor": floor,
+            }
+        )
+    return "".join(sentences)
+
+
 def _awards(run: EvaluationRun, inputs: dict[str, Any]) -> str:
-    """ "评选出优秀窗口4个:…。服务标兵8名:…。" in the rubric's order of its titles."""
+    """ "评选出优秀窗口4个:…。服务标兵8名:…。" in the rubric's order of its titles, then the
+    ranked units kept out of the awards and why."""
     departments = inputs.get("departments", {})
     staff = inputs.get("staff", {})
     holders: dict[str, list[str]] = {}
+    passed: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for score in ranked_scores(run=run):
+        name = departments[str(score.department_id)]["name"]
         for title in filter(None, score.award.split("、")):
-            holders.setdefault(title, []).append(departments[str(score.department_id)]["name"])
+            holders.setdefault(title, []).append(name)
+        for flag in score.flags:
+            if flag.get("kind") == "not_awarded":
+                passed.setdefault(flag["reason"], []).append((name, flag))
     for score in run.staff_scores.exclude(award="").order_by("rank", "staff_id"):
         person = staff[str(score.staff_id)]
         label = (
@@ -250,7 +287,8 @@ def _awards(run: EvaluationRun, inputs: dict[str, Any]) -> str:
         sentences.append(
             template % {"award": award["name"], "n": len(names), "names": "、".join(names)}
         )
-    return _("评选出") + "".join(sentences) if sentences else ""
+    awarded = _("评选出") + "".join(sentences) if sentences else ""
+    return awarded + _not_awarded(passed, inputs)
 
 
 def compose_bulletin(*, run: EvaluationRun, texts: dict[str, str], issued_on: dt.date) -> Bulletin:

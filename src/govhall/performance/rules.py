@@ -6,6 +6,13 @@ into None when the unit has no data for it (a rate without a denominator, attend
 nobody was scheduled in): no data is never full marks; the rubric decides whether the item is
 left out of the unit's dimension (its points re-spread) or the unit is not rated.
 Parameters come from the rubric; every default here is only the default a new rubric starts with.
+
+A deduction rule is read at a **scale** the rubric chooses per item (``SCALES``): per event (the
+deduction as counted), per staff member, per 100 cases or per 100 services, so that units of
+different sizes are compared by their rates of bad events, not by raw counts. The denominator
+is never taken below one (one staff member, one case, one service): a unit with events but
+without the denominator (a violation recorded for a unit nobody was scheduled in) loses as a
+unit of one would, never escapes the deduction; without events it keeps the points, as per event.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -47,6 +54,50 @@ class Population(list):
         return self._best[keys]
 
 
+# The unit's services: tickets served at its windows and cases it accepted (the volume rule's
+# default keys, the award floor's measure, the base of "per 100 services").
+SERVICE_KEYS = ("tickets_served", "accepted")
+
+
+def services_of(figures: Figures) -> float:
+    """Tickets served + cases accepted."""
+    return sum(_num(figures, key) for key in SERVICE_KEYS)
+
+
+@dataclass(frozen=True)
+class Scale:
+    code: str
+    label: Any
+    # The unit's denominator: deductions are divided by it (None: per event, divide by 1).
+    base: Callable[[Figures], float] | None = None
+    per: int = 1
+
+
+EVENT = "event"
+SCALES: dict[str, Scale] = {
+    scale.code: scale
+    for scale in [
+        Scale(EVENT, _("按次(件)计")),
+        Scale("per_staff", _("按每名工作人员计"), lambda f: _num(f, "staff_count")),
+        Scale("per_100_cases", _("按每百件受理办件计"), lambda f: _num(f, "accepted"), 100),
+        Scale("per_100_services", _("按每百人次服务(叫号办结+受理办件)计"), services_of, 100),
+    ]
+}
+
+
+def scale_choices() -> list[tuple[str, Any]]:
+    return [(code, scale.label) for code, scale in SCALES.items()]
+
+
+def scale_divisor(figures: Figures, scale: str) -> float:
+    """What a deduction is divided by at `scale`: 1 per event, else the unit's staff, its cases
+    ÷ 100 or its services ÷ 100, the staff, cases or services taken as at least one."""
+    spec = SCALES[scale]
+    if spec.base is None:
+        return 1.0
+    return max(spec.base(figures), 1.0) / spec.per
+
+
 def _clamp(x: float) -> float:
     return max(0.0, min(1.0, x))
 
@@ -63,15 +114,23 @@ class Rule:
     # A figure that must be positive for the rule to have data (attendance: staff scheduled).
     requires: str | None = None
 
+    @property
+    def scalable(self) -> bool:
+        """Only a deduction is counted in events, so only a deduction can be read at a scale."""
+        return self.deduction is not None
+
     def score(
         self,
         figures: Figures,
         points: Decimal,
         params: dict[str, Any],
         population: Sequence[Figures],
+        scale: str = EVENT,
     ) -> Decimal | None:
-        """Points earned: `points × share`, or `points − deduction` (never below 0); None when
-        the unit has no data for this rule."""
+        """Points earned: `points × share`, or `points − deduction ÷ divisor at the scale` (never
+        below 0); None when the unit has no data for this rule."""
+        if scale != EVENT and not self.scalable:
+            raise ValueError(f"rule {self.code} is a share, it has no scale {scale}")
         if self.requires is not None and not _num(figures, self.requires):
             return None
         merged = {**self.defaults, **(params or {})}
@@ -79,7 +138,8 @@ class Rule:
             share = self.share(figures, merged, population)
             return None if share is None else quantize(float(points) * _clamp(share))
         assert self.deduction is not None
-        return quantize(max(0.0, float(points) - self.deduction(figures, merged)))
+        divisor = scale_divisor(figures, scale)
+        return quantize(max(0.0, float(points) - self.deduction(figures, merged) / divisor))
 
 
 def _rate_share(key: str) -> Callable[[Figures, dict[str, Any], Sequence[Figures]], float | None]:
@@ -258,7 +318,7 @@ RULES: dict[str, Rule] = {
             "volume",
             _("服务量"),
             _("服务量(叫号办结数与受理件数)与最高者之比。"),
-            {"keys": ["tickets_served", "accepted"]},
+            {"keys": list(SERVICE_KEYS)},
             share=_volume_share,
             inputs=("tickets_served", "accepted"),
         ),

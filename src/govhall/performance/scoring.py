@@ -2,7 +2,9 @@
 
 - A data dimension scores Σ rule points earned ÷ Σ rule points × 100, over the rules the unit
   has data for (a rule without data is left out and its points re-spread over the others); a
-  dimension none of whose rules has data is not scored.
+  dimension none of whose rules has data is not scored. A deduction is divided by the unit's
+  size at the item's scale (rules.SCALES): per event, per staff member, per 100 cases or per
+  100 services.
 - An entered dimension (peer / public / panel) scores the mean of its evaluators' marks (0–100).
 - A dimension with no data for a unit (nobody entered a mark) is left out of that unit's total,
   whose weights are then renormalised; the unit is flagged.
@@ -12,14 +14,18 @@
 - An award goes to exactly its count of eligible units, best first by its criterion, then by
   the ranking's key, then by the units' own order (``ordered``), so a tie at the boundary is
   decided by a stated rule, never by awarding everyone tied.
+- The award floor: a unit needs at least ⌈share × the median ranked unit's services⌉ services
+  (``award_floor``); 0 when the rubric sets no floor.
 """
 
+import math
+import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from govhall.performance.rules import RULES, quantize
+from govhall.performance.rules import EVENT, RULES, quantize
 
 K = TypeVar("K")
 HUNDRED = Decimal(100)
@@ -31,19 +37,22 @@ class DimensionScore:
     no_data: tuple[str, ...]  # the rules the unit had no data for
 
 
+RuleItem = tuple[str, Decimal, dict[str, Any]] | tuple[str, Decimal, dict[str, Any], str]
+
+
 def rules_score(
     figures: Mapping[str, Any],
-    rules: Iterable[tuple[str, Decimal, dict[str, Any]]],
+    rules: Iterable[RuleItem],
     population: Sequence[Mapping[str, Any]],
 ) -> DimensionScore:
-    """A data dimension's score out of 100 from its (rule, points, params) items, over the
-    rules the unit has data for."""
+    """A data dimension's score out of 100 from its (rule, points, params[, scale]) items (per
+    event without a scale), over the rules the unit has data for."""
     earned = Decimal(0)
     possible = Decimal(0)
     no_data: list[str] = []
-    for code, points, params in rules:
+    for code, points, params, *scale in rules:
         points = Decimal(points)
-        got = RULES[code].score(figures, points, params, population)
+        got = RULES[code].score(figures, points, params, population, scale[0] if scale else EVENT)
         if got is None:
             no_data.append(code)
             continue
@@ -94,6 +103,15 @@ def competition_ranks(keys: Mapping[K, Any]) -> dict[K, int]:
             previous = value
         ranks[key] = rank
     return ranks
+
+
+def award_floor(services: Sequence[float], share: Decimal | float) -> int:
+    """The fewest services a unit needs to be eligible for an award: ⌈share × the median of the
+    ranked units' services⌉ (0 without units or without a floor)."""
+    if not services or not share:
+        return 0
+    median = Decimal(str(statistics.median(services)))
+    return math.ceil(Decimal(str(share)) * median)
 
 
 def pick(ordered: Sequence[K], n: int, eligible: Callable[[K], bool]) -> list[K]:

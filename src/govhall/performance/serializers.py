@@ -15,7 +15,7 @@ from govhall.performance.models import (
 class RubricRuleSerializer(ModelSerializer):
     class Meta:
         model = RubricRule
-        fields = ["id", "rule", "points", "params", "order"]
+        fields = ["id", "rule", "points", "params", "scale", "order"]
 
 
 class RubricDimensionSerializer(ModelSerializer):
@@ -44,6 +44,7 @@ class RubricSerializer(ModelSerializer):
             "version",
             "is_active",
             "no_data_policy",
+            "award_min_volume_share",
             "tie_breakers",
             "star_rules",
             "dimensions",

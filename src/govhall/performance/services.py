@@ -15,6 +15,7 @@ from govhall.core.models import Center
 from govhall.performance import selectors
 from govhall.performance.checks import Check, check_snapshot
 from govhall.performance.defaults import (
+    DEFAULT_AWARD_MIN_VOLUME_SHARE,
     DEFAULT_AWARDS,
     DEFAULT_DIMENSIONS,
     DEFAULT_REQUIREMENTS,
@@ -37,8 +38,9 @@ from govhall.performance.models import (
 )
 from govhall.performance.periods import parse_period
 from govhall.performance.report import Bulletin, compose_bulletin, report_tables
-from govhall.performance.rules import RULES, Population, quantize
+from govhall.performance.rules import EVENT, RULES, SCALES, Population, quantize, services_of
 from govhall.performance.scoring import (
+    award_floor,
     competition_ranks,
     pick,
     ranking_key,
@@ -61,6 +63,7 @@ def ensure_default_rubric(*, center: Center) -> Rubric:
             is_active=True,
             star_rules=DEFAULT_STAR_RULES,
             tie_breakers=DEFAULT_TIE_BREAKERS,
+            award_min_volume_share=DEFAULT_AWARD_MIN_VOLUME_SHARE,
         )
         RubricAward.objects.bulk_create(
             RubricAward(
@@ -78,8 +81,15 @@ def ensure_default_rubric(*, center: Center) -> Rubric:
                 rubric=rubric, code=code, name=str(name), weight=weight, method=method, order=order
             )
             RubricRule.objects.bulk_create(
-                RubricRule(dimension=dimension, rule=rule, points=points, params=params, order=i)
-                for i, (rule, points, params) in enumerate(rules)
+                RubricRule(
+                    dimension=dimension,
+                    rule=rule,
+                    points=points,
+                    params=params,
+                    scale=scale,
+                    order=i,
+                )
+                for i, (rule, points, params, scale) in enumerate(rules)
             )
         return rubric
 
@@ -132,8 +142,22 @@ def new_rubric_version(*, rubric: Rubric) -> Rubric:
         return copy
 
 
+def _validate_scale(code: str, scale: str) -> None:
+    if scale not in SCALES:
+        raise ValidationFailed(
+            _("规则“%(rule)s”的扣分口径“%(scale)s”不存在。") % {"rule": code, "scale": scale},
+            code="bad_rubric",
+        )
+    if scale != EVENT and not RULES[code].scalable:
+        raise ValidationFailed(
+            _("“%(rule)s”不是扣分类规则,只能按次(件)计。") % {"rule": RULES[code].label},
+            code="bad_rubric",
+        )
+
+
 def validate_rubric(*, rubric: Rubric) -> None:
-    """A rubric is usable when its weights are positive and every rule exists with its params."""
+    """A rubric is usable when its weights are positive, every rule exists with its params and
+    only deductions are read at a scale other than per event."""
     dimensions = list(rubric.dimensions.prefetch_related("rules"))
     if not dimensions or not sum(d.weight for d in dimensions):
         raise ValidationFailed(_("考核细则至少要有一个权重大于零的维度。"), code="bad_rubric")
@@ -152,6 +176,7 @@ def validate_rubric(*, rubric: Rubric) -> None:
                     % {"rule": rule.rule, "names": ", ".join(sorted(unknown))},
                     code="bad_rubric",
                 )
+            _validate_scale(rule.rule, rule.scale)
         if dimension.method == RubricDimension.Method.DATA and not dimension.rules.exists():
             raise ValidationFailed(
                 _("数据计算维度“%(dim)s”没有评分规则。") % {"dim": dimension.name},
@@ -171,6 +196,13 @@ def validate_rubric(*, rubric: Rubric) -> None:
                 % {"award": award.name, "criterion": award.criterion},
                 code="bad_rubric",
             )
+    for star in rubric.star_rules:
+        if star.get("rule") not in RULES:
+            raise ValidationFailed(
+                _("个人评分规则使用了不存在的规则“%(rule)s”。") % {"rule": star.get("rule")},
+                code="bad_rubric",
+            )
+        _validate_scale(star["rule"], star.get("scale", EVENT))
     unknown = {name.lstrip("-") for name in rubric.tie_breakers} - figure_keys
     if unknown:
         raise ValidationFailed(
@@ -238,6 +270,23 @@ class UnitResult:
     no_data: list[str] = field(default_factory=list)
     rank: int | None = None
     awards: list[str] = field(default_factory=list)
+    # Why a ranked unit may hold no award (NO_ATTENDANCE, LOW_VOLUME), "" when it may.
+    not_awarded: str = ""
+
+
+# A ranked unit is kept out of the awards when nobody of it was recorded present (实出勤天数 0),
+# or when its services are under the rubric's floor (award_min_volume_share × the median).
+NO_ATTENDANCE = "no_attendance"
+LOW_VOLUME = "low_volume"
+
+
+def award_bar(figures: dict[str, Any], floor: int) -> str:
+    """Why a ranked unit with these figures may not be awarded ("" when it may)."""
+    if not float(figures.get("present_days") or 0):
+        return NO_ATTENDANCE
+    if services_of(figures) < floor:
+        return LOW_VOLUME
+    return ""
 
 
 def _best_first(value: Any) -> tuple[int, float]:
@@ -264,12 +313,14 @@ def rank_departments(
     departments: list[Any],
     figures: selectors.PeriodFigures,
     manual: dict[tuple[int, int], float],
-) -> dict[int, UnitResult]:
-    """Every unit's dimension scores, total and standing; the ranked units' ranks and awards.
+) -> tuple[dict[int, UnitResult], int]:
+    """Every unit's dimension scores, total and standing; the ranked units' ranks and awards;
+    and the award floor (the fewest services an awarded unit has).
 
     Units not entered, without cases or not rated are scored but listed apart: never ranked,
-    never awarded. Each department award goes to exactly its count of ranked units (fewer only
-    when fewer are eligible), best first by its criterion, then the ranking's order."""
+    never awarded. A ranked unit without attendance or under the floor keeps its rank but no
+    award. Each department award goes to exactly its count of eligible units (fewer only when
+    fewer are eligible), best first by its criterion, then the ranking's order."""
     dimensions = list(rubric.dimensions.all())
     weights = {d.code: d.weight for d in dimensions}
     population = Population(figures.departments.get(d.pk, {}) for d in departments)
@@ -280,7 +331,9 @@ def rank_departments(
         for dimension in dimensions:
             if dimension.method == RubricDimension.Method.DATA:
                 got = rules_score(
-                    own, [(r.rule, r.points, r.params) for r in dimension.rules.all()], population
+                    own,
+                    [(r.rule, r.points, r.params, r.scale) for r in dimension.rules.all()],
+                    population,
                 )
                 result.dimension_scores[dimension.code] = got.score
                 result.no_data += got.no_data
@@ -302,6 +355,14 @@ def rank_departments(
     }
     for pk, rank in competition_ranks(keys).items():
         results[pk].rank = rank
+    floor = award_floor(
+        [services_of(figures.departments.get(d.pk, {})) for d in ranked],
+        rubric.award_min_volume_share,
+    )
+    for department in ranked:
+        results[department.pk].not_awarded = award_bar(
+            figures.departments.get(department.pk, {}), floor
+        )
     order = sorted(ranked, key=lambda d: keys[d.pk])  # stable: then the departments' own order
     for award in rubric.awards.all():
         if award.subject != RubricAward.Subject.DEPARTMENT:
@@ -317,6 +378,8 @@ def rank_departments(
 
         def eligible(department: Any, award: RubricAward = award) -> bool:
             own = figures.departments.get(department.pk, {})
+            if results[department.pk].not_awarded:
+                return False
             if award.excludes_overdue and (own.get("overdue") or 0) > 0:
                 return False
             return award.criterion == "total" or (
@@ -325,7 +388,7 @@ def rank_departments(
 
         for department in pick(ordered, award.count, eligible):
             results[department.pk].awards.append(award.name)
-    return results
+    return results, floor
 
 
 def rank_staff(
@@ -334,7 +397,10 @@ def rank_staff(
     """Every staff member's score by the rubric's star rules, rank and awards. Only those who
     served someone (a ticket or a case) are eligible for an award."""
     population = Population(figures.staff.get(s.pk, {}) for s in staff)
-    rules = [(r["rule"], Decimal(str(r["points"])), r.get("params", {})) for r in rubric.star_rules]
+    rules = [
+        (r["rule"], Decimal(str(r["points"])), r.get("params", {}), r.get("scale", EVENT))
+        for r in rubric.star_rules
+    ]
     results = {
         s.pk: UnitResult(
             total=rules_score(figures.staff.get(s.pk, {}), rules, population).score
@@ -406,7 +472,7 @@ def evaluate_period(
     manual = selectors.manual_averages(period=period)
     rubric = Rubric.objects.prefetch_related("dimensions__rules", "awards").get(pk=rubric.pk)
     departments = list(selectors.evaluated_departments(center_id=center.pk))
-    results = rank_departments(
+    results, floor = rank_departments(
         rubric=rubric, departments=departments, figures=figures, manual=manual
     )
     staff = list(selectors.evaluated_staff(center_id=center.pk))
@@ -419,6 +485,7 @@ def evaluate_period(
         manual=manual,
         departments=departments,
         staff=staff,
+        floor=floor,
     )
     with transaction.atomic():
         EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
@@ -447,7 +514,7 @@ def evaluate_period(
                 standing=results[d.pk].standing,
                 rank=results[d.pk].rank,
                 award="、".join(results[d.pk].awards),
-                flags=_flags(d, figures, zero_case, results[d.pk]),
+                flags=_flags(d, figures, zero_case, results[d.pk], floor),
             )
             for d in departments
         )
@@ -476,9 +543,11 @@ def _snapshot(
     manual: dict[tuple[int, int], float],
     departments: list[Any],
     staff: list[Any],
+    floor: int,
 ) -> dict[str, Any]:
     """Every input of the run, names included, so that its bulletin and tables never read a
-    live row: a renamed department or centre does not change a published document."""
+    live row: a renamed department or centre does not change a published document. The award
+    floor is kept with the share it came from, for the bulletin's sentence and the checks."""
     return _jsonable(
         {
             "center_name": center.name,
@@ -497,7 +566,9 @@ def _snapshot(
                     for a in rubric.awards.all()
                 ],
                 "tie_breakers": rubric.tie_breakers,
+                "award_min_volume_share": rubric.award_min_volume_share,
             },
+            "award_floor": floor,
             "center": figures.center,
             "hall": figures.hall,
             "last_year": figures.last_year,
@@ -537,9 +608,29 @@ def _flags(
     figures: selectors.PeriodFigures,
     zero_case: set[int],
     result: UnitResult,
+    floor: int,
 ) -> list[dict[str, Any]]:
     own = figures.departments.get(department.pk, {})
     flags: list[dict[str, Any]] = []
+    if result.not_awarded == NO_ATTENDANCE:
+        flags.append(
+            {
+                "kind": "not_awarded",
+                "reason": NO_ATTENDANCE,
+                "message": _("考核期内无出勤记录,不参加评优"),
+            }
+        )
+    elif result.not_awarded == LOW_VOLUME:
+        flags.append(
+            {
+                "kind": "not_awarded",
+                "reason": LOW_VOLUME,
+                "services": services_of(own),
+                "floor": floor,
+                "message": _("服务量%(n)s人次,低于评优门槛%(floor)s人次,不参加评优")
+                % {"n": f"{services_of(own):g}", "floor": floor},
+            }
+        )
     if not department.entered:
         flags.append({"kind": "not_entered", "message": _("未进驻中心")})
     if department.entered and department.pk in zero_case:

@@ -62,8 +62,11 @@ class Command(BaseCommand):
         )
         for score in run_scores(run=run):
             rank = score.rank if score.rank is not None else score.get_standing_display()
+            # A ranked unit kept out of the awards says why (no attendance, under the floor).
+            passed = [f["message"] for f in score.flags if f.get("kind") == "not_awarded"]
             self.stdout.write(
                 f"{rank:>3}  {score.total:>7}  {score.department.name}  {score.award}"
+                + "".join(f"({message})" for message in passed)
             )
         for change in run.changes:
             self.stdout.write(_("变化:%(change)s") % {"change": change})
