@@ -133,7 +133,9 @@ def test_only_the_head_approves_an_extension(item, make_user, department, role):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    accepted=st.dates(min_value=D(2026, 1, 5), max_value=D(2026, 11, 30)),
+    accepted=st.dates(
+        min_value=D(2026, 1, 5), max_value=D(2026, 10, 31)
+    ),  # + 30 working days stays in 2026, the oracle's last year
     limit=st.integers(1, 20),
     days=st.integers(1, Case.EXTENSION_DAYS),
 )
