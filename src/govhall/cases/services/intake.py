@@ -59,6 +59,28 @@ def _check_applicant(
     return errors
 
 
+def _clean_applicant(
+    *, applicant_type: str, applicant_name: str, id_number: str, uscc: str, phone: str
+) -> tuple[str, str, str]:
+    """The applicant's phone, ID number and USCC normalised, or ValidationFailed naming each
+    field that is wrong."""
+    phone, id_number, uscc = (
+        normalize_phone(phone),
+        normalize_id_number(id_number),
+        normalize_id_number(uscc),
+    )
+    errors = _check_applicant(
+        applicant_type=applicant_type,
+        applicant_name=applicant_name,
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+    )
+    if errors:
+        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
+    return phone, id_number, uscc
+
+
 def _check_materials(item: ServiceItem, received: Sequence[str], missing: Sequence[str]) -> None:
     names = set(item.materials.values_list("name", flat=True))
     unknown = [n for n in [*received, *missing] if n not in names]
@@ -115,20 +137,13 @@ def submit_case(
     """An application arriving online, from the mobile app or by mail (awaits acceptance)."""
     if channel == Case.Channel.WINDOW:
         raise ValidationFailed(_("窗口申请请直接受理。"))
-    phone, id_number, uscc = (
-        normalize_phone(phone),
-        normalize_id_number(id_number),
-        normalize_id_number(uscc),
-    )
-    errors = _check_applicant(
+    phone, id_number, uscc = _clean_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
         id_number=id_number,
         uscc=uscc,
         phone=phone,
     )
-    if errors:
-        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
     now = _at(at)
     case = Case(
         center=item.center,
@@ -245,20 +260,13 @@ def accept_case(
         raise ValidationFailed(_("只能关联本中心正在办理或已办结的排队票。"))
     if not item.is_active:
         raise ValidationFailed(_("该事项已停用,不能受理。"))
-    phone, id_number, uscc = (
-        normalize_phone(phone),
-        normalize_id_number(id_number),
-        normalize_id_number(uscc),
-    )
-    errors = _check_applicant(
+    phone, id_number, uscc = _clean_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
         id_number=id_number,
         uscc=uscc,
         phone=phone,
     )
-    if errors:
-        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
     now = _at(at)
     case = Case(
         center=item.center,
