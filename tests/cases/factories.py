@@ -84,8 +84,8 @@ def accept_joint(package, *, actor=None, day: dt.date | None = None, **kwargs):
         package=package,
         applicant_type="person",
         applicant_name=kwargs.pop("applicant_name", "王五"),
-        id_number=make_id_number(next(_seq)),
-        phone="13700001234",
+        id_number=kwargs.pop("id_number", None) or make_id_number(next(_seq)),
+        phone=kwargs.pop("phone", "13700001234"),
         at=at(day) if day else None,
         **kwargs,
     )

@@ -204,6 +204,14 @@ def test_acceptance_needs_every_required_material_and_changes_nothing(package):
     assert not Case.objects.exists()
 
 
+def test_acceptance_normalises_the_applicant_as_a_single_case_does(package):
+    fullwidth = " １３７００００１２３４ "
+    whole = accept_joint(package, phone=fullwidth, id_number=" 11010519491231002x ")
+    assert {(c.phone, c.id_number) for c in steps_of(whole)} == {
+        ("13700001234", "11010519491231002X")
+    }
+
+
 # --- permissions -------------------------------------------------------------------------------
 
 

@@ -126,15 +126,13 @@ def accept_joint_case(
         raise ValidationFailed(
             _("材料所属事项不在该一件事中。"), detail={"materials_received": sorted(unknown)}
         )
-    errors = intake._check_applicant(
+    phone, id_number, uscc = intake._clean_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
         id_number=id_number,
         uscc=uscc,
         phone=phone,
     )
-    if errors:
-        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
     now = common._at(at)
     numbers = common._next_numbers(package.center, timezone.localdate(now), len(items) + 1)
     joint = JointCase.objects.create(
@@ -156,9 +154,9 @@ def accept_joint_case(
             department=item.department,
             applicant_type=applicant_type,
             applicant_name=applicant_name.strip(),
-            id_number=id_number.strip().upper() if applicant_type == "person" else "",
-            uscc=uscc.strip().upper() if applicant_type == "company" else "",
-            phone=phone.strip(),
+            id_number=id_number if applicant_type == Case.ApplicantType.PERSON else "",
+            uscc=uscc if applicant_type == Case.ApplicantType.COMPANY else "",
+            phone=phone,
             channel=Case.Channel.WINDOW,
         )
         try:
