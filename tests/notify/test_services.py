@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from govhall.core.errors import ValidationFailed
+from govhall.core.validators import mask_phone
 from govhall.notify import services
 from govhall.notify.backends import Delivery, FileBackend, Message, get_backend
 from govhall.notify.models import DeliveryAttempt, Notification, OptOut
@@ -67,6 +68,7 @@ def test_a_sent_message_is_logged_with_its_attempt(center, tmp_path):
     assert notification.state == Notification.State.SENT and notification.sent_at
     [line] = log.read_text().splitlines()
     assert json.loads(line)["text"] == "您的A001号前面还有2人。"
+    assert json.loads(line)["phone"] == mask_phone(notification.phone) != notification.phone
     [attempt] = DeliveryAttempt.objects.all()
     assert attempt.ok and attempt.backend == "file"
     assert services.deliver_due(backend=FileBackend(log), at=NOW).handled == 0

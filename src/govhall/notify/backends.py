@@ -1,7 +1,7 @@
 """Where an SMS goes: pluggable backends, chosen by ``GOVHALL_SMS_BACKEND``.
 
 - ``file`` (default): one JSON line per message appended to ``GOVHALL_SMS_FILE``
-  (``var/sms.log``): a county without an SMS contract, a test, a demo.
+  (``var/sms.log``), the phone masked (138****5678): a test, a demo.
 - ``console``: the message on the worker's standard output.
 - ``tencent``: Tencent Cloud SMS, API 3.0 ``SendSms`` (version 2021-01-11) signed with
   TC3-HMAC-SHA256 — a POST of ``{"PhoneNumberSet", "SmsSdkAppId", "SignName", "TemplateId",
@@ -29,6 +29,8 @@ import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from govhall.core.validators import mask_phone
+
 
 @dataclass(frozen=True)
 class Message:
@@ -53,10 +55,11 @@ class SmsBackend(Protocol):
 
 
 def _line(message: Message) -> str:
+    """The message as one JSON line, its phone masked: a log is not a place for whole numbers."""
     return json.dumps(
         {
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "phone": message.phone,
+            "phone": mask_phone(message.phone),
             "kind": message.kind,
             "text": message.text,
             "params": message.params,
