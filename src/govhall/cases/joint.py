@@ -136,7 +136,7 @@ def accept_joint_case(
     if errors:
         raise ValidationFailed(_("申请人信息有误。"), detail=errors)
     now = common._at(at)
-    numbers = common._next_numbers(package.center, timezone.localdate(now), len(items) + 1)
+    numbers = common.next_numbers(package.center, timezone.localdate(now), len(items) + 1)
     joint = JointCase.objects.create(
         center_id=package.center_id,
         number=f"{JOINT_PREFIX}{numbers[0]}",
