@@ -77,6 +77,7 @@ def bench_env(database_url: str, **extra: str) -> dict[str, str]:
         "GOVHALL_SECURE_COOKIES": "0",
         "GOVHALL_VAR_DIR": str(var_dir),
         "GOVHALL_AXES_ENABLED": "0",
+        "GOVHALL_SIMULATION": "1",
         **extra,
     }
 

@@ -5,6 +5,7 @@ test suite switch DEBUG on explicitly.
 """
 
 import base64
+import importlib.util
 import os
 import secrets
 from collections.abc import Callable
@@ -78,8 +79,15 @@ GOVHALL_APPS = [
     "govhall.performance",
     "govhall.exchange",
     "govhall.supervision",
-    "govhall.simulation",
 ]
+# The simulated hall (`govhall simulate`): an optional extra (`pip install .[sim]`, SimPy) for the
+# demo, the tests and the benchmarks. On where GOVHALL_SIMULATION says so (by default with
+# DEBUG) and SimPy is installed; a production server leaves it off (docs/deployment.md).
+SIMULATION = (
+    _env_bool("GOVHALL_SIMULATION", DEBUG) and importlib.util.find_spec("simpy") is not None
+)
+if SIMULATION:
+    GOVHALL_APPS.append("govhall.simulation")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -53,6 +53,22 @@ def test_insert_sets_ids_and_writes_what_save_would():
     assert after.pk > max(o.pk for o in objs)
 
 
+def test_insert_keeps_the_given_time_stamps_only_when_asked_and_leaves_the_field_alone():
+    center = CenterFactory()
+    past = timezone.make_aware(dt.datetime(2026, 5, 6, 10, 0, 0))
+    field = OutboxEvent._meta.get_field("created_at")
+    started = timezone.now()
+
+    kept, stamped = (
+        bulk.insert(OutboxEvent, [_outbox(center, created_at=past)], keep_timestamps=keep)[0]
+        for keep in (True, False)
+    )
+
+    assert OutboxEvent.objects.get(pk=kept.pk).created_at == past
+    assert OutboxEvent.objects.get(pk=stamped.pk).created_at >= started.replace(microsecond=0)
+    assert field.auto_now_add  # the model's field definition is never switched off
+
+
 def test_insert_encrypts_personal_numbers_and_sets_their_keyed_hashes():
     category = QueueCategoryFactory()
     now = timezone.now()

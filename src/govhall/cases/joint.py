@@ -134,7 +134,7 @@ def accept_joint_case(
         phone=phone,
     )
     now = common._at(at)
-    numbers = common._next_numbers(package.center, timezone.localdate(now), len(items) + 1)
+    numbers = common.next_numbers(package.center, timezone.localdate(now), len(items) + 1)
     joint = JointCase.objects.create(
         center_id=package.center_id,
         number=f"{JOINT_PREFIX}{numbers[0]}",

@@ -99,25 +99,36 @@ def _next_ids(model: type[models.Model], db: BaseDatabaseWrapper, n: int) -> lis
     return list(range(start, start + n))
 
 
-def insert(model: type[models.Model], rows: Iterable[models.Model]) -> list[models.Model]:
+def insert(
+    model: type[models.Model], rows: Iterable[models.Model], *, keep_timestamps: bool = False
+) -> list[models.Model]:
     """Insert new, unsaved `model` objects at once; their primary keys are set on them.
 
     Call it inside a transaction (on SQLite the ids are reserved past the highest one given,
     which holds while the transaction has the write lock). Returns the objects.
+    `keep_timestamps`: the ``auto_now`` / ``auto_now_add`` fields are written as the objects
+    hold them instead of now, for rows of a past being recorded (the simulated month).
     """
     objs = list(rows)
     db = connections[router.db_for_write(model)]
-    if not objs or db.vendor not in ("postgresql", "sqlite"):
+    if not objs:
+        return objs
+    if db.vendor not in ("postgresql", "sqlite"):
+        if keep_timestamps:
+            raise NotImplementedError("keep_timestamps needs PostgreSQL or SQLite")
         return model.objects.bulk_create(objs, batch_size=BATCH)
     meta = model._meta
     fields = list(meta.concrete_fields)
-    # Fields set by ``pre_save``: time stamps and the keyed hashes of encrypted numbers.
+    # Fields set by ``pre_save``: time stamps (unless kept) and the keyed hashes of encrypted
+    # numbers.
     stamped = [
         f
         for f in fields
-        if getattr(f, "auto_now", False)
-        or getattr(f, "auto_now_add", False)
-        or isinstance(f, KeyedHashField)
+        if isinstance(f, KeyedHashField)
+        or (
+            not keep_timestamps
+            and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+        )
     ]
     missing = [obj for obj in objs if obj.pk is None]
     for obj, pk in zip(missing, _next_ids(model, db, len(missing)), strict=True):

@@ -3,11 +3,10 @@
 The rows go in through the one bulk writer, `core.bulk.insert`.
 """
 
-import contextlib
 import datetime as dt
 import functools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -87,23 +86,3 @@ def new(model: type[models.Model], **values: Any) -> models.Model:
         else:
             raise TypeError(f"{model.__name__} has no field {key}")
     return obj
-
-
-@contextlib.contextmanager
-def historical_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
-    """Let the writers set `auto_now` / `auto_now_add` fields themselves.
-
-    The simulation writes a month that happened (in simulated time): a row's creation time is
-    when it happened in the hall, not when the generator ran.
-    """
-    saved = []
-    for model in model_classes:
-        for f in model._meta.concrete_fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                saved.append((f, f.auto_now, f.auto_now_add))
-                f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, now, now_add in saved:
-            f.auto_now, f.auto_now_add = now, now_add

@@ -161,22 +161,22 @@ def write_attendance(
                         created_at=rows.at(day, left),
                     )
                 )
-    with rows.historical_timestamps(Punch, LeaveRequest, LeaveEvent, TemporaryAbsence):
-        bulk.insert(Punch, punches)
-        bulk.insert(LeaveRequest, leaves)
-        bulk.insert(TemporaryAbsence, outings)
-        bulk.insert(
-            LeaveEvent,
-            (
-                LeaveEvent(leave=lv, type=kind, at=lv.created_at + dt.timedelta(hours=h))
-                for lv in leaves
-                for kind, h in (
-                    (LeaveEvent.Type.SUBMITTED, 0),
-                    (LeaveEvent.Type.UNIT_APPROVED, 1),
-                    (LeaveEvent.Type.CENTER_APPROVED, 2),
-                )
-            ),
-        )
+    bulk.insert(Punch, punches, keep_timestamps=True)
+    bulk.insert(LeaveRequest, leaves, keep_timestamps=True)
+    bulk.insert(TemporaryAbsence, outings, keep_timestamps=True)
+    bulk.insert(
+        LeaveEvent,
+        (
+            LeaveEvent(leave=lv, type=kind, at=lv.created_at + dt.timedelta(hours=h))
+            for lv in leaves
+            for kind, h in (
+                (LeaveEvent.Type.SUBMITTED, 0),
+                (LeaveEvent.Type.UNIT_APPROVED, 1),
+                (LeaveEvent.Type.CENTER_APPROVED, 2),
+            )
+        ),
+        keep_timestamps=True,
+    )
     month.punches, month.leave_days, month.outings = len(punches), len(leaves), len(outings)
 
     inspector = _inspector(world)

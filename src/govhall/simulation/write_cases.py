@@ -10,12 +10,13 @@ every event has its outbox row (acknowledged: the month has been pushed upstream
 
 import datetime as dt
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 
 from govhall.cases import deadlines
-from govhall.cases.models import Case, CaseEvent, CaseSequence, ClockStop
+from govhall.cases.models import Case, CaseEvent, ClockStop
 from govhall.cases.selectors import get_case_settings
-from govhall.cases.services import outbox_payload
+from govhall.cases.services import case_outbox, next_numbers
 from govhall.catalog.models import ServiceItem
 from govhall.core import bulk
 from govhall.core.models import OutboxEvent
@@ -140,7 +141,8 @@ def write_cases(
     settings = get_case_settings(center.pk)
     region = center.region_code
     apps.sort(key=lambda a: a.at)
-    seq: dict[dt.date, int] = {}
+    per_day = Counter(app.at.astimezone(rows.LOCAL).date() for app in apps)
+    numbers = {day: iter(next_numbers(center, day, n)) for day, n in sorted(per_day.items())}
     departments = {d.pk: d for d in world.departments}
     cases: list[Case] = []
     timelines: list[_Timeline] = []
@@ -148,14 +150,13 @@ def write_cases(
     for app in apps:
         item = app.item
         on = app.at.astimezone(rows.LOCAL).date()
-        seq[on] = seq.get(on, 0) + 1
         person = rng.random() < 0.78
         office = world.back_office.get(item.department_id) or ([app.staff] if app.staff else [])
         approver = rng.choice(office) if office else None
         case = rows.new(
             Case,
             center=center,
-            number=f"{region}{on:%Y%m%d}{seq[on]:06d}",
+            number=next(numbers[on]),
             item=item,
             department=departments[item.department_id],
             applicant_type=Case.ApplicantType.PERSON if person else Case.ApplicantType.COMPANY,
@@ -340,24 +341,20 @@ def write_cases(
         cases.append(case)
         timelines.append(line)
 
-    with rows.historical_timestamps(Case, OutboxEvent):
-        for case in cases:
-            case.updated_at = case.events_last_at
-        bulk.insert(Case, cases)
-        for s in stops:
-            s.case_id = s.case.pk
-        bulk.insert(ClockStop, stops)
-        events = []
-        for case, line in zip(cases, timelines, strict=True):
-            for e in line.events:
-                e.case_id = case.pk
-                e.case = case
-                events.append(e)
-        bulk.insert(CaseEvent, events)
-        bulk.insert(OutboxEvent, (_outbox(e) for e in events))
-    CaseSequence.objects.bulk_create(
-        [CaseSequence(center=center, day=d, last=n) for d, n in seq.items()], batch_size=500
-    )
+    for case in cases:
+        case.updated_at = case.events_last_at
+    bulk.insert(Case, cases, keep_timestamps=True)
+    for s in stops:
+        s.case_id = s.case.pk
+    bulk.insert(ClockStop, stops)
+    events = []
+    for case, line in zip(cases, timelines, strict=True):
+        for e in line.events:
+            e.case_id = case.pk
+            e.case = case
+            events.append(e)
+    bulk.insert(CaseEvent, events)
+    bulk.insert(OutboxEvent, (_outbox(e) for e in events), keep_timestamps=True)
     month = CasesMonth(cases=len(cases), events=len(events))
     month.completed = [c for c in cases if c.completed_at is not None]
     return month
@@ -371,7 +368,8 @@ def _finish(case: Case, line: _Timeline, horizon: dt.datetime) -> None:
 
 def _outbox(event: CaseEvent) -> OutboxEvent:
     case = event.case
-    payload = outbox_payload(case, event)
+    row = case_outbox(case, event)
+    payload = row["payload"]
     payload["state"] = event.to_state  # as it was when the event happened
     for key, value in (("completed_at", case.completed_at), ("delivered_at", case.delivered_at)):
         if value is not None and value > event.at:
@@ -379,9 +377,7 @@ def _outbox(event: CaseEvent) -> OutboxEvent:
     return rows.new(
         OutboxEvent,
         center_id=case.center_id,
-        stream=f"case:{case.number}",
-        kind=f"case.{event.type}",
-        payload=payload,
+        **row,
         created_at=event.at,
         status=OutboxEvent.Status.SENT,
         attempts=1,

@@ -31,7 +31,7 @@ from govhall.feedback.models import (
     RectificationEvent,
 )
 from govhall.feedback.selectors import feedback_settings
-from govhall.feedback.services import rating_payload
+from govhall.feedback.services import rating_outbox
 from govhall.simulation import profiles, rows
 from govhall.simulation.profiles import Scale
 from govhall.simulation.world import World, person_name
@@ -184,7 +184,7 @@ def write_feedback(
             for e in evaluations
         ),
     )
-    bulk.insert(OutboxEvent, (_outbox(e) for e in evaluations))
+    bulk.insert(OutboxEvent, (_outbox(e) for e in evaluations), keep_timestamps=True)
     month.invitations, month.ratings = len(invitations), len(evaluations)
     bad = [e for e in evaluations if e.is_bad]
     month.bad = len(bad)
@@ -205,14 +205,12 @@ def _habits(world: World, rng: random.Random) -> dict[int, float]:
 
 def _outbox(e: Evaluation) -> OutboxEvent:
     e.ticket = None  # rating_payload reads the ticket's number only
-    payload = rating_payload(e)
-    payload["ticket_number"] = e.ticket_number
+    row = rating_outbox(e, "created")
+    row["payload"]["ticket_number"] = e.ticket_number
     return rows.new(
         OutboxEvent,
         center_id=e.center_id,
-        stream=f"rating:{e.pk}",
-        kind="rating.created",
-        payload=payload,
+        **row,
         created_at=e.rated_at,
         status=OutboxEvent.Status.SENT,
         attempts=1,
@@ -388,6 +386,5 @@ def _assists(world, horizon, scale, cal, rng) -> int:
                     )
                     for _k in range(_poisson(rng, rate))
                 )
-    with rows.historical_timestamps(AssistRecord):
-        bulk.insert(AssistRecord, records)
+    bulk.insert(AssistRecord, records, keep_timestamps=True)
     return len(records)

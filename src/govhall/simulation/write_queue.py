@@ -297,8 +297,7 @@ def write_day(
                 booked_at=rows.at(day, slot) - dt.timedelta(days=rng.randint(1, 6)),
             )
         )
-    with rows.historical_timestamps(Appointment):
-        bulk.insert(Appointment, appointments)
+    bulk.insert(Appointment, appointments, keep_timestamps=True)
     for t in tickets:
         if t.appointment is not None:
             t.appointment_id = t.appointment.pk

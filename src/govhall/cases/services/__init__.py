@@ -18,7 +18,13 @@ from govhall.cases.services.clocks import (
     supply_materials,
     suspend_case,
 )
-from govhall.cases.services.common import EventType, State, outbox_payload
+from govhall.cases.services.common import (
+    EventType,
+    State,
+    case_outbox,
+    next_numbers,
+    outbox_payload,
+)
 from govhall.cases.services.delivery import deliver_case
 from govhall.cases.services.intake import (
     accept_case,
@@ -40,10 +46,12 @@ __all__ = [
     "State",
     "accept_case",
     "accept_submitted_case",
+    "case_outbox",
     "complete_case",
     "deliver_case",
     "extend_case",
     "import_cases",
+    "next_numbers",
     "notify_correction",
     "outbox_payload",
     "recompute_deadlines",

@@ -23,7 +23,7 @@ from govhall.cases.importing import (
 from govhall.cases.models import Case, CaseEvent
 from govhall.cases.selectors import get_case_settings
 from govhall.cases.services.clocks import _apply_deadline
-from govhall.cases.services.common import EventType, State, _next_numbers, outbox_payload
+from govhall.cases.services.common import EventType, State, case_outbox, next_numbers
 from govhall.catalog.models import ServiceItem
 from govhall.core import bulk, tabular
 from govhall.core.errors import PermissionDenied, ValidationFailed
@@ -129,7 +129,7 @@ def _write_imported(
         if not p.number:
             by_day.setdefault(timezone.localdate(p.accepted_at), []).append(p)
     for day, group in by_day.items():
-        for p, number in zip(group, _next_numbers(center, day, len(group)), strict=True):
+        for p, number in zip(group, next_numbers(center, day, len(group)), strict=True):
             p.number = number
     now = timezone.now()
     for offset in range(0, len(parsed), batch_size):
@@ -183,13 +183,7 @@ def _write_imported(
         bulk.insert(
             OutboxEvent,
             [
-                OutboxEvent(
-                    center=center,
-                    stream=f"case:{case.number}",
-                    kind=f"case.{EventType.IMPORTED}",
-                    payload=outbox_payload(case, event),
-                    created_at=now,
-                )
+                OutboxEvent(center=center, **case_outbox(case, event), created_at=now)
                 for case, event in zip(cases, events, strict=True)
             ],
         )

@@ -53,6 +53,15 @@ def outbox_payload(case: Case, event: CaseEvent) -> dict[str, Any]:
     }
 
 
+def case_outbox(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """The outbox row of one case event: its stream, kind and payload (``case.<event>``)."""
+    return {
+        "stream": f"case:{case.number}",
+        "kind": f"case.{event.type}",
+        "payload": outbox_payload(case, event),
+    }
+
+
 def _lock_cases(qs: QuerySet[Case]) -> list[Case]:
     """The one row-lock helper: lock in primary-key order so two transactions never deadlock."""
     return list(
@@ -107,12 +116,7 @@ def _record(
         to_state=case.state,
         details=details or {},
     )
-    emit_outbox(
-        center=case.center_id,
-        stream=f"case:{case.number}",
-        kind=f"case.{event_type}",
-        payload=outbox_payload(case, event),
-    )
+    emit_outbox(center=case.center_id, **case_outbox(case, event))
     return event
 
 
@@ -128,7 +132,7 @@ def _at(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()
 
 
-def _next_numbers(center: Center, day: dt.date, count: int = 1) -> list[str]:
+def next_numbers(center: Center, day: dt.date, count: int = 1) -> list[str]:
     """`count` fresh case numbers ``<region><yyyymmdd><seq:06>`` for `center` on `day`."""
     CaseSequence.objects.get_or_create(center=center, day=day)
     CaseSequence.objects.filter(center=center, day=day).update(last=F("last") + count)

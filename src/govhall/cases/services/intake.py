@@ -21,10 +21,10 @@ from govhall.cases.services.common import (
     _count_notice,
     _iso,
     _locked_case,
-    _next_numbers,
     _record,
     _require_state,
     _save,
+    next_numbers,
 )
 from govhall.catalog.models import ServiceItem
 from govhall.core.errors import PermissionDenied, ValidationFailed
@@ -147,7 +147,7 @@ def submit_case(
     now = _at(at)
     case = Case(
         center=item.center,
-        number=_next_numbers(item.center, timezone.localdate(now))[0],
+        number=next_numbers(item.center, timezone.localdate(now))[0],
         item=item,
         department=item.department,
         applicant_type=applicant_type,
@@ -270,7 +270,7 @@ def accept_case(
     now = _at(at)
     case = Case(
         center=item.center,
-        number=_next_numbers(item.center, timezone.localdate(now))[0],
+        number=next_numbers(item.center, timezone.localdate(now))[0],
         item=item,
         department=item.department,
         applicant_type=applicant_type,

@@ -40,6 +40,7 @@ from govhall.feedback.services.ratings import (
     invite_for_ticket,
     rate_on_pad,
     rate_with_link,
+    rating_outbox,
     rating_payload,
     resolve_link,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "pair_pad",
     "rate_on_pad",
     "rate_with_link",
+    "rating_outbox",
     "rating_payload",
     "record_assist",
     "record_callback",

@@ -217,6 +217,15 @@ def rating_payload(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
+def rating_outbox(evaluation: Evaluation, kind: str) -> dict[str, Any]:
+    """The outbox row of a change to a rating: its stream, kind (``rating.<kind>``) and payload."""
+    return {
+        "stream": f"rating:{evaluation.pk}",
+        "kind": f"rating.{kind}",
+        "payload": rating_payload(evaluation),
+    }
+
+
 def _record_evaluation(
     *,
     center_id: int,
@@ -282,12 +291,7 @@ def _record_evaluation(
     )
     if evaluation.is_bad:
         _open_rectification(evaluation)
-    emit_outbox(
-        center=center_id,
-        stream=f"rating:{evaluation.pk}",
-        kind="rating.created",
-        payload=rating_payload(evaluation),
-    )
+    emit_outbox(center=center_id, **rating_outbox(evaluation, "created"))
     return evaluation
 
 
@@ -452,8 +456,6 @@ def decide_appeal(*, appeal: Appeal, upheld: bool, note: str = "", actor: Any) -
                 _rectification_event(rectification, RectificationEvent.Kind.VOIDED, actor)
         emit_outbox(
             center=evaluation.center_id,
-            stream=f"rating:{evaluation.pk}",
-            kind="rating.appeal_upheld" if upheld else "rating.appeal_rejected",
-            payload=rating_payload(evaluation),
+            **rating_outbox(evaluation, "appeal_upheld" if upheld else "appeal_rejected"),
         )
         return appeal

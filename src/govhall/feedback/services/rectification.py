@@ -19,7 +19,7 @@ from govhall.feedback.models import (
     RectificationEvent,
 )
 from govhall.feedback.services.common import _full_clean, _locked, _rectification_event
-from govhall.feedback.services.ratings import rating_payload
+from govhall.feedback.services.ratings import rating_outbox
 
 
 def _step(
@@ -159,19 +159,13 @@ def close_rectification(*, rectification: Rectification, actor: Any) -> Rectific
         evaluation = Evaluation.objects.select_related(
             "department", "window", "staff", "ticket", "case"
         ).get(pk=row.evaluation_id)
-        payload = rating_payload(evaluation) | {
-            "rectification": {
-                "valid": row.valid,
-                "callback_reached": row.callback_reached,
-                "callback_satisfaction": row.callback_satisfaction,
-                "deadline": row.deadline.isoformat(),
-                "closed_at": row.closed_at.isoformat(),
-            }
+        outbox = rating_outbox(evaluation, "rectified")
+        outbox["payload"]["rectification"] = {
+            "valid": row.valid,
+            "callback_reached": row.callback_reached,
+            "callback_satisfaction": row.callback_satisfaction,
+            "deadline": row.deadline.isoformat(),
+            "closed_at": row.closed_at.isoformat(),
         }
-        emit_outbox(
-            center=row.center_id,
-            stream=f"rating:{evaluation.pk}",
-            kind="rating.rectified",
-            payload=payload,
-        )
+        emit_outbox(center=row.center_id, **outbox)
         return row

@@ -1,0 +1,180 @@
+"""Rubrics: the shipped default, a new version copied from an old one, and the checks that make
+a rubric usable."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from govhall.core.errors import ValidationFailed
+from govhall.core.models import Center
+from govhall.performance import selectors
+from govhall.performance.defaults import (
+    DEFAULT_AWARD_MIN_VOLUME_SHARE,
+    DEFAULT_AWARDS,
+    DEFAULT_DIMENSIONS,
+    DEFAULT_RUBRIC_NAME,
+    DEFAULT_STAR_RULES,
+    DEFAULT_TIE_BREAKERS,
+)
+from govhall.performance.models import Rubric, RubricAward, RubricDimension, RubricRule
+from govhall.performance.rules import EVENT, RULES, SCALES
+
+
+def ensure_default_rubric(*, center: Center) -> Rubric:
+    """The centre's active rubric, creating the shipped default (version 1) if it has none."""
+    with transaction.atomic():
+        rubric = selectors.active_rubric(center_id=center.pk)
+        if rubric is not None:
+            return rubric
+        rubric = Rubric.objects.create(
+            center=center,
+            name=str(DEFAULT_RUBRIC_NAME),
+            version=(Rubric.objects.filter(center=center).count() + 1),
+            is_active=True,
+            star_rules=DEFAULT_STAR_RULES,
+            tie_breakers=DEFAULT_TIE_BREAKERS,
+            award_min_volume_share=DEFAULT_AWARD_MIN_VOLUME_SHARE,
+        )
+        RubricAward.objects.bulk_create(
+            RubricAward(
+                rubric=rubric,
+                name=str(name),
+                subject=subject,
+                count=count,
+                criterion=criterion,
+                order=order,
+            )
+            for order, (name, subject, count, criterion) in enumerate(DEFAULT_AWARDS)
+        )
+        for order, (code, name, weight, method, rules) in enumerate(DEFAULT_DIMENSIONS):
+            dimension = RubricDimension.objects.create(
+                rubric=rubric, code=code, name=str(name), weight=weight, method=method, order=order
+            )
+            RubricRule.objects.bulk_create(
+                RubricRule(
+                    dimension=dimension,
+                    rule=rule,
+                    points=points,
+                    params=params,
+                    scale=scale,
+                    order=i,
+                )
+                for i, (rule, points, params, scale) in enumerate(rules)
+            )
+        return rubric
+
+
+def new_rubric_version(*, rubric: Rubric) -> Rubric:
+    """Copy a rubric into the next version (the copy becomes active); published runs keep theirs."""
+    with transaction.atomic():
+        center = rubric.center
+        version = (
+            Rubric.objects.filter(center=center)
+            .order_by("-version")
+            .values_list("version", flat=True)[0]
+            + 1
+        )
+        Rubric.objects.filter(center=center, is_active=True).update(is_active=False)
+        dimensions = list(rubric.dimensions.prefetch_related("rules"))
+        awards = list(rubric.awards.all())
+        copy = Rubric.objects.get(pk=rubric.pk)
+        copy.pk = None
+        copy.id = None
+        copy.version = version
+        copy.is_active = True
+        copy._state.adding = True
+        copy.save()
+        for dimension in dimensions:
+            rules = list(dimension.rules.all())
+            dimension.pk = None
+            dimension.id = None
+            dimension.rubric = copy
+            dimension._state.adding = True
+            dimension.save()
+            for rule in rules:
+                rule.pk = None
+                rule.id = None
+                rule.dimension = dimension
+                rule._state.adding = True
+                rule.save()
+        RubricAward.objects.bulk_create(
+            RubricAward(
+                rubric=copy,
+                name=a.name,
+                subject=a.subject,
+                count=a.count,
+                criterion=a.criterion,
+                excludes_overdue=a.excludes_overdue,
+                order=a.order,
+            )
+            for a in awards
+        )
+        return copy
+
+
+def _validate_scale(code: str, scale: str) -> None:
+    if scale not in SCALES:
+        raise ValidationFailed(
+            _("规则“%(rule)s”的扣分口径“%(scale)s”不存在。") % {"rule": code, "scale": scale},
+            code="bad_rubric",
+        )
+    if scale != EVENT and not RULES[code].scalable:
+        raise ValidationFailed(
+            _("“%(rule)s”不是扣分类规则,只能按次(件)计。") % {"rule": RULES[code].label},
+            code="bad_rubric",
+        )
+
+
+def validate_rubric(*, rubric: Rubric) -> None:
+    """A rubric is usable when its weights are positive, every rule exists with its params and
+    only deductions are read at a scale other than per event."""
+    dimensions = list(rubric.dimensions.prefetch_related("rules"))
+    if not dimensions or not sum(d.weight for d in dimensions):
+        raise ValidationFailed(_("考核细则至少要有一个权重大于零的维度。"), code="bad_rubric")
+    for dimension in dimensions:
+        for rule in dimension.rules.all():
+            if rule.rule not in RULES:
+                raise ValidationFailed(
+                    _("维度“%(dim)s”使用了不存在的规则“%(rule)s”。")
+                    % {"dim": dimension.name, "rule": rule.rule},
+                    code="bad_rubric",
+                )
+            unknown = set(rule.params) - set(RULES[rule.rule].defaults)
+            if unknown:
+                raise ValidationFailed(
+                    _("规则“%(rule)s”没有参数:%(names)s。")
+                    % {"rule": rule.rule, "names": ", ".join(sorted(unknown))},
+                    code="bad_rubric",
+                )
+            _validate_scale(rule.rule, rule.scale)
+        if dimension.method == RubricDimension.Method.DATA and not dimension.rules.exists():
+            raise ValidationFailed(
+                _("数据计算维度“%(dim)s”没有评分规则。") % {"dim": dimension.name},
+                code="bad_rubric",
+            )
+    codes = {d.code for d in dimensions}
+    figure_keys = selectors.figure_keys()
+    for award in rubric.awards.all():
+        known = (
+            codes | {"total"}
+            if award.subject == RubricAward.Subject.DEPARTMENT
+            else figure_keys | {"score"}
+        )
+        if award.criterion not in known:
+            raise ValidationFailed(
+                _("奖项“%(award)s”的评选依据“%(criterion)s”不存在。")
+                % {"award": award.name, "criterion": award.criterion},
+                code="bad_rubric",
+            )
+    for star in rubric.star_rules:
+        if star.get("rule") not in RULES:
+            raise ValidationFailed(
+                _("个人评分规则使用了不存在的规则“%(rule)s”。") % {"rule": star.get("rule")},
+                code="bad_rubric",
+            )
+        _validate_scale(star["rule"], star.get("scale", EVENT))
+    unknown = {name.lstrip("-") for name in rubric.tie_breakers} - figure_keys
+    if unknown:
+        raise ValidationFailed(
+            _("同分比较顺序中没有这些指标:%(names)s。") % {"names": ", ".join(sorted(unknown))},
+            code="bad_rubric",
+        )
