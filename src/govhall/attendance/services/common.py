@@ -7,14 +7,7 @@ from django.utils.translation import gettext as _
 from govhall.attendance.errors import AttendanceError
 from govhall.core.writes import acting_user
 from govhall.org.models import StaffProfile
-from govhall.org.scoping import scope_for
-
-
-def require_perm(actor: Any, perm: str, *, department_id: int | None, center_id: int) -> None:
-    """`perm`, for a record of `department_id` (None: the whole centre) in `center_id`."""
-    scope = scope_for(actor)
-    scope.require(perm)
-    scope.check_department(department_id, center_id)
+from govhall.org.scoping import require_perm
 
 
 def profile_of(user: Any) -> StaffProfile:
