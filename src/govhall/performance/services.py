@@ -1,4 +1,8 @@
-"""Writes of the evaluation: rubrics, periods, marks entered by evaluators, runs and publishing."""
+"""Writes of the evaluation: rubrics, periods, marks entered by evaluators, runs and publishing.
+
+Each action a person takes checks its permission here (`org.scoping.require_perm`); the commands
+and the demo act as the system (`actor` None).
+"""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -12,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from govhall.core.models import Center
+from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.performance import selectors
 from govhall.performance.checks import Check, check_snapshot
 from govhall.performance.defaults import (
@@ -48,6 +53,19 @@ from govhall.performance.scoring import (
     tie_key,
     weighted_total,
 )
+
+
+def authorize_compute(*, actor: Any, center_id: int) -> None:
+    """Who computes a period's evaluation and writes its bulletin's paragraphs: the centre's
+    office (the compute permission)."""
+    require_perm(
+        actor, "performance.compute_evaluation", center_id=center_id, department_id=ANY_UNIT
+    )
+
+
+def authorize_marks(*, actor: Any, center_id: int) -> None:
+    """Who enters marks on the entered dimensions: the centre's evaluators (the mark permission)."""
+    require_perm(actor, "performance.enter_score", center_id=center_id, department_id=ANY_UNIT)
 
 
 def ensure_default_rubric(*, center: Center) -> Rubric:
@@ -94,8 +112,11 @@ def ensure_default_rubric(*, center: Center) -> Rubric:
         return rubric
 
 
-def new_rubric_version(*, rubric: Rubric) -> Rubric:
+def new_rubric_version(*, rubric: Rubric, actor: Any) -> Rubric:
     """Copy a rubric into the next version (the copy becomes active); published runs keep theirs."""
+    require_perm(
+        actor, "performance.add_rubric", center_id=rubric.center_id, department_id=ANY_UNIT
+    )
     with transaction.atomic():
         center = rubric.center
         version = (
@@ -229,35 +250,41 @@ def ensure_bulletin_settings(*, center: Center) -> BulletinSettings:
     return settings
 
 
-def enter_manual_score(
+def enter_manual_scores(
     *,
-    period: EvaluationPeriod,
+    center: Center,
+    code: str,
     dimension: RubricDimension,
-    department_id: int,
+    marks: dict[int, Decimal],
     evaluator: Any,
-    score: Decimal,
-) -> ManualScore:
-    """An evaluator's mark (0–100) for a unit on a peer / public / panel dimension.
+) -> list[ManualScore]:
+    """An evaluator's marks (0–100, by department id) for units on a peer / public / panel
+    dimension in the period `code`, all or none. The evaluator holds the mark permission in the
+    centre.
 
     Marks may change after a period is published: they feed its next version, never the published
     one, whose snapshot holds the marks it used.
     """
+    authorize_marks(actor=evaluator, center_id=center.pk)
     if dimension.method == RubricDimension.Method.DATA:
         raise ValidationFailed(_("该维度由数据计算,不能手工录入。"), code="not_entered_dimension")
-    if dimension.rubric.center_id != period.center_id:
+    if dimension.rubric.center_id != center.pk:
         raise NotFound(_("维度不属于该中心。"))
-    score = Decimal(score)
-    if not Decimal(0) <= score <= Decimal(100):
+    scores = {department_id: Decimal(score) for department_id, score in marks.items()}
+    if not all(Decimal(0) <= score <= Decimal(100) for score in scores.values()):
         raise ValidationFailed(_("分数应在0到100之间。"), code="bad_score")
     with transaction.atomic():
-        mark, _created = ManualScore.objects.update_or_create(
-            period=period,
-            dimension=dimension,
-            department_id=department_id,
-            evaluator=evaluator,
-            defaults={"center_id": period.center_id, "score": quantize(score)},
-        )
-        return mark
+        period = ensure_period(center=center, code=code)
+        return [
+            ManualScore.objects.update_or_create(
+                period=period,
+                dimension=dimension,
+                department_id=department_id,
+                evaluator=evaluator,
+                defaults={"center_id": period.center_id, "score": quantize(score)},
+            )[0]
+            for department_id, score in scores.items()
+        ]
 
 
 @dataclass
@@ -452,6 +479,7 @@ def evaluate_period(
     under a lock of the period, so two computations at once make versions n and n + 1.
     `concurrent` reads the apps' figures at once (commands and jobs, never a web request).
     """
+    authorize_compute(actor=actor, center_id=center.pk)
     spec = parse_period(code)
     if spec.start > timezone.localdate():
         raise ValidationFailed(
@@ -751,10 +779,11 @@ def check_period(*, center: Center, code: str, concurrent: bool = False) -> list
 
 
 def edit_run_text(
-    *, run: EvaluationRun, narrative_work: str, narrative_problems: str
+    *, run: EvaluationRun, narrative_work: str, narrative_problems: str, actor: Any
 ) -> EvaluationRun:
     """The paragraphs the office writes for a draft's bulletin (seed 000 (四)部门重视, 二(一));
-    a published run's are frozen with it."""
+    a published run's are frozen with it. Written by those who compute the evaluation."""
+    authorize_compute(actor=actor, center_id=run.center_id)
     with transaction.atomic():
         run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
         if run.status != EvaluationRun.Status.DRAFT:
@@ -784,6 +813,9 @@ def publish_run(
     The bulletin's settings (addressees, basis, requirements, closing, issuer) and its date are
     stored with the run, so its document never changes again. A run whose figures break an
     invariant (checks.py) is refused with the failed checks."""
+    require_perm(
+        actor, "performance.publish_evaluation", center_id=run.center_id, department_id=ANY_UNIT
+    )
     failed = [c.text for c in check_run(run=run) if not c.ok]
     if failed:
         raise ValidationFailed(
