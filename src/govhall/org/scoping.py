@@ -141,6 +141,12 @@ def require_perm(
         scope.check_department(department_id, center_id)
 
 
+def require_over(actor: Any, perm: str, record: Any) -> None:
+    """`require_perm` over a record: a row (or a staff profile) carrying `center_id` and
+    `department_id`."""
+    require_perm(actor, perm, center_id=record.center_id, department_id=record.department_id)
+
+
 def scope_for(user: Any) -> Scope:
     if not getattr(user, "is_authenticated", False):
         return Scope(user=user, center_id=None, department_id=None, roles=frozenset())

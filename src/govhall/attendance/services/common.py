@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from govhall.attendance.errors import AttendanceError
 from govhall.core.writes import acting_user
+from govhall.org import scoping
 from govhall.org.models import StaffProfile
-from govhall.org.scoping import require_perm
 
 
 def profile_of(user: Any) -> StaffProfile:
@@ -31,4 +31,4 @@ def require_over(
     `department_id` and `center_id`); not asked when the actor is `unless_own` themself."""
     if unless_own is not None and is_self(actor, unless_own):
         return
-    require_perm(actor, perm, department_id=record.department_id, center_id=record.center_id)
+    scoping.require_over(actor, perm, record)

@@ -24,7 +24,7 @@ from govhall.feedback.models import (
 from govhall.feedback.selectors import feedback_settings
 from govhall.feedback.services.common import _clean_phone, _full_clean, _locked
 from govhall.org.models import Department, StaffProfile, Window
-from govhall.org.scoping import ANY_UNIT, require_perm
+from govhall.org.scoping import ANY_UNIT, require_over, require_perm
 
 
 def _complaint_event(complaint: Complaint, kind: str, actor: Any, **details: Any) -> None:
@@ -132,16 +132,6 @@ def _receive_complaint(
         return complaint
 
 
-def _may_handle(actor: Any, complaint: Complaint) -> None:
-    """Each step is for the complaint's unit (or the centre: one about no unit is the centre's)."""
-    require_perm(
-        actor,
-        "feedback.handle_complaint",
-        center_id=complaint.center_id,
-        department_id=complaint.department_id,
-    )
-
-
 def _complaint_step(complaint: Complaint, expected: Sequence[str], verb: str) -> Complaint:
     row = _locked(Complaint, complaint.pk)
     if row.status not in expected:
@@ -153,7 +143,7 @@ def _complaint_step(complaint: Complaint, expected: Sequence[str], verb: str) ->
 
 def assign_complaint(*, complaint: Complaint, assignee: Any, actor: Any) -> Complaint:
     """分派: a person in the unit (or the centre) answers for the complaint."""
-    _may_handle(actor, complaint)
+    require_over(actor, "feedback.handle_complaint", complaint)
     if assignee is None or assignee.center_id != complaint.center_id:
         raise ValidationFailed(_("承办人不属于本中心。"))
     with transaction.atomic():
@@ -176,7 +166,7 @@ def resolve_complaint(
     actor: Any,
 ) -> Complaint:
     """答复: the verdict (valid or not), what was done, and the ranking deduction if valid."""
-    _may_handle(actor, complaint)
+    require_over(actor, "feedback.handle_complaint", complaint)
     if not (resolution or "").strip():
         raise ValidationFailed(_("请填写办理结果。"), detail={"resolution": ["required"]})
     try:
@@ -206,7 +196,7 @@ def callback_complaint(
     *, complaint: Complaint, reached: bool, satisfaction: str = "", actor: Any
 ) -> Complaint:
     """回访 of the person who complained."""
-    _may_handle(actor, complaint)
+    require_over(actor, "feedback.handle_complaint", complaint)
     if reached and satisfaction not in Complaint.Satisfaction.values:
         raise ValidationFailed(_("联系上反映人时请选择其满意度。"))
     with transaction.atomic():
@@ -221,7 +211,7 @@ def callback_complaint(
 
 
 def close_complaint(*, complaint: Complaint, actor: Any) -> Complaint:
-    _may_handle(actor, complaint)
+    require_over(actor, "feedback.handle_complaint", complaint)
     with transaction.atomic():
         row = _complaint_step(complaint, [Complaint.Status.RESOLVED], _("办结"))
         if row.callback_reached is None and row.complainant_phone:
