@@ -39,7 +39,6 @@ def head(make_user, department):
 
 def submit(item, day: D, channel: str = "online", seq: int = 1) -> Case:
     return services.submit_case(
-        actor=None,
         item=item,
         applicant_type="person",
         applicant_name="李四",

@@ -106,7 +106,6 @@ def test_api_extend_notify_and_clock_figures(make_user, department, center, item
     too_long = api.post(f"/api/cases/cases/{case.number}/extend/", {"days": 99, "reason": "x"})
     assert too_long.status_code == 400
     submitted = services.submit_case(
-        actor=None,
         item=item,
         applicant_type="company",
         applicant_name="某公司",

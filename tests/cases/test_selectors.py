@@ -29,7 +29,6 @@ def month(center, department):
     services.complete_case(actor=None, case=late, approved=True, at=at(D(2026, 3, 12)))
     still_open = accept(item, day=D(2026, 3, 20))  # due 03-27, open on 03-31
     online = services.submit_case(
-        actor=None,
         item=item,
         applicant_type="person",
         applicant_name="李四",

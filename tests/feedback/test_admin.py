@@ -39,7 +39,7 @@ def data(clerk, window, admin_user, center, make_user, department):
     )
     lead = make_user(Role.UNIT_LEAD, department=department)
     services.file_appeal(evaluation=evaluation, reason="x", actor=lead)
-    services.create_complaint(center=center, channel="web", content="x", actor=None)
+    services.create_complaint(center=center, channel="web", content="x")
     services.issue_pairing_code(window=window, actor=clerk.user)
     return evaluation
 

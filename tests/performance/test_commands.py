@@ -53,7 +53,6 @@ def test_a_draft_report_is_marked_and_dated_as_asked(center, department, tmp_pat
     for day in (11, 12, 13):
         accept(item, day=dt.date(2026, 5, day))
     online = cases.submit_case(
-        actor=None,
         item=item,
         applicant_type="person",
         applicant_name="李四",

@@ -48,7 +48,6 @@ def test_random_months_pass_the_invariants(center, plans, award_count):
             accepted_on = dt.date(2026, 5, day)
             if online:
                 submitted = cases.submit_case(
-                    actor=None,
                     item=items[dept],
                     applicant_type="person",
                     applicant_name="李四",

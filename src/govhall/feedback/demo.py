@@ -159,7 +159,6 @@ def _complaints(center: Center, departments: list[Department], actor: Any) -> No
             complainant_phone="13700001111",
             department=departments[n % len(departments)],
             external_ref=ref,
-            actor=None,
         )
         if n == 0 or actor is None:
             continue

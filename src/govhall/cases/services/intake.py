@@ -137,7 +137,6 @@ def authorize_intake(*, actor: User | None, center_id: int | None = None) -> Non
 @transaction.atomic
 def submit_case(
     *,
-    actor: User | None,
     item: ServiceItem,
     applicant_type: str,
     applicant_name: str,
@@ -146,6 +145,7 @@ def submit_case(
     uscc: str = "",
     channel: str = Case.Channel.ONLINE,
     at: dt.datetime | None = None,
+    actor: User | None = None,
 ) -> Case:
     """An application arriving online, from the mobile app or by mail (awaits acceptance),
     entered by an intake account (`actor`; None: the system)."""

@@ -73,7 +73,7 @@ def authorize_complaint_intake(*, actor: Any, center: Center) -> None:
     require_perm(actor, "feedback.add_complaint", center_id=center.pk, department_id=ANY_UNIT)
 
 
-def create_complaint(*, center: Center, actor: Any, **complaint: Any) -> Complaint:
+def create_complaint(*, center: Center, actor: Any = None, **complaint: Any) -> Complaint:
     """Receive a complaint (办不成事反映 / 投诉) with its deadline in working days (the
     arguments of `_receive_complaint`)."""
     authorize_complaint_intake(actor=actor, center=center)
