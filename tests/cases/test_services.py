@@ -393,3 +393,21 @@ def test_acceptance_of_an_online_application_checks_the_materials_too(center, de
         services.accept_submitted_case(actor=None, case=case)
     case.refresh_from_db()
     assert case.state == Case.State.SUBMITTED
+
+
+def test_an_online_application_is_entered_by_an_intake_account(item, make_user, department):
+    """The online hall's account holds the accept permission; the service asks it, so the API
+    and any other caller are refused alike, and nothing is written."""
+    application = {
+        "item": item,
+        "applicant_type": "person",
+        "applicant_name": "赵六",
+        "phone": "13900005678",
+        "id_number": make_id_number(8),
+    }
+    for actor in (make_user(Role.LEADER), make_user(Role.APPROVER, department=department)):
+        with pytest.raises(PermissionDenied):
+            services.submit_case(**application, actor=actor)
+    assert not Case.objects.exists()
+    clerk = make_user(Role.WINDOW_STAFF, department=department)
+    assert services.submit_case(**application, actor=clerk).state == Case.State.SUBMITTED

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from govhall.core.roles import Role
 from govhall.feedback import links, services
 from govhall.feedback.models import (
     Appeal,
@@ -29,14 +30,15 @@ MODELS = [
 
 
 @pytest.fixture
-def data(clerk, window, admin_user, center):
+def data(clerk, window, admin_user, center, make_user, department):
     invitation = services.invite_for_ticket(
         ticket=served_ticket(staff=clerk, window=window), actor=clerk.user
     )
     evaluation = services.rate_with_link(
         token=links.sign_invitation(invitation.pk), level=1, rater_name="李四"
     )
-    services.file_appeal(evaluation=evaluation, reason="x", actor=admin_user)
+    lead = make_user(Role.UNIT_LEAD, department=department)
+    services.file_appeal(evaluation=evaluation, reason="x", actor=lead)
     services.create_complaint(center=center, channel="web", content="x")
     services.issue_pairing_code(window=window, actor=clerk.user)
     return evaluation

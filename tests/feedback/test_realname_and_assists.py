@@ -104,7 +104,9 @@ def test_a_rating_without_a_phone_cannot_be_reached(center, department, admin_us
     assert rect.callback_reached is False
 
 
-def test_callback_rate_of_real_name_bad_ratings(center, department, other_department, admin_user):
+def test_callback_rate_of_real_name_bad_ratings(
+    center, department, other_department, admin_user, make_user
+):
     """May: A real-name reached (immediate), B real-name not reached (deadline), C anonymous
     (explanation, not borne out), D real-name taken out by an upheld appeal, E in June.
     Real-name 2 (A, B), reached 1 → 50 %; anonymous 1; by kind 1 / 1 / 1."""
@@ -117,7 +119,8 @@ def test_callback_rate_of_real_name_bad_ratings(center, department, other_depart
     later = timezone.localdate() + dt.timedelta(days=10)
     walk(b.rectification, admin_user, kind="deadline", rectify_by=later)
     walk(c.rectification, admin_user, valid=False, kind="explanation")
-    appeal = services.file_appeal(evaluation=d, reason="恶意差评", actor=admin_user)
+    lead = make_user(Role.UNIT_LEAD, department=department)
+    appeal = services.file_appeal(evaluation=d, reason="恶意差评", actor=lead)
     services.decide_appeal(appeal=appeal, upheld=True, actor=admin_user)
     figures = selectors.callback_figures(center_id=center.pk, **MAY)
     assert figures.total == {

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govhall.cases.models import Case
+from govhall.core.roles import Role
 from govhall.feedback import links, selectors, services
 from govhall.feedback.models import AssistRecord, Channel, Evaluation, Rectification
 from tests.factories import StaffProfileFactory, WindowFactory
@@ -47,7 +48,7 @@ def hotline(center, department, level, when, ref):
 
 
 @pytest.fixture
-def month(center, department, other_department, admin_user):
+def month(center, department, other_department, admin_user, make_user):
     """The fixture month; every number in the tests below is counted from this by hand."""
     a, b = department, other_department
     wa = WindowFactory(center=center, departments=[a])
@@ -100,7 +101,8 @@ def month(center, department, other_department, admin_user):
     hotline(center, a, 5, at(6, 2), "H2")  # June: outside
     rate(tb1, 5, at(5, 14))
     malicious = hotline(center, b, 1, at(5, 15), "H3")
-    appeal = services.file_appeal(evaluation=malicious, reason="恶意", actor=admin_user)
+    lead = make_user(Role.UNIT_LEAD, department=b)
+    appeal = services.file_appeal(evaluation=malicious, reason="恶意", actor=lead)
     services.decide_appeal(appeal=appeal, upheld=True, actor=admin_user)
 
     rect = bad_a.rectification

@@ -426,9 +426,12 @@ class TestAppeal:
         upheld = OutboxEvent.objects.get(kind="rating.appeal_upheld")
         assert upheld.payload["excluded"] is True
 
-    def test_rejected_appeal_changes_nothing_and_cannot_be_refiled(self, invitation, admin_user):
+    def test_rejected_appeal_changes_nothing_and_cannot_be_refiled(
+        self, invitation, admin_user, make_user, department
+    ):
         evaluation = rate_bad(invitation)
-        appeal = services.file_appeal(evaluation=evaluation, reason="不服", actor=admin_user)
+        lead = make_user(Role.UNIT_LEAD, department=department)
+        appeal = services.file_appeal(evaluation=evaluation, reason="不服", actor=lead)
         services.decide_appeal(appeal=appeal, upheld=False, actor=admin_user)
         evaluation.refresh_from_db()
         assert not evaluation.excluded
@@ -436,7 +439,7 @@ class TestAppeal:
         with pytest.raises(InvalidTransition):
             services.decide_appeal(appeal=appeal, upheld=True, actor=admin_user)
         with pytest.raises(Conflict):
-            services.file_appeal(evaluation=evaluation, reason="再次", actor=admin_user)
+            services.file_appeal(evaluation=evaluation, reason="再次", actor=lead)
         assert Appeal.objects.get().status == Appeal.Status.REJECTED
 
 

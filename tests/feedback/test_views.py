@@ -310,8 +310,8 @@ class TestAppealPages:
     def test_only_the_centre_decides(
         self, client, bad_rating, make_user, department, other_department, admin_user, who
     ):
-        appeal = services.file_appeal(evaluation=bad_rating, reason="恶意", actor=admin_user)
         users = {**_users(make_user, department, other_department), "admin": admin_user}
+        appeal = services.file_appeal(evaluation=bad_rating, reason="恶意", actor=users["lead"])
         client.force_login(users[who])
         client.post(reverse("feedback:evaluation", args=[bad_rating.pk]), {"upheld": "1"})
         appeal.refresh_from_db()

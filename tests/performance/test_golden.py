@@ -203,6 +203,7 @@ def test_a_published_bulletin_never_changes(month, center, admin_user):
         run=run,
         narrative_work="部门重视主动作为。市司法局领导到窗口现场办公。",
         narrative_problems="",
+        actor=admin_user,
     )
     run = services.publish_run(run=run, actor=admin_user, issued_on=dt.date(2026, 6, 1))
     before = _text(services.bulletin_of(run=run))
@@ -237,4 +238,6 @@ def test_a_published_bulletin_never_changes(month, center, admin_user):
     with pytest.raises(ValidationFailed):
         services.bulletin_of(run=run, issued_on=dt.date(2026, 7, 1))
     with pytest.raises(InvalidTransition):
-        services.edit_run_text(run=run, narrative_work="改", narrative_problems="")
+        services.edit_run_text(
+            run=run, narrative_work="改", narrative_problems="", actor=admin_user
+        )

@@ -292,7 +292,7 @@ def test_a_busy_unit_with_a_few_bad_ratings_outranks_a_tiny_unit_with_none(cente
     assert run.inputs["award_floor"] == 51
     assert [f["reason"] for f in scores[t.pk].flags if f["kind"] == "not_awarded"] == ["low_volume"]
 
-    per_event = services.new_rubric_version(rubric=rubric)
+    per_event = services.new_rubric_version(rubric=rubric, actor=None)
     RubricRule.objects.filter(dimension__rubric=per_event).update(scale="event")
     run = services.evaluate_period(center=center, code=MAY, rubric=per_event)
     scores = {s.department_id: s for s in run.scores.all()}
@@ -419,7 +419,7 @@ def test_the_default_rubric_reads_deductions_at_their_scales(center):
         "attendance": "per_staff",
     }
     assert rubric.award_min_volume_share == Decimal("0.25")
-    copy = services.new_rubric_version(rubric=rubric)
+    copy = services.new_rubric_version(rubric=rubric, actor=None)
     assert copy.award_min_volume_share == Decimal("0.25")
     assert (
         dict(RubricRule.objects.filter(dimension__rubric=copy).values_list("rule", "scale"))

@@ -9,12 +9,19 @@ from types import SimpleNamespace
 
 import pytest
 
-from govhall.core.errors import Conflict, InvalidTransition, ValidationFailed
+from govhall.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from govhall.core.roles import Role
 from govhall.core.selectors import Rollup
 from govhall.org.models import Department
 from govhall.performance import selectors, services
-from govhall.performance.models import EvaluationRun, RubricDimension
-from tests.factories import DepartmentFactory, StaffProfileFactory
+from govhall.performance.models import (
+    EvaluationPeriod,
+    EvaluationRun,
+    ManualScore,
+    Rubric,
+    RubricDimension,
+)
+from tests.factories import CenterFactory, DepartmentFactory, StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -208,15 +215,14 @@ def test_an_award_criterion_that_does_not_exist_is_refused(hall):
 def test_entered_marks_count_when_present(hall, make_user):
     rubric = _simple_rubric(hall.center)
     panel = rubric.dimensions.get(code="competence")
-    period = services.ensure_period(center=hall.center, code="2021-05")
-    evaluators = [make_user(), make_user()]
+    evaluators = [make_user(Role.INSPECTOR), make_user(Role.LEADER)]
     for evaluator, score in zip(evaluators, (80, 90), strict=True):
-        services.enter_manual_score(
-            period=period,
+        services.enter_manual_scores(
+            center=hall.center,
+            code="2021-05",
             dimension=panel,
-            department_id=hall.a.pk,
+            marks={hall.a.pk: score},
             evaluator=evaluator,
-            score=score,
         )
     run = services.evaluate_period(center=hall.center, code="2021-05")
     a = run.scores.get(department=hall.a)
@@ -227,24 +233,24 @@ def test_entered_marks_count_when_present(hall, make_user):
 
 def test_marks_are_refused_out_of_range_and_on_data_dimensions(hall, make_user):
     rubric = _simple_rubric(hall.center)
-    period = services.ensure_period(center=hall.center, code="2021-05")
+    evaluator = make_user(Role.INSPECTOR)
     with pytest.raises(ValidationFailed):
-        services.enter_manual_score(
-            period=period,
+        services.enter_manual_scores(
+            center=hall.center,
+            code="2021-05",
             dimension=rubric.dimensions.get(code="competence"),
-            department_id=hall.a.pk,
-            evaluator=make_user(),
-            score=Decimal("101"),
+            marks={hall.a.pk: Decimal("90"), hall.b.pk: Decimal("101")},
+            evaluator=evaluator,
         )
     with pytest.raises(ValidationFailed):
-        services.enter_manual_score(
-            period=period,
+        services.enter_manual_scores(
+            center=hall.center,
+            code="2021-05",
             dimension=rubric.dimensions.get(method=RubricDimension.Method.DATA, code="quality"),
-            department_id=hall.a.pk,
-            evaluator=make_user(),
-            score=Decimal("90"),
+            marks={hall.a.pk: Decimal("90")},
+            evaluator=evaluator,
         )
-    assert not period.manual.exists()
+    assert not ManualScore.objects.exists()
 
 
 def test_published_run_is_frozen_and_a_recomputation_lists_the_change(hall, admin_user):
@@ -284,7 +290,7 @@ def test_an_older_draft_cannot_be_published_over_a_newer_one(hall, admin_user):
 
 def test_new_rubric_version_copies_and_activates(center):
     rubric = services.ensure_default_rubric(center=center)
-    copy = services.new_rubric_version(rubric=rubric)
+    copy = services.new_rubric_version(rubric=rubric, actor=None)
     rubric.refresh_from_db()
     assert (copy.version, copy.is_active, rubric.is_active) == (2, True, False)
     assert copy.dimensions.count() == rubric.dimensions.count()
@@ -301,3 +307,54 @@ def test_a_rubric_with_an_unknown_rule_is_refused(hall):
     with pytest.raises(ValidationFailed):
         services.evaluate_period(center=hall.center, code="2021-05")
     assert not EvaluationRun.objects.exists()
+
+
+@pytest.fixture
+def refused(make_user, department):
+    """Those the evaluation's writes refuse: a unit's lead (no permission there) and the
+    administrator of another centre (the permission, elsewhere)."""
+    return [
+        make_user(Role.UNIT_LEAD, department=department),
+        make_user(Role.CENTER_ADMIN, user_center=CenterFactory()),
+    ]
+
+
+def test_only_the_centres_office_computes(hall, refused):
+    for actor in refused:
+        with pytest.raises(PermissionDenied):
+            services.evaluate_period(center=hall.center, code="2021-05", actor=actor)
+    assert not EvaluationRun.objects.exists()
+
+
+def test_only_the_centres_office_publishes_and_writes_the_bulletin(hall, refused):
+    run = services.evaluate_period(center=hall.center, code="2021-05")
+    for actor in refused:
+        with pytest.raises(PermissionDenied):
+            services.publish_run(run=run, actor=actor)
+        with pytest.raises(PermissionDenied):
+            services.edit_run_text(run=run, narrative_work="改", narrative_problems="", actor=actor)
+    run.refresh_from_db()
+    assert (run.status, run.narrative_work) == (EvaluationRun.Status.DRAFT, "")
+
+
+def test_only_the_centres_office_makes_a_rubric_version(center, refused):
+    rubric = services.ensure_default_rubric(center=center)
+    for actor in refused:
+        with pytest.raises(PermissionDenied):
+            services.new_rubric_version(rubric=rubric, actor=actor)
+    assert list(Rubric.objects.values_list("version", flat=True)) == [1]
+
+
+def test_only_the_centres_evaluators_mark(hall, refused):
+    panel = _simple_rubric(hall.center).dimensions.get(code="competence")
+    for actor in refused:
+        with pytest.raises(PermissionDenied):
+            services.enter_manual_scores(
+                center=hall.center,
+                code="2021-05",
+                dimension=panel,
+                marks={hall.a.pk: Decimal("80")},
+                evaluator=actor,
+            )
+    assert not ManualScore.objects.exists()
+    assert not EvaluationPeriod.objects.exists()

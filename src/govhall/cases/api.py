@@ -102,7 +102,7 @@ class CaseAccept(APIView):
     @extend_schema(request=s.CaseAcceptIn, responses={201: s.CaseOut})
     def post(self, request: Request) -> Response:
         scope = scope_for(request.user)
-        scope.require("cases.accept_case")
+        services.authorize_intake(actor=request.user)
         data = _valid(s.CaseAcceptIn, request.data)
         item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
         window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
@@ -119,10 +119,11 @@ class CaseSubmit(APIView):
     @extend_schema(request=s.CaseSubmitIn, responses={201: s.CaseOut})
     def post(self, request: Request) -> Response:
         scope = scope_for(request.user)
-        scope.require("cases.accept_case")
+        services.authorize_intake(actor=request.user)
         data = _valid(s.CaseSubmitIn, request.data)
         item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
-        return Response(s.CaseOut(services.submit_case(item=item, **data)).data, status=201)
+        case = services.submit_case(actor=request.user, item=item, **data)
+        return Response(s.CaseOut(case).data, status=201)
 
 
 class CaseAction(APIView):
@@ -335,11 +336,10 @@ class Import(APIView):
 
     @extend_schema(request=s.CaseImportIn, responses={200: s.CaseImportOut, 400: s.CaseImportOut})
     def post(self, request: Request) -> Response:
-        scope = scope_for(request.user)
-        scope.require("cases.import_cases")
-        center = Center.objects.filter(pk=scope.center_id).first()
+        center = Center.objects.filter(pk=scope_for(request.user).center_id).first()
         if center is None:
             raise PermissionDenied(NO_CENTER)
+        services.authorize_import(actor=request.user, center=center)
         data = _valid(s.CaseImportIn, request.data)
         report = services.import_cases(
             center=center,
@@ -394,7 +394,7 @@ class JointAccept(APIView):
     @extend_schema(request=s.JointAcceptIn, responses={201: s.JointDetailOut})
     def post(self, request: Request) -> Response:
         scope = _acting(request)
-        scope.require("cases.accept_case")
+        services.authorize_intake(actor=request.user)
         data = _valid(s.JointAcceptIn, request.data)
         package = _of_center(JointPackage, data.pop("package"), scope.center_id, _("一件事"))
         window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))

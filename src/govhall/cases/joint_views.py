@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.cases import forms, joint, joint_selectors, selectors
+from govhall.cases import forms, joint, joint_selectors, selectors, services
 from govhall.cases.models import Case, JointCase
 from govhall.core.errors import DomainError, NotFound
 from govhall.org.models import Department
@@ -151,7 +151,7 @@ def joint_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
 def joint_accept(request: HttpRequest) -> HttpResponse:
     """一件事统一受理: choose the package, then the applicant and every item's materials."""
     scope = scope_for(request.user)
-    scope.require("cases.accept_case")
+    services.authorize_intake(actor=request.user)
     center_id = scope.require_center()
     packages = joint_selectors.active_packages(center_id)
     chosen = request.GET.get("package", "")

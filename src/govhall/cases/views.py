@@ -80,7 +80,7 @@ def _lookup_url(request: HttpRequest, case: Case) -> str:
 def accept(request: HttpRequest) -> HttpResponse:
     """前台受理: choose the item, then the applicant, materials checklist and 容缺 choice."""
     scope = scope_for(request.user)
-    scope.require("cases.accept_case")
+    services.authorize_intake(actor=request.user)
     items = selectors.acceptable_items(scope)
     chooser = forms.ItemChoiceForm(request.GET or None, items=items)
     item = chooser.cleaned_data["item"] if chooser.is_valid() else None
@@ -429,9 +429,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    scope.require("cases.import_cases")
     if scope.center_id is None:
         raise PermissionDenied(_("请使用所属中心的账号导入办件。"))
+    center = Center.objects.get(pk=scope.center_id)
+    services.authorize_import(actor=request.user, center=center)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -443,7 +444,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 report = services.import_cases(
-                    center=Center.objects.get(pk=scope.center_id),
+                    center=center,
                     source=upload,
                     filename=upload.name,
                     mapping=mapping,

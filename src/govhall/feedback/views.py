@@ -1,4 +1,8 @@
-"""Pages of the feedback app: HTTP only (parse, check permission, call a service or selector)."""
+"""Pages of the feedback app: HTTP only (parse, call a service or selector, render).
+
+The services check who may act; a page asks the permissions only to choose what it shows, and a
+page that is nothing but one action's form asks the service's rule (`services.authorize_*`).
+"""
 
 import datetime as dt
 from typing import Any
@@ -265,7 +269,8 @@ def pad_skip(request: HttpRequest) -> HttpResponse:
 @login_required
 def pad_code(request: HttpRequest) -> HttpResponse:
     """Window staff pair a pad with their own window: a one-time code typed on the device."""
-    scope_for(request.user).require("feedback.pair_rating_pad")
+    center_id = scope_for(request.user).require_center()
+    services.authorize_pairing(actor=request.user, center_id=center_id)
     windows = selectors.pairable_windows(request.user).filter(is_open=True)
     form = PadCodeForm(request.POST or None, windows=windows)
     issued = None
@@ -322,7 +327,6 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_handle = scope.can("feedback.handle_rectification") and step is not None
     form = form_class(request.POST or None, request.FILES or None) if form_class else None
     if request.method == "POST":
-        scope.require("feedback.handle_rectification")
         if request.POST.get("step") != step:
             raise ValidationFailed(_("该整改已进入下一环节,请刷新页面。"))
         if form is None or form.is_valid():
@@ -399,21 +403,26 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and appeal.status == Appeal.Status.PENDING
         and scope.can("feedback.decide_appeal")
     )
-    appeal_form = AppealForm(request.POST or None, request.FILES or None) if may_appeal else None
-    decide_form = DecideAppealForm(request.POST or None) if may_decide else None
-    if request.method == "POST":
-        if appeal_form is not None and appeal_form.is_valid():
-            services.file_appeal(
-                evaluation=evaluation, actor=request.user, **appeal_form.cleaned_data
-            )
-            messages.success(request, _("申诉已提交,等待中心复核。"))
-            return redirect("feedback:evaluation", pk=evaluation.pk)
-        if decide_form is not None and decide_form.is_valid():
-            services.decide_appeal(appeal=appeal, actor=request.user, **decide_form.cleaned_data)
-            messages.success(request, _("复核结论已保存。"))
-            return redirect("feedback:evaluation", pk=evaluation.pk)
-        if appeal_form is None and decide_form is None:
-            raise PermissionDenied(_("您没有执行此操作的权限。"))
+    # A POST files the appeal while there is none, else decides it; the services say who may.
+    posted = request.method == "POST"
+    appeal_form = (
+        AppealForm(request.POST or None, request.FILES or None)
+        if may_appeal or (posted and appeal is None)
+        else None
+    )
+    decide_form = (
+        DecideAppealForm(request.POST or None)
+        if may_decide or (posted and appeal is not None)
+        else None
+    )
+    if appeal_form is not None and appeal_form.is_valid():
+        services.file_appeal(evaluation=evaluation, actor=request.user, **appeal_form.cleaned_data)
+        messages.success(request, _("申诉已提交,等待中心复核。"))
+        return redirect("feedback:evaluation", pk=evaluation.pk)
+    if decide_form is not None and decide_form.is_valid():
+        services.decide_appeal(appeal=appeal, actor=request.user, **decide_form.cleaned_data)
+        messages.success(request, _("复核结论已保存。"))
+        return redirect("feedback:evaluation", pk=evaluation.pk)
     return render(
         request,
         "feedback/evaluation_detail.html",
@@ -428,8 +437,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 f"evaluation:{evaluation.pk}",
             ),
             "appeal": appeal,
-            "appeal_form": appeal_form,
-            "decide_form": decide_form,
+            "appeal_form": appeal_form if may_appeal else None,
+            "decide_form": decide_form if may_decide else None,
             "events": evaluation.events.select_related("actor"),
         },
     )
@@ -462,22 +471,18 @@ def _user_center(request: HttpRequest) -> Center:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     scope.require("feedback.view_complaint")
-    form = None
-    if scope.can("feedback.add_complaint"):
-        form = ComplaintForm(request.POST or None)
-        form.limit_to_center(scope.center_id)
-        if request.method == "POST" and form.is_valid():
-            try:
-                complaint = services.create_complaint(
-                    center=_user_center(request), actor=request.user, **form.cleaned_data
-                )
-            except ValidationFailed as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已受理,编号 %(n)s。") % {"n": complaint.number})
-                return redirect("feedback:complaint", pk=complaint.pk)
-    elif request.method == "POST":
-        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    form = ComplaintForm(request.POST or None)
+    form.limit_to_center(scope.center_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.create_complaint(
+                center=_user_center(request), actor=request.user, **form.cleaned_data
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已受理,编号 %(n)s。") % {"n": complaint.number})
+            return redirect("feedback:complaint", pk=complaint.pk)
     status = request.GET.get("status") or None
     qs = selectors.complaint_list(
         scope, status=status if status in Complaint.Status.values else None
@@ -487,7 +492,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "feedback/complaint_list.html",
         {
             "page": _page(request, qs),
-            "form": form,
+            "form": form if scope.can("feedback.add_complaint") else None,
             "statuses": Complaint.Status.choices,
             "status": status,
         },
@@ -514,9 +519,8 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     step, make_form = steps.get(complaint.status, (None, None))
     may_handle = scope.can("feedback.handle_complaint") and step is not None
-    form = make_form(request.POST or None) if may_handle and make_form else None
+    form = make_form(request.POST or None) if make_form else None
     if request.method == "POST":
-        scope.require("feedback.handle_complaint")
         if request.POST.get("step") != step:
             raise ValidationFailed(_("该投诉已进入下一环节,请刷新页面。"))
         if form is None or form.is_valid():
@@ -564,27 +568,23 @@ def assist_list(request: HttpRequest) -> HttpResponse:
     """Assisted services of the period, and quick entry for window staff."""
     scope = scope_for(request.user)
     scope.require("feedback.view_assistrecord")
-    form = None
-    if scope.can("feedback.add_assistrecord"):
-        profile = StaffProfile.objects.filter(user=request.user).first()
-        initial = {"department": profile.department_id, "staff": profile.pk} if profile else {}
-        form = AssistForm(request.POST or None, initial=initial)
-        form.limit_to_center(scope.center_id)
-        form.fields["department"].queryset = scope.filter(
-            form.fields["department"].queryset, department_field="pk"
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.record_assist(
-                    center=_user_center(request), actor=request.user, **form.cleaned_data
-                )
-            except ValidationFailed as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已登记。"))
-                return redirect("feedback:assists")
-    elif request.method == "POST":
-        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    profile = StaffProfile.objects.filter(user=request.user).first()
+    initial = {"department": profile.department_id, "staff": profile.pk} if profile else {}
+    form = AssistForm(request.POST or None, initial=initial)
+    form.limit_to_center(scope.center_id)
+    form.fields["department"].queryset = scope.filter(
+        form.fields["department"].queryset, department_field="pk"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_assist(
+                center=_user_center(request), actor=request.user, **form.cleaned_data
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已登记。"))
+            return redirect("feedback:assists")
     today = timezone.localdate()
     start, end = selectors.month_bounds(today.year, today.month)
     qs = selectors.assist_list(scope)
@@ -593,7 +593,7 @@ def assist_list(request: HttpRequest) -> HttpResponse:
         "feedback/assist_list.html",
         {
             "page": _page(request, qs),
-            "form": form,
+            "form": form if scope.can("feedback.add_assistrecord") else None,
             "month_start": start,
             "month_end": end,
             "totals": selectors.assist_totals(center_id=scope.center_id, start=start, end=end),
@@ -672,14 +672,14 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def hotline_import(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    scope.require("feedback.import_hotline")
+    center = _user_center(request)
+    services.authorize_hotline_import(actor=request.user, center=center)
     form = HotlineImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             count = services.import_hotline(
-                center=_user_center(request),
+                center=center,
                 kind=form.cleaned_data["kind"],
                 filename=upload.name,
                 data=upload.read(),

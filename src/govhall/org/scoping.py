@@ -7,6 +7,7 @@ a superuser with no centre sees everything. Permissions ("may do") come from the
 """
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
@@ -21,6 +22,8 @@ M = TypeVar("M", bound=Model)
 
 # The one wording for "this page is about one centre and you have none".
 NO_CENTER = gettext_lazy("您的账号未关联政务服务中心。")
+# The one wording for "this record is another unit's (or another centre's)".
+OTHER_UNIT = gettext_lazy("该记录不属于您所在的单位。")
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,49 @@ class Scope:
 
     def check_department(self, department_id: int | None, center_id: int | None = None) -> None:
         if not self.may_see_department(department_id, center_id):
-            raise OrgError.OTHER_DEPARTMENT(_("该记录不属于您所在的单位。"))
+            raise OrgError.OTHER_DEPARTMENT(OTHER_UNIT)
+
+    def check_center(self, center_id: int) -> None:
+        """Refuse a record of another centre (a superuser above the centres works in all)."""
+        if not (self.all_centers or center_id == self.center_id):
+            raise OrgError.OTHER_DEPARTMENT(OTHER_UNIT)
+
+
+class Unit(Enum):
+    """What `require_perm` is told instead of a department: any unit of the centre."""
+
+    ANY = "any"
+
+
+ANY_UNIT = Unit.ANY
+
+
+def require_perm(
+    actor: Any, perm: str, *, center_id: int, department_id: int | Unit | None
+) -> None:
+    """The one permission rule of a staff action, asked by the action's service.
+
+    The logged-in `actor` holds `perm` over a record of `center_id` and of the unit
+    `department_id`: a unit's people act on their own unit's records, the centre-wide roles on
+    any; None is a record of the whole centre (the centre-wide roles only), `ANY_UNIT` one that
+    anybody of the centre holding `perm` acts on. An anonymous actor holds nothing and is
+    refused. `actor` None is the system (commands, timers, hooks, the demo), never a request's
+    user, and is not asked.
+    """
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    scope.require(perm)
+    if department_id is ANY_UNIT:
+        scope.check_center(center_id)
+    else:
+        scope.check_department(department_id, center_id)
+
+
+def require_over(actor: Any, perm: str, record: Any) -> None:
+    """`require_perm` over a record: a row (or a staff profile) carrying `center_id` and
+    `department_id`."""
+    require_perm(actor, perm, center_id=record.center_id, department_id=record.department_id)
 
 
 def scope_for(user: Any) -> Scope:

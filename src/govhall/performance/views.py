@@ -1,4 +1,8 @@
-"""Pages of the evaluation: dashboard, runs with their bulletin preview, downloads, mark entry."""
+"""Pages of the evaluation: dashboard, runs with their bulletin preview, downloads, mark entry.
+
+The pages are the centre's (`_viewer`); the services check who may compute, publish and mark
+(the mark entry page, nothing but that action's form, asks the service's rule first).
+"""
 
 from decimal import Decimal, InvalidOperation
 
@@ -224,8 +228,7 @@ def yearly_docx(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def compute(request: HttpRequest) -> HttpResponse:
-    scope, center = _viewer(request)
-    scope.require("performance.compute_evaluation")
+    _scope, center = _viewer(request)
     run = services.evaluate_period(
         center=center, code=request.POST.get("period", ""), actor=request.user
     )
@@ -241,12 +244,12 @@ def compute(request: HttpRequest) -> HttpResponse:
 @require_POST
 def run_text(request: HttpRequest, pk: int) -> HttpResponse:
     """The office's own paragraphs of a draft's bulletin."""
-    scope, run = _run(request, pk)
-    scope.require("performance.compute_evaluation")
+    _scope, run = _run(request, pk)
     services.edit_run_text(
         run=run,
         narrative_work=request.POST.get("narrative_work", ""),
         narrative_problems=request.POST.get("narrative_problems", ""),
+        actor=request.user,
     )
     return redirect("performance:run_detail", pk=run.pk)
 
@@ -254,8 +257,7 @@ def run_text(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    scope, run = _run(request, pk)
-    scope.require("performance.publish_evaluation")
+    _scope, run = _run(request, pk)
     services.publish_run(run=run, actor=request.user)
     messages.success(
         request,
@@ -288,13 +290,11 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def enter_scores(request: HttpRequest, code: str, dimension_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    scope.require("performance.enter_score")
-    center = _center(scope, request)
+    center = _center(scope_for(request.user), request)
+    services.authorize_marks(actor=request.user, center_id=center.pk)
     dimension = get_object_or_404(
         RubricDimension, pk=dimension_id, rubric__center=center, rubric__is_active=True
     )
-    period = services.ensure_period(center=center, code=code)
     departments = list(selectors.evaluated_departments(center_id=center.pk))
     errors: dict[int, str] = {}
     if request.method == "POST":
@@ -311,19 +311,15 @@ def enter_scores(request: HttpRequest, code: str, dimension_id: int) -> HttpResp
             if not Decimal(0) <= marks[department.pk] <= Decimal(100):
                 errors[department.pk] = _("分数应在0到100之间。")
         if not errors:
-            for department_id, score in marks.items():
-                services.enter_manual_score(
-                    period=period,
-                    dimension=dimension,
-                    department_id=department_id,
-                    evaluator=request.user,
-                    score=score,
-                )
+            services.enter_manual_scores(
+                center=center, code=code, dimension=dimension, marks=marks, evaluator=request.user
+            )
             messages.success(
                 request,
                 _("已保存%(n)s个单位的%(d)s评分。") % {"n": len(marks), "d": dimension.name},
             )
             return redirect(request.path)
+    period = services.ensure_period(center=center, code=code)
     existing = dict(
         period.manual.filter(dimension=dimension, evaluator=request.user).values_list(
             "department_id", "score"

@@ -235,7 +235,8 @@ class WindowApiMixin:
     permission_classes = [IsAuthenticated]
 
     def staff_window(self, request: Request, window_id: int) -> tuple[StaffProfile, Window]:
-        scope_for(request.user).require("queueing.call_ticket")
+        center_id = scope_for(request.user).require_center()
+        services.authorize_window(actor=request.user, center_id=center_id)
         # scope_for has loaded the profile (or found none) on the request's user
         staff = getattr(request.user, "staff_profile", None)
         if staff is None or not staff.active:
@@ -374,7 +375,7 @@ class PauseApi(WindowApiMixin, APIView):
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
         data = _valid(s.PauseInputSerializer, request.data)
-        pause = services.pause_window(window=window, staff=staff, **data)
+        pause = services.pause_window(window=window, staff=staff, actor=request.user, **data)
         return Response(s.PauseOutputSerializer(pause).data)
 
 
@@ -383,7 +384,9 @@ class ResumeApi(WindowApiMixin, APIView):
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
         return Response(
-            s.PauseOutputSerializer(services.resume_window(window=window, staff=staff)).data
+            s.PauseOutputSerializer(
+                services.resume_window(window=window, staff=staff, actor=request.user)
+            ).data
         )
 
 
@@ -391,7 +394,7 @@ class OpenSessionApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.WindowStateOutputSerializer, summary="登录窗口")
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
-        services.open_window_session(window=window, staff=staff)
+        services.open_window_session(window=window, staff=staff, actor=request.user)
         return Response(s.WindowStateOutputSerializer(_window_state(window)).data)
 
 
@@ -399,7 +402,7 @@ class CloseSessionApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.WindowStateOutputSerializer, summary="退出窗口")
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
-        services.close_window_session(window=window, staff=staff)
+        services.close_window_session(window=window, staff=staff, actor=request.user)
         return Response(s.WindowStateOutputSerializer(_window_state(window)).data)
 
 

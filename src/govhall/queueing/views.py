@@ -1,5 +1,7 @@
 """Pages of the hall: kiosk and phone, ticket status, display board, window terminal, monitor,
-figures and appointments. HTTP only: parse, check permission, call a service or selector, render.
+figures and appointments. HTTP only: parse, call a service or selector, render. The services
+check who may act; the terminal's pages ask the window's rule (`services.authorize_window`) to
+be shown, and the monitor and figures their read permissions.
 """
 
 import datetime as dt
@@ -231,7 +233,8 @@ def board_feed(request: HttpRequest) -> HttpResponse:
 
 
 def _staff(request: HttpRequest) -> StaffProfile:
-    scope_for(request.user).require("queueing.call_ticket")
+    center_id = scope_for(request.user).require_center()
+    services.authorize_window(actor=request.user, center_id=center_id)
     profile = StaffProfile.objects.filter(user=request.user, active=True).first()
     if profile is None:
         raise PermissionDenied(_("您没有在岗的工作人员档案。"))
@@ -279,7 +282,7 @@ def terminal(request: HttpRequest) -> HttpResponse:
 @login_required
 def terminal_window(request: HttpRequest, window_id: int) -> HttpResponse:
     staff, window = _staff_window(request, window_id)
-    services.open_window_session(window=window, staff=staff)
+    services.open_window_session(window=window, staff=staff, actor=request.user)
     return render(request, "queueing/terminal.html", _terminal_context(window, staff))
 
 
@@ -306,9 +309,9 @@ def _run_terminal_action(
     request: HttpRequest, action: str, window: Window, staff: StaffProfile
 ) -> str:
     """Run one terminal action; returns the message to show."""
-    common = {"window": window, "staff": staff}
+    common = {"window": window, "staff": staff, "actor": request.user}
     if action == "call":
-        ticket = services.call_next(actor=request.user, **common)
+        ticket = services.call_next(**common)
         if ticket is None:
             return _("当前没有等候的群众。")
         return _("已呼叫 %(number)s。") % {"number": ticket.number}
@@ -321,7 +324,6 @@ def _run_terminal_action(
         )
         return _("窗口已暂停。")
     if action == "issue":
-        scope_for(request.user).require("queueing.issue_ticket_for_citizen")
         form = IssueTicketForm(request.POST, center_id=window.center_id)
         if not form.is_valid():
             return " ".join(m for errs in form.errors.values() for m in errs)
@@ -348,7 +350,6 @@ def _run_terminal_action(
             to_category=form.cleaned_data["to_category"],
             to_window=form.cleaned_data["to_window"],
             note=form.cleaned_data["note"],
-            actor=request.user,
             **common,
         )
         return _("%(number)s 已转出。") % {"number": successor.number}
@@ -358,7 +359,7 @@ def _run_terminal_action(
         "finish": services.finish_ticket,
         "no_show": services.mark_no_show,
     }[action]
-    ticket = action_fn(ticket=current, actor=request.user, **common)
+    ticket = action_fn(ticket=current, **common)
     return f"{ticket.number}: {ticket.get_state_display()}"
 
 
@@ -387,7 +388,7 @@ def terminal_action(request: HttpRequest, window_id: int, action: str) -> HttpRe
 def terminal_close(request: HttpRequest, window_id: int) -> HttpResponse:
     """Leave the window: close the terminal session; with ``logout`` also log out."""
     staff, window = _staff_window(request, window_id)
-    services.close_window_session(window=window, staff=staff)
+    services.close_window_session(window=window, staff=staff, actor=request.user)
     if request.POST.get("logout"):
         logout(request)
         return redirect("login")

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from govhall.attendance.errors import AttendanceError
 from govhall.attendance.models import StaffAssignment
-from govhall.attendance.services.common import require_perm
 from govhall.core.models import Center
 from govhall.core.writes import acting_user, locked, validated_save
 from govhall.org.models import Department, StaffProfile, Window
-from govhall.org.scoping import scope_for
+from govhall.org.scoping import require_perm, scope_for
 
 
 def _open_assignment(staff: StaffProfile) -> StaffAssignment | None:

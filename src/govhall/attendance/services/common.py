@@ -6,15 +6,8 @@ from django.utils.translation import gettext as _
 
 from govhall.attendance.errors import AttendanceError
 from govhall.core.writes import acting_user
+from govhall.org import scoping
 from govhall.org.models import StaffProfile
-from govhall.org.scoping import scope_for
-
-
-def require_perm(actor: Any, perm: str, *, department_id: int | None, center_id: int) -> None:
-    """`perm`, for a record of `department_id` (None: the whole centre) in `center_id`."""
-    scope = scope_for(actor)
-    scope.require(perm)
-    scope.check_department(department_id, center_id)
 
 
 def profile_of(user: Any) -> StaffProfile:
@@ -38,4 +31,4 @@ def require_over(
     `department_id` and `center_id`); not asked when the actor is `unless_own` themself."""
     if unless_own is not None and is_self(actor, unless_own):
         return
-    require_perm(actor, perm, department_id=record.department_id, center_id=record.center_id)
+    scoping.require_over(actor, perm, record)

@@ -26,11 +26,10 @@ from govhall.attendance.models import (
     TemporaryAbsence,
 )
 from govhall.attendance.services.assignments import sync_assignments
-from govhall.attendance.services.common import require_perm
 from govhall.attendance.services.punches import terminal_reference
 from govhall.core.models import Center
 from govhall.org.models import Window
-from govhall.org.scoping import scope_for
+from govhall.org.scoping import require_perm, scope_for
 from govhall.queueing.models import WindowPause, WindowSession
 
 M = TypeVar("M", bound=Model)

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from govhall.attendance.errors import AttendanceError
 from govhall.attendance.models import DutyAssignment, Session, Timetable
-from govhall.attendance.services.common import require_over, require_perm
+from govhall.attendance.services.common import require_over
 from govhall.core.models import Center
 from govhall.core.workdays import is_workday
 from govhall.core.writes import validated_save
 from govhall.org.models import StaffProfile
+from govhall.org.scoping import require_perm
 
 
 @transaction.atomic

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from govhall.attendance.errors import AttendanceError
 from govhall.attendance.models import LeaveEvent, LeaveRequest, TemporaryAbsence
-from govhall.attendance.services.common import is_self, profile_of, require_over, require_perm
+from govhall.attendance.services.common import is_self, profile_of, require_over
 from govhall.core.writes import locked, validated_save
 from govhall.org.models import StaffProfile
+from govhall.org.scoping import require_perm
 
 
 def _leave_event(leave: LeaveRequest, type_: str, actor: Any, **details: Any) -> None:

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from govhall.attendance import punch_files
 from govhall.attendance.errors import AttendanceError
 from govhall.attendance.models import Punch, PunchImport
-from govhall.attendance.services.common import profile_of, require_over, require_perm
+from govhall.attendance.services.common import profile_of, require_over
 from govhall.core.models import Center
 from govhall.core.writes import acting_user, validated_save
 from govhall.org.models import StaffProfile, Window
-from govhall.org.scoping import scope_for
+from govhall.org.scoping import require_perm, scope_for
 from govhall.queueing.models import WindowSession
 
 

@@ -8,7 +8,7 @@ outbox row ``case.<event>`` for the upstream platform (payload: `outbox_payload`
 re-exports every public service of its modules.
 """
 
-from govhall.cases.services.bulk_import import import_cases
+from govhall.cases.services.bulk_import import authorize_import, import_cases
 from govhall.cases.services.clocks import (
     extend_case,
     recompute_deadlines,
@@ -29,6 +29,7 @@ from govhall.cases.services.delivery import deliver_case
 from govhall.cases.services.intake import (
     accept_case,
     accept_submitted_case,
+    authorize_intake,
     notify_correction,
     refuse_case,
     submit_case,
@@ -46,6 +47,8 @@ __all__ = [
     "State",
     "accept_case",
     "accept_submitted_case",
+    "authorize_import",
+    "authorize_intake",
     "case_outbox",
     "complete_case",
     "deliver_case",

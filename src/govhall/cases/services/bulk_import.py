@@ -34,6 +34,17 @@ from govhall.org.models import Window
 from govhall.org.scoping import scope_for
 
 
+def authorize_import(*, actor: User | None, center: Center) -> None:
+    """Who imports historical cases: the import permission, into their own centre (None: the
+    system)."""
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    scope.require("cases.import_cases")
+    if not scope.all_centers and scope.center_id != center.pk:
+        raise PermissionDenied(_("不能向其他中心导入办件。"))
+
+
 def import_cases(
     *,
     center: Center,
@@ -52,11 +63,7 @@ def import_cases(
     event and its outbox row. Cases without a number get one from the centre's daily sequence;
     due dates are computed from the calendar and the item's limit.
     """
-    if actor is not None:
-        scope = scope_for(actor)
-        scope.require("cases.import_cases")
-        if not scope.all_centers and scope.center_id != center.pk:
-            raise PermissionDenied(_("不能向其他中心导入办件。"))
+    authorize_import(actor=actor, center=center)
     mapping = {**DEFAULT_MAPPING, **(mapping or {})}
     report = ImportReport(dry_run=dry_run)
     rows = tabular.rows(source, filename, max_rows=MAX_IMPORT_ROWS)

@@ -13,7 +13,7 @@ from govhall.cases.models import Case, CaseEvent, CaseSequence
 from govhall.core.errors import InvalidTransition, NotFound, ValidationFailed
 from govhall.core.models import Center, User
 from govhall.core.services import emit_outbox
-from govhall.org.scoping import scope_for
+from govhall.org.scoping import require_over
 
 State = Case.State
 
@@ -81,11 +81,7 @@ def _locked_case(case: Case | int) -> Case:
 
 def _authorize(actor: User | None, perm: str, case: Case) -> None:
     """The actor holds `perm` and may act on the case's department (None: the system)."""
-    if actor is None:
-        return
-    scope = scope_for(actor)
-    scope.require(perm)
-    scope.check_department(case.department_id, case.center_id)
+    require_over(actor, perm, case)
 
 
 def _require_state(case: Case, action: str, label: str) -> None:

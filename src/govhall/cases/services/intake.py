@@ -122,6 +122,18 @@ def _check_required_materials(
     )
 
 
+def authorize_intake(*, actor: User | None, center_id: int | None = None) -> None:
+    """Who takes applications in (at a window, online, or a whole 一件事): the accept permission,
+    in the item's centre `center_id` (None: asked before the input names the item).
+    `accept_case` also asks for the item's unit or a window that serves it."""
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    scope.require("cases.accept_case")
+    if center_id is not None and scope.center_id != center_id and not scope.all_centers:
+        raise PermissionDenied(_("该事项不属于您所在的中心。"))
+
+
 @transaction.atomic
 def submit_case(
     *,
@@ -133,8 +145,11 @@ def submit_case(
     uscc: str = "",
     channel: str = Case.Channel.ONLINE,
     at: dt.datetime | None = None,
+    actor: User | None = None,
 ) -> Case:
-    """An application arriving online, from the mobile app or by mail (awaits acceptance)."""
+    """An application arriving online, from the mobile app or by mail (awaits acceptance),
+    entered by an intake account (`actor`; None: the system)."""
+    authorize_intake(actor=actor, center_id=item.center_id)
     if channel == Case.Channel.WINDOW:
         raise ValidationFailed(_("窗口申请请直接受理。"))
     phone, id_number, uscc = _clean_applicant(
@@ -242,15 +257,13 @@ def accept_case(
 
     `ticket` is the queue ticket being served (a ticket may open several cases).
     """
-    if actor is not None:
-        scope = scope_for(actor)
-        scope.require("cases.accept_case")
-        if scope.center_id != item.center_id and not scope.all_centers:
-            raise PermissionDenied(_("该事项不属于您所在的中心。"))
-        if not scope.may_see_department(item.department_id) and not (
-            window is not None and _window_serves(window, item, actor)
-        ):
-            raise PermissionDenied(_("您的窗口不能受理该事项。"))
+    authorize_intake(actor=actor, center_id=item.center_id)
+    if (
+        actor is not None
+        and not scope_for(actor).may_see_department(item.department_id)
+        and not (window is not None and _window_serves(window, item, actor))
+    ):
+        raise PermissionDenied(_("您的窗口不能受理该事项。"))
     if window is not None and window.center_id != item.center_id:
         raise ValidationFailed(_("窗口不属于该中心。"))
     if ticket is not None and (

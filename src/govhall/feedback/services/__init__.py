@@ -8,6 +8,7 @@ package re-exports every public service of its modules.
 """
 
 from govhall.feedback.services.assists import (
+    authorize_assist,
     record_assist,
 )
 from govhall.feedback.services.common import (
@@ -15,12 +16,14 @@ from govhall.feedback.services.common import (
 )
 from govhall.feedback.services.complaints import (
     assign_complaint,
+    authorize_complaint_intake,
     callback_complaint,
     close_complaint,
     create_complaint,
     resolve_complaint,
 )
 from govhall.feedback.services.hotline_import import (
+    authorize_hotline_import,
     import_hotline,
 )
 from govhall.feedback.services.pads import (
@@ -28,6 +31,7 @@ from govhall.feedback.services.pads import (
     PAIRING_LOCK_SECONDS,
     PAIRING_MAX_FAILURES,
     PAIRING_MAX_FAILURES_ALL,
+    authorize_pairing,
     issue_pairing_code,
     pair_pad,
     skip_pad_prompt,
@@ -57,6 +61,10 @@ __all__ = [
     "PAIRING_MAX_FAILURES",
     "PAIRING_MAX_FAILURES_ALL",
     "assign_complaint",
+    "authorize_assist",
+    "authorize_complaint_intake",
+    "authorize_hotline_import",
+    "authorize_pairing",
     "callback_complaint",
     "close_complaint",
     "close_rectification",

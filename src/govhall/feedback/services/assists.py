@@ -16,6 +16,15 @@ from govhall.feedback.models import (
 )
 from govhall.feedback.services.common import _full_clean
 from govhall.org.models import Department, StaffProfile
+from govhall.org.scoping import ANY_UNIT, Unit, require_perm
+
+
+def authorize_assist(*, actor: Any, center: Center, department: Department | None = None) -> None:
+    """Who records assisted services: those with the permission, for their own unit (the
+    centre's people: any); without `department`, the permission in the centre (what can be
+    asked before the input names the unit)."""
+    unit: int | Unit = ANY_UNIT if department is None else department.pk
+    require_perm(actor, "feedback.add_assistrecord", center_id=center.pk, department_id=unit)
 
 
 def record_assist(
@@ -37,6 +46,7 @@ def record_assist(
     """Record help given beyond the counter (帮办代办): how many times, for how many households,
     what quantity (e.g. seals) and the money it saved; each bounded (model validators and
     database checks: the sums feed the ranking)."""
+    authorize_assist(actor=actor, center=center, department=department)
     if department.center_id != center.pk or (staff is not None and staff.center_id != center.pk):
         raise ValidationFailed(_("部门或工作人员不属于本中心。"))
     if staff is not None and staff.department_id not in (None, department.pk):

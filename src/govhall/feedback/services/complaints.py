@@ -24,6 +24,7 @@ from govhall.feedback.models import (
 from govhall.feedback.selectors import feedback_settings
 from govhall.feedback.services.common import _clean_phone, _full_clean, _locked
 from govhall.org.models import Department, StaffProfile, Window
+from govhall.org.scoping import ANY_UNIT, require_over, require_perm
 
 
 def _complaint_event(complaint: Complaint, kind: str, actor: Any, **details: Any) -> None:
@@ -67,7 +68,19 @@ def _complaint_department(
     return None
 
 
-def create_complaint(
+def authorize_complaint_intake(*, actor: Any, center: Center) -> None:
+    """Who takes a complaint in: anybody of the centre with the permission, about any unit."""
+    require_perm(actor, "feedback.add_complaint", center_id=center.pk, department_id=ANY_UNIT)
+
+
+def create_complaint(*, center: Center, actor: Any = None, **complaint: Any) -> Complaint:
+    """Receive a complaint (办不成事反映 / 投诉) with its deadline in working days (the
+    arguments of `_receive_complaint`)."""
+    authorize_complaint_intake(actor=actor, center=center)
+    return _receive_complaint(center=center, actor=actor, **complaint)
+
+
+def _receive_complaint(
     *,
     center: Center,
     channel: str,
@@ -82,7 +95,8 @@ def create_complaint(
     received_at: dt.datetime | None = None,
     actor: Any = None,
 ) -> Complaint:
-    """Receive a complaint (办不成事反映 / 投诉) with its deadline in working days."""
+    """Write a complaint received by a permitted person or a 12345 import (whose permission is
+    the import's); the caller has checked who acts."""
     for obj in (department, window, staff, item):
         if obj is not None and obj.center_id != center.pk:
             raise ValidationFailed(_("所涉部门、窗口、人员或事项不属于本中心。"))
@@ -129,6 +143,7 @@ def _complaint_step(complaint: Complaint, expected: Sequence[str], verb: str) ->
 
 def assign_complaint(*, complaint: Complaint, assignee: Any, actor: Any) -> Complaint:
     """分派: a person in the unit (or the centre) answers for the complaint."""
+    require_over(actor, "feedback.handle_complaint", complaint)
     if assignee is None or assignee.center_id != complaint.center_id:
         raise ValidationFailed(_("承办人不属于本中心。"))
     with transaction.atomic():
@@ -151,6 +166,7 @@ def resolve_complaint(
     actor: Any,
 ) -> Complaint:
     """答复: the verdict (valid or not), what was done, and the ranking deduction if valid."""
+    require_over(actor, "feedback.handle_complaint", complaint)
     if not (resolution or "").strip():
         raise ValidationFailed(_("请填写办理结果。"), detail={"resolution": ["required"]})
     try:
@@ -180,6 +196,7 @@ def callback_complaint(
     *, complaint: Complaint, reached: bool, satisfaction: str = "", actor: Any
 ) -> Complaint:
     """回访 of the person who complained."""
+    require_over(actor, "feedback.handle_complaint", complaint)
     if reached and satisfaction not in Complaint.Satisfaction.values:
         raise ValidationFailed(_("联系上反映人时请选择其满意度。"))
     with transaction.atomic():
@@ -194,6 +211,7 @@ def callback_complaint(
 
 
 def close_complaint(*, complaint: Complaint, actor: Any) -> Complaint:
+    require_over(actor, "feedback.handle_complaint", complaint)
     with transaction.atomic():
         row = _complaint_step(complaint, [Complaint.Status.RESOLVED], _("办结"))
         if row.callback_reached is None and row.complainant_phone:

@@ -18,9 +18,10 @@ from govhall.feedback.models import (
     Complaint,
     Evaluation,
 )
-from govhall.feedback.services.complaints import create_complaint
+from govhall.feedback.services.complaints import _receive_complaint
 from govhall.feedback.services.ratings import _record_evaluation
 from govhall.org.models import Department, StaffProfile, Window
+from govhall.org.scoping import ANY_UNIT, require_perm
 
 
 class _Lookup:
@@ -92,7 +93,7 @@ def _import_rating(lookup: _Lookup, row: dict[str, Any], actor: Any) -> None:
 
 
 def _import_complaint(lookup: _Lookup, row: dict[str, Any], actor: Any) -> None:
-    create_complaint(
+    _receive_complaint(
         center=lookup.center,
         channel=Complaint.Channel.HOTLINE,
         content=str(row["content"]),
@@ -108,6 +109,11 @@ def _import_complaint(lookup: _Lookup, row: dict[str, Any], actor: Any) -> None:
     )
 
 
+def authorize_hotline_import(*, actor: Any, center: Center) -> None:
+    """The centre's people with the import permission import its 12345 work orders."""
+    require_perm(actor, "feedback.import_hotline", center_id=center.pk, department_id=ANY_UNIT)
+
+
 def import_hotline(
     *, center: Center, kind: str, filename: str, data: bytes, dry_run: bool, actor: Any
 ) -> int:
@@ -116,6 +122,7 @@ def import_hotline(
     A bad row is named by its number (``第N行``) and nothing is kept; a dry run checks every
     row the same way and then rolls back. Returns the number of rows.
     """
+    authorize_hotline_import(actor=actor, center=center)
     if kind not in ("ratings", "complaints"):
         raise ValidationFailed(_("数据类型应为评价或投诉。"))
     rows = hotline.read_rows(kind, filename, data)

@@ -21,11 +21,17 @@ from govhall.feedback.models import (
 from govhall.feedback.selectors import pad_pending_invitation, pairable_windows
 from govhall.feedback.services.common import _locked
 from govhall.org.models import Window
+from govhall.org.scoping import ANY_UNIT, require_perm
 
 PAIRING_CODE_MINUTES = 5
 PAIRING_MAX_FAILURES = 5
 PAIRING_MAX_FAILURES_ALL = 50
 PAIRING_LOCK_SECONDS = 15 * 60
+
+
+def authorize_pairing(*, actor: Any, center_id: int) -> None:
+    """Who pairs pads: the centre's people with the pairing permission (at their own windows)."""
+    require_perm(actor, "feedback.pair_rating_pad", center_id=center_id, department_id=ANY_UNIT)
 
 
 def issue_pairing_code(*, window: Window, actor: Any) -> RatingPad:
@@ -34,6 +40,7 @@ def issue_pairing_code(*, window: Window, actor: Any) -> RatingPad:
     Only with the actor's own window (a centre administrator: any window of the centre), so a
     clerk cannot hold a pad at another unit's counter and rate its staff.
     """
+    authorize_pairing(actor=actor, center_id=window.center_id)
     if not pairable_windows(actor).filter(pk=window.pk).exists():
         raise PermissionDenied(_("只能为本人所在的窗口配对评价器。"), code="not_own_window")
     with transaction.atomic():

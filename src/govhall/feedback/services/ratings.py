@@ -43,6 +43,7 @@ from govhall.feedback.services.common import (
     _rectification_event,
 )
 from govhall.org.models import Department, StaffProfile, Window
+from govhall.org.scoping import require_over
 from govhall.queueing.models import Ticket
 
 
@@ -408,6 +409,7 @@ def _evaluation_event(evaluation: Evaluation, kind: str, actor: Any, **details: 
 
 def file_appeal(*, evaluation: Evaluation, reason: str, evidence: Any = None, actor: Any) -> Appeal:
     """The department that was rated asks the centre to review a rating (申诉复核)."""
+    require_over(actor, "feedback.appeal_evaluation", evaluation)
     with transaction.atomic():
         evaluation = _locked(Evaluation, evaluation.pk)
         if evaluation.excluded:
@@ -431,6 +433,7 @@ def file_appeal(*, evaluation: Evaluation, reason: str, evidence: Any = None, ac
 
 def decide_appeal(*, appeal: Appeal, upheld: bool, note: str = "", actor: Any) -> Appeal:
     """The centre decides; an upheld appeal takes the rating out of the figures (never deletes)."""
+    require_over(actor, "feedback.decide_appeal", appeal)
     with transaction.atomic():
         appeal = _locked(Appeal, appeal.pk)
         if appeal.status != Appeal.Status.PENDING:

@@ -20,6 +20,7 @@ from govhall.feedback.models import (
 )
 from govhall.feedback.services.common import _full_clean, _locked, _rectification_event
 from govhall.feedback.services.ratings import rating_outbox
+from govhall.org.scoping import require_over
 
 
 def _step(
@@ -38,6 +39,7 @@ def verify_rectification(
     *, rectification: Rectification, valid: bool, reason: str, evidence: Any = None, actor: Any
 ) -> Rectification:
     """核实: the serving department says whether the bad rating is borne out, and why."""
+    require_over(actor, "feedback.handle_rectification", rectification)
     if not (reason or "").strip():
         raise ValidationFailed(_("请填写核实情况。"), detail={"reason": ["required"]})
     with transaction.atomic():
@@ -65,6 +67,7 @@ def rectify(
     """整改 in one of three ways (国办发〔2019〕51号): 立行立改 (clear and reasonable: fixed at
     once), 限期整改 (complex: a ledger entry with its own deadline `rectify_by`), 解释说明 (no
     legal basis for what was asked, or the rating was not borne out: the explanation given)."""
+    require_over(actor, "feedback.handle_rectification", rectification)
     Kind = Rectification.Kind
     if not (measures or "").strip():
         raise ValidationFailed(_("请填写整改措施或解释说明。"), detail={"measures": ["required"]})
@@ -111,6 +114,7 @@ def record_callback(
 
     A rating without a phone (not real-name) cannot have been reached by a callback.
     """
+    require_over(actor, "feedback.handle_rectification", rectification)
     if reached and satisfaction not in Rectification.Satisfaction.values:
         raise ValidationFailed(_("联系上评价人时请选择其对整改的满意度。"))
     if not reached:
@@ -144,6 +148,7 @@ def record_callback(
 
 def close_rectification(*, rectification: Rectification, actor: Any) -> Rectification:
     """办结: the rectification is done; on time when closed by its deadline."""
+    require_over(actor, "feedback.handle_rectification", rectification)
     with transaction.atomic():
         row = _step(
             rectification,

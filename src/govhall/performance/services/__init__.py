@@ -2,6 +2,9 @@
 the staff (`ranking`), periods, marks and runs with their checks (`runs`), and publishing a run
 with its bulletin and report files (`publication`).
 
+Each action a person takes checks its permission here (`org.scoping.require_perm`); the commands
+and the demo act as the system (`actor` None).
+
 `from govhall.performance import services; services.evaluate_period(...)` keeps working: this
 package re-exports every public service of its modules.
 """
@@ -29,11 +32,13 @@ from govhall.performance.services.rubrics import (
     validate_rubric,
 )
 from govhall.performance.services.runs import (
+    authorize_compute,
+    authorize_marks,
     check_period,
     check_run,
     diff_runs,
     ensure_period,
-    enter_manual_score,
+    enter_manual_scores,
     evaluate_period,
 )
 
@@ -41,6 +46,8 @@ __all__ = [
     "LOW_VOLUME",
     "NO_ATTENDANCE",
     "UnitResult",
+    "authorize_compute",
+    "authorize_marks",
     "award_bar",
     "bulletin_of",
     "bulletin_texts",
@@ -51,7 +58,7 @@ __all__ = [
     "ensure_bulletin_settings",
     "ensure_default_rubric",
     "ensure_period",
-    "enter_manual_score",
+    "enter_manual_scores",
     "evaluate_period",
     "new_rubric_version",
     "publish_run",

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 
 from govhall.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from govhall.core.models import Center
+from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.performance import selectors
 from govhall.performance.defaults import DEFAULT_REQUIREMENTS
 from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.models import BulletinSettings, EvaluationPeriod, EvaluationRun
 from govhall.performance.periods import parse_period
 from govhall.performance.report import Bulletin, compose_bulletin, report_tables
-from govhall.performance.services.runs import check_run
+from govhall.performance.services.runs import authorize_compute, check_run
 
 
 def ensure_bulletin_settings(*, center: Center) -> BulletinSettings:
@@ -29,10 +30,11 @@ def ensure_bulletin_settings(*, center: Center) -> BulletinSettings:
 
 
 def edit_run_text(
-    *, run: EvaluationRun, narrative_work: str, narrative_problems: str
+    *, run: EvaluationRun, narrative_work: str, narrative_problems: str, actor: Any
 ) -> EvaluationRun:
     """The paragraphs the office writes for a draft's bulletin (seed 000 (四)部门重视, 二(一));
-    a published run's are frozen with it."""
+    a published run's are frozen with it. Written by those who compute the evaluation."""
+    authorize_compute(actor=actor, center_id=run.center_id)
     with transaction.atomic():
         run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
         if run.status != EvaluationRun.Status.DRAFT:
@@ -62,6 +64,9 @@ def publish_run(
     The bulletin's settings (addressees, basis, requirements, closing, issuer) and its date are
     stored with the run, so its document never changes again. A run whose figures break an
     invariant (checks.py) is refused with the failed checks."""
+    require_perm(
+        actor, "performance.publish_evaluation", center_id=run.center_id, department_id=ANY_UNIT
+    )
     failed = [c.text for c in check_run(run=run) if not c.ok]
     if failed:
         raise ValidationFailed(

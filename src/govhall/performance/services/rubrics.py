@@ -1,11 +1,14 @@
 """Rubrics: the shipped default, a new version copied from an old one, and the checks that make
 a rubric usable."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govhall.core.errors import ValidationFailed
 from govhall.core.models import Center
+from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.performance import selectors
 from govhall.performance.defaults import (
     DEFAULT_AWARD_MIN_VOLUME_SHARE,
@@ -63,8 +66,11 @@ def ensure_default_rubric(*, center: Center) -> Rubric:
         return rubric
 
 
-def new_rubric_version(*, rubric: Rubric) -> Rubric:
+def new_rubric_version(*, rubric: Rubric, actor: Any) -> Rubric:
     """Copy a rubric into the next version (the copy becomes active); published runs keep theirs."""
+    require_perm(
+        actor, "performance.add_rubric", center_id=rubric.center_id, department_id=ANY_UNIT
+    )
     with transaction.atomic():
         center = rubric.center
         version = (

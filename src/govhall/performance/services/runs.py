@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core.errors import NotFound, ValidationFailed
 from govhall.core.models import Center
+from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.performance import selectors
 from govhall.performance.checks import Check, check_snapshot
 from govhall.performance.models import (
@@ -33,6 +34,19 @@ from govhall.performance.services.ranking import (
 from govhall.performance.services.rubrics import ensure_default_rubric, validate_rubric
 
 
+def authorize_compute(*, actor: Any, center_id: int) -> None:
+    """Who computes a period's evaluation and writes its bulletin's paragraphs: the centre's
+    office (the compute permission)."""
+    require_perm(
+        actor, "performance.compute_evaluation", center_id=center_id, department_id=ANY_UNIT
+    )
+
+
+def authorize_marks(*, actor: Any, center_id: int) -> None:
+    """Who enters marks on the entered dimensions: the centre's evaluators (the mark permission)."""
+    require_perm(actor, "performance.enter_score", center_id=center_id, department_id=ANY_UNIT)
+
+
 def ensure_period(*, center: Center, code: str) -> EvaluationPeriod:
     spec = parse_period(code)
     period, _created = EvaluationPeriod.objects.get_or_create(
@@ -43,35 +57,41 @@ def ensure_period(*, center: Center, code: str) -> EvaluationPeriod:
     return period
 
 
-def enter_manual_score(
+def enter_manual_scores(
     *,
-    period: EvaluationPeriod,
+    center: Center,
+    code: str,
     dimension: RubricDimension,
-    department_id: int,
+    marks: dict[int, Decimal],
     evaluator: Any,
-    score: Decimal,
-) -> ManualScore:
-    """An evaluator's mark (0–100) for a unit on a peer / public / panel dimension.
+) -> list[ManualScore]:
+    """An evaluator's marks (0–100, by department id) for units on a peer / public / panel
+    dimension in the period `code`, all or none. The evaluator holds the mark permission in the
+    centre.
 
     Marks may change after a period is published: they feed its next version, never the published
     one, whose snapshot holds the marks it used.
     """
+    authorize_marks(actor=evaluator, center_id=center.pk)
     if dimension.method == RubricDimension.Method.DATA:
         raise ValidationFailed(_("该维度由数据计算,不能手工录入。"), code="not_entered_dimension")
-    if dimension.rubric.center_id != period.center_id:
+    if dimension.rubric.center_id != center.pk:
         raise NotFound(_("维度不属于该中心。"))
-    score = Decimal(score)
-    if not Decimal(0) <= score <= Decimal(100):
+    scores = {department_id: Decimal(score) for department_id, score in marks.items()}
+    if not all(Decimal(0) <= score <= Decimal(100) for score in scores.values()):
         raise ValidationFailed(_("分数应在0到100之间。"), code="bad_score")
     with transaction.atomic():
-        mark, _created = ManualScore.objects.update_or_create(
-            period=period,
-            dimension=dimension,
-            department_id=department_id,
-            evaluator=evaluator,
-            defaults={"center_id": period.center_id, "score": quantize(score)},
-        )
-        return mark
+        period = ensure_period(center=center, code=code)
+        return [
+            ManualScore.objects.update_or_create(
+                period=period,
+                dimension=dimension,
+                department_id=department_id,
+                evaluator=evaluator,
+                defaults={"center_id": period.center_id, "score": quantize(score)},
+            )[0]
+            for department_id, score in scores.items()
+        ]
 
 
 def evaluate_period(
@@ -88,6 +108,7 @@ def evaluate_period(
     under a lock of the period, so two computations at once make versions n and n + 1.
     `concurrent` reads the apps' figures at once (commands and jobs, never a web request).
     """
+    authorize_compute(actor=actor, center_id=center.pk)
     spec = parse_period(code)
     if spec.start > timezone.localdate():
         raise ValidationFailed(

@@ -1,5 +1,8 @@
 """Every write of the queue: one function per action, each in one transaction, by topic.
 
+The window's actions check who works it (`authorize_window`; `actor` None is the system); taking
+a ticket, an appointment and the ticket holder's own cancelling are public.
+
 `from govhall.queueing import services; services.call_next(...)` keeps working: this package
 re-exports every public service of its modules.
 """
@@ -18,6 +21,7 @@ from govhall.queueing.services.calling import (
     recall_ticket,
     start_ticket,
 )
+from govhall.queueing.services.common import authorize_window
 from govhall.queueing.services.day_close import close_queue_day
 from govhall.queueing.services.issuing import cancel_ticket, format_number, issue_ticket
 from govhall.queueing.services.sessions import (
@@ -30,6 +34,7 @@ from govhall.queueing.services.transfers import transfer_ticket
 
 __all__ = [
     "CODE_ALPHABET",
+    "authorize_window",
     "book_appointment",
     "call_next",
     "cancel_appointment",

@@ -29,6 +29,7 @@ from govhall.queueing.services.common import (
     _require_state,
     _require_window_ticket,
     _ticket_for_update,
+    authorize_window,
 )
 from govhall.queueing.services.sessions import open_window_session
 
@@ -66,6 +67,7 @@ def call_next(
     by the same statement). `settings`: the centre's queue settings when the caller has
     already read them.
     """
+    authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     with transaction.atomic():
         _check_ready(window, staff, at)
@@ -121,6 +123,7 @@ def recall_ticket(
     at: dt.datetime | None = None,
 ) -> Ticket:
     """Call the current ticket again (after the cooldown, up to the recall limit)."""
+    authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     with transaction.atomic():
         ticket = _ticket_for_update(ticket)
@@ -166,6 +169,7 @@ def start_ticket(
     at: dt.datetime | None = None,
 ) -> Ticket:
     """The person has come to the window: CALLED → SERVING."""
+    authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     states = (Ticket.State.CALLED,)
     _require_at(ticket, window, states)
@@ -184,6 +188,7 @@ def finish_ticket(
     at: dt.datetime | None = None,
 ) -> Ticket:
     """The service is over: SERVING (or CALLED) → DONE; then every registered finish hook runs."""
+    authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     states = (Ticket.State.CALLED, Ticket.State.SERVING)
     _require_at(ticket, window, states)
@@ -222,6 +227,7 @@ def mark_no_show(
     at: dt.datetime | None = None,
 ) -> Ticket:
     """过号: allowed once the centre's number of recalls has been used."""
+    authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     with transaction.atomic():
         ticket = _ticket_for_update(ticket)

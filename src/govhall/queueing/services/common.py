@@ -1,5 +1,5 @@
-"""What the queue services share: the row lock, validation, the ticket's event, and the checks
-of centre, staff, state and window."""
+"""What the queue services share: the row lock, validation, the ticket's event, who works a
+window, and the checks of centre, staff, state and window."""
 
 import datetime as dt
 from typing import Any
@@ -16,10 +16,18 @@ from govhall.core.errors import (
 )
 from govhall.core.models import User
 from govhall.org.models import StaffProfile, Window
+from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.queueing.models import (
     Ticket,
     TicketEvent,
 )
+
+
+def authorize_window(*, actor: User | None, center_id: int) -> None:
+    """Who works a window's terminal (calling, serving, transferring, pausing, their session):
+    the centre's people with the call permission; which windows are theirs is
+    `_check_staff_at`. None is the system (the simulation, the demo, the day's close)."""
+    require_perm(actor, "queueing.call_ticket", center_id=center_id, department_id=ANY_UNIT)
 
 
 def _locked(qs: QuerySet, *, of: tuple[str, ...] = ()) -> QuerySet:

@@ -20,6 +20,7 @@ from govhall.core.errors import (
 )
 from govhall.core.models import User
 from govhall.core.validators import normalize_id_number, normalize_phone
+from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.queueing import selectors
 from govhall.queueing.models import (
     Appointment,
@@ -133,7 +134,16 @@ def issue_ticket(
 ) -> Ticket:
     """Give a ticket in `category` with the next number of the day (A001, A002 …).
 
-    `settings`: the centre's queue settings when the caller has already read them."""
+    `settings`: the centre's queue settings when the caller has already read them. Anybody takes
+    a ticket (kiosk, phone, web, API); one taken for a person at a window (channel staff) is
+    taken by the centre's people with that permission."""
+    if channel == Ticket.Channel.STAFF:
+        require_perm(
+            actor,
+            "queueing.issue_ticket_for_citizen",
+            center_id=category.center_id,
+            department_id=ANY_UNIT,
+        )
     at = at or selectors.now()
     if channel not in Ticket.Channel.values or channel == Ticket.Channel.TRANSFER:
         raise ValidationFailed(_("取号渠道无效。"), detail={"channel": channel})

@@ -10,13 +10,19 @@ from govhall.core.errors import (
     InvalidTransition,
     ValidationFailed,
 )
+from govhall.core.models import User
 from govhall.org.models import StaffProfile, Window
 from govhall.queueing import selectors
 from govhall.queueing.models import (
     WindowPause,
     WindowSession,
 )
-from govhall.queueing.services.common import _check_staff_at, _locked, _validated
+from govhall.queueing.services.common import (
+    _check_staff_at,
+    _locked,
+    _validated,
+    authorize_window,
+)
 
 
 def _ensure_session(window: Window, staff: StaffProfile, at: dt.datetime) -> None:
@@ -26,13 +32,18 @@ def _ensure_session(window: Window, staff: StaffProfile, at: dt.datetime) -> Non
 
 
 def open_window_session(
-    *, window: Window, staff: StaffProfile, at: dt.datetime | None = None
+    *,
+    window: Window,
+    staff: StaffProfile,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
 ) -> WindowSession:
     """The staff member logs in at the window's terminal.
 
     Their open session at any other window is closed, and so is another person's open session at
     this window (a colleague taking over the counter).
     """
+    authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     _check_staff_at(window, staff)
     with transaction.atomic():
@@ -50,9 +61,14 @@ def open_window_session(
 
 
 def close_window_session(
-    *, window: Window, staff: StaffProfile, at: dt.datetime | None = None
+    *,
+    window: Window,
+    staff: StaffProfile,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
 ) -> WindowSession | None:
     """The staff member logs out of the terminal (also ends an open pause)."""
+    authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     with transaction.atomic():
         session = _locked(
@@ -72,9 +88,11 @@ def pause_window(
     staff: StaffProfile,
     reason: str,
     note: str = "",
+    actor: User | None = None,
     at: dt.datetime | None = None,
 ) -> WindowPause:
     """暂停服务 with a reason; the time is recorded for attendance."""
+    authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     _check_staff_at(window, staff)
     if reason not in WindowPause.Reason.values:
@@ -101,8 +119,13 @@ def pause_window(
 
 
 def resume_window(
-    *, window: Window, staff: StaffProfile, at: dt.datetime | None = None
+    *,
+    window: Window,
+    staff: StaffProfile,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
 ) -> WindowPause:
+    authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     _check_staff_at(window, staff)
     with transaction.atomic():

@@ -23,6 +23,7 @@ from govhall.queueing.services.common import (
     _require_window_ticket,
     _same_center,
     _ticket_for_update,
+    authorize_window,
 )
 
 
@@ -42,6 +43,7 @@ def transfer_ticket(
     The ticket becomes TRANSFERRED and a continuation with the same number waits in the new line;
     the continuation's `queue_at` is the original one, so it is called before later tickets.
     """
+    authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     if to_category is None and to_window is None:
         raise ValidationFailed(_("请选择转入的排队类别或窗口。"))
