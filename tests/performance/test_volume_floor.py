@@ -20,22 +20,7 @@ from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.report import report_tables
 from govhall.performance.scoring import volume_floor
 from tests.factories import DepartmentFactory
-from tests.performance.test_scaled_rubric import MAY, _serve, _unit
-
-
-def _faultless(tickets: int, cases: int, staff: int, **more) -> dict:
-    return _unit(
-        accepted=cases,
-        completed=cases,
-        completion_rate=1.0,
-        tickets_issued=tickets,
-        tickets_served=tickets,
-        served_within_10min=tickets,
-        share_within_10min=1.0 if tickets else None,
-        staff_count=staff,
-        present_days=19 * staff,
-        **more,
-    )
+from tests.performance.test_scaled_rubric import MAY, _faultless, _serve
 
 
 @pytest.fixture
