@@ -147,3 +147,30 @@ def test_the_floor_splits_the_candidates_into_ranked_and_apart(volumes, share):
     assert all(volumes[u] < floor for u in apart)
     # the busiest unit is always ranked: the floor never exceeds the median
     assert max(units, key=volumes.__getitem__) in ranked
+
+
+@pytest.mark.django_db
+def test_a_run_computed_before_the_floor_ranked_keeps_its_document(county_month, center):
+    """A run stored before units under the floor were listed apart (the unit ranked, with a
+    `not_awarded` flag) is printed as it was computed: ranked, and the award sentence."""
+    run = services.evaluate_period(center=center, code=MAY)
+    run.scores.filter(department=county_month["县教育局"]).update(
+        standing="ranked",
+        rank=5,
+        flags=[
+            {
+                "kind": "not_awarded",
+                "reason": "low_volume",
+                "services": 5.0,
+                "floor": 35,
+                "message": "服务量5人次,低于评优门槛35人次,不参加评优",
+            }
+        ],
+    )
+    bulletin = services.bulletin_of(run=run)
+    assert bulletin.low_volume is None
+    assert [row[:2] for row in bulletin.ranking_rows][-1] == [5, "县教育局"]
+    assert (
+        "县教育局(服务5人次)服务量未达到评优门槛35人次(参加排名单位服务量中位数的25%),"
+        "不参加本期评优。"
+    ) in _text(run)
