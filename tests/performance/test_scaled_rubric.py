@@ -86,6 +86,23 @@ def _unit(**figures):
     return base | figures
 
 
+def _faultless(tickets: int, cases: int, staff: int = 1, **more) -> dict:
+    """A unit of `staff` people at work every day of the month, every case completed, every
+    ticket served within 10 minutes and nothing bad unless said otherwise in `more`."""
+    return _unit(
+        accepted=cases,
+        completed=cases,
+        completion_rate=1.0,
+        tickets_issued=tickets,
+        tickets_served=tickets,
+        served_within_10min=tickets,
+        share_within_10min=1.0 if tickets else None,
+        staff_count=staff,
+        present_days=19 * staff,
+        **more,
+    )
+
+
 # --- the arithmetic ---------------------------------------------------------------------------
 
 DEDUCTIONS = sorted(code for code, rule in RULES.items() if rule.scalable)
@@ -228,8 +245,9 @@ def test_a_busy_unit_with_a_few_bad_ratings_outranks_a_tiny_unit_with_none(cente
         考勤考核 100 − (2 × 2 + 0.2 × 60) ÷ 1 = 84.00;
         total (1500 + 2500 + 25 × 77.78 + 10 × 84) ÷ 75 = 6784.50 ÷ 75 = 90.46
       → R 1st, T 2nd. The floor: median of 400 and 2 is 201, ⌈0.25 × 201⌉ = 51: T (2
-      services) is under it, R takes 优秀窗口.
-    Per event (the same rubric with every scale set to per event, as before):
+      services) is under it and listed apart, R is ranked 1st alone and takes 优秀窗口.
+    Per event and without a floor (the same rubric with every scale set to per event, as
+    before):
       R 服务质量 27 + (20 − 15) + 20 + 20 = 72 of 90 = 80.00;
         考勤考核 100 − (8 + 20) = 72.00;
         total (1500 + 2500 + 2000 + 720) ÷ 75 = 89.60
@@ -288,12 +306,20 @@ def test_a_busy_unit_with_a_few_bad_ratings_outranks_a_tiny_unit_with_none(cente
         1,
         "优秀窗口",
     )
-    assert (scores[t.pk].total, scores[t.pk].rank, scores[t.pk].award) == (Decimal("90.46"), 2, "")
+    assert (scores[t.pk].total, scores[t.pk].rank, scores[t.pk].award) == (
+        Decimal("90.46"),
+        None,
+        "",
+    )
+    assert scores[t.pk].standing == "low_volume"
     assert run.inputs["award_floor"] == 51
-    assert [f["reason"] for f in scores[t.pk].flags if f["kind"] == "not_awarded"] == ["low_volume"]
+    assert [
+        (f["services"], f["floor"]) for f in scores[t.pk].flags if f["kind"] == "low_volume"
+    ] == [(2, 51)]
 
     per_event = services.new_rubric_version(rubric=rubric, actor=None)
     RubricRule.objects.filter(dimension__rubric=per_event).update(scale="event")
+    Rubric.objects.filter(pk=per_event.pk).update(award_min_volume_share=0)
     run = services.evaluate_period(center=center, code=MAY, rubric=per_event)
     scores = {s.department_id: s for s in run.scores.all()}
     assert (scores[r.pk].total, scores[r.pk].rank) == (Decimal("89.60"), 2)
@@ -305,29 +331,17 @@ def test_a_busy_unit_with_a_few_bad_ratings_outranks_a_tiny_unit_with_none(cente
 
 @pytest.fixture
 def floor_month(center, monkeypatch):
-    """Five ranked units, each perfect on every figure it has: services 5, 40, 50, 60 and 400
-    (median 50, floor ⌈0.25 × 50⌉ = 13). 市甲局 (5 services) is under the floor; 市乙局 (60)
-    has no attendance recorded. 优秀窗口 has 4 places, 3 eligible units: 丙, 丁, 戊."""
-
-    def perfect(tickets, cases, present_days=19):
-        return _unit(
-            accepted=cases,
-            completed=cases,
-            completion_rate=1.0,
-            tickets_issued=tickets,
-            tickets_served=tickets,
-            served_within_10min=tickets,
-            share_within_10min=1.0 if tickets else None,
-            staff_count=1 if present_days else 0,
-            present_days=present_days,
-        )
+    """Five units, each perfect on every figure it has: services 5, 40, 50, 60 and 400
+    (median 50, floor ⌈0.25 × 50⌉ = 13). 市甲局 (5 services) is under the floor and listed
+    apart; 市乙局 (60) has no attendance recorded. 优秀窗口 has 4 places, 3 eligible units:
+    丙, 丁, 戊."""
 
     units = {
-        "市甲局": perfect(0, 5),
-        "市乙局": perfect(40, 20, present_days=0),
-        "市丙局": perfect(30, 10),
-        "市丁局": perfect(40, 10),
-        "市戊局": perfect(300, 100),
+        "市甲局": _faultless(0, 5),
+        "市乙局": _faultless(40, 20, staff=0),
+        "市丙局": _faultless(30, 10),
+        "市丁局": _faultless(40, 10),
+        "市戊局": _faultless(300, 100),
     }
     departments = {name: DepartmentFactory(center=center, name=name) for name in units}
     _serve(monkeypatch, {departments[name].pk: f for name, f in units.items()})
@@ -336,10 +350,13 @@ def floor_month(center, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_units_under_the_floor_or_never_at_work_keep_their_rank_but_no_award(floor_month, center):
+def test_a_unit_under_the_floor_is_apart_and_one_never_at_work_ranked_without_award(
+    floor_month, center
+):
     run = services.evaluate_period(center=center, code=MAY)
     scores = {s.department.name: s for s in run.scores.select_related("department")}
-    assert all(s.standing == "ranked" and s.rank for s in scores.values())
+    assert (scores["市甲局"].standing, scores["市甲局"].rank) == ("low_volume", None)
+    assert sorted(s.rank for name, s in scores.items() if name != "市甲局") == [1, 2, 3, 4]
     assert {name for name, s in scores.items() if s.award} == {"市丙局", "市丁局", "市戊局"}
     assert run.inputs["award_floor"] == 13
     text = "".join(
@@ -349,8 +366,7 @@ def test_units_under_the_floor_or_never_at_work_keep_their_rank_but_no_award(flo
     )
     assert "市乙局考核期内无出勤记录,不参加本期评优。" in text
     assert (
-        "市甲局(服务5人次)服务量未达到评优门槛13人次(参加排名单位服务量中位数的25%),"
-        "不参加本期评优。"
+        "市甲局(服务5人次)服务量未达到排名门槛13人次(参评单位服务量中位数的25%),不参加排名。"
     ) in text
     assert "—" not in text and "None" not in text
     assert all(check.ok for check in services.check_run(run=run))
@@ -365,7 +381,7 @@ def test_the_check_refuses_an_award_under_the_floor_or_without_attendance(
     run.scores.filter(department=floor_month["市乙局"]).update(award="优秀窗口")
     failed = [c.text for c in services.check_run(run=run) if not c.ok]
     assert len(failed) == 1
-    assert "市甲局(服务量5人次,低于门槛13人次)" in failed[0]
+    assert "市甲局(未参加排名)" in failed[0]
     assert "市乙局(无出勤记录)" in failed[0]
     with pytest.raises(ValidationFailed):
         services.publish_run(run=run, actor=admin_user)

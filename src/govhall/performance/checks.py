@@ -3,8 +3,9 @@
 A bulletin states figures that must agree with each other: the departments add up to the
 centre, 办结 never exceeds 受理, every rate is its numerator over its denominator and lies in
 [0, 1], 空岗 never exceeds the time the staff member was scheduled, consultations are served
-tickets, and no award goes to a unit that had no cases, no attendance or fewer services than
-the rubric's floor (or, for a person, served nobody).
+tickets, no unit under the rubric's volume floor is ranked (and every unit listed apart for
+its volume is under it), and no award goes to a unit that had no cases, no attendance or fewer
+services than the floor (or, for a person, served nobody).
 The checks read a run's snapshot (or the same snapshot computed without saving a run), so what
 they pass is exactly what would be published.
 """
@@ -173,17 +174,27 @@ def check_snapshot(
 def _department_award_checks(
     inputs: Mapping[str, Any], department_awards: Mapping[str, tuple[str, str]]
 ) -> list[Check]:
-    """No unit award to a unit not ranked, without cases, without attendance (实出勤天数 0) or
-    under the floor: ⌈award_min_volume_share × the median ranked unit's services⌉, recomputed
-    here from the snapshot's figures."""
+    """The units ranked are those at or above the volume floor, and no unit award goes to a
+    unit not ranked, without cases, without attendance (实出勤天数 0) or under the floor:
+    ⌈award_min_volume_share × the median services of the units ranked or listed apart for their
+    volume⌉, recomputed here from the snapshot's figures."""
     departments = inputs.get("departments", {})
     share = float(inputs.get("rubric", {}).get("award_min_volume_share") or 0)
 
     def figures(pk: str) -> Mapping[str, Any]:
         return departments.get(pk, {}).get("figures", {})
 
-    ranked = [pk for pk, (_awards, standing) in department_awards.items() if standing == "ranked"]
-    floor = award_floor([services_of(figures(pk)) for pk in ranked], share)
+    candidates = {
+        pk: standing
+        for pk, (_awards, standing) in department_awards.items()
+        if standing in ("ranked", "low_volume")
+    }
+    floor = award_floor([services_of(figures(pk)) for pk in candidates], share)
+    misplaced = [
+        departments.get(pk, {}).get("name", pk)
+        for pk, standing in candidates.items()
+        if (standing == "ranked") != (services_of(figures(pk)) >= floor)
+    ]
     wrong = []
     for pk, (awards, standing) in department_awards.items():
         if not awards:
@@ -208,13 +219,17 @@ def _department_award_checks(
         )
     rule = _("单位奖项只授予参加排名、有办件、有出勤记录的单位")
     if floor:
-        rule += _(",且服务量不少于%(floor)s人次(参加排名单位服务量中位数的%(share)s)") % {
+        rule += _(",且服务量不少于%(floor)s人次(参评单位服务量中位数的%(share)s)") % {
             "floor": floor,
             "share": f"{share:.0%}",
         }
-    return [
-        Check(
-            not wrong,
-            rule + (_(":%(names)s不应获奖") % {"names": "、".join(wrong)} if wrong else ""),
-        )
-    ]
+    placed = Check(
+        not misplaced,
+        _("服务量低于%(floor)s人次的单位单列、不参加排名,其余参加排名") % {"floor": floor}
+        + (_(":%(names)s不符") % {"names": "、".join(misplaced)} if misplaced else ""),
+    )
+    awarded = Check(
+        not wrong,
+        rule + (_(":%(names)s不应获奖") % {"names": "、".join(wrong)} if wrong else ""),
+    )
+    return [placed, awarded] if floor else [awarded]

@@ -163,6 +163,10 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         _cell_style(document, _("排名表"), BODY_FONT).style_id,
     )
     _table(document, [bulletin.ranking_header, *bulletin.ranking_rows], styles)
+    if bulletin.low_volume:
+        _paragraph(document, "", indent=False)
+        _paragraph(document, bulletin.low_volume.title, font=HEADING_FONT, indent=False)
+        _table(document, [bulletin.low_volume.header, *bulletin.low_volume.rows], styles)
     if bulletin.unranked_rows:
         _paragraph(document, "", indent=False)
         _paragraph(document, _("未参加排名的单位"), font=HEADING_FONT, indent=False)

@@ -49,14 +49,15 @@ class Rubric(CenterScopedModel):
         help_text=_("[{rule, points, params}],规则与窗口单位评分规则库相同。"),
     )
     award_min_volume_share = models.DecimalField(
-        _("评优服务量门槛"),
+        _("排名服务量门槛"),
         max_digits=3,
         decimal_places=2,
         default=Decimal("0.25"),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
         help_text=_(
-            "窗口单位获奖须达到的服务量(叫号办结+受理办件)占参加排名单位服务量中位数的比例,"
-            "如0.25;0为不设门槛。无出勤记录的单位一律不评优。"
+            "窗口单位参加排名和评优须达到的服务量(叫号办结+受理办件)占参评单位服务量"
+            "中位数的比例,如0.25;未达到的单位单列,不参加排名;0为不设门槛。"
+            "无出勤记录的单位一律不评优。"
         ),
     )
     note = models.TextField(_("说明"), blank=True)
@@ -331,6 +332,7 @@ class DepartmentScore(models.Model):
         NOT_ENTERED = "not_entered", _("未进驻")
         NO_CASES = "no_cases", _("无办件")
         NOT_RATED = "not_rated", _("数据不足,不参评")
+        LOW_VOLUME = "low_volume", _("服务量未达到排名门槛")
 
     total = models.DecimalField(_("总分"), max_digits=7, decimal_places=2)
     standing = models.CharField(

@@ -28,6 +28,15 @@ class Section:
 
 
 @dataclass
+class Table:
+    """A titled table of the attachment after the ranking."""
+
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
 class Bulletin:
     title: str
     addressees: str
@@ -40,6 +49,8 @@ class Bulletin:
     date_text: str
     # Units listed apart from the ranking (not entered, without cases, not rated): name, reason.
     unranked_rows: list[list[Any]] = field(default_factory=list)
+    # The units under the volume floor, with their services (none when no unit is).
+    low_volume: Table | None = None
     draft: bool = False
 
 
@@ -220,11 +231,46 @@ def _convenience(period: str, center: dict[str, Any], departments: dict[str, Any
     }
 
 
+def _under_floor(
+    units: list[tuple[str, dict[str, Any]]],
+    share: Any,
+    floor_label: str,
+    of_median: str,
+    sentence: str,
+) -> str:
+    """ "甲(服务5人次)、乙(服务11人次)服务量未达到<floor_label>(<of_median>),…。" from the
+    units' flags (each with its services and the floor); "" without units."""
+    if not units:
+        return ""
+    floor = floor_label % {"floor": units[0][1]["floor"]}
+    if share:
+        floor += of_median % {"share": percent(share)}
+    return sentence % {
+        "units": "、".join(
+            _("%(name)s(服务%(n)s人次)") % {"name": name, "n": f"{flag['services']:g}"}
+            for name, flag in units
+        ),
+        "floor": floor,
+    }
+
+
+def _low_volume_units(run: EvaluationRun) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The units listed apart for their volume: snapshot (name, figures) and flag (services,
+    floor)."""
+    departments = run.inputs.get("departments", {})
+    return [
+        (departments[str(score.department_id)], flag)
+        for score in unranked_scores(run=run).filter(standing=DepartmentScore.Standing.LOW_VOLUME)
+        for flag in score.flags
+        if flag.get("kind") == "low_volume"
+    ]
+
+
 def _not_awarded(
     passed: dict[str, list[tuple[str, dict[str, Any]]]], inputs: dict[str, Any]
 ) -> str:
-    """The ranked units kept out of the awards, with the reason: no attendance recorded, or
-    services under the rubric's floor (each unit's services and the floor printed)."""
+    """The ranked units kept out of the awards, with the reason: no attendance recorded, or (in
+    runs computed before units under the floor were listed apart) services under the floor."""
     sentences = []
     no_attendance = [name for name, _flag in passed.get("no_attendance", [])]
     if no_attendance:
@@ -232,22 +278,15 @@ def _not_awarded(
             _("%(names)s考核期内无出勤记录,不参加本期评优。")
             % {"names": _names(no_attendance, _("单位"))}
         )
-    low = passed.get("low_volume", [])
-    if low:
-        share = inputs.get("rubric", {}).get("award_min_volume_share")
-        floor = _("评优门槛%(floor)s人次") % {"floor": low[0][1]["floor"]}
-        if share:
-            floor += _("(参加排名单位服务量中位数的%(share)s)") % {"share": percent(share)}
-        sentences.append(
-            _("%(units)s服务量未达到%(floor)s,不参加本期评优。")
-            % {
-                "units": "、".join(
-                    _("%(name)s(服务%(n)s人次)") % {"name": name, "n": f"{flag['services']:g}"}
-                    for name, flag in low
-                ),
-                "floor": floor,
-            }
+    sentences.append(
+        _under_floor(
+            passed.get("low_volume", []),
+            inputs.get("rubric", {}).get("award_min_volume_share"),
+            _("评优门槛%(floor)s人次"),
+            _("(参加排名单位服务量中位数的%(share)s)"),
+            _("%(units)s服务量未达到%(floor)s,不参加本期评优。"),
         )
+    )
     return "".join(sentences)
 
 
@@ -288,7 +327,14 @@ def _awards(run: EvaluationRun, inputs: dict[str, Any]) -> str:
             template % {"award": award["name"], "n": len(names), "names": "、".join(names)}
         )
     awarded = _("评选出") + "".join(sentences) if sentences else ""
-    return awarded + _not_awarded(passed, inputs)
+    apart = _under_floor(
+        [(unit["name"], flag) for unit, flag in _low_volume_units(run)],
+        inputs.get("rubric", {}).get("award_min_volume_share"),
+        _("排名门槛%(floor)s人次"),
+        _("(参评单位服务量中位数的%(share)s)"),
+        _("%(units)s服务量未达到%(floor)s,不参加排名。"),
+    )
+    return awarded + apart + _not_awarded(passed, inputs)
 
 
 def compose_bulletin(*, run: EvaluationRun, texts: dict[str, str], issued_on: dt.date) -> Bulletin:
@@ -346,12 +392,21 @@ def compose_bulletin(*, run: EvaluationRun, texts: dict[str, str], issued_on: dt
         attachment_title=_("%(center)s进驻窗口单位%(period)s服务效能评价排名")
         % {"center": center_name, "period": period_label},
         ranking_header=header,
-        ranking_rows=[[("—" if v is None else v) for v in row] for row in rows],
+        ranking_rows=[[_printed(v) for v in row] for row in rows],
         unranked_rows=unranked_rows(run),
+        low_volume=low_volume_table(run),
         issuer=texts.get("issuer") or center_name,
         date_text=cn_date(issued_on),
         draft=run.status == EvaluationRun.Status.DRAFT,
     )
+
+
+def _printed(value: Any) -> Any:
+    """A cell of the printed ranking: a score to two places ("82.60", as the run holds it), a
+    dash for a dimension without a score."""
+    if value is None:
+        return "—"
+    return f"{value:.2f}" if isinstance(value, float) else value
 
 
 def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
@@ -563,6 +618,19 @@ def report_tables(run: EvaluationRun) -> list[tuple[str, str, list[str], list[li
     (staff_header, staff_rows), (dept_header, dept_rows) = attendance_tables(run)
     bulletin_ranking = compose_ranking(run)
     unranked = ([_("单位"), _("未参加排名的原因")], unranked_rows(run))
+    low_volume = low_volume_table(run)
+    apart = (
+        [
+            (
+                _("服务量未达到排名门槛的单位"),
+                f"{center}{period}{low_volume.title}",
+                low_volume.header,
+                low_volume.rows,
+            )
+        ]
+        if low_volume
+        else []
+    )
     return [
         (
             _("业务办理汇总表"),
@@ -586,6 +654,7 @@ def report_tables(run: EvaluationRun) -> list[tuple[str, str, list[str], list[li
             _("%(c)s%(p)s服务效能评价排名") % {"c": center, "p": period},
             *bulletin_ranking,
         ),
+        *apart,
         (
             _("未参加排名的单位"),
             _("%(c)s%(p)s未参加排名的单位") % {"c": center, "p": period},
@@ -614,9 +683,31 @@ def compose_ranking(run: EvaluationRun) -> tuple[list[str], list[list[Any]]]:
 
 
 def unranked_rows(run: EvaluationRun) -> list[list[Any]]:
-    """The units listed apart from the ranking: name and why."""
+    """The units listed apart from the ranking for another reason than their volume (not
+    entered, without cases, not rated): name and why."""
     departments = run.inputs.get("departments", {})
     return [
         [departments[str(s.department_id)]["name"], s.get_standing_display()]
-        for s in unranked_scores(run=run)
+        for s in unranked_scores(run=run).exclude(standing=DepartmentScore.Standing.LOW_VOLUME)
     ]
+
+
+def low_volume_table(run: EvaluationRun) -> Table | None:
+    """The units under the volume floor, after the ranking: each with its tickets served,
+    cases accepted and services (their sum), from the run's snapshot; None when there are none."""
+    units = _low_volume_units(run)
+    if not units:
+        return None
+    return Table(
+        _("服务量未达到排名门槛%(floor)s人次的单位(不参加排名)") % {"floor": units[0][1]["floor"]},
+        [_("单位"), _("叫号办结人次"), _("受理件数"), _("服务量(人次)")],
+        [
+            [
+                unit["name"],
+                unit["figures"].get("tickets_served", 0),
+                unit["figures"].get("accepted", 0),
+                int(flag["services"]),
+            ]
+            for unit, flag in units
+        ],
+    )

@@ -14,8 +14,9 @@
 - An award goes to exactly its count of eligible units, best first by its criterion, then by
   the ranking's key, then by the units' own order (``ordered``), so a tie at the boundary is
   decided by a stated rule, never by awarding everyone tied.
-- The award floor: a unit needs at least ⌈share × the median ranked unit's services⌉ services
-  (``award_floor``); 0 when the rubric sets no floor.
+- The volume floor: a unit needs at least ⌈share × the median services of the units that would
+  otherwise be ranked⌉ services (``award_floor``) to be ranked and awarded; the units under it
+  are listed apart (``volume_floor``); 0 when the rubric sets no floor.
 """
 
 import math
@@ -106,12 +107,26 @@ def competition_ranks(keys: Mapping[K, Any]) -> dict[K, int]:
 
 
 def award_floor(services: Sequence[float], share: Decimal | float) -> int:
-    """The fewest services a unit needs to be eligible for an award: ⌈share × the median of the
-    ranked units' services⌉ (0 without units or without a floor)."""
+    """The fewest services a unit needs to be ranked and awarded: ⌈share × the median of the
+    candidate units' services⌉ (0 without units or without a floor). The name is the one runs
+    store it under (``inputs["award_floor"]``)."""
     if not services or not share:
         return 0
     median = Decimal(str(statistics.median(services)))
     return math.ceil(Decimal(str(share)) * median)
+
+
+def volume_floor(
+    units: Sequence[K], services: Callable[[K], float], share: Decimal | float
+) -> tuple[int, list[K], list[K]]:
+    """The floor over the candidate units' services, the units at or above it and the units
+    under it, each in the given order."""
+    floor = award_floor([services(unit) for unit in units], share)
+    return (
+        floor,
+        [unit for unit in units if services(unit) >= floor],
+        [unit for unit in units if services(unit) < floor],
+    )
 
 
 def pick(ordered: Sequence[K], n: int, eligible: Callable[[K], bool]) -> list[K]:

@@ -19,7 +19,6 @@ from govhall.performance.services.publication import (
     write_report,
 )
 from govhall.performance.services.ranking import (
-    LOW_VOLUME,
     NO_ATTENDANCE,
     UnitResult,
     award_bar,
@@ -43,7 +42,6 @@ from govhall.performance.services.runs import (
 )
 
 __all__ = [
-    "LOW_VOLUME",
     "NO_ATTENDANCE",
     "UnitResult",
     "authorize_compute",

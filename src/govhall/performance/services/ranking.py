@@ -8,12 +8,12 @@ from govhall.performance import selectors
 from govhall.performance.models import DepartmentScore, Rubric, RubricAward, RubricDimension
 from govhall.performance.rules import EVENT, Population, quantize, services_of
 from govhall.performance.scoring import (
-    award_floor,
     competition_ranks,
     pick,
     ranking_key,
     rules_score,
     tie_key,
+    volume_floor,
     weighted_total,
 )
 
@@ -28,23 +28,17 @@ class UnitResult:
     no_data: list[str] = field(default_factory=list)
     rank: int | None = None
     awards: list[str] = field(default_factory=list)
-    # Why a ranked unit may hold no award (NO_ATTENDANCE, LOW_VOLUME), "" when it may.
+    # Why a ranked unit may hold no award (NO_ATTENDANCE), "" when it may.
     not_awarded: str = ""
 
 
-# A ranked unit is kept out of the awards when nobody of it was recorded present (实出勤天数 0),
-# or when its services are under the rubric's floor (award_min_volume_share × the median).
+# A ranked unit is kept out of the awards when nobody of it was recorded present (实出勤天数 0).
 NO_ATTENDANCE = "no_attendance"
-LOW_VOLUME = "low_volume"
 
 
-def award_bar(figures: dict[str, Any], floor: int) -> str:
+def award_bar(figures: dict[str, Any]) -> str:
     """Why a ranked unit with these figures may not be awarded ("" when it may)."""
-    if not float(figures.get("present_days") or 0):
-        return NO_ATTENDANCE
-    if services_of(figures) < floor:
-        return LOW_VOLUME
-    return ""
+    return "" if float(figures.get("present_days") or 0) else NO_ATTENDANCE
 
 
 def _best_first(value: Any) -> tuple[int, float]:
@@ -73,12 +67,13 @@ def rank_departments(
     manual: dict[tuple[int, int], float],
 ) -> tuple[dict[int, UnitResult], int]:
     """Every unit's dimension scores, total and standing; the ranked units' ranks and awards;
-    and the award floor (the fewest services an awarded unit has).
+    and the volume floor (the fewest services a ranked unit has).
 
-    Units not entered, without cases or not rated are scored but listed apart: never ranked,
-    never awarded. A ranked unit without attendance or under the floor keeps its rank but no
-    award. Each department award goes to exactly its count of eligible units (fewer only when
-    fewer are eligible), best first by its criterion, then the ranking's order."""
+    Units not entered, without cases, not rated or under the floor (the rubric's share of the
+    median services of the units otherwise ranked) are scored but listed apart: never ranked,
+    never awarded. A ranked unit without attendance keeps its rank but no award. Each
+    department award goes to exactly its count of eligible units (fewer only when fewer are
+    eligible), best first by its criterion, then the ranking's order."""
     dimensions = list(rubric.dimensions.all())
     weights = {d.code: d.weight for d in dimensions}
     population = Population(figures.departments.get(d.pk, {}) for d in departments)
@@ -104,7 +99,13 @@ def rank_departments(
         result.standing = _standing(department, own, result, rubric)
         results[department.pk] = result
 
-    ranked = [d for d in departments if results[d.pk].standing == DepartmentScore.Standing.RANKED]
+    floor, ranked, under = volume_floor(
+        [d for d in departments if results[d.pk].standing == DepartmentScore.Standing.RANKED],
+        lambda d: services_of(figures.departments.get(d.pk, {})),
+        rubric.award_min_volume_share,
+    )
+    for department in under:
+        results[department.pk].standing = DepartmentScore.Standing.LOW_VOLUME
     keys = {
         d.pk: ranking_key(
             results[d.pk].total, tie_key(figures.departments.get(d.pk, {}), rubric.tie_breakers)
@@ -113,14 +114,8 @@ def rank_departments(
     }
     for pk, rank in competition_ranks(keys).items():
         results[pk].rank = rank
-    floor = award_floor(
-        [services_of(figures.departments.get(d.pk, {})) for d in ranked],
-        rubric.award_min_volume_share,
-    )
     for department in ranked:
-        results[department.pk].not_awarded = award_bar(
-            figures.departments.get(department.pk, {}), floor
-        )
+        results[department.pk].not_awarded = award_bar(figures.departments.get(department.pk, {}))
     order = sorted(ranked, key=lambda d: keys[d.pk])  # stable: then the departments' own order
     for award in rubric.awards.all():
         if award.subject != RubricAward.Subject.DEPARTMENT:

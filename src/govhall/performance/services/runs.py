@@ -25,7 +25,6 @@ from govhall.performance.models import (
 from govhall.performance.periods import parse_period
 from govhall.performance.rules import RULES, quantize, services_of
 from govhall.performance.services.ranking import (
-    LOW_VOLUME,
     NO_ATTENDANCE,
     UnitResult,
     rank_departments,
@@ -277,14 +276,13 @@ def _flags(
                 "message": _("考核期内无出勤记录,不参加评优"),
             }
         )
-    elif result.not_awarded == LOW_VOLUME:
+    if result.standing == DepartmentScore.Standing.LOW_VOLUME:
         flags.append(
             {
-                "kind": "not_awarded",
-                "reason": LOW_VOLUME,
+                "kind": "low_volume",
                 "services": services_of(own),
                 "floor": floor,
-                "message": _("服务量%(n)s人次,低于评优门槛%(floor)s人次,不参加评优")
+                "message": _("服务量%(n)s人次,低于排名门槛%(floor)s人次,不参加排名")
                 % {"n": f"{services_of(own):g}", "floor": floor},
             }
         )

@@ -62,8 +62,10 @@ class Command(BaseCommand):
         )
         for score in run_scores(run=run):
             rank = score.rank if score.rank is not None else score.get_standing_display()
-            # A ranked unit kept out of the awards says why (no attendance, under the floor).
-            passed = [f["message"] for f in score.flags if f.get("kind") == "not_awarded"]
+            # A unit kept out of the awards or under the volume floor says why.
+            passed = [
+                f["message"] for f in score.flags if f.get("kind") in ("not_awarded", "low_volume")
+            ]
             self.stdout.write(
                 f"{rank:>3}  {score.total:>7}  {score.department.name}  {score.award}"
                 + "".join(f"({message})" for message in passed)
