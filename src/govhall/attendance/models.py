@@ -12,7 +12,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, foreign_key, settings_owner, user_key
+from govhall.core.models import (
+    CenterScopedModel,
+    foreign_key,
+    settings_owner,
+    unique_unless_blank,
+    unique_while_null,
+    user_key,
+)
 from govhall.core.uploads import UploadField
 
 
@@ -190,10 +197,8 @@ class Punch(CenterScopedModel):
             models.UniqueConstraint(
                 fields=["staff", "punched_at", "kind", "source"], name="attendance_punch_unique"
             ),
-            models.UniqueConstraint(
-                fields=["center", "source", "reference"],
-                condition=~Q(reference=""),
-                name="attendance_punch_unique_reference",
+            unique_unless_blank(
+                ["center", "source", "reference"], "attendance_punch_unique_reference"
             ),
         ]
         permissions = [
@@ -546,11 +551,7 @@ class StaffAssignment(CenterScopedModel):
         verbose_name_plural = _("人员派驻记录")
         ordering = ["staff", "started_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["staff"],
-                condition=Q(ended_at__isnull=True),
-                name="attendance_assignment_one_open",
-            ),
+            unique_while_null(["staff"], "ended_at", "attendance_assignment_one_open"),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(started_at__lte=F("ended_at")),
                 name="attendance_assignment_order",

@@ -135,6 +135,19 @@ def settings_owner(related_name: str) -> models.OneToOneField:
     )
 
 
+def unique_unless_blank(fields: list[str], name: str) -> models.UniqueConstraint:
+    """Unique among the rows whose last field is filled in: a blank value may repeat."""
+    return models.UniqueConstraint(
+        fields=fields, condition=~models.Q(**{fields[-1]: ""}), name=name
+    )
+
+
+def unique_while_null(fields: list[str], null_field: str, name: str) -> models.UniqueConstraint:
+    """Unique among the rows whose `null_field` is still empty (one open session per window)."""
+    condition = models.Q(**{f"{null_field}__isnull": True})
+    return models.UniqueConstraint(fields=fields, condition=condition, name=name)
+
+
 class CenterScopedModel(models.Model):
     """Abstract base: the row belongs to one Center."""
 
@@ -142,6 +155,19 @@ class CenterScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ActorEvent(CenterScopedModel):
+    """Abstract base of a timeline row: who did it, when, and the details; the concrete model
+    adds the parent it belongs to and its `kind`."""
+
+    actor = user_key(_("操作人"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
 
 
 class WorkCalendarYear(models.Model):

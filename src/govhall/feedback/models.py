@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import CenterScopedModel, foreign_key, settings_owner, user_key
+from govhall.core.models import (
+    ActorEvent,
+    CenterScopedModel,
+    foreign_key,
+    settings_owner,
+    unique_unless_blank,
+    user_key,
+)
 from govhall.core.uploads import UploadField
 
 DEFAULT_ASPECTS = [
@@ -170,10 +177,8 @@ class Evaluation(CenterScopedModel):
                 condition=Q(ticket__isnull=False) | Q(case__isnull=False) | Q(channel="hotline"),
                 name="feedback_evaluation_rates_a_service",
             ),
-            models.UniqueConstraint(
-                fields=["center", "external_ref"],
-                condition=~Q(external_ref=""),
-                name="feedback_evaluation_unique_external_ref",
+            unique_unless_blank(
+                ["center", "external_ref"], "feedback_evaluation_unique_external_ref"
             ),
         ]
         indexes = [
@@ -189,7 +194,7 @@ class Evaluation(CenterScopedModel):
         return self.level <= BAD_LEVEL_MAX
 
 
-class EvaluationEvent(CenterScopedModel):
+class EvaluationEvent(ActorEvent):
     class Kind(models.TextChoices):
         CREATED = "created", _("评价")
         APPEAL_FILED = "appeal_filed", _("提出申诉")
@@ -198,14 +203,10 @@ class EvaluationEvent(CenterScopedModel):
 
     evaluation = foreign_key(Evaluation, _("评价"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
-    actor = user_key(_("操作人"))
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    details = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ActorEvent.Meta):
         verbose_name = _("评价记录")
         verbose_name_plural = _("评价记录")
-        ordering = ["at", "id"]
 
 
 class Appeal(CenterScopedModel):
@@ -315,7 +316,7 @@ class Rectification(CenterScopedModel):
         return (today or timezone.localdate()) > self.deadline
 
 
-class RectificationEvent(CenterScopedModel):
+class RectificationEvent(ActorEvent):
     class Kind(models.TextChoices):
         OPENED = "opened", _("开始整改")
         VERIFIED = "verified", _("核实")
@@ -328,14 +329,10 @@ class RectificationEvent(CenterScopedModel):
         Rectification, _("整改"), on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
-    actor = user_key(_("操作人"))
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    details = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ActorEvent.Meta):
         verbose_name = _("整改记录")
         verbose_name_plural = _("整改记录")
-        ordering = ["at", "id"]
 
 
 class Complaint(CenterScopedModel):
@@ -394,10 +391,8 @@ class Complaint(CenterScopedModel):
             models.UniqueConstraint(
                 fields=["center", "number"], name="feedback_complaint_unique_number"
             ),
-            models.UniqueConstraint(
-                fields=["center", "external_ref"],
-                condition=~Q(external_ref=""),
-                name="feedback_complaint_unique_external_ref",
+            unique_unless_blank(
+                ["center", "external_ref"], "feedback_complaint_unique_external_ref"
             ),
             models.CheckConstraint(
                 condition=Q(deduction__gte=0) & (Q(deduction=0) | Q(valid=True)),
@@ -419,7 +414,7 @@ class Complaint(CenterScopedModel):
         return (today or timezone.localdate()) > self.deadline
 
 
-class ComplaintEvent(CenterScopedModel):
+class ComplaintEvent(ActorEvent):
     class Kind(models.TextChoices):
         RECEIVED = "received", _("受理")
         ASSIGNED = "assigned", _("分派")
@@ -429,14 +424,10 @@ class ComplaintEvent(CenterScopedModel):
 
     complaint = foreign_key(Complaint, _("投诉"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
-    actor = user_key(_("操作人"))
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    details = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ActorEvent.Meta):
         verbose_name = _("投诉记录")
         verbose_name_plural = _("投诉记录")
-        ordering = ["at", "id"]
 
 
 # Bounds of one assisted-service record (a day's help of one kind by one department).
@@ -540,16 +531,8 @@ class RatingPad(CenterScopedModel):
         verbose_name_plural = _("窗口评价器")
         ordering = ["window__number", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["token_hash"],
-                condition=~Q(token_hash=""),
-                name="feedback_pad_unique_token",
-            ),
-            models.UniqueConstraint(
-                fields=["pairing_code"],
-                condition=~Q(pairing_code=""),
-                name="feedback_pad_unique_pairing_code",
-            ),
+            unique_unless_blank(["token_hash"], "feedback_pad_unique_token"),
+            unique_unless_blank(["pairing_code"], "feedback_pad_unique_pairing_code"),
         ]
 
     def __str__(self) -> str:

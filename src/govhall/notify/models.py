@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import CenterScopedModel, foreign_key
+from govhall.core.models import CenterScopedModel, foreign_key, unique_unless_blank
 from govhall.core.validators import mask_phone, validate_phone
 
 
@@ -98,11 +98,7 @@ class OptOut(CenterScopedModel):
         verbose_name = _("短信退订")
         verbose_name_plural = _("短信退订")
         constraints = [
-            models.UniqueConstraint(
-                fields=["center", "phone_hash"],
-                condition=~Q(phone_hash=""),
-                name="notify_optout_once",
-            ),
+            unique_unless_blank(["center", "phone_hash"], "notify_optout_once"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import CenterScopedModel, foreign_key, user_key
+from govhall.core.models import CenterScopedModel, foreign_key, unique_while_null, user_key
 from govhall.core.validators import (
     mask_id_number,
     mask_phone,
@@ -309,15 +309,13 @@ class Ticket(CenterScopedModel):
         ]
         constraints = [
             # A number is given out once per category and day; a transfer continues its ticket.
-            models.UniqueConstraint(
-                fields=["category", "issue_date", "seq"],
-                condition=Q(transferred_from__isnull=True),
-                name="queueing_ticket_seq_per_day",
+            unique_while_null(
+                ["category", "issue_date", "seq"], "transferred_from", "queueing_ticket_seq_per_day"
             ),
-            models.UniqueConstraint(
-                fields=["center", "issue_date", "number"],
-                condition=Q(transferred_from__isnull=True),
-                name="queueing_ticket_number_per_day",
+            unique_while_null(
+                ["center", "issue_date", "number"],
+                "transferred_from",
+                "queueing_ticket_number_per_day",
             ),
             # One waiting ticket per person (phone or ID number) per category and day; the
             # issuing service checks it under the category's counter lock first. On the keyed
@@ -440,11 +438,7 @@ class WindowSession(CenterScopedModel):
         verbose_name_plural = _("窗口登录记录")
         ordering = ["-opened_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["window"],
-                condition=Q(closed_at__isnull=True),
-                name="queueing_one_open_session_per_window",
-            ),
+            unique_while_null(["window"], "closed_at", "queueing_one_open_session_per_window"),
         ]
         indexes = [models.Index(fields=["staff", "opened_at"], name="queueing_session_staff")]
 
@@ -475,11 +469,7 @@ class WindowPause(CenterScopedModel):
         verbose_name_plural = _("窗口暂停记录")
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["window"],
-                condition=Q(ended_at__isnull=True),
-                name="queueing_one_open_pause_per_window",
-            ),
+            unique_while_null(["window"], "ended_at", "queueing_one_open_pause_per_window"),
         ]
         indexes = [models.Index(fields=["staff", "started_at"], name="queueing_pause_staff")]
 

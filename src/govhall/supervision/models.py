@@ -8,11 +8,18 @@ keeps a problem list (`Problem`, with evidence and an event timeline), files one
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, foreign_key, settings_owner, user_key
+from govhall.core.models import (
+    ActorEvent,
+    CenterScopedModel,
+    foreign_key,
+    settings_owner,
+    unique_unless_blank,
+    unique_while_null,
+    user_key,
+)
 from govhall.core.uploads import UploadField
 
 
@@ -136,11 +143,7 @@ class ProblemCategory(CenterScopedModel):
             models.UniqueConstraint(
                 fields=["campaign", "name"], name="supervision_category_unique_name"
             ),
-            models.UniqueConstraint(
-                fields=["campaign", "key"],
-                condition=~Q(key=""),
-                name="supervision_category_unique_key",
-            ),
+            unique_unless_blank(["campaign", "key"], "supervision_category_unique_key"),
         ]
 
     def __str__(self) -> str:
@@ -248,11 +251,7 @@ class Problem(CenterScopedModel):
         verbose_name_plural = _("整改清单")
         ordering = ["campaign", "unit__sort_order", "unit_id", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "source_key"],
-                condition=~Q(source_key=""),
-                name="supervision_problem_unique_source",
-            ),
+            unique_unless_blank(["campaign", "source_key"], "supervision_problem_unique_source"),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "reopened"], fixed_on__isnull=True)
                 | Q(status__in=["fixed", "confirmed"], fixed_on__isnull=False),
@@ -285,7 +284,7 @@ class ProblemEvidence(CenterScopedModel):
         return self.title or self.file.name
 
 
-class ProblemEvent(CenterScopedModel):
+class ProblemEvent(ActorEvent):
     """The timeline of a problem: every state change, written with it."""
 
     class Kind(models.TextChoices):
@@ -298,11 +297,8 @@ class ProblemEvent(CenterScopedModel):
 
     problem = foreign_key(Problem, _("问题"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    actor = user_key(_("操作人"))
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    details = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ActorEvent.Meta):
         verbose_name = _("整改记录")
         verbose_name_plural = _("整改记录")
         ordering = ["problem", "at", "id"]
@@ -384,11 +380,7 @@ class SignOff(CenterScopedModel):
         verbose_name_plural = _("签字确认")
         ordering = ["campaign", "unit", "-signed_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "unit"],
-                condition=Q(revoked_at__isnull=True),
-                name="supervision_signoff_one_active",
-            )
+            unique_while_null(["campaign", "unit"], "revoked_at", "supervision_signoff_one_active")
         ]
 
     def __str__(self) -> str:
