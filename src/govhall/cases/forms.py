@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from govhall.cases.importing import DEFAULT_MAPPING
 from govhall.cases.models import Case, ClockStop, JointCase
 from govhall.catalog.models import ServiceItem
-from govhall.core.formfields import IdentifierField, PhoneField
+from govhall.core.formfields import IdentifierField, PhoneField, YesNoField
 from govhall.core.validators import validate_year_range
 from govhall.org.models import Window
 
@@ -158,11 +158,10 @@ class SuspendForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    approved = forms.TypedChoiceField(
+    approved = YesNoField(
         label=_("审批结果"),
-        choices=[("1", _("准予许可")), ("0", _("不予许可"))],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
+        yes=_("准予许可"),
+        no=_("不予许可"),
         initial="1",
     )
     reason = forms.CharField(
