@@ -22,7 +22,7 @@ from govhall.attendance.models import (
     ViolationCategory,
     ViolationEvent,
 )
-from govhall.org.admin_base import ReadOnlyMixin, ScopedAdmin
+from govhall.org.admin_base import ReadOnlyInline, ReadOnlyMixin, ScopedAdmin
 
 
 class NoDeleteMixin:
@@ -83,9 +83,8 @@ class PunchImportAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = ("imported_at", "filename", "rows", "created", "skipped", "imported_by")
 
 
-class LeaveEventInline(ReadOnlyMixin, admin.TabularInline):
+class LeaveEventInline(ReadOnlyInline):
     model = LeaveEvent
-    extra = 0
 
 
 @admin.register(LeaveRequest)
@@ -140,9 +139,8 @@ class ViolationCategoryAdmin(NoDeleteMixin, ScopedAdmin):
     list_editable = ("default_points", "sort_order", "is_active")
 
 
-class ViolationEventInline(ReadOnlyMixin, admin.TabularInline):
+class ViolationEventInline(ReadOnlyInline):
     model = ViolationEvent
-    extra = 0
 
 
 @admin.register(Inspection)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govhall.attendance.models import LeaveRequest
+from govhall.core.formfields import YesNoField
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -40,10 +41,11 @@ class ReasonForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    upheld = forms.TypedChoiceField(
+    upheld = YesNoField(
         label=_("裁定"),
-        coerce=lambda v: v == "1",
-        choices=[("1", _("申诉成立,撤销记录")), ("0", _("维持原记录"))],
+        yes=_("申诉成立,撤销记录"),
+        no=_("维持原记录"),
+        widget=forms.Select,
     )
     comment = forms.CharField(label=_("裁定意见"), max_length=500)
 

@@ -12,19 +12,21 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import Center, CenterScopedModel
+from govhall.core.models import (
+    CenterScopedModel,
+    foreign_key,
+    settings_owner,
+    unique_unless_blank,
+    unique_while_null,
+    user_key,
+)
 from govhall.core.uploads import UploadField
 
 
 class AttendanceSettings(models.Model):
     """The centre's attendance rules (created with defaults on first use)."""
 
-    center = models.OneToOneField(
-        Center,
-        verbose_name=_("中心"),
-        on_delete=models.CASCADE,
-        related_name="attendance_settings",
-    )
+    center = settings_owner("attendance_settings")
     late_tolerance_minutes = models.PositiveIntegerField(
         _("迟到宽限(分钟)"),
         default=5,
@@ -91,8 +93,8 @@ class Timetable(CenterScopedModel):
 class Session(models.Model):
     """One working session of a day (e.g. 09:00–12:00)."""
 
-    timetable = models.ForeignKey(
-        Timetable, verbose_name=_("作息时间表"), on_delete=models.CASCADE, related_name="sessions"
+    timetable = foreign_key(
+        Timetable, _("作息时间表"), on_delete=models.CASCADE, related_name="sessions"
     )
     name = models.CharField(_("名称"), max_length=20)
     start = models.TimeField(_("上班时间"))
@@ -121,12 +123,7 @@ class Session(models.Model):
 class DutyAssignment(CenterScopedModel):
     """Weekend duty (双休日值班): a staff member expected on a rest day, for the day's sessions."""
 
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="duty_assignments",
-    )
+    staff = foreign_key("org.StaffProfile", _("工作人员"), related_name="duty_assignments")
     date = models.DateField(_("值班日期"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
     cancelled = models.BooleanField(_("已取消"), default=False)
@@ -151,13 +148,7 @@ class PunchImport(CenterScopedModel):
     rows = models.PositiveIntegerField(_("行数"))
     created = models.PositiveIntegerField(_("新增打卡"))
     skipped = models.PositiveIntegerField(_("重复跳过"))
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("导入人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    imported_by = user_key(_("导入人"), blank=False)
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 
     class Meta:
@@ -183,42 +174,16 @@ class Punch(CenterScopedModel):
         ENTRY = "entry", _("管理员补录")
         MACHINE = "machine", _("考勤机导入")
 
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="punches",
-    )
+    staff = foreign_key("org.StaffProfile", _("工作人员"), related_name="punches")
     punched_at = models.DateTimeField(_("打卡时间"), db_index=True)
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
-    window = models.ForeignKey(
-        "org.Window",
-        verbose_name=_("窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    window = foreign_key("org.Window", _("窗口"), null=True)
     reference = models.CharField(
         _("来源标识"), max_length=64, blank=True, help_text=_("终端会话等来源记录的标识")
     )
-    batch = models.ForeignKey(
-        PunchImport,
-        verbose_name=_("导入批次"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="punches",
-    )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    batch = foreign_key(PunchImport, _("导入批次"), null=True, related_name="punches")
+    entered_by = user_key(_("录入人"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
     voided = models.BooleanField(_("已作废"), default=False)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
@@ -232,10 +197,8 @@ class Punch(CenterScopedModel):
             models.UniqueConstraint(
                 fields=["staff", "punched_at", "kind", "source"], name="attendance_punch_unique"
             ),
-            models.UniqueConstraint(
-                fields=["center", "source", "reference"],
-                condition=~Q(reference=""),
-                name="attendance_punch_unique_reference",
+            unique_unless_blank(
+                ["center", "source", "reference"], "attendance_punch_unique_reference"
             ),
         ]
         permissions = [
@@ -271,20 +234,8 @@ class LeaveRequest(CenterScopedModel):
         REJECTED = "rejected", _("已驳回")
         CANCELLED = "cancelled", _("已撤销")
 
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="leave_requests",
-    )
-    department = models.ForeignKey(
-        "org.Department",
-        verbose_name=_("所属单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    staff = foreign_key("org.StaffProfile", _("工作人员"), related_name="leave_requests")
+    department = foreign_key("org.Department", _("所属单位"), null=True)
     kind = models.CharField(_("假别"), max_length=16, choices=Kind.choices)
     start = models.DateTimeField(_("开始时间"))
     end = models.DateTimeField(_("结束时间"))
@@ -327,13 +278,7 @@ class LeaveRequest(CenterScopedModel):
 class TimelineEvent(models.Model):
     """One step in the timeline of a leave request or a violation: who, when, what details."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_key(_("操作人"), blank=False)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
@@ -353,9 +298,7 @@ class LeaveEvent(TimelineEvent):
         CANCELLED = "cancelled", _("撤销")
         RETURNED = "returned", _("销假")
 
-    leave = models.ForeignKey(
-        LeaveRequest, verbose_name=_("请假"), on_delete=models.CASCADE, related_name="events"
-    )
+    leave = foreign_key(LeaveRequest, _("请假"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("事件"), max_length=20, choices=Type.choices)
 
     class Meta(TimelineEvent.Meta):
@@ -369,30 +312,12 @@ class LeaveEvent(TimelineEvent):
 class TemporaryAbsence(CenterScopedModel):
     """A temporary absence registered before leaving the post (临时外出登记)."""
 
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="temporary_absences",
-    )
-    department = models.ForeignKey(
-        "org.Department",
-        verbose_name=_("所属单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    staff = foreign_key("org.StaffProfile", _("工作人员"), related_name="temporary_absences")
+    department = foreign_key("org.Department", _("所属单位"), null=True)
     left_at = models.DateTimeField(_("外出时间"))
     returned_at = models.DateTimeField(_("返回时间"), null=True, blank=True)
     reason = models.CharField(_("事由"), max_length=200)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    registered_by = user_key(_("登记人"), blank=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -422,20 +347,8 @@ class AttendanceRecord(CenterScopedModel):
         LEAVE = "leave", _("请假")
         ABSENT = "absent", _("缺勤")
 
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="attendance_records",
-    )
-    department = models.ForeignKey(
-        "org.Department",
-        verbose_name=_("所属单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    staff = foreign_key("org.StaffProfile", _("工作人员"), related_name="attendance_records")
+    department = foreign_key("org.Department", _("所属单位"), null=True)
     date = models.DateField(_("日期"))
     session_name = models.CharField(_("时段"), max_length=20)
     starts_at = models.DateTimeField(_("应到时间"))
@@ -476,25 +389,9 @@ class PostAbsence(CenterScopedModel):
         NO_LOGIN = "no_login", _("应开未开(无人登录)")
         LONG_PAUSE = "long_pause", _("暂停超时未登记原因")
 
-    window = models.ForeignKey(
-        "org.Window", verbose_name=_("窗口"), on_delete=models.PROTECT, related_name="+"
-    )
-    department = models.ForeignKey(
-        "org.Department",
-        verbose_name=_("所属单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    window = foreign_key("org.Window", _("窗口"))
+    department = foreign_key("org.Department", _("所属单位"), null=True)
+    staff = foreign_key("org.StaffProfile", _("工作人员"), null=True)
     date = models.DateField(_("日期"))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     started_at = models.DateTimeField(_("开始"))
@@ -548,12 +445,7 @@ class ViolationCategory(CenterScopedModel):
 class Inspection(CenterScopedModel):
     """An inspector's round of the hall (巡查)."""
 
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("巡查人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    inspector = foreign_key(settings.AUTH_USER_MODEL, _("巡查人"))
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     area = models.CharField(_("巡查区域"), max_length=100, blank=True)
@@ -584,39 +476,11 @@ class Violation(CenterScopedModel):
         UPHELD = "upheld", _("申诉成立(已撤销)")
         CONFIRMED = "confirmed", _("维持")
 
-    inspection = models.ForeignKey(
-        Inspection,
-        verbose_name=_("巡查"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="violations",
-    )
-    category = models.ForeignKey(
-        ViolationCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="+"
-    )
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="violations",
-    )
-    department = models.ForeignKey(
-        "org.Department",
-        verbose_name=_("所属单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    window = models.ForeignKey(
-        "org.Window",
-        verbose_name=_("窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    inspection = foreign_key(Inspection, _("巡查"), null=True, related_name="violations")
+    category = foreign_key(ViolationCategory, _("类别"))
+    staff = foreign_key("org.StaffProfile", _("工作人员"), related_name="violations")
+    department = foreign_key("org.Department", _("所属单位"), null=True)
+    window = foreign_key("org.Window", _("窗口"), null=True)
     occurred_at = models.DateTimeField(_("发现时间"))
     description = models.TextField(_("情况描述"), blank=True)
     photo = UploadField(_("照片"), blank=True)
@@ -626,13 +490,7 @@ class Violation(CenterScopedModel):
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.RECORDED
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_key(_("记录人"), blank=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -662,8 +520,8 @@ class ViolationEvent(TimelineEvent):
         UPHELD = "upheld", _("申诉成立")
         CONFIRMED = "confirmed", _("维持原记录")
 
-    violation = models.ForeignKey(
-        Violation, verbose_name=_("违规记录"), on_delete=models.CASCADE, related_name="events"
+    violation = foreign_key(
+        Violation, _("违规记录"), on_delete=models.CASCADE, related_name="events"
     )
     type = models.CharField(_("事件"), max_length=16, choices=Type.choices)
 
@@ -678,45 +536,22 @@ class ViolationEvent(TimelineEvent):
 class StaffAssignment(CenterScopedModel):
     """A period during which a staff member belonged to a department and sat at windows."""
 
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="assignments",
-    )
-    department = models.ForeignKey(
-        "org.Department",
-        verbose_name=_("所属单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    staff = foreign_key("org.StaffProfile", _("工作人员"), related_name="assignments")
+    department = foreign_key("org.Department", _("所属单位"), null=True)
     windows = models.ManyToManyField(
         "org.Window", verbose_name=_("窗口"), blank=True, related_name="+"
     )
     started_at = models.DateTimeField(_("开始"))
     ended_at = models.DateTimeField(_("结束"), null=True, blank=True)
     reason = models.CharField(_("变动原因"), max_length=200, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    changed_by = user_key(_("操作人"))
 
     class Meta:
         verbose_name = _("人员派驻记录")
         verbose_name_plural = _("人员派驻记录")
         ordering = ["staff", "started_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["staff"],
-                condition=Q(ended_at__isnull=True),
-                name="attendance_assignment_one_open",
-            ),
+            unique_while_null(["staff"], "ended_at", "attendance_assignment_one_open"),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(started_at__lte=F("ended_at")),
                 name="attendance_assignment_order",

@@ -36,6 +36,7 @@ from govhall.attendance.models import (
 from govhall.core import spreadsheets
 from govhall.core.errors import DomainError
 from govhall.core.models import Center
+from govhall.core.pages import attempt
 from govhall.org.models import Department, StaffProfile
 from govhall.org.scoping import NO_CENTER, scope_for
 
@@ -52,17 +53,6 @@ def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Call a service; report its DomainError as a message instead of failing the page."""
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _monthly_context(request: HttpRequest) -> dict[str, Any]:
@@ -169,7 +159,7 @@ def me(request: HttpRequest) -> HttpResponse:
 @require_POST
 def me_punch(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
-    _run(
+    attempt(
         request,
         lambda: services.self_punch(user=request.user, kind=kind),
         _("签到成功。") if kind == Punch.Kind.IN else _("签退成功。"),
@@ -184,7 +174,7 @@ def me_leave(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请假申请填写有误:%(e)s") % {"e": form.errors.as_text()})
     else:
-        _run(
+        attempt(
             request,
             lambda: services.request_leave(actor=request.user, **form.cleaned_data),
             _("请假申请已提交,等待单位审批。"),
@@ -199,7 +189,7 @@ def me_absence(request: HttpRequest) -> HttpResponse:
         staff__user=request.user, returned_at__isnull=True
     ).first()
     if open_absence is not None:
-        _run(
+        attempt(
             request,
             lambda: services.register_return(actor=request.user, absence=open_absence),
             _("已登记返回。"),
@@ -209,7 +199,7 @@ def me_absence(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写外出事由。"))
     else:
-        _run(
+        attempt(
             request,
             lambda: services.register_temporary_absence(
                 actor=request.user, reason=form.cleaned_data["reason"]
@@ -234,7 +224,7 @@ def violation_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写申诉理由。"))
     else:
-        _run(
+        attempt(
             request,
             lambda: services.appeal_violation(
                 actor=request.user, violation=violation, reason=form.cleaned_data["reason"]
@@ -296,13 +286,13 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
             if leave.status == LeaveRequest.Status.PENDING_UNIT
             else services.approve_leave_as_center
         )
-        _run(request, lambda: step(actor=request.user, leave=leave), _("已同意。"))
+        attempt(request, lambda: step(actor=request.user, leave=leave), _("已同意。"))
     else:
         form = ReasonForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("请填写驳回理由。"))
         else:
-            _run(
+            attempt(
                 request,
                 lambda: services.reject_leave(
                     actor=request.user, leave=leave, reason=form.cleaned_data["reason"]
@@ -320,7 +310,7 @@ def violation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请选择裁定结果并填写意见。"))
     else:
-        _run(
+        attempt(
             request,
             lambda: services.decide_appeal(
                 actor=request.user, violation=violation, **form.cleaned_data

@@ -5,29 +5,19 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop, JointPackage
 from govhall.cases.services import recompute_deadlines
-from govhall.org.admin_base import ScopedAdmin
+from govhall.org.admin_base import ReadOnlyInline, ScopedAdmin
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
-    extra = 0
-    can_delete = False
     fields = ["at", "type", "actor", "from_state", "to_state", "details"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-
-class ClockStopInline(admin.TabularInline):
+class ClockStopInline(ReadOnlyInline):
     model = ClockStop
-    extra = 0
-    can_delete = False
     fields = ["kind", "started_on", "ended_on", "told_days", "reason"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Case)

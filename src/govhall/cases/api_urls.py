@@ -1,33 +1,26 @@
-from django.urls import path
-
 from govhall.cases import api
+from govhall.core.routing import api_routes
 
-urlpatterns = [
-    path("cases/", api.CaseList.as_view(), name="cases-api-list"),
-    path("cases/accept/", api.CaseAccept.as_view(), name="cases-api-accept"),
-    path("cases/submit/", api.CaseSubmit.as_view(), name="cases-api-submit"),
-    path("supervision/", api.Supervision.as_view(), name="cases-api-supervision"),
-    path("supervision/flags/", api.ClockFlags.as_view(), name="cases-api-clock-flags"),
-    path("figures/", api.Figures.as_view(), name="cases-api-figures"),
-    path("clock-figures/", api.ClockFigures.as_view(), name="cases-api-clock-figures"),
-    path("lookup/", api.Lookup.as_view(), name="cases-api-lookup"),
-    path("import/", api.Import.as_view(), name="cases-api-import"),
-    path("cases/<str:number>/", api.CaseDetail.as_view(), name="cases-api-detail"),
-    path("joint/", api.JointList.as_view(), name="cases-api-joint-list"),
-    path("joint/accept/", api.JointAccept.as_view(), name="cases-api-joint-accept"),
-    path("joint/figures/", api.JointFigures.as_view(), name="cases-api-joint-figures"),
-    path("joint/<str:number>/", api.JointDetail.as_view(), name="cases-api-joint-detail"),
-    path("joint/<str:number>/extend/", api.JointExtend.as_view(), name="cases-api-joint-extend"),
-    path(
-        "joint/<str:number>/withdraw/", api.JointWithdraw.as_view(), name="cases-api-joint-withdraw"
-    ),
-    path(
-        "joint/<str:number>/steps/<str:case_number>/decide/",
-        api.JointDecideStep.as_view(),
-        name="cases-api-joint-decide",
-    ),
-    *[
-        path(f"cases/<str:number>/{name}/", view.as_view(), name=f"cases-api-{name}")
-        for name, view in api.ACTION_VIEWS.items()
+urlpatterns = api_routes(
+    "cases-api",
+    [
+        ("cases/", api.CaseList, "list"),
+        ("cases/accept/", api.CaseAccept, "accept"),
+        ("cases/submit/", api.CaseSubmit, "submit"),
+        ("supervision/", api.Supervision, "supervision"),
+        ("supervision/flags/", api.ClockFlags, "clock-flags"),
+        ("figures/", api.Figures, "figures"),
+        ("clock-figures/", api.ClockFigures, "clock-figures"),
+        ("lookup/", api.Lookup, "lookup"),
+        ("import/", api.Import, "import"),
+        ("cases/<str:number>/", api.CaseDetail, "detail"),
+        ("joint/", api.JointList, "joint-list"),
+        ("joint/accept/", api.JointAccept, "joint-accept"),
+        ("joint/figures/", api.JointFigures, "joint-figures"),
+        ("joint/<str:number>/", api.JointDetail, "joint-detail"),
+        ("joint/<str:number>/extend/", api.JointExtend, "joint-extend"),
+        ("joint/<str:number>/withdraw/", api.JointWithdraw, "joint-withdraw"),
+        ("joint/<str:number>/steps/<str:case_number>/decide/", api.JointDecideStep, "joint-decide"),
+        *((f"cases/<str:number>/{name}/", view, name) for name, view in api.ACTION_VIEWS.items()),
     ],
-]
+)

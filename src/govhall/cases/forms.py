@@ -1,14 +1,36 @@
 """Forms of the case pages (parsing only; the services decide)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.importing import DEFAULT_MAPPING
 from govhall.cases.models import Case, ClockStop, JointCase
 from govhall.catalog.models import ServiceItem
-from govhall.core.formfields import IdentifierField, PhoneField
+from govhall.core.formfields import IdentifierField, PhoneField, YesNoField
 from govhall.core.validators import validate_year_range
 from govhall.org.models import Window
+
+
+class ApplicantMixin:
+    """What an acceptance form says of the applicant, as the intake services take it."""
+
+    cleaned_data: dict[str, Any]
+
+    def applicant(self) -> dict[str, Any]:
+        """The applicant's kwargs: the identifier is the ID number of a person, or the
+        unified social credit code (统一社会信用代码) of a company."""
+        data = self.cleaned_data
+        identifier = data["identifier"].upper()
+        return {
+            "applicant_type": data["applicant_type"],
+            "applicant_name": data["applicant_name"],
+            "id_number": identifier if data["applicant_type"] == "person" else "",
+            "uscc": identifier if data["applicant_type"] == "company" else "",
+            "phone": data["phone"],
+            "window": data["window"],
+        }
 
 
 class MaterialsForm(forms.Form):
@@ -38,7 +60,7 @@ class MaterialsForm(forms.Form):
         self.fields["missing"].choices = names
 
 
-class AcceptForm(MaterialsForm):
+class AcceptForm(ApplicantMixin, MaterialsForm):
     """前台受理: the applicant, the materials checklist of the item and the 容缺 choice."""
 
     applicant_type = forms.ChoiceField(
@@ -136,11 +158,10 @@ class SuspendForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    approved = forms.TypedChoiceField(
+    approved = YesNoField(
         label=_("审批结果"),
-        choices=[("1", _("准予许可")), ("0", _("不予许可"))],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
+        yes=_("准予许可"),
+        no=_("不予许可"),
         initial="1",
     )
     reason = forms.CharField(
@@ -214,7 +235,7 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(label=_("仅检查(不导入)"), required=False, initial=True)
 
 
-class JointAcceptForm(forms.Form):
+class JointAcceptForm(ApplicantMixin, forms.Form):
     """一件事统一受理: the applicant and, per item of the package, the materials received
     (values ``<item id>:<material name>``)."""
 

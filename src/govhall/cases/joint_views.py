@@ -162,18 +162,11 @@ def joint_accept(request: HttpRequest) -> HttpResponse:
             request.POST or None, package=package, windows=selectors.user_windows(scope)
         )
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            identifier = data["identifier"].upper()
             try:
                 whole = joint.accept_joint_case(
                     actor=request.user,
                     package=package,
-                    applicant_type=data["applicant_type"],
-                    applicant_name=data["applicant_name"],
-                    id_number=identifier if data["applicant_type"] == "person" else "",
-                    uscc=identifier if data["applicant_type"] == "company" else "",
-                    phone=data["phone"],
-                    window=data["window"],
+                    **form.applicant(),
                     materials_received=form.materials(),
                 )
             except DomainError as exc:

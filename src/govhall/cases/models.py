@@ -3,7 +3,6 @@
 The workflow lives in `services/`; here are the tables, their constraints and small properties.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from govhall.catalog.models import ServiceItem
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import Center, CenterScopedModel
+from govhall.core.models import CenterScopedModel, foreign_key, settings_owner, user_key
 from govhall.org.models import Department, Window
 from govhall.queueing.models import Ticket
 
@@ -19,9 +18,7 @@ from govhall.queueing.models import Ticket
 class CaseSettings(models.Model):
     """A centre's rules for cases (created with defaults on first use)."""
 
-    center = models.OneToOneField(
-        Center, verbose_name=_("中心"), on_delete=models.CASCADE, related_name="case_settings"
-    )
+    center = settings_owner("case_settings")
     missing_materials_stop_clock = models.BooleanField(
         _("容缺补交期间停止计时"),
         default=False,
@@ -148,12 +145,8 @@ class Case(CenterScopedModel):
         REVOKED = "revoked", _("已撤销")
 
     number = models.CharField(_("办件编号"), max_length=32, unique=True)
-    item = models.ForeignKey(
-        ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="cases"
-    )
-    department = models.ForeignKey(
-        Department, verbose_name=_("办理部门"), on_delete=models.PROTECT, related_name="cases"
-    )
+    item = foreign_key(ServiceItem, _("事项"), related_name="cases")
+    department = foreign_key(Department, _("办理部门"), related_name="cases")
     applicant_type = models.CharField(_("申请人类型"), max_length=16, choices=ApplicantType.choices)
     applicant_name = models.CharField(_("申请人"), max_length=200)
     id_number = EncryptedTextField(_("身份证号码"), blank=True)
@@ -162,38 +155,10 @@ class Case(CenterScopedModel):
     phone = EncryptedTextField(_("联系电话"))
     phone_hash = KeyedHashField(source="phone")
     channel = models.CharField(_("申报渠道"), max_length=16, choices=Channel.choices)
-    window = models.ForeignKey(
-        Window,
-        verbose_name=_("受理窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cases",
-    )
-    ticket = models.ForeignKey(
-        Ticket,
-        verbose_name=_("来源排队票"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cases",
-    )
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("受理人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="accepted_cases",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="decided_cases",
-    )
+    window = foreign_key(Window, _("受理窗口"), null=True, related_name="cases")
+    ticket = foreign_key(Ticket, _("来源排队票"), null=True, related_name="cases")
+    accepted_by = user_key(_("受理人"), on_delete=models.PROTECT, related_name="accepted_cases")
+    decided_by = user_key(_("审批人"), on_delete=models.PROTECT, related_name="decided_cases")
     state = models.CharField(_("状态"), max_length=16, choices=State.choices)
     result = models.CharField(
         _("办理结果"), max_length=16, choices=Result.choices, blank=True, default=""
@@ -215,13 +180,8 @@ class Case(CenterScopedModel):
     limit_days = models.PositiveSmallIntegerField(_("承诺时限(工作日)"), default=0)
     extension_days = models.PositiveSmallIntegerField(_("延长期限(工作日)"), default=0)
     extension_reason = models.TextField(_("延期理由"), blank=True)
-    extension_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("延期批准人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="extended_cases",
+    extension_approved_by = user_key(
+        _("延期批准人"), on_delete=models.PROTECT, related_name="extended_cases"
     )
     extended_at = models.DateTimeField(_("延期批准时间"), null=True, blank=True)
     deemed_accepted_on = models.DateField(
@@ -242,14 +202,7 @@ class Case(CenterScopedModel):
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     delivery_due = models.DateField(_("送达期限"), null=True, blank=True)
     delivered_late = models.BooleanField(_("超期送达"), default=False)
-    delivery_window = models.ForeignKey(
-        Window,
-        verbose_name=_("出件窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="delivered_cases",
-    )
+    delivery_window = foreign_key(Window, _("出件窗口"), null=True, related_name="delivered_cases")
     closed_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
     imported = models.BooleanField(_("历史导入"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -342,9 +295,7 @@ class ClockStop(CenterScopedModel):
 
     PROCEDURES = (Kind.HEARING, Kind.TESTING, Kind.EXPERT_REVIEW, Kind.NOTICE, Kind.OTHER)
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="clock_stops"
-    )
+    case = foreign_key(Case, _("办件"), on_delete=models.CASCADE, related_name="clock_stops")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     reason = models.TextField(_("说明"), blank=True)
     told_days = models.PositiveSmallIntegerField(_("告知所需时间(工作日)"), null=True, blank=True)
@@ -392,18 +343,9 @@ class CaseEvent(CenterScopedModel):
         COMMITMENT_REVOKED = "commitment_revoked", _("承诺不实,撤销许可")
         IMPORTED = "imported", _("历史数据导入")
 
-    case = models.ForeignKey(
-        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="events"
-    )
+    case = foreign_key(Case, _("办件"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("事件"), max_length=32, choices=Type.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="case_events",
-    )
+    actor = user_key(_("操作人"), on_delete=models.PROTECT, related_name="case_events")
     at = models.DateTimeField(_("时间"))
     from_state = models.CharField(_("原状态"), max_length=16, blank=True)
     to_state = models.CharField(_("新状态"), max_length=16)
@@ -427,12 +369,7 @@ class JointPackage(CenterScopedModel):
     """
 
     name = models.CharField(_("名称"), max_length=100)
-    lead_department = models.ForeignKey(
-        Department,
-        verbose_name=_("牵头部门"),
-        on_delete=models.PROTECT,
-        related_name="led_joint_packages",
-    )
+    lead_department = foreign_key(Department, _("牵头部门"), related_name="led_joint_packages")
     items = models.ManyToManyField(
         ServiceItem, verbose_name=_("联办事项"), related_name="joint_packages"
     )
@@ -479,31 +416,12 @@ class JointCase(CenterScopedModel):
     EXTENSION_DAYS = 15
 
     number = models.CharField(_("联办编号"), max_length=40, unique=True)
-    package = models.ForeignKey(
-        JointPackage, verbose_name=_("一件事"), on_delete=models.PROTECT, related_name="cases"
-    )
-    lead_department = models.ForeignKey(
-        Department,
-        verbose_name=_("牵头部门"),
-        on_delete=models.PROTECT,
-        related_name="led_joint_cases",
-    )
+    package = foreign_key(JointPackage, _("一件事"), related_name="cases")
+    lead_department = foreign_key(Department, _("牵头部门"), related_name="led_joint_cases")
     applicant_name = models.CharField(_("申请人"), max_length=200)
-    window = models.ForeignKey(
-        Window,
-        verbose_name=_("受理窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="joint_cases",
-    )
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("受理人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="accepted_joint_cases",
+    window = foreign_key(Window, _("受理窗口"), null=True, related_name="joint_cases")
+    accepted_by = user_key(
+        _("受理人"), on_delete=models.PROTECT, related_name="accepted_joint_cases"
     )
     accepted_at = models.DateTimeField(_("受理时间"))
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.RUNNING)
@@ -514,13 +432,8 @@ class JointCase(CenterScopedModel):
     limit_days = models.PositiveSmallIntegerField(_("联办时限(工作日)"), default=LIMIT_DAYS)
     extension_days = models.PositiveSmallIntegerField(_("延长期限(工作日)"), default=0)
     extension_reason = models.TextField(_("延期理由"), blank=True)
-    extension_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("延期批准人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="extended_joint_cases",
+    extension_approved_by = user_key(
+        _("延期批准人"), on_delete=models.PROTECT, related_name="extended_joint_cases"
     )
     extended_at = models.DateTimeField(_("延期批准时间"), null=True, blank=True)
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -560,11 +473,9 @@ class JointStep(CenterScopedModel):
     """One department's step of a joint case: its own `Case` (item, department, limit, state,
     decision date), counted on its own and towards the whole."""
 
-    joint = models.ForeignKey(
-        JointCase, verbose_name=_("并联审批件"), on_delete=models.CASCADE, related_name="steps"
-    )
-    case = models.OneToOneField(
-        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="joint_step"
+    joint = foreign_key(JointCase, _("并联审批件"), on_delete=models.CASCADE, related_name="steps")
+    case = foreign_key(
+        Case, _("办件"), on_delete=models.CASCADE, related_name="joint_step", one_to_one=True
     )
 
     class Meta:
@@ -585,18 +496,9 @@ class JointEvent(CenterScopedModel):
         COMPLETED = "completed", _("联办办结")
         WITHDRAWN = "withdrawn", _("联办撤回")
 
-    joint = models.ForeignKey(
-        JointCase, verbose_name=_("并联审批件"), on_delete=models.CASCADE, related_name="events"
-    )
+    joint = foreign_key(JointCase, _("并联审批件"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("事件"), max_length=16, choices=Type.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="joint_events",
-    )
+    actor = user_key(_("操作人"), on_delete=models.PROTECT, related_name="joint_events")
     at = models.DateTimeField(_("时间"))
     from_state = models.CharField(_("原状态"), max_length=16, blank=True)
     to_state = models.CharField(_("新状态"), max_length=16)

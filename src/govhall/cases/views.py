@@ -91,17 +91,11 @@ def accept(request: HttpRequest) -> HttpResponse:
         form = forms.AcceptForm(request.POST or None, item=item, windows=windows)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            identifier = data["identifier"].upper()
             try:
                 case = services.accept_case(
                     actor=request.user,
                     item=item,
-                    applicant_type=data["applicant_type"],
-                    applicant_name=data["applicant_name"],
-                    id_number=identifier if data["applicant_type"] == "person" else "",
-                    uscc=identifier if data["applicant_type"] == "company" else "",
-                    phone=data["phone"],
-                    window=data["window"],
+                    **form.applicant(),
                     mode=data["mode"],
                     materials_received=data["received"],
                     materials_missing=data["missing"],

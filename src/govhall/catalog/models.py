@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel
+from govhall.core.models import CenterScopedModel, foreign_key
 from govhall.org.models import Department, Window
 
 
@@ -56,9 +56,7 @@ class ServiceItem(CenterScopedModel):
             "办事指南搜索按它找到本事项。"
         ),
     )
-    department = models.ForeignKey(
-        Department, verbose_name=_("实施部门"), on_delete=models.PROTECT, related_name="items"
-    )
+    department = foreign_key(Department, _("实施部门"), related_name="items")
     kind = models.CharField(_("事项类型"), max_length=32, choices=Kind.choices)
     legal_limit_days = models.PositiveIntegerField(_("法定办结时限(工作日)"), default=20)
     promised_limit_days = models.PositiveIntegerField(_("承诺办结时限(工作日)"), default=0)
@@ -120,9 +118,7 @@ class ServiceItem(CenterScopedModel):
 
 
 class Material(models.Model):
-    item = models.ForeignKey(
-        ServiceItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="materials"
-    )
+    item = foreign_key(ServiceItem, _("事项"), on_delete=models.CASCADE, related_name="materials")
     name = models.CharField(_("材料名称"), max_length=300)
     required = models.BooleanField(_("必要"), default=True)
     originals = models.PositiveSmallIntegerField(_("原件份数"), default=0)
@@ -167,11 +163,12 @@ DEFAULT_CATCH_ALL_PATTERNS = "\n".join(
 class CatalogSettings(models.Model):
     """The centre's settings for its catalogue; created with defaults on first use."""
 
-    center = models.OneToOneField(
+    center = foreign_key(
         "core.Center",
-        verbose_name=_("中心"),
+        _("中心"),
         on_delete=models.CASCADE,
         related_name="catalog_settings",
+        one_to_one=True,
     )
     catch_all_patterns = models.TextField(
         _("兜底条款用语"),

@@ -4,11 +4,14 @@ Every domain row in govhall belongs to a Center (`CenterScopedModel`).
 """
 
 import uuid
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -82,6 +85,69 @@ class User(AbstractUser):
         self.password_changed_at = timezone.now()
 
 
+def foreign_key(
+    to: type[models.Model] | str,
+    verbose_name: str | Promise,
+    *,
+    null: bool = False,
+    blank: bool | None = None,
+    on_delete: Any = models.PROTECT,
+    related_name: str = "+",
+    one_to_one: bool = False,
+    **options: Any,
+) -> models.ForeignKey:
+    """A foreign key the way the house writes them: PROTECT unless told, no reverse accessor
+    unless named, and blank when null unless told otherwise."""
+    field = models.OneToOneField if one_to_one else models.ForeignKey
+    return field(
+        to,
+        verbose_name=verbose_name,
+        null=null,
+        blank=null if blank is None else blank,
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
+
+
+def user_key(
+    verbose_name: str | Promise,
+    *,
+    blank: bool = True,
+    on_delete: Any = models.SET_NULL,
+    related_name: str = "+",
+) -> models.ForeignKey:
+    """The user who did something (an actor, a recorder, a decider): kept empty when unknown."""
+    return foreign_key(
+        settings.AUTH_USER_MODEL,
+        verbose_name,
+        null=True,
+        blank=blank,
+        on_delete=on_delete,
+        related_name=related_name,
+    )
+
+
+def settings_owner(related_name: str) -> models.OneToOneField:
+    """The centre a per-centre settings row belongs to (one row per centre)."""
+    return foreign_key(
+        Center, _("中心"), on_delete=models.CASCADE, related_name=related_name, one_to_one=True
+    )
+
+
+def unique_unless_blank(fields: list[str], name: str) -> models.UniqueConstraint:
+    """Unique among the rows whose last field is filled in: a blank value may repeat."""
+    return models.UniqueConstraint(
+        fields=fields, condition=~models.Q(**{fields[-1]: ""}), name=name
+    )
+
+
+def unique_while_null(fields: list[str], null_field: str, name: str) -> models.UniqueConstraint:
+    """Unique among the rows whose `null_field` is still empty (one open session per window)."""
+    condition = models.Q(**{f"{null_field}__isnull": True})
+    return models.UniqueConstraint(fields=fields, condition=condition, name=name)
+
+
 class CenterScopedModel(models.Model):
     """Abstract base: the row belongs to one Center."""
 
@@ -89,6 +155,19 @@ class CenterScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ActorEvent(CenterScopedModel):
+    """Abstract base of a timeline row: who did it, when, and the details; the concrete model
+    adds the parent it belongs to and its `kind`."""
+
+    actor = user_key(_("操作人"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
 
 
 class WorkCalendarYear(models.Model):

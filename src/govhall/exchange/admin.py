@@ -19,7 +19,7 @@ from govhall.exchange.models import (
     RemoteCenter,
     RemoteRating,
 )
-from govhall.org.admin_base import ScopedAdmin
+from govhall.org.admin_base import ReadOnlyMixin, ScopedAdmin
 
 
 class CentreWideAdmin(ScopedAdmin):
@@ -147,15 +147,8 @@ class RemoteCenterAdmin(CentreWideAdmin):
         )
 
 
-class ReadOnlyAdmin(CentreWideAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyMixin, CentreWideAdmin):
+    """What the exchange received: shown, never edited."""
 
 
 @admin.register(ReceivedEvent)

@@ -1,12 +1,14 @@
-from django.urls import path
-
+from govhall.core.routing import api_routes
 from govhall.exchange import api
 
-urlpatterns = [
-    path("inbound/", api.ReceivePushView.as_view(), name="exchange-api-inbound"),
-    path("status/", api.ReconciliationView.as_view(), name="exchange-api-status"),
-    path("pending/", api.UnacknowledgedListView.as_view(), name="exchange-api-pending"),
-    path("dead-letters/", api.DeadLetterListView.as_view(), name="exchange-api-dead-letters"),
-    path("dead-letters/redrive/", api.RedriveView.as_view(), name="exchange-api-redrive"),
-    path("province/ranking/", api.ProvinceRankingView.as_view(), name="exchange-api-ranking"),
-]
+urlpatterns = api_routes(
+    "exchange-api",
+    [
+        ("inbound/", api.ReceivePushView, "inbound"),
+        ("status/", api.ReconciliationView, "status"),
+        ("pending/", api.UnacknowledgedListView, "pending"),
+        ("dead-letters/", api.DeadLetterListView, "dead-letters"),
+        ("dead-letters/redrive/", api.RedriveView, "redrive"),
+        ("province/ranking/", api.ProvinceRankingView, "ranking"),
+    ],
+)

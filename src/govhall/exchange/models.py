@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.crypto import EncryptedTextField
-from govhall.core.models import CenterScopedModel, OutboxEvent, region_code_validator
+from govhall.core.models import CenterScopedModel, OutboxEvent, foreign_key, region_code_validator
 
 
 class ExchangeSettings(CenterScopedModel):
@@ -107,9 +107,7 @@ class RemoteCenter(CenterScopedModel):
 class ReceivedEvent(CenterScopedModel):
     """One event accepted from a remote centre: the receiver's log, unique per idempotency key."""
 
-    remote = models.ForeignKey(
-        RemoteCenter, verbose_name=_("来源中心"), on_delete=models.PROTECT, related_name="events"
-    )
+    remote = foreign_key(RemoteCenter, _("来源中心"), related_name="events")
     idempotency_key = models.UUIDField(_("幂等键"))
     sequence = models.BigIntegerField(_("序号"))
     stream = models.CharField(_("对象"), max_length=100)
@@ -136,9 +134,7 @@ class ReceivedEvent(CenterScopedModel):
 class RemoteCase(CenterScopedModel):
     """The latest state of one remote case (the event with the highest sequence wins)."""
 
-    remote = models.ForeignKey(
-        RemoteCenter, verbose_name=_("来源中心"), on_delete=models.PROTECT, related_name="cases"
-    )
+    remote = foreign_key(RemoteCenter, _("来源中心"), related_name="cases")
     case_number = models.CharField(_("办件编号"), max_length=64)
     item_code = models.CharField(_("事项编码"), max_length=64, blank=True)
     item_name = models.CharField(_("事项名称"), max_length=200, blank=True)
@@ -178,9 +174,7 @@ class RemoteCase(CenterScopedModel):
 class RemoteRating(CenterScopedModel):
     """The latest state of one remote rating (好差评)."""
 
-    remote = models.ForeignKey(
-        RemoteCenter, verbose_name=_("来源中心"), on_delete=models.PROTECT, related_name="ratings"
-    )
+    remote = foreign_key(RemoteCenter, _("来源中心"), related_name="ratings")
     rating_id = models.CharField(_("评价编号"), max_length=64)
     level = models.PositiveSmallIntegerField(_("评价等级"))
     channel = models.CharField(_("评价渠道"), max_length=32, blank=True)

@@ -1,11 +1,12 @@
-from django.urls import path
-
+from govhall.core.routing import page_routes
 from govhall.exchange import views
 
 app_name = "exchange"
 
-urlpatterns = [
-    path("exchange/", views.status, name="status"),
-    path("exchange/redrive/", views.redrive, name="redrive"),
-    path("exchange/province/", views.province, name="province"),
-]
+urlpatterns = page_routes(
+    [
+        ("exchange/", views.status),
+        ("exchange/redrive/", views.redrive),
+        ("exchange/province/", views.province),
+    ]
+)

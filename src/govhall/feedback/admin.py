@@ -23,35 +23,18 @@ from govhall.feedback.models import (
     Rectification,
     RectificationEvent,
 )
-from govhall.org.admin_base import ScopedAdmin
+from govhall.org.admin_base import ActorEventInline, ReadOnlyMixin, ScopedAdmin
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class EventInline(ReadOnlyMixin, admin.TabularInline):
-    extra = 0
-    fields = ("at", "kind", "actor", "details")
-    readonly_fields = fields
-
-
-class EvaluationEventInline(EventInline):
+class EvaluationEventInline(ActorEventInline):
     model = EvaluationEvent
 
 
-class RectificationEventInline(EventInline):
+class RectificationEventInline(ActorEventInline):
     model = RectificationEvent
 
 
-class ComplaintEventInline(EventInline):
+class ComplaintEventInline(ActorEventInline):
     model = ComplaintEvent
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import ServiceItem
-from govhall.core.formfields import PhoneField
+from govhall.core.formfields import PhoneField, YesNoField
 from govhall.feedback.models import (
     MAX_COUNT,
     MAX_QUANTITY,
@@ -76,11 +76,10 @@ class PadCodeForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    valid = forms.TypedChoiceField(
+    valid = YesNoField(
         label=_("核实结论"),
-        choices=[("1", _("属实")), ("0", _("不属实"))],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
+        yes=_("属实"),
+        no=_("不属实"),
     )
     reason = forms.CharField(label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label=_("佐证材料"), required=False)
@@ -102,11 +101,10 @@ class RectifyForm(forms.Form):
 
 
 class CallbackForm(forms.Form):
-    reached = forms.TypedChoiceField(
+    reached = YesNoField(
         label=_("是否联系上"),
-        choices=[("1", _("已联系上")), ("0", _("未联系上"))],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
+        yes=_("已联系上"),
+        no=_("未联系上"),
     )
     satisfaction = forms.ChoiceField(
         label=_("对整改的满意度"),
@@ -124,11 +122,10 @@ class AppealForm(forms.Form):
 
 
 class DecideAppealForm(forms.Form):
-    upheld = forms.TypedChoiceField(
+    upheld = YesNoField(
         label=_("复核结论"),
-        choices=[("1", _("申诉成立(不计入统计)")), ("0", _("驳回申诉"))],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
+        yes=_("申诉成立(不计入统计)"),
+        no=_("驳回申诉"),
     )
     note = forms.CharField(label=_("复核意见"), required=False)
 
@@ -178,11 +175,10 @@ class AssignForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    valid = forms.TypedChoiceField(
+    valid = YesNoField(
         label=_("是否属实"),
-        choices=[("1", _("属实")), ("0", _("不属实"))],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
+        yes=_("属实"),
+        no=_("不属实"),
     )
     resolution = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
     deduction = forms.DecimalField(

@@ -8,7 +8,6 @@ DOMAIN.md "Ratings" and "Figures". Workflow lives in the package `services/`; ag
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import Center, CenterScopedModel
+from govhall.core.models import (
+    ActorEvent,
+    CenterScopedModel,
+    foreign_key,
+    settings_owner,
+    unique_unless_blank,
+    user_key,
+)
 from govhall.core.uploads import UploadField
 
 DEFAULT_ASPECTS = [
@@ -59,12 +65,7 @@ class Channel(models.TextChoices):
 class FeedbackSettings(models.Model):
     """The centre's rules for ratings, rectifications and complaints (created on first use)."""
 
-    center = models.OneToOneField(
-        Center,
-        verbose_name=_("中心"),
-        on_delete=models.CASCADE,
-        related_name="feedback_settings",
-    )
+    center = settings_owner("feedback_settings")
     rectification_days = models.PositiveSmallIntegerField(_("差评整改时限(工作日)"), default=15)
     complaint_days = models.PositiveSmallIntegerField(_("投诉办理时限(工作日)"), default=5)
     invitation_valid_days = models.PositiveSmallIntegerField(_("评价链接有效期(天)"), default=7)
@@ -93,49 +94,16 @@ class Invitation(CenterScopedModel):
 
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
     channel = models.CharField(_("邀评渠道"), max_length=16, choices=Channel.choices)
-    ticket = models.OneToOneField(
-        "queueing.Ticket",
-        verbose_name=_("排队票"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="rating_invitation",
+    ticket = foreign_key(
+        "queueing.Ticket", _("排队票"), null=True, related_name="rating_invitation", one_to_one=True
     )
-    case = models.OneToOneField(
-        "cases.Case",
-        verbose_name=_("办件"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="rating_invitation",
+    case = foreign_key(
+        "cases.Case", _("办件"), null=True, related_name="rating_invitation", one_to_one=True
     )
-    department = models.ForeignKey(
-        "org.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
-    )
-    window = models.ForeignKey(
-        "org.Window",
-        verbose_name=_("窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("邀评人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    department = foreign_key("org.Department", _("部门"))
+    window = foreign_key("org.Window", _("窗口"), null=True)
+    staff = foreign_key("org.StaffProfile", _("工作人员"), null=True)
+    invited_by = user_key(_("邀评人"))
     rater_name = models.CharField(_("办事人"), max_length=50, blank=True)
     rater_phone = EncryptedTextField(_("联系电话"), blank=True)
     rater_phone_hash = KeyedHashField(source="rater_phone")
@@ -167,50 +135,19 @@ class Evaluation(CenterScopedModel):
 
     level = models.PositiveSmallIntegerField(_("评价等级"), choices=Level.choices)
     channel = models.CharField(_("评价渠道"), max_length=16, choices=Channel.choices)
-    invitation = models.OneToOneField(
-        Invitation,
-        verbose_name=_("邀评"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="evaluation",
+    invitation = foreign_key(
+        Invitation, _("邀评"), null=True, related_name="evaluation", one_to_one=True
     )
     # One rating per service (一次一评) and per case (一事一评): the one-to-one keys enforce it.
-    ticket = models.OneToOneField(
-        "queueing.Ticket",
-        verbose_name=_("排队票"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="evaluation",
+    ticket = foreign_key(
+        "queueing.Ticket", _("排队票"), null=True, related_name="evaluation", one_to_one=True
     )
-    case = models.OneToOneField(
-        "cases.Case",
-        verbose_name=_("办件"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="evaluation",
+    case = foreign_key(
+        "cases.Case", _("办件"), null=True, related_name="evaluation", one_to_one=True
     )
-    department = models.ForeignKey(
-        "org.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
-    )
-    window = models.ForeignKey(
-        "org.Window",
-        verbose_name=_("窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = foreign_key("org.Department", _("部门"))
+    window = foreign_key("org.Window", _("窗口"), null=True)
+    staff = foreign_key("org.StaffProfile", _("工作人员"), null=True)
     aspects = models.JSONField(_("分项评价"), default=list, blank=True)
     comment = models.TextField(_("评价内容"), blank=True)
     rater_name = models.CharField(_("评价人"), max_length=50, blank=True)
@@ -240,10 +177,8 @@ class Evaluation(CenterScopedModel):
                 condition=Q(ticket__isnull=False) | Q(case__isnull=False) | Q(channel="hotline"),
                 name="feedback_evaluation_rates_a_service",
             ),
-            models.UniqueConstraint(
-                fields=["center", "external_ref"],
-                condition=~Q(external_ref=""),
-                name="feedback_evaluation_unique_external_ref",
+            unique_unless_blank(
+                ["center", "external_ref"], "feedback_evaluation_unique_external_ref"
             ),
         ]
         indexes = [
@@ -259,32 +194,19 @@ class Evaluation(CenterScopedModel):
         return self.level <= BAD_LEVEL_MAX
 
 
-class EvaluationEvent(CenterScopedModel):
+class EvaluationEvent(ActorEvent):
     class Kind(models.TextChoices):
         CREATED = "created", _("评价")
         APPEAL_FILED = "appeal_filed", _("提出申诉")
         APPEAL_UPHELD = "appeal_upheld", _("申诉成立")
         APPEAL_REJECTED = "appeal_rejected", _("申诉驳回")
 
-    evaluation = models.ForeignKey(
-        Evaluation, verbose_name=_("评价"), on_delete=models.CASCADE, related_name="events"
-    )
+    evaluation = foreign_key(Evaluation, _("评价"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    details = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ActorEvent.Meta):
         verbose_name = _("评价记录")
         verbose_name_plural = _("评价记录")
-        ordering = ["at", "id"]
 
 
 class Appeal(CenterScopedModel):
@@ -295,33 +217,16 @@ class Appeal(CenterScopedModel):
         UPHELD = "upheld", _("申诉成立")
         REJECTED = "rejected", _("申诉驳回")
 
-    evaluation = models.OneToOneField(
-        Evaluation, verbose_name=_("评价"), on_delete=models.PROTECT, related_name="appeal"
-    )
-    department = models.ForeignKey(
-        "org.Department", verbose_name=_("申诉单位"), on_delete=models.PROTECT, related_name="+"
-    )
+    evaluation = foreign_key(Evaluation, _("评价"), related_name="appeal", one_to_one=True)
+    department = foreign_key("org.Department", _("申诉单位"))
     reason = models.TextField(_("申诉理由"))
     evidence = UploadField(_("证明材料"), blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申诉人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    filed_by = user_key(_("申诉人"), blank=False)
     filed_at = models.DateTimeField(_("申诉时间"), default=timezone.now)
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("复核人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_key(_("复核人"))
     decided_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
     decision_note = models.TextField(_("复核意见"), blank=True)
     history = HistoricalRecords()
@@ -359,12 +264,8 @@ class Rectification(CenterScopedModel):
         DEADLINE = "deadline", _("限期整改")
         EXPLANATION = "explanation", _("解释说明")
 
-    evaluation = models.OneToOneField(
-        Evaluation, verbose_name=_("差评"), on_delete=models.PROTECT, related_name="rectification"
-    )
-    department = models.ForeignKey(
-        "org.Department", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
-    )
+    evaluation = foreign_key(Evaluation, _("差评"), related_name="rectification", one_to_one=True)
+    department = foreign_key("org.Department", _("责任单位"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     deadline = models.DateField(_("整改期限"))
@@ -415,7 +316,7 @@ class Rectification(CenterScopedModel):
         return (today or timezone.localdate()) > self.deadline
 
 
-class RectificationEvent(CenterScopedModel):
+class RectificationEvent(ActorEvent):
     class Kind(models.TextChoices):
         OPENED = "opened", _("开始整改")
         VERIFIED = "verified", _("核实")
@@ -424,25 +325,14 @@ class RectificationEvent(CenterScopedModel):
         CLOSED = "closed", _("办结")
         VOIDED = "voided", _("撤销")
 
-    rectification = models.ForeignKey(
-        Rectification, verbose_name=_("整改"), on_delete=models.CASCADE, related_name="events"
+    rectification = foreign_key(
+        Rectification, _("整改"), on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    details = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ActorEvent.Meta):
         verbose_name = _("整改记录")
         verbose_name_plural = _("整改记录")
-        ordering = ["at", "id"]
 
 
 class Complaint(CenterScopedModel):
@@ -472,47 +362,12 @@ class Complaint(CenterScopedModel):
     complainant_phone = EncryptedTextField(_("联系电话"), blank=True)
     complainant_phone_hash = KeyedHashField(source="complainant_phone")
     content = models.TextField(_("反映内容"))
-    department = models.ForeignKey(
-        "org.Department",
-        verbose_name=_("涉及部门"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    window = models.ForeignKey(
-        "org.Window",
-        verbose_name=_("涉及窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("涉及人员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    item = models.ForeignKey(
-        "catalog.ServiceItem",
-        verbose_name=_("涉及事项"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = foreign_key("org.Department", _("涉及部门"), null=True)
+    window = foreign_key("org.Window", _("涉及窗口"), null=True)
+    staff = foreign_key("org.StaffProfile", _("涉及人员"), null=True)
+    item = foreign_key("catalog.ServiceItem", _("涉及事项"), null=True)
     external_ref = models.CharField(_("12345工单号"), max_length=64, blank=True)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("承办人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assignee = user_key(_("承办人"))
     deadline = models.DateField(_("办理期限"))
     deadline_provisional = models.BooleanField(_("期限待日历确认"), default=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -536,10 +391,8 @@ class Complaint(CenterScopedModel):
             models.UniqueConstraint(
                 fields=["center", "number"], name="feedback_complaint_unique_number"
             ),
-            models.UniqueConstraint(
-                fields=["center", "external_ref"],
-                condition=~Q(external_ref=""),
-                name="feedback_complaint_unique_external_ref",
+            unique_unless_blank(
+                ["center", "external_ref"], "feedback_complaint_unique_external_ref"
             ),
             models.CheckConstraint(
                 condition=Q(deduction__gte=0) & (Q(deduction=0) | Q(valid=True)),
@@ -561,7 +414,7 @@ class Complaint(CenterScopedModel):
         return (today or timezone.localdate()) > self.deadline
 
 
-class ComplaintEvent(CenterScopedModel):
+class ComplaintEvent(ActorEvent):
     class Kind(models.TextChoices):
         RECEIVED = "received", _("受理")
         ASSIGNED = "assigned", _("分派")
@@ -569,25 +422,12 @@ class ComplaintEvent(CenterScopedModel):
         CALLED_BACK = "called_back", _("回访")
         CLOSED = "closed", _("办结")
 
-    complaint = models.ForeignKey(
-        Complaint, verbose_name=_("投诉"), on_delete=models.CASCADE, related_name="events"
-    )
+    complaint = foreign_key(Complaint, _("投诉"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    details = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ActorEvent.Meta):
         verbose_name = _("投诉记录")
         verbose_name_plural = _("投诉记录")
-        ordering = ["at", "id"]
 
 
 # Bounds of one assisted-service record (a day's help of one kind by one department).
@@ -614,17 +454,8 @@ class AssistRecord(CenterScopedModel):
         OTHER = "other", _("其他")
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    department = models.ForeignKey(
-        "org.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
-    )
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = foreign_key("org.Department", _("部门"))
+    staff = foreign_key("org.StaffProfile", _("工作人员"), null=True)
     date = models.DateField(_("日期"))
     beneficiary = models.CharField(_("服务对象"), max_length=100, blank=True)
     count = models.PositiveIntegerField(
@@ -650,14 +481,7 @@ class AssistRecord(CenterScopedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_SAVING)],
     )
     notes = models.TextField(_("说明"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_key(_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -686,9 +510,7 @@ class AssistRecord(CenterScopedModel):
 class RatingPad(CenterScopedModel):
     """A window's rating pad (评价器): a device that holds a token, never a staff login."""
 
-    window = models.ForeignKey(
-        "org.Window", verbose_name=_("窗口"), on_delete=models.PROTECT, related_name="rating_pads"
-    )
+    window = foreign_key("org.Window", _("窗口"), related_name="rating_pads")
     name = models.CharField(_("名称"), max_length=50, blank=True)
     pairing_code = models.CharField(_("配对码"), max_length=8, blank=True)
     pairing_expires_at = models.DateTimeField(_("配对码失效时间"), null=True, blank=True)
@@ -709,16 +531,8 @@ class RatingPad(CenterScopedModel):
         verbose_name_plural = _("窗口评价器")
         ordering = ["window__number", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["token_hash"],
-                condition=~Q(token_hash=""),
-                name="feedback_pad_unique_token",
-            ),
-            models.UniqueConstraint(
-                fields=["pairing_code"],
-                condition=~Q(pairing_code=""),
-                name="feedback_pad_unique_pairing_code",
-            ),
+            unique_unless_blank(["token_hash"], "feedback_pad_unique_token"),
+            unique_unless_blank(["pairing_code"], "feedback_pad_unique_pairing_code"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import CenterScopedModel
+from govhall.core.models import CenterScopedModel, foreign_key, unique_unless_blank
 from govhall.core.validators import mask_phone, validate_phone
 
 
@@ -71,12 +71,7 @@ class Notification(CenterScopedModel):
 class DeliveryAttempt(models.Model):
     """One try at handing a notification to the SMS backend: the log of every message."""
 
-    notification = models.ForeignKey(
-        Notification,
-        verbose_name=_("短信通知"),
-        on_delete=models.PROTECT,
-        related_name="deliveries",
-    )
+    notification = foreign_key(Notification, _("短信通知"), related_name="deliveries")
     at = models.DateTimeField(_("时间"))
     backend = models.CharField(_("发送通道"), max_length=32)
     ok = models.BooleanField(_("成功"))
@@ -103,11 +98,7 @@ class OptOut(CenterScopedModel):
         verbose_name = _("短信退订")
         verbose_name_plural = _("短信退订")
         constraints = [
-            models.UniqueConstraint(
-                fields=["center", "phone_hash"],
-                condition=~Q(phone_hash=""),
-                name="notify_optout_once",
-            ),
+            unique_unless_blank(["center", "phone_hash"], "notify_optout_once"),
         ]
 
     def __str__(self) -> str:

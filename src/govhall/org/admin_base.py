@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -95,3 +96,17 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    """The rows of a record's timeline or ledger, shown under it and never edited."""
+
+    extra = 0
+    can_delete = False
+
+
+class ActorEventInline(ReadOnlyInline):
+    """The timeline of a record whose events are `core.models.ActorEvent`s."""
+
+    fields = ("at", "kind", "actor", "details")
+    readonly_fields = fields

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel
+from govhall.core.models import CenterScopedModel, foreign_key, user_key
 from govhall.core.validators import validate_phone, validate_uscc
 
 
@@ -17,14 +17,7 @@ class Department(CenterScopedModel):
         _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc]
     )
     entered = models.BooleanField(_("已进驻"), default=True)
-    lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("首席代表"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="led_departments",
-    )
+    lead = user_key(_("首席代表"), related_name="led_departments")
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
     history = HistoricalRecords()
@@ -75,20 +68,10 @@ class Window(CenterScopedModel):
 
 
 class StaffProfile(CenterScopedModel):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
-        on_delete=models.PROTECT,
-        related_name="staff_profile",
+    user = foreign_key(
+        settings.AUTH_USER_MODEL, _("用户"), related_name="staff_profile", one_to_one=True
     )
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("所属单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="staff",
-    )
+    department = foreign_key(Department, _("所属单位"), null=True, related_name="staff")
     windows = models.ManyToManyField(
         Window, verbose_name=_("窗口"), related_name="staff", blank=True
     )

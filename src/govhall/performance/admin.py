@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
-from govhall.org.admin_base import ScopedAdmin
+from govhall.org.admin_base import ReadOnlyInline, ReadOnlyMixin, ScopedAdmin
 from govhall.performance.models import (
     BulletinSettings,
     DepartmentScore,
@@ -63,17 +62,6 @@ class ManualScoreAdmin(ScopedAdmin):
     list_filter = ("period", "dimension")
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 class DepartmentScoreInline(ReadOnlyInline):
     model = DepartmentScore
     fields = ("rank", "department", "standing", "total", "award", "dimension_scores", "flags")
@@ -85,22 +73,13 @@ class StaffScoreInline(ReadOnlyInline):
 
 
 @admin.register(EvaluationRun)
-class EvaluationRunAdmin(ScopedAdmin):
+class EvaluationRunAdmin(ReadOnlyMixin, ScopedAdmin):
     """Runs are computed and published by services only; the admin shows them."""
 
     scope_department_field = None
     list_display = ("period", "version", "status", "computed_at", "published_at")
     list_filter = ("status", "center")
     inlines = [DepartmentScoreInline, StaffScoreInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(BulletinSettings)

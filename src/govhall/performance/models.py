@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel
+from govhall.core.models import CenterScopedModel, foreign_key, user_key
 from govhall.org.models import Department, StaffProfile
 from govhall.performance.rules import EVENT, RULES, scale_choices
 
@@ -92,9 +92,7 @@ class RubricAward(models.Model):
         DEPARTMENT = "department", _("窗口单位")
         STAFF = "staff", _("工作人员")
 
-    rubric = models.ForeignKey(
-        Rubric, verbose_name=_("考核细则"), on_delete=models.CASCADE, related_name="awards"
-    )
+    rubric = foreign_key(Rubric, _("考核细则"), on_delete=models.CASCADE, related_name="awards")
     name = models.CharField(_("奖项名称"), max_length=30)
     subject = models.CharField(_("评选对象"), max_length=16, choices=Subject.choices)
     count = models.PositiveSmallIntegerField(_("名额"))
@@ -130,9 +128,7 @@ class RubricDimension(models.Model):
         PUBLIC = "public", _("民意测评")
         PANEL = "panel", _("考核组评分")
 
-    rubric = models.ForeignKey(
-        Rubric, verbose_name=_("考核细则"), on_delete=models.CASCADE, related_name="dimensions"
-    )
+    rubric = foreign_key(Rubric, _("考核细则"), on_delete=models.CASCADE, related_name="dimensions")
     code = models.SlugField(_("代码"), max_length=32)
     name = models.CharField(_("维度"), max_length=50)
     weight = models.DecimalField(_("权重"), max_digits=6, decimal_places=2)
@@ -156,8 +152,8 @@ class RubricDimension(models.Model):
 class RubricRule(models.Model):
     """One scoring item of a data dimension: a rule from the library, its points and parameters."""
 
-    dimension = models.ForeignKey(
-        RubricDimension, verbose_name=_("维度"), on_delete=models.CASCADE, related_name="rules"
+    dimension = foreign_key(
+        RubricDimension, _("维度"), on_delete=models.CASCADE, related_name="rules"
     )
     rule = models.CharField(_("规则"), max_length=40)
     points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
@@ -225,12 +221,8 @@ class EvaluationPeriod(CenterScopedModel):
 class ManualScore(CenterScopedModel):
     """A score entered by an evaluator for a department on a peer / public / panel dimension."""
 
-    period = models.ForeignKey(
-        EvaluationPeriod, verbose_name=_("考核期"), on_delete=models.PROTECT, related_name="manual"
-    )
-    dimension = models.ForeignKey(
-        RubricDimension, verbose_name=_("维度"), on_delete=models.PROTECT, related_name="manual"
-    )
+    period = foreign_key(EvaluationPeriod, _("考核期"), related_name="manual")
+    dimension = foreign_key(RubricDimension, _("维度"), related_name="manual")
     department = models.ForeignKey(Department, verbose_name=_("单位"), on_delete=models.PROTECT)
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("评分人"), on_delete=models.PROTECT
@@ -259,32 +251,16 @@ class EvaluationRun(CenterScopedModel):
         PUBLISHED = "published", _("已发布")
         SUPERSEDED = "superseded", _("已被新版本取代")
 
-    period = models.ForeignKey(
-        EvaluationPeriod, verbose_name=_("考核期"), on_delete=models.PROTECT, related_name="runs"
-    )
+    period = foreign_key(EvaluationPeriod, _("考核期"), related_name="runs")
     rubric = models.ForeignKey(Rubric, verbose_name=_("考核细则"), on_delete=models.PROTECT)
     version = models.PositiveIntegerField(_("版本"))
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     computed_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
-    computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("计算人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    computed_by = user_key(_("计算人"), on_delete=models.PROTECT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发布人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = user_key(_("发布人"), on_delete=models.PROTECT)
     inputs = models.JSONField(_("输入快照"), default=dict)
     narrative_work = models.TextField(
         _("工作情况补充"),

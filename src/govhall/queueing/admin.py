@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from govhall.org.admin_base import ScopedAdmin
+from govhall.org.admin_base import ReadOnlyInline, ReadOnlyMixin, ScopedAdmin
 from govhall.org.scoping import scope_for
 from govhall.queueing.models import (
     Appointment,
@@ -14,19 +14,6 @@ from govhall.queueing.models import (
     WindowPause,
     WindowSession,
 )
-
-
-class ReadOnlyMixin:
-    """Tickets, events and presence are written by the services only."""
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(QueueSettings)
@@ -57,15 +44,10 @@ class QueueCategoryAdmin(ScopedAdmin):
     filter_horizontal = ("departments", "items", "windows")
 
 
-class TicketEventInline(admin.TabularInline):
+class TicketEventInline(ReadOnlyInline):
     model = TicketEvent
     fields = ("at", "kind", "window", "staff", "actor", "details")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Ticket)

@@ -6,7 +6,6 @@ Workflow lives in `services/`; these are the tables and their constraints.
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import CenterScopedModel
+from govhall.core.models import CenterScopedModel, foreign_key, unique_while_null, user_key
 from govhall.core.validators import (
     mask_id_number,
     mask_phone,
@@ -32,11 +31,12 @@ class QueueSettings(models.Model):
         EXPIRE = "expire", _("闭厅作废未叫号票")
         CARRY_OVER = "carry_over", _("次日继续有效并优先叫号")
 
-    center = models.OneToOneField(
+    center = foreign_key(
         "core.Center",
-        verbose_name=_("中心"),
+        _("中心"),
         on_delete=models.CASCADE,
         related_name="queue_settings",
+        one_to_one=True,
     )
     morning_start = models.TimeField(_("上午开始"), default=dt.time(9, 0))
     morning_end = models.TimeField(_("上午结束"), default=dt.time(12, 0))
@@ -154,9 +154,7 @@ class QueueCategory(CenterScopedModel):
 class TicketCounter(CenterScopedModel):
     """The last sequence number given out per category per day (locked while issuing)."""
 
-    category = models.ForeignKey(
-        QueueCategory, verbose_name=_("排队类别"), on_delete=models.PROTECT, related_name="+"
-    )
+    category = foreign_key(QueueCategory, _("排队类别"))
     day = models.DateField(_("日期"))
     last_seq = models.PositiveIntegerField(_("已发号"), default=0)
 
@@ -176,20 +174,8 @@ class Appointment(CenterScopedModel):
         NO_SHOW = "no_show", _("爽约")
 
     code = models.CharField(_("预约码"), max_length=12, unique=True)
-    category = models.ForeignKey(
-        QueueCategory,
-        verbose_name=_("排队类别"),
-        on_delete=models.PROTECT,
-        related_name="appointments",
-    )
-    item = models.ForeignKey(
-        "catalog.ServiceItem",
-        verbose_name=_("事项"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    category = foreign_key(QueueCategory, _("排队类别"), related_name="appointments")
+    item = foreign_key("catalog.ServiceItem", _("事项"), null=True)
     date = models.DateField(_("预约日期"))
     slot_start = models.TimeField(_("时段开始"))
     slot_end = models.TimeField(_("时段结束"))
@@ -263,17 +249,8 @@ class Ticket(CenterScopedModel):
     )
 
     token = models.UUIDField(_("查询码"), default=uuid.uuid4, unique=True, editable=False)
-    category = models.ForeignKey(
-        QueueCategory, verbose_name=_("排队类别"), on_delete=models.PROTECT, related_name="tickets"
-    )
-    item = models.ForeignKey(
-        "catalog.ServiceItem",
-        verbose_name=_("事项"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tickets",
-    )
+    category = foreign_key(QueueCategory, _("排队类别"), related_name="tickets")
+    item = foreign_key("catalog.ServiceItem", _("事项"), null=True, related_name="tickets")
     number = models.CharField(_("号码"), max_length=8)
     seq = models.PositiveIntegerField(_("序号"))
     issue_date = models.DateField(_("取号日期"))
@@ -287,57 +264,24 @@ class Ticket(CenterScopedModel):
     id_number_hash = KeyedHashField(source="id_number")
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.WAITING)
     channel = models.CharField(_("取号渠道"), max_length=16, choices=Channel.choices)
-    target_window = models.ForeignKey(
-        "org.Window",
-        verbose_name=_("指定窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    window = models.ForeignKey(
-        "org.Window",
-        verbose_name=_("办理窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tickets",
-    )
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("办理人员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tickets",
-    )
-    department = models.ForeignKey(
+    target_window = foreign_key("org.Window", _("指定窗口"), null=True)
+    window = foreign_key("org.Window", _("办理窗口"), null=True, related_name="tickets")
+    staff = foreign_key("org.StaffProfile", _("办理人员"), null=True, related_name="tickets")
+    department = foreign_key(
         "org.Department",
-        verbose_name=_("办理单位"),
+        _("办理单位"),
         null=True,
-        blank=True,
-        on_delete=models.PROTECT,
         related_name="tickets",
         help_text=_("叫号时记为办理人员所属单位。"),
     )
-    appointment = models.OneToOneField(
-        Appointment,
-        verbose_name=_("预约"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="ticket",
+    appointment = foreign_key(
+        Appointment, _("预约"), null=True, related_name="ticket", one_to_one=True
     )
     appointment_at = models.DateTimeField(
         _("预约时段"), null=True, blank=True, help_text=_("预约签到的票按预约时段排在普通票之前。")
     )
-    transferred_from = models.OneToOneField(
-        "self",
-        verbose_name=_("转自"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="transferred_to",
+    transferred_from = foreign_key(
+        "self", _("转自"), null=True, related_name="transferred_to", one_to_one=True
     )
     queue_at = models.DateTimeField(
         _("排队时间"), help_text=_("叫号排序所用时间:转移的票保留原取号时间。")
@@ -365,15 +309,13 @@ class Ticket(CenterScopedModel):
         ]
         constraints = [
             # A number is given out once per category and day; a transfer continues its ticket.
-            models.UniqueConstraint(
-                fields=["category", "issue_date", "seq"],
-                condition=Q(transferred_from__isnull=True),
-                name="queueing_ticket_seq_per_day",
+            unique_while_null(
+                ["category", "issue_date", "seq"], "transferred_from", "queueing_ticket_seq_per_day"
             ),
-            models.UniqueConstraint(
-                fields=["center", "issue_date", "number"],
-                condition=Q(transferred_from__isnull=True),
-                name="queueing_ticket_number_per_day",
+            unique_while_null(
+                ["center", "issue_date", "number"],
+                "transferred_from",
+                "queueing_ticket_number_per_day",
             ),
             # One waiting ticket per person (phone or ID number) per category and day; the
             # issuing service checks it under the category's counter lock first. On the keyed
@@ -463,35 +405,12 @@ class TicketEvent(CenterScopedModel):
         EXPIRED = "expired", _("作废")
         CARRIED_OVER = "carried_over", _("跨日保留")
 
-    ticket = models.ForeignKey(
-        Ticket, verbose_name=_("排队票"), on_delete=models.CASCADE, related_name="events"
-    )
+    ticket = foreign_key(Ticket, _("排队票"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    window = models.ForeignKey(
-        "org.Window",
-        verbose_name=_("窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_key(_("操作人"), on_delete=models.PROTECT)
+    window = foreign_key("org.Window", _("窗口"), null=True)
+    staff = foreign_key("org.StaffProfile", _("工作人员"), null=True)
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
@@ -509,15 +428,8 @@ class TicketEvent(CenterScopedModel):
 class WindowSession(CenterScopedModel):
     """A staff member logged in at a window's terminal (opened → closed)."""
 
-    window = models.ForeignKey(
-        "org.Window", verbose_name=_("窗口"), on_delete=models.PROTECT, related_name="sessions"
-    )
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="window_sessions",
-    )
+    window = foreign_key("org.Window", _("窗口"), related_name="sessions")
+    staff = foreign_key("org.StaffProfile", _("工作人员"), related_name="window_sessions")
     opened_at = models.DateTimeField(_("登录时间"))
     closed_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
 
@@ -526,11 +438,7 @@ class WindowSession(CenterScopedModel):
         verbose_name_plural = _("窗口登录记录")
         ordering = ["-opened_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["window"],
-                condition=Q(closed_at__isnull=True),
-                name="queueing_one_open_session_per_window",
-            ),
+            unique_while_null(["window"], "closed_at", "queueing_one_open_session_per_window"),
         ]
         indexes = [models.Index(fields=["staff", "opened_at"], name="queueing_session_staff")]
 
@@ -549,15 +457,8 @@ class WindowPause(CenterScopedModel):
         EQUIPMENT = "equipment", _("设备故障")
         OTHER = "other", _("其他")
 
-    window = models.ForeignKey(
-        "org.Window", verbose_name=_("窗口"), on_delete=models.PROTECT, related_name="pauses"
-    )
-    staff = models.ForeignKey(
-        "org.StaffProfile",
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="window_pauses",
-    )
+    window = foreign_key("org.Window", _("窗口"), related_name="pauses")
+    staff = foreign_key("org.StaffProfile", _("工作人员"), related_name="window_pauses")
     reason = models.CharField(_("原因"), max_length=16, choices=Reason.choices)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     started_at = models.DateTimeField(_("开始时间"))
@@ -568,11 +469,7 @@ class WindowPause(CenterScopedModel):
         verbose_name_plural = _("窗口暂停记录")
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["window"],
-                condition=Q(ended_at__isnull=True),
-                name="queueing_one_open_pause_per_window",
-            ),
+            unique_while_null(["window"], "ended_at", "queueing_one_open_pause_per_window"),
         ]
         indexes = [models.Index(fields=["staff", "started_at"], name="queueing_pause_staff")]
 

@@ -11,7 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from govhall.org.admin_base import ReadOnlyMixin, ScopedAdmin
+from govhall.org.admin_base import ActorEventInline, ReadOnlyInline, ReadOnlyMixin, ScopedAdmin
 from govhall.supervision.models import (
     Campaign,
     CampaignDocument,
@@ -99,18 +99,14 @@ class CampaignAdmin(ScopedAdmin):
         formset.save_m2m()
 
 
-class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
     model = ProblemEvidence
-    extra = 0
     fields = ("title", "file", "uploaded_by", "uploaded_at")
     readonly_fields = fields
 
 
-class EventInline(ReadOnlyMixin, admin.TabularInline):
+class EventInline(ActorEventInline):
     model = ProblemEvent
-    extra = 0
-    fields = ("at", "kind", "actor", "details")
-    readonly_fields = fields
 
 
 @admin.register(Problem)

@@ -6,26 +6,27 @@ keeps a problem list (`Problem`, with evidence and an event timeline), files one
 (`CensusReport` with its `CensusEntry` rows, or a zero report) and finally signs off (`SignOff`).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import Center, CenterScopedModel
+from govhall.core.models import (
+    ActorEvent,
+    CenterScopedModel,
+    foreign_key,
+    settings_owner,
+    unique_unless_blank,
+    unique_while_null,
+    user_key,
+)
 from govhall.core.uploads import UploadField
 
 
 class SupervisionSettings(models.Model):
     """The centre's choices for its campaigns (created with defaults on first use)."""
 
-    center = models.OneToOneField(
-        Center,
-        verbose_name=_("中心"),
-        on_delete=models.CASCADE,
-        related_name="supervision_settings",
-    )
+    center = settings_owner("supervision_settings")
     signoff_requires_confirmation = models.BooleanField(
         _("签字确认前须全部经督查确认"),
         default=False,
@@ -54,14 +55,7 @@ class Campaign(CenterScopedModel):
         blank=True,
         help_text=_("各单位须在此之前报送窗口和服务大厅统计表或零报告。"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_key(_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -90,17 +84,10 @@ class CampaignUnit(CenterScopedModel):
         TOWN = "town", _("镇(园区)")
         HALL = "hall", _("办事大厅")
 
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="units"
-    )
+    campaign = foreign_key(Campaign, _("活动"), on_delete=models.CASCADE, related_name="units")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    department = models.ForeignKey(
-        "org.Department",
-        verbose_name=_("进驻单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="campaign_units",
+    department = foreign_key(
+        "org.Department", _("进驻单位"), null=True, related_name="campaign_units"
     )
     name = models.CharField(_("名称"), max_length=100)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
@@ -141,9 +128,7 @@ class ProblemCategory(CenterScopedModel):
         LONG_WAITS = "long_waits", _("办事排队等待时间长")
         OTHER = "other", _("其他")
 
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="categories"
-    )
+    campaign = foreign_key(Campaign, _("活动"), on_delete=models.CASCADE, related_name="categories")
     key = models.CharField(_("标识"), max_length=32, choices=Key.choices, blank=True)
     name = models.CharField(_("名称"), max_length=100)
     description = models.TextField(_("重点排查内容"), blank=True)
@@ -158,11 +143,7 @@ class ProblemCategory(CenterScopedModel):
             models.UniqueConstraint(
                 fields=["campaign", "name"], name="supervision_category_unique_name"
             ),
-            models.UniqueConstraint(
-                fields=["campaign", "key"],
-                condition=~Q(key=""),
-                name="supervision_category_unique_key",
-            ),
+            unique_unless_blank(["campaign", "key"], "supervision_category_unique_key"),
         ]
 
     def __str__(self) -> str:
@@ -177,9 +158,7 @@ class Phase(CenterScopedModel):
 
     ORDER = (Kind.SELF_CHECK, Kind.INSPECTION, Kind.CONSOLIDATION)
 
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="phases"
-    )
+    campaign = foreign_key(Campaign, _("活动"), on_delete=models.CASCADE, related_name="phases")
     kind = models.CharField(_("阶段"), max_length=16, choices=Kind.choices)
     ends_on = models.DateField(_("截止日期"), help_text=_("本阶段工作在此日期(含)前完成。"))
     description = models.TextField(_("工作内容"), blank=True)
@@ -198,20 +177,11 @@ class Phase(CenterScopedModel):
 
 
 class CampaignDocument(CenterScopedModel):
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="documents"
-    )
+    campaign = foreign_key(Campaign, _("活动"), on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("标题"), max_length=200)
     doc_number = models.CharField(_("文号"), max_length=100, blank=True)
     file = UploadField(_("文件"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = user_key(_("上传人"))
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -247,15 +217,9 @@ class Problem(CenterScopedModel):
     OPEN_STATUSES = (Status.OPEN, Status.REOPENED)
     DONE_STATUSES = (Status.FIXED, Status.CONFIRMED)
 
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="problems"
-    )
-    unit = models.ForeignKey(
-        CampaignUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="problems"
-    )
-    category = models.ForeignKey(
-        ProblemCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="problems"
-    )
+    campaign = foreign_key(Campaign, _("活动"), related_name="problems")
+    unit = foreign_key(CampaignUnit, _("单位"), related_name="problems")
+    category = foreign_key(ProblemCategory, _("类别"), related_name="problems")
     description = models.TextField(_("问题"))
     found_by = models.CharField(_("发现方式"), max_length=16, choices=Source.choices)
     found_on = models.DateField(_("发现日期"))
@@ -266,13 +230,8 @@ class Problem(CenterScopedModel):
         help_text=_("由数据生成的问题的唯一标识,同一发现不重复登记。"),
     )
     source_ref = models.JSONField(_("来源"), default=dict, blank=True)
-    item = models.ForeignKey(
-        "catalog.ServiceItem",
-        verbose_name=_("事项"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="rectification_problems",
+    item = foreign_key(
+        "catalog.ServiceItem", _("事项"), null=True, related_name="rectification_problems"
     )
     measure = models.TextField(_("整改措施"), blank=True)
     owner = models.CharField(_("责任人"), max_length=50, blank=True)
@@ -282,22 +241,8 @@ class Problem(CenterScopedModel):
     fixed_at = models.DateTimeField(_("整改完成时间"), null=True, blank=True)
     fixed_on = models.DateField(_("整改完成日期"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    confirmed_by = user_key(_("确认人"))
+    created_by = user_key(_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -306,11 +251,7 @@ class Problem(CenterScopedModel):
         verbose_name_plural = _("整改清单")
         ordering = ["campaign", "unit__sort_order", "unit_id", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "source_key"],
-                condition=~Q(source_key=""),
-                name="supervision_problem_unique_source",
-            ),
+            unique_unless_blank(["campaign", "source_key"], "supervision_problem_unique_source"),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "reopened"], fixed_on__isnull=True)
                 | Q(status__in=["fixed", "confirmed"], fixed_on__isnull=False),
@@ -328,19 +269,10 @@ class Problem(CenterScopedModel):
 
 
 class ProblemEvidence(CenterScopedModel):
-    problem = models.ForeignKey(
-        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="evidence"
-    )
+    problem = foreign_key(Problem, _("问题"), on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(_("说明"), max_length=200, blank=True)
     file = UploadField(_("佐证材料"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = user_key(_("上传人"))
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -352,7 +284,7 @@ class ProblemEvidence(CenterScopedModel):
         return self.title or self.file.name
 
 
-class ProblemEvent(CenterScopedModel):
+class ProblemEvent(ActorEvent):
     """The timeline of a problem: every state change, written with it."""
 
     class Kind(models.TextChoices):
@@ -363,22 +295,10 @@ class ProblemEvent(CenterScopedModel):
         CONFIRMED = "confirmed", _("督查确认")
         REOPENED = "reopened", _("退回重改")
 
-    problem = models.ForeignKey(
-        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="events"
-    )
+    problem = foreign_key(Problem, _("问题"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    details = models.JSONField(_("详情"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ActorEvent.Meta):
         verbose_name = _("整改记录")
         verbose_name_plural = _("整改记录")
         ordering = ["problem", "at", "id"]
@@ -390,12 +310,10 @@ class ProblemEvent(CenterScopedModel):
 class CensusReport(CenterScopedModel):
     """A unit's census (窗口统计表): its separately run halls and windows, or a zero report."""
 
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="census_reports"
+    campaign = foreign_key(
+        Campaign, _("活动"), on_delete=models.CASCADE, related_name="census_reports"
     )
-    unit = models.ForeignKey(
-        CampaignUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="census"
-    )
+    unit = foreign_key(CampaignUnit, _("单位"), related_name="census")
     zero_report = models.BooleanField(
         _("零报告"), default=False, help_text=_("未单独设立窗口和服务大厅。")
     )
@@ -404,14 +322,7 @@ class CensusReport(CenterScopedModel):
     note = models.TextField(_("备注"), blank=True)
     first_filed_at = models.DateTimeField(_("首次报送时间"))
     filed_at = models.DateTimeField(_("最近报送时间"))
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("报送人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    filed_by = user_key(_("报送人"))
     history = HistoricalRecords()
 
     class Meta:
@@ -431,8 +342,8 @@ class CensusEntry(CenterScopedModel):
         HALL = "hall", _("服务大厅")
         WINDOW = "window", _("服务窗口")
 
-    report = models.ForeignKey(
-        CensusReport, verbose_name=_("统计表"), on_delete=models.CASCADE, related_name="entries"
+    report = foreign_key(
+        CensusReport, _("统计表"), on_delete=models.CASCADE, related_name="entries"
     )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.HALL)
     name = models.CharField(_("名称"), max_length=100)
@@ -455,19 +366,9 @@ class CensusEntry(CenterScopedModel):
 class SignOff(CenterScopedModel):
     """The unit lead's signature on its list (主要负责人签字); revoked when a problem reopens."""
 
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="signoffs"
-    )
-    unit = models.ForeignKey(
-        CampaignUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="signoffs"
-    )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("签字人账号"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    campaign = foreign_key(Campaign, _("活动"), on_delete=models.CASCADE, related_name="signoffs")
+    unit = foreign_key(CampaignUnit, _("单位"), related_name="signoffs")
+    signed_by = user_key(_("签字人账号"), blank=False)
     signer_name = models.CharField(_("签字人"), max_length=50)
     signed_at = models.DateTimeField(_("签字时间"))
     note = models.TextField(_("说明"), blank=True)
@@ -479,11 +380,7 @@ class SignOff(CenterScopedModel):
         verbose_name_plural = _("签字确认")
         ordering = ["campaign", "unit", "-signed_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "unit"],
-                condition=Q(revoked_at__isnull=True),
-                name="supervision_signoff_one_active",
-            )
+            unique_while_null(["campaign", "unit"], "revoked_at", "supervision_signoff_one_active")
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ A refused or invalid action shows its message and changes nothing (post/redirect
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core import spreadsheets
-from govhall.core.errors import DomainError
+from govhall.core.pages import attempt
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, forms, selectors, services
 from govhall.supervision.errors import SupervisionError
@@ -75,14 +76,14 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, "supervision.manage_campaign")
     form = forms.CampaignForm(request.POST or None, center_id=scope.center_id)
     if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.create_campaign(
+        campaign = attempt(
+            request,
+            lambda: services.create_campaign(
                 actor=request.user, center_id=scope.center_id, **form.service_kwargs()
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("活动已创建。"))
+            ),
+            _("活动已创建。"),
+        )
+        if campaign is not None:
             return redirect("supervision:campaign", pk=campaign.pk)
     return render(request, "supervision/campaign_form.html", {"form": form})
 
@@ -131,12 +132,13 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         _form_error(request, form)
     else:
-        try:
-            services.add_document(actor=request.user, campaign=campaign, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("文件已上传。"))
+        attempt(
+            request,
+            lambda: services.add_document(
+                actor=request.user, campaign=campaign, **form.cleaned_data
+            ),
+            _("文件已上传。"),
+        )
     return redirect("supervision:campaign", pk=campaign.pk)
 
 
@@ -215,12 +217,11 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         _form_error(request, form)
         return redirect("supervision:problems", pk=campaign.pk)
-    try:
-        problem = services.create_problem(actor=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("supervision:problems", pk=campaign.pk)
-    messages.success(request, _("问题已登记,整改时限 %(d)s。") % {"d": problem.deadline})
+    attempt(
+        request,
+        lambda: services.create_problem(actor=request.user, **form.cleaned_data),
+        lambda problem: _("问题已登记,整改时限 %(d)s。") % {"d": problem.deadline},
+    )
     return redirect("supervision:problems", pk=campaign.pk)
 
 
@@ -235,26 +236,24 @@ def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
         _form_error(request, form)
         return redirect("supervision:problems", pk=campaign.pk)
     data = form.cleaned_data
-    try:
-        result = services.import_from_data(
+    attempt(
+        request,
+        lambda: services.import_from_data(
             actor=request.user,
             campaign=campaign,
             source=data["source"],
             start=data["start"],
             end=data["end"],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+        ),
+        lambda result: (
             _("新增 %(created)d 个问题;%(listed)d 个已在清单中;%(outside)d 个不在本活动范围。")
             % {
                 "created": len(result.created),
                 "listed": result.already_listed,
                 "outside": len(result.outside_scope),
-            },
-        )
+            }
+        ),
+    )
     return redirect("supervision:problems", pk=campaign.pk)
 
 
@@ -304,7 +303,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _problem_action(
-    request: HttpRequest, pk: int, perm: str | None, form_class: type, act: Any
+    request: HttpRequest, pk: int, perm: str | None, form_class: type, act: Callable[..., Any]
 ) -> HttpResponse:
     scope = scope_for(request.user)
     if perm:
@@ -318,12 +317,11 @@ def _problem_action(
     if not form.is_valid():
         _form_error(request, form)
     else:
-        try:
-            act(problem, form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已保存。"))
+        attempt(
+            request,
+            lambda: act(actor=request.user, problem=problem, **form.cleaned_data),
+            _("已保存。"),
+        )
     return redirect("supervision:problem", pk=problem.pk)
 
 
@@ -345,56 +343,37 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     if not may_record:
         data.pop("deadline")
-    try:
-        services.update_problem(actor=request.user, problem=problem, **data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已保存。"))
+    attempt(
+        request,
+        lambda: services.update_problem(actor=request.user, problem=problem, **data),
+        _("已保存。"),
+    )
     return redirect("supervision:problem", pk=problem.pk)
 
 
 @login_required
 def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
-        request,
-        pk,
-        "supervision.edit_problem_list",
-        forms.FixForm,
-        lambda p, d: services.mark_fixed(actor=request.user, problem=p, **d),
+        request, pk, "supervision.edit_problem_list", forms.FixForm, services.mark_fixed
     )
 
 
 @login_required
 def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    return _problem_action(
-        request,
-        pk,
-        None,
-        forms.EvidenceForm,
-        lambda p, d: services.add_evidence(actor=request.user, problem=p, **d),
-    )
+    return _problem_action(request, pk, None, forms.EvidenceForm, services.add_evidence)
 
 
 @login_required
 def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
-        request,
-        pk,
-        "supervision.confirm_problem",
-        forms.NoteForm,
-        lambda p, d: services.confirm_problem(actor=request.user, problem=p, **d),
+        request, pk, "supervision.confirm_problem", forms.NoteForm, services.confirm_problem
     )
 
 
 @login_required
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
-        request,
-        pk,
-        "supervision.confirm_problem",
-        forms.ReasonForm,
-        lambda p, d: services.reopen_problem(actor=request.user, problem=p, **d),
+        request, pk, "supervision.confirm_problem", forms.ReasonForm, services.reopen_problem
     )
 
 
@@ -484,8 +463,9 @@ def census_file(request: HttpRequest, pk: int) -> HttpResponse:
         if f.cleaned_data and not f.cleaned_data.get("DELETE")
     ]
     data = form.cleaned_data
-    try:
-        services.file_census(
+    attempt(
+        request,
+        lambda: services.file_census(
             actor=request.user,
             unit=unit,
             zero_report=data["zero_report"],
@@ -493,11 +473,9 @@ def census_file(request: HttpRequest, pk: int) -> HttpResponse:
             contact_phone=data["contact_phone"],
             note=data["note"],
             entries=lines,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(unit)s 的统计表已报送。") % {"unit": unit.name})
+        ),
+        _("%(unit)s 的统计表已报送。") % {"unit": unit.name},
+    )
     return redirect("supervision:census", pk=campaign.pk)
 
 
@@ -558,19 +536,17 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     if unit is None:
         messages.error(request, _("单位不属于该活动。"))
         return redirect("supervision:progress", pk=campaign.pk)
-    try:
-        signoff = services.sign_off(
+    attempt(
+        request,
+        lambda: services.sign_off(
             actor=request.user,
             unit=unit,
             signer_name=form.cleaned_data["signer_name"],
             note=form.cleaned_data["note"],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+        ),
+        lambda signoff: (
             _("%(unit)s 已由 %(name)s 签字确认。")
-            % {"unit": unit.name, "name": signoff.signer_name},
-        )
+            % {"unit": unit.name, "name": signoff.signer_name}
+        ),
+    )
     return redirect("supervision:progress", pk=campaign.pk)

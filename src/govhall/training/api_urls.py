@@ -1,5 +1,9 @@
-from django.urls import path
-
+from govhall.core.routing import api_routes
 from govhall.training import api
 
-urlpatterns = [path("year/", api.TrainingYearApi.as_view(), name="training-year")]
+urlpatterns = api_routes(
+    "training",
+    [
+        ("year/", api.TrainingYearApi, "year"),
+    ],
+)

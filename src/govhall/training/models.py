@@ -6,13 +6,12 @@ row per person of its audience, present or not, so a correction never deletes wh
 figures count.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel
+from govhall.core.models import CenterScopedModel, foreign_key, user_key
 from govhall.org.models import Department, StaffProfile, Window
 
 
@@ -57,13 +56,7 @@ class TrainingSession(CenterScopedModel):
     )
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PLANNED)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_key(_("登记人"), blank=False, on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[departments])
 
@@ -87,34 +80,12 @@ class TrainingSession(CenterScopedModel):
 class TrainingAttendance(CenterScopedModel):
     """Whether one person of a held session's audience took part (参训人次 counts the present)."""
 
-    session = models.ForeignKey(
-        TrainingSession,
-        verbose_name=_("培训"),
-        on_delete=models.PROTECT,
-        related_name="attendances",
-    )
-    staff = models.ForeignKey(
-        StaffProfile,
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="training_attendances",
-    )
+    session = foreign_key(TrainingSession, _("培训"), related_name="attendances")
+    staff = foreign_key(StaffProfile, _("工作人员"), related_name="training_attendances")
     # The person's unit when they were trained: a later transfer does not move the figure.
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("所属单位"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = foreign_key(Department, _("所属单位"), null=True, blank=False)
     present = models.BooleanField(_("参训"), default=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = user_key(_("登记人"), blank=False, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(_("登记时间"))
     history = HistoricalRecords()
 
@@ -139,39 +110,15 @@ class Rotation(CenterScopedModel):
         ROTATION = "rotation", _("轮岗")
         EXCHANGE = "exchange", _("交流学习")
 
-    staff = models.ForeignKey(
-        StaffProfile,
-        verbose_name=_("工作人员"),
-        on_delete=models.PROTECT,
-        related_name="rotations",
-    )
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("所属单位"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    staff = foreign_key(StaffProfile, _("工作人员"), related_name="rotations")
+    department = foreign_key(Department, _("所属单位"), null=True, blank=False)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    to_window = models.ForeignKey(
-        Window,
-        verbose_name=_("轮至窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    to_window = foreign_key(Window, _("轮至窗口"), null=True)
     to_post = models.CharField(_("轮至岗位"), max_length=100, blank=True)
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = user_key(_("登记人"), blank=False, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -3,7 +3,6 @@
 A refused or invalid action shows its message and changes nothing (post/redirect/get).
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.core.errors import DomainError
 from govhall.core.forms import show_form_errors
+from govhall.core.pages import attempt
 from govhall.org.scoping import Scope, scope_for
 from govhall.training import forms, selectors, services
 
@@ -64,14 +63,14 @@ def session_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, "training.manage_training")
     form = forms.SessionForm(request.POST or None, center_id=scope.center_id)
     if request.method == "POST" and form.is_valid():
-        try:
-            session = services.create_session(
+        session = attempt(
+            request,
+            lambda: services.create_session(
                 actor=request.user, center_id=scope.center_id, **form.service_kwargs()
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("培训已登记。"))
+            ),
+            _("培训已登记。"),
+        )
+        if session is not None:
             return redirect("training:session", pk=session.pk)
     return render(request, "training/session_form.html", {"form": form})
 
@@ -106,14 +105,13 @@ def _staff_ids(request: HttpRequest) -> list[int]:
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "training.manage_training")
     session = selectors.visible_session(scope, pk)
-    try:
-        services.record_attendance(
+    attempt(
+        request,
+        lambda: services.record_attendance(
             actor=request.user, session_id=session.pk, present_staff_ids=_staff_ids(request)
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("参训情况已保存。"))
+        ),
+        _("参训情况已保存。"),
+    )
     return redirect("training:session", pk=session.pk)
 
 
@@ -126,14 +124,13 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         show_form_errors(request, form)
         return redirect("training:session", pk=session.pk)
-    try:
-        services.cancel_session(
+    attempt(
+        request,
+        lambda: services.cancel_session(
             actor=request.user, session_id=session.pk, reason=form.cleaned_data["reason"]
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("培训已取消。"))
+        ),
+        _("培训已取消。"),
+    )
     return redirect("training:session", pk=session.pk)
 
 
@@ -144,14 +141,14 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
         request.POST or None, staff=selectors.rotatable_staff(scope), center_id=scope.center_id
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_rotation(
+        rotation = attempt(
+            request,
+            lambda: services.record_rotation(
                 actor=request.user, center_id=scope.center_id, **form.service_kwargs()
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("轮岗交流已登记。"))
+            ),
+            _("轮岗交流已登记。"),
+        )
+        if rotation is not None:
             return redirect("training:year")
     return render(request, "training/rotation_form.html", {"form": form})
 
@@ -164,12 +161,11 @@ def rotation_end(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         show_form_errors(request, form)
         return redirect("training:year")
-    try:
-        services.end_rotation(
+    attempt(
+        request,
+        lambda: services.end_rotation(
             actor=request.user, rotation_id=pk, ended_on=form.cleaned_data["ended_on"]
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("轮岗已结束。"))
+        ),
+        _("轮岗已结束。"),
+    )
     return redirect("training:year")
