@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from govhall.catalog.search import Document, Query
 from govhall.catalog.selectors import public_items, rank_items_scored
-from govhall.core.compiled import Placeholders, fetch_one
+from govhall.core.compiled import Placeholders, columns, fetch_one, instance
 from govhall.core.models import Center
 from govhall.core.selectors import Rollup, rollup
 from govhall.org.models import StaffProfile, Window
@@ -78,6 +78,49 @@ def settings_of(center: Center) -> QueueSettings:
         return center.queue_settings
     except QueueSettings.DoesNotExist:
         return queue_settings(center.pk)
+
+
+def _settings_in(row: dict[str, Any], center_id: int) -> QueueSettings:
+    """The settings read with `_settings_columns` (created with the defaults on first use)."""
+    if row["settings_id"] is None:
+        return queue_settings(center_id)
+    return instance(QueueSettings, row, prefix="settings_")
+
+
+def _settings_columns(path: str) -> dict[str, Any]:
+    return columns(QueueSettings, path=f"{path}__queue_settings", prefix="settings_")
+
+
+def category_with_settings(category_id: int) -> tuple[QueueCategory, QueueSettings] | None:
+    """The category and its centre's queue settings in one read compiled once per process
+    (the kiosk's issuing path); None when there is no such category."""
+    row = fetch_one(
+        ("category_with_settings",),
+        lambda p: QueueCategory.objects.filter(pk=p.int("category")).values(
+            *columns(QueueCategory), **_settings_columns("center")
+        ),
+        {"category": category_id},
+    )
+    if row is None:
+        return None
+    category = instance(QueueCategory, row)
+    return category, _settings_in(row, category.center_id)
+
+
+def staff_window(window_id: int, staff: StaffProfile) -> tuple[Window, QueueSettings] | None:
+    """Window `window_id` if `staff` is assigned to it, with its centre's queue settings, in
+    one read compiled once per process (every terminal request); None when it is not theirs."""
+    row = fetch_one(
+        ("staff_window",),
+        lambda p: Window.objects.filter(pk=p.int("window"), staff=p.int("staff")).values(
+            *columns(Window), **_settings_columns("center")
+        ),
+        {"window": window_id, "staff": staff.pk},
+    )
+    if row is None:
+        return None
+    window = instance(Window, row)
+    return window, _settings_in(row, window.center_id)
 
 
 def is_open(settings: QueueSettings, at: dt.datetime) -> bool:
@@ -572,17 +615,16 @@ class WindowStatus:
     session_staff_id: int | None  # who is logged in at the window, if anyone
 
 
-def window_status(window: Window, *, staff: StaffProfile) -> WindowStatus:
-    """Assignment, open pause, current ticket and open session of `window`, in one query."""
+def _window_status_query(p: Placeholders) -> QuerySet:
     current = Ticket.objects.filter(
         window_id=OuterRef("pk"), state__in=[Ticket.State.CALLED, Ticket.State.SERVING]
     ).order_by("-called_at")
-    row = (
-        Window.objects.filter(pk=window.pk)
+    return (
+        Window.objects.filter(pk=p.int("window"))
         .annotate(
             assigned=Exists(
                 StaffProfile.windows.through.objects.filter(
-                    window_id=OuterRef("pk"), staffprofile_id=staff.pk
+                    window_id=OuterRef("pk"), staffprofile_id=p.int("staff")
                 )
             ),
             paused=Exists(WindowPause.objects.filter(window_id=OuterRef("pk"), ended_at=None)),
@@ -594,8 +636,17 @@ def window_status(window: Window, *, staff: StaffProfile) -> WindowStatus:
             ),
         )
         .values("assigned", "paused", "current_number", "session_staff_id")
-        .get()
     )
+
+
+def window_status(window: Window, *, staff: StaffProfile) -> WindowStatus:
+    """Assignment, open pause, current ticket and open session of `window`, in one query
+    compiled once per process."""
+    row = fetch_one(
+        ("window_status",), _window_status_query, {"window": window.pk, "staff": staff.pk}
+    )
+    if row is None:
+        raise Window.DoesNotExist
     return WindowStatus(**row)
 
 
