@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from django.db import connections
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Model, OuterRef, QuerySet, Subquery
 
 Kind = Literal["int", "date", "datetime"]
 M = TypeVar("M", bound=Model)
@@ -160,6 +160,16 @@ def columns(model: type[Model], *, path: str = "", prefix: str = "") -> Any:
     if not path:
         return _attnames(model)
     return {prefix + f.attname: F(f"{path}__{f.name}") for f in model._meta.concrete_fields}
+
+
+def columns_by_key(model: type[Model], *, key: str, prefix: str) -> dict[str, Subquery]:
+    """Like `columns` of a related `model`, each read by a subquery on the query's column `key`
+    (its primary key) instead of a join: a ``select_for_update`` of the query then locks its
+    own rows only, not the related row as well."""
+    row = model._default_manager.filter(pk=OuterRef(key))
+    return {
+        prefix + f.attname: Subquery(row.values(f.attname)[:1]) for f in model._meta.concrete_fields
+    }
 
 
 def instance(

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from govhall.catalog.search import Document, Query
 from govhall.catalog.selectors import public_items, rank_items_scored
-from govhall.core.compiled import Placeholders, columns, fetch_one, instance
+from govhall.core.compiled import Placeholders, columns, columns_by_key, fetch_one, instance
 from govhall.core.models import Center
 from govhall.core.selectors import Rollup, rollup
 from govhall.org.models import StaffProfile, Window
@@ -185,18 +186,68 @@ def window_categories(window: Window) -> QuerySet[QueueCategory]:
     return QueueCategory.objects.filter(windows=window, is_active=True).values("id")
 
 
+def _callable(window: Window, waiting: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """The `waiting` tickets `window` may call, in calling order. A ticket transferred to a
+    named window waits for that window only."""
+    return waiting.filter(
+        Q(category_id__in=window_categories(window), target_window__isnull=True)
+        | Q(target_window=window)
+    ).order_by(*CALL_ORDER)
+
+
 def callable_tickets(
     window: Window, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
 ) -> QuerySet[Ticket]:
-    """The waiting tickets `window` may call, in calling order.
+    """The waiting tickets `window` may call, in calling order."""
+    return _callable(window, waiting_tickets(window.center_id, at=at, settings=settings))
 
-    A ticket transferred to a named window waits for that window only.
-    """
-    qs = waiting_tickets(window.center_id, at=at, settings=settings).filter(
-        Q(category_id__in=window_categories(window), target_window__isnull=True)
-        | Q(target_window=window)
+
+def _next_ticket_query(p: Placeholders, *, lock: bool) -> QuerySet:
+    """`next_ticket`'s statement on placeholders: the first of `callable_tickets` and their
+    number, with the category's columns read by subqueries: FOR UPDATE locks the ticket's row
+    only."""
+    window = Window(pk=p.int("window"), center_id=p.int("center"))
+    waiting = _waiting(
+        window.center_id, at=p.datetime("at"), today=p.date("today"), first_day=p.date("first_day")
     )
-    return qs.order_by(*CALL_ORDER)
+    line = _callable(window, waiting)
+    first = line.values(
+        *columns(Ticket),
+        **columns_by_key(QueueCategory, key="category_id", prefix="called_category_"),
+        line_size=count_of(line),
+    )
+    if lock:
+        first = first.select_for_update(skip_locked=True)
+    return first[:1]
+
+
+def next_ticket(
+    window: Window, *, at: dt.datetime, settings: QueueSettings | None = None
+) -> Ticket | None:
+    """The ticket `window` calls next at `at` (the first of `callable_tickets`) with its
+    category, carrying `line_size`: how many tickets the window may call, it included. Where
+    the database can, its row is locked with SKIP LOCKED, so two windows calling at the same
+    instant get different tickets. One read compiled once per process (`core.compiled`)."""
+    settings = settings or queue_settings(window.center_id)
+    today = local_day(at)
+    lock = connection.features.has_select_for_update_skip_locked
+    row = fetch_one(
+        ("next_ticket", lock),
+        lambda p: _next_ticket_query(p, lock=lock),
+        {
+            "window": window.pk,
+            "center": window.center_id,
+            "at": at,
+            "today": today,
+            "first_day": first_waiting_day(today, settings),
+        },
+    )
+    if row is None:
+        return None
+    ticket = instance(Ticket, row)
+    ticket.line_size = row["line_size"]
+    ticket.category = instance(QueueCategory, row, prefix="called_category_")
+    return ticket
 
 
 def ahead_of(ticket: Ticket) -> Q:
