@@ -51,8 +51,8 @@ class IssueTicketInputSerializer(serializers.Serializer):
 def _plain_choice(value: Any, field: serializers.ChoiceField) -> Any:
     if value == "" and field.allow_blank:
         return ""
-    if type(value) is str:
-        return field.choice_strings_to_values.get(value)
+    if isinstance(value, str):  # a choice's default is the choice itself
+        return field.choice_strings_to_values.get(str(value))
     return None
 
 
