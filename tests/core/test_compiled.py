@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.db.models import QuerySet
 
-from govhall.core.compiled import Placeholders, fetch_one
-from govhall.core.models import User
+from govhall.core.compiled import Placeholders, columns, columns_by_key, fetch_one, instance
+from govhall.core.models import Center, User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +34,26 @@ def test_a_placeholder_missing_from_the_parameters_is_refused() -> None:
 
     with pytest.raises(ValueError, match="unused"):
         fetch_one(("test-unused",), build, {"unused": 1})
+
+
+def _fields(obj: object) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("by_key", [False, True])
+def test_a_row_carries_the_models_as_the_orm_loads_them(by_key: bool) -> None:
+    user = UserFactory()
+    related = (
+        columns_by_key(Center, key="center_id", prefix="home_")
+        if by_key
+        else columns(Center, path="center", prefix="home_")
+    )
+
+    def build(p: Placeholders) -> QuerySet:
+        return User.objects.filter(pk=p.int("user")).values(*columns(User), **related)
+
+    row = fetch_one(("test-user-center", by_key), build, {"user": user.pk})
+    loaded = User.objects.select_related("center").get(pk=user.pk)
+    assert _fields(instance(User, row)) == _fields(loaded)
+    assert _fields(instance(Center, row, prefix="home_")) == _fields(loaded.center)
+    assert not instance(User, row)._state.adding

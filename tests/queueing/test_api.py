@@ -8,7 +8,11 @@ from govhall.core.roles import Role
 from govhall.core.workdays import is_workday
 from govhall.queueing import selectors, services
 from govhall.queueing.models import Appointment, Ticket, WindowPause
-from govhall.queueing.serializers import FiguresSerializer
+from govhall.queueing.serializers import (
+    FiguresSerializer,
+    IssueTicketInputSerializer,
+    plain_issue_input,
+)
 from tests.factories import make_id_number
 from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
 
@@ -246,3 +250,49 @@ def test_schema_lists_queue_endpoints(api):
     schema = api.get("/api/schema/", {"format": "json"}).json()
     paths = [p for p in schema["paths"] if p.startswith("/api/queueing/")]
     assert len(paths) == 23
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"category": 3},
+        {"category": 3, "channel": "kiosk", "item": None},
+        {"category": 3, "channel": "web", "priority_reason": "elderly", "item": 9},
+        {"category": 3, "phone": "13812345678", "id_number": "", "priority_reason": ""},
+        {"category": 3, "extra": "ignored"},
+    ],
+)
+def test_a_plain_issue_body_is_read_as_the_serializer_reads_it(body):
+    serializer = IssueTicketInputSerializer(data=body)
+    assert serializer.is_valid()
+    assert plain_issue_input(body) == serializer.validated_data
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"category": "3"},
+        {"category": True},
+        {"category": 3, "item": "9"},
+        {"category": 3, "channel": "transfer"},
+        {"category": 3, "channel": ""},
+        {"category": 3, "priority_reason": "vip"},
+        {"category": 3, "phone": " 13812345678"},
+        {"category": 3, "phone": "1" * 21},
+        {"category": 3, "phone": None},
+        {"category": 3, "id_number": "11\x00"},
+        [{"category": 3}],
+    ],
+)
+def test_any_other_issue_body_is_left_to_the_serializer(body):
+    assert plain_issue_input(body) is None
+
+
+def test_a_form_encoded_issue_is_validated_by_the_serializer(api, hall):
+    category, _w, _s = hall
+    response = api.post(f"{API}/tickets/", {"category": category.pk, "channel": "kiosk"})
+    assert response.status_code == 201 and response.json()["number"] == "A001"
+    bad = api.post(f"{API}/tickets/", {"category": category.pk, "channel": "vip"})
+    assert bad.status_code == 400 and "channel" in bad.json()["detail"]
+    assert Ticket.objects.count() == 1

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govhall.org.models import Window
 from govhall.queueing import selectors, services
-from govhall.queueing.models import Ticket
+from govhall.queueing.models import QueueCategory, Ticket
 from tests.queueing.factories import QueueCategoryFactory, at, open_hall, staffed_window
 
 DAY = dt.date(2026, 11, 24)
@@ -289,3 +290,36 @@ def test_hall_monitor(hall, center):
     assert (data["windows_open"], data["windows_paused"]) == (0, 1)
     assert data["windows"][0]["pause_over_limit"]
     assert Ticket.objects.count() == 0
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+@pytestmark_db
+def test_the_compiled_reads_load_what_the_orm_loads(hall, center, department):
+    category, window, staff = hall
+    read, settings = selectors.category_with_settings(category.pk)
+    assert _fields(read) == _fields(QueueCategory.objects.get(pk=category.pk))
+    assert _fields(settings) == _fields(selectors.queue_settings(center.pk))
+    assert selectors.category_with_settings(999999) is None
+    read, settings = selectors.staff_window(window.pk, staff)
+    assert _fields(read) == _fields(Window.objects.get(pk=window.pk))
+    assert _fields(settings) == _fields(selectors.queue_settings(center.pk))
+    _other, stranger = staffed_window(center, department, number="2")
+    assert selectors.staff_window(window.pk, stranger) is None
+
+
+@pytestmark_db
+def test_next_ticket_is_the_first_callable_with_its_category_and_line(hall, center):
+    category, window, _staff = hall
+    now = selectors.now()
+    assert selectors.next_ticket(window, at=now) is None
+    for _ in range(3):
+        services.issue_ticket(category=category, channel="kiosk", at=now)
+    services.issue_ticket(category=category, channel="kiosk", priority_reason="elderly", at=now)
+    ticket = selectors.next_ticket(window, at=now)
+    first = selectors.callable_tickets(window, at=now).select_related("category").first()
+    assert _fields(ticket) == _fields(first) and ticket.priority
+    assert _fields(ticket.category) == _fields(first.category)
+    assert ticket.line_size == 4

@@ -12,17 +12,26 @@ by), and each call runs the compiled SQL with its own values::
     row = fetch_one(("tickets-of",), build, {"center": 7})
 
 The rules stay in the QuerySet: `build` is the same code the uncompiled query is made of.
+
+A row can carry whole model instances: `columns` names every concrete column of a model (its
+own, or one reached by a relation, under a prefix) for the `values()` QuerySet, and `instance`
+builds the model back from the row, as ``select_related`` would have::
+
+    row = fetch_one(key, lambda p: Window.objects.filter(pk=p.int("pk")).values(
+        *columns(Window), **columns(Center, path="center", prefix="center_")), values)
+    window, center = instance(Window, row), instance(Center, row, prefix="center_")
 """
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, Model, OuterRef, QuerySet, Subquery
 
 Kind = Literal["int", "date", "datetime"]
+M = TypeVar("M", bound=Model)
 
 # Stand-ins no real row holds: ids past any table's, days two centuries ahead.
 _FIRST_INT = 1_987_000_001
@@ -138,3 +147,35 @@ def fetch_one(
         for convert in funcs:
             row[pos] = convert(row[pos], expression, connection)
     return dict(zip(template.columns, row, strict=True))
+
+
+def _attnames(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def columns(model: type[Model], *, path: str = "", prefix: str = "") -> Any:
+    """Every concrete column of `model`: its own as ``values()`` names (no `path`), or, reached
+    from the query's model by the relation `path`, as expressions named `prefix` + the column's
+    name (``values(**columns(...))``), for `instance` to build the model from a row."""
+    if not path:
+        return _attnames(model)
+    return {prefix + f.attname: F(f"{path}__{f.name}") for f in model._meta.concrete_fields}
+
+
+def columns_by_key(model: type[Model], *, key: str, prefix: str) -> dict[str, Subquery]:
+    """Like `columns` of a related `model`, each read by a subquery on the query's column `key`
+    (its primary key) instead of a join: a ``select_for_update`` of the query then locks its
+    own rows only, not the related row as well."""
+    row = model._default_manager.filter(pk=OuterRef(key))
+    return {
+        prefix + f.attname: Subquery(row.values(f.attname)[:1]) for f in model._meta.concrete_fields
+    }
+
+
+def instance(
+    model: type[M], row: Mapping[str, Any], *, prefix: str = "", using: str = "default"
+) -> M:
+    """The `model` whose columns `row` holds (read with `columns`, under `prefix`), as the ORM
+    loads it from the database."""
+    names = _attnames(model)
+    return model.from_db(using, names, [row[prefix + name] for name in names])

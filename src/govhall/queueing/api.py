@@ -6,6 +6,7 @@ token) staff member at one of their windows, on the window's current ticket, exa
 terminal page. Phone and ID numbers are always masked in responses.
 """
 
+from functools import cache
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -49,6 +50,18 @@ def _center(request: Request) -> Center:
     return center
 
 
+@cache
+def _output_serializer(serializer_class: type[drf_serializers.Serializer]) -> Any:
+    """One instance of an output serializer per process: a serializer builds (deep-copies) its
+    fields on first use, which costs the hot paths more than the representation itself."""
+    return serializer_class()
+
+
+def _out(serializer_class: type[drf_serializers.Serializer], instance: Any) -> dict[str, Any]:
+    """`serializer_class(instance).data`, from the process's one instance of the serializer."""
+    return _output_serializer(serializer_class).to_representation(instance)
+
+
 def _ticket_out(
     ticket: Ticket,
     serializer_class: type = s.TicketOutputSerializer,
@@ -57,7 +70,7 @@ def _ticket_out(
     progress = selectors.ticket_progress(ticket, settings=settings)
     ticket.people_ahead = progress.people_ahead
     ticket.predicted_wait_seconds = progress.predicted_wait_seconds
-    return serializer_class(ticket).data
+    return _out(serializer_class, ticket)
 
 
 def _ticket_by_token(token: str) -> Ticket:
@@ -100,21 +113,19 @@ class IssueTicketApi(PublicAPIView):
         summary="取号",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.IssueTicketInputSerializer, request.data)
-        category = (
-            QueueCategory.objects.select_related("center__queue_settings")
-            .filter(pk=data["category"])
-            .first()
+        data = s.plain_issue_input(request.data) or _valid(
+            s.IssueTicketInputSerializer, request.data
         )
-        if category is None:
+        found = selectors.category_with_settings(data["category"])
+        if found is None:
             raise NotFound(_("排队类别不存在。"))
+        category, settings = found
         throttle_ticket_issuing(request, category_id=category.pk)
         item = None
         if data["item"] is not None:
             item = ServiceItem.objects.filter(pk=data["item"], center_id=category.center_id).first()
             if item is None:
                 raise NotFound(_("事项不存在。"))
-        settings = selectors.settings_of(category.center)
         ticket = services.issue_ticket(
             category=category,
             channel=data["channel"],
@@ -233,6 +244,8 @@ class CheckInApi(PublicAPIView):
 
 class WindowApiMixin:
     permission_classes = [IsAuthenticated]
+    # The centre's queue settings, read with the window by `staff_window`.
+    queue_settings: QueueSettings
 
     def staff_window(self, request: Request, window_id: int) -> tuple[StaffProfile, Window]:
         center_id = scope_for(request.user).require_center()
@@ -241,13 +254,10 @@ class WindowApiMixin:
         staff = getattr(request.user, "staff_profile", None)
         if staff is None or not staff.active:
             raise PermissionDenied(_("您没有在岗的工作人员档案。"))
-        window = (
-            Window.objects.select_related("center__queue_settings")
-            .filter(pk=window_id, staff=staff)
-            .first()
-        )
-        if window is None:
+        found = selectors.staff_window(window_id, staff)
+        if found is None:
             raise PermissionDenied(_("您未被分配到该窗口。"))
+        window, self.queue_settings = found
         return staff, window
 
     @staticmethod
@@ -287,11 +297,11 @@ class CallNextApi(WindowApiMixin, APIView):
             window=window,
             staff=staff,
             actor=request.user,
-            settings=selectors.settings_of(window.center),
+            settings=self.queue_settings,
         )
         return Response(
             {
-                "ticket": s.StaffTicketOutputSerializer(ticket).data if ticket else None,
+                "ticket": _out(s.StaffTicketOutputSerializer, ticket) if ticket else None,
                 "waiting": ticket.still_waiting if ticket else 0,
             }
         )
@@ -307,7 +317,7 @@ class TicketActionApi(WindowApiMixin, APIView):
         ticket = self.service(
             ticket=self.current(window), window=window, staff=staff, actor=request.user
         )
-        return Response(s.StaffTicketOutputSerializer(ticket).data)
+        return Response(_out(s.StaffTicketOutputSerializer, ticket))
 
 
 def _ticket_action(summary: str) -> Any:

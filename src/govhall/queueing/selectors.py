@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from govhall.catalog.search import Document, Query
 from govhall.catalog.selectors import public_items, rank_items_scored
-from govhall.core.compiled import Placeholders, fetch_one
+from govhall.core.compiled import Placeholders, columns, columns_by_key, fetch_one, instance
 from govhall.core.models import Center
 from govhall.core.selectors import Rollup, rollup
 from govhall.org.models import StaffProfile, Window
@@ -78,6 +79,49 @@ def settings_of(center: Center) -> QueueSettings:
         return center.queue_settings
     except QueueSettings.DoesNotExist:
         return queue_settings(center.pk)
+
+
+def _settings_in(row: dict[str, Any], center_id: int) -> QueueSettings:
+    """The settings read with `_settings_columns` (created with the defaults on first use)."""
+    if row["settings_id"] is None:
+        return queue_settings(center_id)
+    return instance(QueueSettings, row, prefix="settings_")
+
+
+def _settings_columns(path: str) -> dict[str, Any]:
+    return columns(QueueSettings, path=f"{path}__queue_settings", prefix="settings_")
+
+
+def category_with_settings(category_id: int) -> tuple[QueueCategory, QueueSettings] | None:
+    """The category and its centre's queue settings in one read compiled once per process
+    (the kiosk's issuing path); None when there is no such category."""
+    row = fetch_one(
+        ("category_with_settings",),
+        lambda p: QueueCategory.objects.filter(pk=p.int("category")).values(
+            *columns(QueueCategory), **_settings_columns("center")
+        ),
+        {"category": category_id},
+    )
+    if row is None:
+        return None
+    category = instance(QueueCategory, row)
+    return category, _settings_in(row, category.center_id)
+
+
+def staff_window(window_id: int, staff: StaffProfile) -> tuple[Window, QueueSettings] | None:
+    """Window `window_id` if `staff` is assigned to it, with its centre's queue settings, in
+    one read compiled once per process (every terminal request); None when it is not theirs."""
+    row = fetch_one(
+        ("staff_window",),
+        lambda p: Window.objects.filter(pk=p.int("window"), staff=p.int("staff")).values(
+            *columns(Window), **_settings_columns("center")
+        ),
+        {"window": window_id, "staff": staff.pk},
+    )
+    if row is None:
+        return None
+    window = instance(Window, row)
+    return window, _settings_in(row, window.center_id)
 
 
 def is_open(settings: QueueSettings, at: dt.datetime) -> bool:
@@ -142,18 +186,68 @@ def window_categories(window: Window) -> QuerySet[QueueCategory]:
     return QueueCategory.objects.filter(windows=window, is_active=True).values("id")
 
 
+def _callable(window: Window, waiting: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """The `waiting` tickets `window` may call, in calling order. A ticket transferred to a
+    named window waits for that window only."""
+    return waiting.filter(
+        Q(category_id__in=window_categories(window), target_window__isnull=True)
+        | Q(target_window=window)
+    ).order_by(*CALL_ORDER)
+
+
 def callable_tickets(
     window: Window, *, at: dt.datetime | None = None, settings: QueueSettings | None = None
 ) -> QuerySet[Ticket]:
-    """The waiting tickets `window` may call, in calling order.
+    """The waiting tickets `window` may call, in calling order."""
+    return _callable(window, waiting_tickets(window.center_id, at=at, settings=settings))
 
-    A ticket transferred to a named window waits for that window only.
-    """
-    qs = waiting_tickets(window.center_id, at=at, settings=settings).filter(
-        Q(category_id__in=window_categories(window), target_window__isnull=True)
-        | Q(target_window=window)
+
+def _next_ticket_query(p: Placeholders, *, lock: bool) -> QuerySet:
+    """`next_ticket`'s statement on placeholders: the first of `callable_tickets` and their
+    number, with the category's columns read by subqueries: FOR UPDATE locks the ticket's row
+    only."""
+    window = Window(pk=p.int("window"), center_id=p.int("center"))
+    waiting = _waiting(
+        window.center_id, at=p.datetime("at"), today=p.date("today"), first_day=p.date("first_day")
     )
-    return qs.order_by(*CALL_ORDER)
+    line = _callable(window, waiting)
+    first = line.values(
+        *columns(Ticket),
+        **columns_by_key(QueueCategory, key="category_id", prefix="called_category_"),
+        line_size=count_of(line),
+    )
+    if lock:
+        first = first.select_for_update(skip_locked=True)
+    return first[:1]
+
+
+def next_ticket(
+    window: Window, *, at: dt.datetime, settings: QueueSettings | None = None
+) -> Ticket | None:
+    """The ticket `window` calls next at `at` (the first of `callable_tickets`) with its
+    category, carrying `line_size`: how many tickets the window may call, it included. Where
+    the database can, its row is locked with SKIP LOCKED, so two windows calling at the same
+    instant get different tickets. One read compiled once per process (`core.compiled`)."""
+    settings = settings or queue_settings(window.center_id)
+    today = local_day(at)
+    lock = connection.features.has_select_for_update_skip_locked
+    row = fetch_one(
+        ("next_ticket", lock),
+        lambda p: _next_ticket_query(p, lock=lock),
+        {
+            "window": window.pk,
+            "center": window.center_id,
+            "at": at,
+            "today": today,
+            "first_day": first_waiting_day(today, settings),
+        },
+    )
+    if row is None:
+        return None
+    ticket = instance(Ticket, row)
+    ticket.line_size = row["line_size"]
+    ticket.category = instance(QueueCategory, row, prefix="called_category_")
+    return ticket
 
 
 def ahead_of(ticket: Ticket) -> Q:
@@ -572,17 +666,16 @@ class WindowStatus:
     session_staff_id: int | None  # who is logged in at the window, if anyone
 
 
-def window_status(window: Window, *, staff: StaffProfile) -> WindowStatus:
-    """Assignment, open pause, current ticket and open session of `window`, in one query."""
+def _window_status_query(p: Placeholders) -> QuerySet:
     current = Ticket.objects.filter(
         window_id=OuterRef("pk"), state__in=[Ticket.State.CALLED, Ticket.State.SERVING]
     ).order_by("-called_at")
-    row = (
-        Window.objects.filter(pk=window.pk)
+    return (
+        Window.objects.filter(pk=p.int("window"))
         .annotate(
             assigned=Exists(
                 StaffProfile.windows.through.objects.filter(
-                    window_id=OuterRef("pk"), staffprofile_id=staff.pk
+                    window_id=OuterRef("pk"), staffprofile_id=p.int("staff")
                 )
             ),
             paused=Exists(WindowPause.objects.filter(window_id=OuterRef("pk"), ended_at=None)),
@@ -594,8 +687,17 @@ def window_status(window: Window, *, staff: StaffProfile) -> WindowStatus:
             ),
         )
         .values("assigned", "paused", "current_number", "session_staff_id")
-        .get()
     )
+
+
+def window_status(window: Window, *, staff: StaffProfile) -> WindowStatus:
+    """Assignment, open pause, current ticket and open session of `window`, in one query
+    compiled once per process."""
+    row = fetch_one(
+        ("window_status",), _window_status_query, {"window": window.pk, "staff": staff.pk}
+    )
+    if row is None:
+        raise Window.DoesNotExist
     return WindowStatus(**row)
 
 

@@ -1,5 +1,7 @@
 """Input and output serializers of the queue API (shapes only; no business rules here)."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -44,6 +46,46 @@ class IssueTicketInputSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20, default="")
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=18, default="")
     item = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+def _plain_choice(value: Any, field: serializers.ChoiceField) -> Any:
+    if value == "" and field.allow_blank:
+        return ""
+    if isinstance(value, str):  # a choice's default is the choice itself
+        return field.choice_strings_to_values.get(str(value))
+    return None
+
+
+def _plain_text(value: Any, field: serializers.CharField) -> str | None:
+    """`value` when the field takes it as it is (no spaces to trim, nothing unprintable)."""
+    if (
+        type(value) is str
+        and len(value) <= field.max_length
+        and value == value.strip()
+        and value.isprintable()
+    ):
+        return value
+    return None
+
+
+def plain_issue_input(data: Any) -> dict[str, Any] | None:
+    """`IssueTicketInputSerializer`'s validated data for a plain JSON body (an integer category
+    and item, known choices, text with nothing to trim), read without building the serializer:
+    a kiosk's everyday request. None for anything else, which the serializer then validates and
+    words the errors of. Every choice, default and length is the serializer's own."""
+    fields = IssueTicketInputSerializer._declared_fields
+    if type(data) is not dict or type(data.get("category")) is not int:
+        return None
+    out: dict[str, Any] = {"category": data["category"], "item": data.get("item")}
+    if out["item"] is not None and type(out["item"]) is not int:
+        return None
+    for name in ("channel", "priority_reason"):
+        out[name] = _plain_choice(data.get(name, fields[name].default), fields[name])
+    for name in ("phone", "id_number"):
+        out[name] = _plain_text(data.get(name, fields[name].default), fields[name])
+    if any(out[name] is None for name in ("channel", "priority_reason", "phone", "id_number")):
+        return None
+    return out
 
 
 class TicketOutputSerializer(ModelSerializer):

@@ -7,7 +7,7 @@ transactions of the settings serialise writers instead."""
 import datetime as dt
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -71,11 +71,7 @@ def call_next(
     at = at or selectors.now()
     with transaction.atomic():
         _check_ready(window, staff, at)
-        line = selectors.callable_tickets(window, at=at, settings=settings)
-        candidates = line.select_related("category").annotate(line_size=selectors.count_of(line))
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-        ticket = candidates.first()
+        ticket = selectors.next_ticket(window, at=at, settings=settings)
         if ticket is None:
             return None
         changes = {
