@@ -294,6 +294,6 @@ def load_world(center: Center, scale: Scale) -> World:
     for dept_items in world.items_by_department.values():
         for item, w in zip(dept_items, zipf(len(dept_items), 1.2), strict=True):
             world.item_weight[item.pk] = w
-            base = 150.0 if item.immediate else 230.0
+            base = (150.0 if item.immediate else 230.0) * scale.handling_factor
             world.handling_mean_s[item.pk] = base * item_rng.uniform(0.7, 1.35)
     return world
