@@ -126,7 +126,7 @@ def accept_joint_case(
         raise ValidationFailed(
             _("材料所属事项不在该一件事中。"), detail={"materials_received": sorted(unknown)}
         )
-    phone, id_number, uscc = intake._clean_applicant(
+    applicant = intake._clean_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
         id_number=id_number,
@@ -140,25 +140,14 @@ def accept_joint_case(
         number=f"{JOINT_PREFIX}{numbers[0]}",
         package=package,
         lead_department_id=package.lead_department_id,
-        applicant_name=applicant_name.strip(),
+        applicant_name=applicant["applicant_name"],
         window=window,
         accepted_by=actor,
         accepted_at=now,
         limit_days=package.limit_days,
     )
     for item, number in zip(items, numbers[1:], strict=True):
-        case = Case(
-            center_id=package.center_id,
-            number=number,
-            item=item,
-            department=item.department,
-            applicant_type=applicant_type,
-            applicant_name=applicant_name.strip(),
-            id_number=id_number if applicant_type == Case.ApplicantType.PERSON else "",
-            uscc=uscc if applicant_type == Case.ApplicantType.COMPANY else "",
-            phone=phone,
-            channel=Case.Channel.WINDOW,
-        )
+        case = intake._new_case(item, applicant, now, number=number, channel=Case.Channel.WINDOW)
         try:
             intake._accept_into(
                 case,

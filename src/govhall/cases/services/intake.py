@@ -61,9 +61,9 @@ def _check_applicant(
 
 def _clean_applicant(
     *, applicant_type: str, applicant_name: str, id_number: str, uscc: str, phone: str
-) -> tuple[str, str, str]:
-    """The applicant's phone, ID number and USCC normalised, or ValidationFailed naming each
-    field that is wrong."""
+) -> dict[str, str]:
+    """The applicant's fields of a case, normalised (the ID number for a person, the USCC for a
+    company), or ValidationFailed naming each field that is wrong."""
     phone, id_number, uscc = (
         normalize_phone(phone),
         normalize_id_number(id_number),
@@ -78,7 +78,22 @@ def _clean_applicant(
     )
     if errors:
         raise ValidationFailed(_("申请人信息有误。"), detail=errors)
-    return phone, id_number, uscc
+    return {
+        "applicant_type": applicant_type,
+        "applicant_name": applicant_name.strip(),
+        "id_number": id_number if applicant_type == Case.ApplicantType.PERSON else "",
+        "uscc": uscc if applicant_type == Case.ApplicantType.COMPANY else "",
+        "phone": phone,
+    }
+
+
+def _new_case(
+    item: ServiceItem, applicant: dict[str, str], now: dt.datetime, **fields: Any
+) -> Case:
+    """An unsaved case of `item` for the cleaned `applicant`, numbered on `now`'s day unless
+    `fields` give its number."""
+    fields.setdefault("number", next_numbers(item.center, timezone.localdate(now))[0])
+    return Case(center=item.center, item=item, department=item.department, **applicant, **fields)
 
 
 def _check_materials(item: ServiceItem, received: Sequence[str], missing: Sequence[str]) -> None:
@@ -152,7 +167,7 @@ def submit_case(
     authorize_intake(actor=actor, center_id=item.center_id)
     if channel == Case.Channel.WINDOW:
         raise ValidationFailed(_("窗口申请请直接受理。"))
-    phone, id_number, uscc = _clean_applicant(
+    applicant = _clean_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
         id_number=id_number,
@@ -160,16 +175,10 @@ def submit_case(
         phone=phone,
     )
     now = _at(at)
-    case = Case(
-        center=item.center,
-        number=next_numbers(item.center, timezone.localdate(now))[0],
-        item=item,
-        department=item.department,
-        applicant_type=applicant_type,
-        applicant_name=applicant_name.strip(),
-        id_number=id_number,
-        uscc=uscc,
-        phone=phone,
+    case = _new_case(
+        item,
+        applicant,
+        now,
         channel=channel,
         state=State.SUBMITTED,
         limit_days=item.limit_days,
@@ -273,7 +282,7 @@ def accept_case(
         raise ValidationFailed(_("只能关联本中心正在办理或已办结的排队票。"))
     if not item.is_active:
         raise ValidationFailed(_("该事项已停用,不能受理。"))
-    phone, id_number, uscc = _clean_applicant(
+    applicant = _clean_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
         id_number=id_number,
@@ -281,19 +290,7 @@ def accept_case(
         phone=phone,
     )
     now = _at(at)
-    case = Case(
-        center=item.center,
-        number=next_numbers(item.center, timezone.localdate(now))[0],
-        item=item,
-        department=item.department,
-        applicant_type=applicant_type,
-        applicant_name=applicant_name.strip(),
-        id_number=id_number if applicant_type == "person" else "",
-        uscc=uscc if applicant_type == "company" else "",
-        phone=phone,
-        channel=Case.Channel.WINDOW,
-        ticket=ticket,
-    )
+    case = _new_case(item, applicant, now, channel=Case.Channel.WINDOW, ticket=ticket)
     _accept_into(
         case,
         actor=actor,
