@@ -110,6 +110,15 @@ def _move(ticket: Ticket, window: Window, states: tuple[str, ...], **changes: An
         setattr(ticket, field, value)
 
 
+def _called_at(ticket: Ticket, window: Window) -> tuple[Ticket, QueueSettings]:
+    """The ticket locked, if it is called to `window`, with its centre's queue settings: what a
+    recall and a no-show both decide on."""
+    ticket = _ticket_for_update(ticket)
+    _require_window_ticket(ticket, window)
+    _require_state(ticket, Ticket.State.CALLED)
+    return ticket, selectors.queue_settings(ticket.center_id)
+
+
 def recall_ticket(
     *,
     ticket: Ticket,
@@ -122,10 +131,7 @@ def recall_ticket(
     authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     with transaction.atomic():
-        ticket = _ticket_for_update(ticket)
-        _require_window_ticket(ticket, window)
-        _require_state(ticket, Ticket.State.CALLED)
-        settings = selectors.queue_settings(ticket.center_id)
+        ticket, settings = _called_at(ticket, window)
         if ticket.recall_count >= settings.recall_limit:
             raise InvalidTransition(
                 _("重呼次数已用完,请标记过号。"),
@@ -226,10 +232,7 @@ def mark_no_show(
     authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     with transaction.atomic():
-        ticket = _ticket_for_update(ticket)
-        _require_window_ticket(ticket, window)
-        _require_state(ticket, Ticket.State.CALLED)
-        settings = selectors.queue_settings(ticket.center_id)
+        ticket, settings = _called_at(ticket, window)
         if ticket.recall_count < settings.recall_limit:
             left = settings.recall_limit - ticket.recall_count
             raise InvalidTransition(
