@@ -26,14 +26,17 @@ Rates are fractions (0.94) or None when the denominator is 0.
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from govhall.cases.models import Case
+from govhall.core.compiled import Placeholders, fetch_one
+from govhall.core.models import Center
 from govhall.core.roles import Role
 from govhall.core.selectors import Rollup, rollup
 from govhall.core.validators import mask_phone
@@ -63,6 +66,58 @@ def feedback_settings(center_id: int) -> FeedbackSettings:
     """The centre's feedback settings, created with the defaults on first use."""
     conf, _created = FeedbackSettings.objects.get_or_create(center_id=center_id)
     return conf
+
+
+@dataclass(frozen=True)
+class InvitationFacts:
+    """What inviting a rating of one service reads, in one query (`invitation_facts`)."""
+
+    valid_days: int  # how long the invitation is valid (the centre's feedback settings)
+    has_pad: bool  # the window has a paired rating pad
+    existing_id: int | None  # the service's invitation, when it has one already
+
+
+def _invitation_facts_query(p: Placeholders) -> QuerySet:
+    def first_pk(invitations: QuerySet) -> Subquery:
+        return Subquery(invitations.order_by("pk").values("pk")[:1])
+
+    conf = FeedbackSettings.objects.filter(center_id=OuterRef("pk"))
+    return Center.objects.filter(pk=p.int("center")).values(
+        valid_days=Subquery(conf.values("invitation_valid_days")[:1]),
+        has_pad=Exists(
+            RatingPad.objects.filter(window_id=p.int("window"), is_active=True).exclude(
+                token_hash=""
+            )
+        ),
+        existing_id=Coalesce(
+            first_pk(Invitation.objects.filter(ticket_id=p.int("ticket"))),
+            first_pk(Invitation.objects.filter(case_id=p.int("case"))),
+        ),
+    )
+
+
+def invitation_facts(
+    *,
+    center_id: int,
+    window_id: int | None,
+    ticket_id: int | None = None,
+    case_id: int | None = None,
+) -> InvitationFacts:
+    """The facts `_create_invitation` needs about a service (a ticket's or a case's) at a
+    window, read in one compiled query; the settings are created on first use."""
+    row = fetch_one(
+        ("invitation-facts",),
+        _invitation_facts_query,
+        {"center": center_id, "window": window_id, "ticket": ticket_id, "case": case_id},
+    )
+    valid_days = row["valid_days"] if row is not None else None
+    if valid_days is None:
+        valid_days = feedback_settings(center_id).invitation_valid_days
+    return InvitationFacts(
+        valid_days=valid_days,
+        has_pad=bool(row and row["has_pad"]),
+        existing_id=row["existing_id"] if row is not None else None,
+    )
 
 
 # ---------------------------------------------------------------- pads

@@ -35,7 +35,12 @@ from govhall.feedback.models import (
     Rectification,
     RectificationEvent,
 )
-from govhall.feedback.selectors import feedback_settings, pad_pending_invitation
+from govhall.feedback.selectors import (
+    InvitationFacts,
+    feedback_settings,
+    invitation_facts,
+    pad_pending_invitation,
+)
 from govhall.feedback.services.common import (
     _clean_phone,
     _full_clean,
@@ -49,6 +54,7 @@ from govhall.queueing.models import Ticket
 
 def _create_invitation(
     *,
+    facts: InvitationFacts,
     center_id: int,
     source: str,
     department_id: int,
@@ -65,13 +71,8 @@ def _create_invitation(
     The channel is the pad when the window has a paired pad, else the QR code on the ticket or
     receipt (SMS when the case has a phone number to send the link to).
     """
-    conf = feedback_settings(center_id)
     now = timezone.now()
-    has_pad = (
-        window is not None
-        and RatingPad.objects.filter(window=window, is_active=True).exclude(token_hash="").exists()
-    )
-    if has_pad and source == Invitation.Source.TICKET:
+    if facts.has_pad and source == Invitation.Source.TICKET:
         channel = Channel.PAD
     elif rater_phone and source == Invitation.Source.CASE:
         channel = Channel.SMS
@@ -88,7 +89,7 @@ def _create_invitation(
         rater_name=rater_name[:50],
         rater_phone=rater_phone[:20],
         created_at=now,
-        expires_at=now + dt.timedelta(days=conf.invitation_valid_days),
+        expires_at=now + dt.timedelta(days=facts.valid_days),
         ticket=ticket,
         case=case,
     )
@@ -104,9 +105,11 @@ def invite_for_ticket(*, ticket: Any, actor: Any) -> Invitation | None:
     """
     if ticket.state != Ticket.State.DONE:
         return None
-    existing = Invitation.objects.filter(ticket=ticket).first()
-    if existing is not None:
-        return existing
+    facts = invitation_facts(
+        center_id=ticket.center_id, window_id=ticket.window_id, ticket_id=ticket.pk
+    )
+    if facts.existing_id is not None:
+        return Invitation.objects.get(pk=facts.existing_id)
     staff = ticket.staff
     department_id = (
         ticket.department_id
@@ -116,6 +119,7 @@ def invite_for_ticket(*, ticket: Any, actor: Any) -> Invitation | None:
     if department_id is None:
         return None
     return _create_invitation(
+        facts=facts,
         center_id=ticket.center_id,
         source=Invitation.Source.TICKET,
         department_id=department_id,
@@ -129,15 +133,16 @@ def invite_for_ticket(*, ticket: Any, actor: Any) -> Invitation | None:
 
 def invite_for_case(*, case: Any, actor: Any) -> Invitation:
     """Hook of `cases.complete_case`: a completed case invites its rating (一事一评)."""
-    existing = Invitation.objects.filter(case=case).first()
-    if existing is not None:
-        return existing
+    facts = invitation_facts(center_id=case.center_id, window_id=case.window_id, case_id=case.pk)
+    if facts.existing_id is not None:
+        return Invitation.objects.get(pk=facts.existing_id)
     staff = (
         StaffProfile.objects.filter(user_id=case.accepted_by_id).first()
         if case.accepted_by_id
         else None
     )
     return _create_invitation(
+        facts=facts,
         center_id=case.center_id,
         source=Invitation.Source.CASE,
         department_id=case.department_id,
