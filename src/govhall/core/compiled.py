@@ -30,7 +30,7 @@ from typing import Any, Literal, TypeVar
 from django.db import connections
 from django.db.models import F, Model, OuterRef, QuerySet, Subquery
 
-Kind = Literal["int", "date", "datetime"]
+Kind = Literal["int", "str", "date", "datetime"]
 M = TypeVar("M", bound=Model)
 
 # Stand-ins no real row holds: ids past any table's, days two centuries ahead.
@@ -55,6 +55,9 @@ class Placeholders:
     def int(self, name: str) -> int:
         return self._new(name, "int", _FIRST_INT + len(self.values))
 
+    def text(self, name: str) -> str:
+        return self._new(name, "str", f"govhall-stand-in-{len(self.values)}")
+
     def date(self, name: str) -> dt.date:
         return self._new(name, "date", _FIRST_DAY + dt.timedelta(days=len(self.values)))
 
@@ -65,7 +68,7 @@ class Placeholders:
 
 def _adapt(connection: Any, kind: Kind, value: Any) -> Any:
     """`value` as the database layer receives a field's value of that kind."""
-    if value is None or kind == "int":
+    if value is None or kind in ("int", "str"):
         return value
     if kind == "date":
         return connection.ops.adapt_datefield_value(value)
@@ -116,6 +119,36 @@ def _compile(connection: Any, build: Callable[[Placeholders], QuerySet]) -> _Tem
     )
 
 
+def _run(
+    key: Hashable,
+    build: Callable[[Placeholders], QuerySet],
+    values: Mapping[str, Any],
+    using: str,
+    *,
+    many: bool,
+) -> list[dict[str, Any]]:
+    connection = connections[using]
+    cache_key = (using, key)
+    template = _templates.get(cache_key)
+    if template is None:
+        template = _templates[cache_key] = _compile(connection, build)
+    params = [
+        _adapt(connection, template.kinds[p], values[p]) if named else p
+        for named, p in template.params
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(template.sql, params)
+        rows = cursor.fetchall() if many else cursor.fetchmany(1)
+    found = []
+    for fetched in rows:
+        row = list(fetched)
+        for pos, funcs, expression in template.converters:
+            for convert in funcs:
+                row[pos] = convert(row[pos], expression, connection)
+        found.append(dict(zip(template.columns, row, strict=True)))
+    return found
+
+
 def fetch_one(
     key: Hashable,
     build: Callable[[Placeholders], QuerySet],
@@ -128,25 +161,19 @@ def fetch_one(
 
     `key` names the query's shape: everything `build` reads besides its placeholders (a
     different shape needs a different key). Compiled on first use per database alias."""
-    connection = connections[using]
-    cache_key = (using, key)
-    template = _templates.get(cache_key)
-    if template is None:
-        template = _templates[cache_key] = _compile(connection, build)
-    params = [
-        _adapt(connection, template.kinds[p], values[p]) if named else p
-        for named, p in template.params
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(template.sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    row = list(row)
-    for pos, funcs, expression in template.converters:
-        for convert in funcs:
-            row[pos] = convert(row[pos], expression, connection)
-    return dict(zip(template.columns, row, strict=True))
+    rows = _run(key, build, values, using, many=False)
+    return rows[0] if rows else None
+
+
+def fetch_all(
+    key: Hashable,
+    build: Callable[[Placeholders], QuerySet],
+    values: Mapping[str, Any],
+    *,
+    using: str = "default",
+) -> list[dict[str, Any]]:
+    """Every row of the QuerySet `build` makes, as `fetch_one` reads the first."""
+    return _run(key, build, values, using, many=True)
 
 
 def _attnames(model: type[Model]) -> list[str]:

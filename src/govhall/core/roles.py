@@ -13,7 +13,10 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from govhall.core.compiled import Placeholders, fetch_all
 
 
 class Role(models.TextChoices):
@@ -89,33 +92,47 @@ def sync_roles_after_migrate(**kwargs: Any) -> None:
         sync_roles()
 
 
-def load_access(user: Any) -> None:
-    """Read what `user` may do in one query, kept on the user object for the request: the names
-    of their groups (``_govhall_role_names``) and their permissions, own and through the groups
-    (``_perm_cache``, where Django's permission checks look; every permission for a superuser)."""
+def _access_query(p: Placeholders, *, superuser: bool) -> QuerySet:
+    """The names of a user's groups and their permissions, own and through the groups (every
+    permission for a superuser), as rows (``mark``, ``name``): a group's name with an empty
+    mark, a permission's codename marked with its app's label (no app has an empty one). Each
+    part is its own indexed select (an OR across the two permission joins would scan them all).
+    """
     from django.contrib.auth.models import Group, Permission
 
     def perms(qs: Any) -> Any:
         return qs.order_by().values_list("content_type__app_label", "codename")
 
-    # No app has an empty label, so an empty first column marks a group's name. Each part is
-    # its own indexed select (an OR across the two permission joins would scan them all).
-    groups = Group.objects.filter(user=user).annotate(mark=models.Value(""))
+    user_id = p.int("user")
+    groups = Group.objects.filter(user=user_id).annotate(mark=models.Value(""))
     parts = [groups.order_by().values_list("mark", "name")]
-    if user.is_superuser:
+    if superuser:
         parts.append(perms(Permission.objects.all()))
     else:
         parts += [
-            perms(Permission.objects.filter(user=user)),
-            perms(Permission.objects.filter(group__user=user)),
+            perms(Permission.objects.filter(user=user_id)),
+            perms(Permission.objects.filter(group__user=user_id)),
         ]
+    return parts[0].union(*parts[1:])
+
+
+def load_access(user: Any) -> None:
+    """Read what `user` may do in one compiled query (`_access_query`), kept on the user object
+    for the request: the names of their groups (``_govhall_role_names``) and their permissions
+    (``_perm_cache``, where Django's permission checks look)."""
+    superuser = bool(user.is_superuser)
+    rows = fetch_all(
+        ("access", superuser),
+        lambda p: _access_query(p, superuser=superuser),
+        {"user": user.pk},
+    )
     names: set[str] = set()
     permissions: set[str] = set()
-    for app_label, name in parts[0].union(*parts[1:]):
-        if app_label:
-            permissions.add(f"{app_label}.{name}")
+    for row in rows:
+        if row["mark"]:
+            permissions.add(f"{row['mark']}.{row['name']}")
         else:
-            names.add(name)
+            names.add(row["name"])
     user._govhall_role_names = names
     user._perm_cache = permissions
 
