@@ -26,7 +26,7 @@ from govhall.feedback.models import (
     Rectification,
     RectificationEvent,
 )
-from govhall.feedback.selectors import pad_pending_invitation
+from govhall.feedback.selectors import feedback_settings, pad_pending_invitation
 from tests.factories import ServiceItemFactory, StaffProfileFactory
 from tests.feedback.factories import completed_case, served_ticket
 
@@ -74,6 +74,18 @@ class TestInvitation:
         again = services.invite_for_ticket(ticket=invitation.ticket, actor=clerk.user)
         assert again.pk == invitation.pk
         assert Invitation.objects.count() == 1
+
+    def test_inviting_reads_once_and_writes_once_with_the_centres_validity(
+        self, clerk, window, django_assert_num_queries
+    ):
+        """Settings, pad and an earlier invitation in one read, then the INSERT."""
+        conf = feedback_settings(window.center_id)
+        conf.invitation_valid_days = 2
+        conf.save()
+        ticket = served_ticket(staff=clerk, window=window)
+        with django_assert_num_queries(2):
+            invitation = services.invite_for_ticket(ticket=ticket, actor=clerk.user)
+        assert invitation.expires_at - invitation.created_at == dt.timedelta(days=2)
 
     def test_completed_case_is_invited_by_sms_with_the_applicant(self, department, clerk):
         case = completed_case(department=department, accepted_by=clerk.user)

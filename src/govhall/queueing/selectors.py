@@ -646,14 +646,25 @@ def chain_timeline(chain: list[Ticket]) -> QuerySet[TicketEvent]:
     )
 
 
-def current_ticket(window: Window) -> Ticket | None:
-    """The ticket a window is dealing with (called or being served)."""
+def _current_ticket_query(p: Placeholders) -> QuerySet:
     return (
-        Ticket.objects.select_related("category")
-        .filter(window=window, state__in=[Ticket.State.CALLED, Ticket.State.SERVING])
+        Ticket.objects.filter(
+            window_id=p.int("window"), state__in=[Ticket.State.CALLED, Ticket.State.SERVING]
+        )
         .order_by("-called_at")
-        .first()
+        .values(*columns(Ticket), **columns(QueueCategory, path="category", prefix="line_"))[:1]
     )
+
+
+def current_ticket(window: Window) -> Ticket | None:
+    """The ticket a window is dealing with (called or being served), with its category; one
+    read compiled once per process (`core.compiled`)."""
+    row = fetch_one(("current_ticket",), _current_ticket_query, {"window": window.pk})
+    if row is None:
+        return None
+    ticket = instance(Ticket, row)
+    ticket.category = instance(QueueCategory, row, prefix="line_")
+    return ticket
 
 
 @dataclass(frozen=True)
