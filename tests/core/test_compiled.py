@@ -3,7 +3,14 @@ import datetime as dt
 import pytest
 from django.db.models import QuerySet
 
-from govhall.core.compiled import Placeholders, columns, columns_by_key, fetch_one, instance
+from govhall.core.compiled import (
+    Placeholders,
+    columns,
+    columns_by_key,
+    fetch_all,
+    fetch_one,
+    instance,
+)
 from govhall.core.models import Center, User
 from tests.factories import UserFactory
 
@@ -25,6 +32,20 @@ def test_one_compiled_statement_answers_every_set_of_values() -> None:
     }
     later = values | {"since": user.date_joined + dt.timedelta(seconds=1)}
     assert fetch_one(("test-joined",), _joined_since, later) is None
+
+
+def _named(p: Placeholders) -> QuerySet:
+    return User.objects.filter(username__startswith=p.text("start")).order_by("pk").values("id")
+
+
+def test_text_placeholders_and_every_row() -> None:
+    first, second = UserFactory(username="compiled-a"), UserFactory(username="compiled-b")
+    assert fetch_all(("test-named",), _named, {"start": "compiled-"}) == [
+        {"id": first.pk},
+        {"id": second.pk},
+    ]
+    assert fetch_all(("test-named",), _named, {"start": "nobody"}) == []
+    assert fetch_one(("test-named",), _named, {"start": "compiled-b"}) == {"id": second.pk}
 
 
 def test_a_placeholder_missing_from_the_parameters_is_refused() -> None:
