@@ -35,17 +35,17 @@ def test_one_compiled_statement_answers_every_set_of_values() -> None:
 
 
 def _named(p: Placeholders) -> QuerySet:
-    return User.objects.filter(username__startswith=p.text("start")).order_by("pk").values("id")
+    return User.objects.filter(last_name=p.text("name")).order_by("pk").values("id")
 
 
 def test_text_placeholders_and_every_row() -> None:
-    first, second = UserFactory(username="compiled-a"), UserFactory(username="compiled-b")
-    assert fetch_all(("test-named",), _named, {"start": "compiled-"}) == [
+    first, second = UserFactory(last_name="编译"), UserFactory(last_name="编译")
+    assert fetch_all(("test-named",), _named, {"name": "编译"}) == [
         {"id": first.pk},
         {"id": second.pk},
     ]
-    assert fetch_all(("test-named",), _named, {"start": "nobody"}) == []
-    assert fetch_one(("test-named",), _named, {"start": "compiled-b"}) == {"id": second.pk}
+    assert fetch_all(("test-named",), _named, {"name": "无人"}) == []
+    assert fetch_one(("test-named",), _named, {"name": "编译"}) == {"id": first.pk}
 
 
 def test_a_placeholder_missing_from_the_parameters_is_refused() -> None:

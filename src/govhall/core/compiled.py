@@ -56,6 +56,8 @@ class Placeholders:
         return self._new(name, "int", _FIRST_INT + len(self.values))
 
     def text(self, name: str) -> str:
+        """A string compared as it is (``exact``, ``in``): a lookup that rewrites its value
+        (``startswith``, ``contains``) hides it from the parameters and is refused."""
         return self._new(name, "str", f"govhall-stand-in-{len(self.values)}")
 
     def date(self, name: str) -> dt.date:
