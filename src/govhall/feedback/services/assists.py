@@ -11,6 +11,7 @@ from govhall.core.errors import (
     ValidationFailed,
 )
 from govhall.core.models import Center
+from govhall.core.writes import acting_user
 from govhall.feedback.models import (
     AssistRecord,
 )
@@ -65,7 +66,7 @@ def record_assist(
             saving=saving,
             beneficiary=(beneficiary or "").strip(),
             notes=(notes or "").strip(),
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=acting_user(actor),
         )
         _full_clean(record)
         record.save()

@@ -15,6 +15,7 @@ from govhall.core.errors import (
 from govhall.core.models import SecurityEvent
 from govhall.core.services import record_security_event
 from govhall.core.validators import normalize_phone, validate_phone
+from govhall.core.writes import acting_user
 from govhall.feedback.models import (
     Rectification,
     RectificationEvent,
@@ -63,7 +64,7 @@ def _rectification_event(
         center_id=rectification.center_id,
         rectification=rectification,
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         details=details,
     )
 

@@ -17,6 +17,7 @@ from govhall.core.errors import (
 )
 from govhall.core.models import Center
 from govhall.core.workdays import add_workdays
+from govhall.core.writes import acting_user
 from govhall.feedback.models import (
     Complaint,
     ComplaintEvent,
@@ -32,7 +33,7 @@ def _complaint_event(complaint: Complaint, kind: str, actor: Any, **details: Any
         center_id=complaint.center_id,
         complaint=complaint,
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         details=details,
     )
 

@@ -22,6 +22,7 @@ from govhall.core.errors import (
 )
 from govhall.core.services import emit_outbox
 from govhall.core.workdays import add_workdays
+from govhall.core.writes import acting_user
 from govhall.feedback import links
 from govhall.feedback.models import (
     BAD_LEVELS,
@@ -85,7 +86,7 @@ def _create_invitation(
         department_id=department_id,
         window=window,
         staff=staff,
-        invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+        invited_by=acting_user(actor),
         rater_name=rater_name[:50],
         rater_phone=rater_phone[:20],
         created_at=now,
@@ -292,7 +293,7 @@ def _record_evaluation(
         center_id=center_id,
         evaluation=evaluation,
         kind=EvaluationEvent.Kind.CREATED,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         details={"level": level, "channel": channel},
     )
     if evaluation.is_bad:
@@ -407,7 +408,7 @@ def _evaluation_event(evaluation: Evaluation, kind: str, actor: Any, **details: 
         center_id=evaluation.center_id,
         evaluation=evaluation,
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         details=details,
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from govhall.core.models import Center
+from govhall.core.writes import acting_user
 from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.performance import selectors
 from govhall.performance.defaults import DEFAULT_REQUIREMENTS
@@ -86,7 +87,7 @@ def publish_run(
         )
         run.status = EvaluationRun.Status.PUBLISHED
         run.published_at = timezone.now()
-        run.published_by = actor if getattr(actor, "is_authenticated", False) else None
+        run.published_by = acting_user(actor)
         run.issued_on = issued_on or timezone.localdate()
         run.bulletin = bulletin_texts(
             settings=ensure_bulletin_settings(center=run.center), center=run.center

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core.errors import NotFound, ValidationFailed
 from govhall.core.models import Center
+from govhall.core.writes import acting_user
 from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.performance import selectors
 from govhall.performance.checks import Check, check_snapshot
@@ -154,7 +155,7 @@ def evaluate_period(
             period=period,
             rubric=rubric,
             version=version,
-            computed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            computed_by=acting_user(actor),
             inputs=inputs,
         )
         zero_case = set(figures.zero_case_departments)
