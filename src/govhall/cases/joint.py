@@ -158,6 +158,7 @@ def accept_joint_case(
                 materials_missing=(),
                 supply_by=None,
                 now=now,
+                details={"joint": joint.number},
             )
         except ValidationFailed as exc:
             raise ValidationFailed(
@@ -166,14 +167,6 @@ def accept_joint_case(
                 detail={"item": item.pk, **(exc.detail if isinstance(exc.detail, dict) else {})},
             ) from exc
         JointStep.objects.create(center_id=joint.center_id, joint=joint, case=case)
-        common._record(
-            case,
-            common.EventType.ACCEPTED,
-            actor=actor,
-            at=now,
-            from_state="",
-            details={**intake._acceptance_details(case), "joint": joint.number},
-        )
     _record(
         joint,
         JointEvent.Type.ACCEPTED,

@@ -17,13 +17,11 @@ from govhall.cases.services.common import (
     EventType,
     State,
     _at,
-    _authorize,
     _count_notice,
     _iso,
     _lock_cases,
-    _locked_case,
+    _open_transition,
     _record,
-    _require_state,
     _save,
 )
 from govhall.core.errors import InvalidTransition, ValidationFailed
@@ -121,9 +119,7 @@ def request_correction(
 
     一次性告知: a second notice on the same case needs `repeat_reason` and is counted.
     """
-    case = _locked_case(case)
-    _authorize(actor, "cases.request_correction", case)
-    _require_state(case, "correction", _("要求补正"))
+    case = _open_transition(case, actor, "cases.request_correction", "correction", _("要求补正"))
     if not reason.strip():
         raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
     notice = _count_notice(case, repeat_reason)
@@ -147,9 +143,7 @@ def request_correction(
 @transaction.atomic
 def resubmit_case(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
     """The applicant handed in the corrected materials; the clock restarts next working day."""
-    case = _locked_case(case)
-    _authorize(actor, "cases.resubmit_case", case)
-    _require_state(case, "resubmit", _("登记补正材料"))
+    case = _open_transition(case, actor, "cases.resubmit_case", "resubmit", _("登记补正材料"))
     now = _at(at)
     stop = _close_stops(case, [ClockStop.Kind.CORRECTION], now)
     case.state = stop.resume_state if stop else State.IN_REVIEW
@@ -164,9 +158,7 @@ def supply_materials(
     *, actor: User | None, case: Case | int, at: dt.datetime | None = None
 ) -> Case:
     """容缺材料补齐 (and the clock restarts, when the centre stops it for 容缺)."""
-    case = _locked_case(case)
-    _authorize(actor, "cases.supply_materials", case)
-    _require_state(case, "supply", _("登记容缺材料补交"))
+    case = _open_transition(case, actor, "cases.supply_materials", "supply", _("登记容缺材料补交"))
     if case.mode != Case.Mode.MISSING or case.supplied_at is not None:
         raise InvalidTransition(_("该办件没有待补交的容缺材料。"))
     now = _at(at)
@@ -196,9 +188,7 @@ def suspend_case(
     at: dt.datetime | None = None,
 ) -> Case:
     """特别程序 (hearing, testing, expert review, notice ...): the time it takes does not count."""
-    case = _locked_case(case)
-    _authorize(actor, "cases.suspend_case", case)
-    _require_state(case, "suspend", _("启动特别程序"))
+    case = _open_transition(case, actor, "cases.suspend_case", "suspend", _("启动特别程序"))
     if kind not in ClockStop.PROCEDURES:
         raise ValidationFailed(_("特别程序类型无效。"))
     if told_days is None or told_days <= 0:
@@ -223,9 +213,7 @@ def suspend_case(
 @transaction.atomic
 def resume_case(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
     """The procedure ended; the clock restarts the next working day."""
-    case = _locked_case(case)
-    _authorize(actor, "cases.suspend_case", case)
-    _require_state(case, "resume", _("结束特别程序"))
+    case = _open_transition(case, actor, "cases.suspend_case", "resume", _("结束特别程序"))
     now = _at(at)
     stop = _close_stops(case, ClockStop.PROCEDURES, now)
     case.state = stop.resume_state if stop else State.IN_REVIEW
@@ -248,9 +236,7 @@ def extend_case(
     case: `joint.extend_joint_case`, 15), approved by the office's head (the actor, who holds
     ``cases.extend_case``), the reason told to the applicant (the event shows on the citizen's
     progress page)."""
-    case = _locked_case(case)
-    _authorize(actor, "cases.extend_case", case)
-    _require_state(case, "extend", _("延长办理期限"))
+    case = _open_transition(case, actor, "cases.extend_case", "extend", _("延长办理期限"))
     if case.extended_at is not None:
         raise InvalidTransition(_("办理期限只能延长一次。"))
     if not reason.strip():

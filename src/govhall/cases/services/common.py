@@ -71,26 +71,24 @@ def _lock_cases(qs: QuerySet[Case]) -> list[Case]:
     )
 
 
-def _locked_case(case: Case | int) -> Case:
+def _open_transition(
+    case: Case | int, actor: User | None, perm: str, action: str, label: str
+) -> Case:
+    """The case locked for a step: the actor holds `perm` over its department (None: the
+    system) and its state allows `action` (`label` names the step in the refusal)."""
     pk = case if isinstance(case, int) else case.pk
     rows = _lock_cases(Case.objects.filter(pk=pk))
     if not rows:
         raise NotFound(_("办件不存在。"))
-    return rows[0]
-
-
-def _authorize(actor: User | None, perm: str, case: Case) -> None:
-    """The actor holds `perm` and may act on the case's department (None: the system)."""
+    case = rows[0]
     require_over(actor, perm, case)
-
-
-def _require_state(case: Case, action: str, label: str) -> None:
     if case.state not in Case.ACTION_STATES[action]:
         raise InvalidTransition(
             _("办件 %(number)s 当前状态为“%(state)s”,不能%(action)s。")
             % {"number": case.number, "state": case.get_state_display(), "action": label},
             detail={"state": case.state},
         )
+    return case
 
 
 def _record(

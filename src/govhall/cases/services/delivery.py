@@ -11,10 +11,8 @@ from govhall.cases.services.common import (
     EventType,
     State,
     _at,
-    _authorize,
-    _locked_case,
+    _open_transition,
     _record,
-    _require_state,
     _save,
 )
 from govhall.core.errors import ValidationFailed
@@ -37,9 +35,7 @@ def deliver_case(
     行政许可法 art. 44: an approval's certificate within 10 working days of the decision
     (`delivery_due`); a later delivery is recorded as `delivered_late`.
     """
-    case = _locked_case(case)
-    _authorize(actor, "cases.deliver_case", case)
-    _require_state(case, "deliver", _("送达"))
+    case = _open_transition(case, actor, "cases.deliver_case", "deliver", _("送达"))
     if method not in (Case.Delivery.WINDOW, Case.Delivery.MAIL):
         raise ValidationFailed(_("送达方式无效。"))
     if method == Case.Delivery.MAIL and not tracking_number.strip():

@@ -17,12 +17,10 @@ from govhall.cases.services.common import (
     EventType,
     State,
     _at,
-    _authorize,
     _count_notice,
     _iso,
-    _locked_case,
+    _open_transition,
     _record,
-    _require_state,
     _save,
     next_numbers,
 )
@@ -199,8 +197,11 @@ def _accept_into(
     materials_missing: Sequence[str],
     supply_by: dt.date | None,
     now: dt.datetime,
+    from_state: str = "",
+    details: dict[str, Any] | None = None,
 ) -> None:
-    """Shared by window acceptance and acceptance of an online application."""
+    """受理 `case` and record it (the 受理 event carries the acceptance's details and
+    `details`); shared by window, online and joint acceptance."""
     if mode not in Case.Mode.values:
         raise ValidationFailed(_("受理方式无效。"))
     _check_materials(case.item, materials_received, materials_missing)
@@ -242,6 +243,14 @@ def _accept_into(
         )
         _apply_deadline(case, cal=cal, settings=settings, stops=[(accepted_on, None)])
         _save(case)
+    _record(
+        case,
+        EventType.ACCEPTED,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        details={**_acceptance_details(case), **(details or {})},
+    )
 
 
 @transaction.atomic
@@ -301,14 +310,6 @@ def accept_case(
         supply_by=supply_by,
         now=now,
     )
-    _record(
-        case,
-        EventType.ACCEPTED,
-        actor=actor,
-        at=now,
-        from_state="",
-        details=_acceptance_details(case),
-    )
     return case
 
 
@@ -346,9 +347,7 @@ def accept_submitted_case(
     at: dt.datetime | None = None,
 ) -> Case:
     """受理 an application that arrived online / by mail."""
-    case = _locked_case(case)
-    _authorize(actor, "cases.accept_case", case)
-    _require_state(case, "accept", _("受理"))
+    case = _open_transition(case, actor, "cases.accept_case", "accept", _("受理"))
     now = _at(at)
     case.deemed_accepted_on = _deemed_acceptance(case, timezone.localdate(now), load_calendar())
     _accept_into(
@@ -360,14 +359,8 @@ def accept_submitted_case(
         materials_missing=materials_missing,
         supply_by=supply_by,
         now=now,
-    )
-    _record(
-        case,
-        EventType.ACCEPTED,
-        actor=actor,
-        at=now,
         from_state=State.SUBMITTED,
-        details={**_acceptance_details(case), "deemed_accepted_on": _iso(case.deemed_accepted_on)},
+        details={"deemed_accepted_on": _iso(case.deemed_accepted_on)},
     )
     return case
 
@@ -403,9 +396,7 @@ def notify_correction(
     Told within 5 working days of receipt, it keeps the application from counting as accepted
     on receipt; the case stays submitted until accepted or refused.
     """
-    case = _locked_case(case)
-    _authorize(actor, "cases.accept_case", case)
-    _require_state(case, "notify", _("告知补正"))
+    case = _open_transition(case, actor, "cases.accept_case", "notify", _("告知补正"))
     if not reason.strip():
         raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
     notice = _count_notice(case, repeat_reason)
@@ -427,9 +418,7 @@ def refuse_case(
     *, actor: User | None, case: Case | int, reason: str, at: dt.datetime | None = None
 ) -> Case:
     """不予受理, with the reason told to the applicant."""
-    case = _locked_case(case)
-    _authorize(actor, "cases.refuse_case", case)
-    _require_state(case, "refuse", _("不予受理"))
+    case = _open_transition(case, actor, "cases.refuse_case", "refuse", _("不予受理"))
     if not reason.strip():
         raise ValidationFailed(_("不予受理须说明理由。"))
     now = _at(at)

@@ -15,10 +15,8 @@ from govhall.cases.services.common import (
     EventType,
     State,
     _at,
-    _authorize,
-    _locked_case,
+    _open_transition,
     _record,
-    _require_state,
     _save,
 )
 from govhall.core.errors import InvalidTransition, ValidationFailed
@@ -29,9 +27,7 @@ from govhall.core.workdays import load_calendar
 @transaction.atomic
 def start_review(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
     """后台审查 begins."""
-    case = _locked_case(case)
-    _authorize(actor, "cases.review_case", case)
-    _require_state(case, "review", _("开始审查"))
+    case = _open_transition(case, actor, "cases.review_case", "review", _("开始审查"))
     now = _at(at)
     case.state = State.IN_REVIEW
     _save(case)
@@ -49,9 +45,7 @@ def complete_case(
     at: dt.datetime | None = None,
 ) -> Case:
     """办结: approved, or denied with the reason. Runs the feedback hooks in this transaction."""
-    case = _locked_case(case)
-    _authorize(actor, "cases.complete_case", case)
-    _require_state(case, "complete", _("办结"))
+    case = _open_transition(case, actor, "cases.complete_case", "complete", _("办结"))
     if not approved and not reason.strip():
         raise ValidationFailed(_("不予许可须说明理由。"))
     if approved and case.mode == Case.Mode.MISSING and case.supplied_at is None:
@@ -92,9 +86,7 @@ def withdraw_case(
     *, actor: User | None, case: Case | int, reason: str = "", at: dt.datetime | None = None
 ) -> Case:
     """The applicant withdraws the application before it is decided."""
-    case = _locked_case(case)
-    _authorize(actor, "cases.withdraw_case", case)
-    _require_state(case, "withdraw", _("撤回"))
+    case = _open_transition(case, actor, "cases.withdraw_case", "withdraw", _("撤回"))
     now = _at(at)
     from_state = case.state
     _close_stops(case, ClockStop.Kind.values, now)
@@ -116,9 +108,7 @@ def withdraw_case(
 
 
 def _commitment_case(actor: User | None, case: Case | int) -> Case:
-    case = _locked_case(case)
-    _authorize(actor, "cases.check_commitment", case)
-    _require_state(case, "verify", _("核查告知承诺"))
+    case = _open_transition(case, actor, "cases.check_commitment", "verify", _("核查告知承诺"))
     if case.commitment_status != Case.Commitment.PENDING:
         raise InvalidTransition(_("该办件没有待核查的告知承诺。"))
     return case
