@@ -166,7 +166,22 @@ class TicketCounter(CenterScopedModel):
         ]
 
 
-class Appointment(CenterScopedModel):
+class MaskedContact:
+    """The citizen's phone and ID number as pages and staff lists show them."""
+
+    phone: str
+    id_number: str
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class Appointment(MaskedContact, CenterScopedModel):
     class State(models.TextChoices):
         BOOKED = "booked", _("已预约")
         CHECKED_IN = "checked_in", _("已签到")
@@ -202,16 +217,8 @@ class Appointment(CenterScopedModel):
     def __str__(self) -> str:
         return f"{self.date} {self.slot_start:%H:%M} {self.code}"
 
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
-
-
-class Ticket(CenterScopedModel):
+class Ticket(MaskedContact, CenterScopedModel):
     class State(models.TextChoices):
         WAITING = "waiting", _("等待中")
         CALLED = "called", _("已叫号")
@@ -380,14 +387,6 @@ class Ticket(CenterScopedModel):
     @property
     def is_final(self) -> bool:
         return self.state in self.FINAL_STATES
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
 
 
 class TicketEvent(CenterScopedModel):
