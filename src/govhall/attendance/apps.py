@@ -9,7 +9,8 @@ class AttendanceConfig(AppConfig):
 
     def ready(self) -> None:
         from govhall.attendance import selectors
-        from govhall.attendance.models import Violation
-        from govhall.core import uploads
+        from govhall.attendance.models import AttendanceSettings, Violation
+        from govhall.core import settings_rows, uploads
 
         uploads.register(Violation, selectors.may_download_violation)
+        settings_rows.register(AttendanceSettings)

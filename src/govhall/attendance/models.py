@@ -24,7 +24,7 @@ from govhall.core.uploads import UploadField
 
 
 class AttendanceSettings(models.Model):
-    """The centre's attendance rules (created with defaults on first use)."""
+    """The centre's attendance rules (created with the centre: `core.settings_rows`)."""
 
     center = settings_owner("attendance_settings")
     late_tolerance_minutes = models.PositiveIntegerField(

@@ -28,6 +28,7 @@ from govhall.attendance.models import (
     Violation,
     ViolationCategory,
 )
+from govhall.core import settings_rows
 from govhall.core.roles import Role
 from govhall.core.selectors import Rollup
 from govhall.core.validators import MAX_YEAR, MIN_YEAR
@@ -103,9 +104,8 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
 
 
 def settings_for(center_id: int) -> AttendanceSettings:
-    """The centre's attendance settings, created with defaults on first use."""
-    obj, _created = AttendanceSettings.objects.get_or_create(center_id=center_id)
-    return obj
+    """The centre's attendance settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(AttendanceSettings, center_id)
 
 
 def categories_for(center_id: int) -> QuerySet[ViolationCategory]:

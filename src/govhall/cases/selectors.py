@@ -42,7 +42,7 @@ from openpyxl import Workbook
 
 from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop
 from govhall.catalog.models import ServiceItem
-from govhall.core import spreadsheets
+from govhall.core import settings_rows, spreadsheets
 from govhall.core.selectors import Rollup, rollup
 from govhall.core.validators import mask_id_number, mask_phone, normalize_phone
 from govhall.core.workdays import ONE_DAY, Calendar, load_calendar
@@ -80,9 +80,8 @@ TICKET_GROUPS = {
 
 
 def get_case_settings(center_id: int) -> CaseSettings:
-    """The centre's case settings, created with the defaults on first use."""
-    settings, _created = CaseSettings.objects.get_or_create(center_id=center_id)
-    return settings
+    """The centre's case settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(CaseSettings, center_id)
 
 
 # --- lists and lights ------------------------------------------------------------------------

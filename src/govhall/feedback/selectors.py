@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from govhall.cases.models import Case
+from govhall.core import settings_rows
 from govhall.core.compiled import Placeholders, fetch_one
 from govhall.core.models import Center
 from govhall.core.roles import Role
@@ -63,9 +64,8 @@ ONLINE_CHANNELS = (Channel.WEB, Channel.SMS)
 
 
 def feedback_settings(center_id: int) -> FeedbackSettings:
-    """The centre's feedback settings, created with the defaults on first use."""
-    conf, _created = FeedbackSettings.objects.get_or_create(center_id=center_id)
-    return conf
+    """The centre's feedback settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(FeedbackSettings, center_id)
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def invitation_facts(
     case_id: int | None = None,
 ) -> InvitationFacts:
     """The facts `_create_invitation` needs about a service (a ticket's or a case's) at a
-    window, read in one compiled query; the settings are created on first use."""
+    window, read in one compiled query (a centre without its settings row has the defaults)."""
     row = fetch_one(
         ("invitation-facts",),
         _invitation_facts_query,
@@ -112,7 +112,7 @@ def invitation_facts(
     )
     valid_days = row["valid_days"] if row is not None else None
     if valid_days is None:
-        valid_days = feedback_settings(center_id).invitation_valid_days
+        valid_days = FeedbackSettings(center_id=center_id).invitation_valid_days
     return InvitationFacts(
         valid_days=valid_days,
         has_pad=bool(row and row["has_pad"]),

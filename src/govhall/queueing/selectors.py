@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from govhall.catalog.search import Document, Query
 from govhall.catalog.selectors import public_items, rank_items_scored
+from govhall.core import settings_rows
 from govhall.core.compiled import Placeholders, columns, columns_by_key, fetch_one, instance
 from govhall.core.models import Center
 from govhall.core.selectors import Rollup, rollup
@@ -67,9 +68,8 @@ def local_day(at: dt.datetime) -> dt.date:
 
 
 def queue_settings(center_id: int) -> QueueSettings:
-    """The centre's queue settings, created with the defaults on first use."""
-    settings, _created = QueueSettings.objects.get_or_create(center_id=center_id)
-    return settings
+    """The centre's queue settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(QueueSettings, center_id)
 
 
 def settings_of(center: Center) -> QueueSettings:
@@ -78,13 +78,13 @@ def settings_of(center: Center) -> QueueSettings:
     try:
         return center.queue_settings
     except QueueSettings.DoesNotExist:
-        return queue_settings(center.pk)
+        return QueueSettings(center=center)
 
 
 def _settings_in(row: dict[str, Any], center_id: int) -> QueueSettings:
-    """The settings read with `_settings_columns` (created with the defaults on first use)."""
+    """The settings read with `_settings_columns` (the defaults, unsaved, if there is no row)."""
     if row["settings_id"] is None:
-        return queue_settings(center_id)
+        return QueueSettings(center_id=center_id)
     return instance(QueueSettings, row, prefix="settings_")
 
 
