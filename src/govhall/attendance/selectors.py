@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,9 @@ from govhall.attendance.models import (
     AttendanceRecord,
     AttendanceSettings,
     DutyAssignment,
+    LeaveRequest,
     PostAbsence,
+    Punch,
     Session,
     StaffAssignment,
     TemporaryAbsence,
@@ -404,6 +406,60 @@ def visible_to(
         return scope.filter(qs, department_field=department_field)
     return scope.filter(qs, department_field=department_field).filter(
         **{f"{staff_field}__user": user}
+    )
+
+
+def visible_row(user: Any, model: type[Model], pk: int) -> Any:
+    """The row `pk` of `model` if the user may see it (`visible_to`), else None."""
+    return visible_to(user, model._default_manager.all()).filter(pk=pk).first()
+
+
+def leaves_awaiting(user: Any, statuses: list[str]) -> QuerySet[LeaveRequest]:
+    """The leave requests the user sees at one of `statuses`, by their start."""
+    return (
+        visible_to(user, LeaveRequest.objects.all())
+        .filter(status__in=statuses)
+        .select_related("staff__user", "department")
+        .order_by("start")
+    )
+
+
+def appeals_awaiting(user: Any) -> QuerySet[Violation]:
+    """The appealed violations the user sees, waiting for a decision."""
+    return (
+        visible_to(user, Violation.objects.all())
+        .filter(status=Violation.Status.APPEALED)
+        .select_related("staff__user", "category", "department")
+        .prefetch_related("events")
+    )
+
+
+def open_absence(user: Any) -> TemporaryAbsence | None:
+    """The user's temporary absence not yet ended by their return, if any."""
+    return TemporaryAbsence.objects.filter(staff__user=user, returned_at__isnull=True).first()
+
+
+@dataclass(frozen=True)
+class OwnAttendance:
+    """What "my attendance" shows of one staff member."""
+
+    punches: QuerySet[Punch]  # the day's, in order
+    records: QuerySet[AttendanceRecord]  # the period's
+    leaves: QuerySet[LeaveRequest]  # the latest 20
+    violations: QuerySet[Violation]  # the latest 20
+
+
+def own_attendance(
+    staff: StaffProfile, *, day: dt.date, start: dt.date, end: dt.date
+) -> OwnAttendance:
+    """The staff member's punches of `day`, records from `start` to `end`, leaves and violations."""
+    return OwnAttendance(
+        punches=Punch.objects.filter(staff=staff, punched_at__date=day, voided=False).order_by(
+            "punched_at"
+        ),
+        records=AttendanceRecord.objects.filter(staff=staff, date__gte=start, date__lte=end),
+        leaves=LeaveRequest.objects.filter(staff=staff)[:20],
+        violations=Violation.objects.filter(staff=staff).select_related("category")[:20],
     )
 
 
