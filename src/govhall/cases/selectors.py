@@ -673,10 +673,15 @@ def available_actions(case: Case, scope: Scope) -> list[tuple[str, str]]:
     ]
 
 
+def scoped_cases(scope: Scope) -> QuerySet[Case]:
+    """The cases of the user's centre, or of their department."""
+    return scope.filter(Case.objects.all())
+
+
 def visible_cases(scope: Scope) -> QuerySet[Case]:
     """The cases a user may see: their department's (or the centre's), and those they accepted
     at a comprehensive window for another department."""
-    qs = scope.filter(Case.objects.all())
+    qs = scoped_cases(scope)
     if scope.whole_center or scope.sees_nothing or not scope.user.is_authenticated:
         return qs
     return Case.objects.filter(Q(pk__in=qs.values("pk")) | Q(accepted_by=scope.user))
