@@ -1,10 +1,13 @@
 """A centre's settings rows exist from its creation on, and reading them never writes."""
 
+from importlib import import_module
+
 import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from govhall.attendance.models import AttendanceSettings
+from govhall.attendance.models import AttendanceSettings, ViolationCategory
+from govhall.attendance.selectors import DEFAULT_CATEGORIES, categories_for
 from govhall.attendance.selectors import settings_for as attendance_settings
 from govhall.cases.models import CaseSettings
 from govhall.cases.selectors import get_case_settings
@@ -33,8 +36,31 @@ READS = [
 MODELS = [model for model, _read in READS]
 
 
-def test_a_new_centre_has_one_row_of_each_settings(center):
+def test_a_new_centre_has_one_row_of_each_settings_and_the_default_categories(center):
     assert [model.objects.filter(center=center).count() for model in MODELS] == [1] * 6
+    names = list(categories_for(center.pk).values_list("name", flat=True))
+    assert names == [name for name, _points in DEFAULT_CATEGORIES]
+
+
+def test_a_centre_without_categories_reads_none_and_nothing_is_written(
+    django_assert_num_queries, center
+):
+    ViolationCategory.objects.filter(center=center).delete()
+    with django_assert_num_queries(1):
+        assert list(categories_for(center.pk)) == []
+    assert not ViolationCategory.objects.filter(center=center).exists()
+
+
+def test_the_data_migration_gives_the_centres_without_categories_the_defaults(center):
+    kept = ViolationCategory.objects.filter(center=CenterFactory())
+    kept.exclude(name="其他").delete()
+    ViolationCategory.objects.filter(center=center).delete()
+    migration = import_module(
+        "govhall.attendance.migrations.0005_default_violation_categories_for_every_center"
+    )
+    migration.forward(apps, None)
+    assert categories_for(center.pk).count() == len(DEFAULT_CATEGORIES)
+    assert list(kept.values_list("name", flat=True)) == ["其他"]
 
 
 @pytest.mark.parametrize(("model", "read"), READS)

@@ -429,7 +429,7 @@ class Derive(ActionView):
 
 
 class CategoryList(ScopedListView):
-    """The centre's violation categories (the default list is created on first use)."""
+    """The centre's violation categories (the default list is made with the centre)."""
 
     staff_field = department_field = None
     serializer_class = s.CategoryOut

@@ -416,7 +416,7 @@ class PostAbsence(CenterScopedModel):
 
 
 class ViolationCategory(CenterScopedModel):
-    """The centre's list of violation categories (editable; seeded on first use)."""
+    """The centre's list of violation categories (editable; seeded with the centre)."""
 
     name = models.CharField(_("名称"), max_length=50)
     default_points = models.DecimalField(

@@ -110,18 +110,18 @@ def settings_for(center_id: int) -> AttendanceSettings:
     return settings_rows.read(AttendanceSettings, center_id)
 
 
+def default_categories(model: type[Model], center_id: int) -> list[Any]:
+    """The default list of violation categories of a centre, unsaved (`model` is
+    ViolationCategory, or its historical model in a data migration)."""
+    return [
+        model(center_id=center_id, name=name, default_points=pts, sort_order=i)
+        for i, (name, pts) in enumerate(DEFAULT_CATEGORIES, start=1)
+    ]
+
+
 def categories_for(center_id: int) -> QuerySet[ViolationCategory]:
-    """The centre's violation categories; the default list is created on first use."""
-    qs = ViolationCategory.objects.filter(center_id=center_id)
-    if not qs.exists():
-        ViolationCategory.objects.bulk_create(
-            [
-                ViolationCategory(center_id=center_id, name=name, default_points=pts, sort_order=i)
-                for i, (name, pts) in enumerate(DEFAULT_CATEGORIES, start=1)
-            ],
-            ignore_conflicts=True,
-        )
-    return qs.order_by("sort_order", "id")
+    """The centre's violation categories (the default list is made with the centre)."""
+    return ViolationCategory.objects.filter(center_id=center_id).order_by("sort_order", "id")
 
 
 def timetable_for(center_id: int, day: dt.date) -> Timetable | None:

@@ -4,9 +4,12 @@ An app with a one-row-per-centre settings model (a `settings_owner` to the centr
 here from its ``AppConfig.ready``; `core.services.create_center` then creates a row of each,
 with its defaults, in the transaction that creates the centre (explicit, like `core.hooks`: no
 signals), and each app's data migration gives the centres made before a row
-(`rows_for_existing_centers`). The selectors reading them so never write.
+(`rows_for_existing_centers`). The selectors reading them so never write. An app whose new
+centre needs other default rows (a list to edit) registers the service making them with
+`register_seed`.
 """
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import migrations, models
@@ -14,6 +17,7 @@ from django.db import migrations, models
 from govhall.core.models import Center
 
 _models: list[type[models.Model]] = []
+_seeds: list[Callable[[Center], None]] = []
 
 SettingsRow = TypeVar("SettingsRow", bound=models.Model)
 
@@ -24,10 +28,19 @@ def register(model: type[models.Model]) -> None:
         _models.append(model)
 
 
+def register_seed(seed: Callable[[Center], None]) -> None:
+    """Have `seed(center)` make a new centre's default rows; registering twice has no effect."""
+    if seed not in _seeds:
+        _seeds.append(seed)
+
+
 def create_rows(center: Center) -> None:
-    """One row with the defaults of each registered settings model for the new `center`."""
+    """One row with the defaults of each registered settings model for the new `center`, and
+    the rows of each registered seed."""
     for model in _models:
         model.objects.create(center=center)
+    for seed in _seeds:
+        seed(center)
 
 
 def read(model: type[SettingsRow], center_id: int) -> SettingsRow:
