@@ -1,12 +1,13 @@
-"""Departments and windows in the hall on a date, from their history."""
+"""The centre's units and staff, and the departments and windows in the hall on a date."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from govhall.core.selectors import center_row
 from govhall.org import selectors
-from tests.factories import DepartmentFactory, WindowFactory
+from tests.factories import CenterFactory, DepartmentFactory, StaffProfileFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +43,18 @@ def test_the_hall_on_each_date(center):
     assert state(dt.date(2026, 1, 31)) == (2, 2)
     assert state(dt.date(2026, 2, 1)) == (3, 1)
     assert state(dt.date(2026, 4, 1)) == (2, 1)
+
+
+def test_names_and_rows_are_the_centres_own(center):
+    own = DepartmentFactory(center=center, name="市场监管局")
+    foreign = DepartmentFactory(center=CenterFactory(), name="公安局")
+    assert selectors.department_names(center.pk) == {own.pk: "市场监管局"}
+    assert center_row(type(own), own.pk, center.pk) == own
+    assert center_row(type(own), foreign.pk, center.pk) is None
+
+
+def test_a_profile_out_of_post_is_no_active_profile(center):
+    profile = StaffProfileFactory(center=center, active=False)
+    assert selectors.active_profile(profile.user) is None
+    assert selectors.profile_of(profile.user) == profile
+    assert selectors.staff_names([profile.pk]) == {profile.pk: profile.user.display_name}

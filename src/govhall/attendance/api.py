@@ -30,6 +30,8 @@ from govhall.attendance.models import (
     ViolationCategory,
 )
 from govhall.core.models import Center
+from govhall.core.selectors import center_by_pk, center_row
+from govhall.org import selectors as org_selectors
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, scope_for
 
@@ -40,7 +42,7 @@ def _in_center(model: type[Model], user: Any, pk: int | None) -> Any:
     """A row of the user's centre by id (None stays None); NotFound otherwise."""
     if pk is None:
         return None
-    obj = model._default_manager.filter(pk=pk, center_id=scope_for(user).center_id).first()
+    obj = center_row(model, pk, scope_for(user).center_id)
     if obj is None:
         raise AttendanceError.RECORD_NOT_FOUND(
             _("%(what)s %(pk)s 不存在。") % {"what": model._meta.verbose_name, "pk": pk}
@@ -52,7 +54,7 @@ def _center(user: Any) -> Center:
     scope = scope_for(user)
     if scope.center_id is None:
         raise AttendanceError.NO_CENTER(NO_CENTER)
-    return Center.objects.get(pk=scope.center_id)
+    return center_by_pk(scope.center_id)
 
 
 def _parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -147,10 +149,7 @@ class ActionView(APIView):
         scope = scope_for(request.user)
         if self.permission:
             scope.require(self.permission)
-        if (
-            self.requires_profile
-            and not StaffProfile.objects.filter(user=request.user, active=True).exists()
-        ):
+        if self.requires_profile and org_selectors.active_profile(request.user) is None:
             raise AttendanceError.NO_STAFF_PROFILE(_("您没有在岗的工作人员档案。"))
         target = self.target(pk)
         data = _parse(self.input, request) if self.input else {}
@@ -430,7 +429,7 @@ class Derive(ActionView):
 
 
 class CategoryList(ScopedListView):
-    """The centre's violation categories (the default list is created on first use)."""
+    """The centre's violation categories (the default list is made with the centre)."""
 
     staff_field = department_field = None
     serializer_class = s.CategoryOut
@@ -595,7 +594,7 @@ class Stability(APIView):
         scope.require("attendance.view_staffassignment")
         start, end = _period(request)
         figures = selectors.department_stability(center_id=scope.center_id, start=start, end=end)
-        names = dict(Department.objects.filter(center_id=scope.center_id).values_list("id", "name"))
+        names = org_selectors.department_names(scope.center_id)
         rows = [
             {"department": dept, "name": names.get(dept, _("未分配单位")), **row}
             for dept, row in figures.items()
@@ -628,10 +627,7 @@ class StaffFiguresView(_FiguresView):
             end=end,
             department_id=None if scope.whole_center else scope.department_id,
         )
-        names = {
-            p.pk: p.user.display_name
-            for p in StaffProfile.objects.filter(pk__in=list(figures)).select_related("user")
-        }
+        names = org_selectors.staff_names(figures)
         rows = [{"id": k, "name": names.get(k, ""), **v} for k, v in figures.items()]
         return Response(s.KeyedFiguresOut(rows, many=True).data)
 
@@ -645,7 +641,7 @@ class DepartmentFiguresView(_FiguresView):
     def get(self, request: Request) -> Response:
         scope, start, end = self.period_and_scope(request)
         figures = selectors.department_figures(center_id=scope.center_id, start=start, end=end)
-        names = dict(Department.objects.filter(center_id=scope.center_id).values_list("id", "name"))
+        names = org_selectors.department_names(scope.center_id)
         rows = [
             {"id": k, "name": names.get(k, ""), **v}
             for k, v in figures.items()

@@ -232,8 +232,6 @@ def _inspection(center: Center, inspector: User, today: dt.date) -> None:
 
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     today = timezone.localdate()
-    selectors.settings_for(center.pk)
-    selectors.categories_for(center.pk)
     _timetables(center)
     admin = _user(center, Role.CENTER_ADMIN)
     if admin is None:

@@ -24,7 +24,7 @@ from govhall.core.uploads import UploadField
 
 
 class AttendanceSettings(models.Model):
-    """The centre's attendance rules (created with defaults on first use)."""
+    """The centre's attendance rules (created with the centre: `core.settings_rows`)."""
 
     center = settings_owner("attendance_settings")
     late_tolerance_minutes = models.PositiveIntegerField(
@@ -416,7 +416,7 @@ class PostAbsence(CenterScopedModel):
 
 
 class ViolationCategory(CenterScopedModel):
-    """The centre's list of violation categories (editable; seeded on first use)."""
+    """The centre's list of violation categories (editable; seeded with the centre)."""
 
     name = models.CharField(_("名称"), max_length=50)
     default_points = models.DecimalField(

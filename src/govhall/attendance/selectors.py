@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,9 @@ from govhall.attendance.models import (
     AttendanceRecord,
     AttendanceSettings,
     DutyAssignment,
+    LeaveRequest,
     PostAbsence,
+    Punch,
     Session,
     StaffAssignment,
     TemporaryAbsence,
@@ -28,6 +30,7 @@ from govhall.attendance.models import (
     Violation,
     ViolationCategory,
 )
+from govhall.core import settings_rows
 from govhall.core.roles import Role
 from govhall.core.selectors import Rollup
 from govhall.core.validators import MAX_YEAR, MIN_YEAR
@@ -103,23 +106,22 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
 
 
 def settings_for(center_id: int) -> AttendanceSettings:
-    """The centre's attendance settings, created with defaults on first use."""
-    obj, _created = AttendanceSettings.objects.get_or_create(center_id=center_id)
-    return obj
+    """The centre's attendance settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(AttendanceSettings, center_id)
+
+
+def default_categories(model: type[Model], center_id: int) -> list[Any]:
+    """The default list of violation categories of a centre, unsaved (`model` is
+    ViolationCategory, or its historical model in a data migration)."""
+    return [
+        model(center_id=center_id, name=name, default_points=pts, sort_order=i)
+        for i, (name, pts) in enumerate(DEFAULT_CATEGORIES, start=1)
+    ]
 
 
 def categories_for(center_id: int) -> QuerySet[ViolationCategory]:
-    """The centre's violation categories; the default list is created on first use."""
-    qs = ViolationCategory.objects.filter(center_id=center_id)
-    if not qs.exists():
-        ViolationCategory.objects.bulk_create(
-            [
-                ViolationCategory(center_id=center_id, name=name, default_points=pts, sort_order=i)
-                for i, (name, pts) in enumerate(DEFAULT_CATEGORIES, start=1)
-            ],
-            ignore_conflicts=True,
-        )
-    return qs.order_by("sort_order", "id")
+    """The centre's violation categories (the default list is made with the centre)."""
+    return ViolationCategory.objects.filter(center_id=center_id).order_by("sort_order", "id")
 
 
 def timetable_for(center_id: int, day: dt.date) -> Timetable | None:
@@ -404,6 +406,60 @@ def visible_to(
         return scope.filter(qs, department_field=department_field)
     return scope.filter(qs, department_field=department_field).filter(
         **{f"{staff_field}__user": user}
+    )
+
+
+def visible_row(user: Any, model: type[Model], pk: int) -> Any:
+    """The row `pk` of `model` if the user may see it (`visible_to`), else None."""
+    return visible_to(user, model._default_manager.all()).filter(pk=pk).first()
+
+
+def leaves_awaiting(user: Any, statuses: list[str]) -> QuerySet[LeaveRequest]:
+    """The leave requests the user sees at one of `statuses`, by their start."""
+    return (
+        visible_to(user, LeaveRequest.objects.all())
+        .filter(status__in=statuses)
+        .select_related("staff__user", "department")
+        .order_by("start")
+    )
+
+
+def appeals_awaiting(user: Any) -> QuerySet[Violation]:
+    """The appealed violations the user sees, waiting for a decision."""
+    return (
+        visible_to(user, Violation.objects.all())
+        .filter(status=Violation.Status.APPEALED)
+        .select_related("staff__user", "category", "department")
+        .prefetch_related("events")
+    )
+
+
+def open_absence(user: Any) -> TemporaryAbsence | None:
+    """The user's temporary absence not yet ended by their return, if any."""
+    return TemporaryAbsence.objects.filter(staff__user=user, returned_at__isnull=True).first()
+
+
+@dataclass(frozen=True)
+class OwnAttendance:
+    """What "my attendance" shows of one staff member."""
+
+    punches: QuerySet[Punch]  # the day's, in order
+    records: QuerySet[AttendanceRecord]  # the period's
+    leaves: QuerySet[LeaveRequest]  # the latest 20
+    violations: QuerySet[Violation]  # the latest 20
+
+
+def own_attendance(
+    staff: StaffProfile, *, day: dt.date, start: dt.date, end: dt.date
+) -> OwnAttendance:
+    """The staff member's punches of `day`, records from `start` to `end`, leaves and violations."""
+    return OwnAttendance(
+        punches=Punch.objects.filter(staff=staff, punched_at__date=day, voided=False).order_by(
+            "punched_at"
+        ),
+        records=AttendanceRecord.objects.filter(staff=staff, date__gte=start, date__lte=end),
+        leaves=LeaveRequest.objects.filter(staff=staff)[:20],
+        violations=Violation.objects.filter(staff=staff).select_related("category")[:20],
     )
 
 

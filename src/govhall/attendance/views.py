@@ -27,17 +27,16 @@ from govhall.attendance.forms import (
     TemporaryAbsenceForm,
 )
 from govhall.attendance.models import (
-    AttendanceRecord,
     LeaveRequest,
     Punch,
-    TemporaryAbsence,
     Violation,
 )
 from govhall.core import spreadsheets
 from govhall.core.errors import DomainError
-from govhall.core.models import Center
 from govhall.core.pages import attempt
-from govhall.org.models import Department, StaffProfile
+from govhall.core.selectors import center_by_pk
+from govhall.org import selectors as org_selectors
+from govhall.org.models import StaffProfile
 from govhall.org.scoping import NO_CENTER, scope_for
 
 
@@ -60,7 +59,7 @@ def _monthly_context(request: HttpRequest) -> dict[str, Any]:
     scope.require("attendance.view_attendance_table")
     if scope.sees_nothing:
         raise AttendanceError.NO_CENTER(NO_CENTER)
-    departments = Department.objects.filter(center_id=scope.center_id)
+    departments = org_selectors.departments_of(scope.center_id)
     if not scope.whole_center:
         departments = departments.filter(pk=scope.department_id)
     params = request.GET.copy()
@@ -109,7 +108,7 @@ def monthly_xlsx(request: HttpRequest) -> HttpResponse:
     table = context["table"]
     if table is None:
         return render(request, "attendance/monthly.html", context, status=400)
-    center = Center.objects.get(pk=scope_for(request.user).center_id)
+    center = center_by_pk(scope_for(request.user).center_id)
     return spreadsheets.xlsx_response(
         exports.monthly_workbook(table, center_name=center.name),
         filename=f"attendance-{table.start:%Y-%m}.xlsx",
@@ -117,7 +116,7 @@ def monthly_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 def _my_profile(request: HttpRequest) -> StaffProfile:
-    profile = StaffProfile.objects.filter(user=request.user, active=True).first()
+    profile = org_selectors.active_profile(request.user)
     if profile is None:
         raise AttendanceError.NO_STAFF_PROFILE(_("您没有在岗的工作人员档案。"))
     return profile
@@ -132,22 +131,19 @@ def me(request: HttpRequest) -> HttpResponse:
     figures = selectors.staff_figures(center_id=profile.center_id, start=start, end=end).get(
         profile.pk, {}
     )
+    own = selectors.own_attendance(profile, day=today, start=start, end=end)
     context = {
         "profile": profile,
-        "punches": Punch.objects.filter(
-            staff=profile, punched_at__date=today, voided=False
-        ).order_by("punched_at"),
-        "records": AttendanceRecord.objects.filter(staff=profile, date__gte=start, date__lte=end),
+        "punches": own.punches,
+        "records": own.records,
         "figures": [
             (selectors.FIGURE_LABELS[key], value)
             for key, value in figures.items()
             if key != "staff_count"
         ],
-        "leaves": LeaveRequest.objects.filter(staff=profile)[:20],
-        "open_absence": TemporaryAbsence.objects.filter(
-            staff=profile, returned_at__isnull=True
-        ).first(),
-        "violations": Violation.objects.filter(staff=profile).select_related("category")[:20],
+        "leaves": own.leaves,
+        "open_absence": selectors.open_absence(request.user),
+        "violations": own.violations,
         "leave_form": LeaveForm(),
         "absence_form": TemporaryAbsenceForm(),
         "appeal_form": ReasonForm(),
@@ -185,9 +181,7 @@ def me_leave(request: HttpRequest) -> HttpResponse:
 @role_required
 @require_POST
 def me_absence(request: HttpRequest) -> HttpResponse:
-    open_absence = TemporaryAbsence.objects.filter(
-        staff__user=request.user, returned_at__isnull=True
-    ).first()
+    open_absence = selectors.open_absence(request.user)
     if open_absence is not None:
         attempt(
             request,
@@ -210,7 +204,7 @@ def me_absence(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, model: type, pk: int) -> Any:
-    obj = selectors.visible_to(request.user, model.objects.all()).filter(pk=pk).first()
+    obj = selectors.visible_row(request.user, model, pk)
     if obj is None:
         raise AttendanceError.RECORD_NOT_FOUND(_("记录不存在或不在您的权限范围内。"))
     return obj
@@ -249,20 +243,10 @@ def approvals(request: HttpRequest) -> HttpResponse:
         waiting.append(LeaveRequest.Status.PENDING_UNIT)
     if scope.can("attendance.approve_leave_center"):
         waiting.append(LeaveRequest.Status.PENDING_CENTER)
-    leaves = (
-        selectors.visible_to(request.user, LeaveRequest.objects.all())
-        .filter(status__in=waiting)
-        .select_related("staff__user", "department")
-        .order_by("start")
+    leaves = selectors.leaves_awaiting(request.user, waiting)
+    appeals = (
+        selectors.appeals_awaiting(request.user) if scope.can("attendance.decide_appeal") else []
     )
-    appeals = Violation.objects.none()
-    if scope.can("attendance.decide_appeal"):
-        appeals = (
-            selectors.visible_to(request.user, Violation.objects.all())
-            .filter(status=Violation.Status.APPEALED)
-            .select_related("staff__user", "category", "department")
-            .prefetch_related("events")
-        )
     return render(
         request,
         "attendance/approvals.html",
@@ -332,7 +316,7 @@ def punch_import(request: HttpRequest) -> HttpResponse:
         try:
             report = services.import_punches(
                 actor=request.user,
-                center=Center.objects.get(pk=scope.center_id),
+                center=center_by_pk(scope.center_id),
                 filename=upload.name,
                 content=upload.read(),
                 dry_run=form.cleaned_data["dry_run"],

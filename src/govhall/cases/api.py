@@ -19,7 +19,7 @@ from govhall.cases.models import Case, JointCase, JointPackage
 from govhall.cases.views import lookup_throttled
 from govhall.catalog.models import ServiceItem
 from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
-from govhall.core.models import Center
+from govhall.core.selectors import center_row, find_center
 from govhall.org.models import Window
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
 from govhall.queueing.models import Ticket
@@ -34,7 +34,7 @@ def _valid(serializer_class: type[Serializer], data: Any) -> dict[str, Any]:
 def _of_center(model: type, pk: int | None, center_id: int | None, label: str) -> Any:
     if pk is None:
         return None
-    obj = model.objects.filter(pk=pk, center_id=center_id).first()
+    obj = center_row(model, pk, center_id)
     if obj is None:
         raise ValidationFailed(_("%(label)s不存在。") % {"label": label}, detail={"id": pk})
     return obj
@@ -213,7 +213,7 @@ class Supervision(APIView):
     @extend_schema(responses={200: s.CaseLightCountOut(many=True)})
     def get(self, request: Request) -> Response:
         scope = _scope(self, "cases.view_supervision")
-        rows = selectors.light_counts_by_department(scope.filter(Case.objects.all()))
+        rows = selectors.light_counts_by_department(selectors.scoped_cases(scope))
         return Response(s.CaseLightCountOut(rows, many=True).data)
 
 
@@ -291,7 +291,7 @@ class ClockFlags(APIView):
     @extend_schema(responses={200: s.CaseClockFlagOut(many=True)})
     def get(self, request: Request) -> Response:
         scope = _scope(self, "cases.view_supervision")
-        flags = selectors.clock_flags(scope.filter(Case.objects.all()))
+        flags = selectors.clock_flags(selectors.scoped_cases(scope))
         rows = [
             {
                 "flag": flag,
@@ -336,7 +336,7 @@ class Import(APIView):
 
     @extend_schema(request=s.CaseImportIn, responses={200: s.CaseImportOut, 400: s.CaseImportOut})
     def post(self, request: Request) -> Response:
-        center = Center.objects.filter(pk=scope_for(request.user).center_id).first()
+        center = find_center(scope_for(request.user).center_id)
         if center is None:
             raise PermissionDenied(NO_CENTER)
         services.authorize_import(actor=request.user, center=center)
@@ -467,9 +467,7 @@ class JointFigures(APIView):
         figures = joint_selectors.joint_figures(
             center_id=scope.center_id, start=params["start"], end=params["end"]
         )
-        names = dict(
-            JointPackage.objects.filter(center_id=scope.center_id).values_list("pk", "name")
-        )
+        names = joint_selectors.package_names(scope.center_id)
         return Response(
             s.JointFiguresOut(
                 {

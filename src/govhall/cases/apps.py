@@ -10,8 +10,12 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from govhall.cases import joint, notifications
         from govhall.cases.hooks import register_case_closed, register_case_completed
+        from govhall.cases.models import CaseSettings
+        from govhall.core import settings_rows
         from govhall.core.hooks import calendar_changed
         from govhall.notify.producers import register_producer
+
+        settings_rows.register(CaseSettings)
 
         # A newly imported year moves provisional and running deadlines.
         calendar_changed.register(_recompute_after_calendar_change)

@@ -81,6 +81,11 @@ def visible_steps(scope: Scope, joint: JointCase) -> QuerySet[Case]:
     return qs if leads(scope, joint) else qs.filter(department_id=scope.department_id)
 
 
+def package_names(center_id: int | None) -> dict[int, str]:
+    """Name of each of the centre's joint packages (withdrawn ones too), by id."""
+    return dict(JointPackage.objects.filter(center_id=center_id).values_list("pk", "name"))
+
+
 def active_packages(center_id: int) -> QuerySet[JointPackage]:
     return (
         JointPackage.objects.filter(center_id=center_id, is_active=True)

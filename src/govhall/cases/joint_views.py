@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from govhall.cases import forms, joint, joint_selectors, selectors, services
 from govhall.cases.models import Case, JointCase
 from govhall.core.errors import DomainError, NotFound
-from govhall.org.models import Department
 from govhall.org.scoping import Scope, scope_for
+from govhall.org.selectors import department_names
 
 
 def _joint_for(scope: Scope, number: str) -> JointCase:
@@ -35,7 +35,7 @@ def _figures(request: HttpRequest, scope: Scope) -> dict[str, Any]:
         return {"form": form, "figures": None}
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     figures = joint_selectors.joint_figures(center_id=scope.center_id, start=start, end=end)
-    names = dict(Department.objects.filter(center_id=scope.center_id).values_list("pk", "name"))
+    names = department_names(scope.center_id)
     packages = dict(joint_selectors.active_packages(scope.center_id).values_list("pk", "name"))
     return {
         "form": form,

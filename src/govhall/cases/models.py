@@ -16,7 +16,7 @@ from govhall.queueing.models import Ticket
 
 
 class CaseSettings(models.Model):
-    """A centre's rules for cases (created with defaults on first use)."""
+    """A centre's rules for cases (created with the centre: `core.settings_rows`)."""
 
     center = settings_owner("case_settings")
     missing_materials_stop_clock = models.BooleanField(

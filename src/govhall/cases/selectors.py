@@ -42,7 +42,7 @@ from openpyxl import Workbook
 
 from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop
 from govhall.catalog.models import ServiceItem
-from govhall.core import spreadsheets
+from govhall.core import settings_rows, spreadsheets
 from govhall.core.selectors import Rollup, rollup
 from govhall.core.validators import mask_id_number, mask_phone, normalize_phone
 from govhall.core.workdays import ONE_DAY, Calendar, load_calendar
@@ -80,9 +80,8 @@ TICKET_GROUPS = {
 
 
 def get_case_settings(center_id: int) -> CaseSettings:
-    """The centre's case settings, created with the defaults on first use."""
-    settings, _created = CaseSettings.objects.get_or_create(center_id=center_id)
-    return settings
+    """The centre's case settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(CaseSettings, center_id)
 
 
 # --- lists and lights ------------------------------------------------------------------------
@@ -674,10 +673,15 @@ def available_actions(case: Case, scope: Scope) -> list[tuple[str, str]]:
     ]
 
 
+def scoped_cases(scope: Scope) -> QuerySet[Case]:
+    """The cases of the user's centre, or of their department."""
+    return scope.filter(Case.objects.all())
+
+
 def visible_cases(scope: Scope) -> QuerySet[Case]:
     """The cases a user may see: their department's (or the centre's), and those they accepted
     at a comprehensive window for another department."""
-    qs = scope.filter(Case.objects.all())
+    qs = scoped_cases(scope)
     if scope.whole_center or scope.sees_nothing or not scope.user.is_authenticated:
         return qs
     return Case.objects.filter(Q(pk__in=qs.values("pk")) | Q(accepted_by=scope.user))

@@ -24,12 +24,12 @@ from govhall.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from govhall.core.models import Center
 from govhall.core.ratelimits import throttle
 from govhall.core.refs import CASE_RATING_SALT, sign_ref
+from govhall.core.selectors import center_by_pk
 from govhall.core.validators import mask_id_number, mask_phone
-from govhall.org.models import Department
 from govhall.org.scoping import Scope, scope_for
+from govhall.org.selectors import departments_in_scope
 
 LOOKUP_RATE = "10/m"
 
@@ -151,7 +151,7 @@ def backoffice(request: HttpRequest) -> HttpResponse:
     """后台审批: the department's cases waiting for a decision, most urgent first."""
     scope = scope_for(request.user)
     scope.require("cases.view_case")
-    qs = scope.filter(Case.objects.all())
+    qs = selectors.scoped_cases(scope)
     today = timezone.localdate()
     queue = selectors.running_cases(qs, today=today)
     to_deliver = selectors.case_list(qs.filter(state=Case.State.COMPLETED), today=today)
@@ -350,7 +350,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
     """电子监察: running cases with their lights, overdue list and counts per department."""
     scope = scope_for(request.user)
     scope.require("cases.view_supervision")
-    qs = scope.filter(Case.objects.all())
+    qs = selectors.scoped_cases(scope)
     today = timezone.localdate()
     form, filters = _filtered(request, scope)
     running = selectors.running_cases(qs, today=today, **filters)
@@ -367,9 +367,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
                 for name, rows in selectors.clock_flags(qs, today).items()
             ],
             "overdue": selectors.running_cases(qs, today=today, light="red")[:100],
-            "departments": scope.filter(
-                Department.objects.filter(is_active=True), department_field="pk"
-            ),
+            "departments": departments_in_scope(scope),
             "items": selectors.acceptable_items(scope),
             "query": request.GET.urlencode(),
             "today": today,
@@ -383,7 +381,7 @@ def export(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     scope.require("cases.export_cases")
     _form, filters = _filtered(request, scope)
-    qs = selectors.case_list(scope.filter(Case.objects.all()), **filters).order_by("accepted_at")
+    qs = selectors.case_list(selectors.scoped_cases(scope), **filters).order_by("accepted_at")
     return spreadsheets.xlsx_response(
         selectors.cases_to_xlsx(qs), filename=f"cases-{timezone.localdate():%Y%m%d}.xlsx"
     )
@@ -425,7 +423,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if scope.center_id is None:
         raise PermissionDenied(_("请使用所属中心的账号导入办件。"))
-    center = Center.objects.get(pk=scope.center_id)
+    center = center_by_pk(scope.center_id)
     services.authorize_import(actor=request.user, center=center)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     report = None

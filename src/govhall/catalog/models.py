@@ -161,7 +161,7 @@ DEFAULT_CATCH_ALL_PATTERNS = "\n".join(
 
 
 class CatalogSettings(models.Model):
-    """The centre's settings for its catalogue; created with defaults on first use."""
+    """The centre's settings for its catalogue; created with the centre (`core.settings_rows`)."""
 
     center = foreign_key(
         "core.Center",

@@ -13,6 +13,7 @@ from govhall.catalog.errors import CatalogError
 from govhall.catalog.lint import Finding, lint_guides
 from govhall.catalog.models import CatalogSettings, Material, ServiceItem, Theme
 from govhall.catalog.search import Document, Query, split_keywords
+from govhall.core import settings_rows
 from govhall.core.models import Center
 from govhall.core.selectors import end_of_day, latest_versions
 from govhall.org.models import Department, Window
@@ -22,9 +23,8 @@ if TYPE_CHECKING:
 
 
 def catalog_settings(*, center_id: int) -> CatalogSettings:
-    """The centre's catalogue settings, created with the defaults on first use."""
-    settings, _created = CatalogSettings.objects.get_or_create(center_id=center_id)
-    return settings
+    """The centre's catalogue settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(CatalogSettings, center_id)
 
 
 def public_centers() -> QuerySet[Center]:

@@ -15,7 +15,7 @@ from govhall.core.models import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
-from govhall.core.services import record_security_event
+from govhall.core.services import create_center, record_security_event
 
 admin.site.site_header = _("govhall 政务服务大厅管理")
 admin.site.site_title = _("govhall 管理")
@@ -27,6 +27,12 @@ class CenterAdmin(SimpleHistoryAdmin):
     list_display = ("name", "level", "region_code", "parent", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("name", "region_code")
+
+    def save_model(self, request: HttpRequest, obj: Center, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            create_center(obj)
 
 
 @admin.register(User)

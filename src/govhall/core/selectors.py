@@ -8,10 +8,33 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import connection, connections
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from govhall.core.models import OutboxEvent, WorkCalendarDay, WorkCalendarYear
+from govhall.core.models import Center, OutboxEvent, WorkCalendarDay, WorkCalendarYear
+
+
+def center_by_pk(center_id: int | None) -> Center:
+    """The centre `center_id` (``Center.DoesNotExist`` when there is none)."""
+    return Center.objects.get(pk=center_id)
+
+
+def find_center(center_id: int | None) -> Center | None:
+    """The centre `center_id`, or None when there is none."""
+    return Center.objects.filter(pk=center_id).first()
+
+
+def active_centers() -> QuerySet[Center]:
+    """The centres in service (the public pages and the province's lists choose among them)."""
+    return Center.objects.filter(is_active=True)
+
+
+Row = TypeVar("Row", bound=Model)
+
+
+def center_row(model: type[Row], pk: int | None, center_id: int | None) -> Row | None:
+    """The row `pk` of `model` when it belongs to the centre `center_id`, else None."""
+    return model._default_manager.filter(pk=pk, center_id=center_id).first()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.utils import bulk_create_with_history
 
-from govhall.core import tabular
+from govhall.core import settings_rows, tabular
 from govhall.core.clients import client_address
 from govhall.core.errors import ValidationFailed
 from govhall.core.hooks import calendar_changed
@@ -44,6 +44,15 @@ def emit_outbox(
     return OutboxEvent.objects.create(
         center_id=center_id, stream=stream, kind=kind, payload=payload
     )
+
+
+def create_center(center: Center) -> Center:
+    """Save the new, unsaved `center` with its settings rows (`settings_rows`), in one
+    transaction: every way a centre is made (admin, demo, test factories) goes through here."""
+    with transaction.atomic():
+        center.save(force_insert=True)
+        settings_rows.create_rows(center)
+    return center
 
 
 def record_security_event(

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from govhall.catalog.models import ServiceItem
 from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center, User
+from govhall.core.selectors import center_row, find_center
 from govhall.feedback import selectors, services
 from govhall.feedback import serializers as s
 from govhall.feedback.models import Appeal, Complaint, Rectification
@@ -36,7 +37,7 @@ def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
 
 
 def _center(scope: Scope) -> Center:
-    center = Center.objects.filter(pk=scope.center_id).first()
+    center = find_center(scope.center_id)
     if center is None:
         raise PermissionDenied(NO_CENTER)
     return center
@@ -45,7 +46,7 @@ def _center(scope: Scope) -> Center:
 def _of_center(model: type, pk: int | None, center_id: int | None, label: str) -> Any:
     if pk is None:
         return None
-    obj = model.objects.filter(pk=pk, center_id=center_id).first()
+    obj = center_row(model, pk, center_id)
     if obj is None:
         raise ValidationFailed(_("%(label)s不存在。") % {"label": label}, detail={"id": pk})
     return obj
@@ -406,7 +407,7 @@ class AssignComplaint(ComplaintStep):
     input = s.AssignIn
 
     def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
-        assignee = User.objects.filter(pk=data["assignee"], center_id=complaint.center_id).first()
+        assignee = center_row(User, data["assignee"], complaint.center_id)
         return services.assign_complaint(complaint=complaint, assignee=assignee, actor=actor)
 
 
@@ -474,12 +475,8 @@ class Figures(APIView):
             center_id=scope.center_id, start=data["start"], end=data["end"], by=by
         )
         if by is not None and not scope.whole_center:
-            allowed = {
-                "department": Department.objects.filter(pk=scope.department_id),
-                "window": Window.objects.filter(departments=scope.department_id),
-                "staff": StaffProfile.objects.filter(department_id=scope.department_id),
-            }[by].values_list("pk", flat=True)
-            figures = {k: v for k, v in figures.items() if k in set(allowed)}
+            allowed = selectors.department_keys(by, scope.department_id)
+            figures = {k: v for k, v in figures.items() if k in allowed}
         rows = [{"key": key, **values} for key, values in figures.items()]
         return Response(s.FiguresOut(rows, many=True).data)
 
@@ -532,12 +529,7 @@ class Disclosure(APIView):
     @extend_schema(parameters=[s.DisclosureIn], responses=s.DisclosureRowOut(many=True))
     def get(self, request: Request) -> Response:
         data = _valid(s.DisclosureIn, request.query_params)
-        centers = Center.objects.filter(is_active=True)
-        center = (
-            centers.filter(region_code=data["center"]).first()
-            if data.get("center")
-            else centers.first()
-        )
+        center = selectors.disclosure_center(data.get("center") or "")
         if center is None:
             raise NotFound(_("没有可公示的服务中心。"))
         year, month = (int(p) for p in data["month"].split("-"))

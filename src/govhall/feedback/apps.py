@@ -20,9 +20,10 @@ class FeedbackConfig(AppConfig):
         # The invitation by SMS where a phone is known: the notification worker asks.
         register_producer(notifications.open_invitations_by_sms)
 
-        from govhall.core import uploads
+        from govhall.core import settings_rows, uploads
         from govhall.feedback import selectors
-        from govhall.feedback.models import Appeal, Rectification
+        from govhall.feedback.models import Appeal, FeedbackSettings, Rectification
 
         uploads.register(Appeal, selectors.may_download_appeal)
         uploads.register(Rectification, selectors.may_download_rectification)
+        settings_rows.register(FeedbackSettings)

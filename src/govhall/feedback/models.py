@@ -63,7 +63,7 @@ class Channel(models.TextChoices):
 
 
 class FeedbackSettings(models.Model):
-    """The centre's rules for ratings, rectifications and complaints (created on first use)."""
+    """The centre's rules for ratings, rectifications and complaints (created with the centre)."""
 
     center = settings_owner("feedback_settings")
     rectification_days = models.PositiveSmallIntegerField(_("差评整改时限(工作日)"), default=15)

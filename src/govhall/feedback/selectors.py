@@ -35,10 +35,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from govhall.cases.models import Case
+from govhall.core import settings_rows
 from govhall.core.compiled import Placeholders, fetch_one
 from govhall.core.models import Center
 from govhall.core.roles import Role
-from govhall.core.selectors import Rollup, rollup
+from govhall.core.selectors import Rollup, active_centers, rollup
 from govhall.core.validators import mask_phone
 from govhall.feedback.links import hash_device_token
 from govhall.feedback.models import (
@@ -63,9 +64,8 @@ ONLINE_CHANNELS = (Channel.WEB, Channel.SMS)
 
 
 def feedback_settings(center_id: int) -> FeedbackSettings:
-    """The centre's feedback settings, created with the defaults on first use."""
-    conf, _created = FeedbackSettings.objects.get_or_create(center_id=center_id)
-    return conf
+    """The centre's feedback settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(FeedbackSettings, center_id)
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def invitation_facts(
     case_id: int | None = None,
 ) -> InvitationFacts:
     """The facts `_create_invitation` needs about a service (a ticket's or a case's) at a
-    window, read in one compiled query; the settings are created on first use."""
+    window, read in one compiled query (a centre without its settings row has the defaults)."""
     row = fetch_one(
         ("invitation-facts",),
         _invitation_facts_query,
@@ -112,7 +112,7 @@ def invitation_facts(
     )
     valid_days = row["valid_days"] if row is not None else None
     if valid_days is None:
-        valid_days = feedback_settings(center_id).invitation_valid_days
+        valid_days = FeedbackSettings(center_id=center_id).invitation_valid_days
     return InvitationFacts(
         valid_days=valid_days,
         has_pad=bool(row and row["has_pad"]),
@@ -184,6 +184,11 @@ def service_invitation(*, ticket: Ticket | None = None, case: Case | None = None
         .filter(**({"ticket": ticket} if ticket is not None else {"case": case}))
         .first()
     )
+
+
+def rated_case(case_id: int | None) -> Case | None:
+    """The case a receipt's rating link names, if there is one."""
+    return Case.objects.filter(pk=case_id).first() if case_id is not None else None
 
 
 # ---------------------------------------------------------------- lists (scoped)
@@ -260,6 +265,21 @@ def visible_identity(
     if may_see_identity(scope, department_id):
         return {"name": name, "phone": phone}
     return {"name": name[:1] + "*" * (len(name) - 1) if name else "", "phone": mask_phone(phone)}
+
+
+def appeal_of(evaluation: Evaluation) -> Appeal | None:
+    """The appeal against the evaluation, if one was made."""
+    return Appeal.objects.filter(evaluation=evaluation).first()
+
+
+def complaint_staff(complaint: Complaint) -> QuerySet[StaffProfile]:
+    """The staff in post a complaint may be assigned to: its department's, else the centre's."""
+    staff = StaffProfile.objects.filter(center_id=complaint.center_id, active=True).select_related(
+        "user"
+    )
+    if complaint.department_id:
+        staff = staff.filter(department_id=complaint.department_id)
+    return staff
 
 
 # ---------------------------------------------------------------- figures
@@ -527,6 +547,37 @@ def staff_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, 
 def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict:
     """The same figures for the whole centre."""
     return _figures(center_id, start, end, ()).total
+
+
+GROUP_MODELS = {"department": Department, "window": Window, "staff": StaffProfile}
+_GROUP_DEPARTMENT = {"department": "pk", "window": "departments", "staff": "department"}
+
+
+def figure_owners(scope: Any, by: str, keys: Iterable[int]) -> QuerySet:
+    """The departments, windows or staff (`by`) of `keys` the user sees, each once."""
+    return scope.filter(
+        GROUP_MODELS[by].objects.filter(pk__in=list(keys)),
+        department_field=_GROUP_DEPARTMENT[by],
+    ).distinct()
+
+
+def department_keys(by: str, department_id: int | None) -> set[int]:
+    """The keys a department's own figures grouped `by` may show: itself, its windows, its staff."""
+    rows = {
+        "department": Department.objects.filter(pk=department_id),
+        "window": Window.objects.filter(departments=department_id),
+        "staff": StaffProfile.objects.filter(department_id=department_id),
+    }[by]
+    return set(rows.values_list("pk", flat=True))
+
+
+def disclosure_center(region_code: str = "", *, own: Center | None = None) -> Center | None:
+    """The centre in service whose disclosure is shown: the one of `region_code`, else `own`,
+    else the first."""
+    centers = active_centers()
+    if region_code:
+        return centers.filter(region_code=region_code).first()
+    return own or centers.first()
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from govhall.cases.models import Case
 from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center
 from govhall.core.refs import CASE_RATING_SALT, unsign_ref
+from govhall.core.selectors import active_centers
 from govhall.feedback import links, selectors, services
 from govhall.feedback.forms import (
     AppealForm,
@@ -49,8 +49,8 @@ from govhall.feedback.models import (
     Level,
     Rectification,
 )
-from govhall.org.models import Department, StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
+from govhall.org.selectors import profile_of
 from govhall.queueing.selectors import ticket_by_token, ticket_chain
 
 PAD_COOKIE = "govhall_pad"
@@ -143,7 +143,7 @@ def rate_case(request: HttpRequest, ref: str) -> HttpResponse:
     """The receipt's rating QR code: the case once completed, until then the visit that
     accepted it."""
     case_id = unsign_ref(ref, salt=CASE_RATING_SALT)
-    case = Case.objects.filter(pk=case_id).first() if case_id is not None else None
+    case = selectors.rated_case(case_id)
     if case is None:
         raise PermissionDenied(_("评价链接无效:链接不完整或已被篡改。"), code="link_forged")
     invitations = [selectors.service_invitation(case=case)]
@@ -391,7 +391,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _scoped_get(
         scope, selectors.evaluation_list(scope), pk, "feedback.view_evaluation"
     )
-    appeal = Appeal.objects.filter(evaluation=evaluation).first()
+    appeal = selectors.appeal_of(evaluation)
     may_appeal = (
         appeal is None
         and not evaluation.excluded
@@ -503,11 +503,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     complaint = _scoped_get(scope, selectors.complaint_list(scope), pk, "feedback.view_complaint")
-    staff = StaffProfile.objects.filter(center_id=complaint.center_id, active=True).select_related(
-        "user"
-    )
-    if complaint.department_id:
-        staff = staff.filter(department_id=complaint.department_id)
+    staff = selectors.complaint_staff(complaint)
     steps = {
         Complaint.Status.OPEN: ("assign", lambda data: AssignForm(data, staff=staff)),
         Complaint.Status.ASSIGNED: ("resolve", ResolveForm),
@@ -568,7 +564,7 @@ def assist_list(request: HttpRequest) -> HttpResponse:
     """Assisted services of the period, and quick entry for window staff."""
     scope = scope_for(request.user)
     scope.require("feedback.view_assistrecord")
-    profile = StaffProfile.objects.filter(user=request.user).first()
+    profile = profile_of(request.user)
     initial = {"department": profile.department_id, "staff": profile.pk} if profile else {}
     form = AssistForm(request.POST or None, initial=initial)
     form.limit_to_center(scope.center_id)
@@ -616,12 +612,8 @@ def _month(request: HttpRequest) -> tuple[int, int]:
 def disclosure(request: HttpRequest) -> HttpResponse:
     """Public: per department and month, ratings by level, good rate, bad ratings, rectified."""
     region = request.GET.get("center", "")
-    centers = Center.objects.filter(is_active=True)
-    center = (
-        centers.filter(region_code=region).first()
-        if region
-        else (request.user.center if request.user.is_authenticated else None) or centers.first()
-    )
+    own = request.user.center if request.user.is_authenticated else None
+    center = selectors.disclosure_center(region, own=own)
     if center is None:
         raise NotFound(_("没有可公示的服务中心。"))
     year, month = _month(request)
@@ -631,15 +623,12 @@ def disclosure(request: HttpRequest) -> HttpResponse:
         "feedback/disclosure.html",
         {
             "center": center,
-            "centers": centers,
+            "centers": active_centers(),
             "rows": rows,
             "month": f"{year:04d}-{month:02d}",
             "levels": sorted(Level.choices, reverse=True),
         },
     )
-
-
-GROUP_MODELS = {"department": Department, "window": Window, "staff": StaffProfile}
 
 
 @login_required
@@ -656,11 +645,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         grouped = getattr(selectors, f"{by}_figures")(
             center_id=scope.center_id, start=start, end=end
         )
-        field = {"department": "pk", "window": "departments", "staff": "department"}[by]
-        names = scope.filter(
-            GROUP_MODELS[by].objects.filter(pk__in=grouped.keys()), department_field=field
-        ).distinct()
-        rows = [(obj, grouped[obj.pk]) for obj in names]
+        rows = [(obj, grouped[obj.pk]) for obj in selectors.figure_owners(scope, by, grouped)]
         if scope.whole_center:
             total = selectors.center_figures(center_id=scope.center_id, start=start, end=end)
     return render(

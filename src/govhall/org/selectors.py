@@ -1,9 +1,48 @@
-"""Reads of the organisation: what was in the hall on a date, from the records' history."""
+"""Reads of the organisation: its units and staff, and what was in the hall on a date (from the
+records' history)."""
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
 
 from govhall.core.selectors import end_of_day, latest_versions
-from govhall.org.models import Department, Window
+from govhall.org.models import Department, StaffProfile, Window
+from govhall.org.scoping import Scope
+
+
+def departments_of(center_id: int | None) -> QuerySet[Department]:
+    """The centre's departments (in their model's order)."""
+    return Department.objects.filter(center_id=center_id)
+
+
+def departments_in_scope(scope: Scope) -> QuerySet[Department]:
+    """The active departments the user sees (all of their centre's, or their own)."""
+    return scope.filter(Department.objects.filter(is_active=True), department_field="pk")
+
+
+def department_names(center_id: int | None) -> dict[int, str]:
+    """Name of each of the centre's departments, by id."""
+    return dict(departments_of(center_id).values_list("pk", "name"))
+
+
+def profile_of(user: Any) -> StaffProfile | None:
+    """The user's staff profile, in post or not, else None."""
+    return StaffProfile.objects.filter(user=user).first()
+
+
+def active_profile(user: Any) -> StaffProfile | None:
+    """The user's staff profile while they are in post, else None."""
+    return StaffProfile.objects.filter(user=user, active=True).first()
+
+
+def staff_names(staff_ids: Iterable[int]) -> dict[int, str]:
+    """The display name of each staff profile, by id."""
+    return {
+        profile.pk: profile.user.display_name
+        for profile in StaffProfile.objects.filter(pk__in=list(staff_ids)).select_related("user")
+    }
 
 
 def departments_in_hall_on(*, center_id: int, day: dt.date) -> int:

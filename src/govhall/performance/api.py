@@ -14,10 +14,11 @@ from rest_framework.views import APIView
 
 from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
+from govhall.core.selectors import center_by_pk, center_row
 from govhall.org.models import Department
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
-from govhall.performance import services
-from govhall.performance.models import EvaluationRun, Rubric, RubricDimension
+from govhall.performance import selectors, services
+from govhall.performance.models import EvaluationRun, Rubric
 from govhall.performance.serializers import (
     ComputeInput,
     ManualScoreInput,
@@ -35,12 +36,12 @@ def _center(request: Request, perm: str | None = None) -> tuple[Scope, Center]:
         scope.require(perm)
     if scope.center_id is None:
         raise PermissionDenied(NO_CENTER)
-    return scope, Center.objects.get(pk=scope.center_id)
+    return scope, center_by_pk(scope.center_id)
 
 
 def _visible_runs(request: Request) -> QuerySet[EvaluationRun]:
     scope, center = _center(request, "performance.view_evaluationrun")
-    runs = EvaluationRun.objects.filter(center=center).select_related("period", "rubric")
+    runs = selectors.center_runs(center_id=center.pk)
     if not scope.whole_center:
         runs = runs.filter(status=EvaluationRun.Status.PUBLISHED)
     return runs
@@ -52,14 +53,14 @@ class RubricListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Rubric]:
         _scope, center = _center(self.request, "performance.view_rubric")
-        return Rubric.objects.filter(center=center).prefetch_related("dimensions__rules")
+        return selectors.center_rubrics(center_id=center.pk)
 
 
 class RubricNewVersionApi(APIView):
     @extend_schema(request=None, responses={201: RubricSerializer})
     def post(self, request: Request, pk: int) -> Response:
         _scope, center = _center(request)
-        rubric = Rubric.objects.filter(pk=pk, center=center).first()
+        rubric = center_row(Rubric, pk, center.pk)
         if rubric is None:
             raise NotFound(_("找不到该考核细则。"))
         copy = services.new_rubric_version(rubric=rubric, actor=request.user)
@@ -107,7 +108,7 @@ class PublishApi(APIView):
     @extend_schema(request=None, responses={200: RunSerializer})
     def post(self, request: Request, pk: int) -> Response:
         _scope, center = _center(request)
-        run = EvaluationRun.objects.filter(pk=pk, center=center).first()
+        run = center_row(EvaluationRun, pk, center.pk)
         if run is None:
             raise NotFound(_("找不到该评价结果。"))
         return Response(RunSerializer(services.publish_run(run=run, actor=request.user)).data)
@@ -121,13 +122,10 @@ class ManualScoreApi(APIView):
         data = ManualScoreInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        dimension = RubricDimension.objects.filter(
-            pk=values["dimension"], rubric__center=center
-        ).first()
-        if (
-            dimension is None
-            or not Department.objects.filter(pk=values["department"], center=center).exists()
-        ):
+        dimension = selectors.center_dimension(
+            center_id=center.pk, dimension_id=values["dimension"]
+        )
+        if dimension is None or center_row(Department, values["department"], center.pk) is None:
             raise NotFound(_("找不到该维度或单位。"))
         services.enter_manual_scores(
             center=center,

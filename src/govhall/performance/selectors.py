@@ -27,6 +27,7 @@ from govhall.performance.models import (
     EvaluationRun,
     ManualScore,
     Rubric,
+    RubricDimension,
 )
 from govhall.performance.rules import quantize
 from govhall.performance.scoring import competition_ranks
@@ -197,6 +198,32 @@ def active_rubric(*, center_id: int) -> Rubric | None:
         .prefetch_related("dimensions__rules")
         .first()
     )
+
+
+def center_rubrics(*, center_id: int) -> QuerySet[Rubric]:
+    """The centre's rubrics, every version, with their dimensions and rules."""
+    return Rubric.objects.filter(center_id=center_id).prefetch_related("dimensions__rules")
+
+
+def center_runs(*, center_id: int) -> QuerySet[EvaluationRun]:
+    """The centre's evaluation runs with their period and rubric."""
+    return EvaluationRun.objects.filter(center_id=center_id).select_related("period", "rubric")
+
+
+def center_run(*, center_id: int, run_id: int) -> EvaluationRun | None:
+    return center_runs(center_id=center_id).filter(pk=run_id).first()
+
+
+def manual_dimensions(*, center_id: int) -> QuerySet[RubricDimension]:
+    """The dimensions of the centre's active rubric that evaluators mark (not computed)."""
+    return RubricDimension.objects.filter(
+        rubric__center_id=center_id, rubric__is_active=True
+    ).exclude(method=RubricDimension.Method.DATA)
+
+
+def center_dimension(*, center_id: int, dimension_id: int) -> RubricDimension | None:
+    """A dimension of one of the centre's rubrics."""
+    return RubricDimension.objects.filter(pk=dimension_id, rubric__center_id=center_id).first()
 
 
 def manual_averages(*, period: EvaluationPeriod) -> dict[tuple[int, int], float]:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from govhall.catalog.selectors import public_center
 from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
+from govhall.core.selectors import center_by_pk
 from govhall.feedback.models import Level
 from govhall.org.models import Department
 from govhall.org.scoping import Scope, scope_for
@@ -34,7 +35,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _center(scope: Scope, request: HttpRequest) -> Center:
-    return Center.objects.get(pk=scope.require_center(request.GET.get("center")))
+    return center_by_pk(scope.require_center(request.GET.get("center")))
 
 
 def _viewer(request: HttpRequest) -> tuple[Scope, Center]:
@@ -47,11 +48,7 @@ def _viewer(request: HttpRequest) -> tuple[Scope, Center]:
 
 def _run(request: HttpRequest, pk: int) -> tuple[Scope, EvaluationRun]:
     scope, center = _viewer(request)
-    run = (
-        EvaluationRun.objects.filter(pk=pk, center=center)
-        .select_related("period", "rubric")
-        .first()
-    )
+    run = selectors.center_run(center_id=center.pk, run_id=pk)
     if run is None:
         raise NotFound(_("找不到该评价结果。"))
     return scope, run
@@ -123,9 +120,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "ranking_svg": ranking_svg,
             "trend_svgs": trend_svgs,
             "can_compute": scope.can("performance.compute_evaluation"),
-            "entry_dimensions": RubricDimension.objects.filter(
-                rubric__center=center, rubric__is_active=True
-            ).exclude(method=RubricDimension.Method.DATA)
+            "entry_dimensions": selectors.manual_dimensions(center_id=center.pk)
             if scope.can("performance.enter_score")
             else [],
         },

@@ -22,6 +22,7 @@ from govhall.catalog.models import ServiceItem
 from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.ratelimits import throttle_ticket_issuing
+from govhall.core.selectors import center_row
 from govhall.org.authentication import TokenAuthentication
 from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, scope_for
@@ -43,8 +44,7 @@ def _valid(serializer_class: type[drf_serializers.Serializer], data: Any) -> dic
 
 def _center(request: Request) -> Center:
     code = _valid(s.CenterQuerySerializer, request.query_params).get("center")
-    qs = Center.objects.filter(is_active=True)
-    center = qs.filter(region_code=code).first() if code else qs.order_by("id").first()
+    center = selectors.public_hall(code or "")
     if center is None:
         raise NotFound(_("没有找到该政务服务中心。"))
     return center
@@ -123,7 +123,7 @@ class IssueTicketApi(PublicAPIView):
         throttle_ticket_issuing(request, category_id=category.pk)
         item = None
         if data["item"] is not None:
-            item = ServiceItem.objects.filter(pk=data["item"], center_id=category.center_id).first()
+            item = center_row(ServiceItem, data["item"], category.center_id)
             if item is None:
                 raise NotFound(_("事项不存在。"))
         ticket = services.issue_ticket(
@@ -168,7 +168,7 @@ class BoardApi(PublicAPIView):
 
 
 def _category(pk: int) -> QueueCategory:
-    category = QueueCategory.objects.filter(pk=pk, is_active=True).first()
+    category = selectors.active_category(pk)
     if category is None:
         raise NotFound(_("排队类别不存在。"))
     return category
@@ -355,15 +355,11 @@ class TransferApi(WindowApiMixin, APIView):
         data = _valid(s.TransferInputSerializer, request.data)
         to_category = to_window = None
         if data["to_category"] is not None:
-            to_category = QueueCategory.objects.filter(
-                pk=data["to_category"], center_id=window.center_id
-            ).first()
+            to_category = center_row(QueueCategory, data["to_category"], window.center_id)
             if to_category is None:
                 raise NotFound(_("排队类别不存在。"))
         if data["to_window"] is not None:
-            to_window = Window.objects.filter(
-                pk=data["to_window"], center_id=window.center_id
-            ).first()
+            to_window = center_row(Window, data["to_window"], window.center_id)
             if to_window is None:
                 raise NotFound(_("窗口不存在。"))
         successor = services.transfer_ticket(

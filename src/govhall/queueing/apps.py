@@ -9,8 +9,11 @@ class QueueingConfig(AppConfig):
 
     def ready(self) -> None:
         # 到号提醒 and appointment reminders: the notification worker asks at each pass.
+        from govhall.core import settings_rows
         from govhall.notify.producers import register_producer
         from govhall.queueing import notifications
+        from govhall.queueing.models import QueueSettings
 
         register_producer(notifications.tickets_nearly_due)
         register_producer(notifications.appointments_soon)
+        settings_rows.register(QueueSettings)

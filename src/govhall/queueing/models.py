@@ -25,7 +25,7 @@ prefix_validator = RegexValidator(r"^[A-Z]$", _("号段前缀应为一个大写�
 
 
 class QueueSettings(models.Model):
-    """A centre's queue rules (one row per centre, created with defaults on first use)."""
+    """A centre's queue rules (one row per centre, created with it: `core.settings_rows`)."""
 
     class ClosingPolicy(models.TextChoices):
         EXPIRE = "expire", _("闭厅作废未叫号票")

@@ -33,10 +33,12 @@ from django.utils.translation import gettext as _
 
 from govhall.catalog.search import Document, Query
 from govhall.catalog.selectors import public_items, rank_items_scored
+from govhall.core import settings_rows
 from govhall.core.compiled import Placeholders, columns, columns_by_key, fetch_one, instance
 from govhall.core.models import Center
-from govhall.core.selectors import Rollup, rollup
+from govhall.core.selectors import Rollup, active_centers, rollup
 from govhall.org.models import StaffProfile, Window
+from govhall.org.selectors import department_names
 from govhall.queueing.models import (
     Appointment,
     QueueCategory,
@@ -67,9 +69,8 @@ def local_day(at: dt.datetime) -> dt.date:
 
 
 def queue_settings(center_id: int) -> QueueSettings:
-    """The centre's queue settings, created with the defaults on first use."""
-    settings, _created = QueueSettings.objects.get_or_create(center_id=center_id)
-    return settings
+    """The centre's queue settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(QueueSettings, center_id)
 
 
 def settings_of(center: Center) -> QueueSettings:
@@ -78,13 +79,13 @@ def settings_of(center: Center) -> QueueSettings:
     try:
         return center.queue_settings
     except QueueSettings.DoesNotExist:
-        return queue_settings(center.pk)
+        return QueueSettings(center=center)
 
 
 def _settings_in(row: dict[str, Any], center_id: int) -> QueueSettings:
-    """The settings read with `_settings_columns` (created with the defaults on first use)."""
+    """The settings read with `_settings_columns` (the defaults, unsaved, if there is no row)."""
     if row["settings_id"] is None:
-        return queue_settings(center_id)
+        return QueueSettings(center_id=center_id)
     return instance(QueueSettings, row, prefix="settings_")
 
 
@@ -136,6 +137,41 @@ def is_open(settings: QueueSettings, at: dt.datetime) -> bool:
 
 def active_categories(center_id: int) -> QuerySet[QueueCategory]:
     return QueueCategory.objects.filter(center_id=center_id, is_active=True)
+
+
+def active_category(category_id: int) -> QueueCategory | None:
+    return QueueCategory.objects.filter(pk=category_id, is_active=True).first()
+
+
+def bookable_categories(center_id: int) -> QuerySet[QueueCategory]:
+    """The centre's active categories that take appointments."""
+    return active_categories(center_id).filter(appointment_capacity__gt=0)
+
+
+def public_hall(region_code: str = "") -> Center | None:
+    """The centre in service of `region_code`, else (none asked) the first one made."""
+    centers = active_centers()
+    if region_code:
+        return centers.filter(region_code=region_code).first()
+    return centers.order_by("id").first()
+
+
+def dimension_labels(dimension: str, center_id: int) -> dict[Any, str]:
+    """The label of each key a figure of the centre is grouped by (`dimension`)."""
+    if dimension == "category":
+        return {c.pk: str(c) for c in QueueCategory.objects.filter(center_id=center_id)}
+    if dimension == "department":
+        return department_names(center_id)
+    if dimension == "window":
+        return {w.pk: str(w) for w in Window.objects.filter(center_id=center_id)}
+    if dimension == "staff":
+        return {
+            s.pk: str(s)
+            for s in StaffProfile.objects.filter(center_id=center_id).select_related("user")
+        }
+    if dimension == "hour":
+        return {h: f"{h:02d}:00" for h in range(24)}
+    return {}
 
 
 # --- the waiting line --------------------------------------------------------------------

@@ -23,8 +23,9 @@ from govhall.core.errors import DomainError, NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.ratelimits import throttle_ticket_issuing
 from govhall.core.svg import without_scripts
-from govhall.org.models import Department, StaffProfile, Window
+from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, scope_for
+from govhall.org.selectors import active_profile
 from govhall.queueing import selectors, services
 from govhall.queueing.forms import (
     AppointmentForm,
@@ -35,19 +36,18 @@ from govhall.queueing.forms import (
     PeriodForm,
     TransferForm,
 )
-from govhall.queueing.models import QueueCategory, Ticket
+from govhall.queueing.models import Ticket
 
 
 def public_center(request: HttpRequest) -> Center:
     """The hall a public page shows: ``?center=<region code>``, the user's, or the first one."""
     code = request.GET.get("center", "").strip()
-    qs = Center.objects.filter(is_active=True)
     if code:
-        center = qs.filter(region_code=code).first()
+        center = selectors.public_hall(code)
     elif request.user.is_authenticated and request.user.center_id:
         center = request.user.center
     else:
-        center = qs.order_by("id").first()
+        center = selectors.public_hall()
     if center is None:
         raise NotFound(_("没有找到该政务服务中心。"))
     return center
@@ -235,7 +235,7 @@ def board_feed(request: HttpRequest) -> HttpResponse:
 def _staff(request: HttpRequest) -> StaffProfile:
     center_id = scope_for(request.user).require_center()
     services.authorize_window(actor=request.user, center_id=center_id)
-    profile = StaffProfile.objects.filter(user=request.user, active=True).first()
+    profile = active_profile(request.user)
     if profile is None:
         raise PermissionDenied(_("您没有在岗的工作人员档案。"))
     return profile
@@ -261,9 +261,7 @@ def _terminal_context(window: Window, staff: StaffProfile, **extra: Any) -> dict
         "settings": selectors.queue_settings(window.center_id),
         "pause_form": PauseForm(),
         "transfer_form": TransferForm(center_id=window.center_id),
-        "issue_categories": QueueCategory.objects.filter(
-            center_id=window.center_id, is_active=True
-        ),
+        "issue_categories": selectors.active_categories(window.center_id),
         "priorities": [c for c in Ticket.Priority.choices if c[0]],
         "categories": selectors.category_overview(window.center_id),
         **extra,
@@ -410,23 +408,6 @@ def monitor(request: HttpRequest) -> HttpResponse:
 # --- figures --------------------------------------------------------------------------------
 
 
-def _labels(dimension: str, center_id: int) -> dict[Any, str]:
-    if dimension == "category":
-        return {c.pk: str(c) for c in QueueCategory.objects.filter(center_id=center_id)}
-    if dimension == "department":
-        return {d.pk: d.name for d in Department.objects.filter(center_id=center_id)}
-    if dimension == "window":
-        return {w.pk: str(w) for w in Window.objects.filter(center_id=center_id)}
-    if dimension == "staff":
-        return {
-            s.pk: str(s)
-            for s in StaffProfile.objects.filter(center_id=center_id).select_related("user")
-        }
-    if dimension == "hour":
-        return {h: f"{h:02d}:00" for h in range(24)}
-    return {}
-
-
 def _hour_chart(rows: dict[Any, dict[str, Any]]) -> str:
     if not rows:
         return ""
@@ -458,7 +439,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         department_id = None if scope.whole_center else scope.department_id
         args = {"center_id": scope.center_id, "start": start, "end": end}
         rows = selectors.figures_by(dimension=dimension, department_id=department_id, **args)
-        labels = _labels(dimension, scope.center_id)
+        labels = selectors.dimension_labels(dimension, scope.center_id)
         context.update(
             total=selectors.period_figures(department_id=department_id, **args),
             rows=[(labels.get(key, key), row) for key, row in rows.items()],
@@ -490,9 +471,7 @@ def _appointments_page(
     status: int = 200,
 ) -> HttpResponse:
     """The booking page: bookable working days only, a clear word for a day that is not one."""
-    categories = QueueCategory.objects.filter(
-        center=center, is_active=True, appointment_capacity__gt=0
-    )
+    categories = selectors.bookable_categories(center.pk)
     category = categories.filter(pk=_int(request.GET.get("category"))).first() or (
         categories.first()
     )

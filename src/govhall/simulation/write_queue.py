@@ -23,7 +23,6 @@ from govhall.queueing.models import (
     WindowPause,
     WindowSession,
 )
-from govhall.queueing.selectors import queue_settings
 from govhall.queueing.services import CODE_ALPHABET, format_number
 from govhall.simulation import rows
 from govhall.simulation.hall import SLOT_SECONDS, DayResult, Line
@@ -67,7 +66,6 @@ class QueueMonth:
 def ensure_categories(world: World) -> QueueSetup:
     """The centre's queue lines: existing categories, or one per window group when none."""
     center = world.center
-    queue_settings(center.pk)  # created with the defaults on first use
     categories = list(
         QueueCategory.objects.filter(center=center, is_active=True).order_by("sort_order", "pk")
     )

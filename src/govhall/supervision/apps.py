@@ -8,9 +8,14 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("排查整改")
 
     def ready(self) -> None:
-        from govhall.core import uploads
+        from govhall.core import settings_rows, uploads
         from govhall.supervision import selectors
-        from govhall.supervision.models import CampaignDocument, ProblemEvidence
+        from govhall.supervision.models import (
+            CampaignDocument,
+            ProblemEvidence,
+            SupervisionSettings,
+        )
 
         uploads.register(CampaignDocument, selectors.may_download_document)
         uploads.register(ProblemEvidence, selectors.may_download_evidence)
+        settings_rows.register(SupervisionSettings)

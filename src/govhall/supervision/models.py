@@ -24,7 +24,7 @@ from govhall.core.uploads import UploadField
 
 
 class SupervisionSettings(models.Model):
-    """The centre's choices for its campaigns (created with defaults on first use)."""
+    """The centre's choices for its campaigns (created with the centre: `core.settings_rows`)."""
 
     center = settings_owner("supervision_settings")
     signoff_requires_confirmation = models.BooleanField(

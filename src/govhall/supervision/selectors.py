@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from govhall.core import settings_rows
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision.errors import SupervisionError
 from govhall.supervision.models import (
@@ -33,9 +34,8 @@ from govhall.supervision.models import (
 
 
 def settings_for(*, center_id: int) -> SupervisionSettings:
-    """The centre's settings, created with the defaults on first use."""
-    obj, _created = SupervisionSettings.objects.get_or_create(center_id=center_id)
-    return obj
+    """The centre's supervision settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(SupervisionSettings, center_id)
 
 
 # --- phases and deadlines -----------------------------------------------------------------

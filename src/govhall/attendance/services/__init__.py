@@ -19,6 +19,7 @@ from govhall.attendance.services.inspections import (
     decide_appeal,
     finish_inspection,
     record_violation,
+    seed_violation_categories,
     start_inspection,
 )
 from govhall.attendance.services.leave import (
@@ -67,6 +68,7 @@ __all__ = [
     "report_back",
     "request_leave",
     "schedule_duty",
+    "seed_violation_categories",
     "self_punch",
     "start_inspection",
     "sync_assignments",

@@ -11,12 +11,18 @@ from django.utils.translation import gettext as _
 
 from govhall.attendance.errors import AttendanceError
 from govhall.attendance.models import Inspection, Violation, ViolationCategory, ViolationEvent
+from govhall.attendance.selectors import default_categories
 from govhall.attendance.services.common import is_self, require_over
 from govhall.core.models import Center
 from govhall.core.roles import Role
 from govhall.core.writes import locked, validated_save
 from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import require_perm, scope_for
+
+
+def seed_violation_categories(center: Center) -> None:
+    """A new centre's default list of violation categories (run by `core.settings_rows`)."""
+    ViolationCategory.objects.bulk_create(default_categories(ViolationCategory, center.pk))
 
 
 def _violation_event(violation: Violation, type_: str, actor: Any, **details: Any) -> None:

@@ -13,22 +13,22 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govhall.core.models import Center
+from govhall.core.services import create_center
 
 DEMO_PASSWORD = "govhall-demo-2026"
 DEMO_REGION = "411700"
 
 
 def demo_center() -> Center:
-    center, _created = Center.objects.get_or_create(
-        region_code=DEMO_REGION,
-        defaults={
-            "name": "驻马店市民中心",
-            "level": Center.Level.CITY,
-            "address": "驻马店市驿城区市民中心",
-            "phone": "0396-12345",
-        },
+    return Center.objects.filter(region_code=DEMO_REGION).first() or create_center(
+        Center(
+            region_code=DEMO_REGION,
+            name="驻马店市民中心",
+            level=Center.Level.CITY,
+            address="驻马店市驿城区市民中心",
+            phone="0396-12345",
+        )
     )
-    return center
 
 
 class Command(BaseCommand):
