@@ -37,6 +37,7 @@ from govhall.core import spreadsheets
 from govhall.core.errors import DomainError
 from govhall.core.models import Center
 from govhall.core.pages import attempt
+from govhall.core.routing import route
 from govhall.org.models import Department, StaffProfile
 from govhall.org.scoping import NO_CENTER, scope_for
 
@@ -97,12 +98,14 @@ def _monthly_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@route("attendance/monthly/")
 @login_required
 def monthly(request: HttpRequest) -> HttpResponse:
     """考勤考核汇总表: per staff and per department for a month."""
     return render(request, "attendance/monthly.html", _monthly_context(request))
 
 
+@route("attendance/monthly.xlsx")
 @login_required
 def monthly_xlsx(request: HttpRequest) -> HttpResponse:
     context = _monthly_context(request)
@@ -123,6 +126,7 @@ def _my_profile(request: HttpRequest) -> StaffProfile:
     return profile
 
 
+@route("attendance/me/")
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """My attendance: sign in/out, leave, temporary absence, my violations."""
@@ -155,6 +159,7 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "attendance/me.html", context)
 
 
+@route("attendance/me/punch/")
 @role_required
 @require_POST
 def me_punch(request: HttpRequest) -> HttpResponse:
@@ -167,6 +172,7 @@ def me_punch(request: HttpRequest) -> HttpResponse:
     return redirect("attendance:me")
 
 
+@route("attendance/me/leave/")
 @role_required
 @require_POST
 def me_leave(request: HttpRequest) -> HttpResponse:
@@ -182,6 +188,7 @@ def me_leave(request: HttpRequest) -> HttpResponse:
     return redirect("attendance:me")
 
 
+@route("attendance/me/absence/")
 @role_required
 @require_POST
 def me_absence(request: HttpRequest) -> HttpResponse:
@@ -216,6 +223,7 @@ def _visible(request: HttpRequest, model: type, pk: int) -> Any:
     return obj
 
 
+@route("attendance/violations/<int:pk>/appeal/")
 @role_required
 @require_POST
 def violation_appeal(request: HttpRequest, pk: int) -> HttpResponse:
@@ -234,6 +242,7 @@ def violation_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.POST.get("next") or "attendance:me")
 
 
+@route("attendance/approvals/")
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     """Leave waiting for my step, and (for the centre) appeals waiting for a decision."""
@@ -276,6 +285,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("attendance/leaves/<int:pk>/decide/")
 @role_required
 @require_POST
 def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -302,6 +312,7 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("attendance:approvals")
 
 
+@route("attendance/violations/<int:pk>/decide/")
 @role_required
 @require_POST
 def violation_decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -320,6 +331,7 @@ def violation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("attendance:approvals")
 
 
+@route("attendance/import/", name="import")
 @login_required
 def punch_import(request: HttpRequest) -> HttpResponse:
     """Upload an attendance machine export: check it (dry run), then import it."""

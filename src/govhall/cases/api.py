@@ -20,6 +20,7 @@ from govhall.cases.views import lookup_throttled
 from govhall.catalog.models import ServiceItem
 from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center
+from govhall.core.routing import route
 from govhall.org.models import Window
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
 from govhall.queueing.models import Ticket
@@ -64,6 +65,7 @@ _FILTERS = [
 ]
 
 
+@route("cases/", name="list")
 class CaseList(ListAPIView):
     """Cases the user may see, filtered; each with its light."""
 
@@ -85,6 +87,7 @@ class CaseList(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+@route("cases/<str:number>/", name="detail")
 class CaseDetail(RetrieveAPIView):
     serializer_class = s.CaseDetailOut
     lookup_field = "number"
@@ -96,6 +99,7 @@ class CaseDetail(RetrieveAPIView):
         return case
 
 
+@route("cases/accept/", name="accept")
 class CaseAccept(APIView):
     """前台受理 at a window."""
 
@@ -113,6 +117,7 @@ class CaseAccept(APIView):
         return Response(s.CaseOut(case).data, status=201)
 
 
+@route("cases/submit/", name="submit")
 class CaseSubmit(APIView):
     """网上申报 from the online hall (a logged-in intake account with accept permission)."""
 
@@ -145,7 +150,7 @@ class CaseAction(APIView):
 
 
 def _action(name: str, input_: type[Serializer], call: Any, summary: str) -> type[CaseAction]:
-    """One APIView class for one workflow action, with its own input serializer and schema."""
+    """One APIView class for one workflow action, with its own input serializer, schema and URL."""
 
     def run(self: CaseAction, actor: Any, case: Case, data: dict[str, Any]) -> Case:
         return call(actor=actor, case=case, **data)
@@ -159,11 +164,12 @@ def _action(name: str, input_: type[Serializer], call: Any, summary: str) -> typ
     def post(self: CaseAction, request: Request, number: str) -> Response:
         return CaseAction.post(self, request, number)
 
-    return type(
+    view = type(
         f"Case{name.title()}Action",
         (CaseAction,),
         {"input": input_, "run": run, "post": post, "__doc__": summary},
     )
+    return route(f"cases/<str:number>/{name}/", name=name)(view)
 
 
 def _renamed(fn: Any, **names: str) -> Any:
@@ -207,6 +213,7 @@ ACTION_VIEWS: dict[str, type[CaseAction]] = {
 }
 
 
+@route("supervision/", name="supervision")
 class Supervision(APIView):
     """电子监察: running cases per department and light."""
 
@@ -217,6 +224,7 @@ class Supervision(APIView):
         return Response(s.CaseLightCountOut(rows, many=True).data)
 
 
+@route("figures/", name="figures")
 class Figures(APIView):
     """办件 figures of a period for the centre, or by department, item, window or staff."""
 
@@ -257,6 +265,7 @@ def _period_scope(view: APIView, params_class: type[Serializer]) -> tuple[Scope,
     return scope, _valid(params_class, view.request.query_params)
 
 
+@route("clock-figures/", name="clock-figures")
 class ClockFigures(APIView):
     """The law's clocks over a period: extensions, deemed acceptances, repeated correction
     notices, deliveries and late deliveries, for the centre or by department."""
@@ -285,6 +294,7 @@ class ClockFigures(APIView):
         return Response(s.CaseClockFiguresOut(rows, many=True).data)
 
 
+@route("supervision/flags/", name="clock-flags")
 class ClockFlags(APIView):
     """电子监察 of the law's clocks today: each flag's count and its first case numbers."""
 
@@ -303,6 +313,7 @@ class ClockFlags(APIView):
         return Response(s.CaseClockFlagOut(rows, many=True).data)
 
 
+@route("lookup/", name="lookup")
 class Lookup(APIView):
     """Citizen progress lookup: case number + last 4 digits of the phone (no login)."""
 
@@ -329,6 +340,7 @@ class Lookup(APIView):
         return Response(s.CaseLookupOut(out).data)
 
 
+@route("import/", name="import")
 class Import(APIView):
     """Import historical cases (.xlsx/.csv): all rows or none; `dry_run` only checks."""
 
@@ -376,6 +388,7 @@ def _acting(request: Request) -> Scope:
     return scope_for(request.user)
 
 
+@route("joint/", name="joint-list")
 class JointList(APIView):
     """并联审批件 the user may see (the centre's, or those of their department's steps)."""
 
@@ -388,6 +401,7 @@ class JointList(APIView):
         return Response(s.JointOut([row["joint"] for row in rows], many=True).data)
 
 
+@route("joint/accept/", name="joint-accept")
 class JointAccept(APIView):
     """一件事统一受理 (行政许可法 art. 26): a step for each item of the package."""
 
@@ -402,6 +416,7 @@ class JointAccept(APIView):
         return Response(_joint_out(scope, whole, detail=True), status=201)
 
 
+@route("joint/<str:number>/", name="joint-detail")
 class JointDetail(APIView):
     """One joint case, its clock, and the steps the user may see."""
 
@@ -411,6 +426,7 @@ class JointDetail(APIView):
         return Response(_joint_out(scope, _joint(scope, number), detail=True))
 
 
+@route("joint/<str:number>/extend/", name="joint-extend")
 class JointExtend(APIView):
     """延长联办期限 (art. 42 para. 2): once, at most 15 working days, by the head."""
 
@@ -423,6 +439,7 @@ class JointExtend(APIView):
         return Response(_joint_out(scope, whole, detail=True))
 
 
+@route("joint/<str:number>/withdraw/", name="joint-withdraw")
 class JointWithdraw(APIView):
     """The applicant withdraws the whole application."""
 
@@ -435,6 +452,7 @@ class JointWithdraw(APIView):
         return Response(_joint_out(scope, whole, detail=True))
 
 
+@route("joint/<str:number>/steps/<str:case_number>/decide/", name="joint-decide")
 class JointDecideStep(APIView):
     """A department decides its own step of a joint case."""
 
@@ -451,6 +469,7 @@ class JointDecideStep(APIView):
         return Response(_joint_out(scope, whole, detail=True))
 
 
+@route("joint/figures/", name="joint-figures")
 class JointFigures(APIView):
     """并联审批 figures of a period: the whole, per package, and each department's steps (a
     department's people get their own department's row only)."""

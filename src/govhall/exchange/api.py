@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from govhall.core.forms import cleaned_data
 from govhall.core.models import OutboxEvent
+from govhall.core.routing import route
 from govhall.exchange import protocol, selectors, services
 from govhall.exchange.access import centre_of
 from govhall.exchange.forms import PeriodForm, RankingForm
@@ -31,6 +32,7 @@ PERIOD_PARAMS = [
 ]
 
 
+@route("inbound/", name="inbound")
 class ReceivePushView(APIView):
     """Receive a signed push from a registered centre (province mode)."""
 
@@ -61,6 +63,7 @@ class ReceivePushView(APIView):
         return Response(services.receive_push(remote=remote, body=body))
 
 
+@route("status/", name="status")
 class ReconciliationView(APIView):
     """Local events of a period against those acknowledged upstream, and the lag."""
 
@@ -78,6 +81,7 @@ class ReconciliationView(APIView):
         return Response(ReconciliationSerializer(result).data)
 
 
+@route("pending/", name="pending")
 class UnacknowledgedListView(ListAPIView):
     """Events not yet acknowledged upstream (pending and dead), oldest first, with their age."""
 
@@ -93,6 +97,7 @@ class UnacknowledgedListView(ListAPIView):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
 
+@route("dead-letters/", name="dead-letters")
 class DeadLetterListView(UnacknowledgedListView):
     """The dead letters: events that ran out of attempts or that the receiver rejected."""
 
@@ -102,6 +107,7 @@ class DeadLetterListView(UnacknowledgedListView):
         )
 
 
+@route("dead-letters/redrive/", name="redrive")
 class RedriveView(APIView):
     """Put dead letters back in the queue (``ids``, or ``all``)."""
 
@@ -121,6 +127,7 @@ class RedriveView(APIView):
         return Response({"redriven": count})
 
 
+@route("province/ranking/", name="ranking")
 class ProvinceRankingView(APIView):
     """The remote centres ranked on one figure of the period, from the data they pushed."""
 

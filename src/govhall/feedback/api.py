@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from govhall.catalog.models import ServiceItem
 from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center, User
+from govhall.core.routing import route
 from govhall.feedback import selectors, services
 from govhall.feedback import serializers as s
 from govhall.feedback.models import Appeal, Complaint, Rectification
@@ -90,6 +91,7 @@ def _shown(serializer: type, row: Any, request: Request, scope: Scope) -> Any:
 # ---------------------------------------------------------------- ratings
 
 
+@route("evaluations/", name="evaluations")
 class EvaluationList(ScopedMixin, ListAPIView):
     permission = "feedback.view_evaluation"
     serializer_class = s.EvaluationOut
@@ -112,6 +114,7 @@ class EvaluationList(ScopedMixin, ListAPIView):
         )
 
 
+@route("evaluations/<int:pk>/", name="evaluation")
 class EvaluationDetail(ScopedMixin, RetrieveAPIView):
     permission = "feedback.view_evaluation"
     serializer_class = s.EvaluationOut
@@ -120,6 +123,7 @@ class EvaluationDetail(ScopedMixin, RetrieveAPIView):
         return selectors.evaluation_list(self.scope())
 
 
+@route("invitations/check/", name="invitation")
 class InvitationCheck(APIView):
     """Public: what a rating link is for, or why it no longer works."""
 
@@ -135,6 +139,7 @@ class InvitationCheck(APIView):
         return Response(s.InvitationOut(invitation).data)
 
 
+@route("rate/", name="rate")
 class Rate(APIView):
     """Public: rate one service through its signed link (一次一评)."""
 
@@ -157,6 +162,7 @@ def _device(request: Request) -> Any:
     return device
 
 
+@route("pad/pair/", name="pad-pair")
 class PadPair(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -168,6 +174,7 @@ class PadPair(APIView):
         return Response({"token": token, "window_number": device.window.number}, status=201)
 
 
+@route("pad/state/", name="pad-state")
 class PadState(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -187,6 +194,7 @@ class PadState(APIView):
         )
 
 
+@route("pad/rate/", name="pad-rate")
 class PadRate(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -205,6 +213,7 @@ class PadRate(APIView):
         return Response(s.RatedOut(evaluation).data, status=201)
 
 
+@route("pad/skip/", name="pad-skip")
 class PadSkip(APIView):
     """The person declines to rate on the pad (the prompt ends; their link stays valid)."""
 
@@ -226,6 +235,7 @@ class PadSkip(APIView):
 # ---------------------------------------------------------------- appeals
 
 
+@route("appeals/", name="appeals")
 class AppealList(ScopedMixin, ListAPIView):
     permission = "feedback.view_appeal"
     serializer_class = s.AppealOut
@@ -237,6 +247,7 @@ class AppealList(ScopedMixin, ListAPIView):
         )
 
 
+@route("evaluations/<int:pk>/appeal/", name="appeal")
 class FileAppeal(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -251,6 +262,7 @@ class FileAppeal(APIView):
         return Response(s.AppealOut(appeal).data, status=201)
 
 
+@route("appeals/<int:pk>/decide/", name="decide")
 class DecideAppeal(APIView):
     @extend_schema(request=s.DecideAppealIn, responses=s.AppealOut)
     def post(self, request: Request, pk: int) -> Response:
@@ -267,6 +279,7 @@ class DecideAppeal(APIView):
 # ---------------------------------------------------------------- rectifications
 
 
+@route("rectifications/", name="rectifications")
 class RectificationList(ScopedMixin, ListAPIView):
     permission = "feedback.view_rectification"
     serializer_class = s.RectificationOut
@@ -284,6 +297,7 @@ class RectificationList(ScopedMixin, ListAPIView):
         )
 
 
+@route("rectifications/<int:pk>/", name="rectification")
 class RectificationDetail(ScopedMixin, RetrieveAPIView):
     permission = "feedback.view_rectification"
     serializer_class = s.RectificationOut
@@ -311,6 +325,7 @@ class RectificationStep(APIView):
         return Response(_shown(s.RectificationOut, row, request, scope))
 
 
+@route("rectifications/<int:pk>/verify/", name="rectification-verify")
 @extend_schema_view(post=extend_schema(request=s.VerifyIn, responses=s.RectificationOut))
 class VerifyRectification(RectificationStep):
     input = s.VerifyIn
@@ -319,6 +334,7 @@ class VerifyRectification(RectificationStep):
         return services.verify_rectification(rectification=rectification, actor=actor, **data)
 
 
+@route("rectifications/<int:pk>/rectify/", name="rectification-rectify")
 @extend_schema_view(post=extend_schema(request=s.RectifyIn, responses=s.RectificationOut))
 class Rectify(RectificationStep):
     input = s.RectifyIn
@@ -327,6 +343,7 @@ class Rectify(RectificationStep):
         return services.rectify(rectification=rectification, actor=actor, **data)
 
 
+@route("rectifications/<int:pk>/callback/", name="rectification-callback")
 @extend_schema_view(post=extend_schema(request=s.CallbackIn, responses=s.RectificationOut))
 class CallbackRectification(RectificationStep):
     input = s.CallbackIn
@@ -335,6 +352,7 @@ class CallbackRectification(RectificationStep):
         return services.record_callback(rectification=rectification, actor=actor, **data)
 
 
+@route("rectifications/<int:pk>/close/", name="rectification-close")
 @extend_schema_view(post=extend_schema(request=None, responses=s.RectificationOut))
 class CloseRectification(RectificationStep):
     def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
@@ -344,6 +362,7 @@ class CloseRectification(RectificationStep):
 # ---------------------------------------------------------------- complaints
 
 
+@route("complaints/", name="complaints")
 class ComplaintList(ScopedMixin, ListAPIView):
     permission = "feedback.view_complaint"
     serializer_class = s.ComplaintOut
@@ -375,6 +394,7 @@ class ComplaintList(ScopedMixin, ListAPIView):
         return Response(_shown(s.ComplaintOut, complaint, request, scope), status=201)
 
 
+@route("complaints/<int:pk>/", name="complaint")
 class ComplaintDetail(ScopedMixin, RetrieveAPIView):
     permission = "feedback.view_complaint"
     serializer_class = s.ComplaintOut
@@ -401,6 +421,7 @@ class ComplaintStep(APIView):
         return Response(_shown(s.ComplaintOut, row, request, scope))
 
 
+@route("complaints/<int:pk>/assign/", name="complaint-assign")
 @extend_schema_view(post=extend_schema(request=s.AssignIn, responses=s.ComplaintOut))
 class AssignComplaint(ComplaintStep):
     input = s.AssignIn
@@ -410,6 +431,7 @@ class AssignComplaint(ComplaintStep):
         return services.assign_complaint(complaint=complaint, assignee=assignee, actor=actor)
 
 
+@route("complaints/<int:pk>/resolve/", name="complaint-resolve")
 @extend_schema_view(post=extend_schema(request=s.ResolveIn, responses=s.ComplaintOut))
 class ResolveComplaint(ComplaintStep):
     input = s.ResolveIn
@@ -418,6 +440,7 @@ class ResolveComplaint(ComplaintStep):
         return services.resolve_complaint(complaint=complaint, actor=actor, **data)
 
 
+@route("complaints/<int:pk>/callback/", name="complaint-callback")
 @extend_schema_view(post=extend_schema(request=s.ComplaintCallbackIn, responses=s.ComplaintOut))
 class CallbackComplaint(ComplaintStep):
     input = s.ComplaintCallbackIn
@@ -426,6 +449,7 @@ class CallbackComplaint(ComplaintStep):
         return services.callback_complaint(complaint=complaint, actor=actor, **data)
 
 
+@route("complaints/<int:pk>/close/", name="complaint-close")
 @extend_schema_view(post=extend_schema(request=None, responses=s.ComplaintOut))
 class CloseComplaint(ComplaintStep):
     def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
@@ -435,6 +459,7 @@ class CloseComplaint(ComplaintStep):
 # ---------------------------------------------------------------- assisted services
 
 
+@route("assists/", name="assists")
 class AssistList(ScopedMixin, ListAPIView):
     permission = "feedback.view_assistrecord"
     serializer_class = s.AssistOut
@@ -461,6 +486,7 @@ class AssistList(ScopedMixin, ListAPIView):
 # ---------------------------------------------------------------- figures and disclosure
 
 
+@route("figures/", name="figures")
 class Figures(APIView):
     @extend_schema(parameters=[s.PeriodIn], responses=s.FiguresOut(many=True))
     def get(self, request: Request) -> Response:
@@ -491,6 +517,7 @@ def _figures_query(request: Request, params: type[drf_serializers.Serializer]) -
     return scope, _valid(params, request.query_params)
 
 
+@route("figures/callbacks/", name="callbacks")
 class CallbackFigures(APIView):
     """Callbacks of real-name bad ratings (goal 100 %) and how they were rectified."""
 
@@ -513,6 +540,7 @@ class CallbackFigures(APIView):
         return Response(s.CallbackFiguresOut(rows, many=True).data)
 
 
+@route("figures/assists/", name="assist-totals")
 class AssistTotals(APIView):
     """Assisted services of a period by kind: times, households, quantity, money saved."""
 
@@ -526,6 +554,7 @@ class AssistTotals(APIView):
         return Response(s.AssistTotalOut(rows, many=True).data)
 
 
+@route("disclosure/", name="disclosure")
 class Disclosure(APIView):
     permission_classes = [AllowAny]
 
@@ -545,6 +574,7 @@ class Disclosure(APIView):
         return Response(s.DisclosureRowOut(rows, many=True).data)
 
 
+@route("imports/hotline/", name="hotline-import")
 class HotlineImport(APIView):
     parser_classes = [MultiPartParser, FormParser]
 

@@ -22,6 +22,7 @@ from govhall.cases.models import Case
 from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center
 from govhall.core.refs import CASE_RATING_SALT, unsign_ref
+from govhall.core.routing import route
 from govhall.feedback import links, selectors, services
 from govhall.feedback.forms import (
     AppealForm,
@@ -87,6 +88,7 @@ def _identity(
 # ---------------------------------------------------------------- rating link (public)
 
 
+@route("feedback/rate/<str:token>/")
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     """The page a rating link or QR code opens: five levels, aspects, comment, real name."""
     invitation = services.resolve_link(token)
@@ -127,6 +129,7 @@ def _rate_entry(request: HttpRequest, invitations: list[Any], pending: str) -> H
     return render(request, "feedback/rate_entry.html", {"message": message})
 
 
+@route("feedback/t/<uuid:token>/")
 def rate_ticket(request: HttpRequest, token: str) -> HttpResponse:
     """The ticket page's 评价 button: the rating of this ticket's service, for its holder."""
     ticket = ticket_by_token(token)
@@ -139,6 +142,7 @@ def rate_ticket(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@route("feedback/c/<str:ref>/")
 def rate_case(request: HttpRequest, ref: str) -> HttpResponse:
     """The receipt's rating QR code: the case once completed, until then the visit that
     accepted it."""
@@ -171,6 +175,7 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
+@route("feedback/pad/")
 def pad(request: HttpRequest) -> HttpResponse:
     """The pad device's page: the pairing form until paired, then idle / five buttons."""
     device = _pad(request)
@@ -179,6 +184,7 @@ def pad(request: HttpRequest) -> HttpResponse:
     return _pad_state(request, device, template="feedback/pad.html")
 
 
+@route("feedback/pad/pair/")
 @require_POST
 def pad_pair(request: HttpRequest) -> HttpResponse:
     form = PairForm(request.POST)
@@ -214,6 +220,7 @@ def _pad_state(
     )
 
 
+@route("feedback/pad/state/")
 @require_GET
 def pad_state(request: HttpRequest) -> HttpResponse:
     """Polled every second; answers 204 (nothing to swap) while the pad shows what it should,
@@ -237,6 +244,7 @@ def _pad_invitation_id(request: HttpRequest) -> int:
         raise ValidationFailed(_("评价数据不完整。")) from exc
 
 
+@route("feedback/pad/rate/")
 @require_POST
 def pad_rate(request: HttpRequest) -> HttpResponse:
     device = _paired_pad(request)
@@ -254,6 +262,7 @@ def pad_rate(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/pad.html#thanks", {"evaluation": evaluation})
 
 
+@route("feedback/pad/skip/")
 @require_POST
 def pad_skip(request: HttpRequest) -> HttpResponse:
     """The person declines to rate on the pad; their ticket's link stays valid."""
@@ -266,6 +275,7 @@ def pad_skip(request: HttpRequest) -> HttpResponse:
     return _pad_state(request, device)
 
 
+@route("feedback/pad/code/")
 @login_required
 def pad_code(request: HttpRequest) -> HttpResponse:
     """Window staff pair a pad with their own window: a one-time code typed on the device."""
@@ -282,6 +292,7 @@ def pad_code(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- rectifications
 
 
+@route("feedback/rectifications/", name="rectifications")
 @login_required
 def rectification_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -312,6 +323,7 @@ RECTIFICATION_STEPS = {
 }
 
 
+@route("feedback/rectifications/<int:pk>/", name="rectification")
 @login_required
 def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
@@ -370,6 +382,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- ratings and appeals
 
 
+@route("feedback/ratings/", name="evaluations")
 @login_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -385,6 +398,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("feedback/ratings/<int:pk>/", name="evaluation")
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
@@ -444,6 +458,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@route("feedback/appeals/", name="appeals")
 @login_required
 def appeal_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -467,6 +482,7 @@ def _user_center(request: HttpRequest) -> Center:
     return center
 
 
+@route("feedback/complaints/", name="complaints")
 @login_required
 def complaint_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -499,6 +515,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("feedback/complaints/<int:pk>/", name="complaint")
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
@@ -563,6 +580,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- assisted services
 
 
+@route("feedback/assists/", name="assists")
 @login_required
 def assist_list(request: HttpRequest) -> HttpResponse:
     """Assisted services of the period, and quick entry for window staff."""
@@ -613,6 +631,7 @@ def _month(request: HttpRequest) -> tuple[int, int]:
     return first.year, first.month
 
 
+@route("disclosure/")
 def disclosure(request: HttpRequest) -> HttpResponse:
     """Public: per department and month, ratings by level, good rate, bad ratings, rectified."""
     region = request.GET.get("center", "")
@@ -642,6 +661,7 @@ def disclosure(request: HttpRequest) -> HttpResponse:
 GROUP_MODELS = {"department": Department, "window": Window, "staff": StaffProfile}
 
 
+@route("feedback/figures/")
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -670,6 +690,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("feedback/import/")
 @login_required
 def hotline_import(request: HttpRequest) -> HttpResponse:
     center = _user_center(request)
@@ -699,6 +720,7 @@ def hotline_import(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/hotline_import.html", {"form": form})
 
 
+@route("feedback/")
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The feedback desk: the pages this user may open."""

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
+from govhall.core.routing import route
 from govhall.org.models import Department
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
 from govhall.performance import services
@@ -46,6 +47,7 @@ def _visible_runs(request: Request) -> QuerySet[EvaluationRun]:
     return runs
 
 
+@route("rubrics/", name="rubrics")
 class RubricListApi(generics.ListAPIView):
     serializer_class = RubricSerializer
     queryset = Rubric.objects.none()  # for the schema; requests use get_queryset
@@ -55,6 +57,7 @@ class RubricListApi(generics.ListAPIView):
         return Rubric.objects.filter(center=center).prefetch_related("dimensions__rules")
 
 
+@route("rubrics/<int:pk>/new-version/", name="rubric-new-version")
 class RubricNewVersionApi(APIView):
     @extend_schema(request=None, responses={201: RubricSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -66,6 +69,7 @@ class RubricNewVersionApi(APIView):
         return Response(RubricSerializer(copy).data, status=status.HTTP_201_CREATED)
 
 
+@route("runs/", name="runs")
 class RunListApi(generics.ListAPIView):
     serializer_class = RunSerializer
     queryset = EvaluationRun.objects.none()  # for the schema; requests use get_queryset
@@ -80,6 +84,7 @@ class RunListApi(generics.ListAPIView):
         return runs.filter(period__code=period.upper()) if period else runs
 
 
+@route("runs/<int:pk>/", name="run")
 class RunDetailApi(generics.RetrieveAPIView):
     serializer_class = RunDetailSerializer
     queryset = EvaluationRun.objects.none()  # for the schema; requests use get_queryset
@@ -90,6 +95,7 @@ class RunDetailApi(generics.RetrieveAPIView):
         )
 
 
+@route("compute/", name="compute")
 class ComputeApi(APIView):
     @extend_schema(request=ComputeInput, responses={201: RunDetailSerializer})
     def post(self, request: Request) -> Response:
@@ -103,6 +109,7 @@ class ComputeApi(APIView):
         return Response(RunDetailSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
+@route("runs/<int:pk>/publish/", name="publish")
 class PublishApi(APIView):
     @extend_schema(request=None, responses={200: RunSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -113,6 +120,7 @@ class PublishApi(APIView):
         return Response(RunSerializer(services.publish_run(run=run, actor=request.user)).data)
 
 
+@route("scores/", name="scores")
 class ManualScoreApi(APIView):
     @extend_schema(request=ManualScoreInput, responses={200: ManualScoreInput})
     def post(self, request: Request) -> Response:
@@ -139,6 +147,7 @@ class ManualScoreApi(APIView):
         return Response(ManualScoreInput(values).data)
 
 
+@route("years/<str:year>/", name="year")
 class YearlyApi(APIView):
     """The figures of the yearly report and the ranking of the year (centre-wide roles)."""
 

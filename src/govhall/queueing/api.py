@@ -22,6 +22,7 @@ from govhall.catalog.models import ServiceItem
 from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.ratelimits import throttle_ticket_issuing
+from govhall.core.routing import route
 from govhall.org.authentication import TokenAuthentication
 from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, scope_for
@@ -88,6 +89,7 @@ class PublicAPIView(APIView):
 # --- public: categories, tickets, board -------------------------------------------------------
 
 
+@route("categories/", name="categories")
 class CategoryListApi(PublicAPIView):
     @extend_schema(
         parameters=[CENTER_PARAM],
@@ -101,6 +103,7 @@ class CategoryListApi(PublicAPIView):
         )
 
 
+@route("tickets/", name="issue")
 class IssueTicketApi(PublicAPIView):
     """Anonymous, limited per client address and category; a registered kiosk program sends
     its account's token (``Authorization: Token …``) and is not limited."""
@@ -139,12 +142,14 @@ class IssueTicketApi(PublicAPIView):
         return Response(_ticket_out(ticket, settings=settings), status=201)
 
 
+@route("tickets/<uuid:token>/", name="ticket")
 class TicketStatusApi(PublicAPIView):
     @extend_schema(responses=s.TicketOutputSerializer, summary="排队进度(按查询码)")
     def get(self, request: Request, token: str) -> Response:
         return Response(_ticket_out(_ticket_by_token(token)))
 
 
+@route("tickets/<uuid:token>/cancel/", name="cancel")
 class CancelTicketApi(PublicAPIView):
     @extend_schema(request=None, responses=s.TicketOutputSerializer, summary="放弃排队")
     def post(self, request: Request, token: str) -> Response:
@@ -152,6 +157,7 @@ class CancelTicketApi(PublicAPIView):
         return Response(_ticket_out(ticket))
 
 
+@route("board/", name="board")
 class BoardApi(PublicAPIView):
     @extend_schema(
         parameters=[CENTER_PARAM, FLOOR_PARAM],
@@ -174,6 +180,7 @@ def _category(pk: int) -> QueueCategory:
     return category
 
 
+@route("appointments/slots/", name="slots")
 class SlotListApi(PublicAPIView):
     @extend_schema(
         parameters=[s.SlotQuerySerializer],
@@ -186,6 +193,7 @@ class SlotListApi(PublicAPIView):
         return Response(s.SlotOutputSerializer(slots, many=True).data)
 
 
+@route("appointments/", name="book")
 class BookAppointmentApi(PublicAPIView):
     @extend_schema(
         request=s.BookInputSerializer,
@@ -203,6 +211,7 @@ class BookAppointmentApi(PublicAPIView):
         return Response(s.AppointmentOutputSerializer(appointment).data, status=201)
 
 
+@route("appointments/<str:code>/change/", name="appointment-change")
 class ChangeAppointmentApi(PublicAPIView):
     @extend_schema(
         request=s.ChangeAppointmentInputSerializer,
@@ -215,6 +224,7 @@ class ChangeAppointmentApi(PublicAPIView):
         return Response(s.AppointmentOutputSerializer(appointment).data)
 
 
+@route("appointments/<str:code>/cancel/", name="appointment-cancel")
 class CancelAppointmentApi(PublicAPIView):
     @extend_schema(
         request=s.AppointmentIdentityInputSerializer,
@@ -227,6 +237,7 @@ class CancelAppointmentApi(PublicAPIView):
         return Response(s.AppointmentOutputSerializer(appointment).data)
 
 
+@route("appointments/<str:code>/check-in/", name="appointment-check-in")
 class CheckInApi(PublicAPIView):
     @extend_schema(
         request=s.CheckInInputSerializer,
@@ -282,6 +293,7 @@ def _window_state(window: Window) -> dict[str, Any]:
     }
 
 
+@route("windows/<int:window_id>/", name="window")
 class WindowStateApi(WindowApiMixin, APIView):
     @extend_schema(responses=s.WindowStateOutputSerializer, summary="窗口状态")
     def get(self, request: Request, window_id: int) -> Response:
@@ -289,6 +301,7 @@ class WindowStateApi(WindowApiMixin, APIView):
         return Response(s.WindowStateOutputSerializer(_window_state(window)).data)
 
 
+@route("windows/<int:window_id>/call-next/", name="call-next")
 class CallNextApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.CallOutputSerializer, summary="叫下一位")
     def post(self, request: Request, window_id: int) -> Response:
@@ -324,26 +337,31 @@ def _ticket_action(summary: str) -> Any:
     return extend_schema(request=None, responses=s.StaffTicketOutputSerializer, summary=summary)
 
 
+@route("windows/<int:window_id>/recall/", name="recall")
 @_ticket_action("重呼当前号")
 class RecallApi(TicketActionApi):
     service = staticmethod(services.recall_ticket)
 
 
+@route("windows/<int:window_id>/start/", name="start")
 @_ticket_action("开始办理")
 class StartApi(TicketActionApi):
     service = staticmethod(services.start_ticket)
 
 
+@route("windows/<int:window_id>/finish/", name="finish")
 @_ticket_action("办结")
 class FinishApi(TicketActionApi):
     service = staticmethod(services.finish_ticket)
 
 
+@route("windows/<int:window_id>/no-show/", name="no-show")
 @_ticket_action("过号")
 class NoShowApi(TicketActionApi):
     service = staticmethod(services.mark_no_show)
 
 
+@route("windows/<int:window_id>/transfer/", name="transfer")
 class TransferApi(WindowApiMixin, APIView):
     @extend_schema(
         request=s.TransferInputSerializer,
@@ -378,6 +396,7 @@ class TransferApi(WindowApiMixin, APIView):
         return Response(s.StaffTicketOutputSerializer(successor).data)
 
 
+@route("windows/<int:window_id>/pause/", name="pause")
 class PauseApi(WindowApiMixin, APIView):
     @extend_schema(
         request=s.PauseInputSerializer, responses=s.PauseOutputSerializer, summary="暂停窗口"
@@ -389,6 +408,7 @@ class PauseApi(WindowApiMixin, APIView):
         return Response(s.PauseOutputSerializer(pause).data)
 
 
+@route("windows/<int:window_id>/resume/", name="resume")
 class ResumeApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.PauseOutputSerializer, summary="恢复窗口服务")
     def post(self, request: Request, window_id: int) -> Response:
@@ -400,6 +420,7 @@ class ResumeApi(WindowApiMixin, APIView):
         )
 
 
+@route("windows/<int:window_id>/session/open/", name="session-open")
 class OpenSessionApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.WindowStateOutputSerializer, summary="登录窗口")
     def post(self, request: Request, window_id: int) -> Response:
@@ -408,6 +429,7 @@ class OpenSessionApi(WindowApiMixin, APIView):
         return Response(s.WindowStateOutputSerializer(_window_state(window)).data)
 
 
+@route("windows/<int:window_id>/session/close/", name="session-close")
 class CloseSessionApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.WindowStateOutputSerializer, summary="退出窗口")
     def post(self, request: Request, window_id: int) -> Response:
@@ -419,6 +441,7 @@ class CloseSessionApi(WindowApiMixin, APIView):
 # --- monitor and figures ------------------------------------------------------------------------
 
 
+@route("monitor/", name="monitor")
 class MonitorApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -444,6 +467,7 @@ class MonitorApi(APIView):
         return Response(s.MonitorOutputSerializer(data).data)
 
 
+@route("figures/", name="figures")
 class FiguresApi(APIView):
     permission_classes = [IsAuthenticated]
 

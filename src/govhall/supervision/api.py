@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.core import spreadsheets
+from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, selectors, services
 from govhall.supervision import serializers as s
@@ -79,6 +80,7 @@ def _unit_ids(scope: Scope, campaign: Campaign) -> list[int] | None:
 # --- campaigns ------------------------------------------------------------------------------
 
 
+@route("campaigns/", name="campaigns")
 class CampaignListApi(APIView):
     @extend_schema(tags=TAG, responses=s.CampaignOut(many=True), summary="排查整改活动列表")
     def get(self, request: Request) -> Response:
@@ -100,6 +102,7 @@ class CampaignListApi(APIView):
         return Response(s.CampaignOut(campaign).data, status=201)
 
 
+@route("campaigns/<int:pk>/", name="campaign")
 class CampaignDetailApi(APIView):
     @extend_schema(tags=TAG, responses=s.CampaignDetailOut, summary="活动详情")
     def get(self, request: Request, pk: int) -> Response:
@@ -111,6 +114,7 @@ class CampaignDetailApi(APIView):
         return Response(s.CampaignDetailOut(campaign).data)
 
 
+@route("campaigns/<int:pk>/phases/", name="phases")
 class PhaseDatesApi(APIView):
     @extend_schema(
         tags=TAG, request=s.PhaseEndsIn, responses=s.PhaseOut(many=True), summary="调整阶段日期"
@@ -124,6 +128,7 @@ class PhaseDatesApi(APIView):
         return Response(s.PhaseOut(phases, many=True).data)
 
 
+@route("campaigns/<int:pk>/documents/", name="documents")
 class DocumentUploadApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -138,6 +143,7 @@ class DocumentUploadApi(APIView):
         return Response(s.DocumentOut(doc).data, status=201)
 
 
+@route("campaigns/<int:pk>/phase-report/", name="phase-report")
 class PhaseReportApi(APIView):
     @extend_schema(
         tags=TAG,
@@ -157,6 +163,7 @@ class PhaseReportApi(APIView):
 # --- problems -------------------------------------------------------------------------------
 
 
+@route("campaigns/<int:pk>/problems/", name="problems")
 class ProblemListApi(APIView):
     @extend_schema(
         tags=TAG,
@@ -203,6 +210,7 @@ class ProblemListApi(APIView):
         return Response(_problem_out(problem), status=201)
 
 
+@route("problems/<int:pk>/", name="problem")
 class ProblemDetailApi(APIView):
     @extend_schema(tags=TAG, responses=s.ProblemDetailOut, summary="问题详情与记录")
     def get(self, request: Request, pk: int) -> Response:
@@ -222,6 +230,7 @@ class ProblemDetailApi(APIView):
         return Response(_problem_out(problem))
 
 
+@route("problems/<int:pk>/fix/", name="problem-fix")
 class ProblemFixApi(APIView):
     @extend_schema(tags=TAG, request=s.FixIn, responses=s.ProblemOut, summary="整改完成")
     def post(self, request: Request, pk: int) -> Response:
@@ -232,6 +241,7 @@ class ProblemFixApi(APIView):
         return Response(_problem_out(problem))
 
 
+@route("problems/<int:pk>/confirm/", name="problem-confirm")
 class ProblemConfirmApi(APIView):
     @extend_schema(tags=TAG, request=s.ConfirmIn, responses=s.ProblemOut, summary="督查确认")
     def post(self, request: Request, pk: int) -> Response:
@@ -242,6 +252,7 @@ class ProblemConfirmApi(APIView):
         return Response(_problem_out(problem))
 
 
+@route("problems/<int:pk>/reopen/", name="problem-reopen")
 class ProblemReopenApi(APIView):
     @extend_schema(tags=TAG, request=s.ReopenIn, responses=s.ProblemOut, summary="退回重改")
     def post(self, request: Request, pk: int) -> Response:
@@ -252,6 +263,7 @@ class ProblemReopenApi(APIView):
         return Response(_problem_out(problem))
 
 
+@route("problems/<int:pk>/evidence/", name="problem-evidence")
 class EvidenceUploadApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -268,6 +280,7 @@ class EvidenceUploadApi(APIView):
         return Response(s.EvidenceOut(evidence).data, status=201)
 
 
+@route("campaigns/<int:pk>/import/<str:source>/", name="import")
 class ImportApi(APIView):
     @extend_schema(
         tags=TAG,
@@ -292,6 +305,7 @@ class ImportApi(APIView):
 # --- census ---------------------------------------------------------------------------------
 
 
+@route("campaigns/<int:pk>/census/", name="census")
 class CensusApi(APIView):
     @extend_schema(tags=TAG, responses=s.CensusOut, summary="窗口统计表及未报送单位")
     def get(self, request: Request, pk: int) -> Response:
@@ -331,6 +345,7 @@ class CensusApi(APIView):
 # --- progress and sign-off ------------------------------------------------------------------
 
 
+@route("campaigns/<int:pk>/progress/", name="progress")
 class ProgressApi(APIView):
     @extend_schema(tags=TAG, parameters=[ON_PARAM], responses=s.ProgressOut, summary="整改进度")
     def get(self, request: Request, pk: int) -> Response:
@@ -345,6 +360,7 @@ class ProgressApi(APIView):
         )
 
 
+@route("campaigns/<int:pk>/progress.xlsx", name="progress-xlsx")
 class ProgressXlsxApi(APIView):
     @extend_schema(
         tags=TAG,
@@ -362,6 +378,7 @@ class ProgressXlsxApi(APIView):
         return spreadsheets.xlsx_response(content, filename=exports.progress_filename(campaign, on))
 
 
+@route("campaigns/<int:pk>/signoff/", name="signoff")
 class SignOffApi(APIView):
     @extend_schema(tags=TAG, request=s.SignOffIn, responses={201: s.SignOffOut}, summary="签字确认")
     def post(self, request: Request, pk: int) -> Response:

@@ -6,11 +6,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govhall.core.routing import route
 from govhall.org.scoping import scope_for
 from govhall.training import selectors
 from govhall.training.serializers import TrainingYearOut, YearInput
 
 
+@route("year/", name="year")
 class TrainingYearApi(APIView):
     @extend_schema(parameters=[YearInput], responses={200: TrainingYearOut})
     def get(self, request: Request) -> Response:
