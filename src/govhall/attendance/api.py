@@ -29,6 +29,7 @@ from govhall.attendance.models import (
     Violation,
     ViolationCategory,
 )
+from govhall.core.api import validated
 from govhall.core.models import Center
 from govhall.core.routing import route
 from govhall.org.models import Department, StaffProfile, Window
@@ -54,12 +55,6 @@ def _center(user: Any) -> Center:
     if scope.center_id is None:
         raise AttendanceError.NO_CENTER(NO_CENTER)
     return Center.objects.get(pk=scope.center_id)
-
-
-def _parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _require_view(user: Any, permission: str | None) -> None:
@@ -154,7 +149,7 @@ class ActionView(APIView):
         ):
             raise AttendanceError.NO_STAFF_PROFILE(_("您没有在岗的工作人员档案。"))
         target = self.target(pk)
-        data = _parse(self.input, request) if self.input else {}
+        data = validated(self.input, request.data) if self.input else {}
         result = self.perform(request.user, target, data)
         if isinstance(result, Model):
             result = self.output(result, context={"request": request}).data

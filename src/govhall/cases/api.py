@@ -18,18 +18,13 @@ from govhall.cases import serializers as s
 from govhall.cases.models import Case, JointCase, JointPackage
 from govhall.cases.views import lookup_throttled
 from govhall.catalog.models import ServiceItem
+from govhall.core.api import validated
 from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center
 from govhall.core.routing import route
 from govhall.org.models import Window
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
 from govhall.queueing.models import Ticket
-
-
-def _valid(serializer_class: type[Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _of_center(model: type, pk: int | None, center_id: int | None, label: str) -> Any:
@@ -77,7 +72,7 @@ class CaseList(ListAPIView):
             return Case.objects.none()
         params = self.request.query_params
         form = s.CaseListFilterIn(data=params)
-        form.is_valid(raise_exception=True)
+        form.isvalidated(raise_exception=True)
         return selectors.case_list(selectors.visible_cases(scope), **form.validated_data).order_by(
             "-accepted_at", "-id"
         )
@@ -107,7 +102,7 @@ class CaseAccept(APIView):
     def post(self, request: Request) -> Response:
         scope = scope_for(request.user)
         services.authorize_intake(actor=request.user)
-        data = _valid(s.CaseAcceptIn, request.data)
+        data = validated(s.CaseAcceptIn, request.data)
         item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
         window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
         ticket = _of_center(Ticket, data.pop("ticket"), scope.center_id, _("排队票"))
@@ -125,7 +120,7 @@ class CaseSubmit(APIView):
     def post(self, request: Request) -> Response:
         scope = scope_for(request.user)
         services.authorize_intake(actor=request.user)
-        data = _valid(s.CaseSubmitIn, request.data)
+        data = validated(s.CaseSubmitIn, request.data)
         item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
         case = services.submit_case(actor=request.user, item=item, **data)
         return Response(s.CaseOut(case).data, status=201)
@@ -144,7 +139,7 @@ class CaseAction(APIView):
         if not request.user.is_authenticated:
             raise PermissionDenied(_("请先登录。"))
         case = _case(scope, number)
-        data = _valid(self.input, request.data)
+        data = validated(self.input, request.data)
         case = self.run(request.user, case, data)
         return Response(s.CaseOut(case).data)
 
@@ -240,7 +235,7 @@ class Figures(APIView):
         scope = _scope(self, "cases.view_supervision")
         if scope.center_id is None:
             raise PermissionDenied(NO_CENTER)
-        params = _valid(s.CaseFiguresIn, request.query_params)
+        params = validated(s.CaseFiguresIn, request.query_params)
         if params["by"] in ("item", "window", "staff") and not scope.whole_center:
             raise PermissionDenied(_("按事项、窗口或人员统计仅限中心级角色。"))
         common = {"center_id": scope.center_id, "start": params["start"], "end": params["end"]}
@@ -262,7 +257,7 @@ def _period_scope(view: APIView, params_class: type[Serializer]) -> tuple[Scope,
     scope = _scope(view, "cases.view_supervision")
     if scope.center_id is None:
         raise PermissionDenied(_("您的账号未关联服务中心。"))
-    return scope, _valid(params_class, view.request.query_params)
+    return scope, validated(params_class, view.request.query_params)
 
 
 @route("clock-figures/", name="clock-figures")
@@ -323,7 +318,7 @@ class Lookup(APIView):
     @extend_schema(request=s.CaseLookupIn, responses={200: s.CaseLookupOut})
     def post(self, request: Request) -> Response:
         lookup_throttled(request)
-        data = _valid(s.CaseLookupIn, request.data)
+        data = validated(s.CaseLookupIn, request.data)
         case = selectors.lookup_case(number=data["number"], phone_last4=data["phone_last4"])
         if case is None:
             raise NotFound(_("未找到办件:请核对办件编号和联系电话后4位。"))
@@ -352,7 +347,7 @@ class Import(APIView):
         if center is None:
             raise PermissionDenied(NO_CENTER)
         services.authorize_import(actor=request.user, center=center)
-        data = _valid(s.CaseImportIn, request.data)
+        data = validated(s.CaseImportIn, request.data)
         report = services.import_cases(
             center=center,
             source=data["file"],
@@ -409,7 +404,7 @@ class JointAccept(APIView):
     def post(self, request: Request) -> Response:
         scope = _acting(request)
         services.authorize_intake(actor=request.user)
-        data = _valid(s.JointAcceptIn, request.data)
+        data = validated(s.JointAcceptIn, request.data)
         package = _of_center(JointPackage, data.pop("package"), scope.center_id, _("一件事"))
         window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
         whole = joint.accept_joint_case(actor=request.user, package=package, window=window, **data)
@@ -434,7 +429,7 @@ class JointExtend(APIView):
     def post(self, request: Request, number: str) -> Response:
         scope = _acting(request)
         whole = _joint(scope, number)
-        data = _valid(s.JointExtendIn, request.data)
+        data = validated(s.JointExtendIn, request.data)
         whole = joint.extend_joint_case(actor=request.user, joint=whole, **data)
         return Response(_joint_out(scope, whole, detail=True))
 
@@ -447,7 +442,7 @@ class JointWithdraw(APIView):
     def post(self, request: Request, number: str) -> Response:
         scope = _acting(request)
         whole = _joint(scope, number)
-        data = _valid(s.CaseOptionalReasonIn, request.data)
+        data = validated(s.CaseOptionalReasonIn, request.data)
         whole = joint.withdraw_joint_case(actor=request.user, joint=whole, **data)
         return Response(_joint_out(scope, whole, detail=True))
 
@@ -463,7 +458,7 @@ class JointDecideStep(APIView):
         step = joint_selectors.step_of(whole, case_number)
         if step is None:
             raise NotFound(_("该办件不是此联办件的环节。"))
-        data = _valid(s.CaseCompleteIn, request.data)
+        data = validated(s.CaseCompleteIn, request.data)
         joint.decide_step(actor=request.user, joint=whole, case=step.case, **data)
         whole.refresh_from_db()
         return Response(_joint_out(scope, whole, detail=True))

@@ -18,6 +18,7 @@ from govhall.catalog.serializers import (
     ItemListOutput,
     ThemeOutput,
 )
+from govhall.core.api import validated
 from govhall.core.routing import route
 from govhall.org.scoping import scope_for
 
@@ -45,9 +46,7 @@ class ItemListApi(PublicAPIMixin, ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        params = GuideSearchInput(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = validated(GuideSearchInput, self.request.query_params)
         center_id = selectors.public_center(region_code=data.get("center")).pk
         query = selectors.GuideQuery(
             q=data.get("q", ""),

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govhall.core.api import validated
 from govhall.core.forms import cleaned_data
 from govhall.core.models import OutboxEvent
 from govhall.core.routing import route
@@ -117,12 +118,11 @@ class RedriveView(APIView):
     )
     def post(self, request: Request) -> Response:
         center_id = centre_of(request.user, "exchange.redrive_outbox")
-        data = RedriveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(RedriveInputSerializer, request.data)
         count = services.redrive_dead_letters(
             actor=request.user,
             center_id=center_id,
-            ids=None if data.validated_data["all"] else data.validated_data["ids"],
+            ids=None if data["all"] else data["ids"],
         )
         return Response({"redriven": count})
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.catalog.models import ServiceItem
+from govhall.core.api import validated
 from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center, User
 from govhall.core.routing import route
@@ -28,12 +29,6 @@ from govhall.org.models import Department, StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
 
 PAD_HEADER = "X-Pad-Token"
-
-
-def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _center(scope: Scope) -> Center:
@@ -147,7 +142,7 @@ class Rate(APIView):
 
     @extend_schema(request=s.RateIn, responses={201: s.RatedOut})
     def post(self, request: Request) -> Response:
-        data = _valid(s.RateIn, request.data)
+        data = validated(s.RateIn, request.data)
         evaluation = services.rate_with_link(actor=request.user, **data)
         return Response(s.RatedOut(evaluation).data, status=201)
 
@@ -169,7 +164,7 @@ class PadPair(APIView):
 
     @extend_schema(request=s.PadPairIn, responses={201: s.PadPairOut})
     def post(self, request: Request) -> Response:
-        data = _valid(s.PadPairIn, request.data)
+        data = validated(s.PadPairIn, request.data)
         device, token = services.pair_pad(code=data["code"], client=client_address(request))
         return Response({"token": token, "window_number": device.window.number}, status=201)
 
@@ -206,7 +201,7 @@ class PadRate(APIView):
     )
     def post(self, request: Request) -> Response:
         device = _device(request)
-        data = _valid(s.PadRateIn, request.data)
+        data = validated(s.PadRateIn, request.data)
         evaluation = services.rate_on_pad(
             pad=device, invitation_id=data["invitation"], level=data["level"]
         )
@@ -227,7 +222,7 @@ class PadSkip(APIView):
     )
     def post(self, request: Request) -> Response:
         device = _device(request)
-        data = _valid(s.PadSkipIn, request.data)
+        data = validated(s.PadSkipIn, request.data)
         services.skip_pad_prompt(pad=device, invitation_id=data["invitation"])
         return Response(status=204)
 
@@ -257,7 +252,7 @@ class FileAppeal(APIView):
         evaluation = selectors.evaluation_list(scope).filter(pk=pk).first()
         if evaluation is None:
             raise NotFound(_("记录不存在或不在您的权限范围内。"))
-        data = _valid(s.AppealIn, request.data)
+        data = validated(s.AppealIn, request.data)
         appeal = services.file_appeal(evaluation=evaluation, actor=request.user, **data)
         return Response(s.AppealOut(appeal).data, status=201)
 
@@ -270,7 +265,7 @@ class DecideAppeal(APIView):
         appeal = selectors.appeal_list(scope).filter(pk=pk).first()
         if appeal is None:
             raise NotFound(_("记录不存在或不在您的权限范围内。"))
-        data = _valid(s.DecideAppealIn, request.data)
+        data = validated(s.DecideAppealIn, request.data)
         return Response(
             s.AppealOut(services.decide_appeal(appeal=appeal, actor=request.user, **data)).data
         )
@@ -306,23 +301,37 @@ class RectificationDetail(ScopedMixin, RetrieveAPIView):
         return selectors.rectification_list(self.scope())
 
 
-class RectificationStep(APIView):
-    """Base of the four rectification steps; each subclass is one operation."""
+class Step(APIView):
+    """Base of a rectification's and a complaint's steps: POST `input` to one row the user may
+    see (`rows`), `act` on it, answer with the row through `output`."""
 
     input: type[drf_serializers.Serializer] = s.EmptyIn
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    output: type[drf_serializers.Serializer]
 
-    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
+    def rows(self, scope: Scope) -> QuerySet:
+        raise NotImplementedError
+
+    def act(self, row: Any, actor: User, data: dict) -> Any:
         raise NotImplementedError
 
     def post(self, request: Request, pk: int) -> Response:
         scope = scope_for(request.user)
-        rectification = selectors.rectification_list(scope).filter(pk=pk).first()
-        if rectification is None:
+        row = self.rows(scope).filter(pk=pk).first()
+        if row is None:
             raise NotFound(_("记录不存在或不在您的权限范围内。"))
-        data = _valid(self.input, request.data)
-        row = self.act(rectification, request.user, data)
-        return Response(_shown(s.RectificationOut, row, request, scope))
+        data = validated(self.input, request.data)
+        row = self.act(row, request.user, data)
+        return Response(_shown(self.output, row, request, scope))
+
+
+class RectificationStep(Step):
+    """Base of the four rectification steps; each subclass is one operation."""
+
+    output = s.RectificationOut
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def rows(self, scope: Scope) -> QuerySet:
+        return selectors.rectification_list(scope)
 
 
 @route("rectifications/<int:pk>/verify/", name="rectification-verify")
@@ -378,7 +387,7 @@ class ComplaintList(ScopedMixin, ListAPIView):
         scope = scope_for(request.user)
         center = _center(scope)
         services.authorize_complaint_intake(actor=request.user, center=center)
-        data = _valid(s.ComplaintIn, request.data)
+        data = validated(s.ComplaintIn, request.data)
         complaint = services.create_complaint(
             center=center,
             actor=request.user,
@@ -403,22 +412,13 @@ class ComplaintDetail(ScopedMixin, RetrieveAPIView):
         return selectors.complaint_list(self.scope())
 
 
-class ComplaintStep(APIView):
+class ComplaintStep(Step):
     """Base of the four complaint steps; each subclass is one operation."""
 
-    input: type[drf_serializers.Serializer] = s.EmptyIn
+    output = s.ComplaintOut
 
-    def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
-        raise NotImplementedError
-
-    def post(self, request: Request, pk: int) -> Response:
-        scope = scope_for(request.user)
-        complaint = selectors.complaint_list(scope).filter(pk=pk).first()
-        if complaint is None:
-            raise NotFound(_("记录不存在或不在您的权限范围内。"))
-        data = _valid(self.input, request.data)
-        row = self.act(complaint, request.user, data)
-        return Response(_shown(s.ComplaintOut, row, request, scope))
+    def rows(self, scope: Scope) -> QuerySet:
+        return selectors.complaint_list(scope)
 
 
 @route("complaints/<int:pk>/assign/", name="complaint-assign")
@@ -471,7 +471,7 @@ class AssistList(ScopedMixin, ListAPIView):
     def post(self, request: Request) -> Response:
         center = _center(scope_for(request.user))
         services.authorize_assist(actor=request.user, center=center)
-        data = _valid(s.AssistIn, request.data)
+        data = validated(s.AssistIn, request.data)
         department = _of_center(Department, data.pop("department"), center.pk, _("部门"))
         record = services.record_assist(
             center=center,
@@ -492,7 +492,7 @@ class Figures(APIView):
     def get(self, request: Request) -> Response:
         scope = scope_for(request.user)
         scope.require("feedback.view_feedback_figures")
-        data = _valid(s.PeriodIn, request.query_params)
+        data = validated(s.PeriodIn, request.query_params)
         by = None if data["by"] == "center" else data["by"]
         if by is None and not scope.whole_center:
             raise PermissionDenied(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
@@ -514,7 +514,7 @@ def _figures_query(request: Request, params: type[drf_serializers.Serializer]) -
     """The figure reader's scope and the period asked for."""
     scope = scope_for(request.user)
     scope.require("feedback.view_feedback_figures")
-    return scope, _valid(params, request.query_params)
+    return scope, validated(params, request.query_params)
 
 
 @route("figures/callbacks/", name="callbacks")
@@ -560,7 +560,7 @@ class Disclosure(APIView):
 
     @extend_schema(parameters=[s.DisclosureIn], responses=s.DisclosureRowOut(many=True))
     def get(self, request: Request) -> Response:
-        data = _valid(s.DisclosureIn, request.query_params)
+        data = validated(s.DisclosureIn, request.query_params)
         centers = Center.objects.filter(is_active=True)
         center = (
             centers.filter(region_code=data["center"]).first()
@@ -582,7 +582,7 @@ class HotlineImport(APIView):
     def post(self, request: Request) -> Response:
         center = _center(scope_for(request.user))
         services.authorize_hotline_import(actor=request.user, center=center)
-        data = _valid(s.HotlineImportIn, request.data)
+        data = validated(s.HotlineImportIn, request.data)
         rows = services.import_hotline(
             center=center,
             kind=data["kind"],

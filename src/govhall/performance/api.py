@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govhall.core.api import validated
 from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.routing import route
@@ -101,11 +102,8 @@ class ComputeApi(APIView):
     def post(self, request: Request) -> Response:
         _scope, center = _center(request)
         services.authorize_compute(actor=request.user, center_id=center.pk)
-        data = ComputeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        run = services.evaluate_period(
-            center=center, code=data.validated_data["period"], actor=request.user
-        )
+        data = validated(ComputeInput, request.data)
+        run = services.evaluate_period(center=center, code=data["period"], actor=request.user)
         return Response(RunDetailSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
@@ -126,9 +124,7 @@ class ManualScoreApi(APIView):
     def post(self, request: Request) -> Response:
         _scope, center = _center(request)
         services.authorize_marks(actor=request.user, center_id=center.pk)
-        data = ManualScoreInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(ManualScoreInput, request.data)
         dimension = RubricDimension.objects.filter(
             pk=values["dimension"], rubric__center=center
         ).first()

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.catalog.models import ServiceItem
+from govhall.core.api import validated
 from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.ratelimits import throttle_ticket_issuing
@@ -36,14 +37,8 @@ CENTER_PARAM = OpenApiParameter(
 FLOOR_PARAM = OpenApiParameter("floor", str, description="楼层,如 1F;为空时全部")
 
 
-def _valid(serializer_class: type[drf_serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _center(request: Request) -> Center:
-    code = _valid(s.CenterQuerySerializer, request.query_params).get("center")
+    code = validated(s.CenterQuerySerializer, request.query_params).get("center")
     qs = Center.objects.filter(is_active=True)
     center = qs.filter(region_code=code).first() if code else qs.order_by("id").first()
     if center is None:
@@ -116,7 +111,7 @@ class IssueTicketApi(PublicAPIView):
         summary="取号",
     )
     def post(self, request: Request) -> Response:
-        data = s.plain_issue_input(request.data) or _valid(
+        data = s.plain_issue_input(request.data) or validated(
             s.IssueTicketInputSerializer, request.data
         )
         found = selectors.category_with_settings(data["category"])
@@ -166,7 +161,7 @@ class BoardApi(PublicAPIView):
     )
     def get(self, request: Request) -> Response:
         center = _center(request)
-        floor = _valid(s.CenterQuerySerializer, request.query_params).get("floor", "")
+        floor = validated(s.CenterQuerySerializer, request.query_params).get("floor", "")
         return Response(s.BoardOutputSerializer(selectors.board_feed(center.pk, floor=floor)).data)
 
 
@@ -188,7 +183,7 @@ class SlotListApi(PublicAPIView):
         summary="预约时段与剩余名额",
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.SlotQuerySerializer, request.query_params)
+        query = validated(s.SlotQuerySerializer, request.query_params)
         slots = selectors.appointment_slots(_category(query["category"]), query["date"])
         return Response(s.SlotOutputSerializer(slots, many=True).data)
 
@@ -201,7 +196,7 @@ class BookAppointmentApi(PublicAPIView):
         summary="预约",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.BookInputSerializer, request.data)
+        data = validated(s.BookInputSerializer, request.data)
         category = _category(data.pop("category"))
         item_id = data.pop("item")
         item = None
@@ -219,7 +214,7 @@ class ChangeAppointmentApi(PublicAPIView):
         summary="改约(凭预约码、手机号、身份证号)",
     )
     def post(self, request: Request, code: str) -> Response:
-        data = _valid(s.ChangeAppointmentInputSerializer, request.data)
+        data = validated(s.ChangeAppointmentInputSerializer, request.data)
         appointment = services.change_appointment(code=code, **data)
         return Response(s.AppointmentOutputSerializer(appointment).data)
 
@@ -232,7 +227,7 @@ class CancelAppointmentApi(PublicAPIView):
         summary="取消预约",
     )
     def post(self, request: Request, code: str) -> Response:
-        data = _valid(s.AppointmentIdentityInputSerializer, request.data)
+        data = validated(s.AppointmentIdentityInputSerializer, request.data)
         appointment = services.cancel_appointment(code=code, **data)
         return Response(s.AppointmentOutputSerializer(appointment).data)
 
@@ -245,7 +240,7 @@ class CheckInApi(PublicAPIView):
         summary="预约签到取号",
     )
     def post(self, request: Request, code: str) -> Response:
-        data = _valid(s.CheckInInputSerializer, request.data)
+        data = validated(s.CheckInInputSerializer, request.data)
         ticket = services.check_in_appointment(code=code, id_number=data["id_number"])
         return Response(_ticket_out(ticket), status=201)
 
@@ -370,7 +365,7 @@ class TransferApi(WindowApiMixin, APIView):
     )
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
-        data = _valid(s.TransferInputSerializer, request.data)
+        data = validated(s.TransferInputSerializer, request.data)
         to_category = to_window = None
         if data["to_category"] is not None:
             to_category = QueueCategory.objects.filter(
@@ -403,7 +398,7 @@ class PauseApi(WindowApiMixin, APIView):
     )
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
-        data = _valid(s.PauseInputSerializer, request.data)
+        data = validated(s.PauseInputSerializer, request.data)
         pause = services.pause_window(window=window, staff=staff, actor=request.user, **data)
         return Response(s.PauseOutputSerializer(pause).data)
 
@@ -481,7 +476,7 @@ class FiguresApi(APIView):
         scope.require("queueing.view_queue_figures")
         if scope.center_id is None:
             raise PermissionDenied(NO_CENTER)
-        query = _valid(s.FiguresQuerySerializer, request.query_params)
+        query = validated(s.FiguresQuerySerializer, request.query_params)
         args = {
             "center_id": scope.center_id,
             "start": query["start"],
