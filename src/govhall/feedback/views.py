@@ -5,6 +5,7 @@ page that is nothing but one action's form asks the service's rule (`services.au
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -315,6 +316,32 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _took_step(
+    request: HttpRequest,
+    step: str | None,
+    form: Any,
+    stale: str,
+    take: Callable[[dict[str, Any]], Any],
+) -> bool:
+    """The POST of a rectification's or complaint's current `step` (refused with `stale` when the
+    page showed another): `take(data)` with the form's data. False when the form or the service
+    refused, the page to show again with the error."""
+    if step is None or request.POST.get("step") != step:
+        raise ValidationFailed(stale)
+    if form is not None and not form.is_valid():
+        return False
+    try:
+        take(dict(form.cleaned_data) if form else {})
+    except ValidationFailed as exc:
+        if form is None:
+            messages.error(request, exc.message)
+        else:
+            form.add_error(None, exc.message)
+        return False
+    messages.success(request, _("已保存。"))
+    return True
+
+
 RECTIFICATION_STEPS = {
     Rectification.Status.OPEN: ("verify", VerifyForm),
     Rectification.Status.VERIFIED: ("rectify", RectifyForm),
@@ -339,23 +366,20 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_handle = scope.can("feedback.handle_rectification") and step is not None
     form = form_class(request.POST or None, request.FILES or None) if form_class else None
     if request.method == "POST":
-        if request.POST.get("step") != step:
-            raise ValidationFailed(_("该整改已进入下一环节,请刷新页面。"))
-        if form is None or form.is_valid():
-            data = form.cleaned_data if form else {}
-            action = {
-                "verify": services.verify_rectification,
-                "rectify": services.rectify,
-                "callback": services.record_callback,
-                "close": services.close_rectification,
-            }[step]
-            try:
-                action(rectification=rect, actor=request.user, **data)
-            except ValidationFailed as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("feedback:rectification", pk=rect.pk)
+        action = {
+            "verify": services.verify_rectification,
+            "rectify": services.rectify,
+            "callback": services.record_callback,
+            "close": services.close_rectification,
+        }
+        if _took_step(
+            request,
+            step,
+            form,
+            _("该整改已进入下一环节,请刷新页面。"),
+            lambda data: action[step](rectification=rect, actor=request.user, **data),
+        ):
+            return redirect("feedback:rectification", pk=rect.pk)
     evaluation = rect.evaluation
     return render(
         request,
@@ -538,25 +562,20 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_handle = scope.can("feedback.handle_complaint") and step is not None
     form = make_form(request.POST or None) if make_form else None
     if request.method == "POST":
-        if request.POST.get("step") != step:
-            raise ValidationFailed(_("该投诉已进入下一环节,请刷新页面。"))
-        if form is None or form.is_valid():
-            data = dict(form.cleaned_data) if form else {}
+        action = {
+            "assign": services.assign_complaint,
+            "resolve": services.resolve_complaint,
+            "callback": services.callback_complaint,
+            "close": services.close_complaint,
+        }
+
+        def take(data: dict[str, Any]) -> None:
             if step == "assign":
                 data["assignee"] = data["assignee"].user
-            action = {
-                "assign": services.assign_complaint,
-                "resolve": services.resolve_complaint,
-                "callback": services.callback_complaint,
-                "close": services.close_complaint,
-            }[step]
-            try:
-                action(complaint=complaint, actor=request.user, **data)
-            except ValidationFailed as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("feedback:complaint", pk=complaint.pk)
+            action[step](complaint=complaint, actor=request.user, **data)
+
+        if _took_step(request, step, form, _("该投诉已进入下一环节,请刷新页面。"), take):
+            return redirect("feedback:complaint", pk=complaint.pk)
     return render(
         request,
         "feedback/complaint_detail.html",
