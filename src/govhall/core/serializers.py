@@ -1,9 +1,12 @@
-"""The base of the apps' model serializers."""
+"""The base of the apps' model serializers, and the statistics period their figures take."""
 
 import copy
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
+
+from govhall.core.validators import validate_year_range
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -21,3 +24,18 @@ class ModelSerializer(serializers.ModelSerializer):
             built = super().get_fields()
             cls._built_fields = built
         return copy.deepcopy(built)
+
+
+class PeriodIn(serializers.Serializer):
+    """A statistics period: `start` to `end`, both days included, at most a year, in years the
+    calendar arithmetic can reach."""
+
+    start = serializers.DateField(validators=[validate_year_range])
+    end = serializers.DateField(validators=[validate_year_range])
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError(_("开始日期不能晚于结束日期。"))
+        if (attrs["end"] - attrs["start"]).days > 366:
+            raise serializers.ValidationError(_("统计区间不能超过一年。"))
+        return attrs
