@@ -3,10 +3,9 @@
 import copy
 from typing import Any
 
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from govhall.core.validators import validate_year_range
+from govhall.core.validators import validate_period
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -30,12 +29,9 @@ class PeriodIn(serializers.Serializer):
     """A statistics period: `start` to `end`, both days included, at most a year, in years the
     calendar arithmetic can reach."""
 
-    start = serializers.DateField(validators=[validate_year_range])
-    end = serializers.DateField(validators=[validate_year_range])
+    start = serializers.DateField()
+    end = serializers.DateField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["start"] > attrs["end"]:
-            raise serializers.ValidationError(_("开始日期不能晚于结束日期。"))
-        if (attrs["end"] - attrs["start"]).days > 366:
-            raise serializers.ValidationError(_("统计区间不能超过一年。"))
+        validate_period(attrs["start"], attrs["end"])
         return attrs
