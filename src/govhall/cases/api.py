@@ -70,10 +70,8 @@ class CaseList(ListAPIView):
         scope = _scope(self, "cases.view_case")
         if scope.user is None:
             return Case.objects.none()
-        params = self.request.query_params
-        form = s.CaseListFilterIn(data=params)
-        form.isvalidated(raise_exception=True)
-        return selectors.case_list(selectors.visible_cases(scope), **form.validated_data).order_by(
+        filters = validated(s.CaseListFilterIn, self.request.query_params)
+        return selectors.case_list(selectors.visible_cases(scope), **filters).order_by(
             "-accepted_at", "-id"
         )
 
