@@ -276,14 +276,7 @@ class ClockFigures(APIView):
         figures = selectors.clock_figures(
             center_id=scope.center_id, start=params["start"], end=params["end"]
         )
-        if params["by"] == "center":
-            rows = [{"key": None, **figures.total}]
-        else:
-            rows = [
-                {"key": k, **v}
-                for k, v in figures.by["department"].items()
-                if scope.whole_center or k == scope.department_id
-            ]
+        rows = scope.figure_rows(figures, params["by"])
         return Response(s.CaseClockFiguresOut(rows, many=True).data)
 
 

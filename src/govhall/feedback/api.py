@@ -527,16 +527,9 @@ class CallbackFigures(APIView):
         figures = selectors.callback_figures(
             center_id=scope.center_id, start=data["start"], end=data["end"]
         )
-        if data["by"] == "center":
-            if not scope.whole_center:
-                raise PermissionDenied(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
-            rows = [{"key": None, **figures.total}]
-        else:
-            rows = [
-                {"key": key, **values}
-                for key, values in figures.by["department"].items()
-                if scope.whole_center or key == scope.department_id
-            ]
+        if data["by"] == "center" and not scope.whole_center:
+            raise PermissionDenied(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
+        rows = scope.figure_rows(figures, data["by"])
         return Response(s.CallbackFiguresOut(rows, many=True).data)
 
 
