@@ -29,7 +29,9 @@ from govhall.attendance.models import (
     Violation,
     ViolationCategory,
 )
+from govhall.core.api import validated
 from govhall.core.models import Center
+from govhall.core.routing import route
 from govhall.core.selectors import center_by_pk, center_row
 from govhall.org import selectors as org_selectors
 from govhall.org.models import Department, StaffProfile, Window
@@ -55,12 +57,6 @@ def _center(user: Any) -> Center:
     if scope.center_id is None:
         raise AttendanceError.NO_CENTER(NO_CENTER)
     return center_by_pk(scope.center_id)
-
-
-def _parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _require_view(user: Any, permission: str | None) -> None:
@@ -152,7 +148,7 @@ class ActionView(APIView):
         if self.requires_profile and org_selectors.active_profile(request.user) is None:
             raise AttendanceError.NO_STAFF_PROFILE(_("您没有在岗的工作人员档案。"))
         target = self.target(pk)
-        data = _parse(self.input, request) if self.input else {}
+        data = validated(self.input, request.data) if self.input else {}
         result = self.perform(request.user, target, data)
         if isinstance(result, Model):
             result = self.output(result, context={"request": request}).data
@@ -165,6 +161,7 @@ class ActionView(APIView):
 # --- timetables and duty ----------------------------------------------------------------------
 
 
+@route("timetables/", name="timetables")
 class TimetableList(ScopedListView):
     """The centre's timetables (default and seasonal) with their sessions."""
 
@@ -176,6 +173,7 @@ class TimetableList(ScopedListView):
         return super().get_queryset().prefetch_related("sessions")
 
 
+@route("duties/", name="duties")
 class DutyList(ScopedListView):
     model = DutyAssignment
     permission = "attendance.view_dutyassignment"
@@ -184,6 +182,7 @@ class DutyList(ScopedListView):
     filterset_fields = {"date": ["gte", "lte", "exact"], "staff": ["exact"]}
 
 
+@route("duties/schedule/", name="duty-schedule")
 class DutySchedule(ActionView):
     permission = "attendance.add_dutyassignment"
     input, output, status_code = s.DutyIn, s.DutyOut, 201
@@ -198,6 +197,7 @@ class DutySchedule(ActionView):
         )
 
 
+@route("duties/<int:pk>/cancel/", name="duty-cancel")
 class DutyCancel(ActionView):
     output, model, department_field = s.DutyOut, DutyAssignment, "staff__department"
     summary = "取消值班"
@@ -209,6 +209,7 @@ class DutyCancel(ActionView):
 # --- punches ----------------------------------------------------------------------------------
 
 
+@route("punches/", name="punches")
 class PunchList(ScopedListView):
     model = Punch
     permission = "attendance.view_punch"
@@ -222,6 +223,7 @@ class PunchList(ScopedListView):
     }
 
 
+@route("punches/self/", name="punch-self")
 class SelfPunch(ActionView):
     requires_profile = True
     input, output, status_code = s.SelfPunchIn, s.PunchOut, 201
@@ -231,6 +233,7 @@ class SelfPunch(ActionView):
         return services.self_punch(user=user, kind=data["kind"])
 
 
+@route("punches/enter/", name="punch-enter")
 class EnterPunch(ActionView):
     permission = "attendance.enter_punch"
     input, output, status_code = s.EnterPunchIn, s.PunchOut, 201
@@ -246,6 +249,7 @@ class EnterPunch(ActionView):
         )
 
 
+@route("punches/<int:pk>/void/", name="punch-void")
 class VoidPunch(ActionView):
     input, output, model = s.NoteIn, s.PunchOut, Punch
     department_field = "staff__department"
@@ -255,6 +259,7 @@ class VoidPunch(ActionView):
         return services.void_punch(actor=user, punch=obj, note=data["note"])
 
 
+@route("punches/import/", name="punch-import")
 class ImportPunches(ActionView):
     """Upload an attendance machine export; `dry_run` (default true) only checks it. All rows or
     none: a bad row is named in the error (`detail.errors` lists every one)."""
@@ -288,14 +293,17 @@ class LeaveRows(ScopedRows):
         return super().get_queryset().prefetch_related("events")
 
 
+@route("leaves/", name="leaves")
 class LeaveList(LeaveRows, ScopedListView):
     filterset_fields = {"status": ["exact"], "staff": ["exact"], "start": ["gte", "lt"]}
 
 
+@route("leaves/<int:pk>/", name="leave")
 class LeaveDetail(LeaveRows, ScopedDetailView):
     """One leave request with its timeline."""
 
 
+@route("leaves/request/", name="leave-request")
 class LeaveCreate(ActionView):
     requires_profile = True
     input, output, status_code = s.LeaveIn, s.LeaveOut, 201
@@ -312,6 +320,7 @@ class LeaveCreate(ActionView):
         )
 
 
+@route("leaves/<int:pk>/approve/", name="leave-approve")
 class LeaveApprove(ActionView):
     """Approve the current step: the unit lead first, then the centre."""
 
@@ -327,6 +336,7 @@ class LeaveApprove(ActionView):
         return step(actor=user, leave=obj, comment=data["comment"])
 
 
+@route("leaves/<int:pk>/reject/", name="leave-reject")
 class LeaveReject(ActionView):
     input, output, model = s.ReasonIn, s.LeaveOut, LeaveRequest
     summary = "驳回请假"
@@ -335,6 +345,7 @@ class LeaveReject(ActionView):
         return services.reject_leave(actor=user, leave=obj, reason=data["reason"])
 
 
+@route("leaves/<int:pk>/cancel/", name="leave-cancel")
 class LeaveCancel(ActionView):
     output, model = s.LeaveOut, LeaveRequest
     summary = "撤销请假"
@@ -343,6 +354,7 @@ class LeaveCancel(ActionView):
         return services.cancel_leave(actor=user, leave=obj)
 
 
+@route("leaves/<int:pk>/report-back/", name="leave-report-back")
 class LeaveReportBack(ActionView):
     input, output, model = s.OptionalTimeIn, s.LeaveOut, LeaveRequest
     summary = "销假"
@@ -354,6 +366,7 @@ class LeaveReportBack(ActionView):
 # --- temporary absence ------------------------------------------------------------------------
 
 
+@route("temporary-absences/", name="temporary-absences")
 class TemporaryAbsenceList(ScopedListView):
     model = TemporaryAbsence
     permission = "attendance.view_temporaryabsence"
@@ -361,6 +374,7 @@ class TemporaryAbsenceList(ScopedListView):
     filterset_fields = {"staff": ["exact"], "left_at": ["gte", "lt"]}
 
 
+@route("temporary-absences/register/", name="temporary-absence-register")
 class TemporaryAbsenceCreate(ActionView):
     requires_profile = True
     input, output, status_code = s.TemporaryAbsenceIn, s.TemporaryAbsenceOut, 201
@@ -376,6 +390,7 @@ class TemporaryAbsenceCreate(ActionView):
         )
 
 
+@route("temporary-absences/<int:pk>/return/", name="temporary-absence-return")
 class TemporaryAbsenceReturn(ActionView):
     input, output, model = s.OptionalTimeIn, s.TemporaryAbsenceOut, TemporaryAbsence
     summary = "外出返回登记"
@@ -387,6 +402,7 @@ class TemporaryAbsenceReturn(ActionView):
 # --- derived records --------------------------------------------------------------------------
 
 
+@route("records/", name="records")
 class RecordList(ScopedListView):
     model = AttendanceRecord
     permission = "attendance.view_attendancerecord"
@@ -399,6 +415,7 @@ class RecordList(ScopedListView):
     }
 
 
+@route("post-absences/", name="post-absences")
 class PostAbsenceList(ScopedListView):
     model = PostAbsence
     permission = "attendance.view_postabsence"
@@ -410,6 +427,7 @@ class PostAbsenceList(ScopedListView):
     }
 
 
+@route("derive/", name="derive")
 class Derive(ActionView):
     """Recompute the attendance of a day (or of [date, end]); idempotent."""
 
@@ -428,6 +446,7 @@ class Derive(ActionView):
 # --- inspections and violations ---------------------------------------------------------------
 
 
+@route("categories/", name="categories")
 class CategoryList(ScopedListView):
     """The centre's violation categories (the default list is made with the centre)."""
 
@@ -444,6 +463,7 @@ class CategoryList(ScopedListView):
         return selectors.categories_for(scope_for(self.request.user).center_id)
 
 
+@route("inspections/", name="inspections")
 class InspectionList(ScopedListView):
     model = Inspection
     permission = "attendance.view_inspection"
@@ -451,6 +471,7 @@ class InspectionList(ScopedListView):
     serializer_class = s.InspectionOut
 
 
+@route("inspections/start/", name="inspection-start")
 class InspectionStart(ActionView):
     permission = "attendance.record_inspection"
     input, output, status_code = s.InspectionIn, s.InspectionOut, 201
@@ -460,6 +481,7 @@ class InspectionStart(ActionView):
         return services.start_inspection(actor=user, center=_center(user), area=data["area"])
 
 
+@route("inspections/<int:pk>/finish/", name="inspection-finish")
 class InspectionFinish(ActionView):
     input, output, model = s.NoteIn, s.InspectionOut, Inspection
     staff_field = department_field = None
@@ -479,6 +501,7 @@ class ViolationRows(ScopedRows):
         return super().get_queryset().prefetch_related("events")
 
 
+@route("violations/", name="violations")
 class ViolationList(ViolationRows, ScopedListView):
     filterset_fields = {
         "staff": ["exact"],
@@ -488,10 +511,12 @@ class ViolationList(ViolationRows, ScopedListView):
     }
 
 
+@route("violations/<int:pk>/", name="violation")
 class ViolationDetail(ViolationRows, ScopedDetailView):
     """One violation with its timeline."""
 
 
+@route("violations/record/", name="violation-record")
 class ViolationCreate(ActionView):
     """Record a violation (multipart for the optional photo)."""
 
@@ -514,6 +539,7 @@ class ViolationCreate(ActionView):
         )
 
 
+@route("violations/<int:pk>/appeal/", name="violation-appeal")
 class ViolationAppeal(ActionView):
     input, output, model = s.ReasonIn, s.ViolationOut, Violation
     summary = "申诉违规记录"
@@ -522,6 +548,7 @@ class ViolationAppeal(ActionView):
         return services.appeal_violation(actor=user, violation=obj, reason=data["reason"])
 
 
+@route("violations/<int:pk>/decide/", name="violation-decide")
 class ViolationDecide(ActionView):
     input, output, model = s.DecideIn, s.ViolationOut, Violation
     summary = "裁定申诉"
@@ -535,6 +562,7 @@ class ViolationDecide(ActionView):
 # --- assignments and stability ----------------------------------------------------------------
 
 
+@route("assignments/", name="assignments")
 class AssignmentList(ScopedListView):
     model = StaffAssignment
     permission = "attendance.view_staffassignment"
@@ -545,6 +573,7 @@ class AssignmentList(ScopedListView):
         return super().get_queryset().prefetch_related("windows")
 
 
+@route("assignments/change/", name="assignment-change")
 class AssignmentChange(ActionView):
     permission = "attendance.change_staff_assignment"
     input, output, status_code = s.AssignmentIn, s.AssignmentOut, 201
@@ -583,6 +612,7 @@ PERIOD_PARAMS = [
 ]
 
 
+@route("stability/", name="stability")
 class Stability(APIView):
     @extend_schema(
         parameters=PERIOD_PARAMS,
@@ -613,6 +643,7 @@ class _FiguresView(APIView):
         return scope, *_period(request)
 
 
+@route("figures/staff/", name="figures-staff")
 class StaffFiguresView(_FiguresView):
     @extend_schema(
         parameters=PERIOD_PARAMS,
@@ -632,6 +663,7 @@ class StaffFiguresView(_FiguresView):
         return Response(s.KeyedFiguresOut(rows, many=True).data)
 
 
+@route("figures/departments/", name="figures-departments")
 class DepartmentFiguresView(_FiguresView):
     @extend_schema(
         parameters=PERIOD_PARAMS,
@@ -650,6 +682,7 @@ class DepartmentFiguresView(_FiguresView):
         return Response(s.KeyedFiguresOut(rows, many=True).data)
 
 
+@route("figures/center/", name="figures-center")
 class CenterFiguresView(_FiguresView):
     @extend_schema(parameters=PERIOD_PARAMS, responses=s.FiguresOut, summary="考勤汇总(全中心)")
     def get(self, request: Request) -> Response:

@@ -34,6 +34,7 @@ from govhall.attendance.models import (
 from govhall.core import spreadsheets
 from govhall.core.errors import DomainError
 from govhall.core.pages import attempt
+from govhall.core.routing import route
 from govhall.core.selectors import center_by_pk
 from govhall.org import selectors as org_selectors
 from govhall.org.models import StaffProfile
@@ -96,12 +97,14 @@ def _monthly_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@route("attendance/monthly/")
 @login_required
 def monthly(request: HttpRequest) -> HttpResponse:
     """考勤考核汇总表: per staff and per department for a month."""
     return render(request, "attendance/monthly.html", _monthly_context(request))
 
 
+@route("attendance/monthly.xlsx")
 @login_required
 def monthly_xlsx(request: HttpRequest) -> HttpResponse:
     context = _monthly_context(request)
@@ -122,6 +125,7 @@ def _my_profile(request: HttpRequest) -> StaffProfile:
     return profile
 
 
+@route("attendance/me/")
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """My attendance: sign in/out, leave, temporary absence, my violations."""
@@ -151,6 +155,7 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "attendance/me.html", context)
 
 
+@route("attendance/me/punch/")
 @role_required
 @require_POST
 def me_punch(request: HttpRequest) -> HttpResponse:
@@ -163,6 +168,7 @@ def me_punch(request: HttpRequest) -> HttpResponse:
     return redirect("attendance:me")
 
 
+@route("attendance/me/leave/")
 @role_required
 @require_POST
 def me_leave(request: HttpRequest) -> HttpResponse:
@@ -178,6 +184,7 @@ def me_leave(request: HttpRequest) -> HttpResponse:
     return redirect("attendance:me")
 
 
+@route("attendance/me/absence/")
 @role_required
 @require_POST
 def me_absence(request: HttpRequest) -> HttpResponse:
@@ -210,6 +217,7 @@ def _visible(request: HttpRequest, model: type, pk: int) -> Any:
     return obj
 
 
+@route("attendance/violations/<int:pk>/appeal/")
 @role_required
 @require_POST
 def violation_appeal(request: HttpRequest, pk: int) -> HttpResponse:
@@ -228,6 +236,7 @@ def violation_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.POST.get("next") or "attendance:me")
 
 
+@route("attendance/approvals/")
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     """Leave waiting for my step, and (for the centre) appeals waiting for a decision."""
@@ -260,6 +269,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("attendance/leaves/<int:pk>/decide/")
 @role_required
 @require_POST
 def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -286,6 +296,7 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("attendance:approvals")
 
 
+@route("attendance/violations/<int:pk>/decide/")
 @role_required
 @require_POST
 def violation_decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -304,6 +315,7 @@ def violation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("attendance:approvals")
 
 
+@route("attendance/import/", name="import")
 @login_required
 def punch_import(request: HttpRequest) -> HttpResponse:
     """Upload an attendance machine export: check it (dry run), then import it."""

@@ -18,17 +18,13 @@ from govhall.cases import serializers as s
 from govhall.cases.models import Case, JointCase, JointPackage
 from govhall.cases.views import lookup_throttled
 from govhall.catalog.models import ServiceItem
+from govhall.core.api import validated
 from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
+from govhall.core.routing import route
 from govhall.core.selectors import center_row, find_center
 from govhall.org.models import Window
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
 from govhall.queueing.models import Ticket
-
-
-def _valid(serializer_class: type[Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _of_center(model: type, pk: int | None, center_id: int | None, label: str) -> Any:
@@ -64,6 +60,7 @@ _FILTERS = [
 ]
 
 
+@route("cases/", name="list")
 class CaseList(ListAPIView):
     """Cases the user may see, filtered; each with its light."""
 
@@ -73,10 +70,8 @@ class CaseList(ListAPIView):
         scope = _scope(self, "cases.view_case")
         if scope.user is None:
             return Case.objects.none()
-        params = self.request.query_params
-        form = s.CaseListFilterIn(data=params)
-        form.is_valid(raise_exception=True)
-        return selectors.case_list(selectors.visible_cases(scope), **form.validated_data).order_by(
+        filters = validated(s.CaseListFilterIn, self.request.query_params)
+        return selectors.case_list(selectors.visible_cases(scope), **filters).order_by(
             "-accepted_at", "-id"
         )
 
@@ -85,6 +80,7 @@ class CaseList(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+@route("cases/<str:number>/", name="detail")
 class CaseDetail(RetrieveAPIView):
     serializer_class = s.CaseDetailOut
     lookup_field = "number"
@@ -96,6 +92,7 @@ class CaseDetail(RetrieveAPIView):
         return case
 
 
+@route("cases/accept/", name="accept")
 class CaseAccept(APIView):
     """前台受理 at a window."""
 
@@ -103,7 +100,7 @@ class CaseAccept(APIView):
     def post(self, request: Request) -> Response:
         scope = scope_for(request.user)
         services.authorize_intake(actor=request.user)
-        data = _valid(s.CaseAcceptIn, request.data)
+        data = validated(s.CaseAcceptIn, request.data)
         item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
         window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
         ticket = _of_center(Ticket, data.pop("ticket"), scope.center_id, _("排队票"))
@@ -113,6 +110,7 @@ class CaseAccept(APIView):
         return Response(s.CaseOut(case).data, status=201)
 
 
+@route("cases/submit/", name="submit")
 class CaseSubmit(APIView):
     """网上申报 from the online hall (a logged-in intake account with accept permission)."""
 
@@ -120,7 +118,7 @@ class CaseSubmit(APIView):
     def post(self, request: Request) -> Response:
         scope = scope_for(request.user)
         services.authorize_intake(actor=request.user)
-        data = _valid(s.CaseSubmitIn, request.data)
+        data = validated(s.CaseSubmitIn, request.data)
         item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
         case = services.submit_case(actor=request.user, item=item, **data)
         return Response(s.CaseOut(case).data, status=201)
@@ -139,13 +137,13 @@ class CaseAction(APIView):
         if not request.user.is_authenticated:
             raise PermissionDenied(_("请先登录。"))
         case = _case(scope, number)
-        data = _valid(self.input, request.data)
+        data = validated(self.input, request.data)
         case = self.run(request.user, case, data)
         return Response(s.CaseOut(case).data)
 
 
 def _action(name: str, input_: type[Serializer], call: Any, summary: str) -> type[CaseAction]:
-    """One APIView class for one workflow action, with its own input serializer and schema."""
+    """One APIView class for one workflow action, with its own input serializer, schema and URL."""
 
     def run(self: CaseAction, actor: Any, case: Case, data: dict[str, Any]) -> Case:
         return call(actor=actor, case=case, **data)
@@ -159,11 +157,12 @@ def _action(name: str, input_: type[Serializer], call: Any, summary: str) -> typ
     def post(self: CaseAction, request: Request, number: str) -> Response:
         return CaseAction.post(self, request, number)
 
-    return type(
+    view = type(
         f"Case{name.title()}Action",
         (CaseAction,),
         {"input": input_, "run": run, "post": post, "__doc__": summary},
     )
+    return route(f"cases/<str:number>/{name}/", name=name)(view)
 
 
 def _renamed(fn: Any, **names: str) -> Any:
@@ -207,6 +206,7 @@ ACTION_VIEWS: dict[str, type[CaseAction]] = {
 }
 
 
+@route("supervision/", name="supervision")
 class Supervision(APIView):
     """电子监察: running cases per department and light."""
 
@@ -217,6 +217,7 @@ class Supervision(APIView):
         return Response(s.CaseLightCountOut(rows, many=True).data)
 
 
+@route("figures/", name="figures")
 class Figures(APIView):
     """办件 figures of a period for the centre, or by department, item, window or staff."""
 
@@ -232,7 +233,7 @@ class Figures(APIView):
         scope = _scope(self, "cases.view_supervision")
         if scope.center_id is None:
             raise PermissionDenied(NO_CENTER)
-        params = _valid(s.CaseFiguresIn, request.query_params)
+        params = validated(s.CaseFiguresIn, request.query_params)
         if params["by"] in ("item", "window", "staff") and not scope.whole_center:
             raise PermissionDenied(_("按事项、窗口或人员统计仅限中心级角色。"))
         common = {"center_id": scope.center_id, "start": params["start"], "end": params["end"]}
@@ -254,9 +255,10 @@ def _period_scope(view: APIView, params_class: type[Serializer]) -> tuple[Scope,
     scope = _scope(view, "cases.view_supervision")
     if scope.center_id is None:
         raise PermissionDenied(_("您的账号未关联服务中心。"))
-    return scope, _valid(params_class, view.request.query_params)
+    return scope, validated(params_class, view.request.query_params)
 
 
+@route("clock-figures/", name="clock-figures")
 class ClockFigures(APIView):
     """The law's clocks over a period: extensions, deemed acceptances, repeated correction
     notices, deliveries and late deliveries, for the centre or by department."""
@@ -274,17 +276,11 @@ class ClockFigures(APIView):
         figures = selectors.clock_figures(
             center_id=scope.center_id, start=params["start"], end=params["end"]
         )
-        if params["by"] == "center":
-            rows = [{"key": None, **figures.total}]
-        else:
-            rows = [
-                {"key": k, **v}
-                for k, v in figures.by["department"].items()
-                if scope.whole_center or k == scope.department_id
-            ]
+        rows = scope.figure_rows(figures, params["by"])
         return Response(s.CaseClockFiguresOut(rows, many=True).data)
 
 
+@route("supervision/flags/", name="clock-flags")
 class ClockFlags(APIView):
     """电子监察 of the law's clocks today: each flag's count and its first case numbers."""
 
@@ -303,6 +299,7 @@ class ClockFlags(APIView):
         return Response(s.CaseClockFlagOut(rows, many=True).data)
 
 
+@route("lookup/", name="lookup")
 class Lookup(APIView):
     """Citizen progress lookup: case number + last 4 digits of the phone (no login)."""
 
@@ -312,7 +309,7 @@ class Lookup(APIView):
     @extend_schema(request=s.CaseLookupIn, responses={200: s.CaseLookupOut})
     def post(self, request: Request) -> Response:
         lookup_throttled(request)
-        data = _valid(s.CaseLookupIn, request.data)
+        data = validated(s.CaseLookupIn, request.data)
         case = selectors.lookup_case(number=data["number"], phone_last4=data["phone_last4"])
         if case is None:
             raise NotFound(_("未找到办件:请核对办件编号和联系电话后4位。"))
@@ -329,6 +326,7 @@ class Lookup(APIView):
         return Response(s.CaseLookupOut(out).data)
 
 
+@route("import/", name="import")
 class Import(APIView):
     """Import historical cases (.xlsx/.csv): all rows or none; `dry_run` only checks."""
 
@@ -340,7 +338,7 @@ class Import(APIView):
         if center is None:
             raise PermissionDenied(NO_CENTER)
         services.authorize_import(actor=request.user, center=center)
-        data = _valid(s.CaseImportIn, request.data)
+        data = validated(s.CaseImportIn, request.data)
         report = services.import_cases(
             center=center,
             source=data["file"],
@@ -376,6 +374,7 @@ def _acting(request: Request) -> Scope:
     return scope_for(request.user)
 
 
+@route("joint/", name="joint-list")
 class JointList(APIView):
     """并联审批件 the user may see (the centre's, or those of their department's steps)."""
 
@@ -388,6 +387,7 @@ class JointList(APIView):
         return Response(s.JointOut([row["joint"] for row in rows], many=True).data)
 
 
+@route("joint/accept/", name="joint-accept")
 class JointAccept(APIView):
     """一件事统一受理 (行政许可法 art. 26): a step for each item of the package."""
 
@@ -395,13 +395,14 @@ class JointAccept(APIView):
     def post(self, request: Request) -> Response:
         scope = _acting(request)
         services.authorize_intake(actor=request.user)
-        data = _valid(s.JointAcceptIn, request.data)
+        data = validated(s.JointAcceptIn, request.data)
         package = _of_center(JointPackage, data.pop("package"), scope.center_id, _("一件事"))
         window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
         whole = joint.accept_joint_case(actor=request.user, package=package, window=window, **data)
         return Response(_joint_out(scope, whole, detail=True), status=201)
 
 
+@route("joint/<str:number>/", name="joint-detail")
 class JointDetail(APIView):
     """One joint case, its clock, and the steps the user may see."""
 
@@ -411,6 +412,7 @@ class JointDetail(APIView):
         return Response(_joint_out(scope, _joint(scope, number), detail=True))
 
 
+@route("joint/<str:number>/extend/", name="joint-extend")
 class JointExtend(APIView):
     """延长联办期限 (art. 42 para. 2): once, at most 15 working days, by the head."""
 
@@ -418,11 +420,12 @@ class JointExtend(APIView):
     def post(self, request: Request, number: str) -> Response:
         scope = _acting(request)
         whole = _joint(scope, number)
-        data = _valid(s.JointExtendIn, request.data)
+        data = validated(s.JointExtendIn, request.data)
         whole = joint.extend_joint_case(actor=request.user, joint=whole, **data)
         return Response(_joint_out(scope, whole, detail=True))
 
 
+@route("joint/<str:number>/withdraw/", name="joint-withdraw")
 class JointWithdraw(APIView):
     """The applicant withdraws the whole application."""
 
@@ -430,11 +433,12 @@ class JointWithdraw(APIView):
     def post(self, request: Request, number: str) -> Response:
         scope = _acting(request)
         whole = _joint(scope, number)
-        data = _valid(s.CaseOptionalReasonIn, request.data)
+        data = validated(s.CaseOptionalReasonIn, request.data)
         whole = joint.withdraw_joint_case(actor=request.user, joint=whole, **data)
         return Response(_joint_out(scope, whole, detail=True))
 
 
+@route("joint/<str:number>/steps/<str:case_number>/decide/", name="joint-decide")
 class JointDecideStep(APIView):
     """A department decides its own step of a joint case."""
 
@@ -445,12 +449,13 @@ class JointDecideStep(APIView):
         step = joint_selectors.step_of(whole, case_number)
         if step is None:
             raise NotFound(_("该办件不是此联办件的环节。"))
-        data = _valid(s.CaseCompleteIn, request.data)
+        data = validated(s.CaseCompleteIn, request.data)
         joint.decide_step(actor=request.user, joint=whole, case=step.case, **data)
         whole.refresh_from_db()
         return Response(_joint_out(scope, whole, detail=True))
 
 
+@route("joint/figures/", name="joint-figures")
 class JointFigures(APIView):
     """并联审批 figures of a period: the whole, per package, and each department's steps (a
     department's people get their own department's row only)."""

@@ -9,7 +9,7 @@ from govhall.cases.importing import DEFAULT_MAPPING
 from govhall.cases.models import Case, ClockStop, JointCase
 from govhall.catalog.models import ServiceItem
 from govhall.core.formfields import IdentifierField, PhoneField, YesNoField
-from govhall.core.validators import validate_year_range
+from govhall.core.validators import validate_period, validate_year_range
 from govhall.org.models import Window
 
 
@@ -287,8 +287,6 @@ class JointFiguresForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("截止日不能早于起始日。"))
-        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366:
-            raise forms.ValidationError(_("统计期间不能超过一年。"))
+        if data.get("start") and data.get("end"):
+            validate_period(data["start"], data["end"])
         return data

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from govhall.cases import forms, joint, joint_selectors, selectors, services
 from govhall.cases.models import Case, JointCase
 from govhall.core.errors import DomainError, NotFound
+from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.org.selectors import department_names
 
@@ -51,6 +52,7 @@ def _figures(request: HttpRequest, scope: Scope) -> dict[str, Any]:
     }
 
 
+@route("cases/joint/")
 @login_required
 def joint_list(request: HttpRequest) -> HttpResponse:
     """并联审批件 the user may see, with the whole's light, and the period's figures."""
@@ -96,6 +98,7 @@ def _detail_context(
     }
 
 
+@route("cases/joint/<str:number>/")
 @login_required
 def joint_detail(request: HttpRequest, number: str) -> HttpResponse:
     scope = scope_for(request.user)
@@ -128,6 +131,7 @@ def _run(request: HttpRequest, scope: Scope, whole: JointCase, action: str) -> t
     return "", None
 
 
+@route("cases/joint/<str:number>/<str:action>/")
 @login_required
 @require_POST
 def joint_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
@@ -147,6 +151,7 @@ def joint_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     return redirect("cases:joint_detail", number=whole.number)
 
 
+@route("cases/joint/accept/")
 @login_required
 def joint_accept(request: HttpRequest) -> HttpResponse:
     """一件事统一受理: choose the package, then the applicant and every item's materials."""

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from govhall.cases.importing import DEFAULT_MAPPING, parse_mapping
 from govhall.cases.models import Case, CaseEvent, ClockStop, JointCase
-from govhall.core.serializers import ModelSerializer
+from govhall.core.serializers import ModelSerializer, PeriodIn
 from govhall.core.validators import mask_id_number, mask_phone
 
 
@@ -245,19 +245,10 @@ class CaseClockFlagOut(serializers.Serializer):
     numbers = serializers.ListField(child=serializers.CharField())
 
 
-class CaseFiguresIn(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
+class CaseFiguresIn(PeriodIn):
     by = serializers.ChoiceField(
         choices=["center", "department", "item", "window", "staff"], default="center"
     )
-
-    def validate(self, attrs: dict) -> dict:
-        if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError({"end": "end < start"})
-        if (attrs["end"] - attrs["start"]).days > 366:
-            raise serializers.ValidationError({"end": "period longer than a year"})
-        return attrs
 
 
 class CaseImportIn(serializers.Serializer):

@@ -26,6 +26,7 @@ from govhall.core.errors import (
 )
 from govhall.core.ratelimits import throttle
 from govhall.core.refs import CASE_RATING_SALT, sign_ref
+from govhall.core.routing import route
 from govhall.core.selectors import center_by_pk
 from govhall.core.validators import mask_id_number, mask_phone
 from govhall.org.scoping import Scope, scope_for
@@ -76,6 +77,7 @@ def _lookup_url(request: HttpRequest, case: Case) -> str:
 # --- window ------------------------------------------------------------------------------------
 
 
+@route("cases/accept/")
 @login_required
 def accept(request: HttpRequest) -> HttpResponse:
     """前台受理: choose the item, then the applicant, materials checklist and 容缺 choice."""
@@ -118,6 +120,7 @@ def accept(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("cases/<str:number>/receipt/")
 @login_required
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
     """受理回执: number, item, due date and a QR code of the progress page (printable)."""
@@ -146,6 +149,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 # --- back office and the case page -------------------------------------------------------------
 
 
+@route("cases/backoffice/")
 @login_required
 def backoffice(request: HttpRequest) -> HttpResponse:
     """后台审批: the department's cases waiting for a decision, most urgent first."""
@@ -268,6 +272,7 @@ def _detail_context(scope: Scope, case: Case, errors: dict[str, Any] | None = No
     }
 
 
+@route("cases/<str:number>/")
 @login_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     scope = scope_for(request.user)
@@ -276,6 +281,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/detail.html", _detail_context(scope, case))
 
 
+@route("cases/<str:number>/<str:action>/")
 @login_required
 @require_POST
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
@@ -345,6 +351,7 @@ CLOCK_FLAGS = {
 }
 
 
+@route("cases/supervision/")
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """电子监察: running cases with their lights, overdue list and counts per department."""
@@ -375,6 +382,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("cases/export.xlsx")
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """Any filtered list of cases as .xlsx (same filters as the supervision page)."""
@@ -390,6 +398,7 @@ def export(request: HttpRequest) -> HttpResponse:
 # --- citizen lookup ----------------------------------------------------------------------------
 
 
+@route("cases/lookup/")
 def lookup(request: HttpRequest) -> HttpResponse:
     """办件进度查询 without login: case number + last 4 digits of the phone; rate-limited."""
     form = forms.LookupForm(request.POST or None, initial={"number": request.GET.get("number")})
@@ -418,6 +427,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 # --- import ------------------------------------------------------------------------------------
 
 
+@route("cases/import/", name="import")
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)

@@ -18,6 +18,8 @@ from govhall.catalog.serializers import (
     ItemListOutput,
     ThemeOutput,
 )
+from govhall.core.api import validated
+from govhall.core.routing import route
 from govhall.org.scoping import scope_for
 
 
@@ -35,6 +37,7 @@ def _center_id(request: Request) -> int:
     return selectors.public_center(region_code=request.query_params.get("center") or None).pk
 
 
+@route("items/", name="items")
 @extend_schema(tags=["catalog"], parameters=[GuideSearchInput])
 class ItemListApi(PublicAPIMixin, ListAPIView):
     """Public items of a centre, searched and filtered like the guide list page."""
@@ -43,9 +46,7 @@ class ItemListApi(PublicAPIMixin, ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        params = GuideSearchInput(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = validated(GuideSearchInput, self.request.query_params)
         center_id = selectors.public_center(region_code=data.get("center")).pk
         query = selectors.GuideQuery(
             q=data.get("q", ""),
@@ -58,6 +59,7 @@ class ItemListApi(PublicAPIMixin, ListAPIView):
         return selectors.search_items(center_id=center_id, query=query)
 
 
+@route("items/<int:pk>/", name="item")
 @extend_schema(tags=["catalog"], responses=ItemDetailOutput)
 class ItemDetailApi(PublicAPIMixin, APIView):
     """One item's full guide."""
@@ -66,6 +68,7 @@ class ItemDetailApi(PublicAPIMixin, APIView):
         return Response(ItemDetailOutput(selectors.guide(item_id=pk)).data)
 
 
+@route("departments/", name="departments")
 @extend_schema(tags=["catalog"], responses=DepartmentBrief(many=True), parameters=[CENTER_PARAM])
 class DepartmentListApi(PublicAPIMixin, APIView):
     """Departments with public items (for the department filter)."""
@@ -75,6 +78,7 @@ class DepartmentListApi(PublicAPIMixin, APIView):
         return Response(DepartmentBrief(departments, many=True).data)
 
 
+@route("themes/", name="themes")
 @extend_schema(tags=["catalog"], responses=ThemeOutput(many=True), parameters=[CENTER_PARAM])
 class ThemeListApi(PublicAPIMixin, APIView):
     """The centre's themes (for the theme filter)."""
@@ -84,6 +88,7 @@ class ThemeListApi(PublicAPIMixin, APIView):
         return Response(ThemeOutput(themes, many=True).data)
 
 
+@route("lint/", name="lint")
 @extend_schema(tags=["catalog"], responses=FindingOutput(many=True), parameters=[CENTER_PARAM])
 class LintApi(APIView):
     """The guide lint's findings for the user's centre (a unit's people: their department)."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from govhall.core.errors import DomainError
@@ -48,6 +49,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
         response.data = {"code": code, "message": message, "detail": exc.detail}
     return response
+
+
+def validated(serializer_class: type[Serializer], data: Any) -> dict[str, Any]:
+    """`data` (a request's body or query string) through `serializer_class`: its validated data,
+    or a 400 naming what is wrong."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class AutoSchema(SpectacularAutoSchema):

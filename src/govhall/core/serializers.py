@@ -1,9 +1,11 @@
-"""The base of the apps' model serializers."""
+"""The base of the apps' model serializers, and the statistics period their figures take."""
 
 import copy
 from typing import Any
 
 from rest_framework import serializers
+
+from govhall.core.validators import validate_period
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -21,3 +23,15 @@ class ModelSerializer(serializers.ModelSerializer):
             built = super().get_fields()
             cls._built_fields = built
         return copy.deepcopy(built)
+
+
+class PeriodIn(serializers.Serializer):
+    """A statistics period: `start` to `end`, both days included, at most a year, in years the
+    calendar arithmetic can reach."""
+
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        validate_period(attrs["start"], attrs["end"])
+        return attrs

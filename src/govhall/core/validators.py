@@ -122,3 +122,14 @@ def validate_year_range(value: dt.date) -> None:
             _("年份应在%(low)s至%(high)s之间。") % {"low": MIN_YEAR, "high": MAX_YEAR},
             code="year_out_of_range",
         )
+
+
+def validate_period(start: dt.date, end: dt.date) -> None:
+    """A statistics period, `start` to `end` with both days included: forward, at most a year,
+    in MIN_YEAR–MAX_YEAR."""
+    validate_year_range(start)
+    validate_year_range(end)
+    if start > end:
+        raise ValidationError(_("开始日期不能晚于结束日期。"), code="period_reversed")
+    if (end - start).days > 366:
+        raise ValidationError(_("统计区间不能超过一年。"), code="period_too_long")

@@ -10,8 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govhall.core.api import validated
 from govhall.core.forms import cleaned_data
 from govhall.core.models import OutboxEvent
+from govhall.core.routing import route
 from govhall.exchange import protocol, selectors, services
 from govhall.exchange.access import centre_of
 from govhall.exchange.forms import PeriodForm, RankingForm
@@ -31,6 +33,7 @@ PERIOD_PARAMS = [
 ]
 
 
+@route("inbound/", name="inbound")
 class ReceivePushView(APIView):
     """Receive a signed push from a registered centre (province mode)."""
 
@@ -61,6 +64,7 @@ class ReceivePushView(APIView):
         return Response(services.receive_push(remote=remote, body=body))
 
 
+@route("status/", name="status")
 class ReconciliationView(APIView):
     """Local events of a period against those acknowledged upstream, and the lag."""
 
@@ -78,6 +82,7 @@ class ReconciliationView(APIView):
         return Response(ReconciliationSerializer(result).data)
 
 
+@route("pending/", name="pending")
 class UnacknowledgedListView(ListAPIView):
     """Events not yet acknowledged upstream (pending and dead), oldest first, with their age."""
 
@@ -93,6 +98,7 @@ class UnacknowledgedListView(ListAPIView):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
 
+@route("dead-letters/", name="dead-letters")
 class DeadLetterListView(UnacknowledgedListView):
     """The dead letters: events that ran out of attempts or that the receiver rejected."""
 
@@ -102,6 +108,7 @@ class DeadLetterListView(UnacknowledgedListView):
         )
 
 
+@route("dead-letters/redrive/", name="redrive")
 class RedriveView(APIView):
     """Put dead letters back in the queue (``ids``, or ``all``)."""
 
@@ -111,16 +118,16 @@ class RedriveView(APIView):
     )
     def post(self, request: Request) -> Response:
         center_id = centre_of(request.user, "exchange.redrive_outbox")
-        data = RedriveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(RedriveInputSerializer, request.data)
         count = services.redrive_dead_letters(
             actor=request.user,
             center_id=center_id,
-            ids=None if data.validated_data["all"] else data.validated_data["ids"],
+            ids=None if data["all"] else data["ids"],
         )
         return Response({"redriven": count})
 
 
+@route("province/ranking/", name="ranking")
 class ProvinceRankingView(APIView):
     """The remote centres ranked on one figure of the period, from the data they pushed."""
 

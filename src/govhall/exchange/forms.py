@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govhall.core.validators import validate_year_range
+from govhall.core.validators import validate_period, validate_year_range
 from govhall.exchange.selectors import RANKING_FIGURES
 
 
@@ -32,10 +32,7 @@ class PeriodForm(forms.Form):
         data = super().clean()
         for name, value in self.defaults().items():
             data[name] = data.get(name) or value
-        if data["start"] > data["end"]:
-            raise forms.ValidationError(_("开始日期不能晚于结束日期。"))
-        if (data["end"] - data["start"]).days > 366:
-            raise forms.ValidationError(_("统计期间不能超过一年。"))
+        validate_period(data["start"], data["end"])
         return data
 
 

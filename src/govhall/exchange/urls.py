@@ -3,10 +3,4 @@ from govhall.exchange import views
 
 app_name = "exchange"
 
-urlpatterns = page_routes(
-    [
-        ("exchange/", views.status),
-        ("exchange/redrive/", views.redrive),
-        ("exchange/province/", views.province),
-    ]
-)
+urlpatterns = page_routes(views)

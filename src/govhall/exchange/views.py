@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govhall.core.routing import route
 from govhall.exchange import selectors, services
 from govhall.exchange.access import centre_of
 from govhall.exchange.forms import FIGURE_LABELS, PeriodForm, RankingForm, RedriveForm
@@ -25,6 +26,7 @@ def format_figure(name: str, value: float | None) -> str:
     return str(value)
 
 
+@route("exchange/")
 @login_required
 def status(request: HttpRequest) -> HttpResponse:
     center_id = centre_of(request.user, "exchange.view_exchange_status", request.GET.get("center"))
@@ -53,6 +55,7 @@ def status(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("exchange/redrive/")
 @login_required
 @require_POST
 def redrive(request: HttpRequest) -> HttpResponse:
@@ -71,6 +74,7 @@ def redrive(request: HttpRequest) -> HttpResponse:
     return redirect("exchange:status")
 
 
+@route("exchange/province/")
 @login_required
 def province(request: HttpRequest) -> HttpResponse:
     center_id = centre_of(request.user, "exchange.view_province_ranking", request.GET.get("center"))

@@ -17,8 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.catalog.models import ServiceItem
+from govhall.core.api import validated
 from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center, User
+from govhall.core.routing import route
 from govhall.core.selectors import center_row, find_center
 from govhall.feedback import selectors, services
 from govhall.feedback import serializers as s
@@ -28,12 +30,6 @@ from govhall.org.models import Department, StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
 
 PAD_HEADER = "X-Pad-Token"
-
-
-def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _center(scope: Scope) -> Center:
@@ -91,6 +87,7 @@ def _shown(serializer: type, row: Any, request: Request, scope: Scope) -> Any:
 # ---------------------------------------------------------------- ratings
 
 
+@route("evaluations/", name="evaluations")
 class EvaluationList(ScopedMixin, ListAPIView):
     permission = "feedback.view_evaluation"
     serializer_class = s.EvaluationOut
@@ -113,6 +110,7 @@ class EvaluationList(ScopedMixin, ListAPIView):
         )
 
 
+@route("evaluations/<int:pk>/", name="evaluation")
 class EvaluationDetail(ScopedMixin, RetrieveAPIView):
     permission = "feedback.view_evaluation"
     serializer_class = s.EvaluationOut
@@ -121,6 +119,7 @@ class EvaluationDetail(ScopedMixin, RetrieveAPIView):
         return selectors.evaluation_list(self.scope())
 
 
+@route("invitations/check/", name="invitation")
 class InvitationCheck(APIView):
     """Public: what a rating link is for, or why it no longer works."""
 
@@ -136,6 +135,7 @@ class InvitationCheck(APIView):
         return Response(s.InvitationOut(invitation).data)
 
 
+@route("rate/", name="rate")
 class Rate(APIView):
     """Public: rate one service through its signed link (一次一评)."""
 
@@ -143,7 +143,7 @@ class Rate(APIView):
 
     @extend_schema(request=s.RateIn, responses={201: s.RatedOut})
     def post(self, request: Request) -> Response:
-        data = _valid(s.RateIn, request.data)
+        data = validated(s.RateIn, request.data)
         evaluation = services.rate_with_link(actor=request.user, **data)
         return Response(s.RatedOut(evaluation).data, status=201)
 
@@ -158,17 +158,19 @@ def _device(request: Request) -> Any:
     return device
 
 
+@route("pad/pair/", name="pad-pair")
 class PadPair(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
     @extend_schema(request=s.PadPairIn, responses={201: s.PadPairOut})
     def post(self, request: Request) -> Response:
-        data = _valid(s.PadPairIn, request.data)
+        data = validated(s.PadPairIn, request.data)
         device, token = services.pair_pad(code=data["code"], client=client_address(request))
         return Response({"token": token, "window_number": device.window.number}, status=201)
 
 
+@route("pad/state/", name="pad-state")
 class PadState(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -188,6 +190,7 @@ class PadState(APIView):
         )
 
 
+@route("pad/rate/", name="pad-rate")
 class PadRate(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -199,13 +202,14 @@ class PadRate(APIView):
     )
     def post(self, request: Request) -> Response:
         device = _device(request)
-        data = _valid(s.PadRateIn, request.data)
+        data = validated(s.PadRateIn, request.data)
         evaluation = services.rate_on_pad(
             pad=device, invitation_id=data["invitation"], level=data["level"]
         )
         return Response(s.RatedOut(evaluation).data, status=201)
 
 
+@route("pad/skip/", name="pad-skip")
 class PadSkip(APIView):
     """The person declines to rate on the pad (the prompt ends; their link stays valid)."""
 
@@ -219,7 +223,7 @@ class PadSkip(APIView):
     )
     def post(self, request: Request) -> Response:
         device = _device(request)
-        data = _valid(s.PadSkipIn, request.data)
+        data = validated(s.PadSkipIn, request.data)
         services.skip_pad_prompt(pad=device, invitation_id=data["invitation"])
         return Response(status=204)
 
@@ -227,6 +231,7 @@ class PadSkip(APIView):
 # ---------------------------------------------------------------- appeals
 
 
+@route("appeals/", name="appeals")
 class AppealList(ScopedMixin, ListAPIView):
     permission = "feedback.view_appeal"
     serializer_class = s.AppealOut
@@ -238,6 +243,7 @@ class AppealList(ScopedMixin, ListAPIView):
         )
 
 
+@route("evaluations/<int:pk>/appeal/", name="appeal")
 class FileAppeal(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -247,11 +253,12 @@ class FileAppeal(APIView):
         evaluation = selectors.evaluation_list(scope).filter(pk=pk).first()
         if evaluation is None:
             raise NotFound(_("记录不存在或不在您的权限范围内。"))
-        data = _valid(s.AppealIn, request.data)
+        data = validated(s.AppealIn, request.data)
         appeal = services.file_appeal(evaluation=evaluation, actor=request.user, **data)
         return Response(s.AppealOut(appeal).data, status=201)
 
 
+@route("appeals/<int:pk>/decide/", name="decide")
 class DecideAppeal(APIView):
     @extend_schema(request=s.DecideAppealIn, responses=s.AppealOut)
     def post(self, request: Request, pk: int) -> Response:
@@ -259,7 +266,7 @@ class DecideAppeal(APIView):
         appeal = selectors.appeal_list(scope).filter(pk=pk).first()
         if appeal is None:
             raise NotFound(_("记录不存在或不在您的权限范围内。"))
-        data = _valid(s.DecideAppealIn, request.data)
+        data = validated(s.DecideAppealIn, request.data)
         return Response(
             s.AppealOut(services.decide_appeal(appeal=appeal, actor=request.user, **data)).data
         )
@@ -268,6 +275,7 @@ class DecideAppeal(APIView):
 # ---------------------------------------------------------------- rectifications
 
 
+@route("rectifications/", name="rectifications")
 class RectificationList(ScopedMixin, ListAPIView):
     permission = "feedback.view_rectification"
     serializer_class = s.RectificationOut
@@ -285,6 +293,7 @@ class RectificationList(ScopedMixin, ListAPIView):
         )
 
 
+@route("rectifications/<int:pk>/", name="rectification")
 class RectificationDetail(ScopedMixin, RetrieveAPIView):
     permission = "feedback.view_rectification"
     serializer_class = s.RectificationOut
@@ -293,25 +302,40 @@ class RectificationDetail(ScopedMixin, RetrieveAPIView):
         return selectors.rectification_list(self.scope())
 
 
-class RectificationStep(APIView):
-    """Base of the four rectification steps; each subclass is one operation."""
+class Step(APIView):
+    """Base of a rectification's and a complaint's steps: POST `input` to one row the user may
+    see (`rows`), `act` on it, answer with the row through `output`."""
 
     input: type[drf_serializers.Serializer] = s.EmptyIn
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    output: type[drf_serializers.Serializer]
 
-    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
+    def rows(self, scope: Scope) -> QuerySet:
+        raise NotImplementedError
+
+    def act(self, row: Any, actor: User, data: dict) -> Any:
         raise NotImplementedError
 
     def post(self, request: Request, pk: int) -> Response:
         scope = scope_for(request.user)
-        rectification = selectors.rectification_list(scope).filter(pk=pk).first()
-        if rectification is None:
+        row = self.rows(scope).filter(pk=pk).first()
+        if row is None:
             raise NotFound(_("记录不存在或不在您的权限范围内。"))
-        data = _valid(self.input, request.data)
-        row = self.act(rectification, request.user, data)
-        return Response(_shown(s.RectificationOut, row, request, scope))
+        data = validated(self.input, request.data)
+        row = self.act(row, request.user, data)
+        return Response(_shown(self.output, row, request, scope))
 
 
+class RectificationStep(Step):
+    """Base of the four rectification steps; each subclass is one operation."""
+
+    output = s.RectificationOut
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def rows(self, scope: Scope) -> QuerySet:
+        return selectors.rectification_list(scope)
+
+
+@route("rectifications/<int:pk>/verify/", name="rectification-verify")
 @extend_schema_view(post=extend_schema(request=s.VerifyIn, responses=s.RectificationOut))
 class VerifyRectification(RectificationStep):
     input = s.VerifyIn
@@ -320,6 +344,7 @@ class VerifyRectification(RectificationStep):
         return services.verify_rectification(rectification=rectification, actor=actor, **data)
 
 
+@route("rectifications/<int:pk>/rectify/", name="rectification-rectify")
 @extend_schema_view(post=extend_schema(request=s.RectifyIn, responses=s.RectificationOut))
 class Rectify(RectificationStep):
     input = s.RectifyIn
@@ -328,6 +353,7 @@ class Rectify(RectificationStep):
         return services.rectify(rectification=rectification, actor=actor, **data)
 
 
+@route("rectifications/<int:pk>/callback/", name="rectification-callback")
 @extend_schema_view(post=extend_schema(request=s.CallbackIn, responses=s.RectificationOut))
 class CallbackRectification(RectificationStep):
     input = s.CallbackIn
@@ -336,6 +362,7 @@ class CallbackRectification(RectificationStep):
         return services.record_callback(rectification=rectification, actor=actor, **data)
 
 
+@route("rectifications/<int:pk>/close/", name="rectification-close")
 @extend_schema_view(post=extend_schema(request=None, responses=s.RectificationOut))
 class CloseRectification(RectificationStep):
     def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
@@ -345,6 +372,7 @@ class CloseRectification(RectificationStep):
 # ---------------------------------------------------------------- complaints
 
 
+@route("complaints/", name="complaints")
 class ComplaintList(ScopedMixin, ListAPIView):
     permission = "feedback.view_complaint"
     serializer_class = s.ComplaintOut
@@ -360,7 +388,7 @@ class ComplaintList(ScopedMixin, ListAPIView):
         scope = scope_for(request.user)
         center = _center(scope)
         services.authorize_complaint_intake(actor=request.user, center=center)
-        data = _valid(s.ComplaintIn, request.data)
+        data = validated(s.ComplaintIn, request.data)
         complaint = services.create_complaint(
             center=center,
             actor=request.user,
@@ -376,6 +404,7 @@ class ComplaintList(ScopedMixin, ListAPIView):
         return Response(_shown(s.ComplaintOut, complaint, request, scope), status=201)
 
 
+@route("complaints/<int:pk>/", name="complaint")
 class ComplaintDetail(ScopedMixin, RetrieveAPIView):
     permission = "feedback.view_complaint"
     serializer_class = s.ComplaintOut
@@ -384,24 +413,16 @@ class ComplaintDetail(ScopedMixin, RetrieveAPIView):
         return selectors.complaint_list(self.scope())
 
 
-class ComplaintStep(APIView):
+class ComplaintStep(Step):
     """Base of the four complaint steps; each subclass is one operation."""
 
-    input: type[drf_serializers.Serializer] = s.EmptyIn
+    output = s.ComplaintOut
 
-    def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
-        raise NotImplementedError
-
-    def post(self, request: Request, pk: int) -> Response:
-        scope = scope_for(request.user)
-        complaint = selectors.complaint_list(scope).filter(pk=pk).first()
-        if complaint is None:
-            raise NotFound(_("记录不存在或不在您的权限范围内。"))
-        data = _valid(self.input, request.data)
-        row = self.act(complaint, request.user, data)
-        return Response(_shown(s.ComplaintOut, row, request, scope))
+    def rows(self, scope: Scope) -> QuerySet:
+        return selectors.complaint_list(scope)
 
 
+@route("complaints/<int:pk>/assign/", name="complaint-assign")
 @extend_schema_view(post=extend_schema(request=s.AssignIn, responses=s.ComplaintOut))
 class AssignComplaint(ComplaintStep):
     input = s.AssignIn
@@ -411,6 +432,7 @@ class AssignComplaint(ComplaintStep):
         return services.assign_complaint(complaint=complaint, assignee=assignee, actor=actor)
 
 
+@route("complaints/<int:pk>/resolve/", name="complaint-resolve")
 @extend_schema_view(post=extend_schema(request=s.ResolveIn, responses=s.ComplaintOut))
 class ResolveComplaint(ComplaintStep):
     input = s.ResolveIn
@@ -419,6 +441,7 @@ class ResolveComplaint(ComplaintStep):
         return services.resolve_complaint(complaint=complaint, actor=actor, **data)
 
 
+@route("complaints/<int:pk>/callback/", name="complaint-callback")
 @extend_schema_view(post=extend_schema(request=s.ComplaintCallbackIn, responses=s.ComplaintOut))
 class CallbackComplaint(ComplaintStep):
     input = s.ComplaintCallbackIn
@@ -427,6 +450,7 @@ class CallbackComplaint(ComplaintStep):
         return services.callback_complaint(complaint=complaint, actor=actor, **data)
 
 
+@route("complaints/<int:pk>/close/", name="complaint-close")
 @extend_schema_view(post=extend_schema(request=None, responses=s.ComplaintOut))
 class CloseComplaint(ComplaintStep):
     def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
@@ -436,6 +460,7 @@ class CloseComplaint(ComplaintStep):
 # ---------------------------------------------------------------- assisted services
 
 
+@route("assists/", name="assists")
 class AssistList(ScopedMixin, ListAPIView):
     permission = "feedback.view_assistrecord"
     serializer_class = s.AssistOut
@@ -447,7 +472,7 @@ class AssistList(ScopedMixin, ListAPIView):
     def post(self, request: Request) -> Response:
         center = _center(scope_for(request.user))
         services.authorize_assist(actor=request.user, center=center)
-        data = _valid(s.AssistIn, request.data)
+        data = validated(s.AssistIn, request.data)
         department = _of_center(Department, data.pop("department"), center.pk, _("部门"))
         record = services.record_assist(
             center=center,
@@ -462,12 +487,13 @@ class AssistList(ScopedMixin, ListAPIView):
 # ---------------------------------------------------------------- figures and disclosure
 
 
+@route("figures/", name="figures")
 class Figures(APIView):
     @extend_schema(parameters=[s.PeriodIn], responses=s.FiguresOut(many=True))
     def get(self, request: Request) -> Response:
         scope = scope_for(request.user)
         scope.require("feedback.view_feedback_figures")
-        data = _valid(s.PeriodIn, request.query_params)
+        data = validated(s.PeriodIn, request.query_params)
         by = None if data["by"] == "center" else data["by"]
         if by is None and not scope.whole_center:
             raise PermissionDenied(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
@@ -485,9 +511,10 @@ def _figures_query(request: Request, params: type[drf_serializers.Serializer]) -
     """The figure reader's scope and the period asked for."""
     scope = scope_for(request.user)
     scope.require("feedback.view_feedback_figures")
-    return scope, _valid(params, request.query_params)
+    return scope, validated(params, request.query_params)
 
 
+@route("figures/callbacks/", name="callbacks")
 class CallbackFigures(APIView):
     """Callbacks of real-name bad ratings (goal 100 %) and how they were rectified."""
 
@@ -497,19 +524,13 @@ class CallbackFigures(APIView):
         figures = selectors.callback_figures(
             center_id=scope.center_id, start=data["start"], end=data["end"]
         )
-        if data["by"] == "center":
-            if not scope.whole_center:
-                raise PermissionDenied(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
-            rows = [{"key": None, **figures.total}]
-        else:
-            rows = [
-                {"key": key, **values}
-                for key, values in figures.by["department"].items()
-                if scope.whole_center or key == scope.department_id
-            ]
+        if data["by"] == "center" and not scope.whole_center:
+            raise PermissionDenied(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
+        rows = scope.figure_rows(figures, data["by"])
         return Response(s.CallbackFiguresOut(rows, many=True).data)
 
 
+@route("figures/assists/", name="assist-totals")
 class AssistTotals(APIView):
     """Assisted services of a period by kind: times, households, quantity, money saved."""
 
@@ -523,12 +544,13 @@ class AssistTotals(APIView):
         return Response(s.AssistTotalOut(rows, many=True).data)
 
 
+@route("disclosure/", name="disclosure")
 class Disclosure(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=[s.DisclosureIn], responses=s.DisclosureRowOut(many=True))
     def get(self, request: Request) -> Response:
-        data = _valid(s.DisclosureIn, request.query_params)
+        data = validated(s.DisclosureIn, request.query_params)
         center = selectors.disclosure_center(data.get("center") or "")
         if center is None:
             raise NotFound(_("没有可公示的服务中心。"))
@@ -537,6 +559,7 @@ class Disclosure(APIView):
         return Response(s.DisclosureRowOut(rows, many=True).data)
 
 
+@route("imports/hotline/", name="hotline-import")
 class HotlineImport(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -544,7 +567,7 @@ class HotlineImport(APIView):
     def post(self, request: Request) -> Response:
         center = _center(scope_for(request.user))
         services.authorize_hotline_import(actor=request.user, center=center)
-        data = _valid(s.HotlineImportIn, request.data)
+        data = validated(s.HotlineImportIn, request.data)
         rows = services.import_hotline(
             center=center,
             kind=data["kind"],

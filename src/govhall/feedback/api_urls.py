@@ -1,37 +1,4 @@
 from govhall.core.routing import api_routes
 from govhall.feedback import api
 
-urlpatterns = api_routes(
-    "feedback-api",
-    [
-        ("evaluations/", api.EvaluationList, "evaluations"),
-        ("evaluations/<int:pk>/", api.EvaluationDetail, "evaluation"),
-        ("evaluations/<int:pk>/appeal/", api.FileAppeal, "appeal"),
-        ("invitations/check/", api.InvitationCheck, "invitation"),
-        ("rate/", api.Rate, "rate"),
-        ("pad/pair/", api.PadPair, "pad-pair"),
-        ("pad/state/", api.PadState, "pad-state"),
-        ("pad/rate/", api.PadRate, "pad-rate"),
-        ("pad/skip/", api.PadSkip, "pad-skip"),
-        ("appeals/", api.AppealList, "appeals"),
-        ("appeals/<int:pk>/decide/", api.DecideAppeal, "decide"),
-        ("rectifications/", api.RectificationList, "rectifications"),
-        ("rectifications/<int:pk>/", api.RectificationDetail, "rectification"),
-        ("rectifications/<int:pk>/verify/", api.VerifyRectification, "rectification-verify"),
-        ("rectifications/<int:pk>/rectify/", api.Rectify, "rectification-rectify"),
-        ("rectifications/<int:pk>/callback/", api.CallbackRectification, "rectification-callback"),
-        ("rectifications/<int:pk>/close/", api.CloseRectification, "rectification-close"),
-        ("complaints/", api.ComplaintList, "complaints"),
-        ("complaints/<int:pk>/", api.ComplaintDetail, "complaint"),
-        ("complaints/<int:pk>/assign/", api.AssignComplaint, "complaint-assign"),
-        ("complaints/<int:pk>/resolve/", api.ResolveComplaint, "complaint-resolve"),
-        ("complaints/<int:pk>/callback/", api.CallbackComplaint, "complaint-callback"),
-        ("complaints/<int:pk>/close/", api.CloseComplaint, "complaint-close"),
-        ("assists/", api.AssistList, "assists"),
-        ("figures/", api.Figures, "figures"),
-        ("figures/callbacks/", api.CallbackFigures, "callbacks"),
-        ("figures/assists/", api.AssistTotals, "assist-totals"),
-        ("disclosure/", api.Disclosure, "disclosure"),
-        ("imports/hotline/", api.HotlineImport, "hotline-import"),
-    ],
-)
+urlpatterns = api_routes("feedback-api", api)

@@ -1,6 +1,5 @@
 """Forms of the feedback pages: they parse input; the services decide."""
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import ServiceItem
 from govhall.core.formfields import PhoneField, YesNoField
+from govhall.core.validators import validate_period
 from govhall.feedback.models import (
     MAX_COUNT,
     MAX_QUANTITY,
@@ -242,16 +242,8 @@ class PeriodForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if (
-            start
-            and end
-            and (
-                end < start
-                or end - start > dt.timedelta(days=366)
-                or not 1900 <= start.year <= end.year <= 2099
-            )
-        ):
-            raise forms.ValidationError(_("统计期间应在一年以内,且结束日期不早于开始日期。"))
+        if start and end:
+            validate_period(start, end)
         return data
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from govhall.core import serializers as core_serializers
 from govhall.core.serializers import ModelSerializer
 from govhall.feedback import selectors
 from govhall.feedback.models import (
@@ -318,21 +319,10 @@ class AssistIn(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PeriodIn(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
+class PeriodIn(core_serializers.PeriodIn):
     by = serializers.ChoiceField(
         choices=["center", *selectors.GROUPINGS], default="department", required=False
     )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if (
-            attrs["end"] < attrs["start"]
-            or (attrs["end"] - attrs["start"]).days > 366
-            or not 1900 <= attrs["start"].year <= attrs["end"].year <= 2099
-        ):
-            raise serializers.ValidationError(_("统计期间应在一年以内,且结束日期不早于开始日期。"))
-        return attrs
 
 
 class CallbackPeriodIn(PeriodIn):

@@ -5,6 +5,7 @@ page that is nothing but one action's form asks the service's rule (`services.au
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.models import Center
 from govhall.core.refs import CASE_RATING_SALT, unsign_ref
+from govhall.core.routing import route
 from govhall.core.selectors import active_centers
 from govhall.feedback import links, selectors, services
 from govhall.feedback.forms import (
@@ -87,6 +89,7 @@ def _identity(
 # ---------------------------------------------------------------- rating link (public)
 
 
+@route("feedback/rate/<str:token>/")
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     """The page a rating link or QR code opens: five levels, aspects, comment, real name."""
     invitation = services.resolve_link(token)
@@ -127,6 +130,7 @@ def _rate_entry(request: HttpRequest, invitations: list[Any], pending: str) -> H
     return render(request, "feedback/rate_entry.html", {"message": message})
 
 
+@route("feedback/t/<uuid:token>/")
 def rate_ticket(request: HttpRequest, token: str) -> HttpResponse:
     """The ticket page's 评价 button: the rating of this ticket's service, for its holder."""
     ticket = ticket_by_token(token)
@@ -139,6 +143,7 @@ def rate_ticket(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@route("feedback/c/<str:ref>/")
 def rate_case(request: HttpRequest, ref: str) -> HttpResponse:
     """The receipt's rating QR code: the case once completed, until then the visit that
     accepted it."""
@@ -171,6 +176,7 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
+@route("feedback/pad/")
 def pad(request: HttpRequest) -> HttpResponse:
     """The pad device's page: the pairing form until paired, then idle / five buttons."""
     device = _pad(request)
@@ -179,6 +185,7 @@ def pad(request: HttpRequest) -> HttpResponse:
     return _pad_state(request, device, template="feedback/pad.html")
 
 
+@route("feedback/pad/pair/")
 @require_POST
 def pad_pair(request: HttpRequest) -> HttpResponse:
     form = PairForm(request.POST)
@@ -214,6 +221,7 @@ def _pad_state(
     )
 
 
+@route("feedback/pad/state/")
 @require_GET
 def pad_state(request: HttpRequest) -> HttpResponse:
     """Polled every second; answers 204 (nothing to swap) while the pad shows what it should,
@@ -237,6 +245,7 @@ def _pad_invitation_id(request: HttpRequest) -> int:
         raise ValidationFailed(_("评价数据不完整。")) from exc
 
 
+@route("feedback/pad/rate/")
 @require_POST
 def pad_rate(request: HttpRequest) -> HttpResponse:
     device = _paired_pad(request)
@@ -254,6 +263,7 @@ def pad_rate(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/pad.html#thanks", {"evaluation": evaluation})
 
 
+@route("feedback/pad/skip/")
 @require_POST
 def pad_skip(request: HttpRequest) -> HttpResponse:
     """The person declines to rate on the pad; their ticket's link stays valid."""
@@ -266,6 +276,7 @@ def pad_skip(request: HttpRequest) -> HttpResponse:
     return _pad_state(request, device)
 
 
+@route("feedback/pad/code/")
 @login_required
 def pad_code(request: HttpRequest) -> HttpResponse:
     """Window staff pair a pad with their own window: a one-time code typed on the device."""
@@ -282,6 +293,7 @@ def pad_code(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- rectifications
 
 
+@route("feedback/rectifications/", name="rectifications")
 @login_required
 def rectification_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -304,6 +316,32 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _took_step(
+    request: HttpRequest,
+    step: str | None,
+    form: Any,
+    stale: str,
+    take: Callable[[dict[str, Any]], Any],
+) -> bool:
+    """The POST of a rectification's or complaint's current `step` (refused with `stale` when the
+    page showed another): `take(data)` with the form's data. False when the form or the service
+    refused, the page to show again with the error."""
+    if step is None or request.POST.get("step") != step:
+        raise ValidationFailed(stale)
+    if form is not None and not form.is_valid():
+        return False
+    try:
+        take(dict(form.cleaned_data) if form else {})
+    except ValidationFailed as exc:
+        if form is None:
+            messages.error(request, exc.message)
+        else:
+            form.add_error(None, exc.message)
+        return False
+    messages.success(request, _("已保存。"))
+    return True
+
+
 RECTIFICATION_STEPS = {
     Rectification.Status.OPEN: ("verify", VerifyForm),
     Rectification.Status.VERIFIED: ("rectify", RectifyForm),
@@ -312,6 +350,7 @@ RECTIFICATION_STEPS = {
 }
 
 
+@route("feedback/rectifications/<int:pk>/", name="rectification")
 @login_required
 def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
@@ -327,23 +366,20 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_handle = scope.can("feedback.handle_rectification") and step is not None
     form = form_class(request.POST or None, request.FILES or None) if form_class else None
     if request.method == "POST":
-        if request.POST.get("step") != step:
-            raise ValidationFailed(_("该整改已进入下一环节,请刷新页面。"))
-        if form is None or form.is_valid():
-            data = form.cleaned_data if form else {}
-            action = {
-                "verify": services.verify_rectification,
-                "rectify": services.rectify,
-                "callback": services.record_callback,
-                "close": services.close_rectification,
-            }[step]
-            try:
-                action(rectification=rect, actor=request.user, **data)
-            except ValidationFailed as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("feedback:rectification", pk=rect.pk)
+        action = {
+            "verify": services.verify_rectification,
+            "rectify": services.rectify,
+            "callback": services.record_callback,
+            "close": services.close_rectification,
+        }
+        if _took_step(
+            request,
+            step,
+            form,
+            _("该整改已进入下一环节,请刷新页面。"),
+            lambda data: action[step](rectification=rect, actor=request.user, **data),
+        ):
+            return redirect("feedback:rectification", pk=rect.pk)
     evaluation = rect.evaluation
     return render(
         request,
@@ -370,6 +406,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- ratings and appeals
 
 
+@route("feedback/ratings/", name="evaluations")
 @login_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -385,6 +422,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("feedback/ratings/<int:pk>/", name="evaluation")
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
@@ -444,6 +482,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@route("feedback/appeals/", name="appeals")
 @login_required
 def appeal_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -467,6 +506,7 @@ def _user_center(request: HttpRequest) -> Center:
     return center
 
 
+@route("feedback/complaints/", name="complaints")
 @login_required
 def complaint_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -499,6 +539,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("feedback/complaints/<int:pk>/", name="complaint")
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
@@ -517,25 +558,20 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_handle = scope.can("feedback.handle_complaint") and step is not None
     form = make_form(request.POST or None) if make_form else None
     if request.method == "POST":
-        if request.POST.get("step") != step:
-            raise ValidationFailed(_("该投诉已进入下一环节,请刷新页面。"))
-        if form is None or form.is_valid():
-            data = dict(form.cleaned_data) if form else {}
+        action = {
+            "assign": services.assign_complaint,
+            "resolve": services.resolve_complaint,
+            "callback": services.callback_complaint,
+            "close": services.close_complaint,
+        }
+
+        def take(data: dict[str, Any]) -> None:
             if step == "assign":
                 data["assignee"] = data["assignee"].user
-            action = {
-                "assign": services.assign_complaint,
-                "resolve": services.resolve_complaint,
-                "callback": services.callback_complaint,
-                "close": services.close_complaint,
-            }[step]
-            try:
-                action(complaint=complaint, actor=request.user, **data)
-            except ValidationFailed as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("feedback:complaint", pk=complaint.pk)
+            action[step](complaint=complaint, actor=request.user, **data)
+
+        if _took_step(request, step, form, _("该投诉已进入下一环节,请刷新页面。"), take):
+            return redirect("feedback:complaint", pk=complaint.pk)
     return render(
         request,
         "feedback/complaint_detail.html",
@@ -559,6 +595,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- assisted services
 
 
+@route("feedback/assists/", name="assists")
 @login_required
 def assist_list(request: HttpRequest) -> HttpResponse:
     """Assisted services of the period, and quick entry for window staff."""
@@ -609,6 +646,7 @@ def _month(request: HttpRequest) -> tuple[int, int]:
     return first.year, first.month
 
 
+@route("disclosure/")
 def disclosure(request: HttpRequest) -> HttpResponse:
     """Public: per department and month, ratings by level, good rate, bad ratings, rectified."""
     region = request.GET.get("center", "")
@@ -631,6 +669,7 @@ def disclosure(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("feedback/figures/")
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -655,6 +694,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("feedback/import/")
 @login_required
 def hotline_import(request: HttpRequest) -> HttpResponse:
     center = _user_center(request)
@@ -684,6 +724,7 @@ def hotline_import(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/hotline_import.html", {"form": form})
 
 
+@route("feedback/")
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The feedback desk: the pages this user may open."""

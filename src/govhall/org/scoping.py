@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from govhall.core.models import Center
 from govhall.core.roles import CENTER_WIDE_ROLES, Role, roles_of
+from govhall.core.selectors import Rollup
 from govhall.org.errors import OrgError
 
 M = TypeVar("M", bound=Model)
@@ -59,6 +60,17 @@ class Scope:
             raise OrgError.PERMISSION_DENIED(
                 _("您没有执行此操作的权限。"), detail={"permission": perm}
             )
+
+    def figure_rows(self, figures: Rollup, by: str) -> list[dict[str, Any]]:
+        """`figures` as rows with their `key`: the centre's alone (key None) when `by` is
+        "center", else each department's this scope sees."""
+        if by == "center":
+            return [{"key": None, **figures.total}]
+        return [
+            {"key": key, **values}
+            for key, values in figures.by["department"].items()
+            if self.whole_center or key == self.department_id
+        ]
 
     def require_center(self, requested: str | None = None) -> int:
         """The id of the centre this user works in. A superuser above the centres works in the

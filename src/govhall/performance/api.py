@@ -12,8 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govhall.core.api import validated
 from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
+from govhall.core.routing import route
 from govhall.core.selectors import center_by_pk, center_row
 from govhall.org.models import Department
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
@@ -47,6 +49,7 @@ def _visible_runs(request: Request) -> QuerySet[EvaluationRun]:
     return runs
 
 
+@route("rubrics/", name="rubrics")
 class RubricListApi(generics.ListAPIView):
     serializer_class = RubricSerializer
     queryset = Rubric.objects.none()  # for the schema; requests use get_queryset
@@ -56,6 +59,7 @@ class RubricListApi(generics.ListAPIView):
         return selectors.center_rubrics(center_id=center.pk)
 
 
+@route("rubrics/<int:pk>/new-version/", name="rubric-new-version")
 class RubricNewVersionApi(APIView):
     @extend_schema(request=None, responses={201: RubricSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -67,6 +71,7 @@ class RubricNewVersionApi(APIView):
         return Response(RubricSerializer(copy).data, status=status.HTTP_201_CREATED)
 
 
+@route("runs/", name="runs")
 class RunListApi(generics.ListAPIView):
     serializer_class = RunSerializer
     queryset = EvaluationRun.objects.none()  # for the schema; requests use get_queryset
@@ -81,6 +86,7 @@ class RunListApi(generics.ListAPIView):
         return runs.filter(period__code=period.upper()) if period else runs
 
 
+@route("runs/<int:pk>/", name="run")
 class RunDetailApi(generics.RetrieveAPIView):
     serializer_class = RunDetailSerializer
     queryset = EvaluationRun.objects.none()  # for the schema; requests use get_queryset
@@ -91,19 +97,18 @@ class RunDetailApi(generics.RetrieveAPIView):
         )
 
 
+@route("compute/", name="compute")
 class ComputeApi(APIView):
     @extend_schema(request=ComputeInput, responses={201: RunDetailSerializer})
     def post(self, request: Request) -> Response:
         _scope, center = _center(request)
         services.authorize_compute(actor=request.user, center_id=center.pk)
-        data = ComputeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        run = services.evaluate_period(
-            center=center, code=data.validated_data["period"], actor=request.user
-        )
+        data = validated(ComputeInput, request.data)
+        run = services.evaluate_period(center=center, code=data["period"], actor=request.user)
         return Response(RunDetailSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
+@route("runs/<int:pk>/publish/", name="publish")
 class PublishApi(APIView):
     @extend_schema(request=None, responses={200: RunSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -114,14 +119,13 @@ class PublishApi(APIView):
         return Response(RunSerializer(services.publish_run(run=run, actor=request.user)).data)
 
 
+@route("scores/", name="scores")
 class ManualScoreApi(APIView):
     @extend_schema(request=ManualScoreInput, responses={200: ManualScoreInput})
     def post(self, request: Request) -> Response:
         _scope, center = _center(request)
         services.authorize_marks(actor=request.user, center_id=center.pk)
-        data = ManualScoreInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(ManualScoreInput, request.data)
         dimension = selectors.center_dimension(
             center_id=center.pk, dimension_id=values["dimension"]
         )
@@ -137,6 +141,7 @@ class ManualScoreApi(APIView):
         return Response(ManualScoreInput(values).data)
 
 
+@route("years/<str:year>/", name="year")
 class YearlyApi(APIView):
     """The figures of the yearly report and the ranking of the year (centre-wide roles)."""
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from govhall.catalog.selectors import public_center
 from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
+from govhall.core.routing import route
 from govhall.core.selectors import center_by_pk
 from govhall.feedback.models import Level
 from govhall.org.models import Department
@@ -59,6 +60,7 @@ def _default_code() -> str:
     return f"{today.year:04d}-{today.month:02d}"
 
 
+@route("performance/")
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope, center = _viewer(request)
@@ -127,6 +129,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("performance/runs/<int:pk>/")
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope, run = _run(request, pk)
@@ -172,6 +175,7 @@ def _attachment(response: HttpResponse, run: EvaluationRun, suffix: str) -> Http
     return response
 
 
+@route("performance/runs/<int:pk>/bulletin.docx")
 @login_required
 def run_docx(request: HttpRequest, pk: int) -> HttpResponse:
     _scope, run = _run(request, pk)
@@ -181,6 +185,7 @@ def run_docx(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@route("performance/runs/<int:pk>/tables.xlsx")
 @login_required
 def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     _scope, run = _run(request, pk)
@@ -193,6 +198,7 @@ def _year_param(request: HttpRequest) -> int:
     return year_of(request.GET.get("year") or timezone.localdate().year)
 
 
+@route("performance/yearly/")
 @login_required
 def yearly(request: HttpRequest) -> HttpResponse:
     """The yearly report (年度报告): its text, the ranking of the year and the download."""
@@ -207,6 +213,7 @@ def yearly(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("performance/yearly/report.docx")
 @login_required
 def yearly_docx(request: HttpRequest) -> HttpResponse:
     _scope, center = _viewer(request)
@@ -220,6 +227,7 @@ def yearly_docx(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@route("performance/compute/")
 @login_required
 @require_POST
 def compute(request: HttpRequest) -> HttpResponse:
@@ -235,6 +243,7 @@ def compute(request: HttpRequest) -> HttpResponse:
     return redirect("performance:run_detail", pk=run.pk)
 
 
+@route("performance/runs/<int:pk>/text/")
 @login_required
 @require_POST
 def run_text(request: HttpRequest, pk: int) -> HttpResponse:
@@ -249,6 +258,7 @@ def run_text(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("performance:run_detail", pk=run.pk)
 
 
+@route("performance/runs/<int:pk>/publish/")
 @login_required
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
@@ -261,6 +271,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("performance:run_detail", pk=run.pk)
 
 
+@route("performance/departments/<int:pk>/", name="department")
 @login_required
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _scope, center = _viewer(request)
@@ -283,6 +294,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@route("performance/periods/<str:code>/scores/<int:dimension_id>/")
 @login_required
 def enter_scores(request: HttpRequest, code: str, dimension_id: int) -> HttpResponse:
     center = _center(scope_for(request.user), request)
@@ -346,6 +358,7 @@ def _lobby_center(request: HttpRequest) -> Center:
     )
 
 
+@route("performance/lobby/")
 def lobby(request: HttpRequest) -> HttpResponse:
     """数据大屏: the hall today on a 1920×1080 screen, refreshed from `lobby_data`."""
     center = _lobby_center(request)
@@ -368,6 +381,7 @@ def lobby(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("performance/lobby/data/")
 def lobby_data(request: HttpRequest) -> JsonResponse:
     center = _lobby_center(request)
     data = selectors.lobby_figures(center_id=center.pk, day=timezone.localdate())

@@ -19,9 +19,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.catalog.models import ServiceItem
+from govhall.core.api import validated
 from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.ratelimits import throttle_ticket_issuing
+from govhall.core.routing import route
 from govhall.core.selectors import center_row
 from govhall.org.authentication import TokenAuthentication
 from govhall.org.models import StaffProfile, Window
@@ -36,14 +38,8 @@ CENTER_PARAM = OpenApiParameter(
 FLOOR_PARAM = OpenApiParameter("floor", str, description="楼层,如 1F;为空时全部")
 
 
-def _valid(serializer_class: type[drf_serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _center(request: Request) -> Center:
-    code = _valid(s.CenterQuerySerializer, request.query_params).get("center")
+    code = validated(s.CenterQuerySerializer, request.query_params).get("center")
     center = selectors.public_hall(code or "")
     if center is None:
         raise NotFound(_("没有找到该政务服务中心。"))
@@ -88,6 +84,7 @@ class PublicAPIView(APIView):
 # --- public: categories, tickets, board -------------------------------------------------------
 
 
+@route("categories/", name="categories")
 class CategoryListApi(PublicAPIView):
     @extend_schema(
         parameters=[CENTER_PARAM],
@@ -101,6 +98,7 @@ class CategoryListApi(PublicAPIView):
         )
 
 
+@route("tickets/", name="issue")
 class IssueTicketApi(PublicAPIView):
     """Anonymous, limited per client address and category; a registered kiosk program sends
     its account's token (``Authorization: Token …``) and is not limited."""
@@ -113,7 +111,7 @@ class IssueTicketApi(PublicAPIView):
         summary="取号",
     )
     def post(self, request: Request) -> Response:
-        data = s.plain_issue_input(request.data) or _valid(
+        data = s.plain_issue_input(request.data) or validated(
             s.IssueTicketInputSerializer, request.data
         )
         found = selectors.category_with_settings(data["category"])
@@ -139,12 +137,14 @@ class IssueTicketApi(PublicAPIView):
         return Response(_ticket_out(ticket, settings=settings), status=201)
 
 
+@route("tickets/<uuid:token>/", name="ticket")
 class TicketStatusApi(PublicAPIView):
     @extend_schema(responses=s.TicketOutputSerializer, summary="排队进度(按查询码)")
     def get(self, request: Request, token: str) -> Response:
         return Response(_ticket_out(_ticket_by_token(token)))
 
 
+@route("tickets/<uuid:token>/cancel/", name="cancel")
 class CancelTicketApi(PublicAPIView):
     @extend_schema(request=None, responses=s.TicketOutputSerializer, summary="放弃排队")
     def post(self, request: Request, token: str) -> Response:
@@ -152,6 +152,7 @@ class CancelTicketApi(PublicAPIView):
         return Response(_ticket_out(ticket))
 
 
+@route("board/", name="board")
 class BoardApi(PublicAPIView):
     @extend_schema(
         parameters=[CENTER_PARAM, FLOOR_PARAM],
@@ -160,7 +161,7 @@ class BoardApi(PublicAPIView):
     )
     def get(self, request: Request) -> Response:
         center = _center(request)
-        floor = _valid(s.CenterQuerySerializer, request.query_params).get("floor", "")
+        floor = validated(s.CenterQuerySerializer, request.query_params).get("floor", "")
         return Response(s.BoardOutputSerializer(selectors.board_feed(center.pk, floor=floor)).data)
 
 
@@ -174,6 +175,7 @@ def _category(pk: int) -> QueueCategory:
     return category
 
 
+@route("appointments/slots/", name="slots")
 class SlotListApi(PublicAPIView):
     @extend_schema(
         parameters=[s.SlotQuerySerializer],
@@ -181,11 +183,12 @@ class SlotListApi(PublicAPIView):
         summary="预约时段与剩余名额",
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.SlotQuerySerializer, request.query_params)
+        query = validated(s.SlotQuerySerializer, request.query_params)
         slots = selectors.appointment_slots(_category(query["category"]), query["date"])
         return Response(s.SlotOutputSerializer(slots, many=True).data)
 
 
+@route("appointments/", name="book")
 class BookAppointmentApi(PublicAPIView):
     @extend_schema(
         request=s.BookInputSerializer,
@@ -193,7 +196,7 @@ class BookAppointmentApi(PublicAPIView):
         summary="预约",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(s.BookInputSerializer, request.data)
+        data = validated(s.BookInputSerializer, request.data)
         category = _category(data.pop("category"))
         item_id = data.pop("item")
         item = None
@@ -203,6 +206,7 @@ class BookAppointmentApi(PublicAPIView):
         return Response(s.AppointmentOutputSerializer(appointment).data, status=201)
 
 
+@route("appointments/<str:code>/change/", name="appointment-change")
 class ChangeAppointmentApi(PublicAPIView):
     @extend_schema(
         request=s.ChangeAppointmentInputSerializer,
@@ -210,11 +214,12 @@ class ChangeAppointmentApi(PublicAPIView):
         summary="改约(凭预约码、手机号、身份证号)",
     )
     def post(self, request: Request, code: str) -> Response:
-        data = _valid(s.ChangeAppointmentInputSerializer, request.data)
+        data = validated(s.ChangeAppointmentInputSerializer, request.data)
         appointment = services.change_appointment(code=code, **data)
         return Response(s.AppointmentOutputSerializer(appointment).data)
 
 
+@route("appointments/<str:code>/cancel/", name="appointment-cancel")
 class CancelAppointmentApi(PublicAPIView):
     @extend_schema(
         request=s.AppointmentIdentityInputSerializer,
@@ -222,11 +227,12 @@ class CancelAppointmentApi(PublicAPIView):
         summary="取消预约",
     )
     def post(self, request: Request, code: str) -> Response:
-        data = _valid(s.AppointmentIdentityInputSerializer, request.data)
+        data = validated(s.AppointmentIdentityInputSerializer, request.data)
         appointment = services.cancel_appointment(code=code, **data)
         return Response(s.AppointmentOutputSerializer(appointment).data)
 
 
+@route("appointments/<str:code>/check-in/", name="appointment-check-in")
 class CheckInApi(PublicAPIView):
     @extend_schema(
         request=s.CheckInInputSerializer,
@@ -234,7 +240,7 @@ class CheckInApi(PublicAPIView):
         summary="预约签到取号",
     )
     def post(self, request: Request, code: str) -> Response:
-        data = _valid(s.CheckInInputSerializer, request.data)
+        data = validated(s.CheckInInputSerializer, request.data)
         ticket = services.check_in_appointment(code=code, id_number=data["id_number"])
         return Response(_ticket_out(ticket), status=201)
 
@@ -282,6 +288,7 @@ def _window_state(window: Window) -> dict[str, Any]:
     }
 
 
+@route("windows/<int:window_id>/", name="window")
 class WindowStateApi(WindowApiMixin, APIView):
     @extend_schema(responses=s.WindowStateOutputSerializer, summary="窗口状态")
     def get(self, request: Request, window_id: int) -> Response:
@@ -289,6 +296,7 @@ class WindowStateApi(WindowApiMixin, APIView):
         return Response(s.WindowStateOutputSerializer(_window_state(window)).data)
 
 
+@route("windows/<int:window_id>/call-next/", name="call-next")
 class CallNextApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.CallOutputSerializer, summary="叫下一位")
     def post(self, request: Request, window_id: int) -> Response:
@@ -324,26 +332,31 @@ def _ticket_action(summary: str) -> Any:
     return extend_schema(request=None, responses=s.StaffTicketOutputSerializer, summary=summary)
 
 
+@route("windows/<int:window_id>/recall/", name="recall")
 @_ticket_action("重呼当前号")
 class RecallApi(TicketActionApi):
     service = staticmethod(services.recall_ticket)
 
 
+@route("windows/<int:window_id>/start/", name="start")
 @_ticket_action("开始办理")
 class StartApi(TicketActionApi):
     service = staticmethod(services.start_ticket)
 
 
+@route("windows/<int:window_id>/finish/", name="finish")
 @_ticket_action("办结")
 class FinishApi(TicketActionApi):
     service = staticmethod(services.finish_ticket)
 
 
+@route("windows/<int:window_id>/no-show/", name="no-show")
 @_ticket_action("过号")
 class NoShowApi(TicketActionApi):
     service = staticmethod(services.mark_no_show)
 
 
+@route("windows/<int:window_id>/transfer/", name="transfer")
 class TransferApi(WindowApiMixin, APIView):
     @extend_schema(
         request=s.TransferInputSerializer,
@@ -352,7 +365,7 @@ class TransferApi(WindowApiMixin, APIView):
     )
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
-        data = _valid(s.TransferInputSerializer, request.data)
+        data = validated(s.TransferInputSerializer, request.data)
         to_category = to_window = None
         if data["to_category"] is not None:
             to_category = center_row(QueueCategory, data["to_category"], window.center_id)
@@ -374,17 +387,19 @@ class TransferApi(WindowApiMixin, APIView):
         return Response(s.StaffTicketOutputSerializer(successor).data)
 
 
+@route("windows/<int:window_id>/pause/", name="pause")
 class PauseApi(WindowApiMixin, APIView):
     @extend_schema(
         request=s.PauseInputSerializer, responses=s.PauseOutputSerializer, summary="暂停窗口"
     )
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
-        data = _valid(s.PauseInputSerializer, request.data)
+        data = validated(s.PauseInputSerializer, request.data)
         pause = services.pause_window(window=window, staff=staff, actor=request.user, **data)
         return Response(s.PauseOutputSerializer(pause).data)
 
 
+@route("windows/<int:window_id>/resume/", name="resume")
 class ResumeApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.PauseOutputSerializer, summary="恢复窗口服务")
     def post(self, request: Request, window_id: int) -> Response:
@@ -396,6 +411,7 @@ class ResumeApi(WindowApiMixin, APIView):
         )
 
 
+@route("windows/<int:window_id>/session/open/", name="session-open")
 class OpenSessionApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.WindowStateOutputSerializer, summary="登录窗口")
     def post(self, request: Request, window_id: int) -> Response:
@@ -404,6 +420,7 @@ class OpenSessionApi(WindowApiMixin, APIView):
         return Response(s.WindowStateOutputSerializer(_window_state(window)).data)
 
 
+@route("windows/<int:window_id>/session/close/", name="session-close")
 class CloseSessionApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.WindowStateOutputSerializer, summary="退出窗口")
     def post(self, request: Request, window_id: int) -> Response:
@@ -415,6 +432,7 @@ class CloseSessionApi(WindowApiMixin, APIView):
 # --- monitor and figures ------------------------------------------------------------------------
 
 
+@route("monitor/", name="monitor")
 class MonitorApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -440,6 +458,7 @@ class MonitorApi(APIView):
         return Response(s.MonitorOutputSerializer(data).data)
 
 
+@route("figures/", name="figures")
 class FiguresApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -453,7 +472,7 @@ class FiguresApi(APIView):
         scope.require("queueing.view_queue_figures")
         if scope.center_id is None:
             raise PermissionDenied(NO_CENTER)
-        query = _valid(s.FiguresQuerySerializer, request.query_params)
+        query = validated(s.FiguresQuerySerializer, request.query_params)
         args = {
             "center_id": scope.center_id,
             "start": query["start"],

@@ -1,12 +1,11 @@
 """Forms of the queue pages (parsing only; the services decide)."""
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.core.formfields import IdNumberField, PhoneField
+from govhall.core.validators import validate_period
 from govhall.org.models import Window
 from govhall.queueing.models import QueueCategory, Ticket, WindowPause
 
@@ -104,8 +103,5 @@ class PeriodForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end:
-            if start > end:
-                raise forms.ValidationError(_("开始日期不能晚于结束日期。"))
-            if end - start > dt.timedelta(days=366):
-                raise forms.ValidationError(_("统计区间不能超过一年。"))
+            validate_period(start, end)
         return data

@@ -2,10 +2,9 @@
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from govhall.core.serializers import ModelSerializer
+from govhall.core.serializers import ModelSerializer, PeriodIn
 from govhall.queueing.models import Appointment, Ticket, WindowPause
 
 
@@ -232,19 +231,10 @@ class AppointmentOutputSerializer(ModelSerializer):
         ]
 
 
-class FiguresQuerySerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
+class FiguresQuerySerializer(PeriodIn):
     dimension = serializers.ChoiceField(
         choices=["category", "department", "window", "staff", "day", "hour"], required=False
     )
-
-    def validate(self, attrs: dict) -> dict:
-        if attrs["start"] > attrs["end"]:
-            raise serializers.ValidationError(_("开始日期不能晚于结束日期。"))
-        if (attrs["end"] - attrs["start"]).days > 366:
-            raise serializers.ValidationError(_("统计区间不能超过一年。"))
-        return attrs
 
 
 class FiguresSerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from govhall.core.errors import DomainError, NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.ratelimits import throttle_ticket_issuing
+from govhall.core.routing import route
 from govhall.core.svg import without_scripts
 from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, scope_for
@@ -114,6 +115,7 @@ def _bounded(value: str, default: int, low: int, high: int) -> int:
     return min(max(int(value), low), high) if value.isdigit() else default
 
 
+@route("queue/")
 def kiosk(request: HttpRequest) -> HttpResponse:
     """The hall's self-service terminal (自助取号机), full screen, for the next person each time.
 
@@ -150,6 +152,7 @@ def _page_status(context: dict) -> int:
     return 400 if context["form"].errors or context["checkin"].errors else 200
 
 
+@route("queue/take/")
 def phone(request: HttpRequest) -> HttpResponse:
     """Take a ticket on one's own phone: the ticket page then stays with that person."""
     center = public_center(request)
@@ -178,6 +181,7 @@ def _status_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
     }
 
 
+@route("queue/t/<uuid:token>/")
 def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
     ticket = selectors.ticket_by_token(token)
     if ticket is None:
@@ -188,6 +192,7 @@ def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, template, _status_context(request, ticket))
 
 
+@route("queue/t/<uuid:token>/cancel/")
 @require_POST
 def ticket_cancel(request: HttpRequest, token: str) -> HttpResponse:
     ticket = selectors.ticket_by_token(token)
@@ -200,6 +205,7 @@ def ticket_cancel(request: HttpRequest, token: str) -> HttpResponse:
 # --- display board ----------------------------------------------------------------------------
 
 
+@route("queue/board/")
 def board(request: HttpRequest) -> HttpResponse:
     center = public_center(request)
     floor = request.GET.get("floor", "").strip()
@@ -219,6 +225,7 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("queue/board/feed/")
 def board_feed(request: HttpRequest) -> HttpResponse:
     center = public_center(request)
     feed = selectors.board_feed(center.pk, floor=request.GET.get("floor", "").strip())
@@ -268,6 +275,7 @@ def _terminal_context(window: Window, staff: StaffProfile, **extra: Any) -> dict
     }
 
 
+@route("queue/terminal/")
 @login_required
 def terminal(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
@@ -277,6 +285,7 @@ def terminal(request: HttpRequest) -> HttpResponse:
     return render(request, "queueing/terminal_choose.html", {"windows": windows})
 
 
+@route("queue/terminal/<int:window_id>/")
 @login_required
 def terminal_window(request: HttpRequest, window_id: int) -> HttpResponse:
     staff, window = _staff_window(request, window_id)
@@ -284,6 +293,7 @@ def terminal_window(request: HttpRequest, window_id: int) -> HttpResponse:
     return render(request, "queueing/terminal.html", _terminal_context(window, staff))
 
 
+@route("queue/terminal/<int:window_id>/panel/")
 @login_required
 def terminal_panel(request: HttpRequest, window_id: int) -> HttpResponse:
     staff, window = _staff_window(request, window_id)
@@ -361,6 +371,7 @@ def _run_terminal_action(
     return f"{ticket.number}: {ticket.get_state_display()}"
 
 
+@route("queue/terminal/<int:window_id>/<slug:action>/")
 @login_required
 @require_POST
 def terminal_action(request: HttpRequest, window_id: int, action: str) -> HttpResponse:
@@ -381,6 +392,7 @@ def terminal_action(request: HttpRequest, window_id: int, action: str) -> HttpRe
     return response
 
 
+@route("queue/terminal/<int:window_id>/close/")
 @login_required
 @require_POST
 def terminal_close(request: HttpRequest, window_id: int) -> HttpResponse:
@@ -396,6 +408,7 @@ def terminal_close(request: HttpRequest, window_id: int) -> HttpResponse:
 # --- hall monitor ---------------------------------------------------------------------------
 
 
+@route("queue/monitor/")
 @login_required
 def monitor(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -425,6 +438,7 @@ def _hour_chart(rows: dict[Any, dict[str, Any]]) -> str:
     return without_scripts(chart.render(is_unicode=True))
 
 
+@route("queue/figures/")
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -510,6 +524,7 @@ def _int(value: str | None) -> int:
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0
 
 
+@route("queue/appointments/")
 def appointments(request: HttpRequest) -> HttpResponse:
     """Book a slot (public): pick a category and a working day, see the places left, book."""
     center = public_center(request)
@@ -525,6 +540,7 @@ def appointments(request: HttpRequest) -> HttpResponse:
     return _appointments_page(request, center, booked=booked)
 
 
+@route("queue/appointments/cancel/")
 @require_POST
 def appointment_cancel(request: HttpRequest) -> HttpResponse:
     """Cancel with code + phone + ID number; a mistake is shown under the field it concerns."""

@@ -11,13 +11,21 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from govhall.core import spreadsheets
+from govhall.core.api import validated
+from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, selectors, services
 from govhall.supervision import serializers as s
@@ -52,14 +60,8 @@ def _category(campaign: Campaign, category_id: int) -> ProblemCategory:
     return category
 
 
-def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _on(request: Request) -> dt.date:
-    return _valid(s.OnIn, request.query_params).get("on") or timezone.localdate()
+    return validated(s.OnIn, request.query_params).get("on") or timezone.localdate()
 
 
 def _problem_out(problem: Problem, *, detail: bool = False) -> dict[str, Any]:
@@ -79,6 +81,7 @@ def _unit_ids(scope: Scope, campaign: Campaign) -> list[int] | None:
 # --- campaigns ------------------------------------------------------------------------------
 
 
+@route("campaigns/", name="campaigns")
 class CampaignListApi(APIView):
     @extend_schema(tags=TAG, responses=s.CampaignOut(many=True), summary="排查整改活动列表")
     def get(self, request: Request) -> Response:
@@ -90,7 +93,7 @@ class CampaignListApi(APIView):
     )
     def post(self, request: Request) -> Response:
         scope = _scope(request, "supervision.manage_campaign")
-        data = _valid(s.CampaignCreateIn, request.data)
+        data = validated(s.CampaignCreateIn, request.data)
         campaign = services.create_campaign(
             actor=request.user,
             center_id=scope.center_id,
@@ -100,6 +103,7 @@ class CampaignListApi(APIView):
         return Response(s.CampaignOut(campaign).data, status=201)
 
 
+@route("campaigns/<int:pk>/", name="campaign")
 class CampaignDetailApi(APIView):
     @extend_schema(tags=TAG, responses=s.CampaignDetailOut, summary="活动详情")
     def get(self, request: Request, pk: int) -> Response:
@@ -111,6 +115,7 @@ class CampaignDetailApi(APIView):
         return Response(s.CampaignDetailOut(campaign).data)
 
 
+@route("campaigns/<int:pk>/phases/", name="phases")
 class PhaseDatesApi(APIView):
     @extend_schema(
         tags=TAG, request=s.PhaseEndsIn, responses=s.PhaseOut(many=True), summary="调整阶段日期"
@@ -118,12 +123,13 @@ class PhaseDatesApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.manage_campaign")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
-        data = _valid(s.PhaseEndsIn, request.data)
+        data = validated(s.PhaseEndsIn, request.data)
         services.set_phase_dates(actor=request.user, campaign=campaign, phase_ends=data)
         phases = selectors.campaign_phases(campaign_id=campaign.pk)
         return Response(s.PhaseOut(phases, many=True).data)
 
 
+@route("campaigns/<int:pk>/documents/", name="documents")
 class DocumentUploadApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -133,11 +139,12 @@ class DocumentUploadApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.manage_campaign")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
-        data = _valid(s.DocumentIn, request.data)
+        data = validated(s.DocumentIn, request.data)
         doc = services.add_document(actor=request.user, campaign=campaign, **data)
         return Response(s.DocumentOut(doc).data, status=201)
 
 
+@route("campaigns/<int:pk>/phase-report/", name="phase-report")
 class PhaseReportApi(APIView):
     @extend_schema(
         tags=TAG,
@@ -157,6 +164,7 @@ class PhaseReportApi(APIView):
 # --- problems -------------------------------------------------------------------------------
 
 
+@route("campaigns/<int:pk>/problems/", name="problems")
 class ProblemListApi(APIView):
     @extend_schema(
         tags=TAG,
@@ -172,7 +180,7 @@ class ProblemListApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.view_problem")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
-        params = _valid(s.ProblemFilterIn, request.query_params)
+        params = validated(s.ProblemFilterIn, request.query_params)
         problems = selectors.problem_list(
             scope,
             campaign_id=campaign.pk,
@@ -193,7 +201,7 @@ class ProblemListApi(APIView):
         if not scope.can("supervision.record_problem"):
             scope.require("supervision.edit_problem_list")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
-        data = _valid(s.ProblemCreateIn, request.data)
+        data = validated(s.ProblemCreateIn, request.data)
         problem = services.create_problem(
             actor=request.user,
             unit=_unit(campaign, data.pop("unit")),
@@ -203,6 +211,7 @@ class ProblemListApi(APIView):
         return Response(_problem_out(problem), status=201)
 
 
+@route("problems/<int:pk>/", name="problem")
 class ProblemDetailApi(APIView):
     @extend_schema(tags=TAG, responses=s.ProblemDetailOut, summary="问题详情与记录")
     def get(self, request: Request, pk: int) -> Response:
@@ -215,43 +224,64 @@ class ProblemDetailApi(APIView):
         if not scope.can("supervision.record_problem"):
             scope.require("supervision.edit_problem_list")
         problem = selectors.visible_problem(scope, problem_id=pk)
-        data = _valid(s.ProblemUpdateIn, request.data)
+        data = validated(s.ProblemUpdateIn, request.data)
         if "category" in data:
             data["category"] = _category(problem.campaign, data["category"])
         problem = services.update_problem(actor=request.user, problem=problem, **data)
         return Response(_problem_out(problem))
 
 
-class ProblemFixApi(APIView):
-    @extend_schema(tags=TAG, request=s.FixIn, responses=s.ProblemOut, summary="整改完成")
+# Base of a problem's steps: with `permission`, POST `input` to a problem the user may see and
+# `act` on it; answers with the problem. (A comment: a docstring would describe every step in
+# the API schema.)
+class ProblemStep(APIView):
+    permission: str
+    input: type[Serializer]
+
+    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
+        raise NotImplementedError
+
     def post(self, request: Request, pk: int) -> Response:
-        scope = _scope(request, "supervision.edit_problem_list")
+        scope = _scope(request, self.permission)
         problem = selectors.visible_problem(scope, problem_id=pk)
-        data = _valid(s.FixIn, request.data)
-        problem = services.mark_fixed(actor=request.user, problem=problem, **data)
-        return Response(_problem_out(problem))
+        data = validated(self.input, request.data)
+        return Response(_problem_out(self.act(request.user, problem, data)))
 
 
-class ProblemConfirmApi(APIView):
-    @extend_schema(tags=TAG, request=s.ConfirmIn, responses=s.ProblemOut, summary="督查确认")
-    def post(self, request: Request, pk: int) -> Response:
-        scope = _scope(request, "supervision.confirm_problem")
-        problem = selectors.visible_problem(scope, problem_id=pk)
-        data = _valid(s.ConfirmIn, request.data)
-        problem = services.confirm_problem(actor=request.user, problem=problem, **data)
-        return Response(_problem_out(problem))
+@route("problems/<int:pk>/fix/", name="problem-fix")
+@extend_schema_view(
+    post=extend_schema(tags=TAG, request=s.FixIn, responses=s.ProblemOut, summary="整改完成")
+)
+class ProblemFixApi(ProblemStep):
+    permission, input = "supervision.edit_problem_list", s.FixIn
+
+    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
+        return services.mark_fixed(actor=actor, problem=problem, **data)
 
 
-class ProblemReopenApi(APIView):
-    @extend_schema(tags=TAG, request=s.ReopenIn, responses=s.ProblemOut, summary="退回重改")
-    def post(self, request: Request, pk: int) -> Response:
-        scope = _scope(request, "supervision.confirm_problem")
-        problem = selectors.visible_problem(scope, problem_id=pk)
-        data = _valid(s.ReopenIn, request.data)
-        problem = services.reopen_problem(actor=request.user, problem=problem, **data)
-        return Response(_problem_out(problem))
+@route("problems/<int:pk>/confirm/", name="problem-confirm")
+@extend_schema_view(
+    post=extend_schema(tags=TAG, request=s.ConfirmIn, responses=s.ProblemOut, summary="督查确认")
+)
+class ProblemConfirmApi(ProblemStep):
+    permission, input = "supervision.confirm_problem", s.ConfirmIn
+
+    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
+        return services.confirm_problem(actor=actor, problem=problem, **data)
 
 
+@route("problems/<int:pk>/reopen/", name="problem-reopen")
+@extend_schema_view(
+    post=extend_schema(tags=TAG, request=s.ReopenIn, responses=s.ProblemOut, summary="退回重改")
+)
+class ProblemReopenApi(ProblemStep):
+    permission, input = "supervision.confirm_problem", s.ReopenIn
+
+    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
+        return services.reopen_problem(actor=actor, problem=problem, **data)
+
+
+@route("problems/<int:pk>/evidence/", name="problem-evidence")
 class EvidenceUploadApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -263,11 +293,12 @@ class EvidenceUploadApi(APIView):
         if not scope.can("supervision.record_problem"):
             scope.require("supervision.edit_problem_list")
         problem = selectors.visible_problem(scope, problem_id=pk)
-        data = _valid(s.EvidenceIn, request.data)
+        data = validated(s.EvidenceIn, request.data)
         evidence = services.add_evidence(actor=request.user, problem=problem, **data)
         return Response(s.EvidenceOut(evidence).data, status=201)
 
 
+@route("campaigns/<int:pk>/import/<str:source>/", name="import")
 class ImportApi(APIView):
     @extend_schema(
         tags=TAG,
@@ -282,7 +313,7 @@ class ImportApi(APIView):
             raise SupervisionError.SOURCE_NOT_FOUND(
                 _("没有这种数据来源。"), detail={"source": source}
             )
-        data = _valid(s.ImportIn, request.data)
+        data = validated(s.ImportIn, request.data)
         result = services.import_from_data(
             actor=request.user, campaign=campaign, source=source, **data
         )
@@ -292,6 +323,7 @@ class ImportApi(APIView):
 # --- census ---------------------------------------------------------------------------------
 
 
+@route("campaigns/<int:pk>/census/", name="census")
 class CensusApi(APIView):
     @extend_schema(tags=TAG, responses=s.CensusOut, summary="窗口统计表及未报送单位")
     def get(self, request: Request, pk: int) -> Response:
@@ -317,7 +349,7 @@ class CensusApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.file_census")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
-        data = _valid(s.CensusIn, request.data)
+        data = validated(s.CensusIn, request.data)
         report = services.file_census(
             actor=request.user,
             unit=_unit(campaign, data.pop("unit")),
@@ -331,6 +363,7 @@ class CensusApi(APIView):
 # --- progress and sign-off ------------------------------------------------------------------
 
 
+@route("campaigns/<int:pk>/progress/", name="progress")
 class ProgressApi(APIView):
     @extend_schema(tags=TAG, parameters=[ON_PARAM], responses=s.ProgressOut, summary="整改进度")
     def get(self, request: Request, pk: int) -> Response:
@@ -345,6 +378,7 @@ class ProgressApi(APIView):
         )
 
 
+@route("campaigns/<int:pk>/progress.xlsx", name="progress-xlsx")
 class ProgressXlsxApi(APIView):
     @extend_schema(
         tags=TAG,
@@ -362,6 +396,7 @@ class ProgressXlsxApi(APIView):
         return spreadsheets.xlsx_response(content, filename=exports.progress_filename(campaign, on))
 
 
+@route("campaigns/<int:pk>/signoff/", name="signoff")
 class SignOffApi(APIView):
     @extend_schema(tags=TAG, request=s.SignOffIn, responses={201: s.SignOffOut}, summary="签字确认")
     def post(self, request: Request, pk: int) -> Response:
@@ -369,7 +404,7 @@ class SignOffApi(APIView):
         if not scope.can("supervision.manage_campaign"):
             scope.require("supervision.sign_off")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
-        data = _valid(s.SignOffIn, request.data)
+        data = validated(s.SignOffIn, request.data)
         signoff = services.sign_off(
             actor=request.user, unit=_unit(campaign, data.pop("unit")), **data
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core import spreadsheets
 from govhall.core.pages import attempt
+from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, forms, selectors, services
 from govhall.supervision.errors import SupervisionError
@@ -58,6 +59,7 @@ def _on(request: HttpRequest) -> dt.date:
 # --- campaigns ------------------------------------------------------------------------------
 
 
+@route("supervision/", name="campaigns")
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
@@ -71,6 +73,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("supervision/new/")
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, "supervision.manage_campaign")
@@ -88,6 +91,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/campaign_form.html", {"form": form})
 
 
+@route("supervision/<int:pk>/", name="campaign")
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
@@ -122,6 +126,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@route("supervision/<int:pk>/documents/")
 @login_required
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.manage_campaign")
@@ -166,6 +171,7 @@ def _problem_form(scope: Scope, campaign: Campaign, data: Any = None) -> forms.P
     )
 
 
+@route("supervision/<int:pk>/problems/", name="problems")
 @login_required
 def problem_list(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
@@ -203,6 +209,7 @@ def _choice(value: str | None, allowed: list[str]) -> str | None:
     return value if value in allowed else None
 
 
+@route("supervision/<int:pk>/problems/new/")
 @login_required
 def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
@@ -225,6 +232,7 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:problems", pk=campaign.pk)
 
 
+@route("supervision/<int:pk>/problems/import/")
 @login_required
 def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.record_problem")
@@ -257,6 +265,7 @@ def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:problems", pk=campaign.pk)
 
 
+@route("supervision/problems/<int:pk>/", name="problem")
 @login_required
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
@@ -325,6 +334,7 @@ def _problem_action(
     return redirect("supervision:problem", pk=problem.pk)
 
 
+@route("supervision/problems/<int:pk>/edit/")
 @login_required
 def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
@@ -351,6 +361,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:problem", pk=problem.pk)
 
 
+@route("supervision/problems/<int:pk>/fix/")
 @login_required
 def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
@@ -358,11 +369,13 @@ def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@route("supervision/problems/<int:pk>/evidence/")
 @login_required
 def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(request, pk, None, forms.EvidenceForm, services.add_evidence)
 
 
+@route("supervision/problems/<int:pk>/confirm/")
 @login_required
 def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
@@ -370,6 +383,7 @@ def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@route("supervision/problems/<int:pk>/reopen/")
 @login_required
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _problem_action(
@@ -402,6 +416,7 @@ def _census_forms(campaign: Campaign, unit: CampaignUnit, data: Any = None) -> t
     return form, formset
 
 
+@route("supervision/<int:pk>/census/")
 @login_required
 def census(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_censusreport")
@@ -436,6 +451,7 @@ def census(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@route("supervision/<int:pk>/census/file/")
 @login_required
 def census_file(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.file_census")
@@ -482,6 +498,7 @@ def census_file(request: HttpRequest, pk: int) -> HttpResponse:
 # --- progress -------------------------------------------------------------------------------
 
 
+@route("supervision/<int:pk>/progress/")
 @login_required
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
@@ -512,6 +529,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@route("supervision/<int:pk>/progress.xlsx")
 @login_required
 def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
@@ -523,6 +541,7 @@ def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return spreadsheets.xlsx_response(content, filename=exports.progress_filename(campaign, on))
 
 
+@route("supervision/<int:pk>/signoff/")
 @login_required
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)

@@ -1,9 +1,4 @@
 from govhall.core.routing import api_routes
 from govhall.training import api
 
-urlpatterns = api_routes(
-    "training",
-    [
-        ("year/", api.TrainingYearApi, "year"),
-    ],
-)
+urlpatterns = api_routes("training", api)

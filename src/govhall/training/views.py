@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from govhall.core.forms import show_form_errors
 from govhall.core.pages import attempt
+from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.training import forms, selectors, services
 
@@ -32,6 +33,7 @@ def _year(request: HttpRequest) -> int:
     return year if FIRST_YEAR <= year <= this_year + 1 else this_year
 
 
+@route("training/")
 @login_required
 def year(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
@@ -58,6 +60,7 @@ def year(request: HttpRequest) -> HttpResponse:
     )
 
 
+@route("training/new/")
 @login_required
 def session_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, "training.manage_training")
@@ -75,6 +78,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
     return render(request, "training/session_form.html", {"form": form})
 
 
+@route("training/<int:pk>/", name="session")
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
@@ -100,6 +104,7 @@ def _staff_ids(request: HttpRequest) -> list[int]:
     return [int(v) for v in request.POST.getlist("present") if v.isascii() and v.isdigit()]
 
 
+@route("training/<int:pk>/attendance/")
 @login_required
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,6 +120,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:session", pk=session.pk)
 
 
+@route("training/<int:pk>/cancel/")
 @login_required
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
@@ -134,6 +140,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:session", pk=session.pk)
 
 
+@route("training/rotations/new/")
 @login_required
 def rotation_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, "training.add_rotation")
@@ -153,6 +160,7 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "training/rotation_form.html", {"form": form})
 
 
+@route("training/rotations/<int:pk>/end/")
 @login_required
 @require_POST
 def rotation_end(request: HttpRequest, pk: int) -> HttpResponse:
