@@ -102,6 +102,21 @@ def rollup(qs: QuerySet, aggregates: Mapping[str, Any], keys: Mapping[str, Any])
     return Rollup(total=total, by=by)
 
 
+def regrouped(
+    groups: Mapping[Any, Mapping[str, Any]], key_of: Mapping[Any, Any]
+) -> dict[Any, dict[str, Any]]:
+    """The groups of one key of a `rollup`, keyed anew: each value by `key_of[value]` (None when
+    it has none), the groups that fall under one new key added up as `rollup` adds them.
+
+    A rollup may group by a plain column (a case's `accepted_by_id`) and map its few values to
+    the key wanted (their StaffProfile ids) afterwards, rather than join every row to find it.
+    """
+    out: dict[Any, dict[str, Any]] = {}
+    for value, sums in groups.items():
+        _add(out.setdefault(key_of.get(value), {}), sums)
+    return out
+
+
 T = TypeVar("T")
 
 
