@@ -98,7 +98,9 @@ def rollup(qs: QuerySet, aggregates: Mapping[str, Any], keys: Mapping[str, Any])
         for alias, name in aliases.items():
             _add(by[name].setdefault(row[alias], {}), sums)
     if not total:  # no keys, or no rows: SQL's own totals (0 counts, NULL sums)
-        total = dict(qs.aggregate(**aggregates))
+        # Without rows the totals are those of no rows, which Django gives without a query
+        # (no second pass over a month of cases to count none).
+        total = dict((qs.none() if keys else qs).aggregate(**aggregates))
     return Rollup(total=total, by=by)
 
 
