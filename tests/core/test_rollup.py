@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govhall.core.models import OutboxEvent
-from govhall.core.selectors import rollup
+from govhall.core.selectors import regrouped, rollup
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,18 @@ def test_rollup_costs_one_query(center, django_assert_num_queries):
     OutboxEvent.objects.create(center=center, stream="case:1", kind="x", attempts=2, payload={})
     with django_assert_num_queries(1):
         rollup(OutboxEvent.objects.filter(center=center), AGGREGATES, KEYS)
+
+
+def test_rollup_over_no_rows_costs_one_query(center, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        result = rollup(OutboxEvent.objects.filter(center=center), AGGREGATES, KEYS)
+    assert result.total == {"n": 0, "sent": 0, "tries": None, "dead_tries": None}
+    assert result.by == {"stream": {}, "kind": {}}
+
+
+def test_regrouped_adds_up_the_groups_that_fall_together():
+    groups = {1: {"n": 2, "tries": None}, 2: {"n": 3, "tries": 4}, 3: {"n": 1, "tries": 5}}
+    assert regrouped(groups, {1: "a", 2: "a"}) == {
+        "a": {"n": 5, "tries": 4},
+        None: {"n": 1, "tries": 5},
+    }

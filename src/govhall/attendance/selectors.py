@@ -7,6 +7,7 @@ the .xlsx table, the API and the performance app all read them here.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -290,22 +291,42 @@ def _merge_side_tables(
                 out[key][name] += row[name]
 
 
-def _expected_time(records: QuerySet, group: str | None) -> dict[Any, dict[str, int]]:
-    """Expected staff-days (each person's days with an expected session, added up) and the
-    minutes of those sessions, per value of `group` (None: one total under the key None), so
-    that a unit's 应出勤天数 is in the same staff-days as its 出勤天数."""
-    out: dict[Any, dict[str, int]] = defaultdict(
-        lambda: {"working_days": 0, "scheduled_minutes": 0}
+def _records(*, center_id: int, start: dt.date, end: dt.date, **only: Any) -> QuerySet:
+    return AttendanceRecord.objects.filter(
+        center_id=center_id, date__gte=start, date__lte=end, **only
     )
-    fields = ["staff_id"] if group in (None, "staff_id") else ["staff_id", group]
-    for row in (
-        records.values(*fields)
-        .annotate(days=Count("date", distinct=True), span=Sum(F("ends_at") - F("starts_at")))
-        .order_by()
-    ):
-        key = row[group] if group else None
-        out[key]["working_days"] += row["days"]
-        out[key]["scheduled_minutes"] += int(row["span"].total_seconds() // 60)
+
+
+def _expected_time(
+    records: QuerySet, groups: Sequence[str | None]
+) -> dict[str | None, dict[Any, dict[str, int]]]:
+    """Expected staff-days (each person's days with an expected session, added up) and the
+    minutes of those sessions, per value of each of `groups` (a field, or None: one total under
+    the key None), so that a unit's 应出勤天数 is in the same staff-days as its 出勤天数.
+
+    One read of the staff-days serves every grouping: a person's distinct days and the minutes
+    of their sessions are counted within each value (the minutes rounded down there), then the
+    people are added up."""
+    days: dict[str | None, dict[tuple[Any, Any], set[dt.date]]] = {
+        g: defaultdict(set) for g in groups
+    }
+    spans: dict[str | None, dict[tuple[Any, Any], dt.timedelta]] = {
+        g: defaultdict(dt.timedelta) for g in groups
+    }
+    fields = ["staff_id", "date", *sorted({g for g in groups if g not in (None, "staff_id")})]
+    for row in records.values(*fields).annotate(span=Sum(F("ends_at") - F("starts_at"))).order_by():
+        for group in groups:
+            person = (row["staff_id"], row[group] if group else None)
+            days[group][person].add(row["date"])
+            spans[group][person] += row["span"]
+    out: dict[str | None, dict[Any, dict[str, int]]] = {}
+    for group in groups:
+        totals = out[group] = defaultdict(lambda: {"working_days": 0, "scheduled_minutes": 0})
+        for (staff_id, value), dates in days[group].items():
+            totals[value]["working_days"] += len(dates)
+            totals[value]["scheduled_minutes"] += int(
+                spans[group][staff_id, value].total_seconds() // 60
+            )
     return out
 
 
@@ -320,15 +341,24 @@ def staff_figures(
     expected days (working days while assigned, plus duty days); `staff_count` is 1. With
     `department_id`, only the rows attributed to that department (the department of the day)."""
     only = {} if department_id is None else {"department_id": department_id}
-    records = AttendanceRecord.objects.filter(
-        center_id=center_id, date__gte=start, date__lte=end, **only
-    )
+    records = _records(center_id=center_id, start=start, end=end, **only)
+    expected = _expected_time(records, ["staff_id"])["staff_id"]
+    return _staff_figures(records, expected, center_id=center_id, start=start, end=end, only=only)
 
+
+def _staff_figures(
+    records: QuerySet,
+    expected: dict[Any, dict[str, int]],
+    *,
+    center_id: int,
+    start: dt.date,
+    end: dt.date,
+    only: dict[str, Any],
+) -> dict[int, dict[str, Any]]:
     def make(_staff_id: int) -> dict[str, Any]:
         return _empty() | {"staff_count": 1}
 
     out: dict[int, dict[str, Any]] = {}
-    expected = _expected_time(records, "staff_id")
     for row in records.values("staff_id").annotate(**_record_aggregates()).order_by():
         figures = out[row["staff_id"]] = make(row["staff_id"])
         figures.update(expected[row["staff_id"]])
@@ -346,15 +376,20 @@ def department_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[
     the centre appears. `working_days` is the expected staff-days of its people there (as its
     `present_days`, `absent_days`, `leave_days`: the staff rows added up); `staff_count` the
     staff with at least one expected session there."""
+    records = _records(center_id=center_id, start=start, end=end, department__isnull=False)
+    expected = _expected_time(records, ["department_id"])["department_id"]
+    return _department_figures(expected, center_id=center_id, start=start, end=end)
+
+
+def _department_figures(
+    expected: dict[Any, dict[str, int]], *, center_id: int, start: dt.date, end: dt.date
+) -> dict[int, dict]:
     out: dict[int, dict[str, Any]] = {
         dept_id: _empty()
         for dept_id in Department.objects.filter(center_id=center_id).values_list("id", flat=True)
     }
-    records = AttendanceRecord.objects.filter(
-        center_id=center_id, date__gte=start, date__lte=end, department__isnull=False
-    )
+    records = _records(center_id=center_id, start=start, end=end, department__isnull=False)
     aggregates = _record_aggregates() | {"staff_count": Count("staff_id", distinct=True)}
-    expected = _expected_time(records, "department_id")
     for row in records.values("department_id").annotate(**aggregates).order_by():
         figures = out.setdefault(row["department_id"], _empty())
         figures.update(expected[row["department_id"]])
@@ -369,9 +404,21 @@ def department_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[
 def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
     """The same figures for the whole centre (rows without a department included); its
     `working_days` are the expected staff-days of everyone."""
-    records = AttendanceRecord.objects.filter(center_id=center_id, date__gte=start, date__lte=end)
+    records = _records(center_id=center_id, start=start, end=end)
+    expected = _expected_time(records, [None])[None][None]
+    return _center_figures(records, expected, center_id=center_id, start=start, end=end)
+
+
+def _center_figures(
+    records: QuerySet,
+    expected: dict[str, int],
+    *,
+    center_id: int,
+    start: dt.date,
+    end: dt.date,
+) -> dict[str, Any]:
     aggregates = _record_aggregates() | {"staff_count": Count("staff_id", distinct=True)}
-    totals = _empty() | records.aggregate(**aggregates) | _expected_time(records, None)[None]
+    totals = _empty() | records.aggregate(**aggregates) | expected
     out: dict[Any, dict[str, Any]] = {None: totals}
     _merge_side_tables(out, center_id=center_id, start=start, end=end, group=None, make=None)
     return out[None]
@@ -379,11 +426,17 @@ def center_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str,
 
 def figure_rollup(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
     """The centre's, every department's and every staff member's figures (the evaluation's
-    input; the tables are small, so each level keeps its own queries)."""
+    input; the tables are small, so each level keeps its own queries, but for the expected
+    time: one read of the staff-days gives it to every level)."""
     period = {"center_id": center_id, "start": start, "end": end}
+    records = _records(**period)
+    expected = _expected_time(records, ["staff_id", "department_id", None])
     return Rollup(
-        total=center_figures(**period),
-        by={"department": department_figures(**period), "staff": staff_figures(**period)},
+        total=_center_figures(records, expected[None][None], **period),
+        by={
+            "department": _department_figures(expected["department_id"], **period),
+            "staff": _staff_figures(records, expected["staff_id"], only={}, **period),
+        },
     )
 
 

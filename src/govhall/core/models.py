@@ -261,6 +261,12 @@ class OutboxEvent(CenterScopedModel):
                 condition=models.Q(status="pending"),
                 name="core_outbox_pending_idx",
             ),
+            # The month's backlog (`core.selectors.upstream_backlog`) counts a period's events
+            # by status: from this index alone on SQLite, where with `created_at` only each of a
+            # city month's 610,000 events was read from the table.
+            models.Index(
+                fields=["center", "created_at", "status"], name="core_outbox_center_created_idx"
+            ),
         ]
 
     def __str__(self) -> str:

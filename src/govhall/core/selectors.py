@@ -98,8 +98,25 @@ def rollup(qs: QuerySet, aggregates: Mapping[str, Any], keys: Mapping[str, Any])
         for alias, name in aliases.items():
             _add(by[name].setdefault(row[alias], {}), sums)
     if not total:  # no keys, or no rows: SQL's own totals (0 counts, NULL sums)
-        total = dict(qs.aggregate(**aggregates))
+        # Without rows the totals are those of no rows, which Django gives without a query
+        # (no second pass over a month of cases to count none).
+        total = dict((qs.none() if keys else qs).aggregate(**aggregates))
     return Rollup(total=total, by=by)
+
+
+def regrouped(
+    groups: Mapping[Any, Mapping[str, Any]], key_of: Mapping[Any, Any]
+) -> dict[Any, dict[str, Any]]:
+    """The groups of one key of a `rollup`, keyed anew: each value by `key_of[value]` (None when
+    it has none), the groups that fall under one new key added up as `rollup` adds them.
+
+    A rollup may group by a plain column (a case's `accepted_by_id`) and map its few values to
+    the key wanted (their StaffProfile ids) afterwards, rather than join every row to find it.
+    """
+    out: dict[Any, dict[str, Any]] = {}
+    for value, sums in groups.items():
+        _add(out.setdefault(key_of.get(value), {}), sums)
+    return out
 
 
 T = TypeVar("T")

@@ -39,7 +39,7 @@ from govhall.core import settings_rows
 from govhall.core.compiled import Placeholders, fetch_one
 from govhall.core.models import Center
 from govhall.core.roles import Role
-from govhall.core.selectors import Rollup, active_centers, rollup
+from govhall.core.selectors import Rollup, active_centers, regrouped, rollup
 from govhall.core.validators import mask_phone
 from govhall.feedback.links import hash_device_token
 from govhall.feedback.models import (
@@ -56,6 +56,7 @@ from govhall.feedback.models import (
 )
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.org.scoping import scope_for
+from govhall.org.selectors import profile_ids_of_users
 from govhall.queueing.models import Ticket, TicketEvent
 
 GROUPINGS = ("department", "window", "staff")
@@ -315,9 +316,10 @@ def _keys(by: str) -> dict[str, Any]:
             "assist": None,
         }
     if by == "staff":
+        # A case's is its acceptor's user id, mapped to their StaffProfile id by `_figures`.
         return {
             "ticket": F("staff_id"),
-            "case": F("accepted_by__staff_profile__id"),
+            "case": F("accepted_by_id"),
             "evaluation": F("staff_id"),
             "rectification": F("evaluation__staff_id"),
             "complaint": F("staff_id"),
@@ -478,6 +480,9 @@ def _figures(center_id: int, start: dt.date, end: dt.date, levels: Sequence[str]
     for source, qs, aggregates, add in sources:
         source_keys = {level: keys[level][source] for level in levels}
         sums = rollup(qs, aggregates, {k: v for k, v in source_keys.items() if v is not None})
+        if source == "case" and "staff" in sums.by:
+            staff = sums.by["staff"]
+            sums.by["staff"] = regrouped(staff, profile_ids_of_users(staff))
         add(result.total, sums.total)
         for level, groups in sums.by.items():
             for value, agg in groups.items():

@@ -45,6 +45,12 @@ def staff_names(staff_ids: Iterable[int]) -> dict[int, str]:
     }
 
 
+def profile_ids_of_users(user_ids: Iterable[int | None]) -> dict[int, int]:
+    """The StaffProfile id of each of the users that has one, by user id."""
+    ids = [pk for pk in set(user_ids) if pk is not None]
+    return dict(StaffProfile.objects.filter(user_id__in=ids).values_list("user_id", "pk"))
+
+
 def departments_in_hall_on(*, center_id: int, day: dt.date) -> int:
     """Departments in the hall at the close of `day` (seed 001: 进驻33个部门): active and entered,
     as their history kept them."""
