@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govhall.core.compiled import statement_sql
 from govhall.org.models import Window
 from govhall.queueing import selectors, services
 from govhall.queueing.models import QueueCategory, Ticket
@@ -153,7 +154,8 @@ def test_people_ahead_and_prediction_use_open_windows(hall, center, department):
 
 def queue_reads(queries) -> list[str]:
     """The statements that read the queue's tables (the calendar's version check aside)."""
-    return [q["sql"] for q in queries.captured_queries if "queueing_" in q["sql"]]
+    sqls = [statement_sql(q["sql"]) for q in queries.captured_queries]
+    return [sql for sql in sqls if "queueing_" in sql]
 
 
 @pytestmark_db
