@@ -16,6 +16,7 @@ from govhall.core.compiled import (
     insert,
     instance,
     statement_sql,
+    update,
 )
 from govhall.core.models import Center, User
 from govhall.queueing.models import Ticket, TicketEvent
@@ -176,3 +177,24 @@ def test_insert_writes_the_row_save_writes() -> None:
     second.center = category.center
     insert(second)
     assert User.objects.get(pk=second.pk).date_joined >= first.date_joined
+
+
+def test_a_compiled_update_changes_the_rows_its_filter_finds() -> None:
+    first, second = UserFactory(last_name="甲"), UserFactory(last_name="乙")
+
+    def build(p: Placeholders) -> tuple[QuerySet, dict]:
+        rows = User.objects.filter(pk=p.int("user"), is_active=True)
+        return rows, {"last_name": p.text("name"), "last_login": p.datetime("at")}
+
+    at = timezone.now()
+    for user in (first, second, first):
+        changed = update(("test-update",), build, {"user": user.pk, "name": "丙", "at": at})
+        assert changed == 1
+    User.objects.filter(pk=second.pk).update(is_active=False)
+    assert update(("test-update",), build, {"user": second.pk, "name": "丁", "at": at}) == 0
+    assert list(
+        User.objects.filter(pk__in=[first.pk, second.pk])
+        .values_list("last_name", flat=True)
+        .order_by("pk")
+    ) == ["丙", "丙"]
+    assert User.objects.get(pk=first.pk).last_login == at

@@ -46,6 +46,7 @@ from typing import Any, Literal, TypeVar
 from django.db import DatabaseError, connections, models
 from django.db.models import F, Field, Model, OuterRef, QuerySet, Subquery
 from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import UpdateQuery
 
 from govhall.core.bulk import converter
 
@@ -224,10 +225,21 @@ class _Template:
 _templates: dict[tuple[str, Hashable], _Template] = {}
 
 
-def _compile(connection: Any, build: Callable[[Placeholders], QuerySet]) -> _Template:
+def _compile(
+    connection: Any,
+    build: Callable[[Placeholders], Any],
+    *,
+    update: bool = False,
+) -> _Template:
     placeholders = Placeholders()
-    qs = build(placeholders)
-    compiler = qs.query.get_compiler(connection=connection)
+    if update:
+        qs, changes = build(placeholders)
+        query = qs.query.chain(UpdateQuery)
+        query.add_update_values(changes)
+        query.clear_ordering(force=True)
+    else:
+        query = build(placeholders).query
+    compiler = query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     stand_ins = {
         _adapt(connection, placeholders.kinds[name], value): name
@@ -238,16 +250,18 @@ def _compile(connection: Any, build: Callable[[Placeholders], QuerySet]) -> _Tem
     if unused:
         raise ValueError(f"placeholders not among the query's parameters: {sorted(unused)}")
     args = tuple(name for name in named if name is not None)
+    statement = _Statement(
+        sql=sql,
+        slots=tuple(p if name is None else _ARG for p, name in zip(params, named, strict=True)),
+        types=tuple(_PG_TYPES[placeholders.kinds[name]] for name in args),
+    )
+    if update:
+        return _Template(statement, args, placeholders.kinds, (), ())
     fields = [col for col, _sql, _alias in compiler.select]
     columns = tuple(alias or col.target.attname for col, _sql, alias in compiler.select)
     converters = tuple(
         (pos, tuple(funcs), expression)
         for pos, (funcs, expression) in compiler.get_converters(fields).items()
-    )
-    statement = _Statement(
-        sql=sql,
-        slots=tuple(p if name is None else _ARG for p, name in zip(params, named, strict=True)),
-        types=tuple(_PG_TYPES[placeholders.kinds[name]] for name in args),
     )
     return _Template(
         statement=statement,
@@ -310,6 +324,27 @@ def fetch_all(
 ) -> list[dict[str, Any]]:
     """Every row of the QuerySet `build` makes, as `fetch_one` reads the first."""
     return _run(key, build, values, using, many=True)
+
+
+def update(
+    key: Hashable,
+    build: Callable[[Placeholders], tuple[QuerySet, dict[str, Any]]],
+    values: Mapping[str, Any],
+    *,
+    using: str = "default",
+) -> int:
+    """``queryset.update(**changes)`` for the (queryset, changes) `build` makes, compiled once
+    like `fetch_one`'s reads (placeholders in the filters and the changes alike, a foreign key
+    changed by its ``_id``); returns the number of rows changed."""
+    connection = connections[using]
+    cache_key = (using, "update", key)
+    template = _templates.get(cache_key)
+    if template is None:
+        template = _templates[cache_key] = _compile(connection, build, update=True)
+    args = [_adapt(connection, template.kinds[name], values[name]) for name in template.args]
+    with connection.cursor() as cursor:
+        _execute(connection, cursor, template.statement, args)
+        return cursor.rowcount
 
 
 _statements: dict[tuple[str, Hashable], _Statement] = {}
