@@ -325,3 +325,24 @@ def test_next_ticket_is_the_first_callable_with_its_category_and_line(hall, cent
     assert _fields(ticket) == _fields(first) and ticket.priority
     assert _fields(ticket.category) == _fields(first.category)
     assert ticket.line_size == 4
+
+
+@pytestmark_db
+def test_the_terminal_reads_the_window_status_with_the_window(hall, center, department):
+    category, window, staff = hall
+    services.issue_ticket(category=category, channel="kiosk")
+
+    def both():
+        found = selectors.terminal_window(window.pk, staff)
+        assert found is not None
+        read, settings, status = found
+        assert read == window and settings.center_id == center.pk
+        assert status == selectors.window_status(window, staff=staff)
+        return status
+
+    assert both().current_number is None
+    services.call_next(window=window, staff=staff)
+    status = both()
+    assert status.current_number is not None and status.session_staff_id == staff.pk
+    _other, stranger = staffed_window(center, department)
+    assert selectors.terminal_window(window.pk, stranger) is None
