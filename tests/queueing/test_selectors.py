@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govhall.core.compiled import statement_sql
 from govhall.org.models import Window
 from govhall.queueing import selectors, services
 from govhall.queueing.models import QueueCategory, Ticket
@@ -153,7 +154,8 @@ def test_people_ahead_and_prediction_use_open_windows(hall, center, department):
 
 def queue_reads(queries) -> list[str]:
     """The statements that read the queue's tables (the calendar's version check aside)."""
-    return [q["sql"] for q in queries.captured_queries if "queueing_" in q["sql"]]
+    sqls = [statement_sql(q["sql"]) for q in queries.captured_queries]
+    return [sql for sql in sqls if "queueing_" in sql]
 
 
 @pytestmark_db
@@ -323,3 +325,24 @@ def test_next_ticket_is_the_first_callable_with_its_category_and_line(hall, cent
     assert _fields(ticket) == _fields(first) and ticket.priority
     assert _fields(ticket.category) == _fields(first.category)
     assert ticket.line_size == 4
+
+
+@pytestmark_db
+def test_the_terminal_reads_the_window_status_with_the_window(hall, center, department):
+    category, window, staff = hall
+    services.issue_ticket(category=category, channel="kiosk")
+
+    def both():
+        found = selectors.terminal_window(window.pk, staff)
+        assert found is not None
+        read, settings, status = found
+        assert read == window and settings.center_id == center.pk
+        assert status == selectors.window_status(window, staff=staff)
+        return status
+
+    assert both().current_number is None
+    services.call_next(window=window, staff=staff)
+    status = both()
+    assert status.current_number is not None and status.session_staff_id == staff.pk
+    _other, stranger = staffed_window(center, department)
+    assert selectors.terminal_window(window.pk, stranger) is None

@@ -34,10 +34,6 @@ from govhall.core.crypto import EncryptedTextField, KeyedHashField
 BATCH = 2000  # rows a statement of the `bulk_create` fallback
 
 
-def _identity(value: Any) -> Any:
-    return value
-
-
 # Field types whose Python values the drivers take as they are (dates: PostgreSQL only).
 _AS_THEY_ARE = frozenset(
     {
@@ -58,9 +54,10 @@ _AS_THEY_ARE = frozenset(
 )
 
 
-def _converter(field: models.Field, db: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+def converter(field: models.Field, db: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
     """How a Python value of `field` goes to the database (what `get_db_prep_save` gives),
-    without Django's per-value machinery for the common types."""
+    without Django's per-value machinery for the common types; None when the value goes as
+    it is."""
     if isinstance(field, EncryptedTextField):
         return lambda v: field.get_db_prep_save(v, db)
     sqlite = db.vendor == "sqlite"
@@ -74,7 +71,7 @@ def _converter(field: models.Field, db: BaseDatabaseWrapper) -> Callable[[Any], 
         encoder = field.encoder
         return lambda v: None if v is None else json.dumps(v, cls=encoder)
     if field.is_relation or kind in _AS_THEY_ARE:
-        return _identity
+        return None
     return lambda v: field.get_db_prep_save(v, db)
 
 
@@ -134,7 +131,7 @@ def insert(
     for obj, pk in zip(missing, _next_ids(model, db, len(missing)), strict=True):
         obj.pk = pk
     read = attrgetter(*(f.attname for f in fields))
-    convert = [(i, fn) for i, f in enumerate(fields) if (fn := _converter(f, db)) is not _identity]
+    convert = [(i, fn) for i, f in enumerate(fields) if (fn := converter(f, db)) is not None]
     values = []
     for obj in objs:
         for f in stamped:

@@ -250,20 +250,30 @@ class CheckInApi(PublicAPIView):
 
 class WindowApiMixin:
     permission_classes = [IsAuthenticated]
-    # The centre's queue settings, read with the window by `staff_window`.
+    # The centre's queue settings, read with the window by `staff_window`, and the window's
+    # status when asked for (`status=True`).
     queue_settings: QueueSettings
+    window_status: selectors.WindowStatus | None = None
 
-    def staff_window(self, request: Request, window_id: int) -> tuple[StaffProfile, Window]:
+    def staff_window(
+        self, request: Request, window_id: int, *, status: bool = False
+    ) -> tuple[StaffProfile, Window]:
         center_id = scope_for(request.user).require_center()
         services.authorize_window(actor=request.user, center_id=center_id)
         # scope_for has loaded the profile (or found none) on the request's user
         staff = getattr(request.user, "staff_profile", None)
         if staff is None or not staff.active:
             raise PermissionDenied(_("您没有在岗的工作人员档案。"))
-        found = selectors.staff_window(window_id, staff)
-        if found is None:
+        if status:
+            found = selectors.terminal_window(window_id, staff)
+            if found is None:
+                raise PermissionDenied(_("您未被分配到该窗口。"))
+            window, self.queue_settings, self.window_status = found
+            return staff, window
+        found_window = selectors.staff_window(window_id, staff)
+        if found_window is None:
             raise PermissionDenied(_("您未被分配到该窗口。"))
-        window, self.queue_settings = found
+        window, self.queue_settings = found_window
         return staff, window
 
     @staticmethod
@@ -300,12 +310,13 @@ class WindowStateApi(WindowApiMixin, APIView):
 class CallNextApi(WindowApiMixin, APIView):
     @extend_schema(request=None, responses=s.CallOutputSerializer, summary="叫下一位")
     def post(self, request: Request, window_id: int) -> Response:
-        staff, window = self.staff_window(request, window_id)
+        staff, window = self.staff_window(request, window_id, status=True)
         ticket = services.call_next(
             window=window,
             staff=staff,
             actor=request.user,
             settings=self.queue_settings,
+            status=self.window_status,
         )
         return Response(
             {

@@ -109,20 +109,39 @@ def category_with_settings(category_id: int) -> tuple[QueueCategory, QueueSettin
     return category, _settings_in(row, category.center_id)
 
 
-def staff_window(window_id: int, staff: StaffProfile) -> tuple[Window, QueueSettings] | None:
-    """Window `window_id` if `staff` is assigned to it, with its centre's queue settings, in
-    one read compiled once per process (every terminal request); None when it is not theirs."""
-    row = fetch_one(
-        ("staff_window",),
+def _staff_window_row(window_id: int, staff: StaffProfile, *, status: bool) -> Any:
+    return fetch_one(
+        ("staff_window", status),
         lambda p: Window.objects.filter(pk=p.int("window"), staff=p.int("staff")).values(
-            *columns(Window), **_settings_columns("center")
+            *columns(Window),
+            **_settings_columns("center"),
+            **(_status_columns() if status else {}),
         ),
         {"window": window_id, "staff": staff.pk},
     )
+
+
+def staff_window(window_id: int, staff: StaffProfile) -> tuple[Window, QueueSettings] | None:
+    """Window `window_id` if `staff` is assigned to it, with its centre's queue settings, in
+    one read compiled once per process (every terminal request); None when it is not theirs."""
+    row = _staff_window_row(window_id, staff, status=False)
     if row is None:
         return None
     window = instance(Window, row)
     return window, _settings_in(row, window.center_id)
+
+
+def terminal_window(
+    window_id: int, staff: StaffProfile
+) -> tuple[Window, QueueSettings, "WindowStatus"] | None:
+    """`staff_window` with the window's `window_status` read by the same statement (calling
+    the next ticket decides on all three)."""
+    row = _staff_window_row(window_id, staff, status=True)
+    if row is None:
+        return None
+    window = instance(Window, row)
+    status = WindowStatus(assigned=True, **{name: row[name] for name in _status_columns()})
+    return window, _settings_in(row, window.center_id), status
 
 
 def is_open(settings: QueueSettings, at: dt.datetime) -> bool:
@@ -713,27 +732,31 @@ class WindowStatus:
     session_staff_id: int | None  # who is logged in at the window, if anyone
 
 
-def _window_status_query(p: Placeholders) -> QuerySet:
+def _status_columns() -> dict[str, Any]:
+    """A window's open pause, current ticket and open session, as columns of a read of
+    windows."""
     current = Ticket.objects.filter(
         window_id=OuterRef("pk"), state__in=[Ticket.State.CALLED, Ticket.State.SERVING]
     ).order_by("-called_at")
-    return (
-        Window.objects.filter(pk=p.int("window"))
-        .annotate(
-            assigned=Exists(
-                StaffProfile.windows.through.objects.filter(
-                    window_id=OuterRef("pk"), staffprofile_id=p.int("staff")
-                )
-            ),
-            paused=Exists(WindowPause.objects.filter(window_id=OuterRef("pk"), ended_at=None)),
-            current_number=Subquery(current.values("number")[:1]),
-            session_staff_id=Subquery(
-                WindowSession.objects.filter(window_id=OuterRef("pk"), closed_at=None).values(
-                    "staff_id"
-                )[:1]
-            ),
-        )
-        .values("assigned", "paused", "current_number", "session_staff_id")
+    return {
+        "paused": Exists(WindowPause.objects.filter(window_id=OuterRef("pk"), ended_at=None)),
+        "current_number": Subquery(current.values("number")[:1]),
+        "session_staff_id": Subquery(
+            WindowSession.objects.filter(window_id=OuterRef("pk"), closed_at=None).values(
+                "staff_id"
+            )[:1]
+        ),
+    }
+
+
+def _window_status_query(p: Placeholders) -> QuerySet:
+    return Window.objects.filter(pk=p.int("window")).values(
+        assigned=Exists(
+            StaffProfile.windows.through.objects.filter(
+                window_id=OuterRef("pk"), staffprofile_id=p.int("staff")
+            )
+        ),
+        **_status_columns(),
     )
 
 

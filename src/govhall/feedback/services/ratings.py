@@ -13,6 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.core.compiled import insert
 from govhall.core.errors import (
     Conflict,
     InvalidTransition,
@@ -94,8 +95,7 @@ def _create_invitation(
         ticket=ticket,
         case=case,
     )
-    invitation.save()
-    return invitation
+    return insert(invitation)
 
 
 def invite_for_ticket(*, ticket: Any, actor: Any) -> Invitation | None:

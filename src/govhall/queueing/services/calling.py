@@ -8,9 +8,11 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
+from govhall.core import compiled
+from govhall.core.compiled import Placeholders
 from govhall.core.errors import (
     Conflict,
     InvalidTransition,
@@ -23,6 +25,7 @@ from govhall.queueing.models import (
     Ticket,
     TicketEvent,
 )
+from govhall.queueing.selectors import WindowStatus
 from govhall.queueing.services.common import (
     _check_staff_at,
     _event,
@@ -34,11 +37,14 @@ from govhall.queueing.services.common import (
 from govhall.queueing.services.sessions import open_window_session
 
 
-def _check_ready(window: Window, staff: StaffProfile, at: dt.datetime) -> None:
+def _check_ready(
+    window: Window, staff: StaffProfile, at: dt.datetime, status: WindowStatus | None
+) -> None:
     """The window may take a ticket now: the staff member is on duty and assigned to it, it is
     not paused and has no current ticket. Opens the staff member's session at the window if
-    needed (presence is recorded however the window works). One query for all of it."""
-    status = selectors.window_status(window, staff=staff)
+    needed (presence is recorded however the window works). One query for all of it, unless
+    the caller has read it (`status`)."""
+    status = status or selectors.window_status(window, staff=staff)
     _check_staff_at(window, staff, assigned=status.assigned)
     if status.paused:
         raise InvalidTransition(_("窗口暂停中,请先恢复服务。"), code="paused")
@@ -57,6 +63,7 @@ def call_next(
     actor: User | None = None,
     at: dt.datetime | None = None,
     settings: QueueSettings | None = None,
+    status: WindowStatus | None = None,
 ) -> Ticket | None:
     """Call the next ticket `window` may serve, or return None when nobody waits.
 
@@ -64,30 +71,31 @@ def call_next(
     joined the line (transfers keep their original time). Never hands one ticket to two windows:
     the chosen row is locked with SKIP LOCKED on PostgreSQL, and re-checked to still be WAITING.
     The called ticket carries `still_waiting`: the tickets the window may call after it (read
-    by the same statement). `settings`: the centre's queue settings when the caller has
-    already read them.
+    by the same statement). `settings` and `status`: the centre's queue settings and the
+    window's status when the caller has already read them (`selectors.terminal_window`).
     """
     authorize_window(actor=actor, center_id=window.center_id)
     at = at or selectors.now()
     with transaction.atomic():
-        _check_ready(window, staff, at)
+        _check_ready(window, staff, at, status)
         ticket = selectors.next_ticket(window, at=at, settings=settings)
         if ticket is None:
             return None
         changes = {
             "state": Ticket.State.CALLED,
-            "window": window,
-            "staff": staff,
+            "window_id": window.pk,
+            "staff_id": staff.pk,
             "department_id": staff.department_id,
             "called_at": at,
             "last_called_at": at,
             "wait_seconds": max(int((at - ticket.issued_at).total_seconds()), 0),
         }
-        updated = Ticket.objects.filter(pk=ticket.pk, state=Ticket.State.WAITING).update(**changes)
-        if updated != 1:  # only possible without row locks; the caller may simply call again
+        # only if still WAITING: without row locks another window may have called it
+        if _update(ticket, (Ticket.State.WAITING,), None, changes) != 1:
             raise Conflict(_("该号已被其他窗口呼叫,请重试。"), code="taken")
         for field, value in changes.items():
             setattr(ticket, field, value)
+        ticket.window, ticket.staff = window, staff
         ticket.still_waiting = ticket.line_size - 1
         _event(ticket, TicketEvent.Kind.CALLED, at=at, actor=actor, window=window, staff=staff)
     return ticket
@@ -98,13 +106,41 @@ def _require_at(ticket: Ticket, window: Window, states: tuple[str, ...]) -> None
     _require_state(ticket, *states)
 
 
+def _placeholder(p: Placeholders, name: str, value: Any) -> Any:
+    if isinstance(value, str):
+        return p.text(name)
+    if isinstance(value, dt.datetime):
+        return p.datetime(name)
+    return p.int(name)
+
+
+def _update(
+    ticket: Ticket, states: tuple[str, ...], window: Window | None, changes: dict[str, Any]
+) -> int:
+    """``UPDATE`` `ticket`'s row with `changes` (column values: text, integers, times) if it
+    is in one of `states` (and at `window`, if given); compiled once per shape
+    (`core.compiled.update`). Returns the number of rows changed (0 or 1)."""
+
+    def build(p: Placeholders) -> tuple[QuerySet, dict[str, Any]]:
+        rows = Ticket.objects.filter(pk=p.int("ticket"), state__in=states)
+        if window is not None:
+            rows = rows.filter(window_id=p.int("window"))
+        return rows, {name: _placeholder(p, name, value) for name, value in changes.items()}
+
+    values = {"ticket": ticket.pk, **changes}
+    if window is not None:
+        values["window"] = window.pk
+    return compiled.update(
+        ("ticket-update", states, window is not None, tuple(changes)), build, values
+    )
+
+
 def _move(ticket: Ticket, window: Window, states: tuple[str, ...], **changes: Any) -> None:
     """Write `changes` to `ticket` (checked with `_require_at` by the caller) if it is still
     at `window` in one of `states`: one conditional UPDATE, which locks the row to the
     transaction's end, so a concurrent change makes it fail instead of being overwritten; the
     row is then read again for the reason."""
-    moved = Ticket.objects.filter(pk=ticket.pk, window=window, state__in=states).update(**changes)
-    if moved != 1:
+    if _update(ticket, states, window, changes) != 1:
         _require_at(_ticket_for_update(ticket), window, states)
     for field, value in changes.items():
         setattr(ticket, field, value)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from govhall.core.compiled import insert
 from govhall.core.errors import (
     InvalidTransition,
     NotFound,
@@ -53,15 +54,17 @@ def _event(
     staff: StaffProfile | None = None,
     **details: Any,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
-        center_id=ticket.center_id,
-        ticket=ticket,
-        kind=kind,
-        at=at,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        window=window,
-        staff=staff,
-        details=details,
+    return insert(
+        TicketEvent(
+            center_id=ticket.center_id,
+            ticket=ticket,
+            kind=kind,
+            at=at,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            window=window,
+            staff=staff,
+            details=details,
+        )
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.catalog.models import ServiceItem
+from govhall.core.compiled import fetch_sql, insert
 from govhall.core.crypto import keyed_hash
 from govhall.core.errors import (
     Conflict,
@@ -68,16 +69,13 @@ def _next_seq(category: QueueCategory, day: dt.date) -> int:
         category.pk,
         connection.ops.adapt_datefield_value(day),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:  # the day's first ticket: create the row (a racing creator wins once)
-            TicketCounter.objects.get_or_create(
-                category=category, day=day, defaults={"center_id": category.center_id}
-            )
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-    seq = row[0]
+    rows = fetch_sql("take-number", sql, params)
+    if not rows:  # the day's first ticket: create the row (a racing creator wins once)
+        TicketCounter.objects.get_or_create(
+            category=category, day=day, defaults={"center_id": category.center_id}
+        )
+        rows = fetch_sql("take-number", sql, params)
+    seq = rows[0][0]
     if seq > category.number_end or seq - category.number_start >= category.daily_capacity:
         raise Conflict(
             _("%(name)s今日号源已发完。") % {"name": category.name}, code="capacity_reached"
@@ -187,7 +185,7 @@ def issue_ticket(
         ticket.number = format_number(category, ticket.seq)
         try:  # no savepoint: a conflict ends the whole transaction anyway
             with transaction.atomic(savepoint=False):
-                ticket.save()
+                insert(ticket)
         except IntegrityError as exc:  # the constraints are the last word on numbers and people
             raise Conflict(_("号码冲突,请重试。"), code="number_conflict") from exc
         _event(ticket, TicketEvent.Kind.ISSUED, at=at, actor=actor, channel=channel)
