@@ -139,10 +139,10 @@ def test_issuing_a_ticket_costs_a_fixed_number_of_queries(
 def test_a_terminal_call_and_finish_by_token_cost_a_fixed_number_of_queries(
     api, hall, django_assert_max_num_queries
 ):
-    """Token, user, staff profile and permissions in two queries; the window with the settings;
-    the window's state read with it (`selectors.terminal_window`); the next ticket with the line's length in one; the finish
-    as one conditional UPDATE, the feedback app's rating invitation as one read (settings, pad,
-    an earlier invitation) and its INSERT."""
+    """Token, user, staff profile and permissions in two queries; the window with the settings
+    and its state (`selectors.terminal_window`); the next ticket with the line's length in one;
+    the finish as one conditional UPDATE, the feedback app's rating invitation as one read
+    (settings, pad, an earlier invitation) and its INSERT."""
     category, window, staff = hall
     for _ in range(3):
         services.issue_ticket(category=category, channel="kiosk")
