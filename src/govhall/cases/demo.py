@@ -22,6 +22,7 @@ from govhall.org.scoping import scope_for
 
 DAYS_BACK = 120
 CASES = 360
+LATE_EVERY = 25  # one demo case in 25 is decided after its deadline
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚"
 COMPANIES = ["驿城区宏达商贸", "天中建筑工程", "汝南县丰收农业", "遂平县恒信物流", "确山县绿源食品"]
@@ -79,8 +80,11 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     ]
     for n in range(CASES):
         item = rng.choice(items)
-        day = workdays[min(len(workdays) - 1, int(len(workdays) * (rng.random() ** 0.7)))]
-        _demo_case(item, day, rng=rng, cal=cal, now=now, today=today, staff=staff, n=n)
+        late = n % LATE_EVERY == LATE_EVERY // 2
+        # A late case is taken from the older half, so that its late decision is already past.
+        span = len(workdays) // 2 if late else len(workdays)
+        day = workdays[min(span - 1, int(span * (rng.random() ** 0.7)))]
+        _demo_case(item, day, rng=rng, cal=cal, now=now, today=today, staff=staff, n=n, late=late)
     for name, item_names in PACKAGES:
         package = _demo_package(center, name, item_names)
         if package is not None:
@@ -154,7 +158,7 @@ def _demo_joint(package, day, *, rng, cal, now, today, staff) -> None:
         )
 
 
-def _demo_case(item, day, *, rng, cal, now, today, staff, n) -> None:
+def _demo_case(item, day, *, rng, cal, now, today, staff, n, late) -> None:
     clerk, window = _clerk(item, staff)
     last = [timezone.make_aware(dt.datetime.combine(day, dt.time(8, 30)))]
 
@@ -222,9 +226,9 @@ def _demo_case(item, day, *, rng, cal, now, today, staff, n) -> None:
             return
         step = ended
         case = services.resume_case(actor=None, case=case, at=tick(step))
-    # Decide: most on time, a few late, some still running (left green, yellow or red).
-    late = rng.random() < 0.04
-    leave_running = rng.random() < (0.5 if case.due_date >= today else 0.03)
+    # Decide: most on time, the late ones after their deadline, some still running (left
+    # green, yellow or red).
+    leave_running = not late and rng.random() < (0.5 if case.due_date >= today else 0.03)
     if leave_running:
         if rng.random() < 0.5 and case.state == Case.State.ACCEPTED:
             services.start_review(actor=None, case=case, at=tick(step))
