@@ -18,22 +18,13 @@ from govhall.cases import serializers as s
 from govhall.cases.models import Case, JointCase, JointPackage
 from govhall.cases.views import lookup_throttled
 from govhall.catalog.models import ServiceItem
-from govhall.core.api import validated
-from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
+from govhall.core.api import center_input, validated
+from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.routing import route
-from govhall.core.selectors import center_row, find_center
+from govhall.core.selectors import find_center
 from govhall.org.models import Window
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
 from govhall.queueing.models import Ticket
-
-
-def _of_center(model: type, pk: int | None, center_id: int | None, label: str) -> Any:
-    if pk is None:
-        return None
-    obj = center_row(model, pk, center_id)
-    if obj is None:
-        raise ValidationFailed(_("%(label)s不存在。") % {"label": label}, detail={"id": pk})
-    return obj
 
 
 def _case(scope: Scope, number: str) -> Case:
@@ -101,9 +92,9 @@ class CaseAccept(APIView):
         scope = scope_for(request.user)
         services.authorize_intake(actor=request.user)
         data = validated(s.CaseAcceptIn, request.data)
-        item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
-        window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
-        ticket = _of_center(Ticket, data.pop("ticket"), scope.center_id, _("排队票"))
+        item = center_input(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
+        window = center_input(Window, data.pop("window"), scope.center_id, _("窗口"))
+        ticket = center_input(Ticket, data.pop("ticket"), scope.center_id, _("排队票"))
         case = services.accept_case(
             actor=request.user, item=item, window=window, ticket=ticket, **data
         )
@@ -119,7 +110,7 @@ class CaseSubmit(APIView):
         scope = scope_for(request.user)
         services.authorize_intake(actor=request.user)
         data = validated(s.CaseSubmitIn, request.data)
-        item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
+        item = center_input(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
         case = services.submit_case(actor=request.user, item=item, **data)
         return Response(s.CaseOut(case).data, status=201)
 
@@ -174,7 +165,7 @@ def _renamed(fn: Any, **names: str) -> Any:
 
 def _deliver(*, actor: Any, case: Case, window: int | None, **data: Any) -> Case:
     """统一窗口出件 at the window named by id (of the case's centre)."""
-    handed_at = _of_center(Window, window, case.center_id, _("窗口"))
+    handed_at = center_input(Window, window, case.center_id, _("窗口"))
     return services.deliver_case(actor=actor, case=case, window=handed_at, **data)
 
 
@@ -396,8 +387,8 @@ class JointAccept(APIView):
         scope = _acting(request)
         services.authorize_intake(actor=request.user)
         data = validated(s.JointAcceptIn, request.data)
-        package = _of_center(JointPackage, data.pop("package"), scope.center_id, _("一件事"))
-        window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
+        package = center_input(JointPackage, data.pop("package"), scope.center_id, _("一件事"))
+        window = center_input(Window, data.pop("window"), scope.center_id, _("窗口"))
         whole = joint.accept_joint_case(actor=request.user, package=package, window=window, **data)
         return Response(_joint_out(scope, whole, detail=True), status=201)
 
