@@ -23,7 +23,7 @@ from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.routing import route
 from govhall.core.selectors import find_center
 from govhall.org.models import Window
-from govhall.org.scoping import NO_CENTER, Scope, scope_for
+from govhall.org.scoping import NO_CENTER, Scope, scope_for, view_scope
 from govhall.queueing.models import Ticket
 
 
@@ -32,14 +32,6 @@ def _case(scope: Scope, number: str) -> Case:
     if case is None:
         raise NotFound(_("办件不存在或您无权查看。"))
     return case
-
-
-def _scope(view: APIView, perm: str) -> Scope:
-    if getattr(view, "swagger_fake_view", False):
-        return Scope(user=None, center_id=None, department_id=None, roles=frozenset())
-    scope = scope_for(view.request.user)
-    scope.require(perm)
-    return scope
 
 
 _FILTERS = [
@@ -58,7 +50,7 @@ class CaseList(ListAPIView):
     serializer_class = s.CaseOut
 
     def get_queryset(self) -> QuerySet[Case]:
-        scope = _scope(self, "cases.view_case")
+        scope = view_scope(self, "cases.view_case")
         if scope.user is None:
             return Case.objects.none()
         filters = validated(s.CaseListFilterIn, self.request.query_params)
@@ -77,7 +69,7 @@ class CaseDetail(RetrieveAPIView):
     lookup_field = "number"
 
     def get_object(self) -> Case:
-        scope = _scope(self, "cases.view_case")
+        scope = view_scope(self, "cases.view_case")
         case = _case(scope, self.kwargs["number"])
         case.light = selectors.light_of(case)
         return case
@@ -203,7 +195,7 @@ class Supervision(APIView):
 
     @extend_schema(responses={200: s.CaseLightCountOut(many=True)})
     def get(self, request: Request) -> Response:
-        scope = _scope(self, "cases.view_supervision")
+        scope = view_scope(self, "cases.view_supervision")
         rows = selectors.light_counts_by_department(selectors.scoped_cases(scope))
         return Response(s.CaseLightCountOut(rows, many=True).data)
 
@@ -221,7 +213,7 @@ class Figures(APIView):
         responses={200: s.CaseFiguresOut(many=True)},
     )
     def get(self, request: Request) -> Response:
-        scope = _scope(self, "cases.view_supervision")
+        scope = view_scope(self, "cases.view_supervision")
         if scope.center_id is None:
             raise PermissionDenied(NO_CENTER)
         params = validated(s.CaseFiguresIn, request.query_params)
@@ -243,7 +235,7 @@ class Figures(APIView):
 
 
 def _period_scope(view: APIView, params_class: type[Serializer]) -> tuple[Scope, dict]:
-    scope = _scope(view, "cases.view_supervision")
+    scope = view_scope(view, "cases.view_supervision")
     if scope.center_id is None:
         raise PermissionDenied(_("您的账号未关联服务中心。"))
     return scope, validated(params_class, view.request.query_params)
@@ -277,7 +269,7 @@ class ClockFlags(APIView):
 
     @extend_schema(responses={200: s.CaseClockFlagOut(many=True)})
     def get(self, request: Request) -> Response:
-        scope = _scope(self, "cases.view_supervision")
+        scope = view_scope(self, "cases.view_supervision")
         flags = selectors.clock_flags(selectors.scoped_cases(scope))
         rows = [
             {
@@ -371,7 +363,7 @@ class JointList(APIView):
 
     @extend_schema(responses={200: s.JointOut(many=True)})
     def get(self, request: Request) -> Response:
-        scope = _scope(self, "cases.view_case")
+        scope = view_scope(self, "cases.view_case")
         rows = joint_selectors.joint_rows(joint_selectors.visible_joint_cases(scope)[:200])
         for row in rows:
             row["joint"].clock = row["clock"]
@@ -399,7 +391,7 @@ class JointDetail(APIView):
 
     @extend_schema(responses={200: s.JointDetailOut})
     def get(self, request: Request, number: str) -> Response:
-        scope = _scope(self, "cases.view_case")
+        scope = view_scope(self, "cases.view_case")
         return Response(_joint_out(scope, _joint(scope, number), detail=True))
 
 
