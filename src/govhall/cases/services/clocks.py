@@ -17,7 +17,7 @@ from govhall.cases.services.common import (
     EventType,
     State,
     _at,
-    _count_notice,
+    _correction_notice,
     _iso,
     _lock_cases,
     _open_transition,
@@ -120,9 +120,7 @@ def request_correction(
     一次性告知: a second notice on the same case needs `repeat_reason` and is counted.
     """
     case = _open_transition(case, actor, "cases.request_correction", "correction", _("要求补正"))
-    if not reason.strip():
-        raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
-    notice = _count_notice(case, repeat_reason)
+    details = _correction_notice(case, reason, materials, repeat_reason)
     now = _at(at)
     from_state = case.state
     _open_stop(case, ClockStop.Kind.CORRECTION, reason=reason.strip(), told_days=None, now=now)
@@ -135,7 +133,7 @@ def request_correction(
         actor=actor,
         at=now,
         from_state=from_state,
-        details={"reason": reason.strip(), "materials": list(materials), **notice},
+        details=details,
     )
     return case
 
