@@ -17,6 +17,7 @@ from govhall.cases.services.common import (
     EventType,
     State,
     _at,
+    _check_extension,
     _correction_notice,
     _iso,
     _lock_cases,
@@ -235,15 +236,7 @@ def extend_case(
     ``cases.extend_case``), the reason told to the applicant (the event shows on the citizen's
     progress page)."""
     case = _open_transition(case, actor, "cases.extend_case", "extend", _("延长办理期限"))
-    if case.extended_at is not None:
-        raise InvalidTransition(_("办理期限只能延长一次。"))
-    if not reason.strip():
-        raise ValidationFailed(_("延长办理期限须说明理由(将告知申请人)。"))
-    cap = Case.EXTENSION_DAYS
-    if not 1 <= days <= cap:
-        raise ValidationFailed(
-            _("延长期限应为 1 至 %(cap)s 个工作日。") % {"cap": cap}, detail={"days": days}
-        )
+    _check_extension(case, days, reason)
     now = _at(at)
     if case.due_date is not None and timezone.localdate(now) > case.due_date:
         raise InvalidTransition(_("办件已超过办理期限,不能再延长。"))

@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.cases.models import Case, CaseEvent, CaseSequence
+from govhall.cases.models import Case, CaseEvent, CaseSequence, JointCase
 from govhall.core.errors import InvalidTransition, NotFound, ValidationFailed
 from govhall.core.models import Center, User
 from govhall.core.services import emit_outbox
@@ -160,3 +160,17 @@ def _correction_notice(
         "repeat": repeat,
         "repeat_reason": repeat_reason.strip() if repeat else "",
     }
+
+
+def _check_extension(row: Case | JointCase, days: int, reason: str) -> None:
+    """延长期限 (行政许可法 art. 42), of a case or a whole joint case: once only, the reason told
+    to the applicant, by 1 to the row's `EXTENSION_DAYS` working days."""
+    if row.extended_at is not None:
+        raise InvalidTransition(_("办理期限只能延长一次。"))
+    if not reason.strip():
+        raise ValidationFailed(_("延长办理期限须说明理由(将告知申请人)。"))
+    cap = row.EXTENSION_DAYS
+    if not 1 <= days <= cap:
+        raise ValidationFailed(
+            _("延长期限应为 1 至 %(cap)s 个工作日。") % {"cap": cap}, detail={"days": days}
+        )
