@@ -139,17 +139,32 @@ def request_correction(
     return case
 
 
+def _resume(
+    case: Case,
+    kinds: Iterable[str],
+    event_type: str,
+    from_state: str,
+    actor: User | None,
+    at: dt.datetime | None,
+) -> Case:
+    """A stop of `kinds` ends (a correction handed in, a special procedure over): the case goes
+    back to the state it stopped in, and the clock restarts the next working day."""
+    now = _at(at)
+    stop = _close_stops(case, kinds, now)
+    case.state = stop.resume_state if stop else State.IN_REVIEW
+    _refresh_deadline(case)
+    _save(case)
+    _record(case, event_type, actor=actor, at=now, from_state=from_state)
+    return case
+
+
 @transaction.atomic
 def resubmit_case(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
     """The applicant handed in the corrected materials; the clock restarts next working day."""
     case = _open_transition(case, actor, "cases.resubmit_case", "resubmit", _("登记补正材料"))
-    now = _at(at)
-    stop = _close_stops(case, [ClockStop.Kind.CORRECTION], now)
-    case.state = stop.resume_state if stop else State.IN_REVIEW
-    _refresh_deadline(case)
-    _save(case)
-    _record(case, EventType.RESUBMITTED, actor=actor, at=now, from_state=State.CORRECTION)
-    return case
+    return _resume(
+        case, [ClockStop.Kind.CORRECTION], EventType.RESUBMITTED, State.CORRECTION, actor, at
+    )
 
 
 @transaction.atomic
@@ -213,13 +228,7 @@ def suspend_case(
 def resume_case(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
     """The procedure ended; the clock restarts the next working day."""
     case = _open_transition(case, actor, "cases.suspend_case", "resume", _("结束特别程序"))
-    now = _at(at)
-    stop = _close_stops(case, ClockStop.PROCEDURES, now)
-    case.state = stop.resume_state if stop else State.IN_REVIEW
-    _refresh_deadline(case)
-    _save(case)
-    _record(case, EventType.RESUMED, actor=actor, at=now, from_state=State.SUSPENDED)
-    return case
+    return _resume(case, ClockStop.PROCEDURES, EventType.RESUMED, State.SUSPENDED, actor, at)
 
 
 @transaction.atomic
