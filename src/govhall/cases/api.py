@@ -18,22 +18,13 @@ from govhall.cases import serializers as s
 from govhall.cases.models import Case, JointCase, JointPackage
 from govhall.cases.views import lookup_throttled
 from govhall.catalog.models import ServiceItem
-from govhall.core.api import validated
-from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
+from govhall.core.api import center_input, validated
+from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.routing import route
-from govhall.core.selectors import center_row, find_center
+from govhall.core.selectors import find_center
 from govhall.org.models import Window
-from govhall.org.scoping import NO_CENTER, Scope, scope_for
+from govhall.org.scoping import NO_CENTER, Scope, scope_for, view_scope
 from govhall.queueing.models import Ticket
-
-
-def _of_center(model: type, pk: int | None, center_id: int | None, label: str) -> Any:
-    if pk is None:
-        return None
-    obj = center_row(model, pk, center_id)
-    if obj is None:
-        raise ValidationFailed(_("%(label)s不存在。") % {"label": label}, detail={"id": pk})
-    return obj
 
 
 def _case(scope: Scope, number: str) -> Case:
@@ -41,14 +32,6 @@ def _case(scope: Scope, number: str) -> Case:
     if case is None:
         raise NotFound(_("办件不存在或您无权查看。"))
     return case
-
-
-def _scope(view: APIView, perm: str) -> Scope:
-    if getattr(view, "swagger_fake_view", False):
-        return Scope(user=None, center_id=None, department_id=None, roles=frozenset())
-    scope = scope_for(view.request.user)
-    scope.require(perm)
-    return scope
 
 
 _FILTERS = [
@@ -67,7 +50,7 @@ class CaseList(ListAPIView):
     serializer_class = s.CaseOut
 
     def get_queryset(self) -> QuerySet[Case]:
-        scope = _scope(self, "cases.view_case")
+        scope = view_scope(self, "cases.view_case")
         if scope.user is None:
             return Case.objects.none()
         filters = validated(s.CaseListFilterIn, self.request.query_params)
@@ -86,7 +69,7 @@ class CaseDetail(RetrieveAPIView):
     lookup_field = "number"
 
     def get_object(self) -> Case:
-        scope = _scope(self, "cases.view_case")
+        scope = view_scope(self, "cases.view_case")
         case = _case(scope, self.kwargs["number"])
         case.light = selectors.light_of(case)
         return case
@@ -101,9 +84,9 @@ class CaseAccept(APIView):
         scope = scope_for(request.user)
         services.authorize_intake(actor=request.user)
         data = validated(s.CaseAcceptIn, request.data)
-        item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
-        window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
-        ticket = _of_center(Ticket, data.pop("ticket"), scope.center_id, _("排队票"))
+        item = center_input(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
+        window = center_input(Window, data.pop("window"), scope.center_id, _("窗口"))
+        ticket = center_input(Ticket, data.pop("ticket"), scope.center_id, _("排队票"))
         case = services.accept_case(
             actor=request.user, item=item, window=window, ticket=ticket, **data
         )
@@ -119,7 +102,7 @@ class CaseSubmit(APIView):
         scope = scope_for(request.user)
         services.authorize_intake(actor=request.user)
         data = validated(s.CaseSubmitIn, request.data)
-        item = _of_center(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
+        item = center_input(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
         case = services.submit_case(actor=request.user, item=item, **data)
         return Response(s.CaseOut(case).data, status=201)
 
@@ -174,7 +157,7 @@ def _renamed(fn: Any, **names: str) -> Any:
 
 def _deliver(*, actor: Any, case: Case, window: int | None, **data: Any) -> Case:
     """统一窗口出件 at the window named by id (of the case's centre)."""
-    handed_at = _of_center(Window, window, case.center_id, _("窗口"))
+    handed_at = center_input(Window, window, case.center_id, _("窗口"))
     return services.deliver_case(actor=actor, case=case, window=handed_at, **data)
 
 
@@ -212,7 +195,7 @@ class Supervision(APIView):
 
     @extend_schema(responses={200: s.CaseLightCountOut(many=True)})
     def get(self, request: Request) -> Response:
-        scope = _scope(self, "cases.view_supervision")
+        scope = view_scope(self, "cases.view_supervision")
         rows = selectors.light_counts_by_department(selectors.scoped_cases(scope))
         return Response(s.CaseLightCountOut(rows, many=True).data)
 
@@ -230,7 +213,7 @@ class Figures(APIView):
         responses={200: s.CaseFiguresOut(many=True)},
     )
     def get(self, request: Request) -> Response:
-        scope = _scope(self, "cases.view_supervision")
+        scope = view_scope(self, "cases.view_supervision")
         if scope.center_id is None:
             raise PermissionDenied(NO_CENTER)
         params = validated(s.CaseFiguresIn, request.query_params)
@@ -252,7 +235,7 @@ class Figures(APIView):
 
 
 def _period_scope(view: APIView, params_class: type[Serializer]) -> tuple[Scope, dict]:
-    scope = _scope(view, "cases.view_supervision")
+    scope = view_scope(view, "cases.view_supervision")
     if scope.center_id is None:
         raise PermissionDenied(_("您的账号未关联服务中心。"))
     return scope, validated(params_class, view.request.query_params)
@@ -286,7 +269,7 @@ class ClockFlags(APIView):
 
     @extend_schema(responses={200: s.CaseClockFlagOut(many=True)})
     def get(self, request: Request) -> Response:
-        scope = _scope(self, "cases.view_supervision")
+        scope = view_scope(self, "cases.view_supervision")
         flags = selectors.clock_flags(selectors.scoped_cases(scope))
         rows = [
             {
@@ -380,7 +363,7 @@ class JointList(APIView):
 
     @extend_schema(responses={200: s.JointOut(many=True)})
     def get(self, request: Request) -> Response:
-        scope = _scope(self, "cases.view_case")
+        scope = view_scope(self, "cases.view_case")
         rows = joint_selectors.joint_rows(joint_selectors.visible_joint_cases(scope)[:200])
         for row in rows:
             row["joint"].clock = row["clock"]
@@ -396,8 +379,8 @@ class JointAccept(APIView):
         scope = _acting(request)
         services.authorize_intake(actor=request.user)
         data = validated(s.JointAcceptIn, request.data)
-        package = _of_center(JointPackage, data.pop("package"), scope.center_id, _("一件事"))
-        window = _of_center(Window, data.pop("window"), scope.center_id, _("窗口"))
+        package = center_input(JointPackage, data.pop("package"), scope.center_id, _("一件事"))
+        window = center_input(Window, data.pop("window"), scope.center_id, _("窗口"))
         whole = joint.accept_joint_case(actor=request.user, package=package, window=window, **data)
         return Response(_joint_out(scope, whole, detail=True), status=201)
 
@@ -408,7 +391,7 @@ class JointDetail(APIView):
 
     @extend_schema(responses={200: s.JointDetailOut})
     def get(self, request: Request, number: str) -> Response:
-        scope = _scope(self, "cases.view_case")
+        scope = view_scope(self, "cases.view_case")
         return Response(_joint_out(scope, _joint(scope, number), detail=True))
 
 

@@ -198,15 +198,7 @@ def extend_joint_case(
     _authorize_whole(actor, "cases.extend_case", joint)
     if joint.state != JointCase.State.RUNNING:
         raise InvalidTransition(_("联办件已办结或撤回,不能延长期限。"))
-    if joint.extended_at is not None:
-        raise InvalidTransition(_("办理期限只能延长一次。"))
-    if not reason.strip():
-        raise ValidationFailed(_("延长办理期限须说明理由(将告知申请人)。"))
-    cap = JointCase.EXTENSION_DAYS
-    if not 1 <= days <= cap:
-        raise ValidationFailed(
-            _("延长期限应为 1 至 %(cap)s 个工作日。") % {"cap": cap}, detail={"days": days}
-        )
+    common._check_extension(joint, days, reason)
     now = common._at(at)
     before = clock_of(joint, timezone.localdate(now)).due
     if before is not None and timezone.localdate(now) > before:

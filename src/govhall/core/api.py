@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from govhall.core.errors import DomainError
+from govhall.core.errors import DomainError, ValidationFailed
+from govhall.core.selectors import Row, center_row
 
 
 def _django_validation_detail(exc: DjangoValidationError) -> Any:
@@ -57,6 +58,17 @@ def validated(serializer_class: type[Serializer], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def center_input(model: type[Row], pk: int | None, center_id: int | None, label: str) -> Row | None:
+    """The row `pk` of `model` an API's input names, in the centre `center_id`: None when the
+    input names none, a 400 ("`label`不存在。") when the centre has no such row."""
+    if pk is None:
+        return None
+    obj = center_row(model, pk, center_id)
+    if obj is None:
+        raise ValidationFailed(_("%(label)s不存在。") % {"label": label}, detail={"id": pk})
+    return obj
 
 
 class AutoSchema(SpectacularAutoSchema):

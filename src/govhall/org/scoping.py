@@ -176,3 +176,13 @@ def scope_for(user: Any) -> Scope:
     )
     user._govhall_scope = scope
     return scope
+
+
+def view_scope(view: Any, perm: str) -> Scope:
+    """An API view's scope, its user holding `perm`; schema generation (`swagger_fake_view`: no
+    user, no rows) gets an empty one."""
+    if getattr(view, "swagger_fake_view", False):
+        return Scope(user=None, center_id=None, department_id=None, roles=frozenset())
+    scope = scope_for(view.request.user)
+    scope.require(perm)
+    return scope

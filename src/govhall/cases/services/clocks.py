@@ -17,7 +17,8 @@ from govhall.cases.services.common import (
     EventType,
     State,
     _at,
-    _count_notice,
+    _check_extension,
+    _correction_notice,
     _iso,
     _lock_cases,
     _open_transition,
@@ -120,9 +121,7 @@ def request_correction(
     一次性告知: a second notice on the same case needs `repeat_reason` and is counted.
     """
     case = _open_transition(case, actor, "cases.request_correction", "correction", _("要求补正"))
-    if not reason.strip():
-        raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
-    notice = _count_notice(case, repeat_reason)
+    details = _correction_notice(case, reason, materials, repeat_reason)
     now = _at(at)
     from_state = case.state
     _open_stop(case, ClockStop.Kind.CORRECTION, reason=reason.strip(), told_days=None, now=now)
@@ -135,8 +134,27 @@ def request_correction(
         actor=actor,
         at=now,
         from_state=from_state,
-        details={"reason": reason.strip(), "materials": list(materials), **notice},
+        details=details,
     )
+    return case
+
+
+def _resume(
+    case: Case,
+    kinds: Iterable[str],
+    event_type: str,
+    from_state: str,
+    actor: User | None,
+    at: dt.datetime | None,
+) -> Case:
+    """A stop of `kinds` ends (a correction handed in, a special procedure over): the case goes
+    back to the state it stopped in, and the clock restarts the next working day."""
+    now = _at(at)
+    stop = _close_stops(case, kinds, now)
+    case.state = stop.resume_state if stop else State.IN_REVIEW
+    _refresh_deadline(case)
+    _save(case)
+    _record(case, event_type, actor=actor, at=now, from_state=from_state)
     return case
 
 
@@ -144,13 +162,9 @@ def request_correction(
 def resubmit_case(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
     """The applicant handed in the corrected materials; the clock restarts next working day."""
     case = _open_transition(case, actor, "cases.resubmit_case", "resubmit", _("登记补正材料"))
-    now = _at(at)
-    stop = _close_stops(case, [ClockStop.Kind.CORRECTION], now)
-    case.state = stop.resume_state if stop else State.IN_REVIEW
-    _refresh_deadline(case)
-    _save(case)
-    _record(case, EventType.RESUBMITTED, actor=actor, at=now, from_state=State.CORRECTION)
-    return case
+    return _resume(
+        case, [ClockStop.Kind.CORRECTION], EventType.RESUBMITTED, State.CORRECTION, actor, at
+    )
 
 
 @transaction.atomic
@@ -214,13 +228,7 @@ def suspend_case(
 def resume_case(*, actor: User | None, case: Case | int, at: dt.datetime | None = None) -> Case:
     """The procedure ended; the clock restarts the next working day."""
     case = _open_transition(case, actor, "cases.suspend_case", "resume", _("结束特别程序"))
-    now = _at(at)
-    stop = _close_stops(case, ClockStop.PROCEDURES, now)
-    case.state = stop.resume_state if stop else State.IN_REVIEW
-    _refresh_deadline(case)
-    _save(case)
-    _record(case, EventType.RESUMED, actor=actor, at=now, from_state=State.SUSPENDED)
-    return case
+    return _resume(case, ClockStop.PROCEDURES, EventType.RESUMED, State.SUSPENDED, actor, at)
 
 
 @transaction.atomic
@@ -237,15 +245,7 @@ def extend_case(
     ``cases.extend_case``), the reason told to the applicant (the event shows on the citizen's
     progress page)."""
     case = _open_transition(case, actor, "cases.extend_case", "extend", _("延长办理期限"))
-    if case.extended_at is not None:
-        raise InvalidTransition(_("办理期限只能延长一次。"))
-    if not reason.strip():
-        raise ValidationFailed(_("延长办理期限须说明理由(将告知申请人)。"))
-    cap = Case.EXTENSION_DAYS
-    if not 1 <= days <= cap:
-        raise ValidationFailed(
-            _("延长期限应为 1 至 %(cap)s 个工作日。") % {"cap": cap}, detail={"days": days}
-        )
+    _check_extension(case, days, reason)
     now = _at(at)
     if case.due_date is not None and timezone.localdate(now) > case.due_date:
         raise InvalidTransition(_("办件已超过办理期限,不能再延长。"))

@@ -2,6 +2,7 @@
 with its outbox row, validated saves and the case numbers."""
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.cases.models import Case, CaseEvent, CaseSequence
+from govhall.cases.models import Case, CaseEvent, CaseSequence, JointCase
 from govhall.core.errors import InvalidTransition, NotFound, ValidationFailed
 from govhall.core.models import Center, User
 from govhall.core.services import emit_outbox
@@ -137,9 +138,14 @@ def next_numbers(center: Center, day: dt.date, count: int = 1) -> list[str]:
     return [f"{prefix}{seq:06d}" for seq in range(last - count + 1, last + 1)]
 
 
-def _count_notice(case: Case, repeat_reason: str) -> dict[str, Any]:
-    """一次性告知: every correction a case needs is told at once; a second notice on the same
-    case must state why (and is counted as a problem: `details["repeat"]`)."""
+def _correction_notice(
+    case: Case, reason: str, materials: Sequence[str], repeat_reason: str
+) -> dict[str, Any]:
+    """一次性告知: every correction a case needs is told at once, with its reason; a second
+    notice on the same case must state why (and is counted as a problem: `details["repeat"]`).
+    Returns the notice's event details (the case's count of notices is raised)."""
+    if not reason.strip():
+        raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
     repeat = case.correction_notices > 0
     if repeat and not repeat_reason.strip():
         raise ValidationFailed(
@@ -148,7 +154,23 @@ def _count_notice(case: Case, repeat_reason: str) -> dict[str, Any]:
         )
     case.correction_notices += 1
     return {
+        "reason": reason.strip(),
+        "materials": list(materials),
         "notice": case.correction_notices,
         "repeat": repeat,
         "repeat_reason": repeat_reason.strip() if repeat else "",
     }
+
+
+def _check_extension(row: Case | JointCase, days: int, reason: str) -> None:
+    """延长期限 (行政许可法 art. 42), of a case or a whole joint case: once only, the reason told
+    to the applicant, by 1 to the row's `EXTENSION_DAYS` working days."""
+    if row.extended_at is not None:
+        raise InvalidTransition(_("办理期限只能延长一次。"))
+    if not reason.strip():
+        raise ValidationFailed(_("延长办理期限须说明理由(将告知申请人)。"))
+    cap = row.EXTENSION_DAYS
+    if not 1 <= days <= cap:
+        raise ValidationFailed(
+            _("延长期限应为 1 至 %(cap)s 个工作日。") % {"cap": cap}, detail={"days": days}
+        )

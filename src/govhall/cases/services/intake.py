@@ -17,7 +17,7 @@ from govhall.cases.services.common import (
     EventType,
     State,
     _at,
-    _count_notice,
+    _correction_notice,
     _iso,
     _open_transition,
     _record,
@@ -397,9 +397,7 @@ def notify_correction(
     on receipt; the case stays submitted until accepted or refused.
     """
     case = _open_transition(case, actor, "cases.accept_case", "notify", _("告知补正"))
-    if not reason.strip():
-        raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
-    notice = _count_notice(case, repeat_reason)
+    details = _correction_notice(case, reason, materials, repeat_reason)
     now = _at(at)
     _save(case)
     _record(
@@ -408,7 +406,7 @@ def notify_correction(
         actor=actor,
         at=now,
         from_state=State.SUBMITTED,
-        details={"reason": reason.strip(), "materials": list(materials), **notice},
+        details=details,
     )
     return case
 

@@ -27,12 +27,11 @@ from govhall.queueing.models import (
 )
 from govhall.queueing.selectors import WindowStatus
 from govhall.queueing.services.common import (
+    _at_window,
     _check_staff_at,
     _event,
-    _require_state,
-    _require_window_ticket,
+    _require_at,
     _ticket_for_update,
-    authorize_window,
 )
 from govhall.queueing.services.sessions import open_window_session
 
@@ -74,8 +73,7 @@ def call_next(
     by the same statement). `settings` and `status`: the centre's queue settings and the
     window's status when the caller has already read them (`selectors.terminal_window`).
     """
-    authorize_window(actor=actor, center_id=window.center_id)
-    at = at or selectors.now()
+    at = _at_window(actor=actor, window=window, at=at)
     with transaction.atomic():
         _check_ready(window, staff, at, status)
         ticket = selectors.next_ticket(window, at=at, settings=settings)
@@ -99,11 +97,6 @@ def call_next(
         ticket.still_waiting = ticket.line_size - 1
         _event(ticket, TicketEvent.Kind.CALLED, at=at, actor=actor, window=window, staff=staff)
     return ticket
-
-
-def _require_at(ticket: Ticket, window: Window, states: tuple[str, ...]) -> None:
-    _require_window_ticket(ticket, window)
-    _require_state(ticket, *states)
 
 
 def _placeholder(p: Placeholders, name: str, value: Any) -> Any:
@@ -150,8 +143,7 @@ def _called_at(ticket: Ticket, window: Window) -> tuple[Ticket, QueueSettings]:
     """The ticket locked, if it is called to `window`, with its centre's queue settings: what a
     recall and a no-show both decide on."""
     ticket = _ticket_for_update(ticket)
-    _require_window_ticket(ticket, window)
-    _require_state(ticket, Ticket.State.CALLED)
+    _require_at(ticket, window, (Ticket.State.CALLED,))
     return ticket, selectors.queue_settings(ticket.center_id)
 
 
@@ -164,8 +156,7 @@ def recall_ticket(
     at: dt.datetime | None = None,
 ) -> Ticket:
     """Call the current ticket again (after the cooldown, up to the recall limit)."""
-    authorize_window(actor=actor, center_id=window.center_id)
-    at = at or selectors.now()
+    at = _at_window(actor=actor, window=window, at=at)
     with transaction.atomic():
         ticket, settings = _called_at(ticket, window)
         if ticket.recall_count >= settings.recall_limit:
@@ -207,8 +198,7 @@ def start_ticket(
     at: dt.datetime | None = None,
 ) -> Ticket:
     """The person has come to the window: CALLED → SERVING."""
-    authorize_window(actor=actor, center_id=window.center_id)
-    at = at or selectors.now()
+    at = _at_window(actor=actor, window=window, at=at)
     states = (Ticket.State.CALLED,)
     _require_at(ticket, window, states)
     with transaction.atomic():
@@ -226,8 +216,7 @@ def finish_ticket(
     at: dt.datetime | None = None,
 ) -> Ticket:
     """The service is over: SERVING (or CALLED) → DONE; then every registered finish hook runs."""
-    authorize_window(actor=actor, center_id=window.center_id)
-    at = at or selectors.now()
+    at = _at_window(actor=actor, window=window, at=at)
     states = (Ticket.State.CALLED, Ticket.State.SERVING)
     _require_at(ticket, window, states)
     with transaction.atomic():
@@ -265,8 +254,7 @@ def mark_no_show(
     at: dt.datetime | None = None,
 ) -> Ticket:
     """过号: allowed once the centre's number of recalls has been used."""
-    authorize_window(actor=actor, center_id=window.center_id)
-    at = at or selectors.now()
+    at = _at_window(actor=actor, window=window, at=at)
     with transaction.atomic():
         ticket, settings = _called_at(ticket, window)
         if ticket.recall_count < settings.recall_limit:

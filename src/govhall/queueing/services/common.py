@@ -18,6 +18,7 @@ from govhall.core.errors import (
 from govhall.core.models import User
 from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import ANY_UNIT, require_perm
+from govhall.queueing import selectors
 from govhall.queueing.models import (
     Ticket,
     TicketEvent,
@@ -29,6 +30,13 @@ def authorize_window(*, actor: User | None, center_id: int) -> None:
     the centre's people with the call permission; which windows are theirs is
     `_check_staff_at`. None is the system (the simulation, the demo, the day's close)."""
     require_perm(actor, "queueing.call_ticket", center_id=center_id, department_id=ANY_UNIT)
+
+
+def _at_window(*, actor: User | None, window: Window, at: dt.datetime | None) -> dt.datetime:
+    """How every action at a window's terminal begins: `actor` may work the window's centre
+    (`authorize_window`); returns the moment of the action, `at` or now."""
+    authorize_window(actor=actor, center_id=window.center_id)
+    return at or selectors.now()
 
 
 def _locked(qs: QuerySet, *, of: tuple[str, ...] = ()) -> QuerySet:
@@ -105,6 +113,8 @@ def _require_state(ticket: Ticket, *states: str) -> None:
         )
 
 
-def _require_window_ticket(ticket: Ticket, window: Window) -> None:
+def _require_at(ticket: Ticket, window: Window, states: tuple[str, ...]) -> None:
+    """`ticket` is at `window`, in one of `states`."""
     if ticket.window_id != window.pk:
         raise PermissionDenied(_("该票不在本窗口办理。"))
+    _require_state(ticket, *states)

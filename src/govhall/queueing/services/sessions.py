@@ -18,10 +18,10 @@ from govhall.queueing.models import (
     WindowSession,
 )
 from govhall.queueing.services.common import (
+    _at_window,
     _check_staff_at,
     _locked,
     _validated,
-    authorize_window,
 )
 
 
@@ -43,8 +43,7 @@ def open_window_session(
     Their open session at any other window is closed, and so is another person's open session at
     this window (a colleague taking over the counter).
     """
-    authorize_window(actor=actor, center_id=window.center_id)
-    at = at or selectors.now()
+    at = _at_window(actor=actor, window=window, at=at)
     _check_staff_at(window, staff)
     with transaction.atomic():
         current = selectors.open_session(window)
@@ -68,8 +67,7 @@ def close_window_session(
     at: dt.datetime | None = None,
 ) -> WindowSession | None:
     """The staff member logs out of the terminal (also ends an open pause)."""
-    authorize_window(actor=actor, center_id=window.center_id)
-    at = at or selectors.now()
+    at = _at_window(actor=actor, window=window, at=at)
     with transaction.atomic():
         session = _locked(
             WindowSession.objects.filter(window=window, staff=staff, closed_at__isnull=True)
@@ -92,8 +90,7 @@ def pause_window(
     at: dt.datetime | None = None,
 ) -> WindowPause:
     """暂停服务 with a reason; the time is recorded for attendance."""
-    authorize_window(actor=actor, center_id=window.center_id)
-    at = at or selectors.now()
+    at = _at_window(actor=actor, window=window, at=at)
     _check_staff_at(window, staff)
     if reason not in WindowPause.Reason.values:
         raise ValidationFailed(_("请选择暂停原因。"), detail={"reason": reason})
@@ -125,8 +122,7 @@ def resume_window(
     actor: User | None = None,
     at: dt.datetime | None = None,
 ) -> WindowPause:
-    authorize_window(actor=actor, center_id=window.center_id)
-    at = at or selectors.now()
+    at = _at_window(actor=actor, window=window, at=at)
     _check_staff_at(window, staff)
     with transaction.atomic():
         pause = _locked(WindowPause.objects.filter(window=window, ended_at__isnull=True)).first()

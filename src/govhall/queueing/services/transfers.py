@@ -11,19 +11,17 @@ from govhall.core.errors import (
 )
 from govhall.core.models import User
 from govhall.org.models import StaffProfile, Window
-from govhall.queueing import selectors
 from govhall.queueing.models import (
     QueueCategory,
     Ticket,
     TicketEvent,
 )
 from govhall.queueing.services.common import (
+    _at_window,
     _event,
-    _require_state,
-    _require_window_ticket,
+    _require_at,
     _same_center,
     _ticket_for_update,
-    authorize_window,
 )
 
 
@@ -43,8 +41,7 @@ def transfer_ticket(
     The ticket becomes TRANSFERRED and a continuation with the same number waits in the new line;
     the continuation's `queue_at` is the original one, so it is called before later tickets.
     """
-    authorize_window(actor=actor, center_id=window.center_id)
-    at = at or selectors.now()
+    at = _at_window(actor=actor, window=window, at=at)
     if to_category is None and to_window is None:
         raise ValidationFailed(_("请选择转入的排队类别或窗口。"))
     _same_center(ticket.center_id, to_category, to_window)
@@ -52,8 +49,7 @@ def transfer_ticket(
         raise ValidationFailed(_("不能转给本窗口。"))
     with transaction.atomic():
         ticket = _ticket_for_update(ticket)
-        _require_window_ticket(ticket, window)
-        _require_state(ticket, Ticket.State.CALLED, Ticket.State.SERVING)
+        _require_at(ticket, window, (Ticket.State.CALLED, Ticket.State.SERVING))
         category = to_category or ticket.category
         if not category.is_active:
             raise InvalidTransition(_("该排队类别已停用。"))
