@@ -4,7 +4,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from govhall.core.errors import DomainError
 
@@ -23,3 +25,20 @@ def attempt(
         return None
     messages.success(request, success(result) if callable(success) else success)
     return result
+
+
+def form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    template: str,
+    action: Callable[[], T],
+    success: str,
+    done: Callable[[T], HttpResponse],
+) -> HttpResponse:
+    """A page of one form: a valid POST `attempt`s the service and answers `done(result)`; a GET,
+    an invalid form or a refusal shows the form again (with its errors or the refusal's message)."""
+    if request.method == "POST" and form.is_valid():
+        result = attempt(request, action, success)
+        if result is not None:
+            return done(result)
+    return render(request, template, {"form": form})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core import spreadsheets
-from govhall.core.pages import attempt
+from govhall.core.pages import attempt, form_page
 from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, forms, selectors, services
@@ -78,17 +78,16 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, "supervision.manage_campaign")
     form = forms.CampaignForm(request.POST or None, center_id=scope.center_id)
-    if request.method == "POST" and form.is_valid():
-        campaign = attempt(
-            request,
-            lambda: services.create_campaign(
-                actor=request.user, center_id=scope.center_id, **form.service_kwargs()
-            ),
-            _("活动已创建。"),
-        )
-        if campaign is not None:
-            return redirect("supervision:campaign", pk=campaign.pk)
-    return render(request, "supervision/campaign_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        "supervision/campaign_form.html",
+        lambda: services.create_campaign(
+            actor=request.user, center_id=scope.center_id, **form.service_kwargs()
+        ),
+        _("活动已创建。"),
+        lambda campaign: redirect("supervision:campaign", pk=campaign.pk),
+    )
 
 
 @route("supervision/<int:pk>/", name="campaign")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.core.forms import show_form_errors
-from govhall.core.pages import attempt
+from govhall.core.pages import attempt, form_page
 from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.training import forms, selectors, services
@@ -65,17 +65,16 @@ def year(request: HttpRequest) -> HttpResponse:
 def session_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, "training.manage_training")
     form = forms.SessionForm(request.POST or None, center_id=scope.center_id)
-    if request.method == "POST" and form.is_valid():
-        session = attempt(
-            request,
-            lambda: services.create_session(
-                actor=request.user, center_id=scope.center_id, **form.service_kwargs()
-            ),
-            _("培训已登记。"),
-        )
-        if session is not None:
-            return redirect("training:session", pk=session.pk)
-    return render(request, "training/session_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        "training/session_form.html",
+        lambda: services.create_session(
+            actor=request.user, center_id=scope.center_id, **form.service_kwargs()
+        ),
+        _("培训已登记。"),
+        lambda session: redirect("training:session", pk=session.pk),
+    )
 
 
 @route("training/<int:pk>/", name="session")
@@ -147,17 +146,16 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
     form = forms.RotationForm(
         request.POST or None, staff=selectors.rotatable_staff(scope), center_id=scope.center_id
     )
-    if request.method == "POST" and form.is_valid():
-        rotation = attempt(
-            request,
-            lambda: services.record_rotation(
-                actor=request.user, center_id=scope.center_id, **form.service_kwargs()
-            ),
-            _("轮岗交流已登记。"),
-        )
-        if rotation is not None:
-            return redirect("training:year")
-    return render(request, "training/rotation_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        "training/rotation_form.html",
+        lambda: services.record_rotation(
+            actor=request.user, center_id=scope.center_id, **form.service_kwargs()
+        ),
+        _("轮岗交流已登记。"),
+        lambda _rotation: redirect("training:year"),
+    )
 
 
 @route("training/rotations/<int:pk>/end/")
