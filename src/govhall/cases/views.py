@@ -7,6 +7,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -146,6 +147,13 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+def _scoped_cases(request: HttpRequest, perm: str) -> tuple[Scope, QuerySet[Case]]:
+    """The user's scope, refused without `perm`, and the cases of their centre or department."""
+    scope = scope_for(request.user)
+    scope.require(perm)
+    return scope, selectors.scoped_cases(scope)
+
+
 # --- back office and the case page -------------------------------------------------------------
 
 
@@ -153,9 +161,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def backoffice(request: HttpRequest) -> HttpResponse:
     """后台审批: the department's cases waiting for a decision, most urgent first."""
-    scope = scope_for(request.user)
-    scope.require("cases.view_case")
-    qs = selectors.scoped_cases(scope)
+    _scope, qs = _scoped_cases(request, "cases.view_case")
     today = timezone.localdate()
     queue = selectors.running_cases(qs, today=today)
     to_deliver = selectors.case_list(qs.filter(state=Case.State.COMPLETED), today=today)
@@ -355,9 +361,7 @@ CLOCK_FLAGS = {
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """电子监察: running cases with their lights, overdue list and counts per department."""
-    scope = scope_for(request.user)
-    scope.require("cases.view_supervision")
-    qs = selectors.scoped_cases(scope)
+    scope, qs = _scoped_cases(request, "cases.view_supervision")
     today = timezone.localdate()
     form, filters = _filtered(request, scope)
     running = selectors.running_cases(qs, today=today, **filters)
@@ -386,10 +390,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """Any filtered list of cases as .xlsx (same filters as the supervision page)."""
-    scope = scope_for(request.user)
-    scope.require("cases.export_cases")
+    scope, qs = _scoped_cases(request, "cases.export_cases")
     _form, filters = _filtered(request, scope)
-    qs = selectors.case_list(selectors.scoped_cases(scope), **filters).order_by("accepted_at")
+    qs = selectors.case_list(qs, **filters).order_by("accepted_at")
     return spreadsheets.xlsx_response(
         selectors.cases_to_xlsx(qs), filename=f"cases-{timezone.localdate():%Y%m%d}.xlsx"
     )
