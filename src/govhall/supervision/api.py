@@ -5,6 +5,7 @@ then parses its input, calls one service or selector and renders the output seri
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -15,7 +16,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_view,
 )
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -232,53 +232,48 @@ class ProblemDetailApi(APIView):
 
 
 # Base of a problem's steps: with `permission`, POST `input` to a problem the user may see and
-# `act` on it; answers with the problem. (A comment: a docstring would describe every step in
-# the API schema.)
+# call `service` on it; answers with the problem. (A comment: a docstring would describe every
+# step in the API schema.)
 class ProblemStep(APIView):
     permission: str
     input: type[Serializer]
+    service: Callable[..., Problem]
+    summary: str
 
-    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
 
-    def post(self, request: Request, pk: int) -> Response:
+        def post(self: ProblemStep, request: Request, pk: int) -> Response:
+            return self.handle(request, pk)
+
+        cls.post = extend_schema(
+            tags=TAG, request=cls.input, responses=s.ProblemOut, summary=cls.summary
+        )(post)
+
+    def handle(self, request: Request, pk: int) -> Response:
         scope = _scope(request, self.permission)
         problem = selectors.visible_problem(scope, problem_id=pk)
         data = validated(self.input, request.data)
-        return Response(_problem_out(self.act(request.user, problem, data)))
+        problem = type(self).service(actor=request.user, problem=problem, **data)
+        return Response(_problem_out(problem))
 
 
 @route("problems/<int:pk>/fix/", name="problem-fix")
-@extend_schema_view(
-    post=extend_schema(tags=TAG, request=s.FixIn, responses=s.ProblemOut, summary="整改完成")
-)
 class ProblemFixApi(ProblemStep):
-    permission, input = "supervision.edit_problem_list", s.FixIn
-
-    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
-        return services.mark_fixed(actor=actor, problem=problem, **data)
+    permission, input, summary = "supervision.edit_problem_list", s.FixIn, "整改完成"
+    service = services.mark_fixed
 
 
 @route("problems/<int:pk>/confirm/", name="problem-confirm")
-@extend_schema_view(
-    post=extend_schema(tags=TAG, request=s.ConfirmIn, responses=s.ProblemOut, summary="督查确认")
-)
 class ProblemConfirmApi(ProblemStep):
-    permission, input = "supervision.confirm_problem", s.ConfirmIn
-
-    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
-        return services.confirm_problem(actor=actor, problem=problem, **data)
+    permission, input, summary = "supervision.confirm_problem", s.ConfirmIn, "督查确认"
+    service = services.confirm_problem
 
 
 @route("problems/<int:pk>/reopen/", name="problem-reopen")
-@extend_schema_view(
-    post=extend_schema(tags=TAG, request=s.ReopenIn, responses=s.ProblemOut, summary="退回重改")
-)
 class ProblemReopenApi(ProblemStep):
-    permission, input = "supervision.confirm_problem", s.ReopenIn
-
-    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
-        return services.reopen_problem(actor=actor, problem=problem, **data)
+    permission, input, summary = "supervision.confirm_problem", s.ReopenIn, "退回重改"
+    service = services.reopen_problem
 
 
 @route("problems/<int:pk>/evidence/", name="problem-evidence")
