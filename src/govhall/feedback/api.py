@@ -327,7 +327,7 @@ class Step(APIView):
         raise NotImplementedError
 
     def act(self, row: Any, actor: User, data: dict) -> Any:
-        return type(self).service(**{self.row_name: row}, actor=actor, **data)
+        return self.service(**{self.row_name: row}, actor=actor, **data)
 
     def handle(self, request: Request, pk: int) -> Response:
         scope = scope_for(request.user)
@@ -352,22 +352,22 @@ class RectificationStep(Step):
 
 @route("rectifications/<int:pk>/verify/", name="rectification-verify")
 class VerifyRectification(RectificationStep):
-    input, service = s.VerifyIn, services.verify_rectification
+    input, service = s.VerifyIn, staticmethod(services.verify_rectification)
 
 
 @route("rectifications/<int:pk>/rectify/", name="rectification-rectify")
 class Rectify(RectificationStep):
-    input, service = s.RectifyIn, services.rectify
+    input, service = s.RectifyIn, staticmethod(services.rectify)
 
 
 @route("rectifications/<int:pk>/callback/", name="rectification-callback")
 class CallbackRectification(RectificationStep):
-    input, service = s.CallbackIn, services.record_callback
+    input, service = s.CallbackIn, staticmethod(services.record_callback)
 
 
 @route("rectifications/<int:pk>/close/", name="rectification-close")
 class CloseRectification(RectificationStep):
-    service = services.close_rectification
+    service = staticmethod(services.close_rectification)
 
 
 # ---------------------------------------------------------------- complaints
@@ -435,17 +435,17 @@ class AssignComplaint(ComplaintStep):
 
 @route("complaints/<int:pk>/resolve/", name="complaint-resolve")
 class ResolveComplaint(ComplaintStep):
-    input, service = s.ResolveIn, services.resolve_complaint
+    input, service = s.ResolveIn, staticmethod(services.resolve_complaint)
 
 
 @route("complaints/<int:pk>/callback/", name="complaint-callback")
 class CallbackComplaint(ComplaintStep):
-    input, service = s.ComplaintCallbackIn, services.callback_complaint
+    input, service = s.ComplaintCallbackIn, staticmethod(services.callback_complaint)
 
 
 @route("complaints/<int:pk>/close/", name="complaint-close")
 class CloseComplaint(ComplaintStep):
-    service = services.close_complaint
+    service = staticmethod(services.close_complaint)
 
 
 # ---------------------------------------------------------------- assisted services

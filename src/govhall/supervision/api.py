@@ -254,26 +254,26 @@ class ProblemStep(APIView):
         scope = _scope(request, self.permission)
         problem = selectors.visible_problem(scope, problem_id=pk)
         data = validated(self.input, request.data)
-        problem = type(self).service(actor=request.user, problem=problem, **data)
+        problem = self.service(actor=request.user, problem=problem, **data)
         return Response(_problem_out(problem))
 
 
 @route("problems/<int:pk>/fix/", name="problem-fix")
 class ProblemFixApi(ProblemStep):
     permission, input, summary = "supervision.edit_problem_list", s.FixIn, "整改完成"
-    service = services.mark_fixed
+    service = staticmethod(services.mark_fixed)
 
 
 @route("problems/<int:pk>/confirm/", name="problem-confirm")
 class ProblemConfirmApi(ProblemStep):
     permission, input, summary = "supervision.confirm_problem", s.ConfirmIn, "督查确认"
-    service = services.confirm_problem
+    service = staticmethod(services.confirm_problem)
 
 
 @route("problems/<int:pk>/reopen/", name="problem-reopen")
 class ProblemReopenApi(ProblemStep):
     permission, input, summary = "supervision.confirm_problem", s.ReopenIn, "退回重改"
-    service = services.reopen_problem
+    service = staticmethod(services.reopen_problem)
 
 
 @route("problems/<int:pk>/evidence/", name="problem-evidence")
