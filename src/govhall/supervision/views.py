@@ -24,9 +24,13 @@ from govhall.supervision.errors import SupervisionError
 from govhall.supervision.models import Campaign, CampaignUnit, Problem
 
 
-def _scope(request: HttpRequest, perm: str = "supervision.view_campaign") -> Scope:
+def _scope(
+    request: HttpRequest, perm: str = "supervision.view_campaign", unless: str | None = None
+) -> Scope:
+    """The user's scope, refused without `perm` (not asked of a user who holds `unless`)."""
     scope = scope_for(request.user)
-    scope.require(perm)
+    if unless is None or not scope.can(unless):
+        scope.require(perm)
     return scope
 
 
@@ -211,9 +215,7 @@ def _choice(value: str | None, allowed: list[str]) -> str | None:
 @route("supervision/<int:pk>/problems/new/")
 @login_required
 def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.can("supervision.record_problem"):
-        scope.require("supervision.edit_problem_list")
+    scope = _scope(request, "supervision.edit_problem_list", unless="supervision.record_problem")
     if (refused := _not_post(request)) is not None:
         return refused
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
@@ -311,13 +313,9 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _problem_action(
-    request: HttpRequest, pk: int, perm: str | None, form_class: type, act: Callable[..., Any]
+    request: HttpRequest, pk: int, scope: Scope, form_class: type, act: Callable[..., Any]
 ) -> HttpResponse:
-    scope = scope_for(request.user)
-    if perm:
-        scope.require(perm)
-    elif not scope.can("supervision.record_problem"):
-        scope.require("supervision.edit_problem_list")
+    """A posted form to the service `act` on a problem `scope` sees (its permission asked)."""
     if (refused := _not_post(request)) is not None:
         return refused
     problem = selectors.visible_problem(scope, problem_id=pk)
@@ -336,10 +334,8 @@ def _problem_action(
 @route("supervision/problems/<int:pk>/edit/")
 @login_required
 def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = _scope(request, "supervision.edit_problem_list", unless="supervision.record_problem")
     may_record = scope.can("supervision.record_problem")
-    if not may_record:
-        scope.require("supervision.edit_problem_list")
     if (refused := _not_post(request)) is not None:
         return refused
     problem = selectors.visible_problem(scope, problem_id=pk)
@@ -363,31 +359,29 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @route("supervision/problems/<int:pk>/fix/")
 @login_required
 def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
-    return _problem_action(
-        request, pk, "supervision.edit_problem_list", forms.FixForm, services.mark_fixed
-    )
+    scope = _scope(request, "supervision.edit_problem_list")
+    return _problem_action(request, pk, scope, forms.FixForm, services.mark_fixed)
 
 
 @route("supervision/problems/<int:pk>/evidence/")
 @login_required
 def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    return _problem_action(request, pk, None, forms.EvidenceForm, services.add_evidence)
+    scope = _scope(request, "supervision.edit_problem_list", unless="supervision.record_problem")
+    return _problem_action(request, pk, scope, forms.EvidenceForm, services.add_evidence)
 
 
 @route("supervision/problems/<int:pk>/confirm/")
 @login_required
 def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    return _problem_action(
-        request, pk, "supervision.confirm_problem", forms.NoteForm, services.confirm_problem
-    )
+    scope = _scope(request, "supervision.confirm_problem")
+    return _problem_action(request, pk, scope, forms.NoteForm, services.confirm_problem)
 
 
 @route("supervision/problems/<int:pk>/reopen/")
 @login_required
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _problem_action(
-        request, pk, "supervision.confirm_problem", forms.ReasonForm, services.reopen_problem
-    )
+    scope = _scope(request, "supervision.confirm_problem")
+    return _problem_action(request, pk, scope, forms.ReasonForm, services.reopen_problem)
 
 
 # --- census ---------------------------------------------------------------------------------
@@ -543,9 +537,7 @@ def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @route("supervision/<int:pk>/signoff/")
 @login_required
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.can("supervision.manage_campaign"):
-        scope.require("supervision.sign_off")
+    scope = _scope(request, "supervision.sign_off", unless="supervision.manage_campaign")
     if (refused := _not_post(request)) is not None:
         return refused
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
