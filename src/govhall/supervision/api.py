@@ -71,15 +71,6 @@ def _problem_out(problem: Problem, *, detail: bool = False) -> dict[str, Any]:
     return serializer(problem, context={"on": timezone.localdate()}).data
 
 
-def _unit_ids(scope: Scope, campaign: Campaign) -> list[int] | None:
-    """None for the whole centre; the user's own units otherwise."""
-    if scope.whole_center:
-        return None
-    return list(
-        selectors.visible_units(scope, campaign_id=campaign.pk).values_list("pk", flat=True)
-    )
-
-
 # --- campaigns ------------------------------------------------------------------------------
 
 
@@ -158,7 +149,9 @@ class PhaseReportApi(APIView):
         scope = _scope(request, "supervision.view_problem")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
         rows = selectors.phase_report(
-            campaign_id=campaign.pk, on=_on(request), unit_ids=_unit_ids(scope, campaign)
+            campaign_id=campaign.pk,
+            on=_on(request),
+            unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
         )
         return Response(s.PhaseStatusOut(rows, many=True).data)
 
@@ -326,7 +319,7 @@ class CensusApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.view_censusreport")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
-        unit_ids = _unit_ids(scope, campaign)
+        unit_ids = selectors.visible_unit_ids(scope, campaign_id=campaign.pk)
         missing = selectors.missing_census_units(campaign_id=campaign.pk)
         if unit_ids is not None:
             missing = missing.filter(pk__in=unit_ids)
@@ -368,7 +361,9 @@ class ProgressApi(APIView):
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
         on = _on(request)
         progress = selectors.campaign_progress(
-            campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
+            campaign_id=campaign.pk,
+            on=on,
+            unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
         )
         return Response(
             s.ProgressOut({"on": on, "rows": progress.rows, "totals": progress.totals}).data
@@ -387,10 +382,11 @@ class ProgressXlsxApi(APIView):
         scope = _scope(request, "supervision.view_problem")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
         on = _on(request)
-        content = exports.progress_workbook(
-            campaign=campaign, on=on, unit_ids=_unit_ids(scope, campaign)
+        return exports.progress_download(
+            campaign=campaign,
+            on=on,
+            unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
         )
-        return spreadsheets.xlsx_response(content, filename=exports.progress_filename(campaign, on))
 
 
 @route("campaigns/<int:pk>/signoff/", name="signoff")

@@ -3,6 +3,7 @@
 import datetime as dt
 from io import BytesIO
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -10,7 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from govhall.core.spreadsheets import row
+from govhall.core.spreadsheets import row, xlsx_response
 from govhall.supervision import selectors
 from govhall.supervision.models import Campaign, CampaignUnit
 
@@ -34,6 +35,14 @@ def progress_headers() -> list[str]:
         _("签字人"),
         _("签字时间"),
     ]
+
+
+def progress_download(
+    *, campaign: Campaign, on: dt.date, unit_ids: list[int] | None = None
+) -> HttpResponse:
+    """`progress_workbook` as a download named by `progress_filename`."""
+    content = progress_workbook(campaign=campaign, on=on, unit_ids=unit_ids)
+    return xlsx_response(content, filename=progress_filename(campaign, on))
 
 
 def _head(ws: Worksheet, title: str, headers: list[str]) -> None:

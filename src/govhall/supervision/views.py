@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core import spreadsheets
 from govhall.core.pages import attempt, form_page
 from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
@@ -43,14 +42,6 @@ def _form_error(request: HttpRequest, form: Any) -> None:
     errors = [f"{form.fields[f].label if f in form.fields else ''} {e}".strip()
               for f, errs in form.errors.items() for e in errs]  # fmt: skip
     messages.error(request, _("输入有误:") + ";".join(errors))
-
-
-def _unit_ids(scope: Scope, campaign: Campaign) -> list[int] | None:
-    if scope.whole_center:
-        return None
-    return list(
-        selectors.visible_units(scope, campaign_id=campaign.pk).values_list("pk", flat=True)
-    )
 
 
 def _on(request: HttpRequest) -> dt.date:
@@ -101,10 +92,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
     phases = selectors.phase_report(
-        campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
+        campaign_id=campaign.pk,
+        on=on,
+        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
     )
     may_manage = scope.can("supervision.manage_campaign")
-    unit_ids = _unit_ids(scope, campaign)
+    unit_ids = selectors.visible_unit_ids(scope, campaign_id=campaign.pk)
     overdue = selectors.overdue_problems(campaign_id=campaign.pk, on=on)
     unsigned = selectors.unsigned_units(campaign_id=campaign.pk)
     if unit_ids is not None:
@@ -414,7 +407,7 @@ def _census_forms(campaign: Campaign, unit: CampaignUnit, data: Any = None) -> t
 def census(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_censusreport")
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
-    unit_ids = _unit_ids(scope, campaign)
+    unit_ids = selectors.visible_unit_ids(scope, campaign_id=campaign.pk)
     may_file = scope.can("supervision.file_census")
     filing = []
     if may_file:
@@ -498,7 +491,9 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
     data = selectors.campaign_progress(
-        campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
+        campaign_id=campaign.pk,
+        on=on,
+        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
     )
     may_sign = scope.can("supervision.sign_off")
     may_record_paper = scope.can("supervision.manage_campaign")
@@ -528,10 +523,11 @@ def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
-    content = exports.progress_workbook(
-        campaign=campaign, on=on, unit_ids=_unit_ids(scope, campaign)
+    return exports.progress_download(
+        campaign=campaign,
+        on=on,
+        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
     )
-    return spreadsheets.xlsx_response(content, filename=exports.progress_filename(campaign, on))
 
 
 @route("supervision/<int:pk>/signoff/")
