@@ -1,7 +1,7 @@
 """What every app's pages do with a service call: run it, and tell the user how it went."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.forms import BaseForm
@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from govhall.core.errors import DomainError
+from govhall.core.forms import show_form_errors
 
 T = TypeVar("T")
 
@@ -25,6 +26,25 @@ def attempt(
         return None
     messages.success(request, success(result) if callable(success) else success)
     return result
+
+
+def attempt_form(
+    request: HttpRequest,
+    form: BaseForm,
+    action: Callable[[dict[str, Any]], T],
+    success: str | Callable[[T], str],
+    invalid: str | Callable[[HttpRequest, BaseForm], None] = show_form_errors,
+) -> T | None:
+    """A posted form to a service: `attempt` `action(form.cleaned_data)` when the form is valid;
+    otherwise None, with `invalid` as the error message, or `invalid(request, form)` (by default
+    each field's error, `show_form_errors`)."""
+    if not form.is_valid():
+        if isinstance(invalid, str):
+            messages.error(request, invalid)
+        else:
+            invalid(request, form)
+        return None
+    return attempt(request, lambda: action(form.cleaned_data), success)
 
 
 def form_page(

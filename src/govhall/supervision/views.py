@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.pages import attempt, form_page
+from govhall.core.pages import attempt, attempt_form, form_page
 from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, forms, selectors, services
@@ -129,17 +129,13 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _not_post(request)) is not None:
         return refused
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
-    form = forms.DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_error(request, form)
-    else:
-        attempt(
-            request,
-            lambda: services.add_document(
-                actor=request.user, campaign=campaign, **form.cleaned_data
-            ),
-            _("文件已上传。"),
-        )
+    attempt_form(
+        request,
+        forms.DocumentForm(request.POST, request.FILES),
+        lambda data: services.add_document(actor=request.user, campaign=campaign, **data),
+        _("文件已上传。"),
+        invalid=_form_error,
+    )
     return redirect("supervision:campaign", pk=campaign.pk)
 
 
@@ -215,13 +211,12 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = _problem_form(scope, campaign, request.POST)
     if form is None:
         raise SupervisionError.NO_ROLE(_("您没有执行此操作的权限。"))
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("supervision:problems", pk=campaign.pk)
-    attempt(
+    attempt_form(
         request,
-        lambda: services.create_problem(actor=request.user, **form.cleaned_data),
+        form,
+        lambda data: services.create_problem(actor=request.user, **data),
         lambda problem: _("问题已登记,整改时限 %(d)s。") % {"d": problem.deadline},
+        invalid=_form_error,
     )
     return redirect("supervision:problems", pk=campaign.pk)
 
@@ -233,14 +228,10 @@ def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _not_post(request)) is not None:
         return refused
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
-    form = forms.ImportForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("supervision:problems", pk=campaign.pk)
-    data = form.cleaned_data
-    attempt(
+    attempt_form(
         request,
-        lambda: services.import_from_data(
+        forms.ImportForm(request.POST),
+        lambda data: services.import_from_data(
             actor=request.user,
             campaign=campaign,
             source=data["source"],
@@ -255,6 +246,7 @@ def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
                 "outside": len(result.outside_scope),
             }
         ),
+        invalid=_form_error,
     )
     return redirect("supervision:problems", pk=campaign.pk)
 
@@ -312,15 +304,13 @@ def _problem_action(
     if (refused := _not_post(request)) is not None:
         return refused
     problem = selectors.visible_problem(scope, problem_id=pk)
-    form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_error(request, form)
-    else:
-        attempt(
-            request,
-            lambda: act(actor=request.user, problem=problem, **form.cleaned_data),
-            _("已保存。"),
-        )
+    attempt_form(
+        request,
+        form_class(request.POST, request.FILES),
+        lambda data: act(actor=request.user, problem=problem, **data),
+        _("已保存。"),
+        invalid=_form_error,
+    )
     return redirect("supervision:problem", pk=problem.pk)
 
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.core.forms import show_form_errors
-from govhall.core.pages import attempt, form_page
+from govhall.core.pages import attempt, attempt_form, form_page
 from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.training import forms, selectors, services
@@ -125,14 +124,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "training.manage_training")
     session = selectors.visible_session(scope, pk)
-    form = forms.CancelForm(request.POST)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect("training:session", pk=session.pk)
-    attempt(
+    attempt_form(
         request,
-        lambda: services.cancel_session(
-            actor=request.user, session_id=session.pk, reason=form.cleaned_data["reason"]
+        forms.CancelForm(request.POST),
+        lambda data: services.cancel_session(
+            actor=request.user, session_id=session.pk, reason=data["reason"]
         ),
         _("培训已取消。"),
     )
@@ -163,14 +159,11 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rotation_end(request: HttpRequest, pk: int) -> HttpResponse:
     _scope(request, "training.change_rotation")
-    form = forms.EndRotationForm(request.POST)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect("training:year")
-    attempt(
+    attempt_form(
         request,
-        lambda: services.end_rotation(
-            actor=request.user, rotation_id=pk, ended_on=form.cleaned_data["ended_on"]
+        forms.EndRotationForm(request.POST),
+        lambda data: services.end_rotation(
+            actor=request.user, rotation_id=pk, ended_on=data["ended_on"]
         ),
         _("轮岗已结束。"),
     )
