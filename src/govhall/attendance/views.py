@@ -33,7 +33,7 @@ from govhall.attendance.models import (
 )
 from govhall.core import spreadsheets
 from govhall.core.errors import DomainError
-from govhall.core.pages import attempt
+from govhall.core.pages import attempt, attempt_form
 from govhall.core.routing import route
 from govhall.core.selectors import center_by_pk
 from govhall.org import selectors as org_selectors
@@ -196,17 +196,13 @@ def me_absence(request: HttpRequest) -> HttpResponse:
             _("已登记返回。"),
         )
         return redirect("attendance:me")
-    form = TemporaryAbsenceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写外出事由。"))
-    else:
-        attempt(
-            request,
-            lambda: services.register_temporary_absence(
-                actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            _("已登记外出。"),
-        )
+    attempt_form(
+        request,
+        TemporaryAbsenceForm(request.POST),
+        lambda data: services.register_temporary_absence(actor=request.user, reason=data["reason"]),
+        _("已登记外出。"),
+        invalid=_("请填写外出事由。"),
+    )
     return redirect("attendance:me")
 
 
@@ -222,17 +218,15 @@ def _visible(request: HttpRequest, model: type, pk: int) -> Any:
 @require_POST
 def violation_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     violation = _visible(request, Violation, pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写申诉理由。"))
-    else:
-        attempt(
-            request,
-            lambda: services.appeal_violation(
-                actor=request.user, violation=violation, reason=form.cleaned_data["reason"]
-            ),
-            _("申诉已提交,由中心裁定。"),
-        )
+    attempt_form(
+        request,
+        ReasonForm(request.POST),
+        lambda data: services.appeal_violation(
+            actor=request.user, violation=violation, reason=data["reason"]
+        ),
+        _("申诉已提交,由中心裁定。"),
+        invalid=_("请填写申诉理由。"),
+    )
     return redirect(request.POST.get("next") or "attendance:me")
 
 
@@ -282,17 +276,15 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
         attempt(request, lambda: step(actor=request.user, leave=leave), _("已同意。"))
     else:
-        form = ReasonForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("请填写驳回理由。"))
-        else:
-            attempt(
-                request,
-                lambda: services.reject_leave(
-                    actor=request.user, leave=leave, reason=form.cleaned_data["reason"]
-                ),
-                _("已驳回。"),
-            )
+        attempt_form(
+            request,
+            ReasonForm(request.POST),
+            lambda data: services.reject_leave(
+                actor=request.user, leave=leave, reason=data["reason"]
+            ),
+            _("已驳回。"),
+            invalid=_("请填写驳回理由。"),
+        )
     return redirect("attendance:approvals")
 
 
@@ -301,17 +293,13 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def violation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     violation = _visible(request, Violation, pk)
-    form = DecideForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择裁定结果并填写意见。"))
-    else:
-        attempt(
-            request,
-            lambda: services.decide_appeal(
-                actor=request.user, violation=violation, **form.cleaned_data
-            ),
-            _("已裁定。"),
-        )
+    attempt_form(
+        request,
+        DecideForm(request.POST),
+        lambda data: services.decide_appeal(actor=request.user, violation=violation, **data),
+        _("已裁定。"),
+        invalid=_("请选择裁定结果并填写意见。"),
+    )
     return redirect("attendance:approvals")
 
 

@@ -1,5 +1,6 @@
 """REST API of cases: one view per operation, HTTP only; the services decide."""
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
@@ -75,16 +76,25 @@ class CaseDetail(RetrieveAPIView):
         return case
 
 
+def _intake(
+    request: Request, input_: type[Serializer]
+) -> tuple[Scope, dict[str, Any], ServiceItem]:
+    """An intake's caller, asked the intake rule before its input is judged; the input; and the
+    item it names, of the caller's centre."""
+    scope = scope_for(request.user)
+    services.authorize_intake(actor=request.user)
+    data = validated(input_, request.data)
+    item = center_input(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
+    return scope, data, item
+
+
 @route("cases/accept/", name="accept")
 class CaseAccept(APIView):
     """前台受理 at a window."""
 
     @extend_schema(request=s.CaseAcceptIn, responses={201: s.CaseOut})
     def post(self, request: Request) -> Response:
-        scope = scope_for(request.user)
-        services.authorize_intake(actor=request.user)
-        data = validated(s.CaseAcceptIn, request.data)
-        item = center_input(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
+        scope, data, item = _intake(request, s.CaseAcceptIn)
         window = center_input(Window, data.pop("window"), scope.center_id, _("窗口"))
         ticket = center_input(Ticket, data.pop("ticket"), scope.center_id, _("排队票"))
         case = services.accept_case(
@@ -99,10 +109,7 @@ class CaseSubmit(APIView):
 
     @extend_schema(request=s.CaseSubmitIn, responses={201: s.CaseOut})
     def post(self, request: Request) -> Response:
-        scope = scope_for(request.user)
-        services.authorize_intake(actor=request.user)
-        data = validated(s.CaseSubmitIn, request.data)
-        item = center_input(ServiceItem, data.pop("item"), scope.center_id, _("事项"))
+        _scope, data, item = _intake(request, s.CaseSubmitIn)
         case = services.submit_case(actor=request.user, item=item, **data)
         return Response(s.CaseOut(case).data, status=201)
 
@@ -357,6 +364,17 @@ def _acting(request: Request) -> Scope:
     return scope_for(request.user)
 
 
+def _on_joint(
+    request: Request, number: str, input_: type[Serializer], call: Callable[..., JointCase]
+) -> Response:
+    """POST `input_` to a joint case the user may see: `call` the service on it; its detail."""
+    scope = _acting(request)
+    whole = _joint(scope, number)
+    data = validated(input_, request.data)
+    whole = call(actor=request.user, joint=whole, **data)
+    return Response(_joint_out(scope, whole, detail=True))
+
+
 @route("joint/", name="joint-list")
 class JointList(APIView):
     """并联审批件 the user may see (the centre's, or those of their department's steps)."""
@@ -401,11 +419,7 @@ class JointExtend(APIView):
 
     @extend_schema(request=s.JointExtendIn, responses={200: s.JointDetailOut})
     def post(self, request: Request, number: str) -> Response:
-        scope = _acting(request)
-        whole = _joint(scope, number)
-        data = validated(s.JointExtendIn, request.data)
-        whole = joint.extend_joint_case(actor=request.user, joint=whole, **data)
-        return Response(_joint_out(scope, whole, detail=True))
+        return _on_joint(request, number, s.JointExtendIn, joint.extend_joint_case)
 
 
 @route("joint/<str:number>/withdraw/", name="joint-withdraw")
@@ -414,11 +428,7 @@ class JointWithdraw(APIView):
 
     @extend_schema(request=s.CaseOptionalReasonIn, responses={200: s.JointDetailOut})
     def post(self, request: Request, number: str) -> Response:
-        scope = _acting(request)
-        whole = _joint(scope, number)
-        data = validated(s.CaseOptionalReasonIn, request.data)
-        whole = joint.withdraw_joint_case(actor=request.user, joint=whole, **data)
-        return Response(_joint_out(scope, whole, detail=True))
+        return _on_joint(request, number, s.CaseOptionalReasonIn, joint.withdraw_joint_case)
 
 
 @route("joint/<str:number>/steps/<str:case_number>/decide/", name="joint-decide")

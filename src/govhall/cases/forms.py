@@ -272,12 +272,11 @@ class JointAcceptForm(ApplicantMixin, forms.Form):
         return by_item
 
 
-class JointExtendForm(forms.Form):
+class JointExtendForm(ExtendForm):
+    """The extension of a joint case: its own longest extension and default."""
+
     days = forms.IntegerField(
         label=_("延长(工作日)"), min_value=1, max_value=JointCase.EXTENSION_DAYS, initial=15
-    )
-    reason = forms.CharField(
-        label=_("延期理由(将告知申请人)"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -107,27 +107,28 @@ def joint_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/joint_detail.html", _detail_context(scope, whole))
 
 
+# The actions on the whole joint case: the form (prefixed with the action's name) and the service.
+WHOLE_ACTIONS = {
+    "extend": (forms.JointExtendForm, joint.extend_joint_case),
+    "withdraw": (forms.OptionalReasonForm, joint.withdraw_joint_case),
+}
+
+
 def _run(request: HttpRequest, scope: Scope, whole: JointCase, action: str) -> tuple[str, Any]:
     """Parse and run one action; returns (error key, form errors or message) or ("", None)."""
-    if action == "extend":
-        form = forms.JointExtendForm(request.POST, prefix="extend")
-        if not form.is_valid():
-            return "extend", form.errors
-        joint.extend_joint_case(actor=request.user, joint=whole, **form.cleaned_data)
-        return "", None
-    if action == "withdraw":
-        form = forms.OptionalReasonForm(request.POST, prefix="withdraw")
-        if not form.is_valid():
-            return "withdraw", form.errors
-        joint.withdraw_joint_case(actor=request.user, joint=whole, **form.cleaned_data)
-        return "", None
-    step = joint_selectors.step_of(whole, request.POST.get("step", ""))
-    if action != "decide" or step is None:
-        raise NotFound(_("未知操作。"))
-    form = forms.CompleteForm(request.POST, prefix=f"decide-{step.case.number}")
+    if action in WHOLE_ACTIONS:
+        form_class, call = WHOLE_ACTIONS[action]
+        form = form_class(request.POST, prefix=action)
+        key, target = action, {}
+    else:
+        step = joint_selectors.step_of(whole, request.POST.get("step", ""))
+        if action != "decide" or step is None:
+            raise NotFound(_("未知操作。"))
+        form = forms.CompleteForm(request.POST, prefix=f"decide-{step.case.number}")
+        key, call, target = step.case.number, joint.decide_step, {"case": step.case}
     if not form.is_valid():
-        return step.case.number, form.errors
-    joint.decide_step(actor=request.user, joint=whole, case=step.case, **form.cleaned_data)
+        return key, form.errors
+    call(actor=request.user, joint=whole, **target, **form.cleaned_data)
     return "", None
 
 

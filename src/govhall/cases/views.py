@@ -1,12 +1,14 @@
 """Case pages: window acceptance and receipt, back office, case page, e-supervision, citizen
 lookup, import and export. HTTP only: parse, check permission, call a service or selector."""
 
+from collections.abc import Callable
 from typing import Any
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -146,6 +148,13 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+def _scoped_cases(request: HttpRequest, perm: str) -> tuple[Scope, QuerySet[Case]]:
+    """The user's scope, refused without `perm`, and the cases of their centre or department."""
+    scope = scope_for(request.user)
+    scope.require(perm)
+    return scope, selectors.scoped_cases(scope)
+
+
 # --- back office and the case page -------------------------------------------------------------
 
 
@@ -153,9 +162,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def backoffice(request: HttpRequest) -> HttpResponse:
     """后台审批: the department's cases waiting for a decision, most urgent first."""
-    scope = scope_for(request.user)
-    scope.require("cases.view_case")
-    qs = selectors.scoped_cases(scope)
+    _scope, qs = _scoped_cases(request, "cases.view_case")
     today = timezone.localdate()
     queue = selectors.running_cases(qs, today=today)
     to_deliver = selectors.case_list(qs.filter(state=Case.State.COMPLETED), today=today)
@@ -176,77 +183,41 @@ def backoffice(request: HttpRequest) -> HttpResponse:
     )
 
 
-ACTION_FORMS: dict[str, type] = {
-    "accept": forms.MaterialsForm,
-    "refuse": forms.ReasonForm,
-    "review": forms.EmptyForm,
-    "correction": forms.CorrectionForm,
-    "notify": forms.CorrectionForm,
-    "extend": forms.ExtendForm,
-    "resubmit": forms.EmptyForm,
-    "supply": forms.EmptyForm,
-    "suspend": forms.SuspendForm,
-    "resume": forms.EmptyForm,
-    "complete": forms.CompleteForm,
-    "deliver": forms.DeliverForm,
-    "withdraw": forms.OptionalReasonForm,
-    "verify": forms.OptionalReasonForm,
-    "revoke": forms.ReasonForm,
+# Each workflow action's form, and the service its fields go to as keyword arguments.
+ACTION_HANDLERS: dict[str, tuple[type, Callable[..., Case]]] = {
+    "accept": (forms.MaterialsForm, services.accept_submitted_case),
+    "refuse": (forms.ReasonForm, services.refuse_case),
+    "review": (forms.EmptyForm, services.start_review),
+    "correction": (forms.CorrectionForm, services.request_correction),
+    "notify": (forms.CorrectionForm, services.notify_correction),
+    "extend": (forms.ExtendForm, services.extend_case),
+    "resubmit": (forms.EmptyForm, services.resubmit_case),
+    "supply": (forms.EmptyForm, services.supply_materials),
+    "suspend": (forms.SuspendForm, services.suspend_case),
+    "resume": (forms.EmptyForm, services.resume_case),
+    "complete": (forms.CompleteForm, services.complete_case),
+    "deliver": (forms.DeliverForm, services.deliver_case),
+    "withdraw": (forms.OptionalReasonForm, services.withdraw_case),
+    "verify": (forms.OptionalReasonForm, services.verify_commitment),
+    "revoke": (forms.ReasonForm, services.revoke_commitment),
+}
+# The fields a service names otherwise.
+RENAMED = {
+    "accept": {"received": "materials_received", "missing": "materials_missing"},
+    "verify": {"reason": "note"},
 }
 
 
 def _run_action(action: str, actor: Any, case: Case, data: dict[str, Any]) -> Case:
-    calls = {
-        "accept": lambda: services.accept_submitted_case(
-            actor=actor,
-            case=case,
-            mode=data["mode"],
-            materials_received=data["received"],
-            materials_missing=data["missing"],
-            supply_by=data["supply_by"],
-        ),
-        "refuse": lambda: services.refuse_case(actor=actor, case=case, reason=data["reason"]),
-        "review": lambda: services.start_review(actor=actor, case=case),
-        "correction": lambda: services.request_correction(
-            actor=actor, case=case, reason=data["reason"], repeat_reason=data["repeat_reason"]
-        ),
-        "notify": lambda: services.notify_correction(
-            actor=actor, case=case, reason=data["reason"], repeat_reason=data["repeat_reason"]
-        ),
-        "extend": lambda: services.extend_case(
-            actor=actor, case=case, days=data["days"], reason=data["reason"]
-        ),
-        "resubmit": lambda: services.resubmit_case(actor=actor, case=case),
-        "supply": lambda: services.supply_materials(actor=actor, case=case),
-        "suspend": lambda: services.suspend_case(
-            actor=actor,
-            case=case,
-            kind=data["kind"],
-            reason=data["reason"],
-            told_days=data["told_days"],
-        ),
-        "resume": lambda: services.resume_case(actor=actor, case=case),
-        "complete": lambda: services.complete_case(
-            actor=actor, case=case, approved=data["approved"], reason=data["reason"]
-        ),
-        "deliver": lambda: services.deliver_case(
-            actor=actor,
-            case=case,
-            method=data["method"],
-            tracking_number=data["tracking_number"],
-            window=data["window"],
-        ),
-        "withdraw": lambda: services.withdraw_case(actor=actor, case=case, reason=data["reason"]),
-        "verify": lambda: services.verify_commitment(actor=actor, case=case, note=data["reason"]),
-        "revoke": lambda: services.revoke_commitment(actor=actor, case=case, reason=data["reason"]),
-    }
-    return calls[action]()
+    names = RENAMED.get(action, {})
+    call = ACTION_HANDLERS[action][1]
+    return call(actor=actor, case=case, **{names.get(k, k): v for k, v in data.items()})
 
 
 def _action_form(scope: Scope, action: str, case: Case, data: Any = None) -> Any:
     """The action's form: acceptance lists the item's materials, delivery the windows the user
     hands over at."""
-    form_class = ACTION_FORMS[action]
+    form_class = ACTION_HANDLERS[action][0]
     extra: dict[str, Any] = {}
     if issubclass(form_class, forms.MaterialsForm):
         extra["item"] = case.item
@@ -288,7 +259,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """One workflow action on a case (the service checks permission and state)."""
     scope = scope_for(request.user)
     case = _case_for(scope, number)
-    if action not in ACTION_FORMS:
+    if action not in ACTION_HANDLERS:
         raise NotFound(_("未知操作。"))
     form = _action_form(scope, action, case, request.POST)
     if not form.is_valid():
@@ -355,9 +326,7 @@ CLOCK_FLAGS = {
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """电子监察: running cases with their lights, overdue list and counts per department."""
-    scope = scope_for(request.user)
-    scope.require("cases.view_supervision")
-    qs = selectors.scoped_cases(scope)
+    scope, qs = _scoped_cases(request, "cases.view_supervision")
     today = timezone.localdate()
     form, filters = _filtered(request, scope)
     running = selectors.running_cases(qs, today=today, **filters)
@@ -386,10 +355,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """Any filtered list of cases as .xlsx (same filters as the supervision page)."""
-    scope = scope_for(request.user)
-    scope.require("cases.export_cases")
+    scope, qs = _scoped_cases(request, "cases.export_cases")
     _form, filters = _filtered(request, scope)
-    qs = selectors.case_list(selectors.scoped_cases(scope), **filters).order_by("accepted_at")
+    qs = selectors.case_list(qs, **filters).order_by("accepted_at")
     return spreadsheets.xlsx_response(
         selectors.cases_to_xlsx(qs), filename=f"cases-{timezone.localdate():%Y%m%d}.xlsx"
     )

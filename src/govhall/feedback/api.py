@@ -3,11 +3,12 @@ check who may act. A view asks a permission itself only to read; an operation th
 input before it reaches the service asks the service's rule first (`services.authorize_*`), so a
 refused caller learns nothing from the validation."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -295,14 +296,27 @@ class Step(APIView):
 
     input: type[drf_serializers.Serializer] = s.EmptyIn
     output: type[drf_serializers.Serializer]
+    # `act` calls `service` with the row as `row_name`, the actor and the input.
+    service: Callable[..., Any]
+    row_name: str
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+
+        def post(self: Step, request: Request, pk: int) -> Response:
+            return self.handle(request, pk)
+
+        cls.post = extend_schema(
+            request=None if cls.input is s.EmptyIn else cls.input, responses=cls.output
+        )(post)
 
     def rows(self, scope: Scope) -> QuerySet:
         raise NotImplementedError
 
     def act(self, row: Any, actor: User, data: dict) -> Any:
-        raise NotImplementedError
+        return self.service(**{self.row_name: row}, actor=actor, **data)
 
-    def post(self, request: Request, pk: int) -> Response:
+    def handle(self, request: Request, pk: int) -> Response:
         scope = scope_for(request.user)
         row = self.rows(scope).filter(pk=pk).first()
         if row is None:
@@ -316,6 +330,7 @@ class RectificationStep(Step):
     """Base of the four rectification steps; each subclass is one operation."""
 
     output = s.RectificationOut
+    row_name = "rectification"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def rows(self, scope: Scope) -> QuerySet:
@@ -323,37 +338,23 @@ class RectificationStep(Step):
 
 
 @route("rectifications/<int:pk>/verify/", name="rectification-verify")
-@extend_schema_view(post=extend_schema(request=s.VerifyIn, responses=s.RectificationOut))
 class VerifyRectification(RectificationStep):
-    input = s.VerifyIn
-
-    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
-        return services.verify_rectification(rectification=rectification, actor=actor, **data)
+    input, service = s.VerifyIn, staticmethod(services.verify_rectification)
 
 
 @route("rectifications/<int:pk>/rectify/", name="rectification-rectify")
-@extend_schema_view(post=extend_schema(request=s.RectifyIn, responses=s.RectificationOut))
 class Rectify(RectificationStep):
-    input = s.RectifyIn
-
-    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
-        return services.rectify(rectification=rectification, actor=actor, **data)
+    input, service = s.RectifyIn, staticmethod(services.rectify)
 
 
 @route("rectifications/<int:pk>/callback/", name="rectification-callback")
-@extend_schema_view(post=extend_schema(request=s.CallbackIn, responses=s.RectificationOut))
 class CallbackRectification(RectificationStep):
-    input = s.CallbackIn
-
-    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
-        return services.record_callback(rectification=rectification, actor=actor, **data)
+    input, service = s.CallbackIn, staticmethod(services.record_callback)
 
 
 @route("rectifications/<int:pk>/close/", name="rectification-close")
-@extend_schema_view(post=extend_schema(request=None, responses=s.RectificationOut))
 class CloseRectification(RectificationStep):
-    def act(self, rectification: Rectification, actor: User, data: dict) -> Rectification:
-        return services.close_rectification(rectification=rectification, actor=actor)
+    service = staticmethod(services.close_rectification)
 
 
 # ---------------------------------------------------------------- complaints
@@ -404,13 +405,13 @@ class ComplaintStep(Step):
     """Base of the four complaint steps; each subclass is one operation."""
 
     output = s.ComplaintOut
+    row_name = "complaint"
 
     def rows(self, scope: Scope) -> QuerySet:
         return selectors.complaint_list(scope)
 
 
 @route("complaints/<int:pk>/assign/", name="complaint-assign")
-@extend_schema_view(post=extend_schema(request=s.AssignIn, responses=s.ComplaintOut))
 class AssignComplaint(ComplaintStep):
     input = s.AssignIn
 
@@ -420,28 +421,18 @@ class AssignComplaint(ComplaintStep):
 
 
 @route("complaints/<int:pk>/resolve/", name="complaint-resolve")
-@extend_schema_view(post=extend_schema(request=s.ResolveIn, responses=s.ComplaintOut))
 class ResolveComplaint(ComplaintStep):
-    input = s.ResolveIn
-
-    def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
-        return services.resolve_complaint(complaint=complaint, actor=actor, **data)
+    input, service = s.ResolveIn, staticmethod(services.resolve_complaint)
 
 
 @route("complaints/<int:pk>/callback/", name="complaint-callback")
-@extend_schema_view(post=extend_schema(request=s.ComplaintCallbackIn, responses=s.ComplaintOut))
 class CallbackComplaint(ComplaintStep):
-    input = s.ComplaintCallbackIn
-
-    def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
-        return services.callback_complaint(complaint=complaint, actor=actor, **data)
+    input, service = s.ComplaintCallbackIn, staticmethod(services.callback_complaint)
 
 
 @route("complaints/<int:pk>/close/", name="complaint-close")
-@extend_schema_view(post=extend_schema(request=None, responses=s.ComplaintOut))
 class CloseComplaint(ComplaintStep):
-    def act(self, complaint: Complaint, actor: User, data: dict) -> Complaint:
-        return services.close_complaint(complaint=complaint, actor=actor)
+    service = staticmethod(services.close_complaint)
 
 
 # ---------------------------------------------------------------- assisted services

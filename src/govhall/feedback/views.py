@@ -48,6 +48,7 @@ from govhall.feedback.models import (
     AssistRecord,
     Channel,
     Complaint,
+    Evaluation,
     Level,
     Rectification,
 )
@@ -84,6 +85,20 @@ def _identity(
     if phone and shown["phone"] == phone:
         services.record_unmasked(request=request, records=[record])
     return shown
+
+
+def _rater(
+    request: HttpRequest, scope: Scope, evaluation: Evaluation, department_id: int | None
+) -> dict[str, str]:
+    """The rater of `evaluation` as the viewer may see them (`_identity`)."""
+    return _identity(
+        request,
+        scope,
+        department_id,
+        evaluation.rater_name,
+        evaluation.rater_phone,
+        f"evaluation:{evaluation.pk}",
+    )
 
 
 # ---------------------------------------------------------------- rating link (public)
@@ -343,10 +358,10 @@ def _took_step(
 
 
 RECTIFICATION_STEPS = {
-    Rectification.Status.OPEN: ("verify", VerifyForm),
-    Rectification.Status.VERIFIED: ("rectify", RectifyForm),
-    Rectification.Status.RECTIFIED: ("callback", CallbackForm),
-    Rectification.Status.CALLED_BACK: ("close", None),
+    Rectification.Status.OPEN: ("verify", VerifyForm, services.verify_rectification),
+    Rectification.Status.VERIFIED: ("rectify", RectifyForm, services.rectify),
+    Rectification.Status.RECTIFIED: ("callback", CallbackForm, services.record_callback),
+    Rectification.Status.CALLED_BACK: ("close", None, services.close_rectification),
 }
 
 
@@ -362,24 +377,17 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "feedback.view_rectification",
     )
-    step, form_class = RECTIFICATION_STEPS.get(rect.status, (None, None))
+    step, form_class, act = RECTIFICATION_STEPS.get(rect.status, (None, None, None))
     may_handle = scope.can("feedback.handle_rectification") and step is not None
     form = form_class(request.POST or None, request.FILES or None) if form_class else None
-    if request.method == "POST":
-        action = {
-            "verify": services.verify_rectification,
-            "rectify": services.rectify,
-            "callback": services.record_callback,
-            "close": services.close_rectification,
-        }
-        if _took_step(
-            request,
-            step,
-            form,
-            _("该整改已进入下一环节,请刷新页面。"),
-            lambda data: action[step](rectification=rect, actor=request.user, **data),
-        ):
-            return redirect("feedback:rectification", pk=rect.pk)
+    if request.method == "POST" and _took_step(
+        request,
+        step,
+        form,
+        _("该整改已进入下一环节,请刷新页面。"),
+        lambda data: act(rectification=rect, actor=request.user, **data),
+    ):
+        return redirect("feedback:rectification", pk=rect.pk)
     evaluation = rect.evaluation
     return render(
         request,
@@ -387,14 +395,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "rect": rect,
             "evaluation": evaluation,
-            "rater": _identity(
-                request,
-                scope,
-                rect.department_id,
-                evaluation.rater_name,
-                evaluation.rater_phone,
-                f"evaluation:{evaluation.pk}",
-            ),
+            "rater": _rater(request, scope, evaluation, rect.department_id),
             "events": rect.events.select_related("actor"),
             "step": step if may_handle else None,
             "form": form,
@@ -466,14 +467,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback/evaluation_detail.html",
         {
             "evaluation": evaluation,
-            "rater": _identity(
-                request,
-                scope,
-                evaluation.department_id,
-                evaluation.rater_name,
-                evaluation.rater_phone,
-                f"evaluation:{evaluation.pk}",
-            ),
+            "rater": _rater(request, scope, evaluation, evaluation.department_id),
             "appeal": appeal,
             "appeal_form": appeal_form if may_appeal else None,
             "decide_form": decide_form if may_decide else None,
@@ -546,29 +540,27 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _scoped_get(scope, selectors.complaint_list(scope), pk, "feedback.view_complaint")
     staff = selectors.complaint_staff(complaint)
     steps = {
-        Complaint.Status.OPEN: ("assign", lambda data: AssignForm(data, staff=staff)),
-        Complaint.Status.ASSIGNED: ("resolve", ResolveForm),
+        Complaint.Status.OPEN: (
+            "assign",
+            lambda data: AssignForm(data, staff=staff),
+            services.assign_complaint,
+        ),
+        Complaint.Status.ASSIGNED: ("resolve", ResolveForm, services.resolve_complaint),
         Complaint.Status.RESOLVED: (
-            ("callback", ComplaintCallbackForm)
+            ("callback", ComplaintCallbackForm, services.callback_complaint)
             if complaint.callback_reached is None and complaint.complainant_phone
-            else ("close", None)
+            else ("close", None, services.close_complaint)
         ),
     }
-    step, make_form = steps.get(complaint.status, (None, None))
+    step, make_form, act = steps.get(complaint.status, (None, None, None))
     may_handle = scope.can("feedback.handle_complaint") and step is not None
     form = make_form(request.POST or None) if make_form else None
     if request.method == "POST":
-        action = {
-            "assign": services.assign_complaint,
-            "resolve": services.resolve_complaint,
-            "callback": services.callback_complaint,
-            "close": services.close_complaint,
-        }
 
         def take(data: dict[str, Any]) -> None:
             if step == "assign":
                 data["assignee"] = data["assignee"].user
-            action[step](complaint=complaint, actor=request.user, **data)
+            act(complaint=complaint, actor=request.user, **data)
 
         if _took_step(request, step, form, _("该投诉已进入下一环节,请刷新页面。"), take):
             return redirect("feedback:complaint", pk=complaint.pk)

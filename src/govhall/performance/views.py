@@ -28,7 +28,8 @@ from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.models import DepartmentScore, EvaluationRun, RubricDimension
 from govhall.performance.periods import parse_period
 from govhall.performance.presentation import figure_groups, missing_dimension_names
-from govhall.performance.report import report_tables
+from govhall.performance.report import Bulletin, report_tables
+from govhall.performance.selectors import YearFigures
 from govhall.performance.yearly import ranking_table, year_of, yearly_report
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -194,17 +195,20 @@ def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _year_param(request: HttpRequest) -> int:
-    return year_of(request.GET.get("year") or timezone.localdate().year)
+def _yearly(request: HttpRequest) -> tuple[Center, int, YearFigures, Bulletin]:
+    """The viewer's centre, the year asked for (this year by default), and that year's figures
+    and report."""
+    _scope, center = _viewer(request)
+    year = year_of(request.GET.get("year") or timezone.localdate().year)
+    figures, bulletin = yearly_report(center=center, year=year)
+    return center, year, figures, bulletin
 
 
 @route("performance/yearly/")
 @login_required
 def yearly(request: HttpRequest) -> HttpResponse:
     """The yearly report (年度报告): its text, the ranking of the year and the download."""
-    _scope, center = _viewer(request)
-    year = _year_param(request)
-    figures, bulletin = yearly_report(center=center, year=year)
+    _center, year, figures, bulletin = _yearly(request)
     header, rows = ranking_table(figures.ranking)
     return render(
         request,
@@ -216,15 +220,19 @@ def yearly(request: HttpRequest) -> HttpResponse:
 @route("performance/yearly/report.docx")
 @login_required
 def yearly_docx(request: HttpRequest) -> HttpResponse:
-    _scope, center = _viewer(request)
-    year = _year_param(request)
-    figures, bulletin = yearly_report(center=center, year=year)
+    center, year, figures, bulletin = _yearly(request)
     partial = "" if figures.complete else f"-to-{figures.end:%m%d}"
     response = HttpResponse(bulletin_docx(bulletin), content_type=DOCX)
     response["Content-Disposition"] = (
         f'attachment; filename="{center.region_code}-{year}{partial}-annual-report.docx"'
     )
     return response
+
+
+def _back_to_run(request: HttpRequest, run: EvaluationRun, message: str) -> HttpResponse:
+    """The run's page, with `message` (naming the run's period and version) shown."""
+    messages.success(request, message % {"period": run.period.label, "v": run.version})
+    return redirect("performance:run_detail", pk=run.pk)
 
 
 @route("performance/compute/")
@@ -235,12 +243,7 @@ def compute(request: HttpRequest) -> HttpResponse:
     run = services.evaluate_period(
         center=center, code=request.POST.get("period", ""), actor=request.user
     )
-    messages.success(
-        request,
-        _("已计算%(period)s第%(v)s版(草稿),核对后可发布。")
-        % {"period": run.period.label, "v": run.version},
-    )
-    return redirect("performance:run_detail", pk=run.pk)
+    return _back_to_run(request, run, _("已计算%(period)s第%(v)s版(草稿),核对后可发布。"))
 
 
 @route("performance/runs/<int:pk>/text/")
@@ -264,11 +267,7 @@ def run_text(request: HttpRequest, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     _scope, run = _run(request, pk)
     services.publish_run(run=run, actor=request.user)
-    messages.success(
-        request,
-        _("已发布%(period)s第%(v)s版评价结果。") % {"period": run.period.label, "v": run.version},
-    )
-    return redirect("performance:run_detail", pk=run.pk)
+    return _back_to_run(request, run, _("已发布%(period)s第%(v)s版评价结果。"))
 
 
 @route("performance/departments/<int:pk>/", name="department")

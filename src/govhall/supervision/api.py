@@ -5,6 +5,7 @@ then parses its input, calls one service or selector and renders the output seri
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -15,7 +16,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_view,
 )
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -36,9 +36,11 @@ TAG = ["supervision"]
 ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="统计日期(默认今天)")
 
 
-def _scope(request: Request, perm: str) -> Scope:
+def _scope(request: Request, perm: str, unless: str | None = None) -> Scope:
+    """The user's scope, refused without `perm` (not asked of a user who holds `unless`)."""
     scope = scope_for(request.user)
-    scope.require(perm)
+    if unless is None or not scope.can(unless):
+        scope.require(perm)
     return scope
 
 
@@ -67,15 +69,6 @@ def _on(request: Request) -> dt.date:
 def _problem_out(problem: Problem, *, detail: bool = False) -> dict[str, Any]:
     serializer = s.ProblemDetailOut if detail else s.ProblemOut
     return serializer(problem, context={"on": timezone.localdate()}).data
-
-
-def _unit_ids(scope: Scope, campaign: Campaign) -> list[int] | None:
-    """None for the whole centre; the user's own units otherwise."""
-    if scope.whole_center:
-        return None
-    return list(
-        selectors.visible_units(scope, campaign_id=campaign.pk).values_list("pk", flat=True)
-    )
 
 
 # --- campaigns ------------------------------------------------------------------------------
@@ -156,7 +149,9 @@ class PhaseReportApi(APIView):
         scope = _scope(request, "supervision.view_problem")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
         rows = selectors.phase_report(
-            campaign_id=campaign.pk, on=_on(request), unit_ids=_unit_ids(scope, campaign)
+            campaign_id=campaign.pk,
+            on=_on(request),
+            unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
         )
         return Response(s.PhaseStatusOut(rows, many=True).data)
 
@@ -197,9 +192,9 @@ class ProblemListApi(APIView):
         tags=TAG, request=s.ProblemCreateIn, responses={201: s.ProblemOut}, summary="登记问题"
     )
     def post(self, request: Request, pk: int) -> Response:
-        scope = scope_for(request.user)
-        if not scope.can("supervision.record_problem"):
-            scope.require("supervision.edit_problem_list")
+        scope = _scope(
+            request, "supervision.edit_problem_list", unless="supervision.record_problem"
+        )
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
         data = validated(s.ProblemCreateIn, request.data)
         problem = services.create_problem(
@@ -220,9 +215,9 @@ class ProblemDetailApi(APIView):
 
     @extend_schema(tags=TAG, request=s.ProblemUpdateIn, responses=s.ProblemOut, summary="修改问题")
     def patch(self, request: Request, pk: int) -> Response:
-        scope = scope_for(request.user)
-        if not scope.can("supervision.record_problem"):
-            scope.require("supervision.edit_problem_list")
+        scope = _scope(
+            request, "supervision.edit_problem_list", unless="supervision.record_problem"
+        )
         problem = selectors.visible_problem(scope, problem_id=pk)
         data = validated(s.ProblemUpdateIn, request.data)
         if "category" in data:
@@ -232,53 +227,48 @@ class ProblemDetailApi(APIView):
 
 
 # Base of a problem's steps: with `permission`, POST `input` to a problem the user may see and
-# `act` on it; answers with the problem. (A comment: a docstring would describe every step in
-# the API schema.)
+# call `service` on it; answers with the problem. (A comment: a docstring would describe every
+# step in the API schema.)
 class ProblemStep(APIView):
     permission: str
     input: type[Serializer]
+    service: Callable[..., Problem]
+    summary: str
 
-    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
 
-    def post(self, request: Request, pk: int) -> Response:
+        def post(self: ProblemStep, request: Request, pk: int) -> Response:
+            return self.handle(request, pk)
+
+        cls.post = extend_schema(
+            tags=TAG, request=cls.input, responses=s.ProblemOut, summary=cls.summary
+        )(post)
+
+    def handle(self, request: Request, pk: int) -> Response:
         scope = _scope(request, self.permission)
         problem = selectors.visible_problem(scope, problem_id=pk)
         data = validated(self.input, request.data)
-        return Response(_problem_out(self.act(request.user, problem, data)))
+        problem = self.service(actor=request.user, problem=problem, **data)
+        return Response(_problem_out(problem))
 
 
 @route("problems/<int:pk>/fix/", name="problem-fix")
-@extend_schema_view(
-    post=extend_schema(tags=TAG, request=s.FixIn, responses=s.ProblemOut, summary="整改完成")
-)
 class ProblemFixApi(ProblemStep):
-    permission, input = "supervision.edit_problem_list", s.FixIn
-
-    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
-        return services.mark_fixed(actor=actor, problem=problem, **data)
+    permission, input, summary = "supervision.edit_problem_list", s.FixIn, "整改完成"
+    service = staticmethod(services.mark_fixed)
 
 
 @route("problems/<int:pk>/confirm/", name="problem-confirm")
-@extend_schema_view(
-    post=extend_schema(tags=TAG, request=s.ConfirmIn, responses=s.ProblemOut, summary="督查确认")
-)
 class ProblemConfirmApi(ProblemStep):
-    permission, input = "supervision.confirm_problem", s.ConfirmIn
-
-    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
-        return services.confirm_problem(actor=actor, problem=problem, **data)
+    permission, input, summary = "supervision.confirm_problem", s.ConfirmIn, "督查确认"
+    service = staticmethod(services.confirm_problem)
 
 
 @route("problems/<int:pk>/reopen/", name="problem-reopen")
-@extend_schema_view(
-    post=extend_schema(tags=TAG, request=s.ReopenIn, responses=s.ProblemOut, summary="退回重改")
-)
 class ProblemReopenApi(ProblemStep):
-    permission, input = "supervision.confirm_problem", s.ReopenIn
-
-    def act(self, actor: Any, problem: Problem, data: dict[str, Any]) -> Problem:
-        return services.reopen_problem(actor=actor, problem=problem, **data)
+    permission, input, summary = "supervision.confirm_problem", s.ReopenIn, "退回重改"
+    service = staticmethod(services.reopen_problem)
 
 
 @route("problems/<int:pk>/evidence/", name="problem-evidence")
@@ -289,9 +279,9 @@ class EvidenceUploadApi(APIView):
         tags=TAG, request=s.EvidenceIn, responses={201: s.EvidenceOut}, summary="上传佐证材料"
     )
     def post(self, request: Request, pk: int) -> Response:
-        scope = scope_for(request.user)
-        if not scope.can("supervision.record_problem"):
-            scope.require("supervision.edit_problem_list")
+        scope = _scope(
+            request, "supervision.edit_problem_list", unless="supervision.record_problem"
+        )
         problem = selectors.visible_problem(scope, problem_id=pk)
         data = validated(s.EvidenceIn, request.data)
         evidence = services.add_evidence(actor=request.user, problem=problem, **data)
@@ -329,7 +319,7 @@ class CensusApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.view_censusreport")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
-        unit_ids = _unit_ids(scope, campaign)
+        unit_ids = selectors.visible_unit_ids(scope, campaign_id=campaign.pk)
         missing = selectors.missing_census_units(campaign_id=campaign.pk)
         if unit_ids is not None:
             missing = missing.filter(pk__in=unit_ids)
@@ -371,7 +361,9 @@ class ProgressApi(APIView):
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
         on = _on(request)
         progress = selectors.campaign_progress(
-            campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
+            campaign_id=campaign.pk,
+            on=on,
+            unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
         )
         return Response(
             s.ProgressOut({"on": on, "rows": progress.rows, "totals": progress.totals}).data
@@ -390,19 +382,18 @@ class ProgressXlsxApi(APIView):
         scope = _scope(request, "supervision.view_problem")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
         on = _on(request)
-        content = exports.progress_workbook(
-            campaign=campaign, on=on, unit_ids=_unit_ids(scope, campaign)
+        return exports.progress_download(
+            campaign=campaign,
+            on=on,
+            unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
         )
-        return spreadsheets.xlsx_response(content, filename=exports.progress_filename(campaign, on))
 
 
 @route("campaigns/<int:pk>/signoff/", name="signoff")
 class SignOffApi(APIView):
     @extend_schema(tags=TAG, request=s.SignOffIn, responses={201: s.SignOffOut}, summary="签字确认")
     def post(self, request: Request, pk: int) -> Response:
-        scope = scope_for(request.user)
-        if not scope.can("supervision.manage_campaign"):
-            scope.require("supervision.sign_off")
+        scope = _scope(request, "supervision.sign_off", unless="supervision.manage_campaign")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
         data = validated(s.SignOffIn, request.data)
         signoff = services.sign_off(

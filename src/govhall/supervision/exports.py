@@ -3,6 +3,7 @@
 import datetime as dt
 from io import BytesIO
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -10,7 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from govhall.core.spreadsheets import row
+from govhall.core.spreadsheets import row, xlsx_response
 from govhall.supervision import selectors
 from govhall.supervision.models import Campaign, CampaignUnit
 
@@ -36,11 +37,21 @@ def progress_headers() -> list[str]:
     ]
 
 
-def _title(ws: Worksheet, title: str, width: int) -> None:
+def progress_download(
+    *, campaign: Campaign, on: dt.date, unit_ids: list[int] | None = None
+) -> HttpResponse:
+    """`progress_workbook` as a download named by `progress_filename`."""
+    content = progress_workbook(campaign=campaign, on=on, unit_ids=unit_ids)
+    return xlsx_response(content, filename=progress_filename(campaign, on))
+
+
+def _head(ws: Worksheet, title: str, headers: list[str]) -> None:
+    """Row 1: the title, centred across the table; row 2: the column headers."""
     ws.append(row([title]))
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(row(headers))
 
 
 def _finish(ws: Worksheet, header_row: int, widths: list[int]) -> None:
@@ -61,13 +72,11 @@ def progress_workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = _("整改进度")
-    headers = progress_headers()
-    _title(
+    _head(
         ws,
         _("%(title)s 整改进度表(截至 %(on)s)") % {"title": campaign.title, "on": on},
-        len(headers),
+        progress_headers(),
     )
-    ws.append(row(headers))
     for number, unit in enumerate(progress.rows, start=1):
         ws.append(
             row(
@@ -129,8 +138,7 @@ def _problem_sheet(
         _("整改完成日期"),
         _("是否超期"),
     ]
-    _title(ws, _("%(title)s 问题整改清单") % {"title": campaign.title}, len(headers))
-    ws.append(row(headers))
+    _head(ws, _("%(title)s 问题整改清单") % {"title": campaign.title}, headers)
     problems = selectors.campaign_problems(campaign_id=campaign.pk, unit_ids=unit_ids)
     for number, p in enumerate(problems, start=1):
         ws.append(
@@ -167,8 +175,7 @@ def _census_sheet(wb: Workbook, *, campaign: Campaign, unit_ids: list[int] | Non
         _("主要负责人"),
         _("报送时间"),
     ]
-    _title(ws, _("%(title)s 设立窗口和服务大厅统计表") % {"title": campaign.title}, len(headers))
-    ws.append(row(headers))
+    _head(ws, _("%(title)s 设立窗口和服务大厅统计表") % {"title": campaign.title}, headers)
     for report in selectors.census_reports(campaign_id=campaign.pk, unit_ids=unit_ids):
         filed = timezone.localtime(report.first_filed_at).strftime("%Y-%m-%d %H:%M")
         lines = list(report.entries.all())

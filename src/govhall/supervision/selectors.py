@@ -167,6 +167,13 @@ def visible_units(scope: Scope, *, campaign_id: int) -> QuerySet[CampaignUnit]:
     ).order_by("sort_order", "id")
 
 
+def visible_unit_ids(scope: Scope, *, campaign_id: int) -> list[int] | None:
+    """The ids of the campaign's units the user sees; None for the whole centre."""
+    if scope.whole_center:
+        return None
+    return list(visible_units(scope, campaign_id=campaign_id).values_list("pk", flat=True))
+
+
 def problem_list(
     scope: Scope,
     *,

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core import spreadsheets
-from govhall.core.pages import attempt
+from govhall.core.pages import attempt, attempt_form, form_page
 from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, forms, selectors, services
@@ -24,9 +23,13 @@ from govhall.supervision.errors import SupervisionError
 from govhall.supervision.models import Campaign, CampaignUnit, Problem
 
 
-def _scope(request: HttpRequest, perm: str = "supervision.view_campaign") -> Scope:
+def _scope(
+    request: HttpRequest, perm: str = "supervision.view_campaign", unless: str | None = None
+) -> Scope:
+    """The user's scope, refused without `perm` (not asked of a user who holds `unless`)."""
     scope = scope_for(request.user)
-    scope.require(perm)
+    if unless is None or not scope.can(unless):
+        scope.require(perm)
     return scope
 
 
@@ -39,14 +42,6 @@ def _form_error(request: HttpRequest, form: Any) -> None:
     errors = [f"{form.fields[f].label if f in form.fields else ''} {e}".strip()
               for f, errs in form.errors.items() for e in errs]  # fmt: skip
     messages.error(request, _("输入有误:") + ";".join(errors))
-
-
-def _unit_ids(scope: Scope, campaign: Campaign) -> list[int] | None:
-    if scope.whole_center:
-        return None
-    return list(
-        selectors.visible_units(scope, campaign_id=campaign.pk).values_list("pk", flat=True)
-    )
 
 
 def _on(request: HttpRequest) -> dt.date:
@@ -78,17 +73,16 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, "supervision.manage_campaign")
     form = forms.CampaignForm(request.POST or None, center_id=scope.center_id)
-    if request.method == "POST" and form.is_valid():
-        campaign = attempt(
-            request,
-            lambda: services.create_campaign(
-                actor=request.user, center_id=scope.center_id, **form.service_kwargs()
-            ),
-            _("活动已创建。"),
-        )
-        if campaign is not None:
-            return redirect("supervision:campaign", pk=campaign.pk)
-    return render(request, "supervision/campaign_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        "supervision/campaign_form.html",
+        lambda: services.create_campaign(
+            actor=request.user, center_id=scope.center_id, **form.service_kwargs()
+        ),
+        _("活动已创建。"),
+        lambda campaign: redirect("supervision:campaign", pk=campaign.pk),
+    )
 
 
 @route("supervision/<int:pk>/", name="campaign")
@@ -98,10 +92,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
     phases = selectors.phase_report(
-        campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
+        campaign_id=campaign.pk,
+        on=on,
+        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
     )
     may_manage = scope.can("supervision.manage_campaign")
-    unit_ids = _unit_ids(scope, campaign)
+    unit_ids = selectors.visible_unit_ids(scope, campaign_id=campaign.pk)
     overdue = selectors.overdue_problems(campaign_id=campaign.pk, on=on)
     unsigned = selectors.unsigned_units(campaign_id=campaign.pk)
     if unit_ids is not None:
@@ -133,17 +129,13 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _not_post(request)) is not None:
         return refused
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
-    form = forms.DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_error(request, form)
-    else:
-        attempt(
-            request,
-            lambda: services.add_document(
-                actor=request.user, campaign=campaign, **form.cleaned_data
-            ),
-            _("文件已上传。"),
-        )
+    attempt_form(
+        request,
+        forms.DocumentForm(request.POST, request.FILES),
+        lambda data: services.add_document(actor=request.user, campaign=campaign, **data),
+        _("文件已上传。"),
+        invalid=_form_error,
+    )
     return redirect("supervision:campaign", pk=campaign.pk)
 
 
@@ -212,22 +204,19 @@ def _choice(value: str | None, allowed: list[str]) -> str | None:
 @route("supervision/<int:pk>/problems/new/")
 @login_required
 def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.can("supervision.record_problem"):
-        scope.require("supervision.edit_problem_list")
+    scope = _scope(request, "supervision.edit_problem_list", unless="supervision.record_problem")
     if (refused := _not_post(request)) is not None:
         return refused
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     form = _problem_form(scope, campaign, request.POST)
     if form is None:
         raise SupervisionError.NO_ROLE(_("您没有执行此操作的权限。"))
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("supervision:problems", pk=campaign.pk)
-    attempt(
+    attempt_form(
         request,
-        lambda: services.create_problem(actor=request.user, **form.cleaned_data),
+        form,
+        lambda data: services.create_problem(actor=request.user, **data),
         lambda problem: _("问题已登记,整改时限 %(d)s。") % {"d": problem.deadline},
+        invalid=_form_error,
     )
     return redirect("supervision:problems", pk=campaign.pk)
 
@@ -239,14 +228,10 @@ def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _not_post(request)) is not None:
         return refused
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
-    form = forms.ImportForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("supervision:problems", pk=campaign.pk)
-    data = form.cleaned_data
-    attempt(
+    attempt_form(
         request,
-        lambda: services.import_from_data(
+        forms.ImportForm(request.POST),
+        lambda data: services.import_from_data(
             actor=request.user,
             campaign=campaign,
             source=data["source"],
@@ -261,6 +246,7 @@ def problem_import(request: HttpRequest, pk: int) -> HttpResponse:
                 "outside": len(result.outside_scope),
             }
         ),
+        invalid=_form_error,
     )
     return redirect("supervision:problems", pk=campaign.pk)
 
@@ -312,35 +298,27 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _problem_action(
-    request: HttpRequest, pk: int, perm: str | None, form_class: type, act: Callable[..., Any]
+    request: HttpRequest, pk: int, scope: Scope, form_class: type, act: Callable[..., Any]
 ) -> HttpResponse:
-    scope = scope_for(request.user)
-    if perm:
-        scope.require(perm)
-    elif not scope.can("supervision.record_problem"):
-        scope.require("supervision.edit_problem_list")
+    """A posted form to the service `act` on a problem `scope` sees (its permission asked)."""
     if (refused := _not_post(request)) is not None:
         return refused
     problem = selectors.visible_problem(scope, problem_id=pk)
-    form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_error(request, form)
-    else:
-        attempt(
-            request,
-            lambda: act(actor=request.user, problem=problem, **form.cleaned_data),
-            _("已保存。"),
-        )
+    attempt_form(
+        request,
+        form_class(request.POST, request.FILES),
+        lambda data: act(actor=request.user, problem=problem, **data),
+        _("已保存。"),
+        invalid=_form_error,
+    )
     return redirect("supervision:problem", pk=problem.pk)
 
 
 @route("supervision/problems/<int:pk>/edit/")
 @login_required
 def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = _scope(request, "supervision.edit_problem_list", unless="supervision.record_problem")
     may_record = scope.can("supervision.record_problem")
-    if not may_record:
-        scope.require("supervision.edit_problem_list")
     if (refused := _not_post(request)) is not None:
         return refused
     problem = selectors.visible_problem(scope, problem_id=pk)
@@ -364,31 +342,29 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @route("supervision/problems/<int:pk>/fix/")
 @login_required
 def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
-    return _problem_action(
-        request, pk, "supervision.edit_problem_list", forms.FixForm, services.mark_fixed
-    )
+    scope = _scope(request, "supervision.edit_problem_list")
+    return _problem_action(request, pk, scope, forms.FixForm, services.mark_fixed)
 
 
 @route("supervision/problems/<int:pk>/evidence/")
 @login_required
 def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    return _problem_action(request, pk, None, forms.EvidenceForm, services.add_evidence)
+    scope = _scope(request, "supervision.edit_problem_list", unless="supervision.record_problem")
+    return _problem_action(request, pk, scope, forms.EvidenceForm, services.add_evidence)
 
 
 @route("supervision/problems/<int:pk>/confirm/")
 @login_required
 def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    return _problem_action(
-        request, pk, "supervision.confirm_problem", forms.NoteForm, services.confirm_problem
-    )
+    scope = _scope(request, "supervision.confirm_problem")
+    return _problem_action(request, pk, scope, forms.NoteForm, services.confirm_problem)
 
 
 @route("supervision/problems/<int:pk>/reopen/")
 @login_required
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _problem_action(
-        request, pk, "supervision.confirm_problem", forms.ReasonForm, services.reopen_problem
-    )
+    scope = _scope(request, "supervision.confirm_problem")
+    return _problem_action(request, pk, scope, forms.ReasonForm, services.reopen_problem)
 
 
 # --- census ---------------------------------------------------------------------------------
@@ -421,7 +397,7 @@ def _census_forms(campaign: Campaign, unit: CampaignUnit, data: Any = None) -> t
 def census(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_censusreport")
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
-    unit_ids = _unit_ids(scope, campaign)
+    unit_ids = selectors.visible_unit_ids(scope, campaign_id=campaign.pk)
     may_file = scope.can("supervision.file_census")
     filing = []
     if may_file:
@@ -505,7 +481,9 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
     data = selectors.campaign_progress(
-        campaign_id=campaign.pk, on=on, unit_ids=_unit_ids(scope, campaign)
+        campaign_id=campaign.pk,
+        on=on,
+        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
     )
     may_sign = scope.can("supervision.sign_off")
     may_record_paper = scope.can("supervision.manage_campaign")
@@ -535,18 +513,17 @@ def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
-    content = exports.progress_workbook(
-        campaign=campaign, on=on, unit_ids=_unit_ids(scope, campaign)
+    return exports.progress_download(
+        campaign=campaign,
+        on=on,
+        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
     )
-    return spreadsheets.xlsx_response(content, filename=exports.progress_filename(campaign, on))
 
 
 @route("supervision/<int:pk>/signoff/")
 @login_required
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.can("supervision.manage_campaign"):
-        scope.require("supervision.sign_off")
+    scope = _scope(request, "supervision.sign_off", unless="supervision.manage_campaign")
     if (refused := _not_post(request)) is not None:
         return refused
     campaign = selectors.visible_campaign(scope, campaign_id=pk)

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.core.forms import show_form_errors
-from govhall.core.pages import attempt
+from govhall.core.pages import attempt, attempt_form, form_page
 from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.training import forms, selectors, services
@@ -65,17 +64,16 @@ def year(request: HttpRequest) -> HttpResponse:
 def session_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, "training.manage_training")
     form = forms.SessionForm(request.POST or None, center_id=scope.center_id)
-    if request.method == "POST" and form.is_valid():
-        session = attempt(
-            request,
-            lambda: services.create_session(
-                actor=request.user, center_id=scope.center_id, **form.service_kwargs()
-            ),
-            _("培训已登记。"),
-        )
-        if session is not None:
-            return redirect("training:session", pk=session.pk)
-    return render(request, "training/session_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        "training/session_form.html",
+        lambda: services.create_session(
+            actor=request.user, center_id=scope.center_id, **form.service_kwargs()
+        ),
+        _("培训已登记。"),
+        lambda session: redirect("training:session", pk=session.pk),
+    )
 
 
 @route("training/<int:pk>/", name="session")
@@ -126,14 +124,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "training.manage_training")
     session = selectors.visible_session(scope, pk)
-    form = forms.CancelForm(request.POST)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect("training:session", pk=session.pk)
-    attempt(
+    attempt_form(
         request,
-        lambda: services.cancel_session(
-            actor=request.user, session_id=session.pk, reason=form.cleaned_data["reason"]
+        forms.CancelForm(request.POST),
+        lambda data: services.cancel_session(
+            actor=request.user, session_id=session.pk, reason=data["reason"]
         ),
         _("培训已取消。"),
     )
@@ -147,17 +142,16 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
     form = forms.RotationForm(
         request.POST or None, staff=selectors.rotatable_staff(scope), center_id=scope.center_id
     )
-    if request.method == "POST" and form.is_valid():
-        rotation = attempt(
-            request,
-            lambda: services.record_rotation(
-                actor=request.user, center_id=scope.center_id, **form.service_kwargs()
-            ),
-            _("轮岗交流已登记。"),
-        )
-        if rotation is not None:
-            return redirect("training:year")
-    return render(request, "training/rotation_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        "training/rotation_form.html",
+        lambda: services.record_rotation(
+            actor=request.user, center_id=scope.center_id, **form.service_kwargs()
+        ),
+        _("轮岗交流已登记。"),
+        lambda _rotation: redirect("training:year"),
+    )
 
 
 @route("training/rotations/<int:pk>/end/")
@@ -165,14 +159,11 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rotation_end(request: HttpRequest, pk: int) -> HttpResponse:
     _scope(request, "training.change_rotation")
-    form = forms.EndRotationForm(request.POST)
-    if not form.is_valid():
-        show_form_errors(request, form)
-        return redirect("training:year")
-    attempt(
+    attempt_form(
         request,
-        lambda: services.end_rotation(
-            actor=request.user, rotation_id=pk, ended_on=form.cleaned_data["ended_on"]
+        forms.EndRotationForm(request.POST),
+        lambda data: services.end_rotation(
+            actor=request.user, rotation_id=pk, ended_on=data["ended_on"]
         ),
         _("轮岗已结束。"),
     )

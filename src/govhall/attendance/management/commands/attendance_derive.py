@@ -9,14 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.attendance import services
+from govhall.core.management.arguments import iso_date
 from govhall.core.models import Center
 
 
 def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(_("日期格式应为 YYYY-MM-DD:%(v)s") % {"v": value}) from exc
+    return iso_date(value, _("日期格式应为 YYYY-MM-DD:%(v)s") % {"v": value})
 
 
 class Command(BaseCommand):

@@ -6,14 +6,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from govhall.core.management.arguments import iso_date
 from govhall.core.workdays import load_calendar
 
 
 def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(_("日期“%(value)s”不是YYYY-MM-DD格式。") % {"value": value}) from exc
+    return iso_date(value, _("日期“%(value)s”不是YYYY-MM-DD格式。") % {"value": value})
 
 
 class Command(BaseCommand):

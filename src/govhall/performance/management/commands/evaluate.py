@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from govhall.core.errors import DomainError
+from govhall.core.management.arguments import iso_date
 from govhall.core.models import Center
 from govhall.performance.selectors import run_scores
 from govhall.performance.services import check_period, evaluate_period, publish_run
@@ -21,10 +22,7 @@ def center_by_id(value: str) -> Center:
 
 
 def a_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(_("日期“%(v)s”格式不正确,应为 2026-06-01。") % {"v": value}) from exc
+    return iso_date(value, _("日期“%(v)s”格式不正确,应为 2026-06-01。") % {"v": value})
 
 
 class Command(BaseCommand):
