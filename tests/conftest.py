@@ -1,3 +1,6 @@
+import types
+
+import django_ratelimit.core
 import pytest
 
 from govhall.core.calendar_data import seed_package_years
@@ -10,6 +13,15 @@ from tests.factories import CenterFactory, DepartmentFactory, StaffProfileFactor
 def _fast_password_hashing(settings):
     """Tests make many users; the production hasher costs half a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _still_rate_window(monkeypatch):
+    """django-ratelimit counts in fixed windows that end at a moment of the clock (for "10/m" a
+    key's own second of each minute); a test's eleventh try that falls past that moment is
+    counted afresh and let through. Its clock stands still in tests, so a limit is reached
+    however slowly the tries run; a test clears the cache to start again."""
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: 1.8e9))
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
