@@ -272,6 +272,27 @@ def _compile(
     )
 
 
+def _bound(
+    using: str,
+    cache_key: tuple[Hashable, ...],
+    build: Callable[[Placeholders], Any],
+    values: Mapping[str, Any],
+    *,
+    update: bool = False,
+) -> tuple[Any, _Template, list[Any]]:
+    """The connection of `using`, the template of `cache_key` (compiled from `build` on first
+    use), and `values` as the template's arguments."""
+    connection = connections[using]
+    template = _templates.get(cache_key)
+    if template is None:
+        template = _templates[cache_key] = _compile(connection, build, update=update)
+    return (
+        connection,
+        template,
+        [_adapt(connection, template.kinds[name], values[name]) for name in template.args],
+    )
+
+
 def _run(
     key: Hashable,
     build: Callable[[Placeholders], QuerySet],
@@ -280,12 +301,7 @@ def _run(
     *,
     many: bool,
 ) -> list[dict[str, Any]]:
-    connection = connections[using]
-    cache_key = (using, key)
-    template = _templates.get(cache_key)
-    if template is None:
-        template = _templates[cache_key] = _compile(connection, build)
-    args = [_adapt(connection, template.kinds[name], values[name]) for name in template.args]
+    connection, template, args = _bound(using, (using, key), build, values)
     with connection.cursor() as cursor:
         _execute(connection, cursor, template.statement, args)
         rows = cursor.fetchall() if many else cursor.fetchmany(1)
@@ -336,12 +352,7 @@ def update(
     """``queryset.update(**changes)`` for the (queryset, changes) `build` makes, compiled once
     like `fetch_one`'s reads (placeholders in the filters and the changes alike, a foreign key
     changed by its ``_id``); returns the number of rows changed."""
-    connection = connections[using]
-    cache_key = (using, "update", key)
-    template = _templates.get(cache_key)
-    if template is None:
-        template = _templates[cache_key] = _compile(connection, build, update=True)
-    args = [_adapt(connection, template.kinds[name], values[name]) for name in template.args]
+    connection, template, args = _bound(using, (using, "update", key), build, values, update=True)
     with connection.cursor() as cursor:
         _execute(connection, cursor, template.statement, args)
         return cursor.rowcount
