@@ -16,6 +16,7 @@ from govhall.core.errors import (
     ValidationFailed,
 )
 from govhall.core.models import User
+from govhall.core.writes import acting_user
 from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.queueing import selectors
@@ -68,7 +69,7 @@ def _event(
             ticket=ticket,
             kind=kind,
             at=at,
-            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor=acting_user(actor),
             window=window,
             staff=staff,
             details=details,
