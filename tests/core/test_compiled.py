@@ -198,3 +198,19 @@ def test_a_compiled_update_changes_the_rows_its_filter_finds() -> None:
         .order_by("pk")
     ) == ["丙", "丙"]
     assert User.objects.get(pk=first.pk).last_login == at
+
+
+def test_a_placeholder_like_its_value_takes_the_values_kind() -> None:
+    p = Placeholders()
+    p.like("name", "甲")
+    p.like("at", timezone.now())
+    p.like("day", dt.date(2026, 12, 7))
+    p.like("count", 3)
+    p.like("none", None)
+    assert p.kinds == {
+        "name": "str",
+        "at": "datetime",
+        "day": "date",
+        "count": "int",
+        "none": "int",
+    }

@@ -87,6 +87,17 @@ class Placeholders:
         start = dt.datetime.combine(_FIRST_DAY, dt.time(), tzinfo=dt.UTC)
         return self._new(name, "datetime", start + dt.timedelta(seconds=len(self.values)))
 
+    def like(self, name: str, value: Any) -> Any:
+        """A placeholder of the kind `value` is (text, time, day, else an integer or None):
+        for a statement built from the values it will be run with."""
+        if isinstance(value, str):
+            return self.text(name)
+        if isinstance(value, dt.datetime):
+            return self.datetime(name)
+        if isinstance(value, dt.date):
+            return self.date(name)
+        return self.int(name)
+
 
 def _adapt(connection: Any, kind: Kind, value: Any) -> Any:
     """`value` as the database layer receives a field's value of that kind."""

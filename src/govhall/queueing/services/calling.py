@@ -71,7 +71,7 @@ def call_next(
     the chosen row is locked with SKIP LOCKED on PostgreSQL, and re-checked to still be WAITING.
     The called ticket carries `still_waiting`: the tickets the window may call after it (read
     by the same statement). `settings` and `status`: the centre's queue settings and the
-    window's status when the caller has already read them (`selectors.terminal_window`).
+    window's status when the caller has already read them (`selectors.staff_window`).
     """
     at = _at_window(actor=actor, window=window, at=at)
     with transaction.atomic():
@@ -99,14 +99,6 @@ def call_next(
     return ticket
 
 
-def _placeholder(p: Placeholders, name: str, value: Any) -> Any:
-    if isinstance(value, str):
-        return p.text(name)
-    if isinstance(value, dt.datetime):
-        return p.datetime(name)
-    return p.int(name)
-
-
 def _update(
     ticket: Ticket, states: tuple[str, ...], window: Window | None, changes: dict[str, Any]
 ) -> int:
@@ -118,7 +110,7 @@ def _update(
         rows = Ticket.objects.filter(pk=p.int("ticket"), state__in=states)
         if window is not None:
             rows = rows.filter(window_id=p.int("window"))
-        return rows, {name: _placeholder(p, name, value) for name, value in changes.items()}
+        return rows, {name: p.like(name, value) for name, value in changes.items()}
 
     values = {"ticket": ticket.pk, **changes}
     if window is not None:
