@@ -305,9 +305,10 @@ def test_the_compiled_reads_load_what_the_orm_loads(hall, center, department):
     assert _fields(read) == _fields(QueueCategory.objects.get(pk=category.pk))
     assert _fields(settings) == _fields(selectors.queue_settings(center.pk))
     assert selectors.category_with_settings(999999) is None
-    read, settings = selectors.staff_window(window.pk, staff)
+    read, settings, status = selectors.staff_window(window.pk, staff)
     assert _fields(read) == _fields(Window.objects.get(pk=window.pk))
     assert _fields(settings) == _fields(selectors.queue_settings(center.pk))
+    assert status is None
     _other, stranger = staffed_window(center, department, number="2")
     assert selectors.staff_window(window.pk, stranger) is None
 
@@ -333,7 +334,7 @@ def test_the_terminal_reads_the_window_status_with_the_window(hall, center, depa
     services.issue_ticket(category=category, channel="kiosk")
 
     def both():
-        found = selectors.terminal_window(window.pk, staff)
+        found = selectors.staff_window(window.pk, staff, status=True)
         assert found is not None
         read, settings, status = found
         assert read == window and settings.center_id == center.pk
@@ -345,4 +346,4 @@ def test_the_terminal_reads_the_window_status_with_the_window(hall, center, depa
     status = both()
     assert status.current_number is not None and status.session_staff_id == staff.pk
     _other, stranger = staffed_window(center, department)
-    assert selectors.terminal_window(window.pk, stranger) is None
+    assert selectors.staff_window(window.pk, stranger, status=True) is None

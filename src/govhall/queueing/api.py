@@ -264,16 +264,10 @@ class WindowApiMixin:
         staff = getattr(request.user, "staff_profile", None)
         if staff is None or not staff.active:
             raise PermissionDenied(_("您没有在岗的工作人员档案。"))
-        if status:
-            found = selectors.terminal_window(window_id, staff)
-            if found is None:
-                raise PermissionDenied(_("您未被分配到该窗口。"))
-            window, self.queue_settings, self.window_status = found
-            return staff, window
-        found_window = selectors.staff_window(window_id, staff)
-        if found_window is None:
+        found = selectors.staff_window(window_id, staff, status=status)
+        if found is None:
             raise PermissionDenied(_("您未被分配到该窗口。"))
-        window, self.queue_settings = found_window
+        window, self.queue_settings, self.window_status = found
         return staff, window
 
     @staticmethod

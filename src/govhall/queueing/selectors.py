@@ -109,8 +109,14 @@ def category_with_settings(category_id: int) -> tuple[QueueCategory, QueueSettin
     return category, _settings_in(row, category.center_id)
 
 
-def _staff_window_row(window_id: int, staff: StaffProfile, *, status: bool) -> Any:
-    return fetch_one(
+def staff_window(
+    window_id: int, staff: StaffProfile, *, status: bool = False
+) -> tuple[Window, QueueSettings, "WindowStatus | None"] | None:
+    """Window `window_id` if `staff` is assigned to it, with its centre's queue settings and,
+    when asked (`status`: calling the next ticket decides on all three), its `window_status`,
+    in one read compiled once per process (every terminal request); None when it is not
+    theirs."""
+    row = fetch_one(
         ("staff_window", status),
         lambda p: Window.objects.filter(pk=p.int("window"), staff=p.int("staff")).values(
             *columns(Window),
@@ -119,29 +125,15 @@ def _staff_window_row(window_id: int, staff: StaffProfile, *, status: bool) -> A
         ),
         {"window": window_id, "staff": staff.pk},
     )
-
-
-def staff_window(window_id: int, staff: StaffProfile) -> tuple[Window, QueueSettings] | None:
-    """Window `window_id` if `staff` is assigned to it, with its centre's queue settings, in
-    one read compiled once per process (every terminal request); None when it is not theirs."""
-    row = _staff_window_row(window_id, staff, status=False)
     if row is None:
         return None
     window = instance(Window, row)
-    return window, _settings_in(row, window.center_id)
-
-
-def terminal_window(
-    window_id: int, staff: StaffProfile
-) -> tuple[Window, QueueSettings, "WindowStatus"] | None:
-    """`staff_window` with the window's `window_status` read by the same statement (calling
-    the next ticket decides on all three)."""
-    row = _staff_window_row(window_id, staff, status=True)
-    if row is None:
-        return None
-    window = instance(Window, row)
-    status = WindowStatus(assigned=True, **{name: row[name] for name in _status_columns()})
-    return window, _settings_in(row, window.center_id), status
+    read = (
+        WindowStatus(assigned=True, **{name: row[name] for name in _status_columns()})
+        if status
+        else None
+    )
+    return window, _settings_in(row, window.center_id), read
 
 
 def is_open(settings: QueueSettings, at: dt.datetime) -> bool:
