@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -69,6 +71,18 @@ def center_input(model: type[Row], pk: int | None, center_id: int | None, label:
     if obj is None:
         raise ValidationFailed(_("%(label)s不存在。") % {"label": label}, detail={"id": pk})
     return obj
+
+
+def documented_post(view_class: type, **schema: Any) -> None:
+    """Give `view_class`, one operation of a family of step views, a ``post`` of its own that
+    calls its ``handle(request, pk)`` and is documented by `schema` (``extend_schema``'s
+    arguments): the family's base calls this for each subclass from ``__init_subclass__``,
+    since one inherited ``post`` would document every step alike."""
+
+    def post(self: Any, request: Request, pk: int) -> Response:
+        return self.handle(request, pk)
+
+    view_class.post = extend_schema(**schema)(post)
 
 
 class AutoSchema(SpectacularAutoSchema):

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.catalog.models import ServiceItem
-from govhall.core.api import center_input, validated
+from govhall.core.api import center_input, documented_post, validated
 from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center, User
 from govhall.core.routing import route
@@ -302,13 +302,9 @@ class Step(APIView):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-
-        def post(self: Step, request: Request, pk: int) -> Response:
-            return self.handle(request, pk)
-
-        cls.post = extend_schema(
-            request=None if cls.input is s.EmptyIn else cls.input, responses=cls.output
-        )(post)
+        documented_post(
+            cls, request=None if cls.input is s.EmptyIn else cls.input, responses=cls.output
+        )
 
     def rows(self, scope: Scope) -> QuerySet:
         raise NotImplementedError

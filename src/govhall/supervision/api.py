@@ -24,7 +24,7 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from govhall.core import spreadsheets
-from govhall.core.api import validated
+from govhall.core.api import documented_post, validated
 from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, selectors, services
@@ -237,13 +237,9 @@ class ProblemStep(APIView):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-
-        def post(self: ProblemStep, request: Request, pk: int) -> Response:
-            return self.handle(request, pk)
-
-        cls.post = extend_schema(
-            tags=TAG, request=cls.input, responses=s.ProblemOut, summary=cls.summary
-        )(post)
+        documented_post(
+            cls, tags=TAG, request=cls.input, responses=s.ProblemOut, summary=cls.summary
+        )
 
     def handle(self, request: Request, pk: int) -> Response:
         scope = _scope(request, self.permission)
