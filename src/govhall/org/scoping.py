@@ -55,7 +55,10 @@ class Scope:
     def can(self, perm: str) -> bool:
         return bool(self.user.is_authenticated and self.user.has_perm(perm))
 
-    def require(self, perm: str) -> None:
+    def require(self, perm: str, *, unless: str | None = None) -> None:
+        """Refuse a scope without `perm`; one holding `unless` is not asked."""
+        if unless is not None and self.can(unless):
+            return
         if not self.can(perm):
             raise OrgError.PERMISSION_DENIED(
                 _("您没有执行此操作的权限。"), detail={"permission": perm}

@@ -39,8 +39,7 @@ ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="统计日期(�
 def _scope(request: Request, perm: str, unless: str | None = None) -> Scope:
     """The user's scope, refused without `perm` (not asked of a user who holds `unless`)."""
     scope = scope_for(request.user)
-    if unless is None or not scope.can(unless):
-        scope.require(perm)
+    scope.require(perm, unless=unless)
     return scope
 
 

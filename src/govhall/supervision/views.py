@@ -28,8 +28,7 @@ def _scope(
 ) -> Scope:
     """The user's scope, refused without `perm` (not asked of a user who holds `unless`)."""
     scope = scope_for(request.user)
-    if unless is None or not scope.can(unless):
-        scope.require(perm)
+    scope.require(perm, unless=unless)
     return scope
 
 
