@@ -14,10 +14,21 @@ from django.views.debug import SafeExceptionReporterFilter
 
 
 class DomainError(Exception):
-    """A business rule refused the action; nothing was changed."""
+    """A business rule refused the action; nothing was changed.
+
+    A kind of refusal names its code and HTTP status in its class line:
+    `class NotFound(DomainError, code="not_found", status=404)`.
+    """
 
     code = "invalid"
     status = 400
+
+    def __init_subclass__(cls, *, code: str = "", status: int = 0, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if code:
+            cls.code = code
+        if status:
+            cls.status = status
 
     def __init__(self, message: str, *, code: str | None = None, detail: Any = None) -> None:
         super().__init__(message)
@@ -30,43 +41,36 @@ class DomainError(Exception):
         return {"code": self.code, "message": self.message, "detail": self.detail}
 
 
-class ValidationFailed(DomainError):
-    code = "validation_failed"
+class ValidationFailed(DomainError, code="validation_failed"):
+    """The input breaks a rule."""
 
 
-class NotFound(DomainError):
-    code = "not_found"
-    status = 404
+class NotFound(DomainError, code="not_found", status=404):
+    """The record does not exist, or not for this user."""
 
 
-class PermissionDenied(DomainError):
-    code = "permission_denied"
-    status = 403
+class PermissionDenied(DomainError, code="permission_denied", status=403):
+    """The user may not do this."""
 
 
-class InvalidTransition(DomainError):
-    code = "invalid_transition"
-    status = 409
+class InvalidTransition(DomainError, code="invalid_transition", status=409):
+    """The record is not in a state that allows the step."""
 
 
-class Conflict(DomainError):
-    code = "conflict"
-    status = 409
+class Conflict(DomainError, code="conflict", status=409):
+    """The action clashes with the records as they are now (a full slot, a taken number)."""
 
 
-class RateLimited(DomainError):
-    code = "rate_limited"
-    status = 429
+class RateLimited(DomainError, code="rate_limited", status=429):
+    """Too many attempts in too short a time."""
 
 
-class PasswordExpired(DomainError):
-    code = "password_expired"
-    status = 403
+class PasswordExpired(DomainError, code="password_expired", status=403):
+    """The user must change the password first."""
 
 
-class SecondFactorRequired(DomainError):
-    code = "second_factor_required"
-    status = 403
+class SecondFactorRequired(DomainError, code="second_factor_required", status=403):
+    """The user must confirm the second factor first."""
 
 
 class SettingsHidingReporterFilter(SafeExceptionReporterFilter):

@@ -6,9 +6,8 @@ from govhall.core.error_codes import ErrorCode
 from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 
 
-class AuthenticationFailed(DomainError):
-    code = "authentication_failed"
-    status = 401
+class AuthenticationFailed(DomainError, code="authentication_failed", status=401):
+    """The sender of a push could not be authenticated."""
 
 
 class ExchangeError(ErrorCode):
