@@ -1,17 +1,17 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core import app_config
 
-class AttendanceConfig(AppConfig):
+
+class AttendanceConfig(app_config.GovhallAppConfig):
     name = "govhall.attendance"
-    label = "attendance"
     verbose_name = _("考勤与巡查")
+    settings_model = "AttendanceSettings"
+    downloads = {"Violation": "may_download_violation"}
 
     def ready(self) -> None:
-        from govhall.attendance import selectors, services
-        from govhall.attendance.models import AttendanceSettings, Violation
-        from govhall.core import settings_rows, uploads
+        from govhall.attendance import services
+        from govhall.core import settings_rows
 
-        uploads.register(Violation, selectors.may_download_violation)
-        settings_rows.register(AttendanceSettings)
         settings_rows.register_seed(services.seed_violation_categories)
+        super().ready()

@@ -1,21 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core import app_config
 
-class CasesConfig(AppConfig):
+
+class CasesConfig(app_config.GovhallAppConfig):
     name = "govhall.cases"
-    label = "cases"
     verbose_name = _("办件管理")
+    settings_model = "CaseSettings"
 
     def ready(self) -> None:
         from govhall.cases import joint, notifications
         from govhall.cases.hooks import register_case_closed, register_case_completed
-        from govhall.cases.models import CaseSettings
-        from govhall.core import settings_rows
         from govhall.core.hooks import calendar_changed
         from govhall.notify.producers import register_producer
-
-        settings_rows.register(CaseSettings)
 
         # A newly imported year moves provisional and running deadlines.
         calendar_changed.register(_recompute_after_calendar_change)
@@ -24,6 +21,7 @@ class CasesConfig(AppConfig):
         # 并联审批: the whole ends when its last step is decided or withdrawn.
         register_case_completed(joint.refresh_joint)
         register_case_closed(joint.refresh_joint)
+        super().ready()
 
 
 def _recompute_after_calendar_change(**kwargs: object) -> None:

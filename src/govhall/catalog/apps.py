@@ -1,14 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core import app_config
 
-class CatalogConfig(AppConfig):
+
+class CatalogConfig(app_config.GovhallAppConfig):
     name = "govhall.catalog"
-    label = "catalog"
     verbose_name = _("事项目录")
-
-    def ready(self) -> None:
-        from govhall.catalog.models import CatalogSettings
-        from govhall.core import settings_rows
-
-        settings_rows.register(CatalogSettings)
+    settings_model = "CatalogSettings"

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 class CoreConfig(AppConfig):
     name = "govhall.core"
-    label = "core"
     verbose_name = _("基础")
 
     def ready(self) -> None:

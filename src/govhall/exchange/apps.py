@@ -4,5 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ExchangeConfig(AppConfig):
     name = "govhall.exchange"
-    label = "exchange"
     verbose_name = _("数据归集")

@@ -1,11 +1,13 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core import app_config
 
-class FeedbackConfig(AppConfig):
+
+class FeedbackConfig(app_config.GovhallAppConfig):
     name = "govhall.feedback"
-    label = "feedback"
     verbose_name = _("好差评与投诉")
+    settings_model = "FeedbackSettings"
+    downloads = {"Appeal": "may_download_appeal", "Rectification": "may_download_rectification"}
 
     def ready(self) -> None:
         # A finished ticket and a completed case each invite a rating, inside the finishing
@@ -19,11 +21,4 @@ class FeedbackConfig(AppConfig):
         register_case_completed(services.invite_for_case)
         # The invitation by SMS where a phone is known: the notification worker asks.
         register_producer(notifications.open_invitations_by_sms)
-
-        from govhall.core import settings_rows, uploads
-        from govhall.feedback import selectors
-        from govhall.feedback.models import Appeal, FeedbackSettings, Rectification
-
-        uploads.register(Appeal, selectors.may_download_appeal)
-        uploads.register(Rectification, selectors.may_download_rectification)
-        settings_rows.register(FeedbackSettings)
+        super().ready()

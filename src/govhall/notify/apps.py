@@ -4,5 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class NotifyConfig(AppConfig):
     name = "govhall.notify"
-    label = "notify"
     verbose_name = _("短信通知")

@@ -4,5 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class OrgConfig(AppConfig):
     name = "govhall.org"
-    label = "org"
     verbose_name = _("进驻单位与窗口")

@@ -4,5 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PerformanceConfig(AppConfig):
     name = "govhall.performance"
-    label = "performance"
     verbose_name = _("效能评价")

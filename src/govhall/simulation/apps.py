@@ -4,5 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class SimulationConfig(AppConfig):
     name = "govhall.simulation"
-    label = "simulation"
     verbose_name = _("模拟数据")

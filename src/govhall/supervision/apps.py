@@ -1,21 +1,13 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core import app_config
 
-class SupervisionConfig(AppConfig):
+
+class SupervisionConfig(app_config.GovhallAppConfig):
     name = "govhall.supervision"
-    label = "supervision"
     verbose_name = _("排查整改")
-
-    def ready(self) -> None:
-        from govhall.core import settings_rows, uploads
-        from govhall.supervision import selectors
-        from govhall.supervision.models import (
-            CampaignDocument,
-            ProblemEvidence,
-            SupervisionSettings,
-        )
-
-        uploads.register(CampaignDocument, selectors.may_download_document)
-        uploads.register(ProblemEvidence, selectors.may_download_evidence)
-        settings_rows.register(SupervisionSettings)
+    settings_model = "SupervisionSettings"
+    downloads = {
+        "CampaignDocument": "may_download_document",
+        "ProblemEvidence": "may_download_evidence",
+    }

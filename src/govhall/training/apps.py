@@ -4,5 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class TrainingConfig(AppConfig):
     name = "govhall.training"
-    label = "training"
     verbose_name = _("培训与轮岗")
