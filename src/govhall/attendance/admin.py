@@ -22,7 +22,14 @@ from govhall.attendance.models import (
     ViolationCategory,
     ViolationEvent,
 )
-from govhall.org.admin_base import ReadOnlyInline, ReadOnlyMixin, ScopedAdmin
+from govhall.org.admin_base import (
+    CenterScopedAdmin,
+    ReadOnlyInline,
+    ReadOnlyMixin,
+    RowsInline,
+    ScopedAdmin,
+    StaffScopedAdmin,
+)
 
 
 class NoDeleteMixin:
@@ -33,8 +40,7 @@ class NoDeleteMixin:
 
 
 @admin.register(AttendanceSettings)
-class AttendanceSettingsAdmin(NoDeleteMixin, ScopedAdmin):
-    scope_department_field = None
+class AttendanceSettingsAdmin(NoDeleteMixin, CenterScopedAdmin):
     list_display = (
         "center",
         "late_tolerance_minutes",
@@ -44,22 +50,19 @@ class AttendanceSettingsAdmin(NoDeleteMixin, ScopedAdmin):
     )
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(RowsInline):
     model = Session
-    extra = 0
 
 
 @admin.register(Timetable)
-class TimetableAdmin(ScopedAdmin):
-    scope_department_field = None
+class TimetableAdmin(CenterScopedAdmin):
     list_display = ("name", "valid_from", "valid_to", "is_active")
     list_filter = ("is_active",)
     inlines = [SessionInline]
 
 
 @admin.register(DutyAssignment)
-class DutyAssignmentAdmin(NoDeleteMixin, ScopedAdmin):
-    scope_department_field = "staff__department"
+class DutyAssignmentAdmin(NoDeleteMixin, StaffScopedAdmin):
     list_display = ("date", "staff", "note", "cancelled")
     list_filter = ("cancelled",)
     date_hierarchy = "date"
@@ -67,8 +70,7 @@ class DutyAssignmentAdmin(NoDeleteMixin, ScopedAdmin):
 
 
 @admin.register(Punch)
-class PunchAdmin(NoDeleteMixin, ScopedAdmin):
-    scope_department_field = "staff__department"
+class PunchAdmin(NoDeleteMixin, StaffScopedAdmin):
     list_display = ("punched_at", "staff", "kind", "source", "window", "voided")
     list_filter = ("source", "kind", "voided")
     search_fields = ("staff__staff_number", "staff__user__full_name")
@@ -78,8 +80,7 @@ class PunchAdmin(NoDeleteMixin, ScopedAdmin):
 
 
 @admin.register(PunchImport)
-class PunchImportAdmin(ReadOnlyMixin, ScopedAdmin):
-    scope_department_field = None
+class PunchImportAdmin(ReadOnlyMixin, CenterScopedAdmin):
     list_display = ("imported_at", "filename", "rows", "created", "skipped", "imported_by")
 
 
@@ -133,8 +134,7 @@ class PostAbsenceAdmin(ReadOnlyMixin, ScopedAdmin):
 
 
 @admin.register(ViolationCategory)
-class ViolationCategoryAdmin(NoDeleteMixin, ScopedAdmin):
-    scope_department_field = None
+class ViolationCategoryAdmin(NoDeleteMixin, CenterScopedAdmin):
     list_display = ("name", "default_points", "sort_order", "is_active")
     list_editable = ("default_points", "sort_order", "is_active")
 
@@ -144,8 +144,7 @@ class ViolationEventInline(ReadOnlyInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(NoDeleteMixin, ScopedAdmin):
-    scope_department_field = None
+class InspectionAdmin(NoDeleteMixin, CenterScopedAdmin):
     list_display = ("started_at", "ended_at", "inspector", "area")
     date_hierarchy = "started_at"
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop, JointPackage
 from govhall.cases.services import recompute_deadlines
-from govhall.org.admin_base import ReadOnlyInline, ScopedAdmin
+from govhall.org.admin_base import CenterScopedAdmin, ReadOnlyInline, ScopedAdmin
 
 
 class CaseEventInline(ReadOnlyInline):
@@ -76,8 +76,7 @@ class CaseEventAdmin(ScopedAdmin):
 
 
 @admin.register(CaseSettings)
-class CaseSettingsAdmin(ScopedAdmin):
-    scope_department_field = None
+class CaseSettingsAdmin(CenterScopedAdmin):
     list_display = [
         "center",
         "yellow_on_last_day",
@@ -107,10 +106,9 @@ class CaseSettingsAdmin(ScopedAdmin):
 
 
 @admin.register(JointPackage)
-class JointPackageAdmin(ScopedAdmin):
+class JointPackageAdmin(CenterScopedAdmin):
     """一件事: the items one application asks for, handled jointly under the lead department."""
 
-    scope_department_field = None
     list_display = ["name", "lead_department", "limit_days", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "items__name"]

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import CatalogSettings, Material, ServiceItem, Theme
-from govhall.org.admin_base import ScopedAdmin
+from govhall.org.admin_base import CenterScopedAdmin, RowsInline, ScopedAdmin
 from govhall.org.admin_filters import CenterFilterMixin, ScopedDepartmentFilter
 from govhall.org.scoping import scope_for
 
@@ -18,8 +18,7 @@ class ItemDepartmentFilter(ScopedDepartmentFilter):
 
 
 @admin.register(Theme)
-class ThemeAdmin(CenterFilterMixin, ScopedAdmin):
-    scope_department_field = None
+class ThemeAdmin(CenterFilterMixin, CenterScopedAdmin):
     list_display = ("name", "audience", "sort_order", "item_count")
     list_filter = ("audience", "center")
     search_fields = ("name",)
@@ -32,9 +31,8 @@ class ThemeAdmin(CenterFilterMixin, ScopedAdmin):
         return obj.n_items
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(RowsInline):
     model = Material
-    extra = 0
     fields = (
         "sort_order",
         "name",
@@ -145,8 +143,7 @@ class MaterialAdmin(ScopedAdmin):
 
 
 @admin.register(CatalogSettings)
-class CatalogSettingsAdmin(ScopedAdmin):
-    scope_department_field = None
+class CatalogSettingsAdmin(CenterScopedAdmin):
     list_display = ("center",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

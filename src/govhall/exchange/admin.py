@@ -19,11 +19,7 @@ from govhall.exchange.models import (
     RemoteCenter,
     RemoteRating,
 )
-from govhall.org.admin_base import ReadOnlyMixin, ScopedAdmin
-
-
-class CentreWideAdmin(ScopedAdmin):
-    scope_department_field = None
+from govhall.org.admin_base import CenterScopedAdmin, ReadOnlyMixin
 
 
 class ExchangeSettingsForm(forms.ModelForm):
@@ -46,7 +42,7 @@ class ExchangeSettingsForm(forms.ModelForm):
 
 
 @admin.register(ExchangeSettings)
-class ExchangeSettingsAdmin(CentreWideAdmin):
+class ExchangeSettingsAdmin(CenterScopedAdmin):
     form = ExchangeSettingsForm
     list_display = ("center", "upstream_url", "key_id", "batch_size", "max_attempts")
     fieldsets = (
@@ -68,7 +64,7 @@ class ExchangeSettingsAdmin(CentreWideAdmin):
 
 
 @admin.register(DeadLetter)
-class DeadLetterAdmin(CentreWideAdmin):
+class DeadLetterAdmin(CenterScopedAdmin):
     """The dead letters: inspect why each failed, then re-drive it."""
 
     list_display = ("id", "center", "kind", "stream", "attempts", "created_at", "last_error")
@@ -120,7 +116,7 @@ def show_secrets_once(
 
 
 @admin.register(RemoteCenter)
-class RemoteCenterAdmin(CentreWideAdmin):
+class RemoteCenterAdmin(CenterScopedAdmin):
     """Registering a sending centre issues its secret, shown once on the next page."""
 
     list_display = ("name", "region_code", "key_id", "is_active", "created_at")
@@ -147,7 +143,7 @@ class RemoteCenterAdmin(CentreWideAdmin):
         )
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, CentreWideAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, CenterScopedAdmin):
     """What the exchange received: shown, never edited."""
 
 

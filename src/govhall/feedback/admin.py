@@ -23,24 +23,11 @@ from govhall.feedback.models import (
     Rectification,
     RectificationEvent,
 )
-from govhall.org.admin_base import ActorEventInline, ReadOnlyMixin, ScopedAdmin
-
-
-class EvaluationEventInline(ActorEventInline):
-    model = EvaluationEvent
-
-
-class RectificationEventInline(ActorEventInline):
-    model = RectificationEvent
-
-
-class ComplaintEventInline(ActorEventInline):
-    model = ComplaintEvent
+from govhall.org.admin_base import CenterScopedAdmin, ReadOnlyMixin, ScopedAdmin, timeline_inline
 
 
 @admin.register(FeedbackSettings)
-class FeedbackSettingsAdmin(ScopedAdmin):
-    scope_department_field = None
+class FeedbackSettingsAdmin(CenterScopedAdmin):
     list_display = (
         "center",
         "rectification_days",
@@ -74,7 +61,7 @@ class EvaluationAdmin(ReadOnlyMixin, ScopedAdmin):
     date_hierarchy = "rated_at"
     search_fields = ("external_ref", "comment")
     exclude = ("rater_name", "rater_phone")
-    inlines = [EvaluationEventInline]
+    inlines = [timeline_inline(EvaluationEvent)]
 
 
 @admin.register(Appeal)
@@ -88,7 +75,7 @@ class RectificationAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = ("id", "department", "status", "deadline", "valid", "closed_at")
     list_filter = ("status", "valid", "department")
     date_hierarchy = "deadline"
-    inlines = [RectificationEventInline]
+    inlines = [timeline_inline(RectificationEvent)]
 
 
 @admin.register(Complaint)
@@ -98,7 +85,7 @@ class ComplaintAdmin(ReadOnlyMixin, ScopedAdmin):
     search_fields = ("number", "external_ref", "content")
     date_hierarchy = "received_at"
     exclude = ("complainant_name", "complainant_phone")
-    inlines = [ComplaintEventInline]
+    inlines = [timeline_inline(ComplaintEvent)]
 
 
 @admin.register(AssistRecord)

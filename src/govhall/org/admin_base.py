@@ -85,6 +85,18 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return refused or super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class CenterScopedAdmin(ScopedAdmin):
+    """Admin of records that belong to the whole centre (its settings, rubrics, calendars)."""
+
+    scope_department_field = None
+
+
+class StaffScopedAdmin(ScopedAdmin):
+    """Admin of one staff member's records: a unit sees those of its own people."""
+
+    scope_department_field = "staff__department"
+
+
 class ReadOnlyMixin:
     """For records the services write (events, ledgers): the admin shows them, never edits."""
 
@@ -98,10 +110,15 @@ class ReadOnlyMixin:
         return False
 
 
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
-    """The rows of a record's timeline or ledger, shown under it and never edited."""
+class RowsInline(admin.TabularInline):
+    """The rows of a record, edited under it; no blank forms beyond the "add another" ones."""
 
     extra = 0
+
+
+class ReadOnlyInline(ReadOnlyMixin, RowsInline):
+    """The rows of a record's timeline or ledger, shown under it and never edited."""
+
     can_delete = False
 
 
@@ -110,3 +127,8 @@ class ActorEventInline(ReadOnlyInline):
 
     fields = ("at", "kind", "actor", "details")
     readonly_fields = fields
+
+
+def timeline_inline(event_model: type[models.Model]) -> type[ActorEventInline]:
+    """The `ActorEventInline` of `event_model`, for the `inlines` of the record it belongs to."""
+    return type(f"{event_model.__name__}Inline", (ActorEventInline,), {"model": event_model})

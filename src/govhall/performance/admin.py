@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from govhall.org.admin_base import ReadOnlyInline, ReadOnlyMixin, ScopedAdmin
+from govhall.org.admin_base import (
+    CenterScopedAdmin,
+    ReadOnlyInline,
+    ReadOnlyMixin,
+    RowsInline,
+    ScopedAdmin,
+)
 from govhall.performance.models import (
     BulletinSettings,
     DepartmentScore,
@@ -15,43 +21,37 @@ from govhall.performance.models import (
 )
 
 
-class RubricDimensionInline(admin.TabularInline):
+class RubricDimensionInline(RowsInline):
     model = RubricDimension
-    extra = 0
     show_change_link = True
 
 
-class RubricAwardInline(admin.TabularInline):
+class RubricAwardInline(RowsInline):
     model = RubricAward
-    extra = 0
 
 
 @admin.register(Rubric)
-class RubricAdmin(ScopedAdmin):
-    scope_department_field = None
+class RubricAdmin(CenterScopedAdmin):
     list_display = ("name", "version", "is_active", "no_data_policy", "award_min_volume_share")
     list_filter = ("is_active", "center")
     inlines = [RubricDimensionInline, RubricAwardInline]
 
 
-class RubricRuleInline(admin.TabularInline):
+class RubricRuleInline(RowsInline):
     model = RubricRule
-    extra = 0
     fields = ("rule", "points", "params", "scale", "order")
 
 
 @admin.register(RubricDimension)
-class RubricDimensionAdmin(ScopedAdmin):
+class RubricDimensionAdmin(CenterScopedAdmin):
     scope_center_field = "rubric__center"
-    scope_department_field = None
     list_display = ("name", "rubric", "weight", "method", "order")
     list_filter = ("method", "rubric")
     inlines = [RubricRuleInline]
 
 
 @admin.register(EvaluationPeriod)
-class EvaluationPeriodAdmin(ScopedAdmin):
-    scope_department_field = None
+class EvaluationPeriodAdmin(CenterScopedAdmin):
     list_display = ("label", "code", "kind", "start", "end")
     list_filter = ("kind", "center")
 
@@ -73,16 +73,14 @@ class StaffScoreInline(ReadOnlyInline):
 
 
 @admin.register(EvaluationRun)
-class EvaluationRunAdmin(ReadOnlyMixin, ScopedAdmin):
+class EvaluationRunAdmin(ReadOnlyMixin, CenterScopedAdmin):
     """Runs are computed and published by services only; the admin shows them."""
 
-    scope_department_field = None
     list_display = ("period", "version", "status", "computed_at", "published_at")
     list_filter = ("status", "center")
     inlines = [DepartmentScoreInline, StaffScoreInline]
 
 
 @admin.register(BulletinSettings)
-class BulletinSettingsAdmin(ScopedAdmin):
-    scope_department_field = None
+class BulletinSettingsAdmin(CenterScopedAdmin):
     list_display = ("center", "addressees", "issuer")

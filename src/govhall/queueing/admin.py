@@ -3,7 +3,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from govhall.org.admin_base import ReadOnlyInline, ReadOnlyMixin, ScopedAdmin
+from govhall.org.admin_base import (
+    CenterScopedAdmin,
+    ReadOnlyInline,
+    ReadOnlyMixin,
+    ScopedAdmin,
+    StaffScopedAdmin,
+)
 from govhall.org.scoping import scope_for
 from govhall.queueing.models import (
     Appointment,
@@ -29,8 +35,7 @@ class QueueSettingsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(QueueCategory)
-class QueueCategoryAdmin(ScopedAdmin):
-    scope_department_field = None
+class QueueCategoryAdmin(CenterScopedAdmin):
     list_display = (
         "prefix",
         "name",
@@ -50,8 +55,22 @@ class TicketEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class MaskedContactMixin:
+    """The applicant's phone and ID number as the admin shows them: masked, never in full."""
+
+    exclude = ("phone", "id_number")
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj: Ticket | Appointment) -> str:
+        return obj.masked_phone
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number(self, obj: Ticket | Appointment) -> str:
+        return obj.masked_id_number
+
+
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyMixin, ScopedAdmin):
+class TicketAdmin(MaskedContactMixin, ReadOnlyMixin, ScopedAdmin):
     list_display = (
         "number",
         "issue_date",
@@ -69,52 +88,31 @@ class TicketAdmin(ReadOnlyMixin, ScopedAdmin):
     list_filter = ("state", "channel", "priority", "category", "issue_date")
     search_fields = ("number",)
     date_hierarchy = "issue_date"
-    exclude = ("phone", "id_number")
     readonly_fields = ("masked_phone", "masked_id_number")
     inlines = [TicketEventInline]
     list_select_related = ("category", "window", "staff__user")
 
-    @admin.display(description=_("手机号"))
-    def masked_phone(self, obj: Ticket) -> str:
-        return obj.masked_phone
-
-    @admin.display(description=_("身份证号"))
-    def masked_id_number(self, obj: Ticket) -> str:
-        return obj.masked_id_number
-
 
 @admin.register(Appointment)
-class AppointmentAdmin(ScopedAdmin):
-    scope_department_field = None
+class AppointmentAdmin(MaskedContactMixin, CenterScopedAdmin):
     list_display = ("code", "date", "slot_start", "category", "name", "masked_phone", "state")
     list_filter = ("state", "category", "date")
     search_fields = ("code", "name")
-    exclude = ("phone", "id_number")
     readonly_fields = ("code", "masked_phone", "masked_id_number", "booked_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.display(description=_("手机号"))
-    def masked_phone(self, obj: Appointment) -> str:
-        return obj.masked_phone
-
-    @admin.display(description=_("身份证号"))
-    def masked_id_number(self, obj: Appointment) -> str:
-        return obj.masked_id_number
-
 
 @admin.register(WindowSession)
-class WindowSessionAdmin(ReadOnlyMixin, ScopedAdmin):
-    scope_department_field = "staff__department"
+class WindowSessionAdmin(ReadOnlyMixin, StaffScopedAdmin):
     list_display = ("window", "staff", "opened_at", "closed_at")
     list_filter = ("window",)
     date_hierarchy = "opened_at"
 
 
 @admin.register(WindowPause)
-class WindowPauseAdmin(ReadOnlyMixin, ScopedAdmin):
-    scope_department_field = "staff__department"
+class WindowPauseAdmin(ReadOnlyMixin, StaffScopedAdmin):
     list_display = ("window", "staff", "reason", "note", "started_at", "ended_at")
     list_filter = ("reason", "window")
     date_hierarchy = "started_at"

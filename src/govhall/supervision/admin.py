@@ -11,7 +11,14 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from govhall.org.admin_base import ActorEventInline, ReadOnlyInline, ReadOnlyMixin, ScopedAdmin
+from govhall.org.admin_base import (
+    CenterScopedAdmin,
+    ReadOnlyInline,
+    ReadOnlyMixin,
+    RowsInline,
+    ScopedAdmin,
+    timeline_inline,
+)
 from govhall.supervision.models import (
     Campaign,
     CampaignDocument,
@@ -28,8 +35,7 @@ from govhall.supervision.models import (
 )
 
 
-class CenterInline(admin.TabularInline):
-    extra = 0
+class CenterInline(RowsInline):
     exclude = ("center",)
 
 
@@ -105,10 +111,6 @@ class EvidenceInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class EventInline(ActorEventInline):
-    model = ProblemEvent
-
-
 @admin.register(Problem)
 class ProblemAdmin(ReadOnlyMixin, ScopedAdmin):
     """Read-only: problems are recorded, edited, fixed, confirmed and reopened on the pages
@@ -118,16 +120,15 @@ class ProblemAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = ("id", "unit", "category", "short", "found_by", "deadline", "status")
     list_filter = ("status", "found_by", "campaign", "category__key")
     search_fields = ("description", "measure", "owner", "source_key")
-    inlines = (EvidenceInline, EventInline)
+    inlines = (EvidenceInline, timeline_inline(ProblemEvent))
 
     @admin.display(description=Problem._meta.get_field("description").verbose_name)
     def short(self, obj: Problem) -> str:
         return str(obj)
 
 
-class CensusEntryInline(ReadOnlyMixin, admin.TabularInline):
+class CensusEntryInline(ReadOnlyMixin, RowsInline):
     model = CensusEntry
-    extra = 0
     exclude = ("center",)
 
 
@@ -147,8 +148,7 @@ class SignOffAdmin(ReadOnlyMixin, ScopedAdmin):
 
 
 @admin.register(SupervisionSettings)
-class SupervisionSettingsAdmin(ScopedAdmin):
-    scope_department_field = None
+class SupervisionSettingsAdmin(CenterScopedAdmin):
     list_display = ("center", "signoff_requires_confirmation")
     exclude = ("center",)
 

@@ -2,13 +2,12 @@
 
 from django.contrib import admin
 
-from govhall.org.admin_base import ReadOnlyMixin, ScopedAdmin
+from govhall.org.admin_base import CenterScopedAdmin, ReadOnlyMixin, ScopedAdmin
 from govhall.training.models import Rotation, TrainingAttendance, TrainingSession
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(ReadOnlyMixin, ScopedAdmin):
-    scope_department_field = None
+class TrainingSessionAdmin(ReadOnlyMixin, CenterScopedAdmin):
     list_display = ["held_on", "title", "topic", "provider", "hours", "state"]
     list_filter = ["state", "topic", "provider"]
     search_fields = ["title", "provider_name"]
