@@ -98,13 +98,18 @@ class CaseDetailOut(CaseOut):
         fields = [*CaseOut.Meta.fields, "events", "clock_stops"]
 
 
-class CaseAcceptIn(serializers.Serializer):
+# The item asked for and who asks, as accepting at a window and submitting online both take
+# them (no docstring: the schema would show it as each subclass's description).
+class CaseApplicationIn(serializers.Serializer):
     item = serializers.IntegerField()
     applicant_type = serializers.ChoiceField(choices=Case.ApplicantType.choices)
     applicant_name = serializers.CharField(max_length=200)
     id_number = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
     uscc = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
     phone = serializers.CharField(max_length=20)
+
+
+class CaseAcceptIn(CaseApplicationIn):
     window = serializers.IntegerField(required=False, allow_null=True, default=None)
     ticket = serializers.IntegerField(required=False, allow_null=True, default=None)
     mode = serializers.ChoiceField(choices=Case.Mode.choices, default=Case.Mode.NORMAL)
@@ -117,13 +122,7 @@ class CaseAcceptIn(serializers.Serializer):
     supply_by = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class CaseSubmitIn(serializers.Serializer):
-    item = serializers.IntegerField()
-    applicant_type = serializers.ChoiceField(choices=Case.ApplicantType.choices)
-    applicant_name = serializers.CharField(max_length=200)
-    id_number = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
-    uscc = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
-    phone = serializers.CharField(max_length=20)
+class CaseSubmitIn(CaseApplicationIn):
     channel = serializers.ChoiceField(
         choices=[c for c in Case.Channel.choices if c[0] != Case.Channel.WINDOW]
     )
