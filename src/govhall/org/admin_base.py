@@ -15,7 +15,8 @@ from govhall.org.scoping import scope_for
 class ScopedAdmin(SimpleHistoryAdmin):
     """Admin limited to the user's centre and, for unit roles, department.
 
-    Set `scope_department_field = None` for records that belong to the whole centre.
+    `scope_department_field` is the path to the record's department: `CenterScopedAdmin` for
+    records of the whole centre (None), `StaffScopedAdmin` for those of a staff member.
     """
 
     scope_center_field = "center"
