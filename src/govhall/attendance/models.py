@@ -50,8 +50,7 @@ class AttendanceSettings(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("考勤设置")
-        verbose_name_plural = _("考勤设置")
+        verbose_name = verbose_name_plural = _("考勤设置")
 
     def __str__(self) -> str:
         return str(self.center)
@@ -68,8 +67,7 @@ class Timetable(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("作息时间表")
-        verbose_name_plural = _("作息时间表")
+        verbose_name = verbose_name_plural = _("作息时间表")
         ordering = ["valid_from", "name"]
         constraints = [
             models.CheckConstraint(
@@ -102,8 +100,7 @@ class Session(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("工作时段")
-        verbose_name_plural = _("工作时段")
+        verbose_name = verbose_name_plural = _("工作时段")
         ordering = ["timetable", "start"]
         constraints = [
             models.CheckConstraint(
@@ -130,8 +127,7 @@ class DutyAssignment(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("值班安排")
-        verbose_name_plural = _("值班安排")
+        verbose_name = verbose_name_plural = _("值班安排")
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["staff", "date"], name="attendance_duty_unique")
@@ -152,8 +148,7 @@ class PunchImport(CenterScopedModel):
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("考勤机导入")
-        verbose_name_plural = _("考勤机导入")
+        verbose_name = verbose_name_plural = _("考勤机导入")
         ordering = ["-imported_at"]
 
     def __str__(self) -> str:
@@ -190,8 +185,7 @@ class Punch(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("打卡记录")
-        verbose_name_plural = _("打卡记录")
+        verbose_name = verbose_name_plural = _("打卡记录")
         ordering = ["-punched_at"]
         constraints = [
             models.UniqueConstraint(
@@ -248,8 +242,7 @@ class LeaveRequest(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("请假")
-        verbose_name_plural = _("请假")
+        verbose_name = verbose_name_plural = _("请假")
         ordering = ["-start"]
         constraints = [
             models.CheckConstraint(
@@ -302,8 +295,7 @@ class LeaveEvent(TimelineEvent):
     type = models.CharField(_("事件"), max_length=20, choices=Type.choices)
 
     class Meta(TimelineEvent.Meta):
-        verbose_name = _("请假记录")
-        verbose_name_plural = _("请假记录")
+        verbose_name = verbose_name_plural = _("请假记录")
 
     def __str__(self) -> str:
         return f"{self.leave_id} {self.get_type_display()}"
@@ -322,8 +314,7 @@ class TemporaryAbsence(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("临时外出登记")
-        verbose_name_plural = _("临时外出登记")
+        verbose_name = verbose_name_plural = _("临时外出登记")
         ordering = ["-left_at"]
         constraints = [
             models.CheckConstraint(
@@ -364,8 +355,7 @@ class AttendanceRecord(CenterScopedModel):
     derived_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("考勤结果")
-        verbose_name_plural = _("考勤结果")
+        verbose_name = verbose_name_plural = _("考勤结果")
         ordering = ["date", "starts_at", "staff"]
         constraints = [
             models.UniqueConstraint(
@@ -400,8 +390,7 @@ class PostAbsence(CenterScopedModel):
     derived_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("空岗记录")
-        verbose_name_plural = _("空岗记录")
+        verbose_name = verbose_name_plural = _("空岗记录")
         ordering = ["date", "started_at"]
         constraints = [
             models.UniqueConstraint(
@@ -431,8 +420,7 @@ class ViolationCategory(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("违规类别")
-        verbose_name_plural = _("违规类别")
+        verbose_name = verbose_name_plural = _("违规类别")
         ordering = ["sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["center", "name"], name="attendance_category_unique")
@@ -453,8 +441,7 @@ class Inspection(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("巡查")
-        verbose_name_plural = _("巡查")
+        verbose_name = verbose_name_plural = _("巡查")
         ordering = ["-started_at"]
         permissions = [("record_inspection", _("可记录巡查"))]
 
@@ -494,8 +481,7 @@ class Violation(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("违规记录")
-        verbose_name_plural = _("违规记录")
+        verbose_name = verbose_name_plural = _("违规记录")
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["center", "occurred_at"])]
         permissions = [
@@ -526,8 +512,7 @@ class ViolationEvent(TimelineEvent):
     type = models.CharField(_("事件"), max_length=16, choices=Type.choices)
 
     class Meta(TimelineEvent.Meta):
-        verbose_name = _("违规记录事件")
-        verbose_name_plural = _("违规记录事件")
+        verbose_name = verbose_name_plural = _("违规记录事件")
 
     def __str__(self) -> str:
         return f"{self.violation_id} {self.get_type_display()}"
@@ -547,8 +532,7 @@ class StaffAssignment(CenterScopedModel):
     changed_by = user_key(_("操作人"))
 
     class Meta:
-        verbose_name = _("人员派驻记录")
-        verbose_name_plural = _("人员派驻记录")
+        verbose_name = verbose_name_plural = _("人员派驻记录")
         ordering = ["staff", "started_at"]
         constraints = [
             unique_while_null(["staff"], "ended_at", "attendance_assignment_one_open"),

@@ -39,8 +39,7 @@ class CaseSettings(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("办件设置")
-        verbose_name_plural = _("办件设置")
+        verbose_name = verbose_name_plural = _("办件设置")
         constraints = [
             models.CheckConstraint(
                 condition=Q(yellow_percent__lte=100), name="cases_settings_percent_le_100"
@@ -58,8 +57,7 @@ class CaseSequence(CenterScopedModel):
     last = models.PositiveIntegerField(_("已用序号"), default=0)
 
     class Meta:
-        verbose_name = _("办件编号序列")
-        verbose_name_plural = _("办件编号序列")
+        verbose_name = verbose_name_plural = _("办件编号序列")
         constraints = [
             models.UniqueConstraint(fields=["center", "day"], name="cases_sequence_unique_day")
         ]
@@ -209,8 +207,7 @@ class Case(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("办件")
-        verbose_name_plural = _("办件")
+        verbose_name = verbose_name_plural = _("办件")
         ordering = ["-accepted_at", "-id"]
         permissions = [
             ("accept_case", _("受理办件")),
@@ -307,8 +304,7 @@ class ClockStop(CenterScopedModel):
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("停止计时")
-        verbose_name_plural = _("停止计时")
+        verbose_name = verbose_name_plural = _("停止计时")
         ordering = ["case", "started_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -352,8 +348,7 @@ class CaseEvent(CenterScopedModel):
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("办件记录")
-        verbose_name_plural = _("办件记录")
+        verbose_name = verbose_name_plural = _("办件记录")
         ordering = ["case", "at", "id"]
 
     def __str__(self) -> str:
@@ -382,8 +377,7 @@ class JointPackage(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("一件事")
-        verbose_name_plural = _("一件事")
+        verbose_name = verbose_name_plural = _("一件事")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["center", "name"], name="cases_joint_package_name"),
@@ -442,8 +436,7 @@ class JointCase(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("并联审批件")
-        verbose_name_plural = _("并联审批件")
+        verbose_name = verbose_name_plural = _("并联审批件")
         ordering = ["-accepted_at", "-id"]
         indexes = [
             models.Index(fields=["center", "accepted_at"], name="cases_joint_center_accepted"),
@@ -479,8 +472,7 @@ class JointStep(CenterScopedModel):
     )
 
     class Meta:
-        verbose_name = _("联办环节")
-        verbose_name_plural = _("联办环节")
+        verbose_name = verbose_name_plural = _("联办环节")
         ordering = ["joint", "id"]
 
     def __str__(self) -> str:
@@ -505,8 +497,7 @@ class JointEvent(CenterScopedModel):
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("联办记录")
-        verbose_name_plural = _("联办记录")
+        verbose_name = verbose_name_plural = _("联办记录")
         ordering = ["joint", "at", "id"]
 
     def __str__(self) -> str:

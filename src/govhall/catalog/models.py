@@ -21,8 +21,7 @@ class Theme(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("办事主题")
-        verbose_name_plural = _("办事主题")
+        verbose_name = verbose_name_plural = _("办事主题")
         ordering = ["sort_order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["center", "name"], name="catalog_theme_unique_name")
@@ -100,8 +99,7 @@ class ServiceItem(CenterScopedModel):
     history = HistoricalRecords(m2m_fields=[themes, windows])
 
     class Meta:
-        verbose_name = _("政务服务事项")
-        verbose_name_plural = _("政务服务事项")
+        verbose_name = verbose_name_plural = _("政务服务事项")
         ordering = ["department__sort_order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["center", "code"], name="catalog_item_unique_code")
@@ -131,8 +129,7 @@ class Material(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("申请材料")
-        verbose_name_plural = _("申请材料")
+        verbose_name = verbose_name_plural = _("申请材料")
         ordering = ["item", "sort_order", "id"]
 
     def __str__(self) -> str:
@@ -179,8 +176,7 @@ class CatalogSettings(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("事项目录设置")
-        verbose_name_plural = _("事项目录设置")
+        verbose_name = verbose_name_plural = _("事项目录设置")
 
     def __str__(self) -> str:
         return str(self.center)

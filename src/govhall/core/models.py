@@ -45,8 +45,7 @@ class Center(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("政务服务中心")
-        verbose_name_plural = _("政务服务中心")
+        verbose_name = verbose_name_plural = _("政务服务中心")
         ordering = ["region_code"]
 
     def __str__(self) -> str:
@@ -70,8 +69,7 @@ class User(AbstractUser):
     history = HistoricalRecords(excluded_fields=["password", "password_changed_at"])
 
     class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -185,8 +183,7 @@ class WorkCalendarYear(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("工作日历年度")
-        verbose_name_plural = _("工作日历年度")
+        verbose_name = verbose_name_plural = _("工作日历年度")
         ordering = ["year"]
 
     def __str__(self) -> str:
@@ -213,8 +210,7 @@ class WorkCalendarDay(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("节假日与调休")
-        verbose_name_plural = _("节假日与调休")
+        verbose_name = verbose_name_plural = _("节假日与调休")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -247,8 +243,7 @@ class OutboxEvent(CenterScopedModel):
     last_error = models.TextField(_("最近错误"), blank=True)
 
     class Meta:
-        verbose_name = _("推送事件")
-        verbose_name_plural = _("推送事件")
+        verbose_name = verbose_name_plural = _("推送事件")
         ordering = ["id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at", "id"]),
@@ -318,8 +313,7 @@ class SecurityEvent(models.Model):
     detail = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("安全审计记录")
-        verbose_name_plural = _("安全审计记录")
+        verbose_name = verbose_name_plural = _("安全审计记录")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["center", "kind", "created_at"])]
 

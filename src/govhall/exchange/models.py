@@ -48,8 +48,7 @@ class ExchangeSettings(CenterScopedModel):
     history = HistoricalRecords(excluded_fields=["secret"])
 
     class Meta:
-        verbose_name = _("数据归集设置")
-        verbose_name_plural = _("数据归集设置")
+        verbose_name = verbose_name_plural = _("数据归集设置")
         constraints = [
             models.UniqueConstraint(fields=["center"], name="exchange_settings_one_per_center")
         ]
@@ -72,8 +71,7 @@ class DeadLetter(OutboxEvent):
 
     class Meta:
         proxy = True
-        verbose_name = _("死信")
-        verbose_name_plural = _("死信")
+        verbose_name = verbose_name_plural = _("死信")
 
 
 class RemoteCenter(CenterScopedModel):
@@ -90,8 +88,7 @@ class RemoteCenter(CenterScopedModel):
     history = HistoricalRecords(excluded_fields=["secret"])
 
     class Meta:
-        verbose_name = _("下级中心")
-        verbose_name_plural = _("下级中心")
+        verbose_name = verbose_name_plural = _("下级中心")
         ordering = ["region_code"]
         constraints = [
             models.UniqueConstraint(
@@ -117,8 +114,7 @@ class ReceivedEvent(CenterScopedModel):
     received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("接收事件")
-        verbose_name_plural = _("接收事件")
+        verbose_name = verbose_name_plural = _("接收事件")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -154,8 +150,7 @@ class RemoteCase(CenterScopedModel):
     last_sequence = models.BigIntegerField(_("最近序号"))
 
     class Meta:
-        verbose_name = _("下级办件")
-        verbose_name_plural = _("下级办件")
+        verbose_name = verbose_name_plural = _("下级办件")
         ordering = ["remote", "case_number"]
         constraints = [
             models.UniqueConstraint(
@@ -192,8 +187,7 @@ class RemoteRating(CenterScopedModel):
     last_sequence = models.BigIntegerField(_("最近序号"))
 
     class Meta:
-        verbose_name = _("下级评价")
-        verbose_name_plural = _("下级评价")
+        verbose_name = verbose_name_plural = _("下级评价")
         ordering = ["remote", "rating_id"]
         constraints = [
             models.UniqueConstraint(

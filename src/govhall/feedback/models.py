@@ -78,8 +78,7 @@ class FeedbackSettings(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("好差评设置")
-        verbose_name_plural = _("好差评设置")
+        verbose_name = verbose_name_plural = _("好差评设置")
 
     def __str__(self) -> str:
         return str(self.center)
@@ -112,8 +111,7 @@ class Invitation(CenterScopedModel):
     used_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("邀评")
-        verbose_name_plural = _("邀评")
+        verbose_name = verbose_name_plural = _("邀评")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["center", "created_at"]),
@@ -158,8 +156,7 @@ class Evaluation(CenterScopedModel):
     excluded = models.BooleanField(_("申诉核销(不计入统计)"), default=False)
 
     class Meta:
-        verbose_name = _("好差评")
-        verbose_name_plural = _("好差评")
+        verbose_name = verbose_name_plural = _("好差评")
         ordering = ["-rated_at", "-id"]
         permissions = [
             ("view_rater_identity", _("查看评价人实名信息")),
@@ -205,8 +202,7 @@ class EvaluationEvent(ActorEvent):
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
-        verbose_name = _("评价记录")
-        verbose_name_plural = _("评价记录")
+        verbose_name = verbose_name_plural = _("评价记录")
 
 
 class Appeal(CenterScopedModel):
@@ -232,8 +228,7 @@ class Appeal(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("申诉复核")
-        verbose_name_plural = _("申诉复核")
+        verbose_name = verbose_name_plural = _("申诉复核")
         ordering = ["-filed_at", "-id"]
 
     def __str__(self) -> str:
@@ -285,8 +280,7 @@ class Rectification(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("差评整改")
-        verbose_name_plural = _("差评整改")
+        verbose_name = verbose_name_plural = _("差评整改")
         ordering = ["deadline", "id"]
         permissions = [("handle_rectification", _("办理差评整改"))]
         indexes = [
@@ -331,8 +325,7 @@ class RectificationEvent(ActorEvent):
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
-        verbose_name = _("整改记录")
-        verbose_name_plural = _("整改记录")
+        verbose_name = verbose_name_plural = _("整改记录")
 
 
 class Complaint(CenterScopedModel):
@@ -383,8 +376,7 @@ class Complaint(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("投诉与办不成事反映")
-        verbose_name_plural = _("投诉与办不成事反映")
+        verbose_name = verbose_name_plural = _("投诉与办不成事反映")
         ordering = ["-received_at", "-id"]
         permissions = [("handle_complaint", _("办理投诉"))]
         constraints = [
@@ -426,8 +418,7 @@ class ComplaintEvent(ActorEvent):
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
-        verbose_name = _("投诉记录")
-        verbose_name_plural = _("投诉记录")
+        verbose_name = verbose_name_plural = _("投诉记录")
 
 
 # Bounds of one assisted-service record (a day's help of one kind by one department).
@@ -486,8 +477,7 @@ class AssistRecord(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("帮办代办")
-        verbose_name_plural = _("帮办代办")
+        verbose_name = verbose_name_plural = _("帮办代办")
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -527,8 +517,7 @@ class RatingPad(CenterScopedModel):
     history = HistoricalRecords(excluded_fields=["last_seen_at", "token_hash", "prompt_cleared_at"])
 
     class Meta:
-        verbose_name = _("窗口评价器")
-        verbose_name_plural = _("窗口评价器")
+        verbose_name = verbose_name_plural = _("窗口评价器")
         ordering = ["window__number", "id"]
         constraints = [
             unique_unless_blank(["token_hash"], "feedback_pad_unique_token"),

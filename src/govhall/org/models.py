@@ -23,8 +23,7 @@ class Department(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("进驻单位")
-        verbose_name_plural = _("进驻单位")
+        verbose_name = verbose_name_plural = _("进驻单位")
         ordering = ["sort_order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["center", "name"], name="org_department_unique_name")
@@ -56,8 +55,7 @@ class Window(CenterScopedModel):
     history = HistoricalRecords(m2m_fields=[departments])
 
     class Meta:
-        verbose_name = _("窗口")
-        verbose_name_plural = _("窗口")
+        verbose_name = verbose_name_plural = _("窗口")
         ordering = ["floor", "number"]
         constraints = [
             models.UniqueConstraint(fields=["center", "number"], name="org_window_unique_number")
@@ -81,8 +79,7 @@ class StaffProfile(CenterScopedModel):
     history = HistoricalRecords(m2m_fields=[windows])
 
     class Meta:
-        verbose_name = _("工作人员")
-        verbose_name_plural = _("工作人员")
+        verbose_name = verbose_name_plural = _("工作人员")
         ordering = ["staff_number"]
         constraints = [
             models.UniqueConstraint(

@@ -90,8 +90,7 @@ class QueueSettings(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("排队叫号设置")
-        verbose_name_plural = _("排队叫号设置")
+        verbose_name = verbose_name_plural = _("排队叫号设置")
 
     def __str__(self) -> str:
         return str(self.center)
@@ -136,8 +135,7 @@ class QueueCategory(CenterScopedModel):
     history = HistoricalRecords(m2m_fields=[departments, items, windows])
 
     class Meta:
-        verbose_name = _("排队类别")
-        verbose_name_plural = _("排队类别")
+        verbose_name = verbose_name_plural = _("排队类别")
         ordering = ["sort_order", "prefix"]
         constraints = [
             models.UniqueConstraint(fields=["center", "prefix"], name="queueing_category_prefix"),
@@ -159,8 +157,7 @@ class TicketCounter(CenterScopedModel):
     last_seq = models.PositiveIntegerField(_("已发号"), default=0)
 
     class Meta:
-        verbose_name = _("号段计数")
-        verbose_name_plural = _("号段计数")
+        verbose_name = verbose_name_plural = _("号段计数")
         constraints = [
             models.UniqueConstraint(fields=["category", "day"], name="queueing_counter_day")
         ]
@@ -206,8 +203,7 @@ class Appointment(MaskedContact, CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("预约")
-        verbose_name_plural = _("预约")
+        verbose_name = verbose_name_plural = _("预约")
         ordering = ["date", "slot_start", "id"]
         indexes = [
             models.Index(fields=["category", "date", "slot_start", "state"]),
@@ -305,8 +301,7 @@ class Ticket(MaskedContact, CenterScopedModel):
     carried_over = models.BooleanField(_("跨日保留"), default=False)
 
     class Meta:
-        verbose_name = _("排队票")
-        verbose_name_plural = _("排队票")
+        verbose_name = verbose_name_plural = _("排队票")
         ordering = ["-issued_at", "-id"]
         permissions = [
             ("call_ticket", _("可在窗口叫号办理")),
@@ -413,8 +408,7 @@ class TicketEvent(CenterScopedModel):
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("排队票事件")
-        verbose_name_plural = _("排队票事件")
+        verbose_name = verbose_name_plural = _("排队票事件")
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["center", "kind", "at"], name="queueing_event_kind_at"),
@@ -433,8 +427,7 @@ class WindowSession(CenterScopedModel):
     closed_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("窗口登录记录")
-        verbose_name_plural = _("窗口登录记录")
+        verbose_name = verbose_name_plural = _("窗口登录记录")
         ordering = ["-opened_at"]
         constraints = [
             unique_while_null(["window"], "closed_at", "queueing_one_open_session_per_window"),
@@ -464,8 +457,7 @@ class WindowPause(CenterScopedModel):
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("窗口暂停记录")
-        verbose_name_plural = _("窗口暂停记录")
+        verbose_name = verbose_name_plural = _("窗口暂停记录")
         ordering = ["-started_at"]
         constraints = [
             unique_while_null(["window"], "ended_at", "queueing_one_open_pause_per_window"),

@@ -37,8 +37,7 @@ class SupervisionSettings(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("排查整改设置")
-        verbose_name_plural = _("排查整改设置")
+        verbose_name = verbose_name_plural = _("排查整改设置")
 
     def __str__(self) -> str:
         return str(self.center)
@@ -60,8 +59,7 @@ class Campaign(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("排查整改活动")
-        verbose_name_plural = _("排查整改活动")
+        verbose_name = verbose_name_plural = _("排查整改活动")
         ordering = ["-issued_on", "-id"]
         permissions = [
             ("manage_campaign", _("管理排查整改活动")),
@@ -94,8 +92,7 @@ class CampaignUnit(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("排查单位")
-        verbose_name_plural = _("排查单位")
+        verbose_name = verbose_name_plural = _("排查单位")
         ordering = ["campaign", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -136,8 +133,7 @@ class ProblemCategory(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("问题类别")
-        verbose_name_plural = _("问题类别")
+        verbose_name = verbose_name_plural = _("问题类别")
         ordering = ["campaign", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -165,8 +161,7 @@ class Phase(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("工作阶段")
-        verbose_name_plural = _("工作阶段")
+        verbose_name = verbose_name_plural = _("工作阶段")
         ordering = ["campaign", "ends_on"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "kind"], name="supervision_phase_unique")
@@ -186,8 +181,7 @@ class CampaignDocument(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("活动文件")
-        verbose_name_plural = _("活动文件")
+        verbose_name = verbose_name_plural = _("活动文件")
         ordering = ["campaign", "id"]
 
     def __str__(self) -> str:
@@ -276,8 +270,7 @@ class ProblemEvidence(CenterScopedModel):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("佐证材料")
-        verbose_name_plural = _("佐证材料")
+        verbose_name = verbose_name_plural = _("佐证材料")
         ordering = ["problem", "id"]
 
     def __str__(self) -> str:
@@ -299,8 +292,7 @@ class ProblemEvent(ActorEvent):
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
-        verbose_name = _("整改记录")
-        verbose_name_plural = _("整改记录")
+        verbose_name = verbose_name_plural = _("整改记录")
         ordering = ["problem", "at", "id"]
 
     def __str__(self) -> str:
@@ -326,8 +318,7 @@ class CensusReport(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("窗口统计表")
-        verbose_name_plural = _("窗口统计表")
+        verbose_name = verbose_name_plural = _("窗口统计表")
         ordering = ["campaign", "unit__sort_order", "unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "unit"], name="supervision_census_unique")
@@ -355,8 +346,7 @@ class CensusEntry(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("窗口和服务大厅")
-        verbose_name_plural = _("窗口和服务大厅")
+        verbose_name = verbose_name_plural = _("窗口和服务大厅")
         ordering = ["report", "sort_order", "id"]
 
     def __str__(self) -> str:
@@ -376,8 +366,7 @@ class SignOff(CenterScopedModel):
     revoked_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("签字确认")
-        verbose_name_plural = _("签字确认")
+        verbose_name = verbose_name_plural = _("签字确认")
         ordering = ["campaign", "unit", "-signed_at"]
         constraints = [
             unique_while_null(["campaign", "unit"], "revoked_at", "supervision_signoff_one_active")

@@ -61,8 +61,7 @@ class TrainingSession(CenterScopedModel):
     history = HistoricalRecords(m2m_fields=[departments])
 
     class Meta:
-        verbose_name = _("培训")
-        verbose_name_plural = _("培训")
+        verbose_name = verbose_name_plural = _("培训")
         ordering = ["-held_on", "-pk"]
         permissions = [("manage_training", _("可组织培训、登记参训和轮岗"))]
         constraints = [
@@ -90,8 +89,7 @@ class TrainingAttendance(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("参训记录")
-        verbose_name_plural = _("参训记录")
+        verbose_name = verbose_name_plural = _("参训记录")
         ordering = ["session", "staff__staff_number"]
         constraints = [
             models.UniqueConstraint(
@@ -123,8 +121,7 @@ class Rotation(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("轮岗交流")
-        verbose_name_plural = _("轮岗交流")
+        verbose_name = verbose_name_plural = _("轮岗交流")
         ordering = ["-started_on", "-pk"]
         constraints = [
             models.CheckConstraint(
