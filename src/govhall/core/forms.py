@@ -10,6 +10,19 @@ from django.utils.translation import gettext as _
 from govhall.core.errors import ValidationFailed
 
 
+class GivenChoicesForm(forms.Form):
+    """A form whose model-choice fields list the rows the view passes in: `choices_from` maps
+    each such field to the keyword argument that brings its queryset."""
+
+    choices_from: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        given = {name: kwargs.pop(keyword) for name, keyword in self.choices_from.items()}
+        super().__init__(*args, **kwargs)
+        for name, rows in given.items():
+            self.fields[name].queryset = rows
+
+
 def show_form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
     """One error message a problem, each led by its field's label (post/redirect/get pages,
     where the form itself is not shown again)."""

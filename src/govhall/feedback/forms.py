@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import ServiceItem
 from govhall.core.formfields import PhoneField, YesNoField
+from govhall.core.forms import GivenChoicesForm
 from govhall.core.validators import validate_period
 from govhall.feedback.models import (
     MAX_COUNT,
@@ -67,12 +68,10 @@ class PairForm(forms.Form):
     )
 
 
-class PadCodeForm(forms.Form):
-    window = forms.ModelChoiceField(label=_("窗口"), queryset=Window.objects.none())
+class PadCodeForm(GivenChoicesForm):
+    choices_from = {"window": "windows"}
 
-    def __init__(self, *args: Any, windows: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["window"].queryset = windows
+    window = forms.ModelChoiceField(label=_("窗口"), queryset=Window.objects.none())
 
 
 class VerifyForm(forms.Form):
@@ -166,12 +165,10 @@ class ComplaintForm(CenterChoicesMixin, forms.Form):
     )
 
 
-class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("承办人"), queryset=StaffProfile.objects.none())
+class AssignForm(GivenChoicesForm):
+    choices_from = {"assignee": "staff"}
 
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff
+    assignee = forms.ModelChoiceField(label=_("承办人"), queryset=StaffProfile.objects.none())
 
 
 class ResolveForm(forms.Form):
