@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from govhall.core.models import (
     CenterScopedModel,
+    CenterSettings,
     foreign_key,
     settings_owner,
     unique_unless_blank,
@@ -23,7 +24,7 @@ from govhall.core.models import (
 from govhall.core.uploads import UploadField
 
 
-class AttendanceSettings(models.Model):
+class AttendanceSettings(CenterSettings):
     """The centre's attendance rules (created with the centre: `core.settings_rows`)."""
 
     center = settings_owner("attendance_settings")
@@ -47,13 +48,9 @@ class AttendanceSettings(models.Model):
         default=5,
         help_text=_("应开窗口无人登录的时段短于该分钟数不记空岗。"),
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = _("考勤设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
 
 
 class Timetable(CenterScopedModel):
@@ -269,7 +266,10 @@ class LeaveRequest(CenterScopedModel):
 
 
 class TimelineEvent(models.Model):
-    """One step in the timeline of a leave request or a violation: who, when, what details."""
+    """One step in the timeline of a leave request or a violation: who, when, what details.
+    The concrete model adds `type` and the record it belongs to (named by `parent_field`)."""
+
+    parent_field: str
 
     actor = user_key(_("操作人"), blank=False)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -278,6 +278,9 @@ class TimelineEvent(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.serializable_value(self.parent_field)} {self.get_type_display()}"
 
 
 class LeaveEvent(TimelineEvent):
@@ -291,14 +294,13 @@ class LeaveEvent(TimelineEvent):
         CANCELLED = "cancelled", _("撤销")
         RETURNED = "returned", _("销假")
 
+    parent_field = "leave"
+
     leave = foreign_key(LeaveRequest, _("请假"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("事件"), max_length=20, choices=Type.choices)
 
     class Meta(TimelineEvent.Meta):
         verbose_name = verbose_name_plural = _("请假记录")
-
-    def __str__(self) -> str:
-        return f"{self.leave_id} {self.get_type_display()}"
 
 
 class TemporaryAbsence(CenterScopedModel):
@@ -506,6 +508,8 @@ class ViolationEvent(TimelineEvent):
         UPHELD = "upheld", _("申诉成立")
         CONFIRMED = "confirmed", _("维持原记录")
 
+    parent_field = "violation"
+
     violation = foreign_key(
         Violation, _("违规记录"), on_delete=models.CASCADE, related_name="events"
     )
@@ -513,9 +517,6 @@ class ViolationEvent(TimelineEvent):
 
     class Meta(TimelineEvent.Meta):
         verbose_name = verbose_name_plural = _("违规记录事件")
-
-    def __str__(self) -> str:
-        return f"{self.violation_id} {self.get_type_display()}"
 
 
 class StaffAssignment(CenterScopedModel):

@@ -10,12 +10,18 @@ from simple_history.models import HistoricalRecords
 
 from govhall.catalog.models import ServiceItem
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import CenterScopedModel, foreign_key, settings_owner, user_key
+from govhall.core.models import (
+    CenterScopedModel,
+    CenterSettings,
+    foreign_key,
+    settings_owner,
+    user_key,
+)
 from govhall.org.models import Department, Window
 from govhall.queueing.models import Ticket
 
 
-class CaseSettings(models.Model):
+class CaseSettings(CenterSettings):
     """A centre's rules for cases (created with the centre: `core.settings_rows`)."""
 
     center = settings_owner("case_settings")
@@ -36,7 +42,6 @@ class CaseSettings(models.Model):
     commitment_check_days = models.PositiveSmallIntegerField(
         _("告知承诺默认核查期限(工作日)"), default=20
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = _("办件设置")
@@ -45,9 +50,6 @@ class CaseSettings(models.Model):
                 condition=Q(yellow_percent__lte=100), name="cases_settings_percent_le_100"
             )
         ]
-
-    def __str__(self) -> str:
-        return str(self.center)
 
 
 class CaseSequence(CenterScopedModel):
@@ -317,7 +319,21 @@ class ClockStop(CenterScopedModel):
         return f"{self.case_id} {self.kind} {self.started_on}–{self.ended_on or ''}"
 
 
-class CaseEvent(CenterScopedModel):
+class StateEvent(CenterScopedModel):
+    """Abstract base of a step in the timeline of a case or of a joint case; the concrete model
+    names the record it belongs to in `parent_field`."""
+
+    parent_field: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        parent = self.serializable_value(self.parent_field)
+        return f"{parent} {self.type} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseEvent(StateEvent):
     """One step of a case's timeline; each one is pushed upstream through the outbox."""
 
     class Type(models.TextChoices):
@@ -339,6 +355,8 @@ class CaseEvent(CenterScopedModel):
         COMMITMENT_REVOKED = "commitment_revoked", _("承诺不实,撤销许可")
         IMPORTED = "imported", _("历史数据导入")
 
+    parent_field = "case"
+
     case = foreign_key(Case, _("办件"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("事件"), max_length=32, choices=Type.choices)
     actor = user_key(_("操作人"), on_delete=models.PROTECT, related_name="case_events")
@@ -350,9 +368,6 @@ class CaseEvent(CenterScopedModel):
     class Meta:
         verbose_name = verbose_name_plural = _("办件记录")
         ordering = ["case", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.type} {self.at:%Y-%m-%d %H:%M}"
 
 
 class JointPackage(CenterScopedModel):
@@ -479,7 +494,7 @@ class JointStep(CenterScopedModel):
         return f"{self.joint_id} {self.case_id}"
 
 
-class JointEvent(CenterScopedModel):
+class JointEvent(StateEvent):
     """One step of the whole's timeline (the steps' own events are `CaseEvent`s)."""
 
     class Type(models.TextChoices):
@@ -487,6 +502,8 @@ class JointEvent(CenterScopedModel):
         EXTENDED = "extended", _("延长联办期限")
         COMPLETED = "completed", _("联办办结")
         WITHDRAWN = "withdrawn", _("联办撤回")
+
+    parent_field = "joint"
 
     joint = foreign_key(JointCase, _("并联审批件"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("事件"), max_length=16, choices=Type.choices)
@@ -499,6 +516,3 @@ class JointEvent(CenterScopedModel):
     class Meta:
         verbose_name = verbose_name_plural = _("联办记录")
         ordering = ["joint", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.joint_id} {self.type} {self.at:%Y-%m-%d %H:%M}"

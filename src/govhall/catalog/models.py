@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, foreign_key
+from govhall.core.models import CenterScopedModel, CenterSettings, foreign_key
 from govhall.org.models import Department, Window
 
 
@@ -157,7 +157,7 @@ DEFAULT_CATCH_ALL_PATTERNS = "\n".join(
 )
 
 
-class CatalogSettings(models.Model):
+class CatalogSettings(CenterSettings):
     """The centre's settings for its catalogue; created with the centre (`core.settings_rows`)."""
 
     center = foreign_key(
@@ -173,13 +173,9 @@ class CatalogSettings(models.Model):
         blank=True,
         help_text=_("每行一个用语,材料名称包含其中任一用语即视为兜底条款;“*”代表任意文字。"),
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = _("事项目录设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
 
     @property
     def pattern_list(self) -> list[str]:

@@ -133,6 +133,19 @@ def settings_owner(related_name: str) -> models.OneToOneField:
     )
 
 
+class CenterSettings(models.Model):
+    """Abstract base of a centre's settings row: one per centre (`center = settings_owner(...)`),
+    created with the centre (`core.settings_rows`), every change kept in its history."""
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.center)
+
+
 def unique_unless_blank(fields: list[str], name: str) -> models.UniqueConstraint:
     """Unique among the rows whose last field is filled in: a blank value may repeat."""
     return models.UniqueConstraint(

@@ -19,6 +19,7 @@ from govhall.core.crypto import EncryptedTextField, KeyedHashField
 from govhall.core.models import (
     ActorEvent,
     CenterScopedModel,
+    CenterSettings,
     foreign_key,
     settings_owner,
     unique_unless_blank,
@@ -62,7 +63,7 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("12345热线")
 
 
-class FeedbackSettings(models.Model):
+class FeedbackSettings(CenterSettings):
     """The centre's rules for ratings, rectifications and complaints (created with the centre)."""
 
     center = settings_owner("feedback_settings")
@@ -75,13 +76,9 @@ class FeedbackSettings(models.Model):
         help_text=_("窗口办结后评价器显示评价按钮的时间。"),
     )
     aspects = models.JSONField(_("分项评价"), default=default_aspects, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = _("好差评设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
 
 
 class Invitation(CenterScopedModel):
@@ -235,6 +232,20 @@ class Appeal(CenterScopedModel):
         return f"{self.evaluation} {self.get_status_display()}"
 
 
+class CallbackSatisfaction(models.TextChoices):
+    """How satisfied the person called back after a rectification or a complaint said they were."""
+
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+def callback_satisfaction_field() -> models.CharField:
+    return models.CharField(
+        _("回访满意度"), max_length=16, choices=CallbackSatisfaction.choices, blank=True
+    )
+
+
 class Rectification(CenterScopedModel):
     """差评整改: opened with every bad rating; verify → rectify → call back → close."""
 
@@ -246,10 +257,7 @@ class Rectification(CenterScopedModel):
         CLOSED = "closed", _("已办结")
         VOID = "void", _("申诉成立,已撤销")
 
-    class Satisfaction(models.TextChoices):
-        SATISFIED = "satisfied", _("满意")
-        BASICALLY = "basically", _("基本满意")
-        DISSATISFIED = "dissatisfied", _("不满意")
+    Satisfaction = CallbackSatisfaction
 
     class Kind(models.TextChoices):
         """国办发〔2019〕51号: clear and reasonable → at once; complex → a ledger entry with a
@@ -272,9 +280,7 @@ class Rectification(CenterScopedModel):
     kind = models.CharField(_("整改方式"), max_length=16, choices=Kind.choices, blank=True)
     rectify_by = models.DateField(_("限期整改期限"), null=True, blank=True)
     callback_reached = models.BooleanField(_("回访联系上"), null=True, blank=True)
-    callback_satisfaction = models.CharField(
-        _("回访满意度"), max_length=16, choices=Satisfaction.choices, blank=True
-    )
+    callback_satisfaction = callback_satisfaction_field()
     callback_note = models.TextField(_("回访记录"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     history = HistoricalRecords()
@@ -343,10 +349,7 @@ class Complaint(CenterScopedModel):
         RESOLVED = "resolved", _("已答复")
         CLOSED = "closed", _("已办结")
 
-    class Satisfaction(models.TextChoices):
-        SATISFIED = "satisfied", _("满意")
-        BASICALLY = "basically", _("基本满意")
-        DISSATISFIED = "dissatisfied", _("不满意")
+    Satisfaction = CallbackSatisfaction
 
     number = models.CharField(_("编号"), max_length=32)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
@@ -368,9 +371,7 @@ class Complaint(CenterScopedModel):
     resolution = models.TextField(_("办理结果"), blank=True)
     deduction = models.DecimalField(_("扣分"), max_digits=5, decimal_places=2, default=0)
     callback_reached = models.BooleanField(_("回访联系上"), null=True, blank=True)
-    satisfaction = models.CharField(
-        _("回访满意度"), max_length=16, choices=Satisfaction.choices, blank=True
-    )
+    satisfaction = callback_satisfaction_field()
     resolved_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     history = HistoricalRecords()

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, foreign_key, user_key
+from govhall.core.models import CenterScopedModel, CenterSettings, foreign_key, user_key
 from govhall.org.models import Department, StaffProfile
 from govhall.performance.rules import EVENT, RULES, scale_choices
 
@@ -343,7 +343,7 @@ class StaffScore(models.Model):
         return f"{self.staff} {self.score} #{self.rank}"
 
 
-class BulletinSettings(models.Model):
+class BulletinSettings(CenterSettings):
     """The centre's editable bulletin text (addressees, 工作要求, issuer)."""
 
     center = models.OneToOneField(
@@ -359,10 +359,6 @@ class BulletinSettings(models.Model):
     issuer = models.CharField(_("发文机关"), max_length=100, blank=True)
     requirements = models.TextField(_("工作要求"), blank=True)
     closing = models.TextField(_("结束语"), blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = _("通报设置")
-
-    def __str__(self) -> str:
-        return str(self.center)

@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import CenterScopedModel, foreign_key, unique_while_null, user_key
+from govhall.core.models import (
+    CenterScopedModel,
+    CenterSettings,
+    foreign_key,
+    unique_while_null,
+    user_key,
+)
 from govhall.core.validators import (
     mask_id_number,
     mask_phone,
@@ -24,7 +30,7 @@ from govhall.core.validators import (
 prefix_validator = RegexValidator(r"^[A-Z]$", _("号段前缀应为一个大写字母。"))
 
 
-class QueueSettings(models.Model):
+class QueueSettings(CenterSettings):
     """A centre's queue rules (one row per centre, created with it: `core.settings_rows`)."""
 
     class ClosingPolicy(models.TextChoices):
@@ -87,13 +93,9 @@ class QueueSettings(models.Model):
         default=120,
         help_text=_("预约时段开始前这么多分钟内发短信提醒;0 为不提醒。"),
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = _("排队叫号设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
 
     def sessions(self) -> list[tuple[dt.time, dt.time]]:
         return [(self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end)]

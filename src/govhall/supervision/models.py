@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from govhall.core.models import (
     ActorEvent,
     CenterScopedModel,
+    CenterSettings,
     foreign_key,
     settings_owner,
     unique_unless_blank,
@@ -23,7 +24,7 @@ from govhall.core.models import (
 from govhall.core.uploads import UploadField
 
 
-class SupervisionSettings(models.Model):
+class SupervisionSettings(CenterSettings):
     """The centre's choices for its campaigns (created with the centre: `core.settings_rows`)."""
 
     center = settings_owner("supervision_settings")
@@ -34,13 +35,9 @@ class SupervisionSettings(models.Model):
             "不勾选时,单位的问题全部整改完成(已整改或已确认)即可签字;勾选后须全部经督查人员确认。"
         ),
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = _("排查整改设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
 
 
 class Campaign(CenterScopedModel):
