@@ -24,6 +24,16 @@ from govhall.core.models import (
 from govhall.core.uploads import UploadField
 
 
+def in_order(
+    start: str, end: str, name: str, message: str | None = None, *, open_end: bool = False
+) -> models.CheckConstraint:
+    """`start` comes before `end`; with `open_end`, an `end` not yet filled in passes."""
+    condition = Q(**{f"{start}__lt": F(end)})
+    if open_end:
+        condition = Q(**{f"{end}__isnull": True}) | condition
+    return models.CheckConstraint(condition=condition, name=name, violation_error_message=message)
+
+
 class AttendanceSettings(CenterSettings):
     """The centre's attendance rules (created with the centre: `core.settings_rows`)."""
 
@@ -100,11 +110,7 @@ class Session(models.Model):
         verbose_name = verbose_name_plural = _("工作时段")
         ordering = ["timetable", "start"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(start__lt=F("end")),
-                name="attendance_session_order",
-                violation_error_message=_("下班时间须晚于上班时间。"),
-            ),
+            in_order("start", "end", "attendance_session_order", _("下班时间须晚于上班时间。")),
             models.UniqueConstraint(
                 fields=["timetable", "start"], name="attendance_session_unique_start"
             ),
@@ -242,11 +248,7 @@ class LeaveRequest(CenterScopedModel):
         verbose_name = verbose_name_plural = _("请假")
         ordering = ["-start"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(start__lt=F("end")),
-                name="attendance_leave_order",
-                violation_error_message=_("结束时间须晚于开始时间。"),
-            )
+            in_order("start", "end", "attendance_leave_order", _("结束时间须晚于开始时间。"))
         ]
         indexes = [models.Index(fields=["center", "status", "start"])]
         permissions = [
@@ -319,10 +321,12 @@ class TemporaryAbsence(CenterScopedModel):
         verbose_name = verbose_name_plural = _("临时外出登记")
         ordering = ["-left_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(returned_at__isnull=True) | Q(left_at__lt=F("returned_at")),
-                name="attendance_temp_order",
-                violation_error_message=_("返回时间须晚于外出时间。"),
+            in_order(
+                "left_at",
+                "returned_at",
+                "attendance_temp_order",
+                _("返回时间须晚于外出时间。"),
+                open_end=True,
             )
         ]
         permissions = [("register_absence_for_others", _("可为他人登记外出"))]

@@ -13,6 +13,7 @@ from govhall.core.crypto import EncryptedTextField, KeyedHashField
 from govhall.core.models import (
     CenterScopedModel,
     CenterSettings,
+    ends_after,
     foreign_key,
     settings_owner,
     user_key,
@@ -308,12 +309,7 @@ class ClockStop(CenterScopedModel):
     class Meta:
         verbose_name = verbose_name_plural = _("停止计时")
         ordering = ["case", "started_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="cases_stop_ends_after_start",
-            )
-        ]
+        constraints = [ends_after("started_on", "ended_on", "cases_stop_ends_after_start")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.started_on}–{self.ended_on or ''}"

@@ -159,6 +159,12 @@ def unique_while_null(fields: list[str], null_field: str, name: str) -> models.U
     return models.UniqueConstraint(fields=fields, condition=condition, name=name)
 
 
+def ends_after(start: str, end: str, name: str) -> models.CheckConstraint:
+    """`end`, once filled in, is not before `start`."""
+    condition = models.Q(**{f"{end}__isnull": True}) | models.Q(**{f"{end}__gte": models.F(start)})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
 class CenterScopedModel(models.Model):
     """Abstract base: the row belongs to one Center."""
 

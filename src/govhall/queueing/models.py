@@ -16,6 +16,7 @@ from govhall.core.crypto import EncryptedTextField, KeyedHashField
 from govhall.core.models import (
     CenterScopedModel,
     CenterSettings,
+    ends_after,
     foreign_key,
     unique_while_null,
     user_key,
@@ -353,10 +354,7 @@ class Ticket(MaskedContact, CenterScopedModel):
                 ),
                 name="queueing_ticket_state_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(called_at__isnull=True) | Q(called_at__gte=models.F("issued_at")),
-                name="queueing_ticket_called_after_issue",
-            ),
+            ends_after("issued_at", "called_at", "queueing_ticket_called_after_issue"),
         ]
         indexes = [
             # The line itself: calling, people ahead and waiting counts read only waiting

@@ -7,11 +7,11 @@ figures count.
 """
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, foreign_key, user_key
+from govhall.core.models import CenterScopedModel, ends_after, foreign_key, user_key
 from govhall.org.models import Department, StaffProfile, Window
 
 
@@ -124,10 +124,7 @@ class Rotation(CenterScopedModel):
         verbose_name = verbose_name_plural = _("轮岗交流")
         ordering = ["-started_on", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="training_rotation_ends_after_start",
-            ),
+            ends_after("started_on", "ended_on", "training_rotation_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(to_window__isnull=False) | ~Q(to_post=""),
                 name="training_rotation_has_destination",
