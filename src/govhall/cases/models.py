@@ -69,6 +69,16 @@ class CaseSequence(CenterScopedModel):
         return f"{self.center_id} {self.day} {self.last}"
 
 
+class Light(models.TextChoices):
+    """The supervision light of a running case, worked out from its deadline by
+    `cases.selectors` (never stored)."""
+
+    RED = "red", _("红灯(超期)")
+    YELLOW = "yellow", _("黄灯(临近)")
+    GREEN = "green", _("绿灯")
+    PAUSED = "paused", _("暂停计时")
+
+
 class Case(CenterScopedModel):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("已申报")
