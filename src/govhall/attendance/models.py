@@ -17,6 +17,8 @@ from govhall.core.models import (
     CenterSettings,
     foreign_key,
     settings_owner,
+    timeline_parent,
+    unique_in_center,
     unique_unless_blank,
     unique_while_null,
     user_key,
@@ -298,7 +300,7 @@ class LeaveEvent(TimelineEvent):
 
     parent_field = "leave"
 
-    leave = foreign_key(LeaveRequest, _("请假"), on_delete=models.CASCADE, related_name="events")
+    leave = timeline_parent(LeaveRequest, _("请假"))
     type = models.CharField(_("事件"), max_length=20, choices=Type.choices)
 
     class Meta(TimelineEvent.Meta):
@@ -428,9 +430,7 @@ class ViolationCategory(CenterScopedModel):
     class Meta:
         verbose_name = verbose_name_plural = _("违规类别")
         ordering = ["sort_order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["center", "name"], name="attendance_category_unique")
-        ]
+        constraints = [unique_in_center("name", "attendance_category_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -514,9 +514,7 @@ class ViolationEvent(TimelineEvent):
 
     parent_field = "violation"
 
-    violation = foreign_key(
-        Violation, _("违规记录"), on_delete=models.CASCADE, related_name="events"
-    )
+    violation = timeline_parent(Violation, _("违规记录"))
     type = models.CharField(_("事件"), max_length=16, choices=Type.choices)
 
     class Meta(TimelineEvent.Meta):

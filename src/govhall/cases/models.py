@@ -16,6 +16,8 @@ from govhall.core.models import (
     ends_after,
     foreign_key,
     settings_owner,
+    timeline_parent,
+    unique_in_center,
     user_key,
 )
 from govhall.org.models import Department, Window
@@ -61,9 +63,7 @@ class CaseSequence(CenterScopedModel):
 
     class Meta:
         verbose_name = verbose_name_plural = _("办件编号序列")
-        constraints = [
-            models.UniqueConstraint(fields=["center", "day"], name="cases_sequence_unique_day")
-        ]
+        constraints = [unique_in_center("day", "cases_sequence_unique_day")]
 
     def __str__(self) -> str:
         return f"{self.center_id} {self.day} {self.last}"
@@ -363,7 +363,7 @@ class CaseEvent(StateEvent):
 
     parent_field = "case"
 
-    case = foreign_key(Case, _("办件"), on_delete=models.CASCADE, related_name="events")
+    case = timeline_parent(Case, _("办件"))
     type = models.CharField(_("事件"), max_length=32, choices=Type.choices)
     actor = user_key(_("操作人"), on_delete=models.PROTECT, related_name="case_events")
     at = models.DateTimeField(_("时间"))
@@ -401,7 +401,7 @@ class JointPackage(CenterScopedModel):
         verbose_name = verbose_name_plural = _("一件事")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["center", "name"], name="cases_joint_package_name"),
+            unique_in_center("name", "cases_joint_package_name"),
             models.CheckConstraint(
                 condition=Q(limit_days__gte=1) & Q(limit_days__lte=45),
                 name="cases_joint_package_limit_le_45",
@@ -511,7 +511,7 @@ class JointEvent(StateEvent):
 
     parent_field = "joint"
 
-    joint = foreign_key(JointCase, _("并联审批件"), on_delete=models.CASCADE, related_name="events")
+    joint = timeline_parent(JointCase, _("并联审批件"))
     type = models.CharField(_("事件"), max_length=16, choices=Type.choices)
     actor = user_key(_("操作人"), on_delete=models.PROTECT, related_name="joint_events")
     at = models.DateTimeField(_("时间"))

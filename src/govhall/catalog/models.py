@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, CenterSettings, foreign_key
+from govhall.core.models import CenterScopedModel, CenterSettings, foreign_key, unique_in_center
 from govhall.org.models import Department, Window
 
 
@@ -23,9 +23,7 @@ class Theme(CenterScopedModel):
     class Meta:
         verbose_name = verbose_name_plural = _("办事主题")
         ordering = ["sort_order", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["center", "name"], name="catalog_theme_unique_name")
-        ]
+        constraints = [unique_in_center("name", "catalog_theme_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -101,9 +99,7 @@ class ServiceItem(CenterScopedModel):
     class Meta:
         verbose_name = verbose_name_plural = _("政务服务事项")
         ordering = ["department__sort_order", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["center", "code"], name="catalog_item_unique_code")
-        ]
+        constraints = [unique_in_center("code", "catalog_item_unique_code")]
         permissions = [("view_guide_lint", _("查看办事指南检查结果"))]
 
     def __str__(self) -> str:

@@ -146,6 +146,11 @@ class CenterSettings(models.Model):
         return str(self.center)
 
 
+def unique_in_center(field: str, name: str) -> models.UniqueConstraint:
+    """Unique within the centre: each centre names (or numbers) its own rows."""
+    return models.UniqueConstraint(fields=["center", field], name=name)
+
+
 def unique_unless_blank(fields: list[str], name: str) -> models.UniqueConstraint:
     """Unique among the rows whose last field is filled in: a blank value may repeat."""
     return models.UniqueConstraint(
@@ -172,6 +177,11 @@ class CenterScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def timeline_parent(to: type[models.Model], verbose_name: str | Promise) -> models.ForeignKey:
+    """The record a timeline row belongs to: deleted with it, and its rows are `record.events`."""
+    return foreign_key(to, verbose_name, on_delete=models.CASCADE, related_name="events")
 
 
 class ActorEvent(CenterScopedModel):

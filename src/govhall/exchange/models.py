@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.crypto import EncryptedTextField
-from govhall.core.models import CenterScopedModel, OutboxEvent, foreign_key, region_code_validator
+from govhall.core.models import (
+    CenterScopedModel,
+    OutboxEvent,
+    foreign_key,
+    region_code_validator,
+    unique_in_center,
+)
 
 
 class ExchangeSettings(CenterScopedModel):
@@ -90,11 +96,7 @@ class RemoteCenter(CenterScopedModel):
     class Meta:
         verbose_name = verbose_name_plural = _("下级中心")
         ordering = ["region_code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["center", "region_code"], name="exchange_remote_unique_region"
-            )
-        ]
+        constraints = [unique_in_center("region_code", "exchange_remote_unique_region")]
         permissions = [("view_province_ranking", _("查看各中心排名"))]
 
     def __str__(self) -> str:

@@ -22,6 +22,8 @@ from govhall.core.models import (
     CenterSettings,
     foreign_key,
     settings_owner,
+    timeline_parent,
+    unique_in_center,
     unique_unless_blank,
     user_key,
 )
@@ -195,7 +197,7 @@ class EvaluationEvent(ActorEvent):
         APPEAL_UPHELD = "appeal_upheld", _("申诉成立")
         APPEAL_REJECTED = "appeal_rejected", _("申诉驳回")
 
-    evaluation = foreign_key(Evaluation, _("评价"), on_delete=models.CASCADE, related_name="events")
+    evaluation = timeline_parent(Evaluation, _("评价"))
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
@@ -325,9 +327,7 @@ class RectificationEvent(ActorEvent):
         CLOSED = "closed", _("办结")
         VOIDED = "voided", _("撤销")
 
-    rectification = foreign_key(
-        Rectification, _("整改"), on_delete=models.CASCADE, related_name="events"
-    )
+    rectification = timeline_parent(Rectification, _("整改"))
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
@@ -381,9 +381,7 @@ class Complaint(CenterScopedModel):
         ordering = ["-received_at", "-id"]
         permissions = [("handle_complaint", _("办理投诉"))]
         constraints = [
-            models.UniqueConstraint(
-                fields=["center", "number"], name="feedback_complaint_unique_number"
-            ),
+            unique_in_center("number", "feedback_complaint_unique_number"),
             unique_unless_blank(
                 ["center", "external_ref"], "feedback_complaint_unique_external_ref"
             ),
@@ -415,7 +413,7 @@ class ComplaintEvent(ActorEvent):
         CALLED_BACK = "called_back", _("回访")
         CLOSED = "closed", _("办结")
 
-    complaint = foreign_key(Complaint, _("投诉"), on_delete=models.CASCADE, related_name="events")
+    complaint = timeline_parent(Complaint, _("投诉"))
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):

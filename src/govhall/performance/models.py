@@ -14,7 +14,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, CenterSettings, foreign_key, user_key
+from govhall.core.models import (
+    CenterScopedModel,
+    CenterSettings,
+    foreign_key,
+    unique_in_center,
+    user_key,
+)
 from govhall.org.models import Department, StaffProfile
 from govhall.performance.rules import EVENT, RULES, scale_choices
 
@@ -68,9 +74,7 @@ class Rubric(CenterScopedModel):
         verbose_name = verbose_name_plural = _("考核细则")
         ordering = ["center", "-version"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["center", "version"], name="perf_rubric_unique_version"
-            ),
+            unique_in_center("version", "perf_rubric_unique_version"),
             models.UniqueConstraint(
                 fields=["center"],
                 condition=models.Q(is_active=True),
@@ -205,9 +209,7 @@ class EvaluationPeriod(CenterScopedModel):
     class Meta:
         verbose_name = verbose_name_plural = _("考核期")
         ordering = ["center", "-start", "kind"]
-        constraints = [
-            models.UniqueConstraint(fields=["center", "code"], name="perf_period_unique_code")
-        ]
+        constraints = [unique_in_center("code", "perf_period_unique_code")]
 
     def __str__(self) -> str:
         return self.label

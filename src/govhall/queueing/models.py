@@ -18,6 +18,8 @@ from govhall.core.models import (
     CenterSettings,
     ends_after,
     foreign_key,
+    timeline_parent,
+    unique_in_center,
     unique_while_null,
     user_key,
 )
@@ -141,7 +143,7 @@ class QueueCategory(CenterScopedModel):
         verbose_name = verbose_name_plural = _("排队类别")
         ordering = ["sort_order", "prefix"]
         constraints = [
-            models.UniqueConstraint(fields=["center", "prefix"], name="queueing_category_prefix"),
+            unique_in_center("prefix", "queueing_category_prefix"),
             models.CheckConstraint(
                 condition=Q(number_end__gte=models.F("number_start")),
                 name="queueing_category_number_range",
@@ -399,7 +401,7 @@ class TicketEvent(CenterScopedModel):
         EXPIRED = "expired", _("作废")
         CARRIED_OVER = "carried_over", _("跨日保留")
 
-    ticket = foreign_key(Ticket, _("排队票"), on_delete=models.CASCADE, related_name="events")
+    ticket = timeline_parent(Ticket, _("排队票"))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     at = models.DateTimeField(_("时间"))
     actor = user_key(_("操作人"), on_delete=models.PROTECT)

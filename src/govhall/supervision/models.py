@@ -17,6 +17,7 @@ from govhall.core.models import (
     CenterSettings,
     foreign_key,
     settings_owner,
+    timeline_parent,
     unique_unless_blank,
     unique_while_null,
     user_key,
@@ -285,7 +286,7 @@ class ProblemEvent(ActorEvent):
         CONFIRMED = "confirmed", _("督查确认")
         REOPENED = "reopened", _("退回重改")
 
-    problem = foreign_key(Problem, _("问题"), on_delete=models.CASCADE, related_name="events")
+    problem = timeline_parent(Problem, _("问题"))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
