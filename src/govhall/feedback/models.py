@@ -234,6 +234,14 @@ class Appeal(CenterScopedModel):
         return f"{self.evaluation} {self.get_status_display()}"
 
 
+def past_deadline(deadline: dt.date, done_at: dt.datetime | None, today: dt.date | None) -> bool:
+    """Whether work due on `deadline` is late: done work by the day it was done, open work by
+    `today` (the current date unless given)."""
+    if done_at is not None:
+        return timezone.localdate(done_at) > deadline
+    return (today or timezone.localdate()) > deadline
+
+
 class CallbackSatisfaction(models.TextChoices):
     """How satisfied the person called back after a rectification or a complaint said they were."""
 
@@ -311,11 +319,9 @@ class Rectification(CenterScopedModel):
         return self.status not in (self.Status.CLOSED, self.Status.VOID)
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        if self.status == self.Status.VOID:
-            return False
-        if self.closed_at is not None:
-            return timezone.localdate(self.closed_at) > self.deadline
-        return (today or timezone.localdate()) > self.deadline
+        return self.status != self.Status.VOID and past_deadline(
+            self.deadline, self.closed_at, today
+        )
 
 
 class RectificationEvent(ActorEvent):
@@ -399,10 +405,7 @@ class Complaint(CenterScopedModel):
         return self.number
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        if self.closed_at is not None or self.resolved_at is not None:
-            done = self.resolved_at or self.closed_at
-            return timezone.localdate(done) > self.deadline
-        return (today or timezone.localdate()) > self.deadline
+        return past_deadline(self.deadline, self.resolved_at or self.closed_at, today)
 
 
 class ComplaintEvent(ActorEvent):
