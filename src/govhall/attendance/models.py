@@ -14,8 +14,11 @@ from simple_history.models import HistoricalRecords
 
 from govhall.core.models import (
     CenterScopedModel,
+    CenterSettings,
     foreign_key,
     settings_owner,
+    timeline_parent,
+    unique_in_center,
     unique_unless_blank,
     unique_while_null,
     user_key,
@@ -23,7 +26,17 @@ from govhall.core.models import (
 from govhall.core.uploads import UploadField
 
 
-class AttendanceSettings(models.Model):
+def in_order(
+    start: str, end: str, name: str, message: str | None = None, *, open_end: bool = False
+) -> models.CheckConstraint:
+    """`start` comes before `end`; with `open_end`, an `end` not yet filled in passes."""
+    condition = Q(**{f"{start}__lt": F(end)})
+    if open_end:
+        condition = Q(**{f"{end}__isnull": True}) | condition
+    return models.CheckConstraint(condition=condition, name=name, violation_error_message=message)
+
+
+class AttendanceSettings(CenterSettings):
     """The centre's attendance rules (created with the centre: `core.settings_rows`)."""
 
     center = settings_owner("attendance_settings")
@@ -47,14 +60,9 @@ class AttendanceSettings(models.Model):
         default=5,
         help_text=_("应开窗口无人登录的时段短于该分钟数不记空岗。"),
     )
-    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("考勤设置")
-        verbose_name_plural = _("考勤设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
+        verbose_name = verbose_name_plural = _("考勤设置")
 
 
 class Timetable(CenterScopedModel):
@@ -68,8 +76,7 @@ class Timetable(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("作息时间表")
-        verbose_name_plural = _("作息时间表")
+        verbose_name = verbose_name_plural = _("作息时间表")
         ordering = ["valid_from", "name"]
         constraints = [
             models.CheckConstraint(
@@ -102,15 +109,10 @@ class Session(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("工作时段")
-        verbose_name_plural = _("工作时段")
+        verbose_name = verbose_name_plural = _("工作时段")
         ordering = ["timetable", "start"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(start__lt=F("end")),
-                name="attendance_session_order",
-                violation_error_message=_("下班时间须晚于上班时间。"),
-            ),
+            in_order("start", "end", "attendance_session_order", _("下班时间须晚于上班时间。")),
             models.UniqueConstraint(
                 fields=["timetable", "start"], name="attendance_session_unique_start"
             ),
@@ -130,8 +132,7 @@ class DutyAssignment(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("值班安排")
-        verbose_name_plural = _("值班安排")
+        verbose_name = verbose_name_plural = _("值班安排")
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["staff", "date"], name="attendance_duty_unique")
@@ -152,8 +153,7 @@ class PunchImport(CenterScopedModel):
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("考勤机导入")
-        verbose_name_plural = _("考勤机导入")
+        verbose_name = verbose_name_plural = _("考勤机导入")
         ordering = ["-imported_at"]
 
     def __str__(self) -> str:
@@ -190,8 +190,7 @@ class Punch(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("打卡记录")
-        verbose_name_plural = _("打卡记录")
+        verbose_name = verbose_name_plural = _("打卡记录")
         ordering = ["-punched_at"]
         constraints = [
             models.UniqueConstraint(
@@ -248,15 +247,10 @@ class LeaveRequest(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("请假")
-        verbose_name_plural = _("请假")
+        verbose_name = verbose_name_plural = _("请假")
         ordering = ["-start"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(start__lt=F("end")),
-                name="attendance_leave_order",
-                violation_error_message=_("结束时间须晚于开始时间。"),
-            )
+            in_order("start", "end", "attendance_leave_order", _("结束时间须晚于开始时间。"))
         ]
         indexes = [models.Index(fields=["center", "status", "start"])]
         permissions = [
@@ -276,7 +270,10 @@ class LeaveRequest(CenterScopedModel):
 
 
 class TimelineEvent(models.Model):
-    """One step in the timeline of a leave request or a violation: who, when, what details."""
+    """One step in the timeline of a leave request or a violation: who, when, what details.
+    The concrete model adds `type` and the record it belongs to (named by `parent_field`)."""
+
+    parent_field: str
 
     actor = user_key(_("操作人"), blank=False)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -285,6 +282,9 @@ class TimelineEvent(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.serializable_value(self.parent_field)} {self.get_type_display()}"
 
 
 class LeaveEvent(TimelineEvent):
@@ -298,15 +298,13 @@ class LeaveEvent(TimelineEvent):
         CANCELLED = "cancelled", _("撤销")
         RETURNED = "returned", _("销假")
 
-    leave = foreign_key(LeaveRequest, _("请假"), on_delete=models.CASCADE, related_name="events")
+    parent_field = "leave"
+
+    leave = timeline_parent(LeaveRequest, _("请假"))
     type = models.CharField(_("事件"), max_length=20, choices=Type.choices)
 
     class Meta(TimelineEvent.Meta):
-        verbose_name = _("请假记录")
-        verbose_name_plural = _("请假记录")
-
-    def __str__(self) -> str:
-        return f"{self.leave_id} {self.get_type_display()}"
+        verbose_name = verbose_name_plural = _("请假记录")
 
 
 class TemporaryAbsence(CenterScopedModel):
@@ -322,14 +320,15 @@ class TemporaryAbsence(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("临时外出登记")
-        verbose_name_plural = _("临时外出登记")
+        verbose_name = verbose_name_plural = _("临时外出登记")
         ordering = ["-left_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(returned_at__isnull=True) | Q(left_at__lt=F("returned_at")),
-                name="attendance_temp_order",
-                violation_error_message=_("返回时间须晚于外出时间。"),
+            in_order(
+                "left_at",
+                "returned_at",
+                "attendance_temp_order",
+                _("返回时间须晚于外出时间。"),
+                open_end=True,
             )
         ]
         permissions = [("register_absence_for_others", _("可为他人登记外出"))]
@@ -364,8 +363,7 @@ class AttendanceRecord(CenterScopedModel):
     derived_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("考勤结果")
-        verbose_name_plural = _("考勤结果")
+        verbose_name = verbose_name_plural = _("考勤结果")
         ordering = ["date", "starts_at", "staff"]
         constraints = [
             models.UniqueConstraint(
@@ -400,8 +398,7 @@ class PostAbsence(CenterScopedModel):
     derived_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("空岗记录")
-        verbose_name_plural = _("空岗记录")
+        verbose_name = verbose_name_plural = _("空岗记录")
         ordering = ["date", "started_at"]
         constraints = [
             models.UniqueConstraint(
@@ -431,12 +428,9 @@ class ViolationCategory(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("违规类别")
-        verbose_name_plural = _("违规类别")
+        verbose_name = verbose_name_plural = _("违规类别")
         ordering = ["sort_order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["center", "name"], name="attendance_category_unique")
-        ]
+        constraints = [unique_in_center("name", "attendance_category_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -453,8 +447,7 @@ class Inspection(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("巡查")
-        verbose_name_plural = _("巡查")
+        verbose_name = verbose_name_plural = _("巡查")
         ordering = ["-started_at"]
         permissions = [("record_inspection", _("可记录巡查"))]
 
@@ -494,8 +487,7 @@ class Violation(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("违规记录")
-        verbose_name_plural = _("违规记录")
+        verbose_name = verbose_name_plural = _("违规记录")
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["center", "occurred_at"])]
         permissions = [
@@ -520,17 +512,13 @@ class ViolationEvent(TimelineEvent):
         UPHELD = "upheld", _("申诉成立")
         CONFIRMED = "confirmed", _("维持原记录")
 
-    violation = foreign_key(
-        Violation, _("违规记录"), on_delete=models.CASCADE, related_name="events"
-    )
+    parent_field = "violation"
+
+    violation = timeline_parent(Violation, _("违规记录"))
     type = models.CharField(_("事件"), max_length=16, choices=Type.choices)
 
     class Meta(TimelineEvent.Meta):
-        verbose_name = _("违规记录事件")
-        verbose_name_plural = _("违规记录事件")
-
-    def __str__(self) -> str:
-        return f"{self.violation_id} {self.get_type_display()}"
+        verbose_name = verbose_name_plural = _("违规记录事件")
 
 
 class StaffAssignment(CenterScopedModel):
@@ -547,8 +535,7 @@ class StaffAssignment(CenterScopedModel):
     changed_by = user_key(_("操作人"))
 
     class Meta:
-        verbose_name = _("人员派驻记录")
-        verbose_name_plural = _("人员派驻记录")
+        verbose_name = verbose_name_plural = _("人员派驻记录")
         ordering = ["staff", "started_at"]
         constraints = [
             unique_while_null(["staff"], "ended_at", "attendance_assignment_one_open"),

@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.importing import DEFAULT_MAPPING
-from govhall.cases.models import Case, ClockStop, JointCase
+from govhall.cases.models import Case, ClockStop, JointCase, Light
 from govhall.catalog.models import ServiceItem
 from govhall.core.formfields import IdentifierField, PhoneField, YesNoField
-from govhall.core.validators import validate_period, validate_year_range
+from govhall.core.forms import PeriodForm
+from govhall.core.validators import validate_year_range
 from govhall.org.models import Window
 
 
@@ -207,16 +208,7 @@ MAX_KEY = 2**63 - 1
 class SupervisionFilterForm(forms.Form):
     department = forms.IntegerField(required=False, min_value=1, max_value=MAX_KEY)
     item = forms.IntegerField(required=False, min_value=1, max_value=MAX_KEY)
-    light = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("", _("全部")),
-            ("red", _("红灯(超期)")),
-            ("yellow", _("黄灯(临近)")),
-            ("green", _("绿灯")),
-            ("paused", _("暂停计时")),
-        ],
-    )
+    light = forms.ChoiceField(required=False, choices=[("", _("全部")), *Light.choices])
     state = forms.ChoiceField(required=False, choices=[("", _("全部")), *Case.State.choices])
     number = forms.CharField(required=False, max_length=32)
     accepted_from = forms.DateField(required=False, validators=[validate_year_range])
@@ -280,12 +272,6 @@ class JointExtendForm(ExtendForm):
     )
 
 
-class JointFiguresForm(forms.Form):
+class JointFiguresForm(PeriodForm):
     start = forms.DateField(label=_("起始日"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("截止日"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("start") and data.get("end"):
-            validate_period(data["start"], data["end"])
-        return data

@@ -10,12 +10,21 @@ from simple_history.models import HistoricalRecords
 
 from govhall.catalog.models import ServiceItem
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import CenterScopedModel, foreign_key, settings_owner, user_key
+from govhall.core.models import (
+    CenterScopedModel,
+    CenterSettings,
+    ends_after,
+    foreign_key,
+    settings_owner,
+    timeline_parent,
+    unique_in_center,
+    user_key,
+)
 from govhall.org.models import Department, Window
 from govhall.queueing.models import Ticket
 
 
-class CaseSettings(models.Model):
+class CaseSettings(CenterSettings):
     """A centre's rules for cases (created with the centre: `core.settings_rows`)."""
 
     center = settings_owner("case_settings")
@@ -36,19 +45,14 @@ class CaseSettings(models.Model):
     commitment_check_days = models.PositiveSmallIntegerField(
         _("告知承诺默认核查期限(工作日)"), default=20
     )
-    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("办件设置")
-        verbose_name_plural = _("办件设置")
+        verbose_name = verbose_name_plural = _("办件设置")
         constraints = [
             models.CheckConstraint(
                 condition=Q(yellow_percent__lte=100), name="cases_settings_percent_le_100"
             )
         ]
-
-    def __str__(self) -> str:
-        return str(self.center)
 
 
 class CaseSequence(CenterScopedModel):
@@ -58,14 +62,21 @@ class CaseSequence(CenterScopedModel):
     last = models.PositiveIntegerField(_("已用序号"), default=0)
 
     class Meta:
-        verbose_name = _("办件编号序列")
-        verbose_name_plural = _("办件编号序列")
-        constraints = [
-            models.UniqueConstraint(fields=["center", "day"], name="cases_sequence_unique_day")
-        ]
+        verbose_name = verbose_name_plural = _("办件编号序列")
+        constraints = [unique_in_center("day", "cases_sequence_unique_day")]
 
     def __str__(self) -> str:
         return f"{self.center_id} {self.day} {self.last}"
+
+
+class Light(models.TextChoices):
+    """The supervision light of a running case, worked out from its deadline by
+    `cases.selectors` (never stored)."""
+
+    RED = "red", _("红灯(超期)")
+    YELLOW = "yellow", _("黄灯(临近)")
+    GREEN = "green", _("绿灯")
+    PAUSED = "paused", _("暂停计时")
 
 
 class Case(CenterScopedModel):
@@ -209,8 +220,7 @@ class Case(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("办件")
-        verbose_name_plural = _("办件")
+        verbose_name = verbose_name_plural = _("办件")
         ordering = ["-accepted_at", "-id"]
         permissions = [
             ("accept_case", _("受理办件")),
@@ -307,21 +317,29 @@ class ClockStop(CenterScopedModel):
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("停止计时")
-        verbose_name_plural = _("停止计时")
+        verbose_name = verbose_name_plural = _("停止计时")
         ordering = ["case", "started_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="cases_stop_ends_after_start",
-            )
-        ]
+        constraints = [ends_after("started_on", "ended_on", "cases_stop_ends_after_start")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.started_on}–{self.ended_on or ''}"
 
 
-class CaseEvent(CenterScopedModel):
+class StateEvent(CenterScopedModel):
+    """Abstract base of a step in the timeline of a case or of a joint case; the concrete model
+    names the record it belongs to in `parent_field`."""
+
+    parent_field: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        parent = self.serializable_value(self.parent_field)
+        return f"{parent} {self.type} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseEvent(StateEvent):
     """One step of a case's timeline; each one is pushed upstream through the outbox."""
 
     class Type(models.TextChoices):
@@ -343,7 +361,9 @@ class CaseEvent(CenterScopedModel):
         COMMITMENT_REVOKED = "commitment_revoked", _("承诺不实,撤销许可")
         IMPORTED = "imported", _("历史数据导入")
 
-    case = foreign_key(Case, _("办件"), on_delete=models.CASCADE, related_name="events")
+    parent_field = "case"
+
+    case = timeline_parent(Case, _("办件"))
     type = models.CharField(_("事件"), max_length=32, choices=Type.choices)
     actor = user_key(_("操作人"), on_delete=models.PROTECT, related_name="case_events")
     at = models.DateTimeField(_("时间"))
@@ -352,12 +372,8 @@ class CaseEvent(CenterScopedModel):
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("办件记录")
-        verbose_name_plural = _("办件记录")
+        verbose_name = verbose_name_plural = _("办件记录")
         ordering = ["case", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.type} {self.at:%Y-%m-%d %H:%M}"
 
 
 class JointPackage(CenterScopedModel):
@@ -382,11 +398,10 @@ class JointPackage(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("一件事")
-        verbose_name_plural = _("一件事")
+        verbose_name = verbose_name_plural = _("一件事")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["center", "name"], name="cases_joint_package_name"),
+            unique_in_center("name", "cases_joint_package_name"),
             models.CheckConstraint(
                 condition=Q(limit_days__gte=1) & Q(limit_days__lte=45),
                 name="cases_joint_package_limit_le_45",
@@ -442,8 +457,7 @@ class JointCase(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("并联审批件")
-        verbose_name_plural = _("并联审批件")
+        verbose_name = verbose_name_plural = _("并联审批件")
         ordering = ["-accepted_at", "-id"]
         indexes = [
             models.Index(fields=["center", "accepted_at"], name="cases_joint_center_accepted"),
@@ -479,15 +493,14 @@ class JointStep(CenterScopedModel):
     )
 
     class Meta:
-        verbose_name = _("联办环节")
-        verbose_name_plural = _("联办环节")
+        verbose_name = verbose_name_plural = _("联办环节")
         ordering = ["joint", "id"]
 
     def __str__(self) -> str:
         return f"{self.joint_id} {self.case_id}"
 
 
-class JointEvent(CenterScopedModel):
+class JointEvent(StateEvent):
     """One step of the whole's timeline (the steps' own events are `CaseEvent`s)."""
 
     class Type(models.TextChoices):
@@ -496,7 +509,9 @@ class JointEvent(CenterScopedModel):
         COMPLETED = "completed", _("联办办结")
         WITHDRAWN = "withdrawn", _("联办撤回")
 
-    joint = foreign_key(JointCase, _("并联审批件"), on_delete=models.CASCADE, related_name="events")
+    parent_field = "joint"
+
+    joint = timeline_parent(JointCase, _("并联审批件"))
     type = models.CharField(_("事件"), max_length=16, choices=Type.choices)
     actor = user_key(_("操作人"), on_delete=models.PROTECT, related_name="joint_events")
     at = models.DateTimeField(_("时间"))
@@ -505,9 +520,5 @@ class JointEvent(CenterScopedModel):
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("联办记录")
-        verbose_name_plural = _("联办记录")
+        verbose_name = verbose_name_plural = _("联办记录")
         ordering = ["joint", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.joint_id} {self.type} {self.at:%Y-%m-%d %H:%M}"

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, foreign_key
+from govhall.core.models import CenterScopedModel, CenterSettings, foreign_key, unique_in_center
 from govhall.org.models import Department, Window
 
 
@@ -21,12 +21,9 @@ class Theme(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("办事主题")
-        verbose_name_plural = _("办事主题")
+        verbose_name = verbose_name_plural = _("办事主题")
         ordering = ["sort_order", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["center", "name"], name="catalog_theme_unique_name")
-        ]
+        constraints = [unique_in_center("name", "catalog_theme_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -100,12 +97,9 @@ class ServiceItem(CenterScopedModel):
     history = HistoricalRecords(m2m_fields=[themes, windows])
 
     class Meta:
-        verbose_name = _("政务服务事项")
-        verbose_name_plural = _("政务服务事项")
+        verbose_name = verbose_name_plural = _("政务服务事项")
         ordering = ["department__sort_order", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["center", "code"], name="catalog_item_unique_code")
-        ]
+        constraints = [unique_in_center("code", "catalog_item_unique_code")]
         permissions = [("view_guide_lint", _("查看办事指南检查结果"))]
 
     def __str__(self) -> str:
@@ -131,8 +125,7 @@ class Material(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("申请材料")
-        verbose_name_plural = _("申请材料")
+        verbose_name = verbose_name_plural = _("申请材料")
         ordering = ["item", "sort_order", "id"]
 
     def __str__(self) -> str:
@@ -160,7 +153,7 @@ DEFAULT_CATCH_ALL_PATTERNS = "\n".join(
 )
 
 
-class CatalogSettings(models.Model):
+class CatalogSettings(CenterSettings):
     """The centre's settings for its catalogue; created with the centre (`core.settings_rows`)."""
 
     center = foreign_key(
@@ -176,14 +169,9 @@ class CatalogSettings(models.Model):
         blank=True,
         help_text=_("每行一个用语,材料名称包含其中任一用语即视为兜底条款;“*”代表任意文字。"),
     )
-    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("事项目录设置")
-        verbose_name_plural = _("事项目录设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
+        verbose_name = verbose_name_plural = _("事项目录设置")
 
     @property
     def pattern_list(self) -> list[str]:

@@ -6,8 +6,41 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from govhall.core.errors import ValidationFailed
+from govhall.core.validators import validate_period
+
+
+class GivenChoicesForm(forms.Form):
+    """A form whose model-choice fields list the rows the view passes in: `choices_from` maps
+    each such field to the keyword argument that brings its queryset."""
+
+    choices_from: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        given = {name: kwargs.pop(keyword) for name, keyword in self.choices_from.items()}
+        super().__init__(*args, **kwargs)
+        for name, rows in given.items():
+            self.fields[name].queryset = rows
+
+
+class PeriodForm(forms.Form):
+    """A period of days asked for by a figures page: both ends, in order and not too long."""
+
+    start = forms.DateField(
+        label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=gettext_lazy("结束日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            validate_period(start, end)
+        return data
 
 
 def show_form_errors(request: HttpRequest, form: forms.BaseForm) -> None:

@@ -18,73 +18,6 @@ from simple_history.models import HistoricalRecords
 region_code_validator = RegexValidator(r"^\d{6}$", _("行政区划代码应为6位数字。"))
 
 
-class Center(models.Model):
-    class Level(models.TextChoices):
-        PROVINCE = "province", _("省级")
-        CITY = "city", _("市级")
-        COUNTY = "county", _("县级")
-        TOWN = "town", _("乡镇(街道)")
-
-    name = models.CharField(_("名称"), max_length=100)
-    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
-    region_code = models.CharField(
-        _("行政区划代码"), max_length=6, validators=[region_code_validator], unique=True
-    )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级中心"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
-    is_active = models.BooleanField(_("启用"), default=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("政务服务中心")
-        verbose_name_plural = _("政务服务中心")
-        ordering = ["region_code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class User(AbstractUser):
-    """A person who logs in. `center` is the hall they work for (empty for a platform operator)."""
-
-    center = models.ForeignKey(
-        Center,
-        verbose_name=_("所属中心"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
-    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    # Empty for a password set before the expiry control (its age counts from date_joined).
-    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "password_changed_at"])
-
-    class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
-
-    def __str__(self) -> str:
-        return self.full_name or self.username
-
-    @property
-    def display_name(self) -> str:
-        return self.full_name or self.get_full_name() or self.username
-
-    def set_password(self, raw_password: str | None) -> None:
-        super().set_password(raw_password)
-        self.password_changed_at = timezone.now()
-
-
 def foreign_key(
     to: type[models.Model] | str,
     verbose_name: str | Promise,
@@ -128,11 +61,80 @@ def user_key(
     )
 
 
+class Center(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("市级")
+        COUNTY = "county", _("县级")
+        TOWN = "town", _("乡镇(街道)")
+
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    region_code = models.CharField(
+        _("行政区划代码"), max_length=6, validators=[region_code_validator], unique=True
+    )
+    parent = foreign_key("self", _("上级中心"), null=True, related_name="children")
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("政务服务中心")
+        ordering = ["region_code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. `center` is the hall they work for (empty for a platform operator)."""
+
+    center = foreign_key(Center, _("所属中心"), null=True, related_name="users")
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    # Empty for a password set before the expiry control (its age counts from date_joined).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "password_changed_at"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+
 def settings_owner(related_name: str) -> models.OneToOneField:
     """The centre a per-centre settings row belongs to (one row per centre)."""
     return foreign_key(
         Center, _("中心"), on_delete=models.CASCADE, related_name=related_name, one_to_one=True
     )
+
+
+class CenterSettings(models.Model):
+    """Abstract base of a centre's settings row: one per centre (`center = settings_owner(...)`),
+    created with the centre (`core.settings_rows`), every change kept in its history."""
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.center)
+
+
+def unique_in_center(field: str, name: str) -> models.UniqueConstraint:
+    """Unique within the centre: each centre names (or numbers) its own rows."""
+    return models.UniqueConstraint(fields=["center", field], name=name)
 
 
 def unique_unless_blank(fields: list[str], name: str) -> models.UniqueConstraint:
@@ -148,6 +150,12 @@ def unique_while_null(fields: list[str], null_field: str, name: str) -> models.U
     return models.UniqueConstraint(fields=fields, condition=condition, name=name)
 
 
+def ends_after(start: str, end: str, name: str) -> models.CheckConstraint:
+    """`end`, once filled in, is not before `start`."""
+    condition = models.Q(**{f"{end}__isnull": True}) | models.Q(**{f"{end}__gte": models.F(start)})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
 class CenterScopedModel(models.Model):
     """Abstract base: the row belongs to one Center."""
 
@@ -155,6 +163,11 @@ class CenterScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def timeline_parent(to: type[models.Model], verbose_name: str | Promise) -> models.ForeignKey:
+    """The record a timeline row belongs to: deleted with it, and its rows are `record.events`."""
+    return foreign_key(to, verbose_name, on_delete=models.CASCADE, related_name="events")
 
 
 class ActorEvent(CenterScopedModel):
@@ -185,8 +198,7 @@ class WorkCalendarYear(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("工作日历年度")
-        verbose_name_plural = _("工作日历年度")
+        verbose_name = verbose_name_plural = _("工作日历年度")
         ordering = ["year"]
 
     def __str__(self) -> str:
@@ -204,17 +216,14 @@ class WorkCalendarDay(models.Model):
         HOLIDAY = "holiday", _("法定节假日")
         WORKDAY = "workday", _("调休工作日")
 
-    year = models.ForeignKey(
-        WorkCalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name=_("年份")
-    )
+    year = foreign_key(WorkCalendarYear, _("年份"), on_delete=models.CASCADE, related_name="days")
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("名称"), max_length=50, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("节假日与调休")
-        verbose_name_plural = _("节假日与调休")
+        verbose_name = verbose_name_plural = _("节假日与调休")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -247,8 +256,7 @@ class OutboxEvent(CenterScopedModel):
     last_error = models.TextField(_("最近错误"), blank=True)
 
     class Meta:
-        verbose_name = _("推送事件")
-        verbose_name_plural = _("推送事件")
+        verbose_name = verbose_name_plural = _("推送事件")
         ordering = ["id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at", "id"]),
@@ -293,24 +301,12 @@ class SecurityEvent(models.Model):
 
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
-    center = models.ForeignKey(
-        Center,
-        verbose_name=_("中心"),
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
+    center = foreign_key(
+        Center, _("中心"), null=True, on_delete=models.DO_NOTHING, db_constraint=False
     )
     # The account (kept as a bare id: a row outlives the account) and the name typed or held.
-    actor = models.ForeignKey(
-        User,
-        verbose_name=_("账号"),
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
+    actor = foreign_key(
+        User, _("账号"), null=True, on_delete=models.DO_NOTHING, db_constraint=False
     )
     username = models.CharField(_("用户名"), max_length=150, blank=True)
     address = models.CharField(_("来源地址"), max_length=45, blank=True)
@@ -318,8 +314,7 @@ class SecurityEvent(models.Model):
     detail = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("安全审计记录")
-        verbose_name_plural = _("安全审计记录")
+        verbose_name = verbose_name_plural = _("安全审计记录")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["center", "kind", "created_at"])]
 

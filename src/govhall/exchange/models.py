@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.crypto import EncryptedTextField
-from govhall.core.models import CenterScopedModel, OutboxEvent, foreign_key, region_code_validator
+from govhall.core.models import (
+    CenterScopedModel,
+    OutboxEvent,
+    foreign_key,
+    region_code_validator,
+    unique_in_center,
+)
 
 
 class ExchangeSettings(CenterScopedModel):
@@ -48,8 +54,7 @@ class ExchangeSettings(CenterScopedModel):
     history = HistoricalRecords(excluded_fields=["secret"])
 
     class Meta:
-        verbose_name = _("数据归集设置")
-        verbose_name_plural = _("数据归集设置")
+        verbose_name = verbose_name_plural = _("数据归集设置")
         constraints = [
             models.UniqueConstraint(fields=["center"], name="exchange_settings_one_per_center")
         ]
@@ -72,8 +77,7 @@ class DeadLetter(OutboxEvent):
 
     class Meta:
         proxy = True
-        verbose_name = _("死信")
-        verbose_name_plural = _("死信")
+        verbose_name = verbose_name_plural = _("死信")
 
 
 class RemoteCenter(CenterScopedModel):
@@ -90,14 +94,9 @@ class RemoteCenter(CenterScopedModel):
     history = HistoricalRecords(excluded_fields=["secret"])
 
     class Meta:
-        verbose_name = _("下级中心")
-        verbose_name_plural = _("下级中心")
+        verbose_name = verbose_name_plural = _("下级中心")
         ordering = ["region_code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["center", "region_code"], name="exchange_remote_unique_region"
-            )
-        ]
+        constraints = [unique_in_center("region_code", "exchange_remote_unique_region")]
         permissions = [("view_province_ranking", _("查看各中心排名"))]
 
     def __str__(self) -> str:
@@ -117,8 +116,7 @@ class ReceivedEvent(CenterScopedModel):
     received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("接收事件")
-        verbose_name_plural = _("接收事件")
+        verbose_name = verbose_name_plural = _("接收事件")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -154,8 +152,7 @@ class RemoteCase(CenterScopedModel):
     last_sequence = models.BigIntegerField(_("最近序号"))
 
     class Meta:
-        verbose_name = _("下级办件")
-        verbose_name_plural = _("下级办件")
+        verbose_name = verbose_name_plural = _("下级办件")
         ordering = ["remote", "case_number"]
         constraints = [
             models.UniqueConstraint(
@@ -192,8 +189,7 @@ class RemoteRating(CenterScopedModel):
     last_sequence = models.BigIntegerField(_("最近序号"))
 
     class Meta:
-        verbose_name = _("下级评价")
-        verbose_name_plural = _("下级评价")
+        verbose_name = verbose_name_plural = _("下级评价")
         ordering = ["remote", "rating_id"]
         constraints = [
             models.UniqueConstraint(

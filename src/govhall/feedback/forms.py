@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import ServiceItem
+from govhall.core import forms as core_forms
 from govhall.core.formfields import PhoneField, YesNoField
-from govhall.core.validators import validate_period
 from govhall.feedback.models import (
     MAX_COUNT,
     MAX_QUANTITY,
@@ -67,12 +67,10 @@ class PairForm(forms.Form):
     )
 
 
-class PadCodeForm(forms.Form):
-    window = forms.ModelChoiceField(label=_("窗口"), queryset=Window.objects.none())
+class PadCodeForm(core_forms.GivenChoicesForm):
+    choices_from = {"window": "windows"}
 
-    def __init__(self, *args: Any, windows: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["window"].queryset = windows
+    window = forms.ModelChoiceField(label=_("窗口"), queryset=Window.objects.none())
 
 
 class VerifyForm(forms.Form):
@@ -166,12 +164,10 @@ class ComplaintForm(CenterChoicesMixin, forms.Form):
     )
 
 
-class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("承办人"), queryset=StaffProfile.objects.none())
+class AssignForm(core_forms.GivenChoicesForm):
+    choices_from = {"assignee": "staff"}
 
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff
+    assignee = forms.ModelChoiceField(label=_("承办人"), queryset=StaffProfile.objects.none())
 
 
 class ResolveForm(forms.Form):
@@ -230,21 +226,12 @@ class AssistForm(CenterChoicesMixin, forms.Form):
         return data
 
 
-class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+class PeriodForm(core_forms.PeriodForm):
     by = forms.ChoiceField(
         label=_("统计口径"),
         choices=[("department", _("按部门")), ("window", _("按窗口")), ("staff", _("按人员"))],
         initial="department",
     )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            validate_period(start, end)
-        return data
 
 
 class MonthForm(forms.Form):

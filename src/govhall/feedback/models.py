@@ -19,8 +19,11 @@ from govhall.core.crypto import EncryptedTextField, KeyedHashField
 from govhall.core.models import (
     ActorEvent,
     CenterScopedModel,
+    CenterSettings,
     foreign_key,
     settings_owner,
+    timeline_parent,
+    unique_in_center,
     unique_unless_blank,
     user_key,
 )
@@ -62,7 +65,7 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("12345热线")
 
 
-class FeedbackSettings(models.Model):
+class FeedbackSettings(CenterSettings):
     """The centre's rules for ratings, rectifications and complaints (created with the centre)."""
 
     center = settings_owner("feedback_settings")
@@ -75,14 +78,9 @@ class FeedbackSettings(models.Model):
         help_text=_("窗口办结后评价器显示评价按钮的时间。"),
     )
     aspects = models.JSONField(_("分项评价"), default=default_aspects, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("好差评设置")
-        verbose_name_plural = _("好差评设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
+        verbose_name = verbose_name_plural = _("好差评设置")
 
 
 class Invitation(CenterScopedModel):
@@ -112,8 +110,7 @@ class Invitation(CenterScopedModel):
     used_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("邀评")
-        verbose_name_plural = _("邀评")
+        verbose_name = verbose_name_plural = _("邀评")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["center", "created_at"]),
@@ -158,8 +155,7 @@ class Evaluation(CenterScopedModel):
     excluded = models.BooleanField(_("申诉核销(不计入统计)"), default=False)
 
     class Meta:
-        verbose_name = _("好差评")
-        verbose_name_plural = _("好差评")
+        verbose_name = verbose_name_plural = _("好差评")
         ordering = ["-rated_at", "-id"]
         permissions = [
             ("view_rater_identity", _("查看评价人实名信息")),
@@ -201,12 +197,11 @@ class EvaluationEvent(ActorEvent):
         APPEAL_UPHELD = "appeal_upheld", _("申诉成立")
         APPEAL_REJECTED = "appeal_rejected", _("申诉驳回")
 
-    evaluation = foreign_key(Evaluation, _("评价"), on_delete=models.CASCADE, related_name="events")
+    evaluation = timeline_parent(Evaluation, _("评价"))
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
-        verbose_name = _("评价记录")
-        verbose_name_plural = _("评价记录")
+        verbose_name = verbose_name_plural = _("评价记录")
 
 
 class Appeal(CenterScopedModel):
@@ -232,12 +227,33 @@ class Appeal(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("申诉复核")
-        verbose_name_plural = _("申诉复核")
+        verbose_name = verbose_name_plural = _("申诉复核")
         ordering = ["-filed_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.evaluation} {self.get_status_display()}"
+
+
+def past_deadline(deadline: dt.date, done_at: dt.datetime | None, today: dt.date | None) -> bool:
+    """Whether work due on `deadline` is late: done work by the day it was done, open work by
+    `today` (the current date unless given)."""
+    if done_at is not None:
+        return timezone.localdate(done_at) > deadline
+    return (today or timezone.localdate()) > deadline
+
+
+class CallbackSatisfaction(models.TextChoices):
+    """How satisfied the person called back after a rectification or a complaint said they were."""
+
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+def callback_satisfaction_field() -> models.CharField:
+    return models.CharField(
+        _("回访满意度"), max_length=16, choices=CallbackSatisfaction.choices, blank=True
+    )
 
 
 class Rectification(CenterScopedModel):
@@ -251,10 +267,7 @@ class Rectification(CenterScopedModel):
         CLOSED = "closed", _("已办结")
         VOID = "void", _("申诉成立,已撤销")
 
-    class Satisfaction(models.TextChoices):
-        SATISFIED = "satisfied", _("满意")
-        BASICALLY = "basically", _("基本满意")
-        DISSATISFIED = "dissatisfied", _("不满意")
+    Satisfaction = CallbackSatisfaction
 
     class Kind(models.TextChoices):
         """国办发〔2019〕51号: clear and reasonable → at once; complex → a ledger entry with a
@@ -277,16 +290,13 @@ class Rectification(CenterScopedModel):
     kind = models.CharField(_("整改方式"), max_length=16, choices=Kind.choices, blank=True)
     rectify_by = models.DateField(_("限期整改期限"), null=True, blank=True)
     callback_reached = models.BooleanField(_("回访联系上"), null=True, blank=True)
-    callback_satisfaction = models.CharField(
-        _("回访满意度"), max_length=16, choices=Satisfaction.choices, blank=True
-    )
+    callback_satisfaction = callback_satisfaction_field()
     callback_note = models.TextField(_("回访记录"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("差评整改")
-        verbose_name_plural = _("差评整改")
+        verbose_name = verbose_name_plural = _("差评整改")
         ordering = ["deadline", "id"]
         permissions = [("handle_rectification", _("办理差评整改"))]
         indexes = [
@@ -309,11 +319,9 @@ class Rectification(CenterScopedModel):
         return self.status not in (self.Status.CLOSED, self.Status.VOID)
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        if self.status == self.Status.VOID:
-            return False
-        if self.closed_at is not None:
-            return timezone.localdate(self.closed_at) > self.deadline
-        return (today or timezone.localdate()) > self.deadline
+        return self.status != self.Status.VOID and past_deadline(
+            self.deadline, self.closed_at, today
+        )
 
 
 class RectificationEvent(ActorEvent):
@@ -325,14 +333,11 @@ class RectificationEvent(ActorEvent):
         CLOSED = "closed", _("办结")
         VOIDED = "voided", _("撤销")
 
-    rectification = foreign_key(
-        Rectification, _("整改"), on_delete=models.CASCADE, related_name="events"
-    )
+    rectification = timeline_parent(Rectification, _("整改"))
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
-        verbose_name = _("整改记录")
-        verbose_name_plural = _("整改记录")
+        verbose_name = verbose_name_plural = _("整改记录")
 
 
 class Complaint(CenterScopedModel):
@@ -350,10 +355,7 @@ class Complaint(CenterScopedModel):
         RESOLVED = "resolved", _("已答复")
         CLOSED = "closed", _("已办结")
 
-    class Satisfaction(models.TextChoices):
-        SATISFIED = "satisfied", _("满意")
-        BASICALLY = "basically", _("基本满意")
-        DISSATISFIED = "dissatisfied", _("不满意")
+    Satisfaction = CallbackSatisfaction
 
     number = models.CharField(_("编号"), max_length=32)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
@@ -375,22 +377,17 @@ class Complaint(CenterScopedModel):
     resolution = models.TextField(_("办理结果"), blank=True)
     deduction = models.DecimalField(_("扣分"), max_digits=5, decimal_places=2, default=0)
     callback_reached = models.BooleanField(_("回访联系上"), null=True, blank=True)
-    satisfaction = models.CharField(
-        _("回访满意度"), max_length=16, choices=Satisfaction.choices, blank=True
-    )
+    satisfaction = callback_satisfaction_field()
     resolved_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("投诉与办不成事反映")
-        verbose_name_plural = _("投诉与办不成事反映")
+        verbose_name = verbose_name_plural = _("投诉与办不成事反映")
         ordering = ["-received_at", "-id"]
         permissions = [("handle_complaint", _("办理投诉"))]
         constraints = [
-            models.UniqueConstraint(
-                fields=["center", "number"], name="feedback_complaint_unique_number"
-            ),
+            unique_in_center("number", "feedback_complaint_unique_number"),
             unique_unless_blank(
                 ["center", "external_ref"], "feedback_complaint_unique_external_ref"
             ),
@@ -408,10 +405,7 @@ class Complaint(CenterScopedModel):
         return self.number
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        if self.closed_at is not None or self.resolved_at is not None:
-            done = self.resolved_at or self.closed_at
-            return timezone.localdate(done) > self.deadline
-        return (today or timezone.localdate()) > self.deadline
+        return past_deadline(self.deadline, self.resolved_at or self.closed_at, today)
 
 
 class ComplaintEvent(ActorEvent):
@@ -422,12 +416,11 @@ class ComplaintEvent(ActorEvent):
         CALLED_BACK = "called_back", _("回访")
         CLOSED = "closed", _("办结")
 
-    complaint = foreign_key(Complaint, _("投诉"), on_delete=models.CASCADE, related_name="events")
+    complaint = timeline_parent(Complaint, _("投诉"))
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
-        verbose_name = _("投诉记录")
-        verbose_name_plural = _("投诉记录")
+        verbose_name = verbose_name_plural = _("投诉记录")
 
 
 # Bounds of one assisted-service record (a day's help of one kind by one department).
@@ -486,8 +479,7 @@ class AssistRecord(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("帮办代办")
-        verbose_name_plural = _("帮办代办")
+        verbose_name = verbose_name_plural = _("帮办代办")
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -527,8 +519,7 @@ class RatingPad(CenterScopedModel):
     history = HistoricalRecords(excluded_fields=["last_seen_at", "token_hash", "prompt_cleared_at"])
 
     class Meta:
-        verbose_name = _("窗口评价器")
-        verbose_name_plural = _("窗口评价器")
+        verbose_name = verbose_name_plural = _("窗口评价器")
         ordering = ["window__number", "id"]
         constraints = [
             unique_unless_blank(["token_hash"], "feedback_pad_unique_token"),

@@ -45,8 +45,7 @@ class Notification(CenterScopedModel):
     last_error = models.CharField(_("最近错误"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = _("短信通知")
-        verbose_name_plural = _("短信通知")
+        verbose_name = verbose_name_plural = _("短信通知")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "subject_id"], name="notify_once_per_subject"),
@@ -78,8 +77,7 @@ class DeliveryAttempt(models.Model):
     detail = models.CharField(_("结果"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = _("发送记录")
-        verbose_name_plural = _("发送记录")
+        verbose_name = verbose_name_plural = _("发送记录")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -95,8 +93,7 @@ class OptOut(CenterScopedModel):
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("短信退订")
-        verbose_name_plural = _("短信退订")
+        verbose_name = verbose_name_plural = _("短信退订")
         constraints = [
             unique_unless_blank(["center", "phone_hash"], "notify_optout_once"),
         ]

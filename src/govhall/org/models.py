@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, foreign_key, user_key
+from govhall.core.models import CenterScopedModel, foreign_key, unique_in_center, user_key
 from govhall.core.validators import validate_phone, validate_uscc
 
 
@@ -23,12 +23,9 @@ class Department(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("进驻单位")
-        verbose_name_plural = _("进驻单位")
+        verbose_name = verbose_name_plural = _("进驻单位")
         ordering = ["sort_order", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["center", "name"], name="org_department_unique_name")
-        ]
+        constraints = [unique_in_center("name", "org_department_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -56,12 +53,9 @@ class Window(CenterScopedModel):
     history = HistoricalRecords(m2m_fields=[departments])
 
     class Meta:
-        verbose_name = _("窗口")
-        verbose_name_plural = _("窗口")
+        verbose_name = verbose_name_plural = _("窗口")
         ordering = ["floor", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["center", "number"], name="org_window_unique_number")
-        ]
+        constraints = [unique_in_center("number", "org_window_unique_number")]
 
     def __str__(self) -> str:
         return f"{self.number}号 {self.name}"
@@ -81,14 +75,9 @@ class StaffProfile(CenterScopedModel):
     history = HistoricalRecords(m2m_fields=[windows])
 
     class Meta:
-        verbose_name = _("工作人员")
-        verbose_name_plural = _("工作人员")
+        verbose_name = verbose_name_plural = _("工作人员")
         ordering = ["staff_number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["center", "staff_number"], name="org_staff_unique_number"
-            )
-        ]
+        constraints = [unique_in_center("staff_number", "org_staff_unique_number")]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.staff_number})"

@@ -14,7 +14,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, foreign_key, user_key
+from govhall.core.models import (
+    CenterScopedModel,
+    CenterSettings,
+    foreign_key,
+    unique_in_center,
+    user_key,
+)
 from govhall.org.models import Department, StaffProfile
 from govhall.performance.rules import EVENT, RULES, scale_choices
 
@@ -65,13 +71,10 @@ class Rubric(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("考核细则")
-        verbose_name_plural = _("考核细则")
+        verbose_name = verbose_name_plural = _("考核细则")
         ordering = ["center", "-version"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["center", "version"], name="perf_rubric_unique_version"
-            ),
+            unique_in_center("version", "perf_rubric_unique_version"),
             models.UniqueConstraint(
                 fields=["center"],
                 condition=models.Q(is_active=True),
@@ -110,8 +113,7 @@ class RubricAward(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("奖项")
-        verbose_name_plural = _("奖项")
+        verbose_name = verbose_name_plural = _("奖项")
         ordering = ["rubric", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rubric", "name"], name="perf_award_unique_name")
@@ -137,8 +139,7 @@ class RubricDimension(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("考核维度")
-        verbose_name_plural = _("考核维度")
+        verbose_name = verbose_name_plural = _("考核维度")
         ordering = ["rubric", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rubric", "code"], name="perf_dimension_unique_code"),
@@ -172,8 +173,7 @@ class RubricRule(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("评分规则")
-        verbose_name_plural = _("评分规则")
+        verbose_name = verbose_name_plural = _("评分规则")
         ordering = ["dimension", "order", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(points__gt=0), name="perf_rule_points_pos")
@@ -207,12 +207,9 @@ class EvaluationPeriod(CenterScopedModel):
     label = models.CharField(_("名称"), max_length=40)
 
     class Meta:
-        verbose_name = _("考核期")
-        verbose_name_plural = _("考核期")
+        verbose_name = verbose_name_plural = _("考核期")
         ordering = ["center", "-start", "kind"]
-        constraints = [
-            models.UniqueConstraint(fields=["center", "code"], name="perf_period_unique_code")
-        ]
+        constraints = [unique_in_center("code", "perf_period_unique_code")]
 
     def __str__(self) -> str:
         return self.label
@@ -232,8 +229,7 @@ class ManualScore(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("评分录入")
-        verbose_name_plural = _("评分录入")
+        verbose_name = verbose_name_plural = _("评分录入")
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "dimension", "department", "evaluator"],
@@ -282,8 +278,7 @@ class EvaluationRun(CenterScopedModel):
     changes = models.JSONField(_("与上一发布版本的差异"), default=list, blank=True)
 
     class Meta:
-        verbose_name = _("评价结果")
-        verbose_name_plural = _("评价结果")
+        verbose_name = verbose_name_plural = _("评价结果")
         ordering = ["period", "-version"]
         permissions = [
             ("compute_evaluation", _("计算服务效能评价")),
@@ -319,8 +314,7 @@ class DepartmentScore(models.Model):
     flags = models.JSONField(_("提示"), default=list, blank=True)
 
     class Meta:
-        verbose_name = _("单位得分")
-        verbose_name_plural = _("单位得分")
+        verbose_name = verbose_name_plural = _("单位得分")
         ordering = [
             "run",
             models.F("rank").asc(nulls_last=True),
@@ -343,8 +337,7 @@ class StaffScore(models.Model):
     award = models.CharField(_("奖项"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = _("个人得分")
-        verbose_name_plural = _("个人得分")
+        verbose_name = verbose_name_plural = _("个人得分")
         ordering = ["run", "rank", "staff__staff_number"]
         constraints = [models.UniqueConstraint(fields=["run", "staff"], name="perf_staff_unique")]
 
@@ -352,7 +345,7 @@ class StaffScore(models.Model):
         return f"{self.staff} {self.score} #{self.rank}"
 
 
-class BulletinSettings(models.Model):
+class BulletinSettings(CenterSettings):
     """The centre's editable bulletin text (addressees, 工作要求, issuer)."""
 
     center = models.OneToOneField(
@@ -368,11 +361,6 @@ class BulletinSettings(models.Model):
     issuer = models.CharField(_("发文机关"), max_length=100, blank=True)
     requirements = models.TextField(_("工作要求"), blank=True)
     closing = models.TextField(_("结束语"), blank=True)
-    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("通报设置")
-        verbose_name_plural = _("通报设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
+        verbose_name = verbose_name_plural = _("通报设置")

@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core import forms as core_forms
 from govhall.core.formfields import IdNumberField, PhoneField
-from govhall.core.validators import validate_period
 from govhall.org.models import Window
 from govhall.queueing.models import QueueCategory, Ticket, WindowPause
 
@@ -81,7 +81,7 @@ class AppointmentLookupForm(forms.Form):
     id_number = IdNumberField(label=_("身份证号"), max_length=18)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(core_forms.PeriodForm):
     DIMENSIONS = [
         ("category", _("按类别")),
         ("department", _("按单位")),
@@ -90,18 +90,9 @@ class PeriodForm(forms.Form):
         ("day", _("按日")),
         ("hour", _("按时段")),
     ]
-    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
     dimension = forms.ChoiceField(label=_("维度"), choices=DIMENSIONS, required=False)
 
     @classmethod
     def initial_period(cls) -> dict:
         today = timezone.localdate()
         return {"start": today.replace(day=1), "end": today, "dimension": "category"}
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            validate_period(start, end)
-        return data

@@ -13,7 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govhall.core.crypto import EncryptedTextField, KeyedHashField
-from govhall.core.models import CenterScopedModel, foreign_key, unique_while_null, user_key
+from govhall.core.models import (
+    CenterScopedModel,
+    CenterSettings,
+    ends_after,
+    foreign_key,
+    timeline_parent,
+    unique_in_center,
+    unique_while_null,
+    user_key,
+)
 from govhall.core.validators import (
     mask_id_number,
     mask_phone,
@@ -24,7 +33,7 @@ from govhall.core.validators import (
 prefix_validator = RegexValidator(r"^[A-Z]$", _("号段前缀应为一个大写字母。"))
 
 
-class QueueSettings(models.Model):
+class QueueSettings(CenterSettings):
     """A centre's queue rules (one row per centre, created with it: `core.settings_rows`)."""
 
     class ClosingPolicy(models.TextChoices):
@@ -87,14 +96,9 @@ class QueueSettings(models.Model):
         default=120,
         help_text=_("预约时段开始前这么多分钟内发短信提醒;0 为不提醒。"),
     )
-    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("排队叫号设置")
-        verbose_name_plural = _("排队叫号设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
+        verbose_name = verbose_name_plural = _("排队叫号设置")
 
     def sessions(self) -> list[tuple[dt.time, dt.time]]:
         return [(self.morning_start, self.morning_end), (self.afternoon_start, self.afternoon_end)]
@@ -136,11 +140,10 @@ class QueueCategory(CenterScopedModel):
     history = HistoricalRecords(m2m_fields=[departments, items, windows])
 
     class Meta:
-        verbose_name = _("排队类别")
-        verbose_name_plural = _("排队类别")
+        verbose_name = verbose_name_plural = _("排队类别")
         ordering = ["sort_order", "prefix"]
         constraints = [
-            models.UniqueConstraint(fields=["center", "prefix"], name="queueing_category_prefix"),
+            unique_in_center("prefix", "queueing_category_prefix"),
             models.CheckConstraint(
                 condition=Q(number_end__gte=models.F("number_start")),
                 name="queueing_category_number_range",
@@ -159,8 +162,7 @@ class TicketCounter(CenterScopedModel):
     last_seq = models.PositiveIntegerField(_("已发号"), default=0)
 
     class Meta:
-        verbose_name = _("号段计数")
-        verbose_name_plural = _("号段计数")
+        verbose_name = verbose_name_plural = _("号段计数")
         constraints = [
             models.UniqueConstraint(fields=["category", "day"], name="queueing_counter_day")
         ]
@@ -206,8 +208,7 @@ class Appointment(MaskedContact, CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("预约")
-        verbose_name_plural = _("预约")
+        verbose_name = verbose_name_plural = _("预约")
         ordering = ["date", "slot_start", "id"]
         indexes = [
             models.Index(fields=["category", "date", "slot_start", "state"]),
@@ -305,8 +306,7 @@ class Ticket(MaskedContact, CenterScopedModel):
     carried_over = models.BooleanField(_("跨日保留"), default=False)
 
     class Meta:
-        verbose_name = _("排队票")
-        verbose_name_plural = _("排队票")
+        verbose_name = verbose_name_plural = _("排队票")
         ordering = ["-issued_at", "-id"]
         permissions = [
             ("call_ticket", _("可在窗口叫号办理")),
@@ -356,10 +356,7 @@ class Ticket(MaskedContact, CenterScopedModel):
                 ),
                 name="queueing_ticket_state_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(called_at__isnull=True) | Q(called_at__gte=models.F("issued_at")),
-                name="queueing_ticket_called_after_issue",
-            ),
+            ends_after("issued_at", "called_at", "queueing_ticket_called_after_issue"),
         ]
         indexes = [
             # The line itself: calling, people ahead and waiting counts read only waiting
@@ -404,7 +401,7 @@ class TicketEvent(CenterScopedModel):
         EXPIRED = "expired", _("作废")
         CARRIED_OVER = "carried_over", _("跨日保留")
 
-    ticket = foreign_key(Ticket, _("排队票"), on_delete=models.CASCADE, related_name="events")
+    ticket = timeline_parent(Ticket, _("排队票"))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     at = models.DateTimeField(_("时间"))
     actor = user_key(_("操作人"), on_delete=models.PROTECT)
@@ -413,8 +410,7 @@ class TicketEvent(CenterScopedModel):
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("排队票事件")
-        verbose_name_plural = _("排队票事件")
+        verbose_name = verbose_name_plural = _("排队票事件")
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["center", "kind", "at"], name="queueing_event_kind_at"),
@@ -433,8 +429,7 @@ class WindowSession(CenterScopedModel):
     closed_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("窗口登录记录")
-        verbose_name_plural = _("窗口登录记录")
+        verbose_name = verbose_name_plural = _("窗口登录记录")
         ordering = ["-opened_at"]
         constraints = [
             unique_while_null(["window"], "closed_at", "queueing_one_open_session_per_window"),
@@ -464,8 +459,7 @@ class WindowPause(CenterScopedModel):
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("窗口暂停记录")
-        verbose_name_plural = _("窗口暂停记录")
+        verbose_name = verbose_name_plural = _("窗口暂停记录")
         ordering = ["-started_at"]
         constraints = [
             unique_while_null(["window"], "ended_at", "queueing_one_open_pause_per_window"),

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core.forms import GivenChoicesForm
 from govhall.org.models import Department
 from govhall.supervision.models import CampaignUnit, CensusEntry, Problem, ProblemCategory
 
@@ -124,7 +125,9 @@ class ProblemForm(forms.Form):
         self.fields["found_by"].choices = choices
 
 
-class ProblemEditForm(forms.Form):
+class ProblemEditForm(GivenChoicesForm):
+    choices_from = {"category": "categories"}
+
     category = forms.ModelChoiceField(label=_("类别"), queryset=ProblemCategory.objects.none())
     description = forms.CharField(label=_("问题"), widget=forms.Textarea(attrs={"rows": 3}))
     measure = forms.CharField(
@@ -133,9 +136,8 @@ class ProblemEditForm(forms.Form):
     owner = forms.CharField(label=_("责任人"), max_length=50, required=False)
     deadline = forms.DateField(label=_("整改时限"), widget=DATE)
 
-    def __init__(self, *args: Any, categories: Any, deadline_editable: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, deadline_editable: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
         if not deadline_editable:
             self.fields["deadline"].disabled = True
             self.fields["deadline"].required = False

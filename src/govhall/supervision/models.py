@@ -14,8 +14,10 @@ from simple_history.models import HistoricalRecords
 from govhall.core.models import (
     ActorEvent,
     CenterScopedModel,
+    CenterSettings,
     foreign_key,
     settings_owner,
+    timeline_parent,
     unique_unless_blank,
     unique_while_null,
     user_key,
@@ -23,7 +25,7 @@ from govhall.core.models import (
 from govhall.core.uploads import UploadField
 
 
-class SupervisionSettings(models.Model):
+class SupervisionSettings(CenterSettings):
     """The centre's choices for its campaigns (created with the centre: `core.settings_rows`)."""
 
     center = settings_owner("supervision_settings")
@@ -34,14 +36,9 @@ class SupervisionSettings(models.Model):
             "不勾选时,单位的问题全部整改完成(已整改或已确认)即可签字;勾选后须全部经督查人员确认。"
         ),
     )
-    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("排查整改设置")
-        verbose_name_plural = _("排查整改设置")
-
-    def __str__(self) -> str:
-        return str(self.center)
+        verbose_name = verbose_name_plural = _("排查整改设置")
 
 
 class Campaign(CenterScopedModel):
@@ -60,8 +57,7 @@ class Campaign(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("排查整改活动")
-        verbose_name_plural = _("排查整改活动")
+        verbose_name = verbose_name_plural = _("排查整改活动")
         ordering = ["-issued_on", "-id"]
         permissions = [
             ("manage_campaign", _("管理排查整改活动")),
@@ -94,8 +90,7 @@ class CampaignUnit(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("排查单位")
-        verbose_name_plural = _("排查单位")
+        verbose_name = verbose_name_plural = _("排查单位")
         ordering = ["campaign", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -136,8 +131,7 @@ class ProblemCategory(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("问题类别")
-        verbose_name_plural = _("问题类别")
+        verbose_name = verbose_name_plural = _("问题类别")
         ordering = ["campaign", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -165,8 +159,7 @@ class Phase(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("工作阶段")
-        verbose_name_plural = _("工作阶段")
+        verbose_name = verbose_name_plural = _("工作阶段")
         ordering = ["campaign", "ends_on"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "kind"], name="supervision_phase_unique")
@@ -186,8 +179,7 @@ class CampaignDocument(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("活动文件")
-        verbose_name_plural = _("活动文件")
+        verbose_name = verbose_name_plural = _("活动文件")
         ordering = ["campaign", "id"]
 
     def __str__(self) -> str:
@@ -276,8 +268,7 @@ class ProblemEvidence(CenterScopedModel):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("佐证材料")
-        verbose_name_plural = _("佐证材料")
+        verbose_name = verbose_name_plural = _("佐证材料")
         ordering = ["problem", "id"]
 
     def __str__(self) -> str:
@@ -295,12 +286,11 @@ class ProblemEvent(ActorEvent):
         CONFIRMED = "confirmed", _("督查确认")
         REOPENED = "reopened", _("退回重改")
 
-    problem = foreign_key(Problem, _("问题"), on_delete=models.CASCADE, related_name="events")
+    problem = timeline_parent(Problem, _("问题"))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
 
     class Meta(ActorEvent.Meta):
-        verbose_name = _("整改记录")
-        verbose_name_plural = _("整改记录")
+        verbose_name = verbose_name_plural = _("整改记录")
         ordering = ["problem", "at", "id"]
 
     def __str__(self) -> str:
@@ -326,8 +316,7 @@ class CensusReport(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("窗口统计表")
-        verbose_name_plural = _("窗口统计表")
+        verbose_name = verbose_name_plural = _("窗口统计表")
         ordering = ["campaign", "unit__sort_order", "unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "unit"], name="supervision_census_unique")
@@ -355,8 +344,7 @@ class CensusEntry(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("窗口和服务大厅")
-        verbose_name_plural = _("窗口和服务大厅")
+        verbose_name = verbose_name_plural = _("窗口和服务大厅")
         ordering = ["report", "sort_order", "id"]
 
     def __str__(self) -> str:
@@ -376,8 +364,7 @@ class SignOff(CenterScopedModel):
     revoked_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("签字确认")
-        verbose_name_plural = _("签字确认")
+        verbose_name = verbose_name_plural = _("签字确认")
         ordering = ["campaign", "unit", "-signed_at"]
         constraints = [
             unique_while_null(["campaign", "unit"], "revoked_at", "supervision_signoff_one_active")

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core.forms import GivenChoicesForm
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.training.models import Rotation, TrainingSession
 
@@ -46,7 +47,9 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("取消原因"), max_length=200)
 
 
-class RotationForm(forms.Form):
+class RotationForm(GivenChoicesForm):
+    choices_from = {"staff": "staff"}
+
     staff = forms.ModelChoiceField(label=_("工作人员"), queryset=StaffProfile.objects.none())
     kind = forms.ChoiceField(label=_("类型"), choices=Rotation.Kind.choices)
     to_window = forms.ModelChoiceField(
@@ -62,9 +65,8 @@ class RotationForm(forms.Form):
     ended_on = forms.DateField(label=_("结束日期"), widget=DATE, required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, staff: Any, center_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, center_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
         self.fields["to_window"].queryset = Window.objects.filter(center_id=center_id)
 
     def clean(self) -> dict[str, Any]:

@@ -7,11 +7,11 @@ figures count.
 """
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govhall.core.models import CenterScopedModel, foreign_key, user_key
+from govhall.core.models import CenterScopedModel, ends_after, foreign_key, user_key
 from govhall.org.models import Department, StaffProfile, Window
 
 
@@ -61,8 +61,7 @@ class TrainingSession(CenterScopedModel):
     history = HistoricalRecords(m2m_fields=[departments])
 
     class Meta:
-        verbose_name = _("培训")
-        verbose_name_plural = _("培训")
+        verbose_name = verbose_name_plural = _("培训")
         ordering = ["-held_on", "-pk"]
         permissions = [("manage_training", _("可组织培训、登记参训和轮岗"))]
         constraints = [
@@ -90,8 +89,7 @@ class TrainingAttendance(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("参训记录")
-        verbose_name_plural = _("参训记录")
+        verbose_name = verbose_name_plural = _("参训记录")
         ordering = ["session", "staff__staff_number"]
         constraints = [
             models.UniqueConstraint(
@@ -123,14 +121,10 @@ class Rotation(CenterScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("轮岗交流")
-        verbose_name_plural = _("轮岗交流")
+        verbose_name = verbose_name_plural = _("轮岗交流")
         ordering = ["-started_on", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="training_rotation_ends_after_start",
-            ),
+            ends_after("started_on", "ended_on", "training_rotation_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(to_window__isnull=False) | ~Q(to_post=""),
                 name="training_rotation_has_destination",
