@@ -307,13 +307,13 @@ RULES: dict[str, Rule] = {
             share=_wait_share,
             inputs=("avg_wait_seconds",),
         ),
-        Rule(
+        _rate_rule(
             "within_10_minutes",
             _("10分钟内办结占比"),
             _("10分钟内办结占比达到目标值得满分。"),
-            {"target": 0.9, "floor": 0.5},
-            share=_rate_share("share_within_10min"),
-            inputs=("share_within_10min",),
+            "share_within_10min",
+            target=0.9,
+            floor=0.5,
         ),
         Rule(
             "volume",
@@ -321,7 +321,7 @@ RULES: dict[str, Rule] = {
             _("服务量(叫号办结数与受理件数)与最高者之比。"),
             {"keys": list(SERVICE_KEYS)},
             share=_volume_share,
-            inputs=("tickets_served", "accepted"),
+            inputs=SERVICE_KEYS,
         ),
     ]
 }
