@@ -90,11 +90,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
-    phases = selectors.phase_report(
-        campaign_id=campaign.pk,
-        on=on,
-        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
-    )
+    phases = selectors.visible_phase_report(scope, campaign, on=on)
     may_manage = scope.can("supervision.manage_campaign")
     unit_ids = selectors.visible_unit_ids(scope, campaign_id=campaign.pk)
     overdue = selectors.overdue_problems(campaign_id=campaign.pk, on=on)
@@ -479,11 +475,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
-    data = selectors.campaign_progress(
-        campaign_id=campaign.pk,
-        on=on,
-        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
-    )
+    data = selectors.visible_progress(scope, campaign, on=on)
     may_sign = scope.can("supervision.sign_off")
     may_record_paper = scope.can("supervision.manage_campaign")
     signable = {
@@ -511,12 +503,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
-    on = _on(request)
-    return exports.progress_download(
-        campaign=campaign,
-        on=on,
-        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
-    )
+    return exports.progress_download(scope, campaign, on=_on(request))
 
 
 @route("supervision/<int:pk>/signoff/")
