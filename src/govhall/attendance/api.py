@@ -2,6 +2,7 @@
 service or selector, answer. One view per operation."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
@@ -114,10 +115,15 @@ class ActionView(APIView):
     # service then checks the details (department, state).
     permission: ClassVar[str | None] = None
     requires_profile: ClassVar[bool] = False
+    # What `perform` calls unless a view says otherwise: `service(actor=user, <row_name>=the
+    # URL's row, **the validated input)` (no row without a `row_name`).
+    service: ClassVar[Callable[..., Any]]
+    row_name: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "output" not in cls.__dict__:
+        # Each operation (a subclass setting its summary) is documented by a `post` of its own.
+        if "summary" not in cls.__dict__:
             return
 
         def post(self: "ActionView", request: Request, pk: int | None = None) -> Response:
@@ -155,7 +161,17 @@ class ActionView(APIView):
         return Response(result, status=self.status_code)
 
     def perform(self, user: Any, obj: Any, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
+        row = {} if self.row_name is None else {self.row_name: obj}
+        return self.service(actor=user, **row, **data)
+
+
+# An operation on behalf of a staff member: the input's `staff` (the id of one of the centre's
+# staff, or none) goes to `service` as the StaffProfile. (A comment, not a docstring: the
+# operations' OpenAPI description is ActionView's.)
+class StaffAction(ActionView):
+    def perform(self, user: Any, obj: Any, data: dict[str, Any]) -> Any:
+        staff = _in_center(StaffProfile, user, data.pop("staff", None))
+        return self.service(actor=user, staff=staff, **data)
 
 
 # --- timetables and duty ----------------------------------------------------------------------
@@ -183,27 +199,18 @@ class DutyList(ScopedListView):
 
 
 @route("duties/schedule/", name="duty-schedule")
-class DutySchedule(ActionView):
+class DutySchedule(StaffAction):
     permission = "attendance.add_dutyassignment"
     input, output, status_code = s.DutyIn, s.DutyOut, 201
     summary = "排双休日值班"
-
-    def perform(self, user, obj, data):
-        return services.schedule_duty(
-            actor=user,
-            staff=_in_center(StaffProfile, user, data["staff"]),
-            date=data["date"],
-            note=data["note"],
-        )
+    service = staticmethod(services.schedule_duty)
 
 
 @route("duties/<int:pk>/cancel/", name="duty-cancel")
 class DutyCancel(ActionView):
     output, model, department_field = s.DutyOut, DutyAssignment, "staff__department"
     summary = "取消值班"
-
-    def perform(self, user, obj, data):
-        return services.cancel_duty(actor=user, duty=obj)
+    service, row_name = staticmethod(services.cancel_duty), "duty"
 
 
 # --- punches ----------------------------------------------------------------------------------
@@ -254,9 +261,7 @@ class VoidPunch(ActionView):
     input, output, model = s.NoteIn, s.PunchOut, Punch
     department_field = "staff__department"
     summary = "作废打卡"
-
-    def perform(self, user, obj, data):
-        return services.void_punch(actor=user, punch=obj, note=data["note"])
+    service, row_name = staticmethod(services.void_punch), "punch"
 
 
 @route("punches/import/", name="punch-import")
@@ -304,27 +309,23 @@ class LeaveDetail(LeaveRows, ScopedDetailView):
 
 
 @route("leaves/request/", name="leave-request")
-class LeaveCreate(ActionView):
+class LeaveCreate(StaffAction):
     requires_profile = True
     input, output, status_code = s.LeaveIn, s.LeaveOut, 201
     summary = "请假申请"
+    service = staticmethod(services.request_leave)
 
-    def perform(self, user, obj, data):
-        return services.request_leave(
-            actor=user,
-            staff=_in_center(StaffProfile, user, data.get("staff")),
-            kind=data["kind"],
-            start=data["start"],
-            end=data["end"],
-            reason=data["reason"],
-        )
+
+# The steps on one leave request.
+class LeaveStep(ActionView):
+    output, model, row_name = s.LeaveOut, LeaveRequest, "leave"
 
 
 @route("leaves/<int:pk>/approve/", name="leave-approve")
-class LeaveApprove(ActionView):
+class LeaveApprove(LeaveStep):
     """Approve the current step: the unit lead first, then the centre."""
 
-    input, output, model = s.CommentIn, s.LeaveOut, LeaveRequest
+    input = s.CommentIn
     summary = "审批请假(单位→中心)"
 
     def perform(self, user, obj, data):
@@ -337,30 +338,21 @@ class LeaveApprove(ActionView):
 
 
 @route("leaves/<int:pk>/reject/", name="leave-reject")
-class LeaveReject(ActionView):
-    input, output, model = s.ReasonIn, s.LeaveOut, LeaveRequest
+class LeaveReject(LeaveStep):
+    input, service = s.ReasonIn, staticmethod(services.reject_leave)
     summary = "驳回请假"
-
-    def perform(self, user, obj, data):
-        return services.reject_leave(actor=user, leave=obj, reason=data["reason"])
 
 
 @route("leaves/<int:pk>/cancel/", name="leave-cancel")
-class LeaveCancel(ActionView):
-    output, model = s.LeaveOut, LeaveRequest
+class LeaveCancel(LeaveStep):
+    service = staticmethod(services.cancel_leave)
     summary = "撤销请假"
-
-    def perform(self, user, obj, data):
-        return services.cancel_leave(actor=user, leave=obj)
 
 
 @route("leaves/<int:pk>/report-back/", name="leave-report-back")
-class LeaveReportBack(ActionView):
-    input, output, model = s.OptionalTimeIn, s.LeaveOut, LeaveRequest
+class LeaveReportBack(LeaveStep):
+    input, service = s.OptionalTimeIn, staticmethod(services.report_back)
     summary = "销假"
-
-    def perform(self, user, obj, data):
-        return services.report_back(actor=user, leave=obj, at=data["at"])
 
 
 # --- temporary absence ------------------------------------------------------------------------
@@ -375,28 +367,18 @@ class TemporaryAbsenceList(ScopedListView):
 
 
 @route("temporary-absences/register/", name="temporary-absence-register")
-class TemporaryAbsenceCreate(ActionView):
+class TemporaryAbsenceCreate(StaffAction):
     requires_profile = True
     input, output, status_code = s.TemporaryAbsenceIn, s.TemporaryAbsenceOut, 201
     summary = "临时外出登记"
-
-    def perform(self, user, obj, data):
-        return services.register_temporary_absence(
-            actor=user,
-            staff=_in_center(StaffProfile, user, data.get("staff")),
-            reason=data["reason"],
-            left_at=data["left_at"],
-            returned_at=data["returned_at"],
-        )
+    service = staticmethod(services.register_temporary_absence)
 
 
 @route("temporary-absences/<int:pk>/return/", name="temporary-absence-return")
 class TemporaryAbsenceReturn(ActionView):
     input, output, model = s.OptionalTimeIn, s.TemporaryAbsenceOut, TemporaryAbsence
     summary = "外出返回登记"
-
-    def perform(self, user, obj, data):
-        return services.register_return(actor=user, absence=obj, at=data["at"])
+    service, row_name = staticmethod(services.register_return), "absence"
 
 
 # --- derived records --------------------------------------------------------------------------
@@ -486,9 +468,7 @@ class InspectionFinish(ActionView):
     input, output, model = s.NoteIn, s.InspectionOut, Inspection
     staff_field = department_field = None
     summary = "结束巡查"
-
-    def perform(self, user, obj, data):
-        return services.finish_inspection(actor=user, inspection=obj, note=data["note"])
+    service, row_name = staticmethod(services.finish_inspection), "inspection"
 
 
 class ViolationRows(ScopedRows):
@@ -539,24 +519,21 @@ class ViolationCreate(ActionView):
         )
 
 
-@route("violations/<int:pk>/appeal/", name="violation-appeal")
-class ViolationAppeal(ActionView):
-    input, output, model = s.ReasonIn, s.ViolationOut, Violation
-    summary = "申诉违规记录"
+# The steps on one violation.
+class ViolationStep(ActionView):
+    output, model, row_name = s.ViolationOut, Violation, "violation"
 
-    def perform(self, user, obj, data):
-        return services.appeal_violation(actor=user, violation=obj, reason=data["reason"])
+
+@route("violations/<int:pk>/appeal/", name="violation-appeal")
+class ViolationAppeal(ViolationStep):
+    input, service = s.ReasonIn, staticmethod(services.appeal_violation)
+    summary = "申诉违规记录"
 
 
 @route("violations/<int:pk>/decide/", name="violation-decide")
-class ViolationDecide(ActionView):
-    input, output, model = s.DecideIn, s.ViolationOut, Violation
+class ViolationDecide(ViolationStep):
+    input, service = s.DecideIn, staticmethod(services.decide_appeal)
     summary = "裁定申诉"
-
-    def perform(self, user, obj, data):
-        return services.decide_appeal(
-            actor=user, violation=obj, upheld=data["upheld"], comment=data["comment"]
-        )
 
 
 # --- assignments and stability ----------------------------------------------------------------

@@ -43,7 +43,7 @@ from openpyxl import Workbook
 from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop
 from govhall.catalog.models import ServiceItem
 from govhall.core import settings_rows, spreadsheets
-from govhall.core.selectors import Rollup, regrouped, rollup
+from govhall.core.selectors import Rollup, filtered, joined, regrouped, rollup
 from govhall.core.validators import mask_id_number, mask_phone, normalize_phone
 from govhall.core.workdays import ONE_DAY, Calendar, load_calendar
 from govhall.org.models import Department, Window
@@ -136,16 +136,14 @@ def case_list(
             output_field=CharField(),
         )
     )
-    if department_id:
-        qs = qs.filter(department_id=department_id)
-    if item_id:
-        qs = qs.filter(item_id=item_id)
-    if state:
-        qs = qs.filter(state=state)
-    if light:
-        qs = qs.filter(light=light)
-    if number:
-        qs = qs.filter(number__startswith=number.strip())
+    qs = filtered(
+        qs,
+        department_id=department_id,
+        item_id=item_id,
+        state=state,
+        light=light,
+        number__startswith=(number or "").strip(),
+    )
     if accepted_from:
         qs = qs.filter(accepted_at__gte=_day_start(accepted_from))
     if accepted_to:
@@ -283,10 +281,7 @@ def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) 
     )
     parts = (handled, open_overdue, consultations)
 
-    def finish(rows: list[dict[str, Any]]) -> dict[str, Any]:
-        row: dict[str, Any] = {}
-        for part in rows:
-            row.update(part)
+    def finish(row: dict[str, Any]) -> dict[str, Any]:
         n_accepted = row.get("accepted") or 0
         n_cohort_completed = row.get("accepted_completed") or 0
         n_online = row.get("accepted_online") or 0
@@ -308,16 +303,7 @@ def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) 
             "consultations": row.get("consultations") or 0,
         }
 
-    return Rollup(
-        total=finish([part.total for part in parts]),
-        by={
-            key: {
-                value: finish([part.by[key].get(value, {}) for part in parts])
-                for value in set().union(*(part.by[key] for part in parts))
-            }
-            for key in keys
-        },
-    )
+    return joined(parts, keys, finish)
 
 
 def _by_staff_profile(*parts: Rollup) -> None:
@@ -572,10 +558,7 @@ def clock_figures(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
     )
     parts = (cases, undelivered, repeats)
 
-    def finish(rows: list[dict[str, Any]]) -> dict[str, Any]:
-        row: dict[str, Any] = {}
-        for part in rows:
-            row.update(part)
+    def finish(row: dict[str, Any]) -> dict[str, Any]:
         n_delivered = row.get("delivered") or 0
         late = row.get("late_delivered") or 0
         return {
@@ -587,15 +570,7 @@ def clock_figures(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
             "delivery_on_time_rate": _ratio(n_delivered - late, n_delivered),
         }
 
-    return Rollup(
-        total=finish([part.total for part in parts]),
-        by={
-            "department": {
-                value: finish([part.by["department"].get(value, {}) for part in parts])
-                for value in set().union(*(part.by["department"] for part in parts))
-            }
-        },
-    )
+    return joined(parts, ("department",), finish)
 
 
 # --- export ------------------------------------------------------------------------------------

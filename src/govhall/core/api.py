@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from govhall.core.errors import DomainError, ValidationFailed
+from govhall.core.errors import DomainError, NotFound, ValidationFailed
 from govhall.core.selectors import Row, center_row
 
 
@@ -70,6 +70,17 @@ def center_input(model: type[Row], pk: int | None, center_id: int | None, label:
     obj = center_row(model, pk, center_id)
     if obj is None:
         raise ValidationFailed(_("%(label)s不存在。") % {"label": label}, detail={"id": pk})
+    return obj
+
+
+def center_object(model: type[Row], pk: int | None, center_id: int, missing: str) -> Row | None:
+    """The row `pk` of `model` in the centre `center_id` (None when `pk` is None); a 404 saying
+    `missing` when the centre has no such row."""
+    if pk is None:
+        return None
+    obj = center_row(model, pk, center_id)
+    if obj is None:
+        raise NotFound(missing)
     return obj
 
 

@@ -8,7 +8,6 @@ answered by `govhall.org.scoping.scope_for`.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from importlib import import_module
 from typing import Any
 
 from django.apps import apps
@@ -16,6 +15,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core.app_modules import optional_module
 from govhall.core.compiled import Placeholders, fetch_all
 
 
@@ -53,11 +53,8 @@ def declared_role_permissions() -> dict[str, set[str]]:
     for config in apps.get_app_configs():
         if not config.name.startswith("govhall."):
             continue
-        try:
-            module = import_module(f"{config.name}.roles")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.roles":
-                raise
+        module = optional_module(config.name, "roles")
+        if module is None:
             continue
         for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
             merged[str(role)].update(perms)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -30,6 +30,12 @@ def active_centers() -> QuerySet[Center]:
 
 
 Row = TypeVar("Row", bound=Model)
+
+
+def filtered(qs: QuerySet[Row], **lookups: Any) -> QuerySet[Row]:
+    """`qs` narrowed by each of `lookups` that is given: a list's optional filters, where a false
+    value (None, "", 0) means "any"."""
+    return qs.filter(**{lookup: value for lookup, value in lookups.items() if value})
 
 
 def center_row(model: type[Row], pk: int | None, center_id: int | None) -> Row | None:
@@ -117,6 +123,31 @@ def regrouped(
     for value, sums in groups.items():
         _add(out.setdefault(key_of.get(value), {}), sums)
     return out
+
+
+def joined(
+    parts: Sequence[Rollup], keys: Iterable[str], finish: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Rollup:
+    """Rollups of several queries grouped alike, as one: for the whole and for each value of each
+    of `keys`, the parts' figures in one row (a part without that group adds nothing), which
+    `finish` turns into the figures wanted."""
+
+    def row_of(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for part in rows:
+            row.update(part)
+        return finish(row)
+
+    return Rollup(
+        total=row_of(part.total for part in parts),
+        by={
+            key: {
+                value: row_of(part.by[key].get(value, {}) for part in parts)
+                for value in set().union(*(part.by[key] for part in parts))
+            }
+            for key in keys
+        },
+    )
 
 
 T = TypeVar("T")

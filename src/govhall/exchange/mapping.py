@@ -50,15 +50,26 @@ def _in_years(day: dt.date) -> None:
         raise ValueError(exc.messages[0]) from exc
 
 
-def _datetime(value: Any) -> dt.datetime:
-    parsed = value if isinstance(value, dt.datetime) else None
+def _parsed(value: Any, parsed: Any, parse: Callable[[str], Any], expected: str) -> Any:
+    """`parsed` (the value when it is already of its type, else None), or a string value read by
+    `parse`; ValueError(`expected`) when neither gives one."""
     if parsed is None and isinstance(value, str):
         try:
-            parsed = parse_datetime(value)
+            parsed = parse(value)
         except ValueError:
             parsed = None
     if parsed is None:
-        raise ValueError(_("应为 ISO 8601 时间。"))
+        raise ValueError(expected)
+    return parsed
+
+
+def _datetime(value: Any) -> dt.datetime:
+    parsed = _parsed(
+        value,
+        value if isinstance(value, dt.datetime) else None,
+        parse_datetime,
+        _("应为 ISO 8601 时间。"),
+    )
     if timezone.is_naive(parsed):
         raise ValueError(_("时间必须带时区。"))
     _in_years(parsed)
@@ -66,14 +77,12 @@ def _datetime(value: Any) -> dt.datetime:
 
 
 def _date(value: Any) -> dt.date:
-    parsed = value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
-    if parsed is None and isinstance(value, str):
-        try:
-            parsed = parse_date(value)
-        except ValueError:
-            parsed = None
-    if parsed is None:
-        raise ValueError(_("应为日期 YYYY-MM-DD。"))
+    parsed = _parsed(
+        value,
+        value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None,
+        parse_date,
+        _("应为日期 YYYY-MM-DD。"),
+    )
     _in_years(parsed)
     return parsed
 

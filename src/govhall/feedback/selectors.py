@@ -39,7 +39,7 @@ from govhall.core import settings_rows
 from govhall.core.compiled import Placeholders, fetch_one
 from govhall.core.models import Center
 from govhall.core.roles import Role
-from govhall.core.selectors import Rollup, active_centers, regrouped, rollup
+from govhall.core.selectors import Rollup, active_centers, filtered, regrouped, rollup
 from govhall.core.validators import mask_phone
 from govhall.feedback.links import hash_device_token
 from govhall.feedback.models import (
@@ -229,29 +229,21 @@ def complaint_list(scope: Any, *, status: str | None = None) -> QuerySet[Complai
     qs = scope.filter(Complaint.objects.all()).select_related(
         "department", "window", "staff__user", "item", "assignee"
     )
-    if status:
-        qs = qs.filter(status=status)
-    return qs
+    return filtered(qs, status=status)
 
 
 def appeal_list(scope: Any, *, status: str | None = None) -> QuerySet[Appeal]:
     qs = scope.filter(Appeal.objects.all()).select_related(
         "department", "evaluation", "filed_by", "decided_by"
     )
-    if status:
-        qs = qs.filter(status=status)
-    return qs
+    return filtered(qs, status=status)
 
 
 def assist_list(
     scope: Any, *, start: dt.date | None = None, end: dt.date | None = None
 ) -> QuerySet[AssistRecord]:
     qs = scope.filter(AssistRecord.objects.all()).select_related("department", "staff__user")
-    if start:
-        qs = qs.filter(date__gte=start)
-    if end:
-        qs = qs.filter(date__lte=end)
-    return qs
+    return filtered(qs, date__gte=start, date__lte=end)
 
 
 def may_see_identity(scope: Any, department_id: int | None) -> bool:

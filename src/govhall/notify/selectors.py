@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from govhall.core.crypto import keyed_hash
 from govhall.notify.models import Notification, OptOut
@@ -18,6 +18,11 @@ def is_opted_out(center_id: int, phone: str) -> bool:
 def already_enqueued(kind: str) -> QuerySet[Notification]:
     """Notifications of `kind` (a producer excludes their subjects: ``~Exists(...)``)."""
     return Notification.objects.filter(kind=kind)
+
+
+def subject_enqueued(kind: str) -> Exists:
+    """Whether a notification of `kind` is already enqueued about the row (its ``pk``)."""
+    return Exists(already_enqueued(kind).filter(subject_id=OuterRef("pk")))
 
 
 def due(*, at: dt.datetime) -> QuerySet[Notification]:

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from govhall.core.api import validated
+from govhall.core.api import center_object, validated
 from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.routing import route
@@ -64,9 +64,7 @@ class RubricNewVersionApi(APIView):
     @extend_schema(request=None, responses={201: RubricSerializer})
     def post(self, request: Request, pk: int) -> Response:
         _scope, center = _center(request)
-        rubric = center_row(Rubric, pk, center.pk)
-        if rubric is None:
-            raise NotFound(_("找不到该考核细则。"))
+        rubric = center_object(Rubric, pk, center.pk, _("找不到该考核细则。"))
         copy = services.new_rubric_version(rubric=rubric, actor=request.user)
         return Response(RubricSerializer(copy).data, status=status.HTTP_201_CREATED)
 
@@ -113,9 +111,7 @@ class PublishApi(APIView):
     @extend_schema(request=None, responses={200: RunSerializer})
     def post(self, request: Request, pk: int) -> Response:
         _scope, center = _center(request)
-        run = center_row(EvaluationRun, pk, center.pk)
-        if run is None:
-            raise NotFound(_("找不到该评价结果。"))
+        run = center_object(EvaluationRun, pk, center.pk, _("找不到该评价结果。"))
         return Response(RunSerializer(services.publish_run(run=run, actor=request.user)).data)
 
 

@@ -78,6 +78,13 @@ def _paragraph(
     return paragraph
 
 
+def _title(document: Any, text: str, size: float) -> Any:
+    """A title line: centred, in the title face, not indented."""
+    return _paragraph(
+        document, text, font=TITLE_FONT, size=size, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+
+
 def _page_number_footer(section: Any) -> None:
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -118,14 +125,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         mark = _("草稿(未发布)")
         section.header.paragraphs[0].text = mark
         _paragraph(document, mark, font=HEADING_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _paragraph(
-        document,
-        bulletin.title,
-        font=TITLE_FONT,
-        size=22,
-        indent=False,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
+    _title(document, bulletin.title, 22)
     _paragraph(document, "", indent=False)
     _paragraph(document, bulletin.addressees, indent=False)
     _paragraph(document, bulletin.opening)
@@ -148,14 +148,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     annex.top_margin, annex.bottom_margin = Mm(28), Mm(26)
     annex.left_margin, annex.right_margin = Mm(37), Mm(35)
     _paragraph(document, _("附件"), font=HEADING_FONT, indent=False)
-    _paragraph(
-        document,
-        bulletin.attachment_title,
-        font=TITLE_FONT,
-        size=18,
-        indent=False,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
+    _title(document, bulletin.attachment_title, 18)
     # Style ids set on the XML: python-docx's `paragraph.style = …` looks the style up among
     # all of the document's styles for every cell.
     styles = (

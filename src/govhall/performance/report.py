@@ -100,17 +100,23 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _hall_sentence(center_name: str, hall: dict[str, Any]) -> str:
+def hall_parts(hall: dict[str, Any]) -> str:
+    """What the hall houses, "12个部门(单位)、80项政务服务事项…", leaving out what it has none of
+    ("" when it has nothing)."""
     parts = [
         _("%(n)s个部门(单位)") % {"n": hall["departments"]} if hall.get("departments") else None,
         _("%(n)s项政务服务事项") % {"n": hall["items"]} if hall.get("items") else None,
         _("%(n)s名工作人员") % {"n": hall["staff"]} if hall.get("staff") else None,
         _("%(n)s个窗口") % {"n": hall["windows"]} if hall.get("windows") else None,
     ]
-    kept = [p for p in parts if p]
-    if not kept:
+    return "、".join(p for p in parts if p)
+
+
+def _hall_sentence(center_name: str, hall: dict[str, Any]) -> str:
+    what = hall_parts(hall)
+    if not what:
         return ""
-    return _("目前,%(center)s共进驻%(what)s。") % {"center": center_name, "what": "、".join(kept)}
+    return _("目前,%(center)s共进驻%(what)s。") % {"center": center_name, "what": what}
 
 
 def _mean_time(seconds: float | None, in_minutes: str, in_seconds: str) -> str | None:
@@ -573,28 +579,29 @@ def business_table(run: EvaluationRun) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-ATTENDANCE_KEYS = [
-    ("working_days", _("应出勤天数")),
-    ("present_days", _("实出勤天数")),
-    ("late", _("迟到")),
-    ("early", _("早退")),
-    ("missing_punches", _("缺卡")),
-    ("absent_days", _("缺勤天数")),
-    ("leave_days", _("请假天数")),
-    ("temp_absences", _("临时外出登记")),
-    ("absence_from_post_minutes", _("空岗(分钟)")),
-    ("violations", _("违规次数")),
-    ("violation_points", _("违规扣分")),
-]
+# The attendance figures of the tables, in their order, with their column labels.
+ATTENDANCE_LABELS = {
+    "working_days": _("应出勤天数"),
+    "present_days": _("实出勤天数"),
+    "late": _("迟到"),
+    "early": _("早退"),
+    "missing_punches": _("缺卡"),
+    "absent_days": _("缺勤天数"),
+    "leave_days": _("请假天数"),
+    "temp_absences": _("临时外出登记"),
+    "absence_from_post_minutes": _("空岗(分钟)"),
+    "violations": _("违规次数"),
+    "violation_points": _("违规扣分"),
+}
 
 
 def attendance_tables(run: EvaluationRun) -> list[tuple[list[str], list[list[Any]]]]:
     """考勤考核汇总表: by staff, then by department, from the run's snapshot."""
-    labels = [str(label) for _key, label in ATTENDANCE_KEYS]
+    labels = [str(label) for label in ATTENDANCE_LABELS.values()]
     staff_header = [_("工号"), _("姓名"), _("单位"), *labels]
     staff_rows = [
         [s["staff_number"], s["name"], s["department"]]
-        + [s.get("figures", {}).get(key, 0) for key, _label in ATTENDANCE_KEYS]
+        + [s.get("figures", {}).get(key, 0) for key in ATTENDANCE_LABELS]
         for _pk, s in sorted(
             run.inputs.get("staff", {}).items(),
             key=lambda kv: (kv[1]["department"], kv[1]["staff_number"]),
@@ -602,7 +609,7 @@ def attendance_tables(run: EvaluationRun) -> list[tuple[list[str], list[list[Any
     ]
     dept_header = [_("单位"), *labels]
     dept_rows = [
-        [d["name"]] + [d.get("figures", {}).get(key, 0) for key, _label in ATTENDANCE_KEYS]
+        [d["name"]] + [d.get("figures", {}).get(key, 0) for key in ATTENDANCE_LABELS]
         for _pk, d in sorted(
             run.inputs.get("departments", {}).items(), key=lambda kv: kv[1]["name"]
         )

@@ -192,25 +192,43 @@ def _bonus_share(figures: Figures, p: dict[str, Any], population: Sequence[Figur
     return _num(figures, "assists_total") * float(p["per_service"]) / float(p["full_at_points"])
 
 
+def _rate_rule(code: str, label: Any, description: Any, key: str, **defaults: float) -> Rule:
+    """A share rule on the rate `key` (`_rate_share`), its `target` and `floor` in `defaults`."""
+    return Rule(code, label, description, defaults, share=_rate_share(key), inputs=(key,))
+
+
+def _count_rule(
+    code: str,
+    label: Any,
+    description: Any,
+    requires: str | None = None,
+    **weights: tuple[str, float],
+) -> Rule:
+    """A deduction rule (`_per_count`): `weights` maps each figure it counts to the parameter
+    that weighs it and that parameter's default."""
+    return Rule(
+        code,
+        label,
+        description,
+        {param: default for param, default in weights.values()},
+        deduction=_per_count(**{key: param for key, (param, _default) in weights.items()}),
+        inputs=tuple(weights),
+        requires=requires,
+    )
+
+
 RULES: dict[str, Rule] = {
     rule.code: rule
     for rule in [
-        Rule(
+        _rate_rule(
             "completion_rate",
             _("办结率"),
             _("办结率达到目标值得满分,低于下限不得分,之间按比例。"),
-            {"target": 1.0, "floor": 0.8},
-            share=_rate_share("completion_rate"),
-            inputs=("completion_rate",),
+            "completion_rate",
+            target=1.0,
+            floor=0.8,
         ),
-        Rule(
-            "overdue_cases",
-            _("超期件"),
-            _("每件超期件扣分。"),
-            {"per_case": 2},
-            deduction=_per_count(overdue="per_case"),
-            inputs=("overdue",),
-        ),
+        _count_rule("overdue_cases", _("超期件"), _("每件超期件扣分。"), overdue=("per_case", 2)),
         Rule(
             "has_cases",
             _("有办件量"),
@@ -219,76 +237,59 @@ RULES: dict[str, Rule] = {
             share=_has_cases_share,
             inputs=("accepted",),
         ),
-        Rule(
+        _rate_rule(
             "good_rating_rate",
             _("好评率"),
             _("好评率达到目标值得满分,低于下限不得分,之间按比例。"),
-            {"target": 1.0, "floor": 0.9},
-            share=_rate_share("good_rate"),
-            inputs=("good_rate",),
+            "good_rate",
+            target=1.0,
+            floor=0.9,
         ),
-        Rule(
+        _count_rule(
             "valid_bad_ratings",
             _("有效差评"),
             _("每条核实有效的差评扣分。"),
-            {"per_rating": 2},
-            deduction=_per_count(bad_valid="per_rating"),
-            inputs=("bad_valid",),
+            bad_valid=("per_rating", 2),
         ),
-        Rule(
+        _count_rule(
             "valid_complaints",
             _("有效投诉"),
             _("扣除有效投诉记载的扣分,另可按件扣分。"),
-            {"per_complaint": 0, "deduction_factor": 1},
-            deduction=_per_count(
-                complaints_valid="per_complaint", complaint_deductions="deduction_factor"
-            ),
-            inputs=("complaints_valid", "complaint_deductions"),
+            complaints_valid=("per_complaint", 0),
+            complaint_deductions=("deduction_factor", 1),
         ),
-        Rule(
+        _rate_rule(
             "invitation_rate",
             _("主动邀评率"),
             _("主动邀评率达到目标值得满分,低于下限不得分,之间按比例。"),
-            {"target": 0.9, "floor": 0.5},
-            share=_rate_share("invitation_rate"),
-            inputs=("invitation_rate",),
+            "invitation_rate",
+            target=0.9,
+            floor=0.5,
         ),
-        Rule(
+        _rate_rule(
             "rectification_on_time",
             _("差评整改及时率"),
             _("按期整改率达到目标值得满分。"),
-            {"target": 1.0, "floor": 0.0},
-            share=_rate_share("rectification_on_time_rate"),
-            inputs=("rectification_on_time_rate",),
+            "rectification_on_time_rate",
+            target=1.0,
+            floor=0.0,
         ),
-        Rule(
+        _count_rule(
             "attendance",
             _("考勤"),
             _("迟到、早退、缺卡、缺勤、空岗分钟按次扣分。"),
-            {
-                "per_late": 0.5,
-                "per_early": 0.5,
-                "per_missing_punch": 0.5,
-                "per_absent_day": 2,
-                "per_absence_minute": 0.05,
-            },
-            deduction=_per_count(
-                late="per_late",
-                early="per_early",
-                missing_punches="per_missing_punch",
-                absent_days="per_absent_day",
-                absence_from_post_minutes="per_absence_minute",
-            ),
-            inputs=("late", "early", "missing_punches", "absent_days", "absence_from_post_minutes"),
             requires="staff_count",
+            late=("per_late", 0.5),
+            early=("per_early", 0.5),
+            missing_punches=("per_missing_punch", 0.5),
+            absent_days=("per_absent_day", 2),
+            absence_from_post_minutes=("per_absence_minute", 0.05),
         ),
-        Rule(
+        _count_rule(
             "inspection_points",
             _("巡查违规扣分"),
             _("扣除巡查记录的违规分值(乘以系数)。"),
-            {"factor": 1},
-            deduction=_per_count(violation_points="factor"),
-            inputs=("violation_points",),
+            violation_points=("factor", 1),
         ),
         Rule(
             "assisted_services",
@@ -306,13 +307,13 @@ RULES: dict[str, Rule] = {
             share=_wait_share,
             inputs=("avg_wait_seconds",),
         ),
-        Rule(
+        _rate_rule(
             "within_10_minutes",
             _("10分钟内办结占比"),
             _("10分钟内办结占比达到目标值得满分。"),
-            {"target": 0.9, "floor": 0.5},
-            share=_rate_share("share_within_10min"),
-            inputs=("share_within_10min",),
+            "share_within_10min",
+            target=0.9,
+            floor=0.5,
         ),
         Rule(
             "volume",
@@ -320,7 +321,7 @@ RULES: dict[str, Rule] = {
             _("服务量(叫号办结数与受理件数)与最高者之比。"),
             {"keys": list(SERVICE_KEYS)},
             share=_volume_share,
-            inputs=("tickets_served", "accepted"),
+            inputs=SERVICE_KEYS,
         ),
     ]
 }

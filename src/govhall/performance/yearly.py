@@ -27,6 +27,7 @@ from govhall.performance.report import (
     _clauses,
     _sub,
     cn_date,
+    hall_parts,
     minutes,
     percent,
 )
@@ -84,18 +85,11 @@ def _money(yuan: Decimal) -> str:
 
 
 def _hall(center_name: str, figures: YearFigures) -> str:
-    hall = figures.hall
-    parts = [
-        _("%(n)s个部门(单位)") % {"n": hall["departments"]} if hall.get("departments") else None,
-        _("%(n)s项政务服务事项") % {"n": hall["items"]} if hall.get("items") else None,
-        _("%(n)s名工作人员") % {"n": hall["staff"]} if hall.get("staff") else None,
-        _("%(n)s个窗口") % {"n": hall["windows"]} if hall.get("windows") else None,
-    ]
-    kept = [p for p in parts if p]
+    what = hall_parts(figures.hall)
     text = (
         _("截至%(day)s,%(center)s共进驻%(what)s。")
-        % {"day": cn_date(figures.end), "center": center_name, "what": "、".join(kept)}
-        if kept
+        % {"day": cn_date(figures.end), "center": center_name, "what": what}
+        if what
         else ""
     )
     stability = figures.stability

@@ -19,12 +19,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.catalog.models import ServiceItem
-from govhall.core.api import validated
+from govhall.core.api import center_object, validated
 from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.ratelimits import throttle_ticket_issuing
 from govhall.core.routing import route
-from govhall.core.selectors import center_row
 from govhall.org.authentication import TokenAuthentication
 from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, scope_for
@@ -119,11 +118,7 @@ class IssueTicketApi(PublicAPIView):
             raise NotFound(_("排队类别不存在。"))
         category, settings = found
         throttle_ticket_issuing(request, category_id=category.pk)
-        item = None
-        if data["item"] is not None:
-            item = center_row(ServiceItem, data["item"], category.center_id)
-            if item is None:
-                raise NotFound(_("事项不存在。"))
+        item = center_object(ServiceItem, data["item"], category.center_id, _("事项不存在。"))
         ticket = services.issue_ticket(
             category=category,
             channel=data["channel"],
@@ -371,15 +366,10 @@ class TransferApi(WindowApiMixin, APIView):
     def post(self, request: Request, window_id: int) -> Response:
         staff, window = self.staff_window(request, window_id)
         data = validated(s.TransferInputSerializer, request.data)
-        to_category = to_window = None
-        if data["to_category"] is not None:
-            to_category = center_row(QueueCategory, data["to_category"], window.center_id)
-            if to_category is None:
-                raise NotFound(_("排队类别不存在。"))
-        if data["to_window"] is not None:
-            to_window = center_row(Window, data["to_window"], window.center_id)
-            if to_window is None:
-                raise NotFound(_("窗口不存在。"))
+        to_category = center_object(
+            QueueCategory, data["to_category"], window.center_id, _("排队类别不存在。")
+        )
+        to_window = center_object(Window, data["to_window"], window.center_id, _("窗口不存在。"))
         successor = services.transfer_ticket(
             ticket=self.current(window),
             window=window,

@@ -8,22 +8,17 @@ when its slot begins within `QueueSettings.appointment_reminder_minutes`.
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.notify import selectors as notify_selectors
-from govhall.notify import services as notify
 from govhall.notify.models import Notification
+from govhall.notify.selectors import subject_enqueued
+from govhall.notify.subjects import enqueue_about
 from govhall.queueing import selectors
 from govhall.queueing.models import Appointment, QueueSettings
 
 TICKET_DUE = Notification.Kind.TICKET_DUE
 APPOINTMENT_REMINDER = Notification.Kind.APPOINTMENT_REMINDER
-
-
-def _enqueued(kind: str) -> Exists:
-    return Exists(notify_selectors.already_enqueued(kind).filter(subject_id=OuterRef("pk")))
 
 
 def tickets_nearly_due(*, at: dt.datetime) -> int:
@@ -37,21 +32,19 @@ def tickets_nearly_due(*, at: dt.datetime) -> int:
             head = (
                 waiting.filter(category=category, target_window__isnull=True)
                 .order_by(*selectors.CALL_ORDER)
-                .annotate(reminded=_enqueued(TICKET_DUE))[: settings.due_reminder_ahead + 1]
+                .annotate(reminded=subject_enqueued(TICKET_DUE))[: settings.due_reminder_ahead + 1]
             )
             for ahead, ticket in enumerate(head):
                 if not ticket.phone or ticket.reminded:
                     continue
-                params = [ticket.number, str(ahead), settings.center.name]
-                notify.enqueue(
-                    center_id=ticket.center_id,
-                    kind=TICKET_DUE,
-                    subject_id=ticket.pk,
-                    phone=ticket.phone,
-                    params=params,
-                    text=_("您的%(number)s号前面还有%(ahead)s人,请回到%(center)s大厅留意叫号。")
-                    % dict(zip(("number", "ahead", "center"), params, strict=True)),
+                enqueue_about(
+                    ticket,
+                    TICKET_DUE,
+                    _("您的%(number)s号前面还有%(ahead)s人,请回到%(center)s大厅留意叫号。"),
                     at=at,
+                    number=ticket.number,
+                    ahead=str(ahead),
+                    center=settings.center.name,
                 )
                 made += 1
     return made
@@ -73,7 +66,7 @@ def appointments_soon(*, at: dt.datetime) -> int:
                 date__lte=horizon.date(),
             )
             .exclude(phone="")
-            .exclude(_enqueued(APPOINTMENT_REMINDER))
+            .exclude(subject_enqueued(APPOINTMENT_REMINDER))
             .select_related("category")
         )
         for appointment in booked:
@@ -82,24 +75,18 @@ def appointments_soon(*, at: dt.datetime) -> int:
             )
             if not local <= begins <= horizon:
                 continue
-            params = [
-                appointment.date.isoformat(),
-                appointment.slot_start.strftime("%H:%M"),
-                appointment.category.name,
-                appointment.code,
-            ]
-            notify.enqueue(
-                center_id=appointment.center_id,
-                kind=APPOINTMENT_REMINDER,
-                subject_id=appointment.pk,
-                phone=appointment.phone,
-                params=params,
-                text=_(
+            enqueue_about(
+                appointment,
+                APPOINTMENT_REMINDER,
+                _(
                     "您预约的%(date)s %(time)s“%(category)s”即将开始,预约码%(code)s,"
                     "请按时到大厅签到。"
-                )
-                % dict(zip(("date", "time", "category", "code"), params, strict=True)),
+                ),
                 at=at,
+                date=appointment.date.isoformat(),
+                time=appointment.slot_start.strftime("%H:%M"),
+                category=appointment.category.name,
+                code=appointment.code,
             )
             made += 1
     return made

@@ -30,7 +30,13 @@ from govhall.org.scoping import Scope, scope_for
 from govhall.supervision import exports, selectors, services
 from govhall.supervision import serializers as s
 from govhall.supervision.errors import SupervisionError
-from govhall.supervision.models import Campaign, CampaignUnit, Problem, ProblemCategory
+from govhall.supervision.models import (
+    Campaign,
+    CampaignUnit,
+    Problem,
+    ProblemCategory,
+    ProblemEvidence,
+)
 
 TAG = ["supervision"]
 ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="统计日期(默认今天)")
@@ -147,11 +153,7 @@ class PhaseReportApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         scope = _scope(request, "supervision.view_problem")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
-        rows = selectors.phase_report(
-            campaign_id=campaign.pk,
-            on=_on(request),
-            unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
-        )
+        rows = selectors.visible_phase_report(scope, campaign, on=_on(request))
         return Response(s.PhaseStatusOut(rows, many=True).data)
 
 
@@ -230,21 +232,25 @@ class ProblemDetailApi(APIView):
 # step in the API schema.)
 class ProblemStep(APIView):
     permission: str
+    unless: str | None = None
     input: type[Serializer]
-    service: Callable[..., Problem]
+    service: Callable[..., Any]
     summary: str
+    responses: Any = s.ProblemOut
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         documented_post(
-            cls, tags=TAG, request=cls.input, responses=s.ProblemOut, summary=cls.summary
+            cls, tags=TAG, request=cls.input, responses=cls.responses, summary=cls.summary
         )
 
     def handle(self, request: Request, pk: int) -> Response:
-        scope = _scope(request, self.permission)
+        scope = _scope(request, self.permission, unless=self.unless)
         problem = selectors.visible_problem(scope, problem_id=pk)
         data = validated(self.input, request.data)
-        problem = self.service(actor=request.user, problem=problem, **data)
+        return self.respond(self.service(actor=request.user, problem=problem, **data))
+
+    def respond(self, problem: Problem) -> Response:
         return Response(_problem_out(problem))
 
 
@@ -267,19 +273,14 @@ class ProblemReopenApi(ProblemStep):
 
 
 @route("problems/<int:pk>/evidence/", name="problem-evidence")
-class EvidenceUploadApi(APIView):
+class EvidenceUploadApi(ProblemStep):
+    permission, unless = "supervision.edit_problem_list", "supervision.record_problem"
+    input, summary = s.EvidenceIn, "上传佐证材料"
+    service = staticmethod(services.add_evidence)
+    responses = {201: s.EvidenceOut}
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(
-        tags=TAG, request=s.EvidenceIn, responses={201: s.EvidenceOut}, summary="上传佐证材料"
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        scope = _scope(
-            request, "supervision.edit_problem_list", unless="supervision.record_problem"
-        )
-        problem = selectors.visible_problem(scope, problem_id=pk)
-        data = validated(s.EvidenceIn, request.data)
-        evidence = services.add_evidence(actor=request.user, problem=problem, **data)
+    def respond(self, evidence: ProblemEvidence) -> Response:
         return Response(s.EvidenceOut(evidence).data, status=201)
 
 
@@ -355,11 +356,7 @@ class ProgressApi(APIView):
         scope = _scope(request, "supervision.view_problem")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
         on = _on(request)
-        progress = selectors.campaign_progress(
-            campaign_id=campaign.pk,
-            on=on,
-            unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
-        )
+        progress = selectors.visible_progress(scope, campaign, on=on)
         return Response(
             s.ProgressOut({"on": on, "rows": progress.rows, "totals": progress.totals}).data
         )
@@ -376,12 +373,7 @@ class ProgressXlsxApi(APIView):
     def get(self, request: Request, pk: int) -> HttpResponse:
         scope = _scope(request, "supervision.view_problem")
         campaign = selectors.visible_campaign(scope, campaign_id=pk)
-        on = _on(request)
-        return exports.progress_download(
-            campaign=campaign,
-            on=on,
-            unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
-        )
+        return exports.progress_download(scope, campaign, on=_on(request))
 
 
 @route("campaigns/<int:pk>/signoff/", name="signoff")

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govhall.core.spreadsheets import row, xlsx_response
+from govhall.org.scoping import Scope
 from govhall.supervision import selectors
 from govhall.supervision.models import Campaign, CampaignUnit
 
@@ -37,10 +38,10 @@ def progress_headers() -> list[str]:
     ]
 
 
-def progress_download(
-    *, campaign: Campaign, on: dt.date, unit_ids: list[int] | None = None
-) -> HttpResponse:
-    """`progress_workbook` as a download named by `progress_filename`."""
+def progress_download(scope: Scope, campaign: Campaign, *, on: dt.date) -> HttpResponse:
+    """`progress_workbook` of the units the user sees, as a download named by
+    `progress_filename`."""
+    unit_ids = selectors.visible_unit_ids(scope, campaign_id=campaign.pk)
     content = progress_workbook(campaign=campaign, on=on, unit_ids=unit_ids)
     return xlsx_response(content, filename=progress_filename(campaign, on))
 

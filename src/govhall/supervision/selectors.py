@@ -17,6 +17,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from govhall.core import settings_rows
+from govhall.core.selectors import filtered
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision.errors import SupervisionError
 from govhall.supervision.models import (
@@ -186,14 +187,7 @@ def problem_list(
     qs = scope.filter(
         Problem.objects.filter(campaign_id=campaign_id), department_field="unit__department"
     )
-    if unit_id:
-        qs = qs.filter(unit_id=unit_id)
-    if status:
-        qs = qs.filter(status=status)
-    if category_id:
-        qs = qs.filter(category_id=category_id)
-    if found_by:
-        qs = qs.filter(found_by=found_by)
+    qs = filtered(qs, unit_id=unit_id, status=status, category_id=category_id, found_by=found_by)
     return qs.select_related("unit", "category", "item").order_by(
         "unit__sort_order", "unit_id", "id"
     )
@@ -398,3 +392,15 @@ def may_download_evidence(user: Any, evidence: ProblemEvidence) -> bool:
         scope.can("supervision.view_problem")
         and problem_detail(scope, problem_id=evidence.problem_id) is not None
     )
+
+
+def visible_phase_report(scope: Scope, campaign: Campaign, *, on: dt.date) -> list[PhaseStatus]:
+    """`phase_report` of the campaign's units the user sees."""
+    unit_ids = visible_unit_ids(scope, campaign_id=campaign.pk)
+    return phase_report(campaign_id=campaign.pk, on=on, unit_ids=unit_ids)
+
+
+def visible_progress(scope: Scope, campaign: Campaign, *, on: dt.date) -> Progress:
+    """`campaign_progress` of the campaign's units the user sees."""
+    unit_ids = visible_unit_ids(scope, campaign_id=campaign.pk)
+    return campaign_progress(campaign_id=campaign.pk, on=on, unit_ids=unit_ids)

@@ -90,11 +90,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
-    phases = selectors.phase_report(
-        campaign_id=campaign.pk,
-        on=on,
-        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
-    )
+    phases = selectors.visible_phase_report(scope, campaign, on=on)
     may_manage = scope.can("supervision.manage_campaign")
     unit_ids = selectors.visible_unit_ids(scope, campaign_id=campaign.pk)
     overdue = selectors.overdue_problems(campaign_id=campaign.pk, on=on)
@@ -296,21 +292,28 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "supervision/problem.html", context)
 
 
-def _problem_action(
-    request: HttpRequest, pk: int, scope: Scope, form_class: type, act: Callable[..., Any]
-) -> HttpResponse:
-    """A posted form to the service `act` on a problem `scope` sees (its permission asked)."""
-    if (refused := _not_post(request)) is not None:
-        return refused
-    problem = selectors.visible_problem(scope, problem_id=pk)
-    attempt_form(
-        request,
-        form_class(request.POST, request.FILES),
-        lambda data: act(actor=request.user, problem=problem, **data),
-        _("已保存。"),
-        invalid=_form_error,
-    )
-    return redirect("supervision:problem", pk=problem.pk)
+def _problem_step(
+    form_class: type, act: Callable[..., Any], perm: str, unless: str | None
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The page of one step on a problem: a posted `form_class` to the service `act` on a problem
+    the user sees, refused without `perm` (not asked of a user holding `unless`)."""
+
+    @login_required
+    def step(request: HttpRequest, pk: int) -> HttpResponse:
+        scope = _scope(request, perm, unless=unless)
+        if (refused := _not_post(request)) is not None:
+            return refused
+        problem = selectors.visible_problem(scope, problem_id=pk)
+        attempt_form(
+            request,
+            form_class(request.POST, request.FILES),
+            lambda data: act(actor=request.user, problem=problem, **data),
+            _("已保存。"),
+            invalid=_form_error,
+        )
+        return redirect("supervision:problem", pk=problem.pk)
+
+    return step
 
 
 @route("supervision/problems/<int:pk>/edit/")
@@ -338,32 +341,23 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:problem", pk=problem.pk)
 
 
-@route("supervision/problems/<int:pk>/fix/")
-@login_required
-def problem_fix(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request, "supervision.edit_problem_list")
-    return _problem_action(request, pk, scope, forms.FixForm, services.mark_fixed)
-
-
-@route("supervision/problems/<int:pk>/evidence/")
-@login_required
-def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request, "supervision.edit_problem_list", unless="supervision.record_problem")
-    return _problem_action(request, pk, scope, forms.EvidenceForm, services.add_evidence)
-
-
-@route("supervision/problems/<int:pk>/confirm/")
-@login_required
-def problem_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request, "supervision.confirm_problem")
-    return _problem_action(request, pk, scope, forms.NoteForm, services.confirm_problem)
-
-
-@route("supervision/problems/<int:pk>/reopen/")
-@login_required
-def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request, "supervision.confirm_problem")
-    return _problem_action(request, pk, scope, forms.ReasonForm, services.reopen_problem)
+# The steps on a problem, each at supervision/problems/<pk>/<step>/ and named problem_<step>: its
+# form, its service, the permission it asks and the one that exempts from asking.
+PROBLEM_STEPS = {
+    "fix": (forms.FixForm, services.mark_fixed, "supervision.edit_problem_list", None),
+    "evidence": (
+        forms.EvidenceForm,
+        services.add_evidence,
+        "supervision.edit_problem_list",
+        "supervision.record_problem",
+    ),
+    "confirm": (forms.NoteForm, services.confirm_problem, "supervision.confirm_problem", None),
+    "reopen": (forms.ReasonForm, services.reopen_problem, "supervision.confirm_problem", None),
+}
+for name, (form_class, act, perm, unless) in PROBLEM_STEPS.items():
+    route(f"supervision/problems/<int:pk>/{name}/", name=f"problem_{name}")(
+        _problem_step(form_class, act, perm, unless)
+    )
 
 
 # --- census ---------------------------------------------------------------------------------
@@ -479,11 +473,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
-    data = selectors.campaign_progress(
-        campaign_id=campaign.pk,
-        on=on,
-        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
-    )
+    data = selectors.visible_progress(scope, campaign, on=on)
     may_sign = scope.can("supervision.sign_off")
     may_record_paper = scope.can("supervision.manage_campaign")
     signable = {
@@ -511,12 +501,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 def progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, "supervision.view_problem")
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
-    on = _on(request)
-    return exports.progress_download(
-        campaign=campaign,
-        on=on,
-        unit_ids=selectors.visible_unit_ids(scope, campaign_id=campaign.pk),
-    )
+    return exports.progress_download(scope, campaign, on=_on(request))
 
 
 @route("supervision/<int:pk>/signoff/")

@@ -4,7 +4,6 @@ The centre itself is made here; each app adds its part in ``govhall.<app>.demo.l
 (called in dependency order), returning the logins it created as (role label, username).
 """
 
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from govhall.core.app_modules import optional_module
 from govhall.core.models import Center
 from govhall.core.services import create_center
 
@@ -39,13 +39,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             center = demo_center()
             for app in settings.GOVHALL_APPS:
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
-                logins.extend(module.load_demo(center, password=DEMO_PASSWORD) or [])
+                module = optional_module(app, "demo")
+                if module is not None:
+                    logins.extend(module.load_demo(center, password=DEMO_PASSWORD) or [])
         self.stdout.write(self.style.SUCCESS(_("演示中心已就绪:%(name)s") % {"name": center.name}))
         self.stdout.write(_("演示账号(密码均为 %(pw)s):") % {"pw": DEMO_PASSWORD})
         for label, username in logins:

@@ -1,12 +1,11 @@
 """``govhall notify``: send the SMS outbox (到号提醒, appointment reminders, rating invitations,
 cases ready for collection) through the configured backend."""
 
-import signal
-import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from govhall.core.shutdown import stop_on_signal
 from govhall.notify.backends import get_backend
 from govhall.notify.services import DeliveryResult
 from govhall.notify.worker import run_worker
@@ -27,9 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stop = threading.Event()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_a: stop.set())
+        stop = stop_on_signal()
 
         def report(result: DeliveryResult) -> None:
             self.stdout.write(
