@@ -207,15 +207,7 @@ def _outbox(e: Evaluation) -> OutboxEvent:
     e.ticket = None  # rating_payload reads the ticket's number only
     row = rating_outbox(e, "created")
     row["payload"]["ticket_number"] = e.ticket_number
-    return rows.new(
-        OutboxEvent,
-        center_id=e.center_id,
-        **row,
-        created_at=e.rated_at,
-        status=OutboxEvent.Status.SENT,
-        attempts=1,
-        acked_at=e.rated_at + dt.timedelta(seconds=2),
-    )
+    return rows.sent_outbox(e.center_id, row, e.rated_at)
 
 
 def _rectifications(world, bad, days, horizon, cal, rng) -> None:
