@@ -1,11 +1,10 @@
 """``govhall worker``: push every centre's outbox to its upstream platform."""
 
-import signal
-import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from govhall.core.shutdown import stop_on_signals
 from govhall.exchange.worker import PassResult, run_worker
 
 
@@ -28,9 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stop = threading.Event()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_a: stop.set())
+        stop = stop_on_signals()
 
         def report(result: PassResult) -> None:
             if options["verbosity"] >= 1:
