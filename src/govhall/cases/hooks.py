@@ -20,11 +20,6 @@ _closed_hooks: Hook[CaseCompletedHook] = Hook("case_closed")
 register_case_completed = _completed_hooks.register
 unregister_case_completed = _completed_hooks.unregister
 register_case_closed = _closed_hooks.register
-
-
-def run_case_completed(*, case: Any, actor: Any) -> None:
-    _completed_hooks(case=case, actor=actor)
-
-
-def run_case_closed(*, case: Any, actor: Any) -> None:
-    _closed_hooks(case=case, actor=actor)
+# Both called as run_case_...(case=..., actor=...).
+run_case_completed = _completed_hooks
+run_case_closed = _closed_hooks

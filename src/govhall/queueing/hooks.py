@@ -31,7 +31,4 @@ _ticket_finished: Hook[TicketFinishedHook] = Hook("ticket_finished")
 register_ticket_finished = _ticket_finished.register
 unregister_ticket_finished = _ticket_finished.unregister
 ticket_finished_hooks = _ticket_finished.functions
-
-
-def run_ticket_finished(*, ticket: Any, actor: Any) -> None:
-    _ticket_finished(ticket=ticket, actor=actor)
+run_ticket_finished = _ticket_finished  # run_ticket_finished(ticket=..., actor=...)

@@ -127,6 +127,28 @@ def _save(case: Case) -> None:
     case.save()
 
 
+def _saved(
+    case: Case,
+    event_type: str,
+    actor: User | None,
+    at: dt.datetime,
+    from_state: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Case:
+    """How a write of a case ends: the case saved and its event recorded (`from_state`: the
+    state it left, None when its state is unchanged). Returns the case."""
+    _save(case)
+    _record(
+        case,
+        event_type,
+        actor=actor,
+        at=at,
+        from_state=case.state if from_state is None else from_state,
+        details=details,
+    )
+    return case
+
+
 def _at(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()
 

@@ -22,6 +22,7 @@ from govhall.cases.services.common import (
     _open_transition,
     _record,
     _save,
+    _saved,
     next_numbers,
 )
 from govhall.catalog.models import ServiceItem
@@ -170,9 +171,7 @@ def submit_case(
         limit_days=item.limit_days,
         submitted_at=now,
     )
-    _save(case)
-    _record(case, EventType.SUBMITTED, actor=None, at=now, from_state="")
-    return case
+    return _saved(case, EventType.SUBMITTED, None, now, "")
 
 
 def _accept_into(
@@ -381,16 +380,7 @@ def notify_correction(
     case = _open_transition(case, actor, "cases.accept_case", "notify", _("告知补正"))
     details = _correction_notice(case, reason, materials, repeat_reason)
     now = _at(at)
-    _save(case)
-    _record(
-        case,
-        EventType.CORRECTION_NOTIFIED,
-        actor=actor,
-        at=now,
-        from_state=State.SUBMITTED,
-        details=details,
-    )
-    return case
+    return _saved(case, EventType.CORRECTION_NOTIFIED, actor, now, State.SUBMITTED, details)
 
 
 @transaction.atomic
@@ -405,13 +395,4 @@ def refuse_case(
     case.state = State.REFUSED
     case.reason = reason.strip()
     case.closed_at = now
-    _save(case)
-    _record(
-        case,
-        EventType.REFUSED,
-        actor=actor,
-        at=now,
-        from_state=State.SUBMITTED,
-        details={"reason": case.reason},
-    )
-    return case
+    return _saved(case, EventType.REFUSED, actor, now, State.SUBMITTED, {"reason": case.reason})
