@@ -22,7 +22,7 @@ from govhall.core.errors import (
     ValidationFailed,
 )
 from govhall.core.services import emit_outbox
-from govhall.core.workdays import add_workdays
+from govhall.core.workdays import WorkdayResult, add_workdays
 from govhall.core.writes import acting_user, add_event
 from govhall.feedback import links
 from govhall.feedback.models import (
@@ -309,17 +309,23 @@ def _use_pending_invitations(evaluation: Evaluation) -> None:
         )
 
 
-def _open_rectification(evaluation: Evaluation) -> Rectification:
-    conf = feedback_settings(evaluation.center_id)
-    due = add_workdays(timezone.localdate(evaluation.rated_at), conf.rectification_days)
-    rectification = Rectification.objects.create(
+def new_rectification(evaluation: Evaluation, due: WorkdayResult) -> Rectification:
+    """The rectification (unsaved) a bad `evaluation` opens, due by `due`."""
+    return Rectification(
         center_id=evaluation.center_id,
         evaluation=evaluation,
-        department=evaluation.department,
+        department_id=evaluation.department_id,
         opened_at=evaluation.rated_at,
         deadline=due.date,
         deadline_provisional=due.provisional,
     )
+
+
+def _open_rectification(evaluation: Evaluation) -> Rectification:
+    conf = feedback_settings(evaluation.center_id)
+    due = add_workdays(timezone.localdate(evaluation.rated_at), conf.rectification_days)
+    rectification = new_rectification(evaluation, due)
+    rectification.save()
     _rectification_event(
         rectification, RectificationEvent.Kind.OPENED, None, deadline=str(due.date)
     )
