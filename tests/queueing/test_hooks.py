@@ -2,7 +2,7 @@ from govhall.queueing import hooks
 
 
 def test_register_is_idempotent_ordered_and_usable_as_decorator(monkeypatch):
-    monkeypatch.setattr(hooks, "_ticket_finished", [])  # without the apps' own hooks
+    monkeypatch.setattr(hooks._ticket_finished, "_functions", [])  # without the apps' own hooks
     calls = []
 
     @hooks.register_ticket_finished

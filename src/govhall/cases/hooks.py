@@ -11,39 +11,15 @@ when a case ends without a decision (joint handling follows its steps so).
 from collections.abc import Callable
 from typing import Any
 
+from govhall.core.hooks import Hook
+
 CaseCompletedHook = Callable[..., Any]
 
-_completed_hooks: list[CaseCompletedHook] = []
-_closed_hooks: list[CaseCompletedHook] = []
-
-
-def register_case_completed(fn: CaseCompletedHook) -> CaseCompletedHook:
-    """Register `fn(case=..., actor=...)`; registering the same function twice has no effect.
-
-    Returns `fn`, so it can be used as a decorator.
-    """
-    if fn not in _completed_hooks:
-        _completed_hooks.append(fn)
-    return fn
-
-
-def unregister_case_completed(fn: CaseCompletedHook) -> None:
-    if fn in _completed_hooks:
-        _completed_hooks.remove(fn)
-
-
-def run_case_completed(*, case: Any, actor: Any) -> None:
-    for fn in list(_completed_hooks):
-        fn(case=case, actor=actor)
-
-
-def register_case_closed(fn: CaseCompletedHook) -> CaseCompletedHook:
-    """Register `fn(case=..., actor=...)` for a case withdrawn before its decision."""
-    if fn not in _closed_hooks:
-        _closed_hooks.append(fn)
-    return fn
-
-
-def run_case_closed(*, case: Any, actor: Any) -> None:
-    for fn in list(_closed_hooks):
-        fn(case=case, actor=actor)
+_completed_hooks: Hook[CaseCompletedHook] = Hook("case_completed")
+_closed_hooks: Hook[CaseCompletedHook] = Hook("case_closed")
+register_case_completed = _completed_hooks.register
+unregister_case_completed = _completed_hooks.unregister
+register_case_closed = _closed_hooks.register
+# Both called as run_case_...(case=..., actor=...).
+run_case_completed = _completed_hooks
+run_case_closed = _closed_hooks

@@ -47,27 +47,6 @@ def _locked(joint: JointCase | int) -> JointCase:
     return row
 
 
-def _record(
-    joint: JointCase,
-    event_type: str,
-    *,
-    actor: User | None,
-    at: dt.datetime,
-    from_state: str,
-    details: dict[str, Any] | None = None,
-) -> JointEvent:
-    return JointEvent.objects.create(
-        center_id=joint.center_id,
-        joint=joint,
-        type=event_type,
-        actor=actor,
-        at=at,
-        from_state=from_state,
-        to_state=joint.state,
-        details=details or {},
-    )
-
-
 def _authorize_whole(actor: User | None, perm: str, joint: JointCase) -> None:
     """Acting on the whole is for whoever coordinates it: a centre-wide role or the lead."""
     if actor is None:
@@ -126,13 +105,7 @@ def accept_joint_case(
         raise ValidationFailed(
             _("材料所属事项不在该一件事中。"), detail={"materials_received": sorted(unknown)}
         )
-    applicant = intake._clean_applicant(
-        applicant_type=applicant_type,
-        applicant_name=applicant_name,
-        id_number=id_number,
-        uscc=uscc,
-        phone=phone,
-    )
+    applicant = intake._clean_applicant(applicant_type, applicant_name, id_number, uscc, phone)
     now = common._at(at)
     numbers = common.next_numbers(package.center, timezone.localdate(now), len(items) + 1)
     joint = JointCase.objects.create(
@@ -167,7 +140,7 @@ def accept_joint_case(
                 detail={"item": item.pk, **(exc.detail if isinstance(exc.detail, dict) else {})},
             ) from exc
         JointStep.objects.create(center_id=joint.center_id, joint=joint, case=case)
-    _record(
+    common._record(
         joint,
         JointEvent.Type.ACCEPTED,
         actor=actor,
@@ -216,7 +189,7 @@ def extend_joint_case(
             "updated_at",
         ]
     )
-    _record(
+    common._record(
         joint,
         JointEvent.Type.EXTENDED,
         actor=actor,
@@ -280,7 +253,7 @@ def refresh_joint(*, case: Case, actor: User | None) -> None:
     joint.reason = ";".join(f"{s.department.name}:{s.reason}" for s in denied)
     joint.save(update_fields=["state", "completed_at", "result", "reason", "updated_at"])
     clock = clock_of(joint)
-    _record(
+    common._record(
         joint,
         JointEvent.Type.COMPLETED,
         actor=actor,
@@ -301,7 +274,7 @@ def _close(
     joint.state = JointCase.State.WITHDRAWN
     joint.closed_at = now
     joint.save(update_fields=["state", "closed_at", "updated_at"])
-    _record(
+    common._record(
         joint,
         JointEvent.Type.WITHDRAWN,
         actor=actor,

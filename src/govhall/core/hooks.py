@@ -6,23 +6,36 @@ Django signals: the call site is visible, synchronous and inside the same transa
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Hook:
+class Hook(Generic[F]):
+    """The functions registered for one extension point, in registration order; registering a
+    function twice has no effect. `register` returns the function (usable as a decorator)."""
+
     def __init__(self, name: str) -> None:
         self.name = name
-        self._functions: list[Callable[..., Any]] = []
+        self._functions: list[F] = []
 
-    def register(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def register(self, fn: F) -> F:
         if fn not in self._functions:
             self._functions.append(fn)
         return fn
 
+    def unregister(self, fn: F) -> None:
+        if fn in self._functions:
+            self._functions.remove(fn)
+
+    def functions(self) -> tuple[F, ...]:
+        return tuple(self._functions)
+
     def __call__(self, **kwargs: Any) -> None:
-        for fn in self._functions:
+        """Call every registered function with `kwargs` (those registered when the call began)."""
+        for fn in self.functions():
             fn(**kwargs)
 
 
 # Called with years=[...] after the working-day calendar changed (deadlines must be recomputed).
-calendar_changed = Hook("calendar_changed")
+calendar_changed: Hook[Callable[..., Any]] = Hook("calendar_changed")

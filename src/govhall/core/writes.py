@@ -38,6 +38,16 @@ def acting_user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def add_event(model: type[M], subject: Model, kind: str, actor: Any, **fields: Any) -> M:
+    """A new event row of `model` about `subject` (the event's foreign key named after the
+    subject's model, e.g. ``complaint``), in the subject's centre, of `kind`, by the acting user
+    (`acting_user`), with the other `fields` (its details, its time)."""
+    fields[subject._meta.model_name] = subject
+    return model.objects.create(
+        center_id=subject.center_id, kind=kind, actor=acting_user(actor), **fields
+    )
+
+
 def require_login(actor: Any) -> Any:
     """The logged-in `actor`, or `PermissionDenied`."""
     user = acting_user(actor)

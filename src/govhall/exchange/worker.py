@@ -18,6 +18,7 @@ import httpx
 from django.utils import timezone
 
 from govhall.core.models import OutboxEvent
+from govhall.core.tallies import Tally
 from govhall.exchange import protocol, selectors, services
 from govhall.exchange.mapping import MappingError, family_of, to_upstream
 from govhall.exchange.models import ExchangeSettings
@@ -26,17 +27,11 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
-class PassResult:
+class PassResult(Tally):
     claimed: int = 0
     acked: int = 0
     failed: int = 0
     dead: int = 0
-
-    def add(self, other: "PassResult") -> None:
-        self.claimed += other.claimed
-        self.acked += other.acked
-        self.failed += other.failed
-        self.dead += other.dead
 
 
 def envelope_for(

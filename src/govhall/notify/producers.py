@@ -17,28 +17,17 @@ subject, so a producer may offer the same message at every pass.
 """
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Protocol
+
+from govhall.core.hooks import Hook
 
 
 class Producer(Protocol):
     def __call__(self, *, at: dt.datetime) -> int: ...
 
 
-_producers: list[Callable[..., int]] = []
-
-
-def register_producer(fn: Producer) -> Producer:
-    """Call `fn(at=...)` at each pass of the notification worker. Usable as a decorator."""
-    if fn not in _producers:
-        _producers.append(fn)
-    return fn
-
-
-def unregister_producer(fn: Producer) -> None:
-    if fn in _producers:
-        _producers.remove(fn)
-
-
-def registered_producers() -> tuple[Callable[..., int], ...]:
-    return tuple(_producers)
+# Each producer is called as `fn(at=...)` at each pass of the notification worker.
+_producers: Hook[Producer] = Hook("notification_producers")
+register_producer = _producers.register
+unregister_producer = _producers.unregister
+registered_producers = _producers.functions

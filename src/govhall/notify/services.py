@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core.crypto import keyed_hash
 from govhall.core.models import Center
+from govhall.core.tallies import Tally
 from govhall.core.validators import normalize_phone
 from govhall.notify import selectors
 from govhall.notify.backends import Delivery, Message, SmsBackend
@@ -149,7 +150,7 @@ def _record(notification: Notification, delivery: Delivery, backend: str, at: dt
 
 
 @dataclass
-class DeliveryResult:
+class DeliveryResult(Tally):
     sent: int = 0
     retrying: int = 0
     failed: int = 0

@@ -32,8 +32,7 @@ def run_pass(backend: SmsBackend, *, batch_size: int = 50) -> services.DeliveryR
     total = services.DeliveryResult()
     while True:
         result = services.deliver_due(backend=backend, batch_size=batch_size)
-        for field in ("sent", "retrying", "failed", "opted_out"):
-            setattr(total, field, getattr(total, field) + getattr(result, field))
+        total.add(result)
         if result.handled < batch_size:
             return total
 

@@ -18,33 +18,17 @@ writes commit together. Hooks run in registration order; registering the same ca
 has no effect.
 """
 
-from collections.abc import Callable
 from typing import Any, Protocol
+
+from govhall.core.hooks import Hook
 
 
 class TicketFinishedHook(Protocol):
     def __call__(self, *, ticket: Any, actor: Any) -> None: ...
 
 
-_ticket_finished: list[Callable[..., None]] = []
-
-
-def register_ticket_finished(fn: TicketFinishedHook) -> TicketFinishedHook:
-    """Call `fn(ticket=..., actor=...)` whenever a ticket is finished. Usable as a decorator."""
-    if fn not in _ticket_finished:
-        _ticket_finished.append(fn)
-    return fn
-
-
-def unregister_ticket_finished(fn: TicketFinishedHook) -> None:
-    if fn in _ticket_finished:
-        _ticket_finished.remove(fn)
-
-
-def ticket_finished_hooks() -> tuple[Callable[..., None], ...]:
-    return tuple(_ticket_finished)
-
-
-def run_ticket_finished(*, ticket: Any, actor: Any) -> None:
-    for fn in ticket_finished_hooks():
-        fn(ticket=ticket, actor=actor)
+_ticket_finished: Hook[TicketFinishedHook] = Hook("ticket_finished")
+register_ticket_finished = _ticket_finished.register
+unregister_ticket_finished = _ticket_finished.unregister
+ticket_finished_hooks = _ticket_finished.functions
+run_ticket_finished = _ticket_finished  # run_ticket_finished(ticket=..., actor=...)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.base import ModelState
 
+from govhall.core.models import OutboxEvent
 from govhall.core.validators import id_number_check_char
 
 LOCAL = ZoneInfo(settings.TIME_ZONE)
@@ -86,3 +87,17 @@ def new(model: type[models.Model], **values: Any) -> models.Model:
         else:
             raise TypeError(f"{model.__name__} has no field {key}")
     return obj
+
+
+def sent_outbox(center_id: int, row: dict[str, Any], at: dt.datetime) -> models.Model:
+    """The outbox row of an event at `at` (`row`: its kind and payload, as the app's outbox
+    function gives them), sent and acknowledged by the exchange two seconds later."""
+    return new(
+        OutboxEvent,
+        center_id=center_id,
+        **row,
+        created_at=at,
+        status=OutboxEvent.Status.SENT,
+        attempts=1,
+        acked_at=at + dt.timedelta(seconds=2),
+    )

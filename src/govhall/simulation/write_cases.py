@@ -374,15 +374,7 @@ def _outbox(event: CaseEvent) -> OutboxEvent:
     for key, value in (("completed_at", case.completed_at), ("delivered_at", case.delivered_at)):
         if value is not None and value > event.at:
             payload[key] = None
-    return rows.new(
-        OutboxEvent,
-        center_id=case.center_id,
-        **row,
-        created_at=event.at,
-        status=OutboxEvent.Status.SENT,
-        attempts=1,
-        acked_at=event.at + dt.timedelta(seconds=2),
-    )
+    return rows.sent_outbox(case.center_id, row, event.at)
 
 
 def _company(rng: random.Random) -> str:

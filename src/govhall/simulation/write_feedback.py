@@ -31,7 +31,7 @@ from govhall.feedback.models import (
     RectificationEvent,
 )
 from govhall.feedback.selectors import feedback_settings
-from govhall.feedback.services import rating_outbox
+from govhall.feedback.services import new_rectification, rating_outbox
 from govhall.simulation import profiles, rows
 from govhall.simulation.profiles import Scale
 from govhall.simulation.world import World, person_name
@@ -207,15 +207,7 @@ def _outbox(e: Evaluation) -> OutboxEvent:
     e.ticket = None  # rating_payload reads the ticket's number only
     row = rating_outbox(e, "created")
     row["payload"]["ticket_number"] = e.ticket_number
-    return rows.new(
-        OutboxEvent,
-        center_id=e.center_id,
-        **row,
-        created_at=e.rated_at,
-        status=OutboxEvent.Status.SENT,
-        attempts=1,
-        acked_at=e.rated_at + dt.timedelta(seconds=2),
-    )
+    return rows.sent_outbox(e.center_id, row, e.rated_at)
 
 
 def _rectifications(world, bad, days, horizon, cal, rng) -> None:
@@ -224,14 +216,7 @@ def _rectifications(world, bad, days, horizon, cal, rng) -> None:
     for e in bad:
         opened_on = e.rated_at.astimezone(rows.LOCAL).date()
         due = cal.add_workdays(opened_on, days)
-        r = Rectification(
-            center_id=e.center_id,
-            evaluation=e,
-            department_id=e.department_id,
-            opened_at=e.rated_at,
-            deadline=due.date,
-            deadline_provisional=due.provisional,
-        )
+        r = new_rectification(e, due)
         actor = lead.get(e.department_id)
         steps = [(RectificationEvent.Kind.OPENED, e.rated_at, {"deadline": str(due.date)})]
         verified = e.rated_at + dt.timedelta(hours=rng.randint(2, 30))

@@ -11,6 +11,7 @@ import datetime as dt
 import random
 import string
 from dataclasses import dataclass, field
+from typing import Any
 
 from govhall.core import bulk
 from govhall.org.models import StaffProfile
@@ -185,15 +186,17 @@ def write_day(
     staff_at = world.window_staff
     channels, channel_w = zip(*CHANNELS, strict=True)
 
+    def at_window(window_id: int) -> dict[str, Any]:
+        """The centre, the window and the staff member who worked it that day."""
+        return {"center": center, "window_id": window_id, "staff": staff_at[window_id]}
+
     # Who sat at which window: the terminal logins of the window's staff member, as the hall
     # opened and closed the window on the day's roster.
     bulk.insert(
         WindowSession,
         (
             WindowSession(
-                center=center,
-                window_id=login.window_id,
-                staff=staff_at[login.window_id],
+                **at_window(login.window_id),
                 opened_at=rows.at(day, login.opened),
                 closed_at=rows.at(day, login.closed),
             )
@@ -204,9 +207,7 @@ def write_day(
         WindowPause,
         (
             WindowPause(
-                center=center,
-                window_id=p.window_id,
-                staff=staff_at[p.window_id],
+                **at_window(p.window_id),
                 reason=p.reason,
                 started_at=rows.at(day, p.started),
                 ended_at=rows.at(day, p.ended),

@@ -32,3 +32,21 @@ def require_over(
     if unless_own is not None and is_self(actor, unless_own):
         return
     scoping.require_over(actor, perm, record)
+
+
+def filed_for(
+    actor: Any, staff: StaffProfile | None, perm: str, reason: str, ask: str
+) -> StaffProfile:
+    """Whom a request with a `reason` (leave, an absence) is filed for: `staff`, else the actor
+    themself; filing for someone else takes `perm` over them. An empty reason is refused with
+    the message `ask`."""
+    staff = staff or profile_of(actor)
+    require_over(actor, perm, staff, unless_own=staff)
+    if not reason.strip():
+        raise AttendanceError.REASON_REQUIRED(ask)
+    return staff
+
+
+def staff_row(staff: StaffProfile) -> dict[str, Any]:
+    """The fields that tie a new row to `staff`: their centre, themself and their department."""
+    return {"center_id": staff.center_id, "staff": staff, "department_id": staff.department_id}

@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 
 from govhall.attendance.errors import AttendanceError
 from govhall.attendance.models import LeaveEvent, LeaveRequest, TemporaryAbsence
-from govhall.attendance.services.common import is_self, profile_of, require_over
+from govhall.attendance.services.common import (
+    filed_for,
+    is_self,
+    require_over,
+    staff_row,
+)
 from govhall.core.writes import locked, validated_save
 from govhall.org.models import StaffProfile
 from govhall.org.scoping import require_perm
@@ -42,10 +47,7 @@ def request_leave(
     staff: StaffProfile | None = None,
 ) -> LeaveRequest:
     """A staff member asks for leave (for themself; a unit lead may file it for their staff)."""
-    staff = staff or profile_of(actor)
-    require_over(actor, "attendance.approve_leave_unit", staff, unless_own=staff)
-    if not reason.strip():
-        raise AttendanceError.REASON_REQUIRED(_("请填写请假事由。"))
+    staff = filed_for(actor, staff, "attendance.approve_leave_unit", reason, _("请填写请假事由。"))
     overlapping = LeaveRequest.objects.filter(
         staff=staff,
         status__in=[
@@ -59,15 +61,7 @@ def request_leave(
     if overlapping.exists():
         raise AttendanceError.LEAVE_OVERLAPS(_("该时段已有请假申请。"))
     leave = validated_save(
-        LeaveRequest(
-            center_id=staff.center_id,
-            staff=staff,
-            department_id=staff.department_id,
-            kind=kind,
-            start=start,
-            end=end,
-            reason=reason,
-        )
+        LeaveRequest(**staff_row(staff), kind=kind, start=start, end=end, reason=reason)
     )
     _leave_event(leave, LeaveEvent.Type.SUBMITTED, actor)
     return leave
@@ -175,18 +169,15 @@ def register_temporary_absence(
     staff: StaffProfile | None = None,
 ) -> TemporaryAbsence:
     """Register leaving the post for a while (time out, reason; time back now or later)."""
-    staff = staff or profile_of(actor)
-    require_over(actor, "attendance.register_absence_for_others", staff, unless_own=staff)
-    if not reason.strip():
-        raise AttendanceError.REASON_REQUIRED(_("请填写外出事由。"))
+    staff = filed_for(
+        actor, staff, "attendance.register_absence_for_others", reason, _("请填写外出事由。")
+    )
     left_at = left_at or timezone.now()
     if TemporaryAbsence.objects.filter(staff=staff, returned_at__isnull=True).exists():
         raise AttendanceError.ABSENCE_STILL_OPEN(_("上一次外出尚未登记返回。"))
     return validated_save(
         TemporaryAbsence(
-            center_id=staff.center_id,
-            staff=staff,
-            department_id=staff.department_id,
+            **staff_row(staff),
             left_at=left_at,
             returned_at=returned_at,
             reason=reason,

@@ -22,8 +22,7 @@ from govhall.cases.services.common import (
     _iso,
     _lock_cases,
     _open_transition,
-    _record,
-    _save,
+    _saved,
 )
 from govhall.core.errors import InvalidTransition, ValidationFailed
 from govhall.core.models import User
@@ -127,16 +126,7 @@ def request_correction(
     _open_stop(case, ClockStop.Kind.CORRECTION, reason=reason.strip(), told_days=None, now=now)
     case.state = State.CORRECTION
     _refresh_deadline(case)
-    _save(case)
-    _record(
-        case,
-        EventType.CORRECTION_REQUESTED,
-        actor=actor,
-        at=now,
-        from_state=from_state,
-        details=details,
-    )
-    return case
+    return _saved(case, EventType.CORRECTION_REQUESTED, actor, now, from_state, details)
 
 
 def _resume(
@@ -153,9 +143,7 @@ def _resume(
     stop = _close_stops(case, kinds, now)
     case.state = stop.resume_state if stop else State.IN_REVIEW
     _refresh_deadline(case)
-    _save(case)
-    _record(case, event_type, actor=actor, at=now, from_state=from_state)
-    return case
+    return _saved(case, event_type, actor, now, from_state)
 
 
 @transaction.atomic
@@ -179,16 +167,13 @@ def supply_materials(
     case.supplied_at = now
     _close_stops(case, [ClockStop.Kind.MISSING], now)
     _refresh_deadline(case)
-    _save(case)
-    _record(
+    return _saved(
         case,
         EventType.MATERIALS_SUPPLIED,
-        actor=actor,
-        at=now,
-        from_state=case.state,
+        actor,
+        now,
         details={"materials": case.materials_missing},
     )
-    return case
 
 
 @transaction.atomic
@@ -212,16 +197,14 @@ def suspend_case(
     _open_stop(case, kind, reason=reason.strip(), told_days=told_days, now=now)
     case.state = State.SUSPENDED
     _refresh_deadline(case)
-    _save(case)
-    _record(
+    return _saved(
         case,
         EventType.SUSPENDED,
-        actor=actor,
-        at=now,
-        from_state=from_state,
-        details={"procedure": kind, "reason": reason.strip(), "told_days": told_days},
+        actor,
+        now,
+        from_state,
+        {"procedure": kind, "reason": reason.strip(), "told_days": told_days},
     )
-    return case
 
 
 @transaction.atomic
@@ -255,13 +238,11 @@ def extend_case(
     case.extension_approved_by = actor
     case.extended_at = now
     _refresh_deadline(case)
-    _save(case)
-    _record(
+    return _saved(
         case,
         EventType.EXTENDED,
-        actor=actor,
-        at=now,
-        from_state=case.state,
+        actor,
+        now,
         details={
             "days": days,
             "reason": case.extension_reason,
@@ -269,7 +250,6 @@ def extend_case(
             "due_date": _iso(case.due_date),
         },
     )
-    return case
 
 
 def recompute_deadlines(*, center_id: int | None = None, batch_size: int = 2000) -> int:

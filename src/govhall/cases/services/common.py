@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.cases.models import Case, CaseEvent, CaseSequence, JointCase
+from govhall.cases.models import Case, CaseEvent, CaseSequence, JointCase, JointEvent
 from govhall.core.errors import InvalidTransition, NotFound, ValidationFailed
 from govhall.core.models import Center, User
 from govhall.core.services import emit_outbox
@@ -93,25 +93,29 @@ def _open_transition(
 
 
 def _record(
-    case: Case,
+    row: Case | JointCase,
     event_type: str,
     *,
     actor: User | None,
     at: dt.datetime,
     from_state: str,
     details: dict[str, Any] | None = None,
-) -> CaseEvent:
-    event = CaseEvent.objects.create(
-        center_id=case.center_id,
-        case=case,
-        type=event_type,
-        actor=actor,
-        at=at,
-        from_state=from_state,
-        to_state=case.state,
-        details=details or {},
-    )
-    emit_outbox(center=case.center_id, **case_outbox(case, event))
+) -> CaseEvent | JointEvent:
+    """The event of `row`'s change of state (from `from_state` to its state now): a case's, with
+    its outbox row for the provincial exchange, or a whole joint case's."""
+    change = {
+        "center_id": row.center_id,
+        "type": event_type,
+        "actor": actor,
+        "at": at,
+        "from_state": from_state,
+        "to_state": row.state,
+        "details": details or {},
+    }
+    if isinstance(row, JointCase):
+        return JointEvent.objects.create(joint=row, **change)
+    event = CaseEvent.objects.create(case=row, **change)
+    emit_outbox(center=row.center_id, **case_outbox(row, event))
     return event
 
 
@@ -121,6 +125,28 @@ def _save(case: Case) -> None:
     except ValidationError as exc:
         raise ValidationFailed(_("办件信息有误。"), detail=exc.message_dict) from exc
     case.save()
+
+
+def _saved(
+    case: Case,
+    event_type: str,
+    actor: User | None,
+    at: dt.datetime,
+    from_state: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Case:
+    """How a write of a case ends: the case saved and its event recorded (`from_state`: the
+    state it left, None when its state is unchanged). Returns the case."""
+    _save(case)
+    _record(
+        case,
+        event_type,
+        actor=actor,
+        at=at,
+        from_state=case.state if from_state is None else from_state,
+        details=details,
+    )
+    return case
 
 
 def _at(at: dt.datetime | None) -> dt.datetime:

@@ -12,8 +12,7 @@ from govhall.cases.services.common import (
     State,
     _at,
     _open_transition,
-    _record,
-    _save,
+    _saved,
 )
 from govhall.core.errors import ValidationFailed
 from govhall.core.models import User
@@ -49,18 +48,16 @@ def deliver_case(
     case.delivery_window = window
     case.delivered_at = now
     _refresh_deadline(case)
-    _save(case)
-    _record(
+    return _saved(
         case,
         EventType.DELIVERED,
-        actor=actor,
-        at=now,
-        from_state=State.COMPLETED,
-        details={
+        actor,
+        now,
+        State.COMPLETED,
+        {
             "method": method,
             "tracking_number": case.tracking_number,
             "window": window.number if window else None,
             "late": case.delivered_late,
         },
     )
-    return case

@@ -22,6 +22,7 @@ from govhall.cases.services.common import (
     _open_transition,
     _record,
     _save,
+    _saved,
     next_numbers,
 )
 from govhall.catalog.models import ServiceItem
@@ -40,49 +41,43 @@ from govhall.org.scoping import scope_for
 from govhall.queueing.models import Ticket
 
 
-def _check_applicant(
-    *, applicant_type: str, applicant_name: str, id_number: str, uscc: str, phone: str
-) -> dict[str, str]:
+def _check_applicant(applicant: dict[str, str]) -> dict[str, str]:
+    """What is wrong with the cleaned `applicant` (`_clean_applicant`): field → message."""
     errors: dict[str, str] = {}
+    applicant_type = applicant["applicant_type"]
     if applicant_type not in Case.ApplicantType.values:
         errors["applicant_type"] = _("申请人类型无效。")
-    if not applicant_name.strip():
+    if not applicant["applicant_name"]:
         errors["applicant_name"] = _("请填写申请人。")
-    if applicant_type == Case.ApplicantType.PERSON and not is_valid_id_number(id_number):
+    if applicant_type == Case.ApplicantType.PERSON and not is_valid_id_number(
+        applicant["id_number"]
+    ):
         errors["id_number"] = _("身份证号码无效(校验位不符或格式错误)。")
-    if applicant_type == Case.ApplicantType.COMPANY and not is_valid_uscc(uscc):
+    if applicant_type == Case.ApplicantType.COMPANY and not is_valid_uscc(applicant["uscc"]):
         errors["uscc"] = _("统一社会信用代码无效(校验位不符或格式错误)。")
-    if not is_valid_phone(phone):
+    if not is_valid_phone(applicant["phone"]):
         errors["phone"] = _("电话号码格式不正确。")
     return errors
 
 
 def _clean_applicant(
-    *, applicant_type: str, applicant_name: str, id_number: str, uscc: str, phone: str
+    applicant_type: str, applicant_name: str, id_number: str, uscc: str, phone: str, /
 ) -> dict[str, str]:
     """The applicant's fields of a case, normalised (the ID number for a person, the USCC for a
     company), or ValidationFailed naming each field that is wrong."""
-    phone, id_number, uscc = (
-        normalize_phone(phone),
-        normalize_id_number(id_number),
-        normalize_id_number(uscc),
-    )
-    errors = _check_applicant(
-        applicant_type=applicant_type,
-        applicant_name=applicant_name,
-        id_number=id_number,
-        uscc=uscc,
-        phone=phone,
-    )
-    if errors:
-        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
-    return {
+    applicant = {
         "applicant_type": applicant_type,
         "applicant_name": applicant_name.strip(),
-        "id_number": id_number if applicant_type == Case.ApplicantType.PERSON else "",
-        "uscc": uscc if applicant_type == Case.ApplicantType.COMPANY else "",
-        "phone": phone,
+        "id_number": (
+            normalize_id_number(id_number) if applicant_type == Case.ApplicantType.PERSON else ""
+        ),
+        "uscc": normalize_id_number(uscc) if applicant_type == Case.ApplicantType.COMPANY else "",
+        "phone": normalize_phone(phone),
     }
+    errors = _check_applicant(applicant)
+    if errors:
+        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
+    return applicant
 
 
 def _new_case(
@@ -165,13 +160,7 @@ def submit_case(
     authorize_intake(actor=actor, center_id=item.center_id)
     if channel == Case.Channel.WINDOW:
         raise ValidationFailed(_("窗口申请请直接受理。"))
-    applicant = _clean_applicant(
-        applicant_type=applicant_type,
-        applicant_name=applicant_name,
-        id_number=id_number,
-        uscc=uscc,
-        phone=phone,
-    )
+    applicant = _clean_applicant(applicant_type, applicant_name, id_number, uscc, phone)
     now = _at(at)
     case = _new_case(
         item,
@@ -182,9 +171,7 @@ def submit_case(
         limit_days=item.limit_days,
         submitted_at=now,
     )
-    _save(case)
-    _record(case, EventType.SUBMITTED, actor=None, at=now, from_state="")
-    return case
+    return _saved(case, EventType.SUBMITTED, None, now, "")
 
 
 def _accept_into(
@@ -291,13 +278,7 @@ def accept_case(
         raise ValidationFailed(_("只能关联本中心正在办理或已办结的排队票。"))
     if not item.is_active:
         raise ValidationFailed(_("该事项已停用,不能受理。"))
-    applicant = _clean_applicant(
-        applicant_type=applicant_type,
-        applicant_name=applicant_name,
-        id_number=id_number,
-        uscc=uscc,
-        phone=phone,
-    )
+    applicant = _clean_applicant(applicant_type, applicant_name, id_number, uscc, phone)
     now = _at(at)
     case = _new_case(item, applicant, now, channel=Case.Channel.WINDOW, ticket=ticket)
     _accept_into(
@@ -399,16 +380,7 @@ def notify_correction(
     case = _open_transition(case, actor, "cases.accept_case", "notify", _("告知补正"))
     details = _correction_notice(case, reason, materials, repeat_reason)
     now = _at(at)
-    _save(case)
-    _record(
-        case,
-        EventType.CORRECTION_NOTIFIED,
-        actor=actor,
-        at=now,
-        from_state=State.SUBMITTED,
-        details=details,
-    )
-    return case
+    return _saved(case, EventType.CORRECTION_NOTIFIED, actor, now, State.SUBMITTED, details)
 
 
 @transaction.atomic
@@ -423,13 +395,4 @@ def refuse_case(
     case.state = State.REFUSED
     case.reason = reason.strip()
     case.closed_at = now
-    _save(case)
-    _record(
-        case,
-        EventType.REFUSED,
-        actor=actor,
-        at=now,
-        from_state=State.SUBMITTED,
-        details={"reason": case.reason},
-    )
-    return case
+    return _saved(case, EventType.REFUSED, actor, now, State.SUBMITTED, {"reason": case.reason})

@@ -16,8 +16,7 @@ from govhall.cases.services.common import (
     State,
     _at,
     _open_transition,
-    _record,
-    _save,
+    _saved,
 )
 from govhall.core.errors import InvalidTransition, ValidationFailed
 from govhall.core.models import User
@@ -30,9 +29,7 @@ def start_review(*, actor: User | None, case: Case | int, at: dt.datetime | None
     case = _open_transition(case, actor, "cases.review_case", "review", _("开始审查"))
     now = _at(at)
     case.state = State.IN_REVIEW
-    _save(case)
-    _record(case, EventType.REVIEW_STARTED, actor=actor, at=now, from_state=State.ACCEPTED)
-    return case
+    return _saved(case, EventType.REVIEW_STARTED, actor, now, State.ACCEPTED)
 
 
 @transaction.atomic
@@ -68,14 +65,13 @@ def complete_case(
             .date
         )
     _refresh_deadline(case)
-    _save(case)
-    _record(
+    _saved(
         case,
         EventType.COMPLETED,
-        actor=actor,
-        at=now,
-        from_state=from_state,
-        details={"result": case.result, "reason": case.reason, "late": case.completed_late},
+        actor,
+        now,
+        from_state,
+        {"result": case.result, "reason": case.reason, "late": case.completed_late},
     )
     run_case_completed(case=case, actor=actor)
     return case
@@ -94,15 +90,7 @@ def withdraw_case(
     case.closed_at = now
     case.commitment_status = Case.Commitment.NONE
     _refresh_deadline(case)
-    _save(case)
-    _record(
-        case,
-        EventType.WITHDRAWN,
-        actor=actor,
-        at=now,
-        from_state=from_state,
-        details={"reason": reason.strip()},
-    )
+    _saved(case, EventType.WITHDRAWN, actor, now, from_state, {"reason": reason.strip()})
     run_case_closed(case=case, actor=actor)
     return case
 
@@ -122,16 +110,7 @@ def verify_commitment(
     case = _commitment_case(actor, case)
     now = _at(at)
     case.commitment_status = Case.Commitment.VERIFIED
-    _save(case)
-    _record(
-        case,
-        EventType.COMMITMENT_VERIFIED,
-        actor=actor,
-        at=now,
-        from_state=case.state,
-        details={"note": note.strip()},
-    )
-    return case
+    return _saved(case, EventType.COMMITMENT_VERIFIED, actor, now, details={"note": note.strip()})
 
 
 @transaction.atomic
@@ -146,13 +125,4 @@ def revoke_commitment(
     case.commitment_status = Case.Commitment.REVOKED
     case.result = Case.Result.REVOKED
     case.reason = reason.strip()
-    _save(case)
-    _record(
-        case,
-        EventType.COMMITMENT_REVOKED,
-        actor=actor,
-        at=now,
-        from_state=case.state,
-        details={"reason": case.reason},
-    )
-    return case
+    return _saved(case, EventType.COMMITMENT_REVOKED, actor, now, details={"reason": case.reason})

@@ -15,7 +15,7 @@ from govhall.core.errors import (
 from govhall.core.models import SecurityEvent
 from govhall.core.services import record_security_event
 from govhall.core.validators import normalize_phone, validate_phone
-from govhall.core.writes import acting_user
+from govhall.core.writes import add_event
 from govhall.feedback.models import (
     Rectification,
     RectificationEvent,
@@ -60,13 +60,7 @@ def _clean_phone(phone: str) -> str:
 def _rectification_event(
     rectification: Rectification, kind: str, actor: Any, **details: Any
 ) -> None:
-    RectificationEvent.objects.create(
-        center_id=rectification.center_id,
-        rectification=rectification,
-        kind=kind,
-        actor=acting_user(actor),
-        details=details,
-    )
+    add_event(RectificationEvent, rectification, kind, actor, details=details)
 
 
 def record_unmasked(*, request: Any, records: Sequence[str]) -> None:

@@ -17,7 +17,7 @@ from govhall.core.errors import (
 )
 from govhall.core.models import Center
 from govhall.core.workdays import add_workdays
-from govhall.core.writes import acting_user
+from govhall.core.writes import add_event
 from govhall.feedback.models import (
     Complaint,
     ComplaintEvent,
@@ -29,13 +29,7 @@ from govhall.org.scoping import ANY_UNIT, require_over, require_perm
 
 
 def _complaint_event(complaint: Complaint, kind: str, actor: Any, **details: Any) -> None:
-    ComplaintEvent.objects.create(
-        center_id=complaint.center_id,
-        complaint=complaint,
-        kind=kind,
-        actor=acting_user(actor),
-        details=details,
-    )
+    add_event(ComplaintEvent, complaint, kind, actor, details=details)
 
 
 def _complaint_department(

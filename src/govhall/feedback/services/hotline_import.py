@@ -1,5 +1,6 @@
 """The 12345 hotline import of ratings and complaints: all rows or none."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -41,28 +42,32 @@ class _Lookup:
         }
 
     def get(self, table: dict[str, Any], value: Any, label: str) -> Any:
-        if value in ("", None):
-            return None
-        found = table.get(str(value))
-        if found is None:
-            raise hotline.RowProblem(_("%(label)s“%(v)s”不存在。") % {"label": label, "v": value})
-        return found
+        return _found(value, table.get, _("%(label)s“%(v)s”不存在。"), label=label)
 
     def case(self, number: Any) -> Any:
-        if number in ("", None):
-            return None
-        case = Case.objects.filter(center=self.center, number=str(number)).first()
-        if case is None:
-            raise hotline.RowProblem(_("办件编号“%(v)s”不存在。") % {"v": number})
-        return case
+        return _found(
+            number,
+            lambda v: Case.objects.filter(center=self.center, number=v).first(),
+            _("办件编号“%(v)s”不存在。"),
+        )
 
     def item(self, code: Any) -> Any:
-        if code in ("", None):
-            return None
-        item = ServiceItem.objects.filter(center=self.center, code=str(code)).first()
-        if item is None:
-            raise hotline.RowProblem(_("事项编码“%(v)s”不存在。") % {"v": code})
-        return item
+        return _found(
+            code,
+            lambda v: ServiceItem.objects.filter(center=self.center, code=v).first(),
+            _("事项编码“%(v)s”不存在。"),
+        )
+
+
+def _found(value: Any, find: Callable[[str], Any], missing: str, **names: Any) -> Any:
+    """What `find` answers for a file's cell `value` (None for an empty cell); when it answers
+    None, RowProblem with the message `missing` (``%(v)s``: the value, and `names`)."""
+    if value in ("", None):
+        return None
+    found = find(str(value))
+    if found is None:
+        raise hotline.RowProblem(missing % {**names, "v": value})
+    return found
 
 
 def _import_rating(lookup: _Lookup, row: dict[str, Any], actor: Any) -> None:

@@ -22,8 +22,8 @@ from govhall.core.errors import (
     ValidationFailed,
 )
 from govhall.core.services import emit_outbox
-from govhall.core.workdays import add_workdays
-from govhall.core.writes import acting_user
+from govhall.core.workdays import WorkdayResult, add_workdays
+from govhall.core.writes import acting_user, add_event
 from govhall.feedback import links
 from govhall.feedback.models import (
     BAD_LEVELS,
@@ -289,13 +289,7 @@ def _record_evaluation(
         invitation.save(update_fields=["used_at"])
     else:
         _use_pending_invitations(evaluation)
-    EvaluationEvent.objects.create(
-        center_id=center_id,
-        evaluation=evaluation,
-        kind=EvaluationEvent.Kind.CREATED,
-        actor=acting_user(actor),
-        details={"level": level, "channel": channel},
-    )
+    _evaluation_event(evaluation, EvaluationEvent.Kind.CREATED, actor, level=level, channel=channel)
     if evaluation.is_bad:
         _open_rectification(evaluation)
     emit_outbox(center=center_id, **rating_outbox(evaluation, "created"))
@@ -315,21 +309,43 @@ def _use_pending_invitations(evaluation: Evaluation) -> None:
         )
 
 
-def _open_rectification(evaluation: Evaluation) -> Rectification:
-    conf = feedback_settings(evaluation.center_id)
-    due = add_workdays(timezone.localdate(evaluation.rated_at), conf.rectification_days)
-    rectification = Rectification.objects.create(
+def new_rectification(evaluation: Evaluation, due: WorkdayResult) -> Rectification:
+    """The rectification (unsaved) a bad `evaluation` opens, due by `due`."""
+    return Rectification(
         center_id=evaluation.center_id,
         evaluation=evaluation,
-        department=evaluation.department,
+        department_id=evaluation.department_id,
         opened_at=evaluation.rated_at,
         deadline=due.date,
         deadline_provisional=due.provisional,
     )
+
+
+def _open_rectification(evaluation: Evaluation) -> Rectification:
+    conf = feedback_settings(evaluation.center_id)
+    due = add_workdays(timezone.localdate(evaluation.rated_at), conf.rectification_days)
+    rectification = new_rectification(evaluation, due)
+    rectification.save()
     _rectification_event(
         rectification, RectificationEvent.Kind.OPENED, None, deadline=str(due.date)
     )
     return rectification
+
+
+def _through(invitation: Invitation, rater_name: str = "", rater_phone: str = "") -> dict[str, Any]:
+    """The `_record_evaluation` arguments of a rating through `invitation`: the service it
+    invited to rate, and the rater (as given, else as the invitation names them)."""
+    return {
+        "center_id": invitation.center_id,
+        "department": invitation.department,
+        "window": invitation.window,
+        "staff": invitation.staff,
+        "invitation": invitation,
+        "ticket": invitation.ticket,
+        "case": invitation.case,
+        "rater_name": rater_name or invitation.rater_name,
+        "rater_phone": rater_phone or invitation.rater_phone,
+    }
 
 
 def rate_with_link(
@@ -359,20 +375,12 @@ def rate_with_link(
                 detail={"comment": level},
             )
         return _record_evaluation(
-            center_id=invitation.center_id,
             level=level,
             channel=channel,
-            department=invitation.department,
-            window=invitation.window,
-            staff=invitation.staff,
-            invitation=invitation,
-            ticket=invitation.ticket,
-            case=invitation.case,
             aspects=aspects,
             comment=comment,
-            rater_name=rater_name or invitation.rater_name,
-            rater_phone=rater_phone or invitation.rater_phone,
             actor=actor,
+            **_through(invitation, rater_name=rater_name, rater_phone=rater_phone),
         )
 
 
@@ -388,29 +396,12 @@ def rate_on_pad(*, pad: RatingPad, invitation_id: int, level: int, actor: Any = 
             raise Conflict(_("该服务已评价,每次服务只能评价一次。"), code="already_rated")
         _refuse_own_service(actor, invitation.department_id, invitation.staff)
         return _record_evaluation(
-            center_id=invitation.center_id,
-            level=level,
-            channel=Channel.PAD,
-            department=invitation.department,
-            window=invitation.window,
-            staff=invitation.staff,
-            invitation=invitation,
-            ticket=invitation.ticket,
-            case=invitation.case,
-            rater_name=invitation.rater_name,
-            rater_phone=invitation.rater_phone,
-            actor=actor,
+            level=level, channel=Channel.PAD, actor=actor, **_through(invitation)
         )
 
 
 def _evaluation_event(evaluation: Evaluation, kind: str, actor: Any, **details: Any) -> None:
-    EvaluationEvent.objects.create(
-        center_id=evaluation.center_id,
-        evaluation=evaluation,
-        kind=kind,
-        actor=acting_user(actor),
-        details=details,
-    )
+    add_event(EvaluationEvent, evaluation, kind, actor, details=details)
 
 
 def file_appeal(*, evaluation: Evaluation, reason: str, evidence: Any = None, actor: Any) -> Appeal:

@@ -1,12 +1,12 @@
 """Bad-rating follow-up: verification, rectification (整改), the callback (回访) and closing."""
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from govhall.core.errors import (
     InvalidTransition,
@@ -22,12 +22,21 @@ from govhall.feedback.services.common import _full_clean, _locked, _rectificatio
 from govhall.feedback.services.ratings import rating_outbox
 from govhall.org.scoping import require_over
 
+# Each step of a rectification: the status it moves to → the status it follows and its name
+# (for the refusal when the rectification is elsewhere).
+_STEPS = {
+    Rectification.Status.VERIFIED: (Rectification.Status.OPEN, gettext_lazy("核实")),
+    Rectification.Status.RECTIFIED: (Rectification.Status.VERIFIED, gettext_lazy("整改")),
+    Rectification.Status.CALLED_BACK: (Rectification.Status.RECTIFIED, gettext_lazy("回访")),
+    Rectification.Status.CLOSED: (Rectification.Status.CALLED_BACK, gettext_lazy("办结")),
+}
 
-def _step(
-    rectification: Rectification, expected: Sequence[str], target: str, verb: str
-) -> Rectification:
+
+def _step(rectification: Rectification, target: str) -> Rectification:
+    """`rectification` locked and put in `target`, if it is where that step follows."""
+    expected, verb = _STEPS[target]
     row = _locked(Rectification, rectification.pk)
-    if row.status not in expected:
+    if row.status != expected:
         raise InvalidTransition(
             _("整改当前为“%(s)s”,不能%(v)s。") % {"s": row.get_status_display(), "v": verb}
         )
@@ -43,9 +52,7 @@ def verify_rectification(
     if not (reason or "").strip():
         raise ValidationFailed(_("请填写核实情况。"), detail={"reason": ["required"]})
     with transaction.atomic():
-        row = _step(
-            rectification, [Rectification.Status.OPEN], Rectification.Status.VERIFIED, _("核实")
-        )
+        row = _step(rectification, Rectification.Status.VERIFIED)
         row.valid = valid
         row.verify_reason = reason.strip()
         if evidence:
@@ -78,12 +85,7 @@ def rectify(
             _("限期整改须填写不早于今天的整改期限。"), detail={"rectify_by": ["required"]}
         )
     with transaction.atomic():
-        row = _step(
-            rectification,
-            [Rectification.Status.VERIFIED],
-            Rectification.Status.RECTIFIED,
-            _("整改"),
-        )
+        row = _step(rectification, Rectification.Status.RECTIFIED)
         if row.valid is False and kind != Kind.EXPLANATION:
             raise ValidationFailed(
                 _("核实不属实的差评只能解释说明。"), detail={"kind": [Kind.EXPLANATION]}
@@ -120,12 +122,7 @@ def record_callback(
     if not reached:
         satisfaction = ""
     with transaction.atomic():
-        row = _step(
-            rectification,
-            [Rectification.Status.RECTIFIED],
-            Rectification.Status.CALLED_BACK,
-            _("回访"),
-        )
+        row = _step(rectification, Rectification.Status.CALLED_BACK)
         if reached and not Evaluation.objects.get(pk=row.evaluation_id).rater_phone:
             raise ValidationFailed(
                 _("该差评未留联系电话,不能登记为已联系上。"), detail={"reached": ["no_phone"]}
@@ -150,12 +147,7 @@ def close_rectification(*, rectification: Rectification, actor: Any) -> Rectific
     """办结: the rectification is done; on time when closed by its deadline."""
     require_over(actor, "feedback.handle_rectification", rectification)
     with transaction.atomic():
-        row = _step(
-            rectification,
-            [Rectification.Status.CALLED_BACK],
-            Rectification.Status.CLOSED,
-            _("办结"),
-        )
+        row = _step(rectification, Rectification.Status.CLOSED)
         row.closed_at = timezone.now()
         row.save(update_fields=["status", "closed_at"])
         _rectification_event(

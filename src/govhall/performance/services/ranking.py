@@ -106,14 +106,7 @@ def rank_departments(
     )
     for department in under:
         results[department.pk].standing = DepartmentScore.Standing.LOW_VOLUME
-    keys = {
-        d.pk: ranking_key(
-            results[d.pk].total, tie_key(figures.departments.get(d.pk, {}), rubric.tie_breakers)
-        )
-        for d in ranked
-    }
-    for pk, rank in competition_ranks(keys).items():
-        results[pk].rank = rank
+    keys = _rank(results, ranked, figures.departments, rubric.tie_breakers)
     for department in ranked:
         results[department.pk].not_awarded = award_bar(figures.departments.get(department.pk, {}))
     order = sorted(ranked, key=lambda d: keys[d.pk])  # stable: then the departments' own order
@@ -144,6 +137,23 @@ def rank_departments(
     return results, floor
 
 
+def _rank(
+    results: dict[int, UnitResult],
+    members: list[Any],
+    figures: dict[int, dict[str, Any]],
+    tie_breakers: Any,
+) -> dict[int, Any]:
+    """Rank `members` (competition ranking) by their total, ties broken by their `figures`;
+    returns each one's ranking key (by pk)."""
+    keys = {
+        m.pk: ranking_key(results[m.pk].total, tie_key(figures.get(m.pk, {}), tie_breakers))
+        for m in members
+    }
+    for pk, rank in competition_ranks(keys).items():
+        results[pk].rank = rank
+    return keys
+
+
 def rank_staff(
     *, rubric: Rubric, staff: list[Any], figures: selectors.PeriodFigures
 ) -> dict[int, UnitResult]:
@@ -161,14 +171,7 @@ def rank_staff(
         )
         for s in staff
     }
-    keys = {
-        s.pk: ranking_key(
-            results[s.pk].total, tie_key(figures.staff.get(s.pk, {}), rubric.tie_breakers)
-        )
-        for s in staff
-    }
-    for pk, rank in competition_ranks(keys).items():
-        results[pk].rank = rank
+    keys = _rank(results, staff, figures.staff, rubric.tie_breakers)
     order = sorted(staff, key=lambda s: (keys[s.pk], s.staff_number))
     for award in rubric.awards.all():
         if award.subject != RubricAward.Subject.STAFF:

@@ -66,6 +66,17 @@ def ensure_default_rubric(*, center: Center) -> Rubric:
         return rubric
 
 
+def _save_copy(row: Any, **changes: Any) -> Any:
+    """Save `row` again as a new row (a copy) with `changes`."""
+    row.pk = None
+    row.id = None
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row._state.adding = True
+    row.save()
+    return row
+
+
 def new_rubric_version(*, rubric: Rubric, actor: Any) -> Rubric:
     """Copy a rubric into the next version (the copy becomes active); published runs keep theirs."""
     require_perm(
@@ -82,26 +93,12 @@ def new_rubric_version(*, rubric: Rubric, actor: Any) -> Rubric:
         Rubric.objects.filter(center=center, is_active=True).update(is_active=False)
         dimensions = list(rubric.dimensions.prefetch_related("rules"))
         awards = list(rubric.awards.all())
-        copy = Rubric.objects.get(pk=rubric.pk)
-        copy.pk = None
-        copy.id = None
-        copy.version = version
-        copy.is_active = True
-        copy._state.adding = True
-        copy.save()
+        copy = _save_copy(Rubric.objects.get(pk=rubric.pk), version=version, is_active=True)
         for dimension in dimensions:
             rules = list(dimension.rules.all())
-            dimension.pk = None
-            dimension.id = None
-            dimension.rubric = copy
-            dimension._state.adding = True
-            dimension.save()
+            _save_copy(dimension, rubric=copy)
             for rule in rules:
-                rule.pk = None
-                rule.id = None
-                rule.dimension = dimension
-                rule._state.adding = True
-                rule.save()
+                _save_copy(rule, dimension=dimension)
         RubricAward.objects.bulk_create(
             RubricAward(
                 rubric=copy,

@@ -112,8 +112,9 @@ def book_appointment(
     return appointment
 
 
-def _appointment_for(code: str, phone: str, id_number: str) -> Appointment:
-    """The appointment with `code`, if the phone and ID number match (else NotFound)."""
+def _booked(code: str, phone: str, id_number: str, refusal: str) -> Appointment:
+    """The appointment with `code`, locked, if the phone and ID number match (else NotFound)
+    and it is still booked (else InvalidTransition with the message `refusal`)."""
     found = _locked(Appointment.objects.filter(code=code.strip().upper())).first()
     if (
         found is None
@@ -121,6 +122,8 @@ def _appointment_for(code: str, phone: str, id_number: str) -> Appointment:
         or found.id_number != normalize_id_number(id_number)
     ):
         raise NotFound(_("未找到该预约,请核对预约码、手机号和身份证号。"))
+    if found.state != Appointment.State.BOOKED:
+        raise InvalidTransition(refusal)
     return found
 
 
@@ -135,9 +138,7 @@ def change_appointment(
 ) -> Appointment:
     at = at or selectors.now()
     with transaction.atomic():
-        appointment = _appointment_for(code, phone, id_number)
-        if appointment.state != Appointment.State.BOOKED:
-            raise InvalidTransition(_("该预约已不能修改。"))
+        appointment = _booked(code, phone, id_number, _("该预约已不能修改。"))
         category = _locked(QueueCategory.objects.filter(pk=appointment.category_id)).get()
         slot_start, slot_end = _check_slot(category, date, slot_start, at)
         _check_capacity(
@@ -155,9 +156,7 @@ def cancel_appointment(
 ) -> Appointment:
     at = at or selectors.now()
     with transaction.atomic():
-        appointment = _appointment_for(code, phone, id_number)
-        if appointment.state != Appointment.State.BOOKED:
-            raise InvalidTransition(_("该预约已不能取消。"))
+        appointment = _booked(code, phone, id_number, _("该预约已不能取消。"))
         appointment.state = Appointment.State.CANCELLED
         appointment.cancelled_at = at
         appointment.save(update_fields=["state", "cancelled_at"])

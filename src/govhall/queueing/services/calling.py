@@ -5,6 +5,8 @@ so two windows calling at the same instant get different tickets; on SQLite the 
 transactions of the settings serialise writers instead."""
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -29,9 +31,9 @@ from govhall.queueing.selectors import WindowStatus
 from govhall.queueing.services.common import (
     _at_window,
     _check_staff_at,
-    _event,
     _require_at,
     _ticket_for_update,
+    _WindowAction,
 )
 from govhall.queueing.services.sessions import open_window_session
 
@@ -95,7 +97,7 @@ def call_next(
             setattr(ticket, field, value)
         ticket.window, ticket.staff = window, staff
         ticket.still_waiting = ticket.line_size - 1
-        _event(ticket, TicketEvent.Kind.CALLED, at=at, actor=actor, window=window, staff=staff)
+        _WindowAction(window, staff, actor, at).event(ticket, TicketEvent.Kind.CALLED)
     return ticket
 
 
@@ -139,125 +141,99 @@ def _called_at(ticket: Ticket, window: Window) -> tuple[Ticket, QueueSettings]:
     return ticket, selectors.queue_settings(ticket.center_id)
 
 
-def recall_ticket(
-    *,
-    ticket: Ticket,
-    window: Window,
-    staff: StaffProfile,
-    actor: User | None = None,
-    at: dt.datetime | None = None,
-) -> Ticket:
+def _ticket_action(step: Callable[[Ticket, _WindowAction], Ticket]) -> Callable[..., Ticket]:
+    """An action on the ticket at a window's terminal, as the views and the API call it: with
+    the keywords `ticket`, `window`, `staff`, `actor` (None: the system) and `at` (None: now).
+    `actor` must be allowed to work the window (`_at_window`); `step` then runs in one
+    transaction with the ticket and the action's window, staff, actor and moment."""
+
+    @functools.wraps(step)
+    def run(
+        *,
+        ticket: Ticket,
+        window: Window,
+        staff: StaffProfile,
+        actor: User | None = None,
+        at: dt.datetime | None = None,
+    ) -> Ticket:
+        here = _WindowAction.begin(window, staff, actor, at)
+        with transaction.atomic():
+            return step(ticket, here)
+
+    return run
+
+
+@_ticket_action
+def recall_ticket(ticket: Ticket, here: _WindowAction) -> Ticket:
     """Call the current ticket again (after the cooldown, up to the recall limit)."""
-    at = _at_window(actor=actor, window=window, at=at)
-    with transaction.atomic():
-        ticket, settings = _called_at(ticket, window)
-        if ticket.recall_count >= settings.recall_limit:
-            raise InvalidTransition(
-                _("重呼次数已用完,请标记过号。"),
-                code="recall_limit",
-                detail={"limit": settings.recall_limit},
-            )
-        elapsed = (at - ticket.last_called_at).total_seconds()
-        if elapsed < settings.recall_cooldown_seconds:
-            wait = int(settings.recall_cooldown_seconds - elapsed)
-            raise InvalidTransition(
-                _("请 %(seconds)s 秒后再重呼。") % {"seconds": wait},
-                code="recall_cooldown",
-                detail={"retry_after": wait},
-            )
-        ticket.recall_count = F("recall_count") + 1
-        ticket.last_called_at = at
-        ticket.save(update_fields=["recall_count", "last_called_at"])
-        ticket.refresh_from_db()
-        _event(
-            ticket,
-            TicketEvent.Kind.RECALLED,
-            at=at,
-            actor=actor,
-            window=window,
-            staff=staff,
-            recall=ticket.recall_count,
+    ticket, settings = _called_at(ticket, here.window)
+    if ticket.recall_count >= settings.recall_limit:
+        raise InvalidTransition(
+            _("重呼次数已用完,请标记过号。"),
+            code="recall_limit",
+            detail={"limit": settings.recall_limit},
         )
+    elapsed = (here.at - ticket.last_called_at).total_seconds()
+    if elapsed < settings.recall_cooldown_seconds:
+        wait = int(settings.recall_cooldown_seconds - elapsed)
+        raise InvalidTransition(
+            _("请 %(seconds)s 秒后再重呼。") % {"seconds": wait},
+            code="recall_cooldown",
+            detail={"retry_after": wait},
+        )
+    ticket.recall_count = F("recall_count") + 1
+    ticket.last_called_at = here.at
+    ticket.save(update_fields=["recall_count", "last_called_at"])
+    ticket.refresh_from_db()
+    here.event(ticket, TicketEvent.Kind.RECALLED, recall=ticket.recall_count)
     return ticket
 
 
-def start_ticket(
-    *,
-    ticket: Ticket,
-    window: Window,
-    staff: StaffProfile,
-    actor: User | None = None,
-    at: dt.datetime | None = None,
-) -> Ticket:
+@_ticket_action
+def start_ticket(ticket: Ticket, here: _WindowAction) -> Ticket:
     """The person has come to the window: CALLED → SERVING."""
-    at = _at_window(actor=actor, window=window, at=at)
     states = (Ticket.State.CALLED,)
-    _require_at(ticket, window, states)
-    with transaction.atomic():
-        _move(ticket, window, states, state=Ticket.State.SERVING, started_at=at)
-        _event(ticket, TicketEvent.Kind.STARTED, at=at, actor=actor, window=window, staff=staff)
+    _require_at(ticket, here.window, states)
+    _move(ticket, here.window, states, state=Ticket.State.SERVING, started_at=here.at)
+    here.event(ticket, TicketEvent.Kind.STARTED)
     return ticket
 
 
-def finish_ticket(
-    *,
-    ticket: Ticket,
-    window: Window,
-    staff: StaffProfile,
-    actor: User | None = None,
-    at: dt.datetime | None = None,
-) -> Ticket:
+@_ticket_action
+def finish_ticket(ticket: Ticket, here: _WindowAction) -> Ticket:
     """The service is over: SERVING (or CALLED) → DONE; then every registered finish hook runs."""
-    at = _at_window(actor=actor, window=window, at=at)
     states = (Ticket.State.CALLED, Ticket.State.SERVING)
-    _require_at(ticket, window, states)
-    with transaction.atomic():
-        _move(
-            ticket,
-            window,
-            states,
-            state=Ticket.State.DONE,
-            started_at=ticket.started_at or at,
-            finished_at=at,
-            handling_seconds=max(int((at - ticket.called_at).total_seconds()), 0),
-        )
-        ticket.window = window  # the hooks read them: no need to load them again
-        if ticket.staff_id == staff.pk:
-            ticket.staff = staff
-        _event(
-            ticket,
-            TicketEvent.Kind.FINISHED,
-            at=at,
-            actor=actor,
-            window=window,
-            staff=staff,
-            handling_seconds=ticket.handling_seconds,
-        )
-        hooks.run_ticket_finished(ticket=ticket, actor=actor)
+    _require_at(ticket, here.window, states)
+    _move(
+        ticket,
+        here.window,
+        states,
+        state=Ticket.State.DONE,
+        started_at=ticket.started_at or here.at,
+        finished_at=here.at,
+        handling_seconds=max(int((here.at - ticket.called_at).total_seconds()), 0),
+    )
+    ticket.window = here.window  # the hooks read them: no need to load them again
+    if ticket.staff_id == here.staff.pk:
+        ticket.staff = here.staff
+    here.event(ticket, TicketEvent.Kind.FINISHED, handling_seconds=ticket.handling_seconds)
+    hooks.run_ticket_finished(ticket=ticket, actor=here.actor)
     return ticket
 
 
-def mark_no_show(
-    *,
-    ticket: Ticket,
-    window: Window,
-    staff: StaffProfile,
-    actor: User | None = None,
-    at: dt.datetime | None = None,
-) -> Ticket:
+@_ticket_action
+def mark_no_show(ticket: Ticket, here: _WindowAction) -> Ticket:
     """过号: allowed once the centre's number of recalls has been used."""
-    at = _at_window(actor=actor, window=window, at=at)
-    with transaction.atomic():
-        ticket, settings = _called_at(ticket, window)
-        if ticket.recall_count < settings.recall_limit:
-            left = settings.recall_limit - ticket.recall_count
-            raise InvalidTransition(
-                _("还可重呼 %(n)s 次,重呼用完后才能标记过号。") % {"n": left},
-                code="recalls_left",
-                detail={"recalls_left": left},
-            )
-        ticket.state = Ticket.State.NO_SHOW
-        ticket.finished_at = at
-        ticket.save(update_fields=["state", "finished_at"])
-        _event(ticket, TicketEvent.Kind.NO_SHOW, at=at, actor=actor, window=window, staff=staff)
+    ticket, settings = _called_at(ticket, here.window)
+    if ticket.recall_count < settings.recall_limit:
+        left = settings.recall_limit - ticket.recall_count
+        raise InvalidTransition(
+            _("还可重呼 %(n)s 次,重呼用完后才能标记过号。") % {"n": left},
+            code="recalls_left",
+            detail={"recalls_left": left},
+        )
+    ticket.state = Ticket.State.NO_SHOW
+    ticket.finished_at = here.at
+    ticket.save(update_fields=["state", "finished_at"])
+    here.event(ticket, TicketEvent.Kind.NO_SHOW)
     return ticket

@@ -2,6 +2,7 @@
 window, and the checks of centre, staff, state and window."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -75,6 +76,36 @@ def _event(
             details=details,
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _WindowAction:
+    """One action at a window's terminal: the window, the staff member working it, the actor
+    (None: the system) and the moment (`_at_window`'s answer)."""
+
+    window: Window
+    staff: StaffProfile
+    actor: User | None
+    at: dt.datetime
+
+    @classmethod
+    def begin(
+        cls, window: Window, staff: StaffProfile, actor: User | None, at: dt.datetime | None
+    ) -> "_WindowAction":
+        """The action `actor` begins at `window` (`_at_window`: may they; `at` None is now)."""
+        return cls(window, staff, actor, _at_window(actor=actor, window=window, at=at))
+
+    def event(self, ticket: Ticket, kind: str, **details: Any) -> TicketEvent:
+        """`ticket`'s event of this action."""
+        return _event(
+            ticket,
+            kind,
+            at=self.at,
+            actor=self.actor,
+            window=self.window,
+            staff=self.staff,
+            **details,
+        )
 
 
 def _same_center(center_id: int, *objs: Any) -> None:

@@ -1,6 +1,9 @@
 """Window presence: the staff member's session at a window's terminal, pauses and resuming."""
 
 import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,7 +25,29 @@ from govhall.queueing.services.common import (
     _check_staff_at,
     _locked,
     _validated,
+    _WindowAction,
 )
+
+R = TypeVar("R")
+
+
+def _presence_action(step: Callable[[_WindowAction], R]) -> Callable[..., R]:
+    """A change of the staff member's presence at a window's terminal, as the views and the API
+    call it: with the keywords `window`, `staff`, `actor` (None: the system) and `at` (None:
+    now). `actor` must be allowed to work the window (`_at_window`); `step` then runs with the
+    action's window, staff, actor and moment."""
+
+    @functools.wraps(step)
+    def run(
+        *,
+        window: Window,
+        staff: StaffProfile,
+        actor: User | None = None,
+        at: dt.datetime | None = None,
+    ) -> R:
+        return step(_WindowAction.begin(window, staff, actor, at))
+
+    return run
 
 
 def _ensure_session(window: Window, staff: StaffProfile, at: dt.datetime) -> None:
@@ -31,19 +56,14 @@ def _ensure_session(window: Window, staff: StaffProfile, at: dt.datetime) -> Non
         open_window_session(window=window, staff=staff, at=at)
 
 
-def open_window_session(
-    *,
-    window: Window,
-    staff: StaffProfile,
-    actor: User | None = None,
-    at: dt.datetime | None = None,
-) -> WindowSession:
+@_presence_action
+def open_window_session(here: _WindowAction) -> WindowSession:
     """The staff member logs in at the window's terminal.
 
     Their open session at any other window is closed, and so is another person's open session at
     this window (a colleague taking over the counter).
     """
-    at = _at_window(actor=actor, window=window, at=at)
+    window, staff, at = here.window, here.staff, here.at
     _check_staff_at(window, staff)
     with transaction.atomic():
         current = selectors.open_session(window)
@@ -59,15 +79,10 @@ def open_window_session(
         )
 
 
-def close_window_session(
-    *,
-    window: Window,
-    staff: StaffProfile,
-    actor: User | None = None,
-    at: dt.datetime | None = None,
-) -> WindowSession | None:
+@_presence_action
+def close_window_session(here: _WindowAction) -> WindowSession | None:
     """The staff member logs out of the terminal (also ends an open pause)."""
-    at = _at_window(actor=actor, window=window, at=at)
+    window, staff, at = here.window, here.staff, here.at
     with transaction.atomic():
         session = _locked(
             WindowSession.objects.filter(window=window, staff=staff, closed_at__isnull=True)
@@ -115,15 +130,11 @@ def pause_window(
     return pause
 
 
-def resume_window(
-    *,
-    window: Window,
-    staff: StaffProfile,
-    actor: User | None = None,
-    at: dt.datetime | None = None,
-) -> WindowPause:
-    at = _at_window(actor=actor, window=window, at=at)
-    _check_staff_at(window, staff)
+@_presence_action
+def resume_window(here: _WindowAction) -> WindowPause:
+    """恢复服务: the window's open pause ends."""
+    window, at = here.window, here.at
+    _check_staff_at(window, here.staff)
     with transaction.atomic():
         pause = _locked(WindowPause.objects.filter(window=window, ended_at__isnull=True)).first()
         if pause is None:

@@ -18,10 +18,10 @@ from govhall.queueing.models import (
 )
 from govhall.queueing.services.common import (
     _at_window,
-    _event,
     _require_at,
     _same_center,
     _ticket_for_update,
+    _WindowAction,
 )
 
 
@@ -80,23 +80,11 @@ def transfer_ticket(
             "to_window": to_window.number if to_window else "",
             "note": note,
         }
-        _event(
-            ticket,
-            TicketEvent.Kind.TRANSFERRED,
-            at=at,
-            actor=actor,
-            window=window,
-            staff=staff,
-            successor=successor.pk,
-            **details,
-        )
-        _event(
+        here = _WindowAction(window, staff, actor, at)
+        here.event(ticket, TicketEvent.Kind.TRANSFERRED, successor=successor.pk, **details)
+        here.event(
             successor,
             TicketEvent.Kind.ISSUED,
-            at=at,
-            actor=actor,
-            window=window,
-            staff=staff,
             channel=Ticket.Channel.TRANSFER,
             transferred_from=ticket.pk,
             **details,

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.writes import acting_user, locked, validated_save
+from govhall.core.writes import acting_user, add_event, locked, validated_save
 from govhall.supervision import selectors
 from govhall.supervision.errors import SupervisionError
 from govhall.supervision.models import (
@@ -26,14 +26,7 @@ from govhall.supervision.services.common import center_scope, may_edit_list, mom
 def _event(
     problem: Problem, kind: str, actor: Any, *, at: dt.datetime | None = None, **details: Any
 ) -> ProblemEvent:
-    return ProblemEvent.objects.create(
-        center_id=problem.center_id,
-        problem=problem,
-        kind=kind,
-        actor=acting_user(actor),
-        at=at or timezone.now(),
-        details=details,
-    )
+    return add_event(ProblemEvent, problem, kind, actor, at=at or timezone.now(), details=details)
 
 
 def _resolve_deadline(campaign: Campaign, found_on: dt.date, deadline: dt.date | None) -> dt.date:
@@ -94,20 +87,16 @@ def new_problem(
         item_id=item_id,
         created_by=acting_user(actor),
     )
-    validated_save(problem)
-    revoked = _revoke_signoff(
-        problem, reason=_("签字后新增问题:%(p)s") % {"p": str(problem)}, at=at
-    )
-    _event(
+    _save_revoking_signoff(
         problem,
-        ProblemEvent.Kind.CREATED,
         actor,
-        at=at,
+        ProblemEvent.Kind.CREATED,
+        _("签字后新增问题:%(p)s"),
+        at,
         found_by=found_by,
         category=category.name,
         deadline=problem.deadline.isoformat(),
         source_key=source_key,
-        signoff_revoked=revoked is not None,
     )
     return problem
 
@@ -156,6 +145,23 @@ def create_problem(
 
 def _lock_problem(problem: Problem) -> Problem:
     return locked(Problem.objects.filter(pk=problem.pk)).select_related("unit", "campaign").get()
+
+
+def _inspected(problem: Problem, actor: Any) -> Problem:
+    """`problem` locked for an inspector's verdict on its fix (the confirm permission)."""
+    problem = _lock_problem(problem)
+    require_perm(actor, "supervision.confirm_problem", center_id=problem.center_id)
+    return problem
+
+
+def _save_revoking_signoff(
+    problem: Problem, actor: Any, kind: str, why: str, at: dt.datetime, **details: Any
+) -> None:
+    """Save `problem`, which (re)opens work on its unit's list, and record its event of `kind`:
+    the unit's sign-off is revoked, for the reason `why` (``%(p)s``: the problem)."""
+    validated_save(problem)
+    revoked = _revoke_signoff(problem, reason=why % {"p": str(problem)}, at=at)
+    _event(problem, kind, actor, at=at, **details, signoff_revoked=revoked is not None)
 
 
 EDITABLE_FIELDS = ("description", "category", "measure", "owner")
@@ -284,8 +290,7 @@ def confirm_problem(
     *, actor: Any, problem: Problem, note: str = "", at: dt.datetime | None = None
 ) -> Problem:
     """An inspector confirms a fix (督查确认)."""
-    problem = _lock_problem(problem)
-    require_perm(actor, "supervision.confirm_problem", center_id=problem.center_id)
+    problem = _inspected(problem, actor)
     if problem.status != Problem.Status.FIXED:
         raise SupervisionError.PROBLEM_NOT_FIXED(_("只有已整改的问题才能确认。"))
     problem.status = Problem.Status.CONFIRMED
@@ -301,8 +306,7 @@ def reopen_problem(
     *, actor: Any, problem: Problem, reason: str, at: dt.datetime | None = None
 ) -> Problem:
     """An inspector sends a fix back (退回重改); a sign-off of the unit is revoked with it."""
-    problem = _lock_problem(problem)
-    require_perm(actor, "supervision.confirm_problem", center_id=problem.center_id)
+    problem = _inspected(problem, actor)
     if problem.status not in Problem.DONE_STATUSES:
         raise SupervisionError.PROBLEM_NOT_FIXED(_("只有已整改或已确认的问题才能退回。"))
     if not reason.strip():
@@ -316,18 +320,14 @@ def reopen_problem(
     problem.fixed_on = None
     problem.confirmed_at = None
     problem.confirmed_by = None
-    validated_save(problem)
-    revoked = _revoke_signoff(
-        problem, reason=_("问题被退回重改:%(p)s") % {"p": str(problem)}, at=at
-    )
-    _event(
+    _save_revoking_signoff(
         problem,
-        ProblemEvent.Kind.REOPENED,
         actor,
-        at=at,
+        ProblemEvent.Kind.REOPENED,
+        _("问题被退回重改:%(p)s"),
+        at,
         reason=reason.strip(),
         previous=previous,
-        signoff_revoked=revoked is not None,
     )
     return problem
 
