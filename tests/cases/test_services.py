@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from govhall.cases import services
-from govhall.cases.hooks import register_case_completed, unregister_case_completed
+from govhall.cases.hooks import case_completed
 from govhall.cases.models import Case, CaseEvent, ClockStop
 from govhall.cases.selectors import get_case_settings, light_of
 from govhall.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -272,13 +272,13 @@ def test_completion_hook_runs_inside_the_transaction(item):
         seen.append(case.number)
         raise RuntimeError("feedback failed")
 
-    register_case_completed(hook)
+    case_completed.register(hook)
     try:
         case = accept(item, day=dt.date(2026, 3, 2))
         with pytest.raises(RuntimeError):
             services.complete_case(actor=None, case=case, approved=True)
     finally:
-        unregister_case_completed(hook)
+        case_completed.unregister(hook)
     case.refresh_from_db()
     assert seen == [case.number]
     assert case.state == Case.State.ACCEPTED

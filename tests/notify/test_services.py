@@ -14,7 +14,7 @@ from govhall.core.validators import mask_phone
 from govhall.notify import services
 from govhall.notify.backends import Delivery, FileBackend, Message, get_backend
 from govhall.notify.models import DeliveryAttempt, Notification, OptOut
-from govhall.notify.producers import register_producer, unregister_producer
+from govhall.notify.producers import producers
 
 pytestmark = pytest.mark.django_db
 PHONE = "13812345678"
@@ -166,12 +166,12 @@ def test_the_command_runs_producers_then_sends(center, settings, tmp_path, monke
     def producer(*, at):
         return 1 if enqueue(center, subject_id=99, at=at) else 0
 
-    register_producer(producer)
+    producers.register(producer)
     out = io.StringIO()
     try:
         call_command("notify", "--once", stdout=out)
     finally:
-        unregister_producer(producer)
+        producers.unregister(producer)
     assert Notification.objects.get(subject_id=99).state == Notification.State.SENT
     assert "sent=1" in out.getvalue()
     assert len((tmp_path / "sms.log").read_text().splitlines()) == 1

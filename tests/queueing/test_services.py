@@ -180,20 +180,20 @@ def test_finish_runs_hooks_inside_transaction(hall):
     issue(category, at(9, day=DAY))
     ticket = services.call_next(window=window, staff=staff, at=at(9, 1, day=DAY))
     services.start_ticket(ticket=ticket, window=window, staff=staff, at=at(9, 2, day=DAY))
-    hooks.register_ticket_finished(hook)
-    hooks.register_ticket_finished(failing)
+    hooks.ticket_finished.register(hook)
+    hooks.ticket_finished.register(failing)
     try:
         with pytest.raises(RuntimeError):
             services.finish_ticket(ticket=ticket, window=window, staff=staff, at=at(9, 5, day=DAY))
         ticket.refresh_from_db()
         assert ticket.state == Ticket.State.SERVING
-        hooks.unregister_ticket_finished(failing)
+        hooks.ticket_finished.unregister(failing)
         done = services.finish_ticket(
             ticket=ticket, window=window, staff=staff, at=at(9, 7, day=DAY)
         )
     finally:
-        hooks.unregister_ticket_finished(hook)
-        hooks.unregister_ticket_finished(failing)
+        hooks.ticket_finished.unregister(hook)
+        hooks.ticket_finished.unregister(failing)
     assert done.handling_seconds == 360
     assert seen[-1] == ("A001", Ticket.State.DONE, None)
 

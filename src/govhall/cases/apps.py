@@ -10,17 +10,17 @@ class CasesConfig(app_config.GovhallAppConfig):
 
     def ready(self) -> None:
         from govhall.cases import joint, notifications
-        from govhall.cases.hooks import register_case_closed, register_case_completed
+        from govhall.cases.hooks import case_closed, case_completed
         from govhall.core.hooks import calendar_changed
-        from govhall.notify.producers import register_producer
+        from govhall.notify.producers import producers
 
         # A newly imported year moves provisional and running deadlines.
         calendar_changed.register(_recompute_after_calendar_change)
         # "Ready for collection" by SMS: the notification worker asks at each pass.
-        register_producer(notifications.completed_cases_to_collect)
+        producers.register(notifications.completed_cases_to_collect)
         # 并联审批: the whole ends when its last step is decided or withdrawn.
-        register_case_completed(joint.refresh_joint)
-        register_case_closed(joint.refresh_joint)
+        case_completed.register(joint.refresh_joint)
+        case_closed.register(joint.refresh_joint)
         super().ready()
 
 

@@ -12,13 +12,13 @@ class FeedbackConfig(app_config.GovhallAppConfig):
     def ready(self) -> None:
         # A finished ticket and a completed case each invite a rating, inside the finishing
         # transaction (the hooks are how queueing and cases reach an app above them).
-        from govhall.cases.hooks import register_case_completed
+        from govhall.cases.hooks import case_completed
         from govhall.feedback import notifications, services
-        from govhall.notify.producers import register_producer
-        from govhall.queueing.hooks import register_ticket_finished
+        from govhall.notify.producers import producers
+        from govhall.queueing.hooks import ticket_finished
 
-        register_ticket_finished(services.invite_for_ticket)
-        register_case_completed(services.invite_for_case)
+        ticket_finished.register(services.invite_for_ticket)
+        case_completed.register(services.invite_for_case)
         # The invitation by SMS where a phone is known: the notification worker asks.
-        register_producer(notifications.open_invitations_by_sms)
+        producers.register(notifications.open_invitations_by_sms)
         super().ready()

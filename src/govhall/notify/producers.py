@@ -3,12 +3,12 @@
 notify sits just above core, so it cannot read tickets, appointments, ratings or cases. Each
 app that has something to say registers a producer once (in its ``AppConfig.ready()``)::
 
-    from govhall.notify.producers import register_producer
+    from govhall.notify.producers import producers
 
     def tickets_nearly_due(*, at):
         ...  # find what is due at `at`, call notify.services.enqueue for each; return how many
 
-    register_producer(tickets_nearly_due)
+    producers.register(tickets_nearly_due)
 
 The worker (`govhall notify`) calls every producer at each pass, then sends the outbox. A
 producer reads its own tables, so the requests that change them (issuing, calling, finishing a
@@ -27,7 +27,4 @@ class Producer(Protocol):
 
 
 # Each producer is called as `fn(at=...)` at each pass of the notification worker.
-_producers: Hook[Producer] = Hook("notification_producers")
-register_producer = _producers.register
-unregister_producer = _producers.unregister
-registered_producers = _producers.functions
+producers: Hook[Producer] = Hook("notification_producers")

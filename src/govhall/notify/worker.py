@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from govhall.notify import services
 from govhall.notify.backends import SmsBackend
-from govhall.notify.producers import registered_producers
+from govhall.notify.producers import producers
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ def produce() -> int:
     """Run every registered producer once; a failing one is logged and the others still run."""
     at = timezone.now()
     made = 0
-    for producer in registered_producers():
+    for producer in producers.functions():
         try:
             made += producer(at=at)
         except Exception:

@@ -10,9 +10,9 @@ class QueueingConfig(app_config.GovhallAppConfig):
 
     def ready(self) -> None:
         # 到号提醒 and appointment reminders: the notification worker asks at each pass.
-        from govhall.notify.producers import register_producer
+        from govhall.notify.producers import producers
         from govhall.queueing import notifications
 
-        register_producer(notifications.tickets_nearly_due)
-        register_producer(notifications.appointments_soon)
+        producers.register(notifications.tickets_nearly_due)
+        producers.register(notifications.appointments_soon)
         super().ready()

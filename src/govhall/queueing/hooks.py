@@ -3,19 +3,19 @@
 queueing may not import feedback or cases, yet a finished ticket must invite a rating. An app
 above registers a callable once, usually in its ``AppConfig.ready()``::
 
-    from govhall.queueing.hooks import register_ticket_finished
+    from govhall.queueing.hooks import ticket_finished
 
     def invite_rating(*, ticket, actor):
         ...  # e.g. create the rating invitation for this service
 
-    register_ticket_finished(invite_rating)
+    ticket_finished.register(invite_rating)
 
-`govhall.queueing.services.finish_ticket` calls every registered callable with keyword
-arguments ``ticket`` (the `Ticket`, already DONE and saved) and ``actor`` (the `User` who
-finished it, or None for an API client without a user), inside its ``transaction.atomic``
-block: an exception raised by a hook rolls the finish back, so the ticket and what the hook
-writes commit together. Hooks run in registration order; registering the same callable twice
-has no effect.
+`govhall.queueing.services.finish_ticket` calls `ticket_finished`: every registered callable
+gets the keyword arguments ``ticket`` (the `Ticket`, already DONE and saved) and ``actor`` (the
+`User` who finished it, or None for an API client without a user), inside its
+``transaction.atomic`` block: an exception raised by a hook rolls the finish back, so the ticket
+and what the hook writes commit together. Hooks run in registration order; registering the same
+callable twice has no effect.
 """
 
 from typing import Any, Protocol
@@ -27,8 +27,4 @@ class TicketFinishedHook(Protocol):
     def __call__(self, *, ticket: Any, actor: Any) -> None: ...
 
 
-_ticket_finished: Hook[TicketFinishedHook] = Hook("ticket_finished")
-register_ticket_finished = _ticket_finished.register
-unregister_ticket_finished = _ticket_finished.unregister
-ticket_finished_hooks = _ticket_finished.functions
-run_ticket_finished = _ticket_finished  # run_ticket_finished(ticket=..., actor=...)
+ticket_finished: Hook[TicketFinishedHook] = Hook("ticket_finished")

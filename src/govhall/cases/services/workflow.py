@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.cases.hooks import run_case_closed, run_case_completed
+from govhall.cases.hooks import case_closed, case_completed
 from govhall.cases.models import Case, ClockStop
 from govhall.cases.selectors import get_case_settings
 from govhall.cases.services.clocks import _close_stops, _refresh_deadline
@@ -73,7 +73,7 @@ def complete_case(
         from_state,
         {"result": case.result, "reason": case.reason, "late": case.completed_late},
     )
-    run_case_completed(case=case, actor=actor)
+    case_completed(case=case, actor=actor)
     return case
 
 
@@ -91,7 +91,7 @@ def withdraw_case(
     case.commitment_status = Case.Commitment.NONE
     _refresh_deadline(case)
     _saved(case, EventType.WITHDRAWN, actor, now, from_state, {"reason": reason.strip()})
-    run_case_closed(case=case, actor=actor)
+    case_closed(case=case, actor=actor)
     return case
 
 

@@ -217,7 +217,7 @@ def finish_ticket(ticket: Ticket, here: _WindowAction) -> Ticket:
     if ticket.staff_id == here.staff.pk:
         ticket.staff = here.staff
     here.event(ticket, TicketEvent.Kind.FINISHED, handling_seconds=ticket.handling_seconds)
-    hooks.run_ticket_finished(ticket=ticket, actor=here.actor)
+    hooks.ticket_finished(ticket=ticket, actor=here.actor)
     return ticket
 
 
