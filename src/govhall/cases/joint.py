@@ -105,7 +105,13 @@ def accept_joint_case(
         raise ValidationFailed(
             _("材料所属事项不在该一件事中。"), detail={"materials_received": sorted(unknown)}
         )
-    applicant = intake._clean_applicant(applicant_type, applicant_name, id_number, uscc, phone)
+    applicant = intake._clean_applicant(
+        applicant_type=applicant_type,
+        applicant_name=applicant_name,
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+    )
     now = common._at(at)
     numbers = common.next_numbers(package.center, timezone.localdate(now), len(items) + 1)
     joint = JointCase.objects.create(

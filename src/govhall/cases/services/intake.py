@@ -61,7 +61,7 @@ def _check_applicant(applicant: dict[str, str]) -> dict[str, str]:
 
 
 def _clean_applicant(
-    applicant_type: str, applicant_name: str, id_number: str, uscc: str, phone: str, /
+    *, applicant_type: str, applicant_name: str, id_number: str, uscc: str, phone: str
 ) -> dict[str, str]:
     """The applicant's fields of a case, normalised (the ID number for a person, the USCC for a
     company), or ValidationFailed naming each field that is wrong."""
@@ -160,7 +160,13 @@ def submit_case(
     authorize_intake(actor=actor, center_id=item.center_id)
     if channel == Case.Channel.WINDOW:
         raise ValidationFailed(_("窗口申请请直接受理。"))
-    applicant = _clean_applicant(applicant_type, applicant_name, id_number, uscc, phone)
+    applicant = _clean_applicant(
+        applicant_type=applicant_type,
+        applicant_name=applicant_name,
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+    )
     now = _at(at)
     case = _new_case(
         item,
@@ -278,7 +284,13 @@ def accept_case(
         raise ValidationFailed(_("只能关联本中心正在办理或已办结的排队票。"))
     if not item.is_active:
         raise ValidationFailed(_("该事项已停用,不能受理。"))
-    applicant = _clean_applicant(applicant_type, applicant_name, id_number, uscc, phone)
+    applicant = _clean_applicant(
+        applicant_type=applicant_type,
+        applicant_name=applicant_name,
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+    )
     now = _at(at)
     case = _new_case(item, applicant, now, channel=Case.Channel.WINDOW, ticket=ticket)
     _accept_into(
