@@ -47,6 +47,20 @@ def month(center, department):
     return {"item": item, "open": still_open, "empty": empty}
 
 
+def test_overdue_cases_accepted_before_the_period_are_handled_in_it(center, department):
+    """A unit's backlog: two February cases still open past due on 03-31 and one case accepted
+    in March. The bulletin must not say it handled fewer cases than were overdue."""
+    item = ServiceItemFactory(center=center, department=department, promised_limit_days=5)
+    accept(item, day=D(2026, 2, 2))
+    accept(item, day=D(2026, 2, 3))
+    accept(item, day=D(2026, 3, 30))
+    rows = selectors.overdue_by_department_item(center_id=center.pk, **MARCH)
+    assert [(r["handled"], r["overdue"]) for r in rows] == [(3, 2)]
+    assert (
+        selectors.department_figures(center_id=center.pk, **MARCH)[department.pk]["accepted"] == 1
+    )
+
+
 def test_department_figures_match_the_definitions(center, department, month):
     figures = selectors.department_figures(center_id=center.pk, **MARCH)
     row = figures[department.pk]

@@ -1,6 +1,13 @@
 """The bulletin's wording helpers (performance/report.py)."""
 
-from govhall.performance.report import _efficiency, percent
+import datetime as dt
+
+import pytest
+
+from govhall.performance import services
+from govhall.performance.report import _efficiency, compose_bulletin, percent
+from tests.cases.factories import accept
+from tests.factories import ServiceItemFactory
 
 
 def test_percent_rounds_half_up_as_an_office_does():
@@ -20,3 +27,19 @@ def test_completion_rate_of_the_bulletin_is_rounded_half_up():
     center = {"accepted": 200, "completed": 197, "completion_rate": 197 / 200, "overdue": 0}
     text = _efficiency("2026年5月", center, {"departments": {}})
     assert "办结197件,办结率99%" in text
+
+
+@pytest.mark.django_db
+def test_a_backlog_of_overdue_cases_is_counted_in_the_cases_handled(center, department):
+    """Two cases accepted in February are still open past due at the close of March, one case
+    was accepted in March: the unit handled 3 cases in March and 2 of them are overdue (before:
+    "办理业务1件、超期2件", fewer handled than overdue)."""
+    item = ServiceItemFactory(center=center, department=department, promised_limit_days=5)
+    accept(item, day=dt.date(2026, 2, 2))
+    accept(item, day=dt.date(2026, 2, 3))
+    accept(item, day=dt.date(2026, 3, 30))
+    run = services.evaluate_period(center=center, code="2026-03")
+    bulletin = compose_bulletin(run=run, texts={}, issued_on=dt.date(2026, 4, 2))
+    text = "".join(t for s in bulletin.sections for _lead, t in s.paragraphs)
+    assert f"{department.name}办理业务3件、超期2件(" in text
+    assert "共受理办件1件" in text

@@ -375,6 +375,9 @@ def overdue_by_department_item(
 
     Rows ``{department, department_id, item, item_id, handled, overdue}`` of the departments
     with at least one overdue case, most overdue first ("市农业农村局…办理业务5件、超期1件(…)").
+    handled: the cases accepted in the period and the overdue ones (an overdue case accepted
+    before the period is handled in it too), so that no row says it handled fewer cases than
+    were overdue ("办理业务56件、超期103件").
     `department_ids` limits the search to those departments (a caller that has the figures
     knows which have overdue cases: the query then reads only their cases).
     """
@@ -388,12 +391,12 @@ def overdue_by_department_item(
         & (Q(completed_at__isnull=True) | Q(completed_at__gte=hi))
         & (Q(closed_at__isnull=True) | Q(closed_at__gte=hi))
     )
-    handled = Q(accepted_at__gte=lo, accepted_at__lt=hi)
+    accepted = Q(accepted_at__gte=lo, accepted_at__lt=hi)
     rows = list(
-        base.filter(handled | late | open_late)
+        base.filter(accepted | late | open_late)
         .values("department_id", "item_id")
         .annotate(
-            handled=Count("id", filter=handled),
+            handled=Count("id"),
             overdue=Count("id", filter=late | open_late),
         )
         .order_by()

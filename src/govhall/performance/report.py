@@ -446,9 +446,16 @@ def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
     for row in inputs.get("overdue_items", []):
         if not row.get("overdue"):
             continue
-        entry = overdue.setdefault(str(row["department_id"]), {"overdue": 0, "items": []})
+        entry = overdue.setdefault(
+            str(row["department_id"]), {"overdue": 0, "handled": 0, "items": []}
+        )
         entry["overdue"] += row["overdue"]
         entry["items"].append(row["item"])
+    for row in inputs.get("overdue_items", []):
+        # every item row of a department with overdue cases: their cases handled, overdue ones
+        # accepted before the period included (a run's snapshot before they were: its accepted)
+        if str(row["department_id"]) in overdue:
+            overdue[str(row["department_id"])]["handled"] += row.get("handled") or 0
     if overdue:
         found.append(
             _("存在超期办件:")
@@ -456,7 +463,10 @@ def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
                 _("%(dept)s办理业务%(handled)s件、超期%(overdue)s件(%(items)s)")
                 % {
                     "dept": departments.get(pk, {}).get("name", ""),
-                    "handled": departments.get(pk, {}).get("figures", {}).get("accepted", 0),
+                    "handled": max(
+                        e["handled"],
+                        departments.get(pk, {}).get("figures", {}).get("accepted", 0),
+                    ),
                     "overdue": e["overdue"],
                     "items": "、".join(e["items"]),
                 }
