@@ -93,3 +93,14 @@ def test_tables_have_a_caption_a_styled_header_and_bordered_cells():
         assert all(c.border.left.style == "thin" and c.border.bottom.style == "thin" for c in row)
     assert sheet.freeze_panes == "C3"
     assert workbook["第二张"].max_row == 2
+
+
+def test_rates_in_the_tables_read_as_percentages():
+    """办结率 0.9464 and 按期办结率 1 printed as fractions read as counts ("1") on paper."""
+    header = ["单位", "受理件数", "办结率", "按期办结率"]
+    rows = [["县公安局", 133, 0.9464, 1], ["县财政局", 0, None, None]]
+    workbook = load_workbook(io.BytesIO(tables_xlsx([("业务办理汇总表", "说明", header, rows)])))
+    sheet = workbook["业务办理汇总表"]
+    assert [c.value for c in sheet[3]] == ["县公安局", 133, 0.9464, 1]
+    assert [c.number_format for c in sheet[3]] == ["General", "General", "0.00%", "0.00%"]
+    assert sheet["C4"].value is None and sheet["C4"].border.left.style == "thin"

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 
 from govhall.core import spreadsheets
-from govhall.performance.report import Bulletin
+from govhall.performance.report import RATE_COLUMNS, Bulletin
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -172,6 +172,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CAPTION, HEADER, CELL = "govhall-caption", "govhall-header", "govhall-cell"
+RATE = "govhall-rate"
 
 
 def _named_styles() -> list[NamedStyle]:
@@ -188,6 +189,7 @@ def _named_styles() -> list[NamedStyle]:
             border=BORDER,
         ),
         NamedStyle(name=CELL, border=BORDER),
+        NamedStyle(name=RATE, border=BORDER, number_format="0.00%"),
     ]
 
 
@@ -195,9 +197,12 @@ def _sheet(
     workbook: Workbook, title: str, caption: str, header: list[str], rows: list[list[Any]]
 ) -> None:
     """A sheet: caption merged over the columns, a header row, the rows, every cell bordered.
+    A column whose header is a rate (办结率, 按期办结率) holds fractions (0.9464) and shows them
+    as percentages (94.64%), as the bulletin states them.
 
     Cells take named styles: openpyxl hashes a style object for every cell it is set on."""
     sheet = workbook.create_sheet(title=title[:31])
+    rates = {_(label) for label in RATE_COLUMNS}
     sheet.append(spreadsheets.row([caption]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(header)))
     sheet["A1"].style = CAPTION
@@ -207,9 +212,11 @@ def _sheet(
     for index, row_cells in enumerate(
         sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=len(header))
     ):
-        name = HEADER if index == 0 else CELL
-        for cell in row_cells:
-            cell.style = name
+        for cell, title_ in zip(row_cells, header, strict=False):
+            if index == 0:
+                cell.style = HEADER
+            else:
+                cell.style = RATE if str(title_) in rates else CELL
     for index, title_ in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(
             10, min(36, len(str(title_)) * 2 + 4)

@@ -562,6 +562,10 @@ def _business_row(index: Any, name: str, f: dict[str, Any]) -> list[Any]:
     ]
 
 
+# The columns of the tables that hold a rate (a fraction, shown as a percentage in the .xlsx).
+RATE_COLUMNS = ("办结率", "按期办结率")
+
+
 def business_table(run: EvaluationRun) -> tuple[list[str], list[list[Any]]]:
     """业务办理汇总表: cases and the hall by department, from the run's snapshot. 办结 and 办结率
     are of the cases 受理 in the period; 本期办结 (and the on-time rate and mean working days
