@@ -61,6 +61,23 @@ def test_overdue_cases_accepted_before_the_period_are_handled_in_it(center, depa
     )
 
 
+def test_accepted_in_every_month_of_a_period(center, department):
+    item = ServiceItemFactory(center=center, department=department)
+    accept(item, day=D(2026, 1, 31))
+    accept(item, day=D(2026, 3, 1))
+    assert selectors.accepted_in_every_month(center_id=center.pk, **MARCH)
+    assert not selectors.accepted_in_every_month(
+        center_id=center.pk, start=D(2026, 1, 1), end=D(2026, 3, 31)
+    )
+    accept(item, day=D(2026, 2, 28))
+    assert selectors.accepted_in_every_month(
+        center_id=center.pk, start=D(2026, 1, 15), end=D(2026, 3, 31)
+    )
+    assert not selectors.accepted_in_every_month(
+        center_id=center.pk, start=D(2026, 3, 2), end=D(2026, 4, 1)
+    )
+
+
 def test_department_figures_match_the_definitions(center, department, month):
     figures = selectors.department_figures(center_id=center.pk, **MARCH)
     row = figures[department.pk]

@@ -6,7 +6,13 @@ import pytest
 
 from govhall.core import selectors as core_selectors
 from govhall.performance import selectors
-from tests.factories import DepartmentFactory, StaffProfileFactory, WindowFactory
+from tests.cases.factories import accept
+from tests.factories import (
+    DepartmentFactory,
+    ServiceItemFactory,
+    StaffProfileFactory,
+    WindowFactory,
+)
 from tests.performance.month import served_tickets, window_cases
 
 MAY = {"start": dt.date(2026, 5, 1), "end": dt.date(2026, 5, 31)}
@@ -45,3 +51,21 @@ def test_figures_read_at_once_equal_the_figures_read_in_turn(center, monkeypatch
     assert in_turn.departments[department.pk]["tickets_served"] == 5
     assert in_turn.departments[department.pk]["overdue"] == 3
     assert [row["overdue"] for row in in_turn.overdue_items] == [3]
+
+
+@pytest.mark.django_db
+def test_no_year_on_year_comparison_against_part_of_last_years_period(center, department):
+    """A centre whose records begin in May 2025: its May 2026 compares with May 2025, its
+    2026 first half with nothing (not six months against one: "较去年同期…增长507.2%")."""
+    item = ServiceItemFactory(center=center, department=department)
+    accept(item, day=dt.date(2025, 5, 12))
+    accept(item, day=dt.date(2025, 5, 13))
+    may = selectors.last_year_figures(
+        center_id=center.pk, start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31)
+    )
+    assert may is not None and may["accepted"] == 2
+    half = {"center_id": center.pk, "start": dt.date(2026, 1, 1), "end": dt.date(2026, 6, 30)}
+    assert selectors.last_year_figures(**half) is None
+    for month in (1, 2, 3, 4, 6):
+        accept(item, day=dt.date(2025, month, 10))
+    assert selectors.last_year_figures(**half)["accepted"] == 7

@@ -338,6 +338,20 @@ def case_figures(
     return _figures(center_id, start, end, (by,)).by[by]
 
 
+def accepted_in_every_month(*, center_id: int, start: dt.date, end: dt.date) -> bool:
+    """Whether the centre accepted a case in each calendar month of start..end (each clipped
+    to it): the cases it has recorded cover the period, not a few months of it."""
+    cases = Case.objects.filter(center_id=center_id)
+    first = start
+    while first <= end:
+        following = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        lo, hi = _bounds(first, min(end, following - ONE_DAY))
+        if not cases.filter(accepted_at__gte=lo, accepted_at__lt=hi).exists():
+            return False
+        first = following
+    return True
+
+
 def figure_rollup(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
     """The centre's figures, every active department's (zeros for those without cases) and each
     staff member's (by the StaffProfile id of the person who accepted the cases), together."""

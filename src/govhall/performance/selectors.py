@@ -161,12 +161,16 @@ def _year_before(day: dt.date) -> dt.date:
 
 
 def last_year_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, Any] | None:
-    """The centre's case figures of the same period a year before, None when it had no case
-    (no year-on-year comparison without last year's month)."""
-    figures = cases_selectors.center_figures(
-        center_id=center_id, start=_year_before(start), end=_year_before(end)
-    )
-    return figures if figures["accepted"] else None
+    """The centre's case figures of the same period a year before, None unless it had cases in
+    each month of it: no year-on-year comparison without last year's month, nor of a half-year
+    against the few months of it the centre has recorded (a centre that began in May 2025
+    would read its 2026 first half as "较去年同期956件增长507.2%", May against six months)."""
+    last_start, last_end = _year_before(start), _year_before(end)
+    if not cases_selectors.accepted_in_every_month(
+        center_id=center_id, start=last_start, end=last_end
+    ):
+        return None
+    return cases_selectors.center_figures(center_id=center_id, start=last_start, end=last_end)
 
 
 def items_not_entered(*, center_id: int) -> dict[int, list[str]]:
