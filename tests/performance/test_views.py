@@ -9,7 +9,7 @@ from govhall.core.roles import Role
 from govhall.performance import services
 from govhall.performance.models import EvaluationRun
 from tests.cases.factories import accept
-from tests.factories import ServiceItemFactory
+from tests.factories import DepartmentFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,20 @@ def test_marks_entry_form(client, make_user, department, draft, center):
     assert not dimension.manual.exists()
     client.post(url, {f"score-{department.pk}": "88.5"})
     assert dimension.manual.get().score == 88.5
+
+
+def test_dashboard_ranks_only_the_ranked_units(client, admin_user, center, department):
+    """A unit listed apart has a total but no rank: the table names its standing (it printed
+    "None"), and the ranking chart leaves it out (its 84.62 was drawn beside the ranked)."""
+    services.ensure_default_rubric(center=center)
+    accept(ServiceItemFactory(center=center, department=department), day=dt.date(2026, 5, 11))
+    apart = DepartmentFactory(center=center, name="县科学技术局", entered=False)
+    services.evaluate_period(center=center, code="2026-05")
+    client.force_login(admin_user)
+    response = client.get(reverse("performance:dashboard") + "?period=2026-05")
+    page = response.content.decode()
+    assert "<td>None</td>" not in page
+    link = reverse("performance:department", args=[apart.pk])
+    assert f'<td>未进驻</td><td><a href="{link}' in page
+    assert department.name in response.context["ranking_svg"]
+    assert apart.name not in response.context["ranking_svg"]

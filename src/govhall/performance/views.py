@@ -74,10 +74,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if run is not None:
         figures = run.inputs.get("center", {})
         scores = list(selectors.run_scores(run=run))
+        # The ranking chart draws the ranked units only: a unit listed apart (not entered,
+        # without cases, under the volume floor) has a total but no place in the ranking.
+        ranked = [s for s in scores if s.standing == DepartmentScore.Standing.RANKED]
         ranking_svg = charts.ranking_chart(
             _("%(period)s服务效能评价排名") % {"period": period.label},
-            [s.department.name for s in scores],
-            [float(s.total) for s in scores],
+            [s.department.name for s in ranked],
+            [float(s.total) for s in ranked],
         )
     else:
         figures = selectors.gather_figures(
