@@ -25,8 +25,35 @@ def test_percent_rounds_half_up_as_an_office_does():
 
 def test_completion_rate_of_the_bulletin_is_rounded_half_up():
     center = {"accepted": 200, "completed": 197, "completion_rate": 197 / 200, "overdue": 0}
-    text = _efficiency("2026年5月", center, {"departments": {}})
+    text = _efficiency("2026年5月", center, {"departments": {}, "percent_rounding": "half_up"})
     assert "办结197件,办结率99%" in text
+    # a run computed before keeps the rounding its document was issued with
+    assert "办结197件,办结率98%" in _efficiency("2026年5月", center, {"departments": {}})
+
+
+@pytest.mark.django_db
+def test_a_new_run_rounds_its_percentages_half_up(center, department):
+    """7 of 8 cases completed by the close of March: 87.5 % is printed 88% either way; 5 of 8
+    ratings good (62.5 %) is 63% half up."""
+    item = ServiceItemFactory(center=center, department=department, promised_limit_days=5)
+    for day in (2, 3, 4, 5, 6, 9, 10, 11):
+        accept(item, day=dt.date(2026, 3, day))
+    run = services.evaluate_period(center=center, code="2026-03")
+    assert run.inputs["percent_rounding"] == "half_up"
+    run.inputs["center"]["completion_rate"] = 5 / 8
+    text = "".join(
+        t
+        for s in compose_bulletin(run=run, texts={}, issued_on=dt.date(2026, 4, 2)).sections
+        for _lead, t in s.paragraphs
+    )
+    assert "办结率63%" in text
+    del run.inputs["percent_rounding"]
+    text = "".join(
+        t
+        for s in compose_bulletin(run=run, texts={}, issued_on=dt.date(2026, 4, 2)).sections
+        for _lead, t in s.paragraphs
+    )
+    assert "办结率62%" in text
 
 
 @pytest.mark.django_db

@@ -59,11 +59,24 @@ def cn_date(day: dt.date) -> str:
     return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
 
 
-def percent(value: float, places: int = 0) -> str:
+# A run's snapshot says how its bulletin rounds percentages: runs computed since rates are
+# rounded half up carry it; a run computed before keeps the rounding it was issued with, so its
+# document does not change ("98%" for 197 ÷ 200 stays as it was signed).
+HALF_UP = "half_up"
+
+
+def percent(value: float, places: int = 0, *, half_up: bool = True) -> str:
     """A rate as a percentage rounded half up (四舍五入), as an office rounds: 197 ÷ 200 is
-    "99%", not the "98%" that rounding the binary float half to even prints."""
+    "99%", not the "98%" that rounding the binary float half to even prints (`half_up` False:
+    that old rounding, for the runs computed with it)."""
+    if not half_up:
+        return f"{round(float(value) * 100, places):.{places}f}%"
     hundredths = Decimal(str(float(value))) * 100
     return f"{hundredths.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"
+
+
+def _half_up(inputs: dict[str, Any]) -> bool:
+    return inputs.get("percent_rounding") == HALF_UP
 
 
 def minutes(seconds: float) -> str:
@@ -134,6 +147,7 @@ def _mean_time(seconds: float | None, in_minutes: str, in_seconds: str) -> str |
 
 
 def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> str:
+    half_up = _half_up(inputs)
     hall = _clauses(
         _mean_time(
             center.get("avg_wait_seconds"),
@@ -145,7 +159,8 @@ def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> 
             _("平均办理时间为%(m)s分钟"),
             _("平均办理时间为%(s)s秒"),
         ),
-        _("%(share)s的业务在10分钟内办结") % {"share": percent(center["share_within_10min"])}
+        _("%(share)s的业务在10分钟内办结")
+        % {"share": percent(center["share_within_10min"], half_up=half_up)}
         if center.get("share_within_10min") is not None
         else None,
     )
@@ -160,16 +175,22 @@ def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> 
                 _("较去年同期%(last)s件增长%(p)s")
                 if delta >= 0
                 else _("较去年同期%(last)s件下降%(p)s")
-            ) % {"last": last["accepted"], "p": percent(abs(delta), 1)}
+            ) % {"last": last["accepted"], "p": percent(abs(delta), 1, half_up=half_up)}
         cases = _clauses(
             _("共受理办件%(n)s件") % {"n": accepted},
             change,
             _("其中网上办件%(n)s件,网上办件占比%(p)s")
-            % {"n": center["accepted_online"], "p": percent(center["online_share"])}
+            % {
+                "n": center["accepted_online"],
+                "p": percent(center["online_share"], half_up=half_up),
+            }
             if center.get("accepted_online")
             else None,
             _("办结%(n)s件,办结率%(rate)s")
-            % {"n": center.get("completed", 0), "rate": percent(center["completion_rate"])},
+            % {
+                "n": center.get("completed", 0),
+                "rate": percent(center["completion_rate"], half_up=half_up),
+            },
             _("超期%(n)s件") % {"n": center.get("overdue", 0)},
         )
     consult = (
@@ -196,7 +217,7 @@ def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> 
     return text + (period + "," + body if body else "")
 
 
-def _quality(center: dict[str, Any]) -> str:
+def _quality(center: dict[str, Any], *, half_up: bool = True) -> str:
     ratings = center.get("ratings") or 0
     split = (
         _("(线上%(on)s条、线下%(off)s条)")
@@ -205,19 +226,20 @@ def _quality(center: dict[str, Any]) -> str:
         else ""
     )
     return _clauses(
-        _("“好差评”主动邀评率%(p)s") % {"p": percent(center["invitation_rate"])}
+        _("“好差评”主动邀评率%(p)s") % {"p": percent(center["invitation_rate"], half_up=half_up)}
         if center.get("invitation_rate") is not None
         else None,
         _("收到评价%(n)s条%(split)s,好评率%(good)s,差评%(bad)s条")
         % {
             "n": ratings,
             "split": split,
-            "good": percent(center["good_rate"], 1),
+            "good": percent(center["good_rate"], 1, half_up=half_up),
             "bad": center.get("bad_ratings", 0),
         }
         if ratings
         else None,
-        _("差评整改按期完成率%(p)s") % {"p": percent(center["rectification_on_time_rate"])}
+        _("差评整改按期完成率%(p)s")
+        % {"p": percent(center["rectification_on_time_rate"], half_up=half_up)}
         if center.get("rectification_on_time_rate") is not None
         else None,
         _("受理“办不成事”反映及投诉%(n)s件,其中有效投诉%(v)s件")
@@ -359,7 +381,7 @@ def compose_bulletin(*, run: EvaluationRun, texts: dict[str, str], issued_on: dt
 
     work_parts = [
         (_("办理效率。"), _efficiency(period_label, center, inputs)),
-        (_("服务质量。"), _quality(center)),
+        (_("服务质量。"), _quality(center, half_up=_half_up(inputs))),
         (_("便民服务。"), _convenience(period_label, center, departments)),
         (_("评价结果。"), _awards(run, inputs)),
     ] + [("", line) for line in _lines(run.narrative_work)]
