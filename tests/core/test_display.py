@@ -14,6 +14,11 @@ def test_a_rate_reads_as_a_percentage():
     assert percent(0.99951, 2) == "99.95%"
 
 
+def test_a_rate_rounds_half_up_like_the_bulletin():
+    assert percent(0.1235, 2) == "12.35%"
+    assert percent(5 / 8, 0) == "63%"
+
+
 def test_an_undefined_figure_is_a_dash():
     assert percent(None) == "—"
     assert minutes(None) == "—"

@@ -7,11 +7,11 @@ arrives later. The same composition feeds the .docx, the preview page and the te
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from govhall.core.numbers import percent_text
 from govhall.feedback.models import AssistRecord
 from govhall.performance.models import DepartmentScore, EvaluationRun
 from govhall.performance.selectors import ranked_scores, unranked_scores
@@ -71,8 +71,7 @@ def percent(value: float, places: int = 0, *, half_up: bool = True) -> str:
     that old rounding, for the runs computed with it)."""
     if not half_up:
         return f"{round(float(value) * 100, places):.{places}f}%"
-    hundredths = Decimal(str(float(value))) * 100
-    return f"{hundredths.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"
+    return percent_text(value, places)
 
 
 def _half_up(inputs: dict[str, Any]) -> bool:

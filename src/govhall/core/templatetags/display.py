@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from govhall.core.numbers import percent_text
+
 register = template.Library()
 
 EMPTY = "—"
@@ -12,10 +14,11 @@ EMPTY = "—"
 
 @register.filter
 def percent(value: float | Decimal | None, digits: int = 1) -> str:
-    """A rate from the figures (0.9231) as a percentage ("92.3%"); "—" when undefined."""
+    """A rate from the figures (0.9231) as a percentage rounded half up ("92.3%"); "—" when
+    undefined."""
     if value is None or value == "":
         return EMPTY
-    return f"{float(value) * 100:.{int(digits)}f}%"
+    return percent_text(value, int(digits))
 
 
 @register.filter
