@@ -307,6 +307,28 @@ def test_a_sentence_without_its_figure_is_left_out(center, department, admin_use
         assert absent not in text.split("附件")[0], absent
 
 
+def test_a_year_without_a_published_month_has_no_empty_attachment(center, department, admin_user):
+    """Without a published month there is no ranking: the report names no 附件 and prints no
+    header-only ranking table for the official to sign (seed 004's report has none)."""
+    feedback_services.record_assist(
+        center=center,
+        kind=AssistRecord.Kind.HOME_VISIT,
+        department=department,
+        date=dt.date(2026, 2, 3),
+        actor=admin_user,
+    )
+    figures = yearly_figures(center=center, year=2026, today=YEAR_END)
+    bulletin = compose_yearly(
+        center=center, figures=figures, texts={"issuer": center.name}, issued_on=dt.date(2027, 1, 4)
+    )
+    document = Document(io.BytesIO(bulletin_docx(bulletin)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "附件" not in text and "排名" not in text
+    assert document.tables == []
+    assert len(document.sections) == 1
+    assert text.rstrip().endswith("2027年1月4日")
+
+
 def test_a_year_running_is_reported_up_to_today(center, department, admin_user):
     feedback_services.record_assist(
         center=center,
