@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from govhall.catalog.models import ServiceItem
@@ -77,11 +78,12 @@ def uscc(seq: int, region: str) -> str:
 
 
 def load_or_create_world(
-    center: Center, scale: Scale, rng: random.Random, *, since: dt.datetime
+    center: Center, scale: Scale, rng: random.Random, *, since: dt.datetime | None = None
 ) -> World:
-    """The centre's world, created (dated `since`) when it has no departments yet."""
+    """The centre's world, created (its history dated `since`, default now) when it has no
+    departments yet."""
     if not Department.objects.filter(center=center).exists():
-        _create_world(center, scale, rng, since)
+        _create_world(center, scale, rng, since or timezone.now())
     return load_world(center, scale)
 
 
