@@ -307,6 +307,78 @@ def test_a_sentence_without_its_figure_is_left_out(center, department, admin_use
         assert absent not in text.split("附件")[0], absent
 
 
+def test_a_year_without_a_published_month_has_no_empty_attachment(center, department, admin_user):
+    """Without a published month there is no ranking: the report names no 附件 and prints no
+    header-only ranking table for the official to sign (seed 004's report has none)."""
+    feedback_services.record_assist(
+        center=center,
+        kind=AssistRecord.Kind.HOME_VISIT,
+        department=department,
+        date=dt.date(2026, 2, 3),
+        actor=admin_user,
+    )
+    figures = yearly_figures(center=center, year=2026, today=YEAR_END)
+    bulletin = compose_yearly(
+        center=center, figures=figures, texts={"issuer": center.name}, issued_on=dt.date(2027, 1, 4)
+    )
+    document = Document(io.BytesIO(bulletin_docx(bulletin)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "附件" not in text and "排名" not in text
+    assert document.tables == []
+    assert len(document.sections) == 1
+    assert text.rstrip().endswith("2027年1月4日")
+
+
+def test_complaints_and_their_callbacks_are_reported(center, department, admin_user):
+    """Seed 004: "处理群众问题诉求5起,并通过电话回访当事人办理结果,满意率达100%". Complaints
+    received in the year; 满意 and 基本满意 over those called back and reached."""
+    outcomes = [
+        (dt.date(2026, 3, 2), True, "satisfied"),
+        (dt.date(2026, 5, 6), True, "basically"),
+        (dt.date(2026, 7, 8), True, "dissatisfied"),
+        (dt.date(2026, 9, 9), False, ""),
+        (dt.date(2025, 12, 30), True, "dissatisfied"),  # the year before: not counted
+    ]
+    feedback_services.record_assist(  # the year has business to report besides
+        center=center,
+        kind=AssistRecord.Kind.HOME_VISIT,
+        department=department,
+        date=dt.date(2026, 2, 3),
+        actor=admin_user,
+    )
+    for day, reached, satisfaction in outcomes:
+        complaint = feedback_services.create_complaint(
+            center=center,
+            actor=admin_user,
+            channel="window",
+            content="材料不全无法办理",
+            department=department,
+            received_at=at(day),
+        )
+        feedback_services.assign_complaint(
+            complaint=complaint, assignee=admin_user, actor=admin_user
+        )
+        feedback_services.resolve_complaint(
+            complaint=complaint, valid=False, resolution="已解释", actor=admin_user
+        )
+        feedback_services.callback_complaint(
+            complaint=complaint, reached=reached, satisfaction=satisfaction, actor=admin_user
+        )
+    figures = yearly_figures(center=center, year=2026, today=YEAR_END)
+    assert figures.complaints == {
+        "complaints": 4,
+        "reached": 3,
+        "answered": 3,
+        "satisfied": 2,
+        "satisfaction_rate": 2 / 3,
+    }
+    bulletin = compose_yearly(
+        center=center, figures=figures, texts={"issuer": center.name}, issued_on=dt.date(2027, 1, 4)
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(bulletin_docx(bulletin))).paragraphs)
+    assert "受理群众投诉和“办不成事”反映4起,回访联系上3起,回访满意率67%。" in text
+
+
 def test_a_year_running_is_reported_up_to_today(center, department, admin_user):
     feedback_services.record_assist(
         center=center,

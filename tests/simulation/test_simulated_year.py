@@ -8,6 +8,8 @@ import pytest
 from docx import Document
 
 from govhall.cases.models import Case
+from govhall.catalog.models import ServiceItem
+from govhall.org.models import Department, Window
 from govhall.performance import services as performance
 from govhall.performance.documents import bulletin_docx
 from govhall.performance.yearly import compose_yearly, yearly_figures
@@ -43,6 +45,14 @@ def test_the_yearly_report_of_a_simulated_year_states_its_figures(django_user_mo
     text = "\n".join(p.text for p in document.paragraphs)
 
     assert f"共受理办件{accepted}件" in text
+    # The simulated hall stands in its history: the report's 基本情况 and 最多跑一次 see it.
+    departments = Department.objects.filter(center=center, is_active=True, entered=True).count()
+    items = ServiceItem.objects.filter(center=center, is_active=True, entered=True).count()
+    windows = Window.objects.filter(center=center, is_open=True).count()
+    assert figures.hall["departments"] == departments == COUNTY.departments - COUNTY.not_entered
+    assert (figures.hall["items"], figures.hall["windows"]) == (items, windows)
+    assert f"共进驻{departments}个部门(单位)、{items}项政务服务事项、" in text
+    assert f"在用的{figures.one_visit_items.items}项事项中" in text
     assert f"全年发布月度服务效能评价2期(4月、5月),{len(figures.ranking)}个单位参加排名。" in text
     assert "数据截至2026年5月31日" in text
     assert "—" not in text and "None" not in text

@@ -140,3 +140,38 @@ def test_no_imports_once_the_campaign_has_ended(clock, inspector, center, depart
     with pytest.raises(InvalidTransition):
         services.import_lint_findings(actor=inspector, campaign=campaign)
     assert not Problem.objects.exists()
+
+
+def test_overdue_cases_on_a_day_still_to_come_are_refused(
+    inspector, center, department, campaign, unit
+):
+    """Cases due after today are not overdue yet: an `on` in the future would list them as
+    超过承诺时限未办结 (and, listed once per campaign, never again once they really are)."""
+    from govhall.core.errors import ValidationFailed
+
+    item = ServiceItemFactory(center=center, department=department, promised_limit_days=3)
+    accept(item, day=dt.date(2018, 5, 10))  # due 2018-05-15, after today (2018-05-12)
+    with pytest.raises(ValidationFailed) as refused:
+        services.import_overdue_cases(actor=inspector, campaign=campaign, on=dt.date(2018, 6, 1))
+    assert refused.value.code == "time_in_future"
+    assert not Problem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        {"start": dt.date(2018, 5, 1), "end": dt.date(2018, 5, 31)},  # the month is not over
+        {"start": dt.date(2018, 4, 1)},  # only one end of the period
+        {"end": dt.date(2018, 4, 30)},
+    ],
+)
+def test_zero_case_period_must_be_given_whole_and_past(
+    inspector, center, department, other_department, campaign, period
+):
+    """A department is 零办件 only over a period that has ended; a period given by one end only
+    is refused rather than silently replaced by last month."""
+    from govhall.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        services.import_zero_case_departments(actor=inspector, campaign=campaign, **period)
+    assert not Problem.objects.exists()

@@ -103,6 +103,12 @@ def test_xlsx_progress_table_matches_the_selector(campaign, progress_data, unit,
     missing = [u.name for u in selectors.missing_census_units(campaign_id=campaign.pk)]
     assert [r[0] for r in census if r[3] == "未报送"] == missing
     assert [r[0] for r in census if r[1] == "是"] == [unit.name]
+    # Filed on 2018-05-12, after the 05-10 10:00 deadline: the printed table says so, as the
+    # census page does.
+    late = [r.unit.name for r in selectors.late_census_reports(campaign_id=campaign.pk)]
+    assert late == [unit.name]
+    assert wb["窗口统计表"].cell(row=2, column=11).value == "逾期"
+    assert [r[0] for r in census if r[10] == "是"] == late
 
 
 def test_signed_off_unit_shows_name_and_time(campaign, lead, unit, clock):

@@ -45,6 +45,7 @@ from govhall.feedback.links import hash_device_token
 from govhall.feedback.models import (
     Appeal,
     AssistRecord,
+    CallbackSatisfaction,
     Channel,
     Complaint,
     Evaluation,
@@ -642,6 +643,31 @@ def callback_figures(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
         total=finish(result.total),
         by={"department": {k: finish(v) for k, v in result.by["department"].items()}},
     )
+
+
+def complaint_callbacks(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The complaints and 办不成事 reports received in the period and their callbacks (seed 004:
+    "处理群众问题诉求5起,并通过电话回访当事人办理结果,满意率达100%"):
+
+    - ``complaints``: received in the period (``received_at``);
+    - ``reached``: of those, the ones whose callback reached the person;
+    - ``answered``: of those reached, the ones that gave their satisfaction;
+    - ``satisfied``: of those answered, 满意 or 基本满意 (as 好评 counts 基本满意);
+    - ``satisfaction_rate``: satisfied ÷ answered, or None.
+    """
+    since, until = _bounds(start, end)
+    reached = Q(callback_reached=True)
+    answered = reached & ~Q(satisfaction="")
+    good = [CallbackSatisfaction.SATISFIED, CallbackSatisfaction.BASICALLY]
+    row = Complaint.objects.filter(
+        center_id=center_id, received_at__gte=since, received_at__lt=until
+    ).aggregate(
+        complaints=Count("pk"),
+        reached=Count("pk", filter=reached),
+        answered=Count("pk", filter=answered),
+        satisfied=Count("pk", filter=answered & Q(satisfaction__in=good)),
+    )
+    return {**row, "satisfaction_rate": _rate(row["satisfied"], row["answered"])}
 
 
 def assist_totals(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, dict[str, Any]]:

@@ -135,13 +135,24 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
             paragraph = _paragraph(document, "")
             _font(paragraph.add_run(lead), SUBHEADING_FONT, 16)
             _font(paragraph.add_run(text), BODY_FONT, 16)
+    # Nothing to attach (a yearly report before any published month): no 附件 line, no
+    # header-only table to sign.
+    attached = bool(bulletin.ranking_rows or bulletin.low_volume or bulletin.unranked_rows)
     _paragraph(document, "", indent=False)
-    _paragraph(document, _("附件:%(title)s") % {"title": bulletin.attachment_title})
-    _paragraph(document, "", indent=False)
+    if attached:
+        _paragraph(document, _("附件:%(title)s") % {"title": bulletin.attachment_title})
+        _paragraph(document, "", indent=False)
     _paragraph(document, bulletin.issuer, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(document, bulletin.date_text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    if attached:
+        _annex(document, bulletin)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
-    # The attachment: the ranking table, on its own landscape page.
+
+def _annex(document: Any, bulletin: Bulletin) -> None:
+    """The attachment: the ranking table, on its own landscape page."""
     annex = document.add_section()
     annex.orientation = WD_ORIENT.LANDSCAPE
     annex.page_width, annex.page_height = Mm(297), Mm(210)
@@ -164,9 +175,6 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         _paragraph(document, "", indent=False)
         _paragraph(document, _("未参加排名的单位"), font=HEADING_FONT, indent=False)
         _table(document, [[_("单位"), _("原因")], *bulletin.unranked_rows], styles)
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 THIN = Side(style="thin", color="999999")

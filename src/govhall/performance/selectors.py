@@ -448,6 +448,7 @@ class YearFigures:
     one_visit_cases: dict[str, Any]
     one_visit_items: catalog_selectors.OneVisitItems
     ratings: dict[str, Any]
+    complaints: dict[str, Any]
     assists: dict[str, dict[str, Any]]
     assist_units: dict[str, str]
     training: TrainingYear
@@ -489,6 +490,9 @@ def year_figures(*, center_id: int, year: int, today: dt.date) -> YearFigures:
         one_visit_cases=cases_selectors.one_visit_cases(center_id=center_id, start=start, end=end),
         one_visit_items=catalog_selectors.one_visit_items(center_id=center_id, day=end),
         ratings=feedback_selectors.center_figures(center_id=center_id, start=start, end=end),
+        complaints=feedback_selectors.complaint_callbacks(
+            center_id=center_id, start=start, end=end
+        ),
         assists=feedback_selectors.assist_totals(center_id=center_id, start=start, end=end),
         assist_units=feedback_selectors.assist_units(center_id=center_id, start=start, end=end),
         training=training_selectors.training_year(center_id=center_id, year=year),

@@ -159,17 +159,33 @@ def _one_visit(figures: YearFigures) -> str:
 
 def _quality(figures: YearFigures) -> str:
     ratings = figures.ratings
-    if not ratings.get("ratings"):
+    text = (
+        _clauses(
+            _("共收到“好差评”评价%(n)s条,其中线上评价%(on)s条、线下评价%(off)s条")
+            % {
+                "n": ratings["ratings"],
+                "on": ratings["ratings_online"],
+                "off": ratings["ratings_offline"],
+            },
+            _("好评率%(p)s") % {"p": percent(ratings["good_rate"], 1)},
+            _("差评%(n)s条") % {"n": ratings["bad_ratings"]},
+        )
+        if ratings.get("ratings")
+        else ""
+    )
+    return text + _complaints(figures.complaints)
+
+
+def _complaints(complaints: dict[str, Any]) -> str:
+    """ "受理群众投诉和“办不成事”反映5起,回访联系上5起,回访满意率100%。" (seed 004)."""
+    if not complaints.get("complaints"):
         return ""
     return _clauses(
-        _("共收到“好差评”评价%(n)s条,其中线上评价%(on)s条、线下评价%(off)s条")
-        % {
-            "n": ratings["ratings"],
-            "on": ratings["ratings_online"],
-            "off": ratings["ratings_offline"],
-        },
-        _("好评率%(p)s") % {"p": percent(ratings["good_rate"], 1)},
-        _("差评%(n)s条") % {"n": ratings["bad_ratings"]},
+        _("受理群众投诉和“办不成事”反映%(n)s起") % {"n": complaints["complaints"]},
+        _("回访联系上%(n)s起") % {"n": complaints["reached"]} if complaints["reached"] else None,
+        _("回访满意率%(p)s") % {"p": percent(complaints["satisfaction_rate"])}
+        if complaints["satisfaction_rate"] is not None
+        else None,
     )
 
 
@@ -363,6 +379,7 @@ def year_payload(figures: YearFigures) -> dict[str, Any]:
             key: figures.ratings.get(key)
             for key in ("ratings", "ratings_online", "ratings_offline", "good_rate", "bad_ratings")
         },
+        "complaints": figures.complaints,
         "assists": {
             kind: {**row, "saving": str(row["saving"])} for kind, row in figures.assists.items()
         },

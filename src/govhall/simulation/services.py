@@ -17,6 +17,7 @@ from typing import Any
 
 from django.apps import apps as django_apps
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.errors import Conflict, ValidationFailed
@@ -75,6 +76,13 @@ def month_days(month: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=k) for k in range((nxt - first).days)]
 
 
+def _world_since(month: dt.date) -> dt.datetime:
+    """When a world created for `month` has stood since (its history rows): the start of the
+    year before, so that the year's reports and 四减's baseline (the close of the year before)
+    find the hall in place."""
+    return timezone.make_aware(dt.datetime(month.year - 1, 1, 1))
+
+
 def parse_month(value: str) -> dt.date:
     try:
         return dt.datetime.strptime(value, "%Y-%m").date()
@@ -113,7 +121,9 @@ def simulate_month(
         say(f"{name}: {summary.timings[name]} s (CPU {summary.cpu_timings[name]} s)")
 
     with transaction.atomic():
-        world = load_or_create_world(center, scale, random.Random(f"{seed}-world"))
+        world = load_or_create_world(
+            center, scale, random.Random(f"{seed}-world"), since=_world_since(month)
+        )
         setup = write_queue.ensure_categories(world)
         write_attendance.ensure_setup(world, days[0])
     lap("world")

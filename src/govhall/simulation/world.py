@@ -1,14 +1,19 @@
 """The simulated centre's organisation and catalogue: departments, windows, staff, items.
 
 Created once per centre with `bulk_create` (a city's 92 departments, 270 windows, 300 staff and
-2,340 items take a second); a centre that already has departments is used as it is.
+2,340 items take a second); a centre that already has departments is used as it is. Departments,
+windows and items get their history rows too, dated `since` (the hall as it stood then), so the
+figures read "on a date" from the history (the yearly report's hall, 最多跑一次 items) see them.
 """
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import Center, User
@@ -72,27 +77,35 @@ def uscc(seq: int, region: str) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def load_or_create_world(center: Center, scale: Scale, rng: random.Random) -> World:
+def load_or_create_world(
+    center: Center, scale: Scale, rng: random.Random, *, since: dt.datetime | None = None
+) -> World:
+    """The centre's world, created (its history dated `since`, default now) when it has no
+    departments yet."""
     if not Department.objects.filter(center=center).exists():
-        _create_world(center, scale, rng)
+        _create_world(center, scale, rng, since or timezone.now())
     return load_world(center, scale)
 
 
 @transaction.atomic
-def _create_world(center: Center, scale: Scale, rng: random.Random) -> None:
+def _create_world(center: Center, scale: Scale, rng: random.Random, since: dt.datetime) -> None:
     region = center.region_code
     dept_names = _department_names(scale)
-    departments = Department.objects.bulk_create(
-        Department(
-            center=center,
-            name=name,
-            short_name=short,
-            code=f"{region}{i + 1:03d}",
-            uscc=uscc(i + 1, region),
-            sort_order=i + 1,
-            entered=i < len(dept_names) - scale.not_entered,
-        )
-        for i, (name, short) in enumerate(dept_names)
+    departments = bulk_create_with_history(
+        [
+            Department(
+                center=center,
+                name=name,
+                short_name=short,
+                code=f"{region}{i + 1:03d}",
+                uscc=uscc(i + 1, region),
+                sort_order=i + 1,
+                entered=i < len(dept_names) - scale.not_entered,
+            )
+            for i, (name, short) in enumerate(dept_names)
+        ],
+        Department,
+        default_date=since,
     )
     weights = department_weights(len(departments), scale)
 
@@ -120,7 +133,7 @@ def _create_world(center: Center, scale: Scale, rng: random.Random) -> None:
                 )
             )
             window_groups.append(g)
-    windows = Window.objects.bulk_create(windows)
+    windows = bulk_create_with_history(windows, Window, default_date=since)
     Through = Window.departments.through
     Through.objects.bulk_create(
         Through(window_id=w.pk, department_id=departments[i].pk)
@@ -220,7 +233,7 @@ def _create_world(center: Center, scale: Scale, rng: random.Random) -> None:
                     supervise_phone="12345",
                 )
             )
-    items = ServiceItem.objects.bulk_create(items)
+    items = bulk_create_with_history(items, ServiceItem, default_date=since)
     ItemWindows = ServiceItem.windows.through
     dept_windows: dict[int, list[int]] = {}
     for w, g in zip(windows, window_groups, strict=True):

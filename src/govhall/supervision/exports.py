@@ -175,14 +175,32 @@ def _census_sheet(wb: Workbook, *, campaign: Campaign, unit_ids: list[int] | Non
         _("工作人员数"),
         _("主要负责人"),
         _("报送时间"),
+        _("逾期"),
     ]
     _head(ws, _("%(title)s 设立窗口和服务大厅统计表") % {"title": campaign.title}, headers)
+    # First filed after the campaign's census deadline, as the census page marks them.
+    late = set(selectors.late_census_reports(campaign_id=campaign.pk).values_list("pk", flat=True))
     for report in selectors.census_reports(campaign_id=campaign.pk, unit_ids=unit_ids):
         filed = timezone.localtime(report.first_filed_at).strftime("%Y-%m-%d %H:%M")
+        was_late = _("是") if report.pk in late else ""
         lines = list(report.entries.all())
         if not lines:
             ws.append(
-                row([report.unit.name, _("是"), "", "", "", 0, 0, 0, report.signed_by_name, filed])
+                row(
+                    [
+                        report.unit.name,
+                        _("是"),
+                        "",
+                        "",
+                        "",
+                        0,
+                        0,
+                        0,
+                        report.signed_by_name,
+                        filed,
+                        was_late,
+                    ]
+                )
             )
         for line in lines:
             ws.append(
@@ -198,6 +216,7 @@ def _census_sheet(wb: Workbook, *, campaign: Campaign, unit_ids: list[int] | Non
                         line.staff,
                         report.signed_by_name,
                         filed,
+                        was_late,
                     ]
                 )
             )
@@ -205,5 +224,5 @@ def _census_sheet(wb: Workbook, *, campaign: Campaign, unit_ids: list[int] | Non
     if unit_ids is not None:
         missing = missing.filter(pk__in=unit_ids)
     for unit in missing:
-        ws.append(row([unit.name, "", "", _("未报送"), "", "", "", "", "", ""]))
-    _finish(ws, 2, [24, 8, 10, 24, 30, 8, 12, 12, 12, 18])
+        ws.append(row([unit.name, "", "", _("未报送"), "", "", "", "", "", "", ""]))
+    _finish(ws, 2, [24, 8, 10, 24, 30, 8, 12, 12, 12, 18, 6])

@@ -164,7 +164,14 @@ def import_overdue_cases(
     overdue since, as a new problem.
     """
     require_perm(actor, "supervision.record_problem", center_id=campaign.center_id)
-    on = on or timezone.localdate()
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        # A case due before a day still to come is not overdue yet; listed now, it would never
+        # be listed again once it really is (a case number is listed once per campaign).
+        raise SupervisionError.TIME_IN_FUTURE(
+            _("统计日期不能晚于今天。"), detail={"on": [on.isoformat()]}
+        )
     listed: set[str] = set()
     for ref in Problem.objects.filter(
         campaign=campaign, found_by=Problem.Source.OVERDUE_CASES
@@ -252,8 +259,19 @@ def import_zero_case_departments(
 ) -> ImportResult:
     """One problem per entered department with no case in the period (default: last month)."""
     require_perm(actor, "supervision.record_problem", center_id=campaign.center_id)
-    if start is None or end is None:
-        start, end = previous_month(timezone.localdate())
+    today = timezone.localdate()
+    if start is None and end is None:
+        start, end = previous_month(today)
+    elif start is None or end is None:
+        raise SupervisionError.BAD_PERIOD(
+            _("请同时填写开始日期和结束日期。"),
+            detail={"start" if start is None else "end": ["required"]},
+        )
+    if end > today:
+        # "No case in the period" cannot be said of days still to come.
+        raise SupervisionError.TIME_IN_FUTURE(
+            _("结束日期不能晚于今天。"), detail={"end": [end.isoformat()]}
+        )
     if end < start:
         raise SupervisionError.BAD_PERIOD(
             _("结束日期不能早于开始日期。"), detail={"end": [end.isoformat()]}
