@@ -21,5 +21,8 @@ urlpatterns = [
     *[path(f"api/{app}/", include(f"govhall.{app}.api_urls")) for app in API_APPS],
     *[path("", include(f"govhall.{app}.urls")) for app in API_APPS],
 ]
+handler400 = "govhall.core.views.bad_request"
+handler404 = "govhall.core.views.not_found"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from govhall.attendance import services
 from govhall.attendance.models import LeaveRequest, Punch, TemporaryAbsence
+from govhall.attendance.selectors import categories_for
 from tests.attendance.conftest import NOW
 from tests.attendance.factories import at
 
@@ -114,3 +115,35 @@ def test_import_page(client, admin_user, staff):
     )
     assert "第3行" in response.content.decode()
     assert not Punch.objects.exists()
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "abc", ""])
+def test_an_appeal_goes_back_only_to_a_page_of_this_site(client, staff, inspector, next_url):
+    """`next` comes from the request: anything but a path of this site (another host, a word
+    that is no URL) sends the person to their own attendance page, never elsewhere or a 500."""
+    category = categories_for(staff.center_id).get(name="服务态度生硬")
+    violation = services.record_violation(
+        actor=inspector, staff=staff, category=category, occurred_at=at("2026-10-09", "10:00")
+    )
+    client.force_login(staff.user)
+    response = client.post(
+        reverse("attendance:violation_appeal", args=[violation.pk]),
+        {"reason": "误记", "next": next_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("attendance:me")
+    violation.refresh_from_db()
+    assert violation.status == "appealed"
+
+
+def test_an_appeal_goes_back_to_the_page_of_this_site_it_names(client, staff, inspector):
+    category = categories_for(staff.center_id).get(name="服务态度生硬")
+    violation = services.record_violation(
+        actor=inspector, staff=staff, category=category, occurred_at=at("2026-10-09", "10:00")
+    )
+    client.force_login(staff.user)
+    response = client.post(
+        reverse("attendance:violation_appeal", args=[violation.pk]),
+        {"reason": "误记", "next": "/attendance/approvals/"},
+    )
+    assert response["Location"] == "/attendance/approvals/"

@@ -54,6 +54,15 @@ def test_bad_input_is_a_json_400_and_changes_nothing(api, make_user, department,
     assert not Case.objects.exists()
 
 
+@pytest.mark.parametrize("param", ["department", "item"])
+def test_a_list_filter_past_any_key_is_a_400(api, admin_user, item, param):
+    accept(item, day=dt.date(2026, 3, 2))
+    api.force_authenticate(admin_user)
+    response = api.get("/api/cases/cases/", {param: "99999999999999999999999"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_failed"
+
+
 @pytest.mark.parametrize(
     ("role", "own", "status"),
     [

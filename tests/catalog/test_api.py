@@ -45,6 +45,8 @@ def test_item_detail_has_the_whole_guide(client, center, department):
     ("url", "params", "status"),
     [
         ("/api/catalog/items/", {"department": "x"}, 400),
+        ("/api/catalog/items/", {"department": "99999999999999999999999"}, 400),
+        ("/api/catalog/items/", {"theme": "9223372036854775808"}, 400),
         ("/api/catalog/items/", {"kind": "nonsense"}, 400),
         ("/api/catalog/items/", {"center": "12"}, 400),
         ("/api/catalog/items/", {"center": "000000"}, 404),

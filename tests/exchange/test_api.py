@@ -105,7 +105,9 @@ def test_an_administrator_redrives_dead_letters(as_role, dead):
     assert (row.status, row.attempts, row.next_attempt_at) == (Status.PENDING, 0, None)
 
 
-@pytest.mark.parametrize("payload", [{}, {"ids": []}, {"ids": ["x"]}, {"all": "maybe"}])
+@pytest.mark.parametrize(
+    "payload", [{}, {"ids": []}, {"ids": ["x"]}, {"ids": [10**25]}, {"all": "maybe"}]
+)
 def test_a_bad_redrive_request_is_a_400(as_role, dead, payload):
     response = as_role(Role.CENTER_ADMIN).post(
         "/api/exchange/dead-letters/redrive/", payload, content_type="application/json"

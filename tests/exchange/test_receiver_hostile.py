@@ -80,3 +80,21 @@ def test_a_signature_header_that_is_not_ascii_is_refused_not_a_500(client, remot
     )
     assert response.status_code == 401
     assert response.json()["code"] == "signature_invalid"
+
+
+def test_a_multipart_body_is_refused_as_not_json_not_a_500(client, remote):
+    """The NUL middleware parses a form body before the view, which consumes a multipart
+    stream: the receiver must answer that it is no JSON push, not fail reading it again."""
+    response = client.post(
+        "/api/exchange/inbound/",
+        data=b'--B\r\nContent-Disposition: form-data; name="events"\r\n\r\n[]\r\n--B--\r\n',
+        content_type="multipart/form-data; boundary=B",
+        headers={
+            protocol.HEADER_KEY_ID: remote.key_id,
+            protocol.HEADER_TIMESTAMP: "1",
+            protocol.HEADER_SIGNATURE: "sha256=00",
+        },
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["code"] == "bad_json"
+    assert ReceivedEvent.objects.count() == 0

@@ -50,7 +50,11 @@ def reading_keys() -> Iterator[set[str]]:
     """The keys a request's views look up in a QueryDict (request.GET, request.POST) while
     inside."""
     keys: set[str] = set()
-    originals = {name: getattr(MultiValueDict, name) for name in ("get", "getlist", "__getitem__")}
+    # DRF's serializers ask `key in data` before they read a key: record that too.
+    originals = {
+        name: getattr(MultiValueDict, name)
+        for name in ("get", "getlist", "__getitem__", "__contains__")
+    }
 
     def recorder(name):
         original = originals[name]

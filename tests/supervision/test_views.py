@@ -236,3 +236,21 @@ def test_census_line_errors_are_shown_and_nothing_is_filed(client, lead, unit, c
     )
     assert "第 1 行" in response.text
     assert not CensusReport.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["99999999999999999999999", "-99999999999999999999999"])
+def test_a_department_key_past_any_row_is_a_form_error_not_a_500(client, admin_user, key):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("supervision:campaign_create"),
+        {
+            "title": "窗口服务突出问题排查整改",
+            "self_check": "2018-05-20",
+            "inspection": "2018-06-20",
+            "consolidation": "2018-07-20",
+            "departments": [key],
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "departments" in response.context["form"].errors
+    assert not Campaign.objects.exists()

@@ -153,3 +153,22 @@ def test_the_year_api_gives_the_figures_and_refuses_a_bad_year(client, office, s
     assert (body["sessions_held"], body["attendances"], body["trained"]) == (1, 1, 1)
     assert bad.status_code == 400 and bad.json()["code"] == "validation_failed"
     assert client.get("/api/training/year/", {"year": dt.date.min.year}).status_code == 400
+
+
+@pytest.mark.parametrize("key", ["99999999999999999999999", "-99999999999999999999999"])
+def test_a_department_key_past_any_row_is_a_form_error_not_a_500(client, office, key):
+    client.force_login(office)
+    response = client.post(
+        reverse("training:session_create"),
+        {
+            "title": "受理平台操作培训",
+            "topic": "platform",
+            "held_on": "2026-04-08",
+            "hours": "3",
+            "provider": "center",
+            "departments": [key],
+        },
+    )
+    assert response.status_code == 200
+    assert "departments" in response.context["form"].errors
+    assert not TrainingSession.objects.exists()

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -227,7 +228,12 @@ def violation_appeal(request: HttpRequest, pk: int) -> HttpResponse:
         _("申诉已提交,由中心裁定。"),
         invalid=_("请填写申诉理由。"),
     )
-    return redirect(request.POST.get("next") or "attendance:me")
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("attendance:me")
 
 
 @route("attendance/approvals/")

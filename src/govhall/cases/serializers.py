@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from govhall.cases.importing import DEFAULT_MAPPING, parse_mapping
 from govhall.cases.models import Case, CaseEvent, ClockStop, JointCase
-from govhall.core.serializers import ModelSerializer, PeriodIn
+from govhall.core.serializers import KeyField, ModelSerializer, PeriodIn
 from govhall.core.validators import mask_id_number, mask_phone
 
 
@@ -174,8 +174,8 @@ class CaseDeliverIn(serializers.Serializer):
 
 
 class CaseListFilterIn(serializers.Serializer):
-    department = serializers.IntegerField(required=False, source="department_id")
-    item = serializers.IntegerField(required=False, source="item_id")
+    department = KeyField(required=False, source="department_id")
+    item = KeyField(required=False, source="item_id")
     state = serializers.ChoiceField(choices=Case.State.choices, required=False)
     light = serializers.ChoiceField(choices=["red", "yellow", "green", "paused"], required=False)
     number = serializers.CharField(max_length=32, required=False)

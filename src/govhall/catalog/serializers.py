@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from govhall.catalog.models import Material, ServiceItem, Theme
-from govhall.core.serializers import ModelSerializer
+from govhall.core.serializers import KeyField, ModelSerializer
 from govhall.org.models import Department
 
 
@@ -16,8 +16,8 @@ class GuideSearchInput(serializers.Serializer):
         r"^\d{6}$", required=False, help_text=_("中心的行政区划代码;不填为第一个中心。")
     )
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    department = serializers.IntegerField(required=False, min_value=1)
-    theme = serializers.IntegerField(required=False, min_value=1)
+    department = KeyField(required=False, min_value=1)
+    theme = KeyField(required=False, min_value=1)
     kind = serializers.ChoiceField(choices=ServiceItem.Kind.choices, required=False)
     in_hall = serializers.BooleanField(required=False, default=False)
     online = serializers.BooleanField(required=False, default=False)

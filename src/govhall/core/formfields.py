@@ -50,5 +50,29 @@ class YesNoField(forms.TypedChoiceField):
         super().__init__(choices=[("1", yes), ("0", no)], coerce=_is_yes, widget=widget, **kwargs)
 
 
+# The keys a 64-bit column holds: SQLite cannot bind a number past them, so a form that looks
+# rows up by such a key answered 500.
+KEY_RANGE = range(-(2**63), 2**63)
+
+
+class RowsField(forms.ModelMultipleChoiceField):
+    """Rows chosen by their keys; a key no row can have is an invalid choice, not a 500 (Django
+    checks each key alone, then fetches them all in one IN list that SQLite cannot bind)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            try:
+                key = int(pk)
+            except (TypeError, ValueError):
+                continue  # not a number: Django refuses it as it does
+            if key not in KEY_RANGE:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 def _is_yes(value: str) -> bool:
     return value == "1"

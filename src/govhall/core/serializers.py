@@ -5,7 +5,19 @@ from typing import Any
 
 from rest_framework import serializers
 
+from govhall.core.formfields import KEY_RANGE
 from govhall.core.validators import validate_period
+
+
+class KeyField(serializers.IntegerField):
+    """A row's key in an input: past what a 64-bit column holds it is refused (400), since the
+    database cannot bind it (SQLite's OverflowError, PostgreSQL's bigint out of range: a 500)
+    where a lookup is not Django's own pk check."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", KEY_RANGE.start)
+        kwargs.setdefault("max_value", KEY_RANGE.stop - 1)
+        super().__init__(**kwargs)
 
 
 class ModelSerializer(serializers.ModelSerializer):

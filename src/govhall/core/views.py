@@ -16,10 +16,28 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 
 from govhall.core import services, uploads
 from govhall.core.context_processors import site_name_for
+from govhall.core.errors import NotFound, ValidationFailed
+from govhall.core.middleware import error_response
 from govhall.core.models import SecurityEvent
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a URL that names nothing is the API's JSON error under /api/ (where clients
+    read ``{"code", "message", "detail"}``), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return error_response(request, NotFound(_("地址不存在。")))
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a request Django itself refuses (too many fields, a body past the limit)."""
+    if request.path.startswith("/api/"):
+        return error_response(request, ValidationFailed(_("请求无效。"), code="bad_request"))
+    return defaults.bad_request(request, exception)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,9 @@
 the ranking of remote centres."""
 
 from django.db.models import QuerySet
+from django.http.request import RawPostDataException
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -16,6 +18,7 @@ from govhall.core.models import OutboxEvent
 from govhall.core.routing import route
 from govhall.exchange import protocol, selectors, services
 from govhall.exchange.access import centre_of
+from govhall.exchange.errors import ExchangeError
 from govhall.exchange.forms import PeriodForm, RankingForm
 from govhall.exchange.serializers import (
     PendingEventSerializer,
@@ -54,7 +57,12 @@ class ReceivePushView(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        body = request.body
+        try:
+            body = request.body
+        except RawPostDataException as exc:
+            # A multipart form body was parsed (and its stream consumed) by the NUL check of
+            # the middleware: it is no JSON push.
+            raise ExchangeError.BAD_JSON(_("请求体不是有效的 JSON。")) from exc
         remote = services.authenticate_push(
             key_id=request.headers.get(protocol.HEADER_KEY_ID, ""),
             timestamp=request.headers.get(protocol.HEADER_TIMESTAMP, ""),

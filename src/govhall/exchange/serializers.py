@@ -4,7 +4,7 @@
 from rest_framework import serializers
 
 from govhall.core.models import OutboxEvent
-from govhall.core.serializers import ModelSerializer
+from govhall.core.serializers import KeyField, ModelSerializer
 from govhall.exchange.mapping import CASE_ITEMS, RATING_ITEMS
 from govhall.exchange.models import RemoteCenter
 from govhall.exchange.selectors import RANKING_FIGURES, event_age_seconds
@@ -97,7 +97,7 @@ class ReconciliationSerializer(serializers.Serializer):
 
 
 class RedriveInputSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=10000)
+    ids = serializers.ListField(child=KeyField(), required=False, max_length=10000)
     all = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs: dict) -> dict:

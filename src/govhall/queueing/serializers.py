@@ -4,7 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from govhall.core.serializers import ModelSerializer, PeriodIn
+from govhall.core.formfields import KEY_RANGE
+from govhall.core.serializers import KeyField, ModelSerializer, PeriodIn
 from govhall.queueing.models import Appointment, Ticket, WindowPause
 
 
@@ -29,7 +30,7 @@ class CategoryOutputSerializer(serializers.Serializer):
 
 
 class IssueTicketInputSerializer(serializers.Serializer):
-    category = serializers.IntegerField(help_text="排队类别 id")
+    category = KeyField(help_text="排队类别 id")
     channel = serializers.ChoiceField(
         choices=[
             Ticket.Channel.KIOSK,
@@ -44,7 +45,7 @@ class IssueTicketInputSerializer(serializers.Serializer):
     )
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20, default="")
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=18, default="")
-    item = serializers.IntegerField(required=False, allow_null=True, default=None)
+    item = KeyField(required=False, allow_null=True, default=None)
 
 
 def _plain_choice(value: Any, field: serializers.ChoiceField) -> Any:
@@ -78,6 +79,8 @@ def plain_issue_input(data: Any) -> dict[str, Any] | None:
     out: dict[str, Any] = {"category": data["category"], "item": data.get("item")}
     if out["item"] is not None and type(out["item"]) is not int:
         return None
+    if any(key is not None and key not in KEY_RANGE for key in (out["category"], out["item"])):
+        return None  # past any row's key: the serializer words the error
     for name in ("channel", "priority_reason"):
         out[name] = _plain_choice(data.get(name, fields[name].default), fields[name])
     for name in ("phone", "id_number"):

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core.formfields import RowsField
 from govhall.core.forms import GivenChoicesForm
 from govhall.org.models import Department
 from govhall.supervision.models import CampaignUnit, CensusEntry, Problem, ProblemCategory
@@ -26,7 +27,7 @@ class CampaignForm(forms.Form):
     self_check = forms.DateField(label=_("自查自纠 截止"), widget=DATE)
     inspection = forms.DateField(label=_("集中督查 截止"), widget=DATE)
     consolidation = forms.DateField(label=_("巩固提升 截止"), widget=DATE)
-    departments = forms.ModelMultipleChoiceField(
+    departments = RowsField(
         label=_("县直部门"),
         queryset=Department.objects.none(),
         required=False,

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core.formfields import RowsField
 from govhall.core.forms import GivenChoicesForm
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.training.models import Rotation, TrainingSession
@@ -23,7 +24,7 @@ class SessionForm(forms.Form):
     provider = forms.ChoiceField(label=_("组织方式"), choices=TrainingSession.Provider.choices)
     provider_name = forms.CharField(label=_("承办单位"), max_length=100, required=False)
     location = forms.CharField(label=_("地点"), max_length=100, required=False)
-    departments = forms.ModelMultipleChoiceField(
+    departments = RowsField(
         label=_("参训单位"),
         queryset=Department.objects.none(),
         required=False,
