@@ -9,6 +9,7 @@ import pytest
 
 from govhall.attendance.errors import AttendanceError
 from govhall.catalog.errors import CatalogError
+from govhall.core.error_codes import CoreError
 from govhall.core.errors import Conflict, DomainError, NotFound
 from govhall.exchange.errors import ExchangeError
 from govhall.notify.errors import NotifyError
@@ -18,6 +19,7 @@ from govhall.training.errors import TrainingError
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = {
+    "core": CoreError,
     "org": OrgError,
     "notify": NotifyError,
     "catalog": CatalogError,

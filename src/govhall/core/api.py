@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from govhall.core.errors import DomainError, NotFound, ValidationFailed
+from govhall.core.error_codes import CoreError
+from govhall.core.errors import DomainError
 from govhall.core.selectors import Row, center_row
 
 
@@ -69,7 +70,9 @@ def center_input(model: type[Row], pk: int | None, center_id: int | None, label:
         return None
     obj = center_row(model, pk, center_id)
     if obj is None:
-        raise ValidationFailed(_("%(label)s不存在。") % {"label": label}, detail={"id": pk})
+        raise CoreError.VALIDATION_FAILED(
+            _("%(label)s不存在。") % {"label": label}, detail={"id": pk}
+        )
     return obj
 
 
@@ -80,7 +83,7 @@ def center_object(model: type[Row], pk: int | None, center_id: int, missing: str
         return None
     obj = center_row(model, pk, center_id)
     if obj is None:
-        raise NotFound(missing)
+        raise CoreError.NOT_FOUND(missing)
     return obj
 
 

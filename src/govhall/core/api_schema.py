@@ -3,7 +3,8 @@
 For each app with an `errors.py` the schema gets two components: `<Enum>Code`, the app's codes
 as a string enum whose description lists each code with its HTTP status (and `x-status` maps code
 to status), and `<Enum>`, the body `{"code", "message", "detail"}` whose code is one of the app's,
-of org's (the scoping every app goes through) or core's generic ones (`CoreErrorCode`).
+of org's (the scoping every app goes through) or core's (`CoreErrorCode`: its generic checks,
+its gates and the reading of imported files).
 Each operation under `/api/<app>/` then documents the statuses of its app's codes it does not
 already describe, pointing at that body. Which of them an operation answers depends on what it
 does; docs/architecture.md says when each code is raised.
@@ -15,17 +16,9 @@ from typing import Any
 
 from django.apps import apps
 
-from govhall.core.error_codes import ErrorCode
-from govhall.core.errors import NotFound, ValidationFailed
+from govhall.core.error_codes import CoreError, ErrorCode
 
 SCOPING_APP = "org"
-
-
-class CoreError(ErrorCode):
-    """The generic codes any app answers: a model, form or serializer check, a missing row."""
-
-    VALIDATION_FAILED = ValidationFailed.code, ValidationFailed
-    NOT_FOUND = NotFound.code, NotFound
 
 
 HTTP_METHODS = ("get", "put", "patch", "post", "delete")

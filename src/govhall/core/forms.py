@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from govhall.core.errors import ValidationFailed
+from govhall.core.error_codes import CoreError
 from govhall.core.validators import validate_period
 
 
@@ -56,5 +56,5 @@ def cleaned_data(form: forms.BaseForm) -> dict[str, Any]:
     """The form's cleaned data, or `ValidationFailed` (400) whose detail maps field to errors
     (an API reading its query string through a form)."""
     if not form.is_valid():
-        raise ValidationFailed(_("输入有误。"), detail=form.errors.get_json_data())
+        raise CoreError.VALIDATION_FAILED(_("输入有误。"), detail=form.errors.get_json_data())
     return form.cleaned_data

@@ -14,7 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import DomainError, PasswordExpired, SecondFactorRequired, ValidationFailed
+from govhall.core.error_codes import CoreError
+from govhall.core.errors import DomainError
 from govhall.core.models import SecurityEvent
 from govhall.core.passwords import password_expired
 from govhall.core.second_factor import needs_second_factor
@@ -69,7 +70,7 @@ class NulCharacterMiddleware:
             )
         ):
             return error_response(
-                request, ValidationFailed(_("请求中含有不允许的空字符(NUL)。"), code="bad_request")
+                request, CoreError.BAD_REQUEST(_("请求中含有不允许的空字符(NUL)。"))
             )
         return self.get_response(request)
 
@@ -132,11 +133,15 @@ class AccountControlsMiddleware:
             return None
         if password_expired(request.user):
             return _refuse(
-                request, "password_change", PasswordExpired(_("密码已过期,请先修改密码。"))
+                request,
+                "password_change",
+                CoreError.PASSWORD_EXPIRED(_("密码已过期,请先修改密码。")),
             )
         if needs_second_factor(request.user) and not request.user.is_verified():
             return _refuse(
-                request, "second_factor", SecondFactorRequired(_("请先完成动态口令验证。"))
+                request,
+                "second_factor",
+                CoreError.SECOND_FACTOR_REQUIRED(_("请先完成动态口令验证。")),
             )
         return None
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
 from govhall.core.clients import address_in, client_address
-from govhall.core.errors import RateLimited
+from govhall.core.error_codes import CoreError
 
 
 def throttle(request: HttpRequest, *, group: str, rate: str, message: str, scope: str = "") -> None:
@@ -20,7 +20,7 @@ def throttle(request: HttpRequest, *, group: str, rate: str, message: str, scope
         rate=rate,
         increment=True,
     ):
-        raise RateLimited(message, detail={"rate": rate})
+        raise CoreError.RATE_LIMITED(message, detail={"rate": rate})
 
 
 def throttle_ticket_issuing(request: HttpRequest, *, category_id: int) -> None:

@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from govhall.core import settings_rows, tabular
 from govhall.core.clients import client_address
-from govhall.core.errors import ValidationFailed
+from govhall.core.error_codes import CoreError
 from govhall.core.hooks import calendar_changed
 from govhall.core.models import (
     Center,
@@ -119,10 +119,9 @@ def purge_security_events(*, now: dt.datetime | None = None) -> int:
     retention under six months. Return how many rows went."""
     days = settings.GOVHALL_SECURITY_EVENT_RETENTION_DAYS
     if days < MIN_SECURITY_EVENT_RETENTION_DAYS:
-        raise ValidationFailed(
+        raise CoreError.RETENTION_TOO_SHORT(
             _("安全审计记录至少保存%(min)s天,当前设置为%(days)s天。")
-            % {"min": MIN_SECURITY_EVENT_RETENTION_DAYS, "days": days},
-            code="retention_too_short",
+            % {"min": MIN_SECURITY_EVENT_RETENTION_DAYS, "days": days}
         )
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     with transaction.atomic():
@@ -167,7 +166,7 @@ def parse_calendar_csv(text: str) -> list[CalendarRow]:
     header = next(reader, None)
     if header is None or tuple(h.strip().lower() for h in header) != CALENDAR_COLUMNS:
         message = _("文件第1行应为表头 date,kind,name。")
-        raise ValidationFailed(message, code="bad_header", detail=[{"line": 1, "message": message}])
+        raise CoreError.BAD_HEADER(message, detail=[{"line": 1, "message": message}])
     rows: list[CalendarRow] = []
     errors: list[dict[str, Any]] = []
     seen: dict[dt.date, int] = {}
@@ -200,13 +199,11 @@ def parse_calendar_csv(text: str) -> list[CalendarRow]:
         if problem:
             errors.append({"line": line, "message": problem})
     if errors:
-        raise ValidationFailed(
-            _("日历文件有%(n)s处错误,未导入任何数据。") % {"n": len(errors)},
-            code="bad_calendar_file",
-            detail=errors,
+        raise CoreError.BAD_CALENDAR_FILE(
+            _("日历文件有%(n)s处错误,未导入任何数据。") % {"n": len(errors)}, detail=errors
         )
     if not rows:
-        raise ValidationFailed(_("日历文件没有数据行。"), code="empty_calendar_file")
+        raise CoreError.EMPTY_CALENDAR_FILE(_("日历文件没有数据行。"))
     return rows
 
 

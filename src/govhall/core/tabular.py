@@ -17,7 +17,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import ValidationFailed
+from govhall.core.error_codes import CoreError
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 # A header longer than this is not a table this project reads.
@@ -57,7 +57,7 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
             continue
         yield from csv.reader(io.StringIO(text))
         return
-    raise ValidationFailed(_("无法识别文件编码,请使用 UTF-8 或 GBK。"), code="bad_encoding")
+    raise CoreError.BAD_ENCODING(_("无法识别文件编码,请使用 UTF-8 或 GBK。"))
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
@@ -67,7 +67,7 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
         workbook = load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ValidationFailed(_("无法读取该 .xlsx 文件。"), code="bad_file") from exc
+        raise CoreError.BAD_FILE(_("无法读取该 .xlsx 文件。")) from exc
     try:
         yield from (list(values) for values in sheet.iter_rows(values_only=True))
     finally:
@@ -91,29 +91,26 @@ def rows(
     name = (filename or (str(source) if isinstance(source, str | Path) else "")).lower()
     reader = _xlsx_rows if name.endswith(".xlsx") else _csv_rows if name.endswith(".csv") else None
     if reader is None:
-        raise ValidationFailed(_("只支持 .csv 或 .xlsx 文件。"), code="bad_file_type")
+        raise CoreError.BAD_FILE_TYPE(_("只支持 .csv 或 .xlsx 文件。"))
     limit = settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes
     try:
         size = _size(source)
     except OSError as exc:
-        raise ValidationFailed(_("无法读取文件。"), code="bad_file") from exc
+        raise CoreError.BAD_FILE(_("无法读取文件。")) from exc
     if size > limit:
-        raise ValidationFailed(
-            _("文件过大:最多 %(mb)s MB。") % {"mb": round(limit / 1024 / 1024, 1)},
-            code="file_too_large",
+        raise CoreError.FILE_TOO_LARGE(
+            _("文件过大:最多 %(mb)s MB。") % {"mb": round(limit / 1024 / 1024, 1)}
         )
     stream = _binary(source)
     try:
         for number, values in enumerate(reader(stream)):
             if number > max_rows:
-                raise ValidationFailed(
-                    _("一次最多导入 %(n)s 行。") % {"n": max_rows}, code="too_many_rows"
-                )
+                raise CoreError.TOO_MANY_ROWS(_("一次最多导入 %(n)s 行。") % {"n": max_rows})
             if number == 0 and len(values) > MAX_COLUMNS:
-                raise ValidationFailed(_("表头的列数过多。"), code="bad_header")
+                raise CoreError.BAD_HEADER(_("表头的列数过多。"))
             yield values
     except (csv.Error, zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
-        raise ValidationFailed(_("无法读取文件,请检查文件格式。"), code="bad_file") from exc
+        raise CoreError.BAD_FILE(_("无法读取文件,请检查文件格式。")) from exc
     finally:
         if isinstance(source, str | Path):
             stream.close()

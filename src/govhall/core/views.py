@@ -20,7 +20,7 @@ from django.views import defaults
 
 from govhall.core import services, uploads
 from govhall.core.context_processors import site_name_for
-from govhall.core.errors import NotFound, ValidationFailed
+from govhall.core.error_codes import CoreError
 from govhall.core.middleware import error_response
 from govhall.core.models import SecurityEvent
 
@@ -29,14 +29,14 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: a URL that names nothing is the API's JSON error under /api/ (where clients
     read ``{"code", "message", "detail"}``), Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        return error_response(request, NotFound(_("地址不存在。")))
+        return error_response(request, CoreError.NOT_FOUND(_("地址不存在。")))
     return defaults.page_not_found(request, exception)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400: a request Django itself refuses (too many fields, a body past the limit)."""
     if request.path.startswith("/api/"):
-        return error_response(request, ValidationFailed(_("请求无效。"), code="bad_request"))
+        return error_response(request, CoreError.BAD_REQUEST(_("请求无效。")))
     return defaults.bad_request(request, exception)
 
 

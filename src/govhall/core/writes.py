@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import PermissionDenied, ValidationFailed
+from govhall.core.error_codes import CoreError
 
 M = TypeVar("M", bound=Model)
 
@@ -26,7 +26,7 @@ def validated_save(obj: M, *, update_fields: list[str] | None = None, **clean: A
     try:
         obj.full_clean(**clean)
     except DjangoValidationError as exc:
-        raise ValidationFailed(
+        raise CoreError.VALIDATION_FAILED(
             _("输入有误:%(msg)s") % {"msg": "; ".join(exc.messages)}, detail=exc.message_dict
         ) from exc
     obj.save(update_fields=update_fields)
@@ -52,5 +52,5 @@ def require_login(actor: Any) -> Any:
     """The logged-in `actor`, or `PermissionDenied`."""
     user = acting_user(actor)
     if user is None:
-        raise PermissionDenied(_("请先登录。"))
+        raise CoreError.PERMISSION_DENIED(_("请先登录。"))
     return user
