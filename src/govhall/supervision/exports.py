@@ -155,7 +155,7 @@ def _problem_sheet(
                     p.deadline,
                     p.get_status_display(),
                     p.fixed_on,
-                    _("是") if selectors.is_overdue(p, on) else "",
+                    _("是") if selectors.missed_deadline(p, on) else "",
                 ]
             )
         )

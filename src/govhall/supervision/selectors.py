@@ -69,6 +69,13 @@ def is_overdue(problem: Problem, on: dt.date) -> bool:
     return problem.status in Problem.OPEN_STATUSES and problem.deadline < on
 
 
+def missed_deadline(problem: Problem, on: dt.date) -> bool:
+    """超期 as DOMAIN.md counts it: fixed after its deadline, or still open past it on `on`."""
+    if problem.fixed_on is not None:
+        return problem.fixed_on > problem.deadline
+    return is_overdue(problem, on)
+
+
 def overdue_problems(*, campaign_id: int, on: dt.date) -> QuerySet[Problem]:
     """Problems still open whose deadline is before `on`."""
     return (
