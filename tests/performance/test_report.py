@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from govhall.performance import services
-from govhall.performance.report import _efficiency, compose_bulletin, percent
+from govhall.performance.report import _efficiency, _quality, compose_bulletin, percent
 from tests.cases.factories import accept
 from tests.factories import ServiceItemFactory
 
@@ -25,7 +25,7 @@ def test_percent_rounds_half_up_as_an_office_does():
 
 def test_completion_rate_of_the_bulletin_is_rounded_half_up():
     center = {"accepted": 200, "completed": 197, "completion_rate": 197 / 200, "overdue": 0}
-    text = _efficiency("2026年5月", center, {"departments": {}, "percent_rounding": "half_up"})
+    text = _efficiency("2026年5月", center, {"departments": {}, "bulletin_rules": 2})
     assert "办结197件,办结率99%" in text
     # a run computed before keeps the rounding its document was issued with
     assert "办结197件,办结率98%" in _efficiency("2026年5月", center, {"departments": {}})
@@ -39,7 +39,7 @@ def test_a_new_run_rounds_its_percentages_half_up(center, department):
     for day in (2, 3, 4, 5, 6, 9, 10, 11):
         accept(item, day=dt.date(2026, 3, day))
     run = services.evaluate_period(center=center, code="2026-03")
-    assert run.inputs["percent_rounding"] == "half_up"
+    assert run.inputs["bulletin_rules"] == 2
     run.inputs["center"]["completion_rate"] = 5 / 8
     text = "".join(
         t
@@ -47,7 +47,7 @@ def test_a_new_run_rounds_its_percentages_half_up(center, department):
         for _lead, t in s.paragraphs
     )
     assert "办结率63%" in text
-    del run.inputs["percent_rounding"]
+    del run.inputs["bulletin_rules"]
     text = "".join(
         t
         for s in compose_bulletin(run=run, texts={}, issued_on=dt.date(2026, 4, 2)).sections
@@ -70,3 +70,12 @@ def test_a_backlog_of_overdue_cases_is_counted_in_the_cases_handled(center, depa
     text = "".join(t for s in bulletin.sections for _lead, t in s.paragraphs)
     assert f"{department.name}办理业务3件、超期2件(" in text
     assert "共受理办件1件" in text
+
+
+def test_complaints_still_being_checked_are_named_apart_from_the_valid_ones():
+    center = {"complaints": 5, "complaints_valid": 1, "complaints_invalid": 1}
+    assert _quality(center) == "受理“办不成事”反映及投诉5件,其中有效投诉1件,尚在核实3件。"
+    judged = {"complaints": 2, "complaints_valid": 1, "complaints_invalid": 1}
+    assert _quality(judged) == "受理“办不成事”反映及投诉2件,其中有效投诉1件。"
+    # a run computed before keeps the sentence it was issued with
+    assert _quality(center, half_up=False) == "受理“办不成事”反映及投诉5件,其中有效投诉1件。"

@@ -59,10 +59,12 @@ def cn_date(day: dt.date) -> str:
     return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
 
 
-# A run's snapshot says how its bulletin rounds percentages: runs computed since rates are
-# rounded half up carry it; a run computed before keeps the rounding it was issued with, so its
-# document does not change ("98%" for 197 ÷ 200 stays as it was signed).
-HALF_UP = "half_up"
+# The rules a run's bulletin is composed by, recorded in its snapshot (`bulletin_rules`). A
+# published bulletin is composed again from its snapshot on every download, so a run keeps the
+# rounding and wording it was issued with when they change ("98%" for 197 ÷ 200 stays as it was
+# signed). 1: runs computed before the snapshot recorded it; 2: percentages rounded half up
+# (四舍五入), complaints whose verdict is still pending named apart from the valid ones.
+BULLETIN_RULES = 2
 
 
 def percent(value: float, places: int = 0, *, half_up: bool = True) -> str:
@@ -75,7 +77,7 @@ def percent(value: float, places: int = 0, *, half_up: bool = True) -> str:
 
 
 def _half_up(inputs: dict[str, Any]) -> bool:
-    return inputs.get("percent_rounding") == HALF_UP
+    return inputs.get("bulletin_rules", 1) >= 2
 
 
 def minutes(seconds: float) -> str:
@@ -217,6 +219,8 @@ def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> 
 
 
 def _quality(center: dict[str, Any], *, half_up: bool = True) -> str:
+    """The 服务质量 paragraph; `half_up` False: the rules of runs computed before 2 (rounding
+    half to even, no pending complaints named)."""
     ratings = center.get("ratings") or 0
     split = (
         _("(线上%(on)s条、线下%(off)s条)")
@@ -241,11 +245,19 @@ def _quality(center: dict[str, Any], *, half_up: bool = True) -> str:
         % {"p": percent(center["rectification_on_time_rate"], half_up=half_up)}
         if center.get("rectification_on_time_rate") is not None
         else None,
-        _("受理“办不成事”反映及投诉%(n)s件,其中有效投诉%(v)s件")
-        % {"n": center["complaints"], "v": center.get("complaints_valid", 0)}
-        if center.get("complaints")
-        else None,
+        _complaints(center, name_pending=half_up) if center.get("complaints") else None,
     )
+
+
+def _complaints(center: dict[str, Any], *, name_pending: bool) -> str:
+    """受理…投诉N件,其中有效投诉V件 — and, while some are still being checked, how many, so that
+    "有效投诉0件" never stands for complaints nobody has judged yet."""
+    received, valid = center["complaints"], center.get("complaints_valid", 0)
+    text = _("受理“办不成事”反映及投诉%(n)s件,其中有效投诉%(v)s件") % {"n": received, "v": valid}
+    pending = received - valid - center.get("complaints_invalid", 0)
+    if name_pending and pending > 0:
+        text += _(",尚在核实%(n)s件") % {"n": pending}
+    return text
 
 
 def _convenience(period: str, center: dict[str, Any], departments: dict[str, Any]) -> str:

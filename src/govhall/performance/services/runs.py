@@ -24,7 +24,7 @@ from govhall.performance.models import (
     StaffScore,
 )
 from govhall.performance.periods import parse_period
-from govhall.performance.report import HALF_UP
+from govhall.performance.report import BULLETIN_RULES
 from govhall.performance.rules import RULES, quantize, services_of
 from govhall.performance.services.ranking import (
     NO_ATTENDANCE,
@@ -227,7 +227,7 @@ def _snapshot(
                 "award_min_volume_share": rubric.award_min_volume_share,
             },
             "award_floor": floor,
-            "percent_rounding": HALF_UP,
+            "bulletin_rules": BULLETIN_RULES,
             "center": figures.center,
             "hall": figures.hall,
             "last_year": figures.last_year,
