@@ -1,11 +1,13 @@
 """Months simulated one after another: the cases open when a month ends go on in the next, as
-a real back office carries them (`simulation.carry_cases`)."""
+a real back office carries them (`simulation.carry_cases`), and staff simulated out of order
+are still assigned in the earlier month."""
 
 import datetime as dt
 import itertools
 
 import pytest
 
+from govhall.attendance.models import AttendanceRecord
 from govhall.cases.models import Case, CaseEvent, ClockStop
 from govhall.core.models import OutboxEvent
 from govhall.simulation.services import simulate_month
@@ -91,3 +93,13 @@ def test_carrying_is_deterministic_by_seed():
     two, *_ = _two_months(seed=4)
     assert february.carried > 0
     assert fingerprint(one) == fingerprint(two)
+
+
+def test_an_earlier_month_simulated_after_a_later_one_has_its_staff_assigned():
+    center = CenterFactory()
+    simulate_month(center=center, month=dt.date(2026, 5, 1), scale=TINY, seed=1)
+    january = simulate_month(center=center, month=JAN, scale=TINY, seed=1)
+    assert january.attendance_records > 0
+    assert AttendanceRecord.objects.filter(
+        center=center, date__range=(JAN, dt.date(2026, 1, 31))
+    ).exists()
