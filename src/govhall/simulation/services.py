@@ -27,6 +27,7 @@ from govhall.core.workdays import load_calendar
 from govhall.queueing.models import Ticket
 from govhall.queueing.selectors import predict_wait
 from govhall.simulation import (
+    carry_cases,
     hall,
     rows,
     staffing,
@@ -53,6 +54,8 @@ class Summary:
     served: int = 0
     cases: int = 0
     case_events: int = 0
+    carried: int = 0  # cases open from earlier months at the month's start
+    carried_events: int = 0
     ratings: int = 0
     bad_ratings: int = 0
     complaints: int = 0
@@ -158,6 +161,17 @@ def simulate_month(
     apps += write_cases.online_applications(world, days, len(workdays), scale, rng)
     horizon = rows.at(days[-1], 24 * 3600 - 1)
     with transaction.atomic():
+        carried = carry_cases.carry_open_cases(
+            world,
+            start=rows.at(days[0], 0),
+            horizon=horizon,
+            workdays=workdays,
+            scale=scale,
+            cal=cal,
+            seed=seed,
+        )
+    summary.carried, summary.carried_events = carried.cases, carried.events
+    with transaction.atomic():
         cases_month = write_cases.write_cases(
             world, apps, horizon=horizon, scale=scale, cal=cal, rng=rng
         )
@@ -168,7 +182,7 @@ def simulate_month(
         fb = write_feedback.write_feedback(
             world,
             queue_month.served,
-            cases_month.completed,
+            cases_month.completed + carried.completed,
             horizon=horizon,
             scale=scale,
             cal=cal,

@@ -62,7 +62,17 @@ def _ensure_setup(world: World, since: dt.datetime) -> None:
                 ),
             ]
         )
-    known = set(StaffAssignment.objects.filter(center=center).values_list("staff_id", flat=True))
+    # A month simulated before the months already simulated (May, then January): the staff's
+    # first assignment, the simulation's own, began two months before May; it begins earlier
+    # now, or nobody would be assigned, hence scheduled, in January (无出勤记录 for every unit).
+    first: dict[int, StaffAssignment] = {}
+    for row in StaffAssignment.objects.filter(center=center).order_by("staff_id", "started_at"):
+        first.setdefault(row.staff_id, row)
+    moved = [a for a in first.values() if a.reason == "初始派驻" and a.started_at > since]
+    for a in moved:
+        a.started_at = since
+    StaffAssignment.objects.bulk_update(moved, ["started_at"])
+    known = set(first)
     fresh = [s for s in world.staff if s.pk not in known]
     assignments = bulk.insert(
         StaffAssignment,
