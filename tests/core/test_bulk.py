@@ -102,6 +102,25 @@ def test_insert_of_nothing_writes_nothing():
     assert bulk.insert_rows(OutboxEvent, [], conflict=("idempotency_key",)) == []
 
 
+def test_update_writes_the_named_fields_only_as_save_would():
+    center = CenterFactory()
+    objs = bulk.insert(OutboxEvent, [_outbox(center), _outbox(center)])
+    other = OutboxEvent.objects.create(center=center, stream="s", kind="k", payload={})
+    acked = timezone.make_aware(dt.datetime(2026, 2, 3, 10, 0, 5))
+    for n, obj in enumerate(objs):
+        obj.acked_at, obj.payload, obj.attempts = acked, {"n": [n, "张三"]}, n + 1
+        obj.kind = "not.written"
+
+    bulk.update(OutboxEvent, objs, ["acked_at", "payload", "attempts"])
+
+    for n, obj in enumerate(objs):
+        row = OutboxEvent.objects.get(pk=obj.pk)
+        assert (row.acked_at, row.payload, row.attempts) == (acked, {"n": [n, "张三"]}, n + 1)
+        assert row.kind == "case.accepted"
+    assert OutboxEvent.objects.get(pk=other.pk).acked_at is None
+    bulk.update(OutboxEvent, [], ["acked_at"])
+
+
 def _row(center, key: uuid.UUID, attempts: int, stream: str = "case:1") -> dict:
     return {
         "center": center.pk,

@@ -10,6 +10,8 @@ each value through the query compiler:
   values the driver cannot take as they are go through their field (dates and UUIDs on SQLite,
   JSON, encrypted personal numbers); time stamps and keyed hashes are set by ``pre_save`` as
   `save` would. No signals, no history.
+- `update`: fields of objects already written (the simulation carrying a month's open cases on),
+  one prepared ``UPDATE`` by primary key run over every row.
 - `insert_rows`: rows that may already exist (the exchange's receiver), as dicts, in one
   ``INSERT … ON CONFLICT`` statement whose rows are one JSON parameter (``jsonb_to_recordset``
   on PostgreSQL, ``json_each`` on SQLite) instead of thousands of ``%s`` placeholders, which
@@ -153,6 +155,26 @@ def insert(
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
     return objs
+
+
+def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:
+    """UPDATE the fields `names` of `objs` by primary key: one prepared statement run over every
+    row, the values converted as `insert` converts them (`bulk_update`'s CASE WHEN over 21
+    fields took 17 s for 2,000 cases on SQLite). No signals, no history, no `auto_now`."""
+    if not objs:
+        return
+    db = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(n) for n in names]
+    convert = [converter(f, db) or (lambda v: v) for f in fields]
+    quote = db.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    params = [
+        [c(getattr(o, f.attname)) for f, c in zip(fields, convert, strict=True)] + [o.pk]
+        for o in objs
+    ]
+    with db.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", params)
 
 
 def _transport(field: models.Field, value: Any, db: BaseDatabaseWrapper, native: bool) -> Any:
