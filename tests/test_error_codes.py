@@ -14,6 +14,7 @@ from govhall.core.errors import Conflict, DomainError, NotFound
 from govhall.exchange.errors import ExchangeError
 from govhall.notify.errors import NotifyError
 from govhall.org.errors import OrgError
+from govhall.performance.errors import PerformanceError
 from govhall.supervision.errors import SupervisionError
 from govhall.training.errors import TrainingError
 
@@ -27,6 +28,7 @@ CATALOGUES = {
     "training": TrainingError,
     "supervision": SupervisionError,
     "exchange": ExchangeError,
+    "performance": PerformanceError,
 }
 KINDS = {cls.__name__ for cls in (DomainError, *DomainError.__subclasses__())}
 

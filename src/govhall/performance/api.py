@@ -13,13 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.core.api import center_object, validated
-from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.routing import route
 from govhall.core.selectors import center_by_pk, center_row
 from govhall.org.models import Department
 from govhall.org.scoping import NO_CENTER, Scope, scope_for
 from govhall.performance import selectors, services
+from govhall.performance.errors import PerformanceError
 from govhall.performance.models import EvaluationRun, Rubric
 from govhall.performance.serializers import (
     ComputeInput,
@@ -37,7 +37,7 @@ def _center(request: Request, perm: str | None = None) -> tuple[Scope, Center]:
     if perm is not None:
         scope.require(perm)
     if scope.center_id is None:
-        raise PermissionDenied(NO_CENTER)
+        raise PerformanceError.NO_CENTER(NO_CENTER)
     return scope, center_by_pk(scope.center_id)
 
 
@@ -126,7 +126,7 @@ class ManualScoreApi(APIView):
             center_id=center.pk, dimension_id=values["dimension"]
         )
         if dimension is None or center_row(Department, values["department"], center.pk) is None:
-            raise NotFound(_("找不到该维度或单位。"))
+            raise PerformanceError.DIMENSION_OR_UNIT_NOT_FOUND(_("找不到该维度或单位。"))
         services.enter_manual_scores(
             center=center,
             code=values["period"],
@@ -145,6 +145,8 @@ class YearlyApi(APIView):
     def get(self, request: Request, year: str) -> Response:
         scope, center = _center(request, "performance.view_evaluationrun")
         if not scope.whole_center:
-            raise PermissionDenied(_("年度报告仅向中心管理员、领导和督查人员开放。"))
+            raise PerformanceError.CENTER_WIDE_ONLY(
+                _("年度报告仅向中心管理员、领导和督查人员开放。")
+            )
         figures = yearly_figures(center=center, year=year_of(year))
         return Response(year_payload(figures))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import ValidationFailed
 from govhall.core.validators import MAX_YEAR, MIN_YEAR
+from govhall.performance.errors import PerformanceError
 
 _PATTERNS = [
     (re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$"), "week"),
@@ -93,8 +93,7 @@ def parse_period(code: str) -> PeriodSpec:
         return PeriodSpec(
             code, kind, dt.date(year, 1, 1), dt.date(year, 12, 31), _("%(year)s年") % {"year": year}
         )
-    raise ValidationFailed(
+    raise PerformanceError.BAD_PERIOD(
         _("考核期“%(code)s”格式不正确,应为 2026-W18、2026-05、2026-Q2、2026-H1 或 2026。")
         % {"code": code},
-        code="bad_period",
     )

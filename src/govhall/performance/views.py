@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.catalog.selectors import public_center
-from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.routing import route
 from govhall.core.selectors import center_by_pk
@@ -25,6 +24,7 @@ from govhall.org.models import Department
 from govhall.org.scoping import Scope, scope_for
 from govhall.performance import charts, selectors, services
 from govhall.performance.documents import bulletin_docx, tables_xlsx
+from govhall.performance.errors import PerformanceError
 from govhall.performance.models import DepartmentScore, EvaluationRun, RubricDimension
 from govhall.performance.periods import parse_period
 from govhall.performance.presentation import figure_groups, missing_dimension_names
@@ -44,7 +44,7 @@ def _viewer(request: HttpRequest) -> tuple[Scope, Center]:
     scope = scope_for(request.user)
     scope.require("performance.view_evaluationrun")
     if not scope.whole_center:
-        raise PermissionDenied(_("效能看板仅向中心管理员、领导和督查人员开放。"))
+        raise PerformanceError.CENTER_WIDE_ONLY(_("效能看板仅向中心管理员、领导和督查人员开放。"))
     return scope, _center(scope, request)
 
 
@@ -52,7 +52,7 @@ def _run(request: HttpRequest, pk: int) -> tuple[Scope, EvaluationRun]:
     scope, center = _viewer(request)
     run = selectors.center_run(center_id=center.pk, run_id=pk)
     if run is None:
-        raise NotFound(_("找不到该评价结果。"))
+        raise PerformanceError.RUN_NOT_FOUND(_("找不到该评价结果。"))
     return scope, run
 
 

@@ -15,10 +15,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import ValidationFailed
 from govhall.core.models import Center
 from govhall.feedback.models import AssistRecord
 from govhall.performance import selectors
+from govhall.performance.errors import PerformanceError
 from govhall.performance.periods import parse_period
 from govhall.performance.report import (
     TOP_DEPARTMENTS,
@@ -41,9 +41,7 @@ def year_of(value: str | int) -> int:
     """The year of a report from user input ("2026"), refused unless it is a year code."""
     spec = parse_period(str(value))
     if spec.kind != "year":
-        raise ValidationFailed(
-            _("年度“%(v)s”格式不正确,应为 2026。") % {"v": value}, code="bad_year"
-        )
+        raise PerformanceError.BAD_YEAR(_("年度“%(v)s”格式不正确,应为 2026。") % {"v": value})
     return spec.start.year
 
 
@@ -51,17 +49,16 @@ def yearly_figures(*, center: Center, year: int, today: dt.date | None = None) -
     """The year's figures; a year not begun, or with nothing in it, is refused."""
     today = today or timezone.localdate()
     if dt.date(year, 1, 1) > today:
-        raise ValidationFailed(
-            _("%(year)s年尚未开始,不能生成年度报告。") % {"year": year}, code="future_period"
+        raise PerformanceError.FUTURE_PERIOD(
+            _("%(year)s年尚未开始,不能生成年度报告。") % {"year": year}
         )
     figures = selectors.year_figures(center_id=center.pk, year=year, today=today)
     if figures.is_empty():
-        raise ValidationFailed(
+        raise PerformanceError.EMPTY_PERIOD(
             _(
                 "%(year)s年没有任何业务数据(取号、办件、评价、帮办代办、培训、月度评价),不能生成年度报告。"
             )
             % {"year": year},
-            code="empty_period",
         )
     return figures
 

@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from govhall.core.models import Center
 from govhall.core.writes import acting_user
 from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.performance import selectors
 from govhall.performance.defaults import DEFAULT_REQUIREMENTS
 from govhall.performance.documents import bulletin_docx, tables_xlsx
+from govhall.performance.errors import PerformanceError
 from govhall.performance.models import BulletinSettings, EvaluationPeriod, EvaluationRun
 from govhall.performance.periods import parse_period
 from govhall.performance.report import Bulletin, compose_bulletin, report_tables
@@ -39,7 +39,7 @@ def edit_run_text(
     with transaction.atomic():
         run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
         if run.status != EvaluationRun.Status.DRAFT:
-            raise InvalidTransition(_("已发布的通报不能修改。"))
+            raise PerformanceError.RUN_NOT_DRAFT(_("已发布的通报不能修改。"))
         run.narrative_work = narrative_work.strip()
         run.narrative_problems = narrative_problems.strip()
         run.save(update_fields=["narrative_work", "narrative_problems"])
@@ -70,18 +70,19 @@ def publish_run(
     )
     failed = [c.text for c in check_run(run=run) if not c.ok]
     if failed:
-        raise ValidationFailed(
+        raise PerformanceError.CHECK_FAILED(
             _("评价结果未通过数据校验,不能发布:%(failed)s") % {"failed": ";".join(failed)},
-            code="check_failed",
             detail={"failed": failed},
         )
     with transaction.atomic():
         run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
         if run.status != EvaluationRun.Status.DRAFT:
-            raise InvalidTransition(_("只能发布草稿状态的评价结果。"))
+            raise PerformanceError.RUN_NOT_DRAFT(_("只能发布草稿状态的评价结果。"))
         newer = run.period.runs.filter(version__gt=run.version).exists()
         if newer:
-            raise Conflict(_("该考核期已有更新的计算结果,请发布最新版本。"))
+            raise PerformanceError.NEWER_RUN_EXISTS(
+                _("该考核期已有更新的计算结果,请发布最新版本。")
+            )
         run.period.runs.filter(status=EvaluationRun.Status.PUBLISHED).update(
             status=EvaluationRun.Status.SUPERSEDED
         )
@@ -105,7 +106,7 @@ def report_run(*, center: Center, code: str) -> EvaluationRun:
         or selectors.latest_run(period=period)
     )
     if not run:
-        raise NotFound(
+        raise PerformanceError.PERIOD_NOT_EVALUATED(
             _("考核期%(code)s还没有评价结果,请先运行 govhall evaluate。")
             % {"code": parse_period(code).code}
         )
@@ -117,9 +118,8 @@ def bulletin_of(*, run: EvaluationRun, issued_on: dt.date | None = None) -> Bull
     with the centre's current settings, dated `issued_on` (today by default), marked 草稿."""
     if run.status != EvaluationRun.Status.DRAFT:
         if issued_on is not None and issued_on != run.issued_on:
-            raise ValidationFailed(
+            raise PerformanceError.PUBLISHED_DATE(
                 _("已发布的通报成文日期为%(day)s,不能更改。") % {"day": run.issued_on},
-                code="published_date",
             )
         return compose_bulletin(run=run, texts=run.bulletin, issued_on=run.issued_on)
     texts = bulletin_texts(settings=ensure_bulletin_settings(center=run.center), center=run.center)

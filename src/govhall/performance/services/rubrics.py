@@ -6,7 +6,6 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import ValidationFailed
 from govhall.core.models import Center
 from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.performance import selectors
@@ -18,6 +17,7 @@ from govhall.performance.defaults import (
     DEFAULT_STAR_RULES,
     DEFAULT_TIE_BREAKERS,
 )
+from govhall.performance.errors import PerformanceError
 from govhall.performance.models import Rubric, RubricAward, RubricDimension, RubricRule
 from govhall.performance.rules import EVENT, RULES, SCALES
 
@@ -116,14 +116,12 @@ def new_rubric_version(*, rubric: Rubric, actor: Any) -> Rubric:
 
 def _validate_scale(code: str, scale: str) -> None:
     if scale not in SCALES:
-        raise ValidationFailed(
+        raise PerformanceError.BAD_RUBRIC(
             _("规则“%(rule)s”的扣分口径“%(scale)s”不存在。") % {"rule": code, "scale": scale},
-            code="bad_rubric",
         )
     if scale != EVENT and not RULES[code].scalable:
-        raise ValidationFailed(
+        raise PerformanceError.BAD_RUBRIC(
             _("“%(rule)s”不是扣分类规则,只能按次(件)计。") % {"rule": RULES[code].label},
-            code="bad_rubric",
         )
 
 
@@ -132,27 +130,24 @@ def validate_rubric(*, rubric: Rubric) -> None:
     only deductions are read at a scale other than per event."""
     dimensions = list(rubric.dimensions.prefetch_related("rules"))
     if not dimensions or not sum(d.weight for d in dimensions):
-        raise ValidationFailed(_("考核细则至少要有一个权重大于零的维度。"), code="bad_rubric")
+        raise PerformanceError.BAD_RUBRIC(_("考核细则至少要有一个权重大于零的维度。"))
     for dimension in dimensions:
         for rule in dimension.rules.all():
             if rule.rule not in RULES:
-                raise ValidationFailed(
+                raise PerformanceError.BAD_RUBRIC(
                     _("维度“%(dim)s”使用了不存在的规则“%(rule)s”。")
                     % {"dim": dimension.name, "rule": rule.rule},
-                    code="bad_rubric",
                 )
             unknown = set(rule.params) - set(RULES[rule.rule].defaults)
             if unknown:
-                raise ValidationFailed(
+                raise PerformanceError.BAD_RUBRIC(
                     _("规则“%(rule)s”没有参数:%(names)s。")
                     % {"rule": rule.rule, "names": ", ".join(sorted(unknown))},
-                    code="bad_rubric",
                 )
             _validate_scale(rule.rule, rule.scale)
         if dimension.method == RubricDimension.Method.DATA and not dimension.rules.exists():
-            raise ValidationFailed(
+            raise PerformanceError.BAD_RUBRIC(
                 _("数据计算维度“%(dim)s”没有评分规则。") % {"dim": dimension.name},
-                code="bad_rubric",
             )
     codes = {d.code for d in dimensions}
     figure_keys = selectors.figure_keys()
@@ -163,21 +158,18 @@ def validate_rubric(*, rubric: Rubric) -> None:
             else figure_keys | {"score"}
         )
         if award.criterion not in known:
-            raise ValidationFailed(
+            raise PerformanceError.BAD_RUBRIC(
                 _("奖项“%(award)s”的评选依据“%(criterion)s”不存在。")
                 % {"award": award.name, "criterion": award.criterion},
-                code="bad_rubric",
             )
     for star in rubric.star_rules:
         if star.get("rule") not in RULES:
-            raise ValidationFailed(
+            raise PerformanceError.BAD_RUBRIC(
                 _("个人评分规则使用了不存在的规则“%(rule)s”。") % {"rule": star.get("rule")},
-                code="bad_rubric",
             )
         _validate_scale(star["rule"], star.get("scale", EVENT))
     unknown = {name.lstrip("-") for name in rubric.tie_breakers} - figure_keys
     if unknown:
-        raise ValidationFailed(
+        raise PerformanceError.BAD_RUBRIC(
             _("同分比较顺序中没有这些指标:%(names)s。") % {"names": ", ".join(sorted(unknown))},
-            code="bad_rubric",
         )

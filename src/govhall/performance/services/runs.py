@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import NotFound, ValidationFailed
 from govhall.core.models import Center
 from govhall.core.writes import acting_user
 from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.performance import selectors
 from govhall.performance.checks import Check, check_snapshot
+from govhall.performance.errors import PerformanceError
 from govhall.performance.models import (
     DepartmentScore,
     EvaluationPeriod,
@@ -75,12 +75,12 @@ def enter_manual_scores(
     """
     authorize_marks(actor=evaluator, center_id=center.pk)
     if dimension.method == RubricDimension.Method.DATA:
-        raise ValidationFailed(_("该维度由数据计算,不能手工录入。"), code="not_entered_dimension")
+        raise PerformanceError.NOT_ENTERED_DIMENSION(_("该维度由数据计算,不能手工录入。"))
     if dimension.rubric.center_id != center.pk:
-        raise NotFound(_("维度不属于该中心。"))
+        raise PerformanceError.DIMENSION_NOT_FOUND(_("维度不属于该中心。"))
     scores = {department_id: Decimal(score) for department_id, score in marks.items()}
     if not all(Decimal(0) <= score <= Decimal(100) for score in scores.values()):
-        raise ValidationFailed(_("分数应在0到100之间。"), code="bad_score")
+        raise PerformanceError.BAD_SCORE(_("分数应在0到100之间。"))
     with transaction.atomic():
         period = ensure_period(center=center, code=code)
         return [
@@ -112,8 +112,8 @@ def evaluate_period(
     authorize_compute(actor=actor, center_id=center.pk)
     spec = parse_period(code)
     if spec.start > timezone.localdate():
-        raise ValidationFailed(
-            _("考核期%(period)s尚未开始,不能评价。") % {"period": spec.label}, code="future_period"
+        raise PerformanceError.FUTURE_PERIOD(
+            _("考核期%(period)s尚未开始,不能评价。") % {"period": spec.label}
         )
     rubric = rubric or ensure_default_rubric(center=center)
     validate_rubric(rubric=rubric)
@@ -121,10 +121,9 @@ def evaluate_period(
         center_id=center.pk, start=spec.start, end=spec.end, concurrent=concurrent
     )
     if figures.is_empty():
-        raise ValidationFailed(
+        raise PerformanceError.EMPTY_PERIOD(
             _("%(period)s没有任何业务数据(取号、办件、评价、帮办代办),不能评价。")
             % {"period": spec.label},
-            code="empty_period",
         )
     period = ensure_period(center=center, code=code)
     manual = selectors.manual_averages(period=period)
