@@ -13,6 +13,7 @@ from govhall.core.errors import Conflict, DomainError, NotFound
 from govhall.exchange.errors import ExchangeError
 from govhall.notify.errors import NotifyError
 from govhall.org.errors import OrgError
+from govhall.queueing.errors import QueueError
 from govhall.supervision.errors import SupervisionError
 from govhall.training.errors import TrainingError
 
@@ -25,6 +26,7 @@ CATALOGUES = {
     "training": TrainingError,
     "supervision": SupervisionError,
     "exchange": ExchangeError,
+    "queueing": QueueError,
 }
 KINDS = {cls.__name__ for cls in (DomainError, *DomainError.__subclasses__())}
 
