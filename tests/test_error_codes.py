@@ -15,6 +15,7 @@ from govhall.exchange.errors import ExchangeError
 from govhall.notify.errors import NotifyError
 from govhall.org.errors import OrgError
 from govhall.performance.errors import PerformanceError
+from govhall.queueing.errors import QueueError
 from govhall.supervision.errors import SupervisionError
 from govhall.training.errors import TrainingError
 
@@ -29,6 +30,7 @@ CATALOGUES = {
     "supervision": SupervisionError,
     "exchange": ExchangeError,
     "performance": PerformanceError,
+    "queueing": QueueError,
 }
 KINDS = {cls.__name__ for cls in (DomainError, *DomainError.__subclasses__())}
 

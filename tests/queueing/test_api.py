@@ -54,7 +54,7 @@ def test_issue_status_and_masking(api, hall, center):
     cancelled = api.post(f"{API}/tickets/{body['token']}/cancel/").json()
     assert cancelled["state"] == "cancelled"
     again = api.post(f"{API}/tickets/{body['token']}/cancel/")
-    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+    assert again.status_code == 409 and again.json()["code"] == "ticket_wrong_state"
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,8 @@ def test_categories_and_board(api, hall, center):
     assert board["calls"][0]["text"] == "请A001号到7号窗口办理"
     assert board["categories"][0]["waiting"] == 1
     assert api.get(f"{API}/board/", {"center": "abc"}).status_code == 400
-    assert api.get(f"{API}/board/", {"center": "999999"}).status_code == 404
+    unknown = api.get(f"{API}/board/", {"center": "999999"})
+    assert unknown.status_code == 404 and unknown.json()["code"] == "center_not_found"
 
 
 def test_window_cycle(api, hall):
@@ -107,9 +108,11 @@ def test_window_cycle(api, hall):
     base = f"{API}/windows/{window.pk}"
     called = api.post(f"{base}/call-next/").json()
     assert called["ticket"]["number"] == "A001" and called["waiting"] == 1
-    assert api.post(f"{base}/call-next/").status_code == 409
+    busy = api.post(f"{base}/call-next/")
+    assert busy.status_code == 409 and busy.json()["code"] == "busy"
     assert api.post(f"{base}/recall/").json()["recall_count"] == 1
-    assert api.post(f"{base}/recall/").status_code == 409
+    used_up = api.post(f"{base}/recall/")
+    assert used_up.status_code == 409 and used_up.json()["code"] == "recall_limit"
     assert api.post(f"{base}/no-show/").json()["state"] == "no_show"
     assert api.post(f"{base}/finish/").json()["code"] == "no_current_ticket"
     api.post(f"{base}/call-next/")
@@ -225,7 +228,7 @@ def test_appointments_api(api, hall):
     early = api.post(f"{API}/appointments/{code}/check-in/", {"id_number": person["id_number"]})
     assert early.status_code == 409 and early.json()["code"] == "too_early"
     wrong = api.post(f"{API}/appointments/{code}/cancel/", {**person, "phone": "13600000001"})
-    assert wrong.status_code == 404
+    assert wrong.status_code == 404 and wrong.json()["code"] == "appointment_not_found"
     assert api.post(f"{API}/appointments/{code}/cancel/", person).json()["state"] == "cancelled"
     assert Appointment.objects.get().state == "cancelled"
 

@@ -57,27 +57,31 @@ def test_capacity_is_enforced(hall):
     category.save()
     issue(category, at(9, day=DAY))
     issue(category, at(9, 1, day=DAY))
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as full:
         issue(category, at(9, 2, day=DAY))
+    assert full.value.code == "capacity_reached"
     assert Ticket.objects.count() == 2
 
 
 def test_opening_hours_refuse_tickets_outside_sessions(hall, center):
     category, _w, _s = hall
     open_hall(center, enforce_opening_hours=True)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as lunch:
         issue(category, at(12, 30, day=DAY))
-    with pytest.raises(InvalidTransition):
-        issue(category, at(10, day=dt.date(2026, 11, 28)))  # Saturday
+    with pytest.raises(InvalidTransition) as saturday:
+        issue(category, at(10, day=dt.date(2026, 11, 28)))
+    assert lunch.value.code == saturday.value.code == "closed"
     assert issue(category, at(10, day=DAY)).number == "A001"
 
 
 def test_bad_phone_or_id_number_is_refused_and_changes_nothing(hall):
     category, _w, _s = hall
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as phone:
         issue(category, at(9, day=DAY), phone="13800x")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as id_number:
         issue(category, at(9, day=DAY), id_number="110101199003074515")
+    assert phone.value.code == id_number.value.code == "input_invalid"
+    assert "phone" in phone.value.detail and "id_number" in id_number.value.detail
     assert not Ticket.objects.exists()
     assert issue(category, at(9, day=DAY)).number == "A001"
 
@@ -134,11 +138,18 @@ def test_call_refused_while_busy_or_paused_or_not_assigned(hall, center, departm
     issue(category, at(9, day=DAY))
     issue(category, at(9, 1, day=DAY))
     services.call_next(window=window, staff=staff, at=at(9, 2, day=DAY))
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as busy:
         services.call_next(window=window, staff=staff, at=at(9, 3, day=DAY))
+    assert busy.value.code == "busy"
     _other_window, stranger = staffed_window(center, department)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as stranger_refused:
         services.call_next(window=window, staff=stranger, at=at(9, 3, day=DAY))
+    assert stranger_refused.value.code == "not_assigned"
+    stranger.active = False
+    stranger.save()
+    with pytest.raises(PermissionDenied) as gone:
+        services.call_next(window=window, staff=stranger, at=at(9, 3, day=DAY))
+    assert gone.value.code == "staff_inactive"
     assert Ticket.objects.filter(state=Ticket.State.WAITING).count() == 1
 
 
@@ -146,8 +157,9 @@ def test_recall_cooldown_limit_and_no_show(hall):
     category, window, staff = hall
     issue(category, at(9, day=DAY))
     ticket = services.call_next(window=window, staff=staff, at=at(9, 1, day=DAY))
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as early:
         services.mark_no_show(ticket=ticket, window=window, staff=staff, at=at(9, 1, 5, day=DAY))
+    assert early.value.code == "recalls_left" and early.value.detail == {"recalls_left": 2}
     with pytest.raises(InvalidTransition) as cooldown:
         services.recall_ticket(ticket=ticket, window=window, staff=staff, at=at(9, 1, 5, day=DAY))
     assert cooldown.value.code == "recall_cooldown"
@@ -203,11 +215,12 @@ def test_actions_on_another_windows_ticket_are_refused(hall, center, department)
     other_window, other_staff = staffed_window(center, department, categories=[category])
     issue(category, at(9, day=DAY))
     ticket = services.call_next(window=window, staff=staff, at=at(9, 1, day=DAY))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as elsewhere:
         services.finish_ticket(
             ticket=ticket, window=other_window, staff=other_staff, at=at(9, 2, day=DAY)
         )
-    with pytest.raises(PermissionDenied):
+    assert elsewhere.value.code == "other_window"
+    with pytest.raises(PermissionDenied) as never_called:
         services.finish_ticket(
             ticket=services.cancel_ticket(
                 ticket=issue(category, at(9, 3, day=DAY)), at=at(9, 3, day=DAY)
@@ -215,6 +228,7 @@ def test_actions_on_another_windows_ticket_are_refused(hall, center, department)
             window=window,
             staff=staff,
         )
+    assert never_called.value.code == "other_window"
 
 
 def test_transfer_keeps_number_and_place(hall, center, department):
@@ -294,22 +308,28 @@ def test_expire_policy_hides_yesterdays_tickets_even_before_closing_runs(hall, c
 
 def test_pause_and_resume(hall):
     category, window, staff = hall
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as no_reason:
         services.pause_window(window=window, staff=staff, reason="nap", at=at(10, day=DAY))
-    with pytest.raises(ValidationFailed):
+    assert no_reason.value.code == "pause_reason_invalid"
+    with pytest.raises(ValidationFailed) as no_note:
         services.pause_window(
             window=window, staff=staff, reason=WindowPause.Reason.OTHER, at=at(10, day=DAY)
         )
+    assert no_note.value.code == "note_required"
+    with pytest.raises(InvalidTransition) as not_paused:
+        services.resume_window(window=window, staff=staff, at=at(10, day=DAY))
+    assert not_paused.value.code == "not_paused"
     pause = services.pause_window(
         window=window, staff=staff, reason=WindowPause.Reason.MEETING, at=at(10, day=DAY)
     )
     issue(category, at(10, 1, day=DAY))
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as calling:
         services.call_next(window=window, staff=staff, at=at(10, 2, day=DAY))
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as pausing:
         services.pause_window(
             window=window, staff=staff, reason=WindowPause.Reason.BREAK, at=at(10, 2, day=DAY)
         )
+    assert calling.value.code == pausing.value.code == "paused"
     services.resume_window(window=window, staff=staff, at=at(10, 15, day=DAY))
     pause.refresh_from_db()
     assert pause.ended_at == at(10, 15, day=DAY)
@@ -364,28 +384,51 @@ class TestAppointments:
         assert Appointment.objects.count() == 2
 
     @pytest.mark.parametrize(
-        "day,slot",
+        "day,slot,code",
         [
-            (DAY - dt.timedelta(days=1), dt.time(9, 30)),
-            (DAY + dt.timedelta(days=30), dt.time(9, 30)),
-            (dt.date(2026, 11, 28), dt.time(9, 30)),
-            (DAY, dt.time(9, 15)),
-            (DAY, dt.time(12, 0)),
+            (DAY - dt.timedelta(days=1), dt.time(9, 30), "day_not_bookable"),
+            (DAY + dt.timedelta(days=30), dt.time(9, 30), "day_not_bookable"),
+            (dt.date(2026, 11, 28), dt.time(9, 30), "day_not_bookable"),
+            (DAY, dt.time(9, 15), "slot_invalid"),
+            (DAY, dt.time(12, 0), "slot_invalid"),
+            (DAY, dt.time(8, 0), "slot_invalid"),
         ],
     )
-    def test_bad_slots_are_refused(self, hall, day, slot):
+    def test_bad_slots_are_refused(self, hall, day, slot, code):
         category, _w, _s = hall
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(ValidationFailed) as refused:
             self.book(category, day=day, slot=slot)
+        assert refused.value.code == code
+        assert not Appointment.objects.exists()
+
+    def test_a_slot_already_begun_or_a_category_without_appointments_is_refused(self, hall):
+        category, _w, _s = hall
+        with pytest.raises(ValidationFailed) as begun:
+            services.book_appointment(
+                category=category,
+                date=DAY,
+                slot_start=dt.time(9, 0),
+                name="李四",
+                phone="13900000000",
+                id_number=make_id_number(1),
+                at=at(9, 5, day=DAY),
+            )
+        assert begun.value.code == "slot_started"
+        category.appointment_capacity = 0
+        category.save()
+        with pytest.raises(InvalidTransition) as closed:
+            self.book(category)
+        assert closed.value.code == "no_appointments"
         assert not Appointment.objects.exists()
 
     def test_change_cancel_need_phone_and_id(self, hall):
         category, _w, _s = hall
         appointment = self.book(category)
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound) as wrong_phone:
             services.cancel_appointment(
                 code=appointment.code, phone="13900000001", id_number=make_id_number(1), at=self.NOW
             )
+        assert wrong_phone.value.code == "appointment_not_found"
         moved = services.change_appointment(
             code=appointment.code,
             phone="13900000000",
@@ -402,28 +445,41 @@ class TestAppointments:
             at=self.NOW,
         )
         assert cancelled.state == Appointment.State.CANCELLED
-        with pytest.raises(InvalidTransition):
+        with pytest.raises(InvalidTransition) as twice:
             services.cancel_appointment(
                 code=appointment.code, phone="13900000000", id_number=make_id_number(1), at=self.NOW
             )
+        assert twice.value.code == "appointment_not_booked"
+        with pytest.raises(InvalidTransition) as check_in:
+            services.check_in_appointment(
+                code=appointment.code, id_number=make_id_number(1), at=at(9, 30, day=DAY)
+            )
+        assert check_in.value.code == "appointment_not_booked"
+        with pytest.raises(NotFound) as unknown:
+            services.check_in_appointment(
+                code="NOPE0000", id_number=make_id_number(1), at=at(9, 30, day=DAY)
+            )
+        assert unknown.value.code == "appointment_not_found"
 
     @pytest.mark.parametrize(
-        "when,ok", [((9, 0), True), ((8, 59), False), ((9, 45), True), ((9, 46), False)]
+        "when,refused",
+        [((9, 0), None), ((8, 59), "too_early"), ((9, 45), None), ((9, 46), "too_late")],
     )
-    def test_check_in_window(self, hall, when, ok):
+    def test_check_in_window(self, hall, when, refused):
         category, _w, _s = hall
         appointment = self.book(category)
         check_in = lambda: services.check_in_appointment(  # noqa: E731
             code=appointment.code, id_number=make_id_number(1), at=at(*when, day=DAY)
         )
-        if ok:
+        if refused is None:
             ticket = check_in()
             assert ticket.appointment == appointment
             appointment.refresh_from_db()
             assert appointment.state == Appointment.State.CHECKED_IN
         else:
-            with pytest.raises(InvalidTransition):
+            with pytest.raises(InvalidTransition) as caught:
                 check_in()
+            assert caught.value.code == refused
             assert not Ticket.objects.exists()
 
     def test_closing_marks_missed_appointments(self, hall, center):
@@ -474,7 +530,7 @@ def test_one_waiting_ticket_per_person_and_category(hall, center):
     first = issue(category, at(9, day=DAY), phone="13800000001")
     with pytest.raises(Conflict) as held:
         issue(category, at(9, 1, day=DAY), phone="13800000001")
-    assert held.value.detail == {"number": first.number}
+    assert held.value.code == "already_waiting" and held.value.detail == {"number": first.number}
     issue(other, at(9, 2, day=DAY), phone="13800000001")
     issue(category, at(9, 3, day=DAY))  # anonymous tickets are not limited
     issue(category, at(9, 4, day=DAY))

@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 
 from govhall.catalog.models import ServiceItem
 from govhall.core.api import center_object, validated
-from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied
 from govhall.core.models import Center
 from govhall.core.ratelimits import throttle_ticket_issuing
 from govhall.core.routing import route
@@ -29,6 +28,7 @@ from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, scope_for
 from govhall.queueing import selectors, services
 from govhall.queueing import serializers as s
+from govhall.queueing.errors import QueueError
 from govhall.queueing.models import QueueCategory, QueueSettings, Ticket
 
 CENTER_PARAM = OpenApiParameter(
@@ -41,7 +41,7 @@ def _center(request: Request) -> Center:
     code = validated(s.CenterQuerySerializer, request.query_params).get("center")
     center = selectors.public_hall(code or "")
     if center is None:
-        raise NotFound(_("没有找到该政务服务中心。"))
+        raise QueueError.CENTER_NOT_FOUND(_("没有找到该政务服务中心。"))
     return center
 
 
@@ -71,7 +71,7 @@ def _ticket_out(
 def _ticket_by_token(token: str) -> Ticket:
     ticket = selectors.ticket_by_token(token)
     if ticket is None:
-        raise NotFound(_("排队票不存在。"))
+        raise QueueError.TICKET_NOT_FOUND(_("排队票不存在。"))
     return ticket
 
 
@@ -115,7 +115,7 @@ class IssueTicketApi(PublicAPIView):
         )
         found = selectors.category_with_settings(data["category"])
         if found is None:
-            raise NotFound(_("排队类别不存在。"))
+            raise QueueError.CATEGORY_NOT_FOUND(_("排队类别不存在。"))
         category, settings = found
         throttle_ticket_issuing(request, category_id=category.pk)
         item = center_object(ServiceItem, data["item"], category.center_id, _("事项不存在。"))
@@ -166,7 +166,7 @@ class BoardApi(PublicAPIView):
 def _category(pk: int) -> QueueCategory:
     category = selectors.active_category(pk)
     if category is None:
-        raise NotFound(_("排队类别不存在。"))
+        raise QueueError.CATEGORY_NOT_FOUND(_("排队类别不存在。"))
     return category
 
 
@@ -258,10 +258,10 @@ class WindowApiMixin:
         # scope_for has loaded the profile (or found none) on the request's user
         staff = getattr(request.user, "staff_profile", None)
         if staff is None or not staff.active:
-            raise PermissionDenied(_("您没有在岗的工作人员档案。"))
+            raise QueueError.NO_STAFF_PROFILE(_("您没有在岗的工作人员档案。"))
         found = selectors.staff_window(window_id, staff, status=status)
         if found is None:
-            raise PermissionDenied(_("您未被分配到该窗口。"))
+            raise QueueError.NOT_ASSIGNED(_("您未被分配到该窗口。"))
         window, self.queue_settings, self.window_status = found
         return staff, window
 
@@ -269,7 +269,7 @@ class WindowApiMixin:
     def current(window: Window) -> Ticket:
         ticket = selectors.current_ticket(window)
         if ticket is None:
-            raise InvalidTransition(_("当前没有正在办理的票。"), code="no_current_ticket")
+            raise QueueError.NO_CURRENT_TICKET(_("当前没有正在办理的票。"))
         return ticket
 
 
@@ -436,7 +436,7 @@ class MonitorApi(APIView):
         scope = scope_for(request.user)
         scope.require("queueing.view_hall_monitor")
         if scope.center_id is None:
-            raise PermissionDenied(NO_CENTER)
+            raise QueueError.NO_CENTER(NO_CENTER)
         data = selectors.hall_monitor(scope.center_id)
         data["windows"] = [
             {
@@ -466,7 +466,7 @@ class FiguresApi(APIView):
         scope = scope_for(request.user)
         scope.require("queueing.view_queue_figures")
         if scope.center_id is None:
-            raise PermissionDenied(NO_CENTER)
+            raise QueueError.NO_CENTER(NO_CENTER)
         query = validated(s.FiguresQuerySerializer, request.query_params)
         args = {
             "center_id": scope.center_id,

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.core.errors import DomainError, NotFound, PermissionDenied
+from govhall.core.errors import DomainError
 from govhall.core.models import Center
 from govhall.core.ratelimits import throttle_ticket_issuing
 from govhall.core.routing import route
@@ -28,6 +28,7 @@ from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, scope_for
 from govhall.org.selectors import active_profile
 from govhall.queueing import selectors, services
+from govhall.queueing.errors import QueueError
 from govhall.queueing.forms import (
     AppointmentForm,
     AppointmentLookupForm,
@@ -50,7 +51,7 @@ def public_center(request: HttpRequest) -> Center:
     else:
         center = selectors.public_hall()
     if center is None:
-        raise NotFound(_("没有找到该政务服务中心。"))
+        raise QueueError.CENTER_NOT_FOUND(_("没有找到该政务服务中心。"))
     return center
 
 
@@ -185,7 +186,7 @@ def _status_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
 def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
     ticket = selectors.ticket_by_token(token)
     if ticket is None:
-        raise NotFound(_("排队票不存在。"))
+        raise QueueError.TICKET_NOT_FOUND(_("排队票不存在。"))
     template = "queueing/ticket_status.html"
     if request.htmx:
         template += "#status"
@@ -197,7 +198,7 @@ def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
 def ticket_cancel(request: HttpRequest, token: str) -> HttpResponse:
     ticket = selectors.ticket_by_token(token)
     if ticket is None:
-        raise NotFound(_("排队票不存在。"))
+        raise QueueError.TICKET_NOT_FOUND(_("排队票不存在。"))
     services.cancel_ticket(ticket=selectors.ticket_chain(ticket)[-1], actor=request.user)
     return redirect("queueing:ticket_status", token=ticket.token)
 
@@ -244,7 +245,7 @@ def _staff(request: HttpRequest) -> StaffProfile:
     services.authorize_window(actor=request.user, center_id=center_id)
     profile = active_profile(request.user)
     if profile is None:
-        raise PermissionDenied(_("您没有在岗的工作人员档案。"))
+        raise QueueError.NO_STAFF_PROFILE(_("您没有在岗的工作人员档案。"))
     return profile
 
 
@@ -252,7 +253,7 @@ def _staff_window(request: HttpRequest, window_id: int) -> tuple[StaffProfile, W
     staff = _staff(request)
     window = staff.windows.filter(pk=window_id).first()
     if window is None:
-        raise PermissionDenied(_("您未被分配到该窗口。"))
+        raise QueueError.NOT_ASSIGNED(_("您未被分配到该窗口。"))
     return staff, window
 
 
@@ -376,7 +377,7 @@ def _run_terminal_action(
 @require_POST
 def terminal_action(request: HttpRequest, window_id: int, action: str) -> HttpResponse:
     if action not in TERMINAL_ACTIONS:
-        raise NotFound(_("未知操作。"))
+        raise QueueError.UNKNOWN_ACTION(_("未知操作。"))
     staff, window = _staff_window(request, window_id)
     status = 200
     try:
@@ -444,7 +445,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     scope.require("queueing.view_queue_figures")
     if scope.center_id is None:
-        raise PermissionDenied(NO_CENTER)
+        raise QueueError.NO_CENTER(NO_CENTER)
     form = PeriodForm({**PeriodForm.initial_period(), **request.GET.dict()})
     context: dict[str, Any] = {"form": form}
     if form.is_valid():

@@ -9,15 +9,10 @@ from django.utils.translation import gettext as _
 
 from govhall.catalog.models import ServiceItem
 from govhall.core.crypto import keyed_hash
-from govhall.core.errors import (
-    Conflict,
-    InvalidTransition,
-    NotFound,
-    ValidationFailed,
-)
 from govhall.core.models import User
 from govhall.core.validators import normalize_id_number, normalize_phone
 from govhall.queueing import selectors
+from govhall.queueing.errors import QueueError
 from govhall.queueing.models import (
     Appointment,
     QueueCategory,
@@ -38,15 +33,17 @@ def _check_slot(
 ) -> tuple[dt.time, dt.time]:
     settings = selectors.queue_settings(category.center_id)
     if category.appointment_capacity == 0 or not category.is_active:
-        raise InvalidTransition(_("该类别不开放预约。"), code="no_appointments")
+        raise QueueError.NO_APPOINTMENTS(_("该类别不开放预约。"))
     refusal = selectors.appointment_day_refusal(settings, day, at=at)
     if refusal is not None:
-        raise ValidationFailed(refusal, detail={"date": day.isoformat()})
+        raise QueueError.DAY_NOT_BOOKABLE(refusal, detail={"date": day.isoformat()})
     slots = dict(selectors.slot_starts(settings))
     if slot_start not in slots:
-        raise ValidationFailed(_("没有这个预约时段。"), detail={"slot": slot_start.isoformat()})
+        raise QueueError.SLOT_INVALID(
+            _("没有这个预约时段。"), detail={"slot": slot_start.isoformat()}
+        )
     if timezone.make_aware(dt.datetime.combine(day, slot_start)) <= at:
-        raise ValidationFailed(_("该时段已开始,不能预约。"))
+        raise QueueError.SLOT_STARTED(_("该时段已开始,不能预约。"))
     return slot_start, slots[slot_start]
 
 
@@ -66,13 +63,12 @@ def _check_capacity(
         active.filter(category=category, slot_start=slot_start).count()
         >= category.appointment_capacity
     ):
-        raise Conflict(_("该时段已约满。"), code="slot_full")
+        raise QueueError.SLOT_FULL(_("该时段已约满。"))
     limit = selectors.queue_settings(category.center_id).appointment_daily_limit
     person = active.filter(center_id=category.center_id, id_number_hash=keyed_hash(id_number))
     if person.count() >= limit:
-        raise Conflict(
+        raise QueueError.DAILY_LIMIT(
             _("每人每天最多预约 %(n)s 次。") % {"n": limit},
-            code="daily_limit",
             detail={"limit": limit},
         )
 
@@ -121,9 +117,9 @@ def _booked(code: str, phone: str, id_number: str, refusal: str) -> Appointment:
         or found.phone != normalize_phone(phone)
         or found.id_number != normalize_id_number(id_number)
     ):
-        raise NotFound(_("未找到该预约,请核对预约码、手机号和身份证号。"))
+        raise QueueError.APPOINTMENT_NOT_FOUND(_("未找到该预约,请核对预约码、手机号和身份证号。"))
     if found.state != Appointment.State.BOOKED:
-        raise InvalidTransition(refusal)
+        raise QueueError.APPOINTMENT_NOT_BOOKED(refusal)
     return found
 
 
@@ -171,24 +167,22 @@ def check_in_appointment(
     with transaction.atomic():
         appointment = _locked(Appointment.objects.filter(code=code.strip().upper())).first()
         if appointment is None or appointment.id_number != normalize_id_number(id_number):
-            raise NotFound(_("未找到该预约,请核对预约码和身份证号。"))
+            raise QueueError.APPOINTMENT_NOT_FOUND(_("未找到该预约,请核对预约码和身份证号。"))
         if appointment.state != Appointment.State.BOOKED:
-            raise InvalidTransition(
+            raise QueueError.APPOINTMENT_NOT_BOOKED(
                 _("该预约状态为“%(state)s”,不能签到。") % {"state": appointment.get_state_display()}
             )
         settings = selectors.queue_settings(appointment.center_id)
         begins = timezone.make_aware(dt.datetime.combine(appointment.date, appointment.slot_start))
         if at < begins - dt.timedelta(minutes=settings.appointment_early_minutes):
-            raise InvalidTransition(
+            raise QueueError.TOO_EARLY(
                 _("签到过早:最早可在预约时段开始前 %(n)s 分钟签到。")
                 % {"n": settings.appointment_early_minutes},
-                code="too_early",
             )
         if at > begins + dt.timedelta(minutes=settings.appointment_late_minutes):
-            raise InvalidTransition(
+            raise QueueError.TOO_LATE(
                 _("已超过签到时限(时段开始后 %(n)s 分钟),请重新取号。")
                 % {"n": settings.appointment_late_minutes},
-                code="too_late",
             )
         appointment.state = Appointment.State.CHECKED_IN
         appointment.checked_in_at = at

@@ -15,13 +15,10 @@ from django.utils.translation import gettext as _
 
 from govhall.core import compiled
 from govhall.core.compiled import Placeholders
-from govhall.core.errors import (
-    Conflict,
-    InvalidTransition,
-)
 from govhall.core.models import User
 from govhall.org.models import StaffProfile, Window
 from govhall.queueing import hooks, selectors
+from govhall.queueing.errors import QueueError
 from govhall.queueing.models import (
     QueueSettings,
     Ticket,
@@ -48,11 +45,9 @@ def _check_ready(
     status = status or selectors.window_status(window, staff=staff)
     _check_staff_at(window, staff, assigned=status.assigned)
     if status.paused:
-        raise InvalidTransition(_("窗口暂停中,请先恢复服务。"), code="paused")
+        raise QueueError.PAUSED(_("窗口暂停中,请先恢复服务。"))
     if status.current_number is not None:
-        raise Conflict(
-            _("请先处理当前的 %(number)s。") % {"number": status.current_number}, code="busy"
-        )
+        raise QueueError.BUSY(_("请先处理当前的 %(number)s。") % {"number": status.current_number})
     if status.session_staff_id != staff.pk:
         open_window_session(window=window, staff=staff, at=at)
 
@@ -92,7 +87,7 @@ def call_next(
         }
         # only if still WAITING: without row locks another window may have called it
         if _update(ticket, (Ticket.State.WAITING,), None, changes) != 1:
-            raise Conflict(_("该号已被其他窗口呼叫,请重试。"), code="taken")
+            raise QueueError.TAKEN(_("该号已被其他窗口呼叫,请重试。"))
         for field, value in changes.items():
             setattr(ticket, field, value)
         ticket.window, ticket.staff = window, staff
@@ -168,17 +163,15 @@ def recall_ticket(ticket: Ticket, here: _WindowAction) -> Ticket:
     """Call the current ticket again (after the cooldown, up to the recall limit)."""
     ticket, settings = _called_at(ticket, here.window)
     if ticket.recall_count >= settings.recall_limit:
-        raise InvalidTransition(
+        raise QueueError.RECALL_LIMIT(
             _("重呼次数已用完,请标记过号。"),
-            code="recall_limit",
             detail={"limit": settings.recall_limit},
         )
     elapsed = (here.at - ticket.last_called_at).total_seconds()
     if elapsed < settings.recall_cooldown_seconds:
         wait = int(settings.recall_cooldown_seconds - elapsed)
-        raise InvalidTransition(
+        raise QueueError.RECALL_COOLDOWN(
             _("请 %(seconds)s 秒后再重呼。") % {"seconds": wait},
-            code="recall_cooldown",
             detail={"retry_after": wait},
         )
     ticket.recall_count = F("recall_count") + 1
@@ -227,9 +220,8 @@ def mark_no_show(ticket: Ticket, here: _WindowAction) -> Ticket:
     ticket, settings = _called_at(ticket, here.window)
     if ticket.recall_count < settings.recall_limit:
         left = settings.recall_limit - ticket.recall_count
-        raise InvalidTransition(
+        raise QueueError.RECALLS_LEFT(
             _("还可重呼 %(n)s 次,重呼用完后才能标记过号。") % {"n": left},
-            code="recalls_left",
             detail={"recalls_left": left},
         )
     ticket.state = Ticket.State.NO_SHOW

@@ -10,17 +10,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from govhall.core.compiled import insert
-from govhall.core.errors import (
-    InvalidTransition,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
 from govhall.core.models import User
 from govhall.core.writes import acting_user
 from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.queueing import selectors
+from govhall.queueing.errors import QueueError
 from govhall.queueing.models import (
     Ticket,
     TicketEvent,
@@ -51,7 +46,7 @@ def _validated(obj: Any, *, exclude: list[str] | None = None) -> None:
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise ValidationFailed(_("输入有误。"), detail=exc.message_dict) from exc
+        raise QueueError.INPUT_INVALID(_("输入有误。"), detail=exc.message_dict) from exc
 
 
 def _event(
@@ -111,18 +106,18 @@ class _WindowAction:
 def _same_center(center_id: int, *objs: Any) -> None:
     for obj in objs:
         if obj is not None and obj.center_id != center_id:
-            raise NotFound(_("对象不属于本中心。"))
+            raise QueueError.OTHER_CENTER(_("对象不属于本中心。"))
 
 
 def _check_staff_at(window: Window, staff: StaffProfile, *, assigned: bool | None = None) -> None:
     """`staff` is on duty and assigned to `window` (`assigned`: when the caller has read it)."""
     _same_center(window.center_id, staff)
     if not staff.active:
-        raise PermissionDenied(_("该工作人员不在岗。"))
+        raise QueueError.STAFF_INACTIVE(_("该工作人员不在岗。"))
     if assigned is None:
         assigned = staff.windows.filter(pk=window.pk).exists()
     if not assigned:
-        raise PermissionDenied(
+        raise QueueError.NOT_ASSIGNED(
             _("%(staff)s 未被分配到 %(window)s。") % {"staff": staff, "window": window}
         )
 
@@ -132,13 +127,13 @@ def _ticket_for_update(ticket: Ticket | int) -> Ticket:
     # The category comes along (the answer shows it); only the ticket's row is locked.
     found = _locked(Ticket.objects.filter(pk=pk).select_related("category"), of=("self",)).first()
     if found is None:
-        raise NotFound(_("排队票不存在。"))
+        raise QueueError.TICKET_NOT_FOUND(_("排队票不存在。"))
     return found
 
 
 def _require_state(ticket: Ticket, *states: str) -> None:
     if ticket.state not in states:
-        raise InvalidTransition(
+        raise QueueError.TICKET_WRONG_STATE(
             _("%(number)s 当前状态为“%(state)s”,不能执行此操作。")
             % {"number": ticket.number, "state": ticket.get_state_display()},
             detail={"state": ticket.state},
@@ -148,5 +143,5 @@ def _require_state(ticket: Ticket, *states: str) -> None:
 def _require_at(ticket: Ticket, window: Window, states: tuple[str, ...]) -> None:
     """`ticket` is at `window`, in one of `states`."""
     if ticket.window_id != window.pk:
-        raise PermissionDenied(_("该票不在本窗口办理。"))
+        raise QueueError.OTHER_WINDOW(_("该票不在本窗口办理。"))
     _require_state(ticket, *states)

@@ -14,15 +14,11 @@ from django.utils.translation import gettext as _
 from govhall.catalog.models import ServiceItem
 from govhall.core.compiled import fetch_sql, insert
 from govhall.core.crypto import keyed_hash
-from govhall.core.errors import (
-    Conflict,
-    InvalidTransition,
-    ValidationFailed,
-)
 from govhall.core.models import User
 from govhall.core.validators import normalize_id_number, normalize_phone
 from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.queueing import selectors
+from govhall.queueing.errors import QueueError
 from govhall.queueing.models import (
     Appointment,
     QueueCategory,
@@ -77,9 +73,7 @@ def _next_seq(category: QueueCategory, day: dt.date) -> int:
         rows = fetch_sql("take-number", sql, params)
     seq = rows[0][0]
     if seq > category.number_end or seq - category.number_start >= category.daily_capacity:
-        raise Conflict(
-            _("%(name)s今日号源已发完。") % {"name": category.name}, code="capacity_reached"
-        )
+        raise QueueError.CAPACITY_REACHED(_("%(name)s今日号源已发完。") % {"name": category.name})
     return seq
 
 
@@ -105,9 +99,8 @@ def _one_active_ticket_per_person(
         .first()
     )
     if held:
-        raise Conflict(
+        raise QueueError.ALREADY_WAITING(
             _("您已有等候中的号 %(number)s,请勿重复取号。") % {"number": held},
-            code="already_waiting",
             detail={"number": held},
         )
 
@@ -144,18 +137,20 @@ def issue_ticket(
         )
     at = at or selectors.now()
     if channel not in Ticket.Channel.values or channel == Ticket.Channel.TRANSFER:
-        raise ValidationFailed(_("取号渠道无效。"), detail={"channel": channel})
+        raise QueueError.CHANNEL_INVALID(_("取号渠道无效。"), detail={"channel": channel})
     if priority_reason not in Ticket.Priority.values:
-        raise ValidationFailed(_("优先原因无效。"), detail={"priority_reason": priority_reason})
+        raise QueueError.PRIORITY_INVALID(
+            _("优先原因无效。"), detail={"priority_reason": priority_reason}
+        )
     _same_center(category.center_id, item)
     if item is not None and not category.items.filter(pk=item.pk).exists():
-        raise ValidationFailed(_("该事项不在此排队类别中。"))
+        raise QueueError.ITEM_NOT_IN_CATEGORY(_("该事项不在此排队类别中。"))
     if not category.is_active:
-        raise InvalidTransition(_("该排队类别已停用。"))
+        raise QueueError.CATEGORY_INACTIVE(_("该排队类别已停用。"))
     with transaction.atomic():
         settings = settings or selectors.queue_settings(category.center_id)
         if settings.enforce_opening_hours and not selectors.is_open(settings, at):
-            raise InvalidTransition(_("当前不在办公时间,暂停取号。"), code="closed")
+            raise QueueError.CLOSED(_("当前不在办公时间,暂停取号。"))
         day = selectors.local_day(at)
         ticket = Ticket(
             center_id=category.center_id,
@@ -187,7 +182,7 @@ def issue_ticket(
             with transaction.atomic(savepoint=False):
                 insert(ticket)
         except IntegrityError as exc:  # the constraints are the last word on numbers and people
-            raise Conflict(_("号码冲突,请重试。"), code="number_conflict") from exc
+            raise QueueError.NUMBER_CONFLICT(_("号码冲突,请重试。")) from exc
         _event(ticket, TicketEvent.Kind.ISSUED, at=at, actor=actor, channel=channel)
     return ticket
 

@@ -8,14 +8,10 @@ from typing import TypeVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import (
-    Conflict,
-    InvalidTransition,
-    ValidationFailed,
-)
 from govhall.core.models import User
 from govhall.org.models import StaffProfile, Window
 from govhall.queueing import selectors
+from govhall.queueing.errors import QueueError
 from govhall.queueing.models import (
     WindowPause,
     WindowSession,
@@ -108,14 +104,14 @@ def pause_window(
     at = _at_window(actor=actor, window=window, at=at)
     _check_staff_at(window, staff)
     if reason not in WindowPause.Reason.values:
-        raise ValidationFailed(_("请选择暂停原因。"), detail={"reason": reason})
+        raise QueueError.PAUSE_REASON_INVALID(_("请选择暂停原因。"), detail={"reason": reason})
     if reason == WindowPause.Reason.OTHER and not note.strip():
-        raise ValidationFailed(_("选择“其他”时请填写说明。"), detail={"note": note})
+        raise QueueError.NOTE_REQUIRED(_("选择“其他”时请填写说明。"), detail={"note": note})
     with transaction.atomic():
         if selectors.open_pause(window) is not None:
-            raise InvalidTransition(_("窗口已在暂停中。"), code="paused")
+            raise QueueError.PAUSED(_("窗口已在暂停中。"))
         if selectors.current_ticket(window) is not None:
-            raise Conflict(_("请先处理完当前的票再暂停。"), code="busy")
+            raise QueueError.BUSY(_("请先处理完当前的票再暂停。"))
         _ensure_session(window, staff, at)
         pause = WindowPause(
             center_id=window.center_id,
@@ -138,7 +134,7 @@ def resume_window(here: _WindowAction) -> WindowPause:
     with transaction.atomic():
         pause = _locked(WindowPause.objects.filter(window=window, ended_at__isnull=True)).first()
         if pause is None:
-            raise InvalidTransition(_("窗口未暂停。"), code="not_paused")
+            raise QueueError.NOT_PAUSED(_("窗口未暂停。"))
         pause.ended_at = at
         pause.save(update_fields=["ended_at"])
     return pause

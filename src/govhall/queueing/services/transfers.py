@@ -5,12 +5,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import (
-    InvalidTransition,
-    ValidationFailed,
-)
 from govhall.core.models import User
 from govhall.org.models import StaffProfile, Window
+from govhall.queueing.errors import QueueError
 from govhall.queueing.models import (
     QueueCategory,
     Ticket,
@@ -43,16 +40,16 @@ def transfer_ticket(
     """
     at = _at_window(actor=actor, window=window, at=at)
     if to_category is None and to_window is None:
-        raise ValidationFailed(_("请选择转入的排队类别或窗口。"))
+        raise QueueError.TARGET_REQUIRED(_("请选择转入的排队类别或窗口。"))
     _same_center(ticket.center_id, to_category, to_window)
     if to_window is not None and to_window.pk == window.pk:
-        raise ValidationFailed(_("不能转给本窗口。"))
+        raise QueueError.SAME_WINDOW(_("不能转给本窗口。"))
     with transaction.atomic():
         ticket = _ticket_for_update(ticket)
         _require_at(ticket, window, (Ticket.State.CALLED, Ticket.State.SERVING))
         category = to_category or ticket.category
         if not category.is_active:
-            raise InvalidTransition(_("该排队类别已停用。"))
+            raise QueueError.CATEGORY_INACTIVE(_("该排队类别已停用。"))
         ticket.state = Ticket.State.TRANSFERRED
         ticket.finished_at = at
         ticket.save(update_fields=["state", "finished_at"])
