@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from govhall.attendance.errors import AttendanceError
+from govhall.cases.errors import CaseError
 from govhall.catalog.errors import CatalogError
 from govhall.core.errors import Conflict, DomainError, NotFound
 from govhall.exchange.errors import ExchangeError
@@ -25,6 +26,7 @@ CATALOGUES = {
     "training": TrainingError,
     "supervision": SupervisionError,
     "exchange": ExchangeError,
+    "cases": CaseError,
 }
 KINDS = {cls.__name__ for cls in (DomainError, *DomainError.__subclasses__())}
 
