@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from govhall.attendance.errors import AttendanceError
+from govhall.cases.errors import CaseError
 from govhall.catalog.errors import CatalogError
 from govhall.core.error_codes import CoreError
 from govhall.core.errors import Conflict, DomainError, NotFound
@@ -31,6 +32,7 @@ CATALOGUES = {
     "exchange": ExchangeError,
     "performance": PerformanceError,
     "queueing": QueueError,
+    "cases": CaseError,
 }
 KINDS = {cls.__name__ for cls in (DomainError, *DomainError.__subclasses__())}
 

@@ -2,9 +2,14 @@
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from govhall.cases import services
+from govhall.cases.errors import CaseError
 from govhall.queueing.models import Ticket
 from tests.factories import make_id_number
 from tests.queueing.factories import QueueCategoryFactory
@@ -89,3 +94,11 @@ def accept_joint(package, *, actor=None, day: dt.date | None = None, **kwargs):
         at=at(day) if day else None,
         **kwargs,
     )
+
+
+@contextmanager
+def refusal(code: CaseError, match: str | None = None) -> Iterator[pytest.ExceptionInfo]:
+    """The block is refused with `code`: its kind (so its HTTP status) and its code."""
+    with pytest.raises(code.error, match=match) as caught:
+        yield caught
+    assert caught.value.code == code

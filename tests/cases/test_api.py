@@ -97,7 +97,7 @@ def test_invalid_transition_is_409(api, make_user, department, item):
         f"/api/cases/cases/{case.number}/deliver/", {"method": "window"}, format="json"
     )
     assert response.status_code == 409
-    assert response.json()["code"] == "invalid_transition"
+    assert response.json()["code"] == "wrong_state"
 
 
 def test_list_is_scoped_and_filtered(api, make_user, item, other_department, center):

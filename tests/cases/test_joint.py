@@ -16,13 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govhall.cases import demo, joint, joint_selectors, services
+from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, CaseEvent, JointCase, JointEvent, JointPackage
-from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from govhall.core.errors import PermissionDenied
 from govhall.core.models import OutboxEvent
 from govhall.core.roles import Role
 from govhall.core.workdays import load_calendar
 from govhall.org.scoping import scope_for
-from tests.cases.factories import accept_joint, at, joint_package
+from tests.cases.factories import accept_joint, at, joint_package, refusal
 from tests.factories import DepartmentFactory, MaterialFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,9 +101,9 @@ def test_the_head_extends_the_whole_once_by_at_most_15_days(package, make_user, 
     # 45 + 15 working days from Mon 03-02 end on Thu 05-28 (the module's docstring).
     head = make_user(Role.UNIT_LEAD, department=lead)
     whole = accept_joint(package, day=MARCH_2)
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.EXTENSION_DAYS_INVALID):
         joint.extend_joint_case(actor=head, joint=whole, days=16, reason="需组织联合踏勘")
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.REASON_REQUIRED):
         joint.extend_joint_case(actor=head, joint=whole, days=15, reason="  ")
     whole = joint.extend_joint_case(
         actor=head, joint=whole, days=15, reason="需组织联合踏勘", at=at(D(2026, 4, 20))
@@ -111,14 +112,14 @@ def test_the_head_extends_the_whole_once_by_at_most_15_days(package, make_user, 
     assert (whole.extension_days, whole.extension_approved_by) == (15, head)
     event = whole.events.get(type=JointEvent.Type.EXTENDED)
     assert (event.details["due_before"], event.details["due_date"]) == ("2026-05-08", "2026-05-28")
-    with pytest.raises(InvalidTransition):
+    with refusal(CaseError.ALREADY_EXTENDED):
         joint.extend_joint_case(actor=head, joint=whole, days=1, reason="再次延长")
 
 
 def test_no_extension_after_the_due_date(package):
     # Due Fri 05-08; asked on Mon 05-11.
     whole = accept_joint(package, day=MARCH_2)
-    with pytest.raises(InvalidTransition):
+    with refusal(CaseError.PAST_DUE):
         joint.extend_joint_case(
             actor=None, joint=whole, days=5, reason="迟到", at=at(D(2026, 5, 11))
         )
@@ -189,16 +190,16 @@ def test_withdrawing_the_whole_withdraws_the_undecided_steps(package, make_user,
     assert whole.state == JointCase.State.WITHDRAWN
     states = [s.state for s in steps_of(whole)]
     assert states == [Case.State.COMPLETED, Case.State.WITHDRAWN, Case.State.WITHDRAWN]
-    with pytest.raises(InvalidTransition):
+    with refusal(CaseError.JOINT_NOT_RUNNING):
         joint.withdraw_joint_case(actor=clerk, joint=whole)
 
 
 def test_acceptance_needs_every_required_material_and_changes_nothing(package):
     items = list(package.items.order_by("pk"))
-    with pytest.raises(ValidationFailed) as exc:
+    with refusal(CaseError.MATERIALS_INCOMPLETE) as exc:
         accept_joint(package, materials_received={items[0].pk: []})
     assert exc.value.detail["item"] == items[0].pk
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.ITEM_NOT_IN_PACKAGE):
         accept_joint(package, materials_received={-1: ["x"]})
     assert not JointCase.objects.exists()
     assert not Case.objects.exists()
@@ -235,13 +236,13 @@ def test_a_department_sees_and_decides_its_own_step_only(package, make_user, lea
 
 def test_only_the_lead_or_the_centre_accepts_extends_and_withdraws(package, make_user, fire):
     clerk = make_user(Role.WINDOW_STAFF, department=fire)
-    with pytest.raises(PermissionDenied):
+    with refusal(CaseError.LEAD_WINDOW_ONLY):
         accept_joint(package, actor=clerk)
     whole = accept_joint(package, day=MARCH_2)
     head = make_user(Role.UNIT_LEAD, department=fire)
-    with pytest.raises(PermissionDenied):
+    with refusal(CaseError.NOT_LEAD):
         joint.extend_joint_case(actor=head, joint=whole, days=5, reason="需踏勘")
-    with pytest.raises(PermissionDenied):
+    with refusal(CaseError.NOT_LEAD):
         joint.withdraw_joint_case(actor=head, joint=whole)
     whole.refresh_from_db()
     assert (whole.extension_days, whole.state) == (0, JointCase.State.RUNNING)
@@ -252,7 +253,7 @@ def test_only_the_lead_or_the_centre_accepts_extends_and_withdraws(package, make
 def test_a_case_outside_the_joint_case_is_not_its_step(package):
     first = accept_joint(package, day=MARCH_2)
     other = accept_joint(package, day=MARCH_2)
-    with pytest.raises(NotFound):
+    with refusal(CaseError.NOT_A_STEP):
         joint.decide_step(actor=None, joint=first, case=steps_of(other)[0], approved=True)
 
 

@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govhall.cases import selectors, services
+from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, CaseEvent
-from govhall.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from govhall.core.errors import PermissionDenied
 from govhall.core.roles import Role
-from tests.cases.factories import accept, at
+from tests.cases.factories import accept, at, refusal
 from tests.factories import CenterFactory, ServiceItemFactory, WindowFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -98,11 +99,15 @@ def test_extension_across_qingming(item):
 
 def test_extension_only_once_within_ten_days_with_reason(item, head):
     case = accept(item, day=D(2026, 3, 2))
-    for days, reason in ((11, "理由"), (0, "理由"), (5, "  ")):
-        with pytest.raises(ValidationFailed):
+    for days, reason, code in (
+        (11, "理由", CaseError.EXTENSION_DAYS_INVALID),
+        (0, "理由", CaseError.EXTENSION_DAYS_INVALID),
+        (5, "  ", CaseError.REASON_REQUIRED),
+    ):
+        with refusal(code):
             services.extend_case(actor=head, case=case, days=days, reason=reason)
     services.extend_case(actor=head, case=case, days=5, reason="理由", at=at(D(2026, 3, 3)))
-    with pytest.raises(InvalidTransition):
+    with refusal(CaseError.ALREADY_EXTENDED):
         services.extend_case(actor=head, case=case, days=1, reason="再延", at=at(D(2026, 3, 4)))
     case.refresh_from_db()
     assert case.extension_days == 5
@@ -111,7 +116,7 @@ def test_extension_only_once_within_ten_days_with_reason(item, head):
 
 def test_extension_after_the_deadline_is_refused(item):
     case = accept(item, day=D(2026, 3, 2))  # due 03-09
-    with pytest.raises(InvalidTransition):
+    with refusal(CaseError.PAST_DUE):
         services.extend_case(actor=None, case=case, days=5, reason="迟", at=at(D(2026, 3, 10)))
     case.refresh_from_db()
     assert case.extended_at is None and case.due_date == D(2026, 3, 9)
@@ -237,7 +242,7 @@ def test_second_correction_needs_a_reason_and_is_counted(item, center):
     case = accept(item, day=D(2026, 3, 2))
     services.request_correction(actor=None, case=case, reason="缺签字", at=at(D(2026, 3, 3)))
     services.resubmit_case(actor=None, case=case, at=at(D(2026, 3, 4)))
-    with pytest.raises(ValidationFailed) as refused:
+    with refusal(CaseError.REPEAT_REASON_REQUIRED) as refused:
         services.request_correction(actor=None, case=case, reason="缺印章", at=at(D(2026, 3, 5)))
     assert "repeat_reason" in refused.value.detail
     case.refresh_from_db()
@@ -262,10 +267,10 @@ def test_second_correction_needs_a_reason_and_is_counted(item, center):
 def test_notice_before_acceptance_counts_towards_the_one_notice(item):
     case = submit(item, D(2026, 3, 2))
     services.notify_correction(actor=None, case=case, reason="缺签字", at=at(D(2026, 3, 3)))
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.REPEAT_REASON_REQUIRED):
         services.notify_correction(actor=None, case=case, reason="又缺", at=at(D(2026, 3, 4)))
     case = services.accept_submitted_case(actor=None, case=case, at=at(D(2026, 3, 5)))
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.REPEAT_REASON_REQUIRED):
         services.request_correction(actor=None, case=case, reason="再补", at=at(D(2026, 3, 6)))
     assert case.correction_notices == 1
 
@@ -309,9 +314,9 @@ def test_delivery_window_must_be_the_centres_and_only_for_handing_over(item, cen
     services.complete_case(actor=None, case=case, approved=True, at=at(D(2026, 3, 3)))
     elsewhere = WindowFactory(center=CenterFactory())
     own = WindowFactory(center=center)
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.PICKUP_WINDOW_INVALID):
         services.deliver_case(actor=None, case=case, method="window", window=elsewhere)
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.PICKUP_WINDOW_INVALID):
         services.deliver_case(
             actor=None, case=case, method="mail", tracking_number="SF1", window=own
         )

@@ -3,13 +3,14 @@ import datetime as dt
 import pytest
 
 from govhall.cases import services
+from govhall.cases.errors import CaseError
 from govhall.cases.hooks import case_completed
 from govhall.cases.models import Case, CaseEvent, ClockStop
 from govhall.cases.selectors import get_case_settings, light_of
-from govhall.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from govhall.core.errors import PermissionDenied
 from govhall.core.models import OutboxEvent
 from govhall.core.roles import Role
-from tests.cases.factories import accept, at
+from tests.cases.factories import accept, at, refusal
 from tests.factories import (
     MaterialFactory,
     ServiceItemFactory,
@@ -135,7 +136,7 @@ def test_correction_stops_the_clock_and_restarts_next_working_day(item):
 def test_suspension_needs_told_duration_and_resumes_previous_state(item):
     case = accept(item, day=dt.date(2026, 3, 2))
     services.start_review(actor=None, case=case)
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.SPECIAL_DAYS_REQUIRED):
         services.suspend_case(actor=None, case=case, kind="hearing", reason="听证")
     case = services.suspend_case(
         actor=None,
@@ -177,7 +178,7 @@ def test_missing_materials_do_not_stop_the_clock_by_default(item):
     case = accept(item, day=dt.date(2026, 3, 2), mode="missing", materials_missing=["身份证明"])
     assert case.due_date == dt.date(2026, 3, 9)
     assert case.supply_by == dt.date(2026, 3, 9)
-    with pytest.raises(InvalidTransition):
+    with refusal(CaseError.MATERIALS_OUTSTANDING):
         services.complete_case(actor=None, case=case, approved=True)
     services.supply_materials(actor=None, case=case, at=at(dt.date(2026, 3, 4)))
     case = services.complete_case(actor=None, case=case, approved=True, at=at(dt.date(2026, 3, 5)))
@@ -197,13 +198,13 @@ def test_missing_materials_stop_the_clock_when_the_centre_says_so(item, center):
 def test_commitment_later_check_and_revocation(item):
     case = accept(item, day=dt.date(2026, 3, 2), mode="commitment")
     assert case.commitment_status == "pending"
-    with pytest.raises(InvalidTransition):
+    with refusal(CaseError.WRONG_STATE):
         services.verify_commitment(actor=None, case=case)
     case = services.complete_case(actor=None, case=case, approved=True, at=at(dt.date(2026, 3, 3)))
     assert case.commitment_check_by is not None
     case = services.revoke_commitment(actor=None, case=case, reason="承诺不实")
     assert case.result == Case.Result.REVOKED
-    with pytest.raises(InvalidTransition):
+    with refusal(CaseError.NO_PENDING_COMMITMENT):
         services.verify_commitment(actor=None, case=case)
 
 
@@ -216,16 +217,16 @@ def test_online_submission_accept_or_refuse(item):
         phone="13900001111",
     )
     assert case.state == Case.State.SUBMITTED
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.REASON_REQUIRED):
         services.refuse_case(actor=None, case=case, reason=" ")
     refused = services.refuse_case(actor=None, case=case, reason="不属于本机关职权范围")
     assert refused.state == Case.State.REFUSED
-    with pytest.raises(InvalidTransition):
+    with refusal(CaseError.WRONG_STATE):
         services.accept_submitted_case(actor=None, case=case)
 
 
 def test_invalid_applicant_identifier_is_refused(item):
-    with pytest.raises(ValidationFailed) as err:
+    with refusal(CaseError.APPLICANT_INVALID) as err:
         services.accept_case(
             actor=None,
             item=item,
@@ -239,7 +240,7 @@ def test_invalid_applicant_identifier_is_refused(item):
 
 
 def test_material_not_on_the_item_list_is_refused(item):
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.MATERIAL_NOT_LISTED):
         accept(item, materials_received=["户口本"])
     assert not Case.objects.exists()
 
@@ -247,7 +248,7 @@ def test_material_not_on_the_item_list_is_refused(item):
 def test_invalid_transition_changes_nothing(item):
     case = accept(item, day=dt.date(2026, 3, 2))
     events = CaseEvent.objects.count()
-    with pytest.raises(InvalidTransition):
+    with refusal(CaseError.WRONG_STATE):
         services.deliver_case(actor=None, case=case, method="window")
     case.refresh_from_db()
     assert case.state == Case.State.ACCEPTED
@@ -334,7 +335,7 @@ def test_comprehensive_window_accepts_for_the_departments_it_serves(
 ):
     window = WindowFactory(center=center, departments=[item.department])
     clerk = make_user(Role.WINDOW_STAFF, department=other_department)
-    with pytest.raises(PermissionDenied):
+    with refusal(CaseError.WINDOW_NOT_FOR_ITEM):
         accept(item, actor=clerk)
     clerk.staff_profile.windows.add(window)
     case = accept(item, actor=clerk, window=window)
@@ -347,7 +348,7 @@ def test_normal_acceptance_needs_every_required_material(center, department):
     for name in ("申请书", "营业执照", "身份证明"):
         MaterialFactory(item=item, name=name)
     MaterialFactory(item=item, name="委托书", required=False)
-    with pytest.raises(ValidationFailed) as refused:
+    with refusal(CaseError.MATERIALS_INCOMPLETE) as refused:
         accept(item, materials_received=["申请书"])
     assert refused.value.code == "materials_incomplete"
     assert refused.value.detail["materials"] == ["营业执照", "身份证明"]
@@ -361,7 +362,7 @@ def test_missing_acceptance_lists_every_required_material_not_received(center, d
     item = ServiceItemFactory(center=center, department=department)
     for name in ("申请书", "营业执照", "身份证明"):
         MaterialFactory(item=item, name=name)
-    with pytest.raises(ValidationFailed) as refused:
+    with refusal(CaseError.MATERIALS_INCOMPLETE) as refused:
         accept(item, mode="missing", materials_received=["申请书"], materials_missing=["营业执照"])
     assert refused.value.detail["materials"] == ["身份证明"]
     case = accept(
@@ -389,7 +390,7 @@ def test_acceptance_of_an_online_application_checks_the_materials_too(center, de
         item=item, applicant_type="person", applicant_name="张三", phone="13800001234",
         id_number=make_id_number(7),
     )  # fmt: skip
-    with pytest.raises(ValidationFailed):
+    with refusal(CaseError.MATERIALS_INCOMPLETE):
         services.accept_submitted_case(actor=None, case=case)
     case.refresh_from_db()
     assert case.state == Case.State.SUBMITTED

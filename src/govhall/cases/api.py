@@ -16,11 +16,11 @@ from rest_framework.views import APIView
 
 from govhall.cases import joint, joint_selectors, selectors, services
 from govhall.cases import serializers as s
+from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, JointCase, JointPackage
 from govhall.cases.views import lookup_throttled
 from govhall.catalog.models import ServiceItem
 from govhall.core.api import center_input, validated
-from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.routing import route
 from govhall.core.selectors import find_center
 from govhall.org.models import Window
@@ -31,7 +31,7 @@ from govhall.queueing.models import Ticket
 def _case(scope: Scope, number: str) -> Case:
     case = selectors.visible_cases(scope).filter(number=number).first()
     if case is None:
-        raise NotFound(_("办件不存在或您无权查看。"))
+        raise CaseError.CASE_NOT_FOUND(_("办件不存在或您无权查看。"))
     return case
 
 
@@ -125,7 +125,7 @@ class CaseAction(APIView):
     def post(self, request: Request, number: str) -> Response:
         scope = scope_for(request.user)
         if not request.user.is_authenticated:
-            raise PermissionDenied(_("请先登录。"))
+            raise CaseError.LOGIN_REQUIRED(_("请先登录。"))
         case = _case(scope, number)
         data = validated(self.input, request.data)
         case = self.run(request.user, case, data)
@@ -222,10 +222,10 @@ class Figures(APIView):
     def get(self, request: Request) -> Response:
         scope = view_scope(self, "cases.view_supervision")
         if scope.center_id is None:
-            raise PermissionDenied(NO_CENTER)
+            raise CaseError.NO_CENTER(NO_CENTER)
         params = validated(s.CaseFiguresIn, request.query_params)
         if params["by"] in ("item", "window", "staff") and not scope.whole_center:
-            raise PermissionDenied(_("按事项、窗口或人员统计仅限中心级角色。"))
+            raise CaseError.CENTER_ONLY(_("按事项、窗口或人员统计仅限中心级角色。"))
         common = {"center_id": scope.center_id, "start": params["start"], "end": params["end"]}
         if params["by"] == "center":
             rows = [{"key": None, **selectors.center_figures(**common)}]
@@ -244,7 +244,7 @@ class Figures(APIView):
 def _period_scope(view: APIView, params_class: type[Serializer]) -> tuple[Scope, dict]:
     scope = view_scope(view, "cases.view_supervision")
     if scope.center_id is None:
-        raise PermissionDenied(_("您的账号未关联服务中心。"))
+        raise CaseError.NO_CENTER(_("您的账号未关联服务中心。"))
     return scope, validated(params_class, view.request.query_params)
 
 
@@ -302,7 +302,7 @@ class Lookup(APIView):
         data = validated(s.CaseLookupIn, request.data)
         case = selectors.lookup_case(number=data["number"], phone_last4=data["phone_last4"])
         if case is None:
-            raise NotFound(_("未找到办件:请核对办件编号和联系电话后4位。"))
+            raise CaseError.CASE_NOT_FOUND(_("未找到办件:请核对办件编号和联系电话后4位。"))
         out = {
             "number": case.number,
             "item_name": case.item.name,
@@ -326,7 +326,7 @@ class Import(APIView):
     def post(self, request: Request) -> Response:
         center = find_center(scope_for(request.user).center_id)
         if center is None:
-            raise PermissionDenied(NO_CENTER)
+            raise CaseError.NO_CENTER(NO_CENTER)
         services.authorize_import(actor=request.user, center=center)
         data = validated(s.CaseImportIn, request.data)
         report = services.import_cases(
@@ -346,7 +346,7 @@ class Import(APIView):
 def _joint(scope: Scope, number: str) -> JointCase:
     whole = joint_selectors.visible_joint_cases(scope).filter(number=number).first()
     if whole is None:
-        raise NotFound(_("并联审批件不存在或您无权查看。"))
+        raise CaseError.JOINT_NOT_FOUND(_("并联审批件不存在或您无权查看。"))
     return whole
 
 
@@ -360,7 +360,7 @@ def _joint_out(scope: Scope, whole: JointCase, *, detail: bool = False) -> dict[
 
 def _acting(request: Request) -> Scope:
     if not request.user.is_authenticated:
-        raise PermissionDenied(_("请先登录。"))
+        raise CaseError.LOGIN_REQUIRED(_("请先登录。"))
     return scope_for(request.user)
 
 
@@ -441,7 +441,7 @@ class JointDecideStep(APIView):
         whole = _joint(scope, number)
         step = joint_selectors.step_of(whole, case_number)
         if step is None:
-            raise NotFound(_("该办件不是此联办件的环节。"))
+            raise CaseError.NOT_A_STEP(_("该办件不是此联办件的环节。"))
         data = validated(s.CaseCompleteIn, request.data)
         joint.decide_step(actor=request.user, joint=whole, case=step.case, **data)
         whole.refresh_from_db()

@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases import services
+from govhall.cases.errors import CaseError
 from govhall.cases.joint_selectors import clock_of, leads
 from govhall.cases.models import Case, JointCase, JointEvent, JointPackage, JointStep
 from govhall.cases.services import common, intake
-from govhall.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from govhall.core.errors import ValidationFailed
 from govhall.core.models import User
 from govhall.org.models import Window
 from govhall.org.scoping import scope_for
@@ -43,7 +44,7 @@ def _locked(joint: JointCase | int) -> JointCase:
         .first()
     )
     if row is None:
-        raise NotFound(_("并联审批件不存在。"))
+        raise CaseError.JOINT_NOT_FOUND(_("并联审批件不存在。"))
     return row
 
 
@@ -54,21 +55,21 @@ def _authorize_whole(actor: User | None, perm: str, joint: JointCase) -> None:
     scope = scope_for(actor)
     scope.require(perm)
     if not leads(scope, joint):
-        raise PermissionDenied(_("只有牵头部门或中心可以办理联办件整体事务。"))
+        raise CaseError.NOT_LEAD(_("只有牵头部门或中心可以办理联办件整体事务。"))
 
 
 def _may_accept(actor: User, package: JointPackage, window: Window | None) -> None:
     scope = scope_for(actor)
     scope.require("cases.accept_case")
     if scope.center_id != package.center_id and not scope.all_centers:
-        raise PermissionDenied(_("该一件事不属于您所在的中心。"))
+        raise CaseError.OTHER_CENTER(_("该一件事不属于您所在的中心。"))
     at_lead_window = (
         window is not None
         and window.staff.filter(user=actor).exists()
         and window.departments.filter(pk=package.lead_department_id).exists()
     )
     if not scope.may_see_department(package.lead_department_id) and not at_lead_window:
-        raise PermissionDenied(_("一件事由牵头部门或综合窗口统一受理。"))
+        raise CaseError.LEAD_WINDOW_ONLY(_("一件事由牵头部门或综合窗口统一受理。"))
 
 
 @transaction.atomic
@@ -93,16 +94,16 @@ def accept_joint_case(
     if actor is not None:
         _may_accept(actor, package, window)
     if not package.is_active:
-        raise ValidationFailed(_("该一件事已停用,不能受理。"))
+        raise CaseError.PACKAGE_INACTIVE(_("该一件事已停用,不能受理。"))
     if window is not None and window.center_id != package.center_id:
-        raise ValidationFailed(_("窗口不属于该中心。"))
+        raise CaseError.WINDOW_OTHER_CENTER(_("窗口不属于该中心。"))
     items = list(package.items.filter(is_active=True).select_related("department", "center"))
     if len(items) < 2:
-        raise ValidationFailed(_("一件事须包含至少两个启用的事项。"))
+        raise CaseError.PACKAGE_TOO_SMALL(_("一件事须包含至少两个启用的事项。"))
     received = dict(materials_received or {})
     unknown = set(received) - {item.pk for item in items}
     if unknown:
-        raise ValidationFailed(
+        raise CaseError.ITEM_NOT_IN_PACKAGE(
             _("材料所属事项不在该一件事中。"), detail={"materials_received": sorted(unknown)}
         )
     applicant = intake._clean_applicant(
@@ -140,7 +141,9 @@ def accept_joint_case(
                 details={"joint": joint.number},
             )
         except ValidationFailed as exc:
-            raise ValidationFailed(
+            # The step's own refusal, named after its item: its kind and code (a `CaseError`
+            # of intake, or core's generic one) pass through unchanged.
+            raise type(exc)(
                 _("%(item)s:%(message)s") % {"item": item.name, "message": exc.message},
                 code=exc.code,
                 detail={"item": item.pk, **(exc.detail if isinstance(exc.detail, dict) else {})},
@@ -176,12 +179,12 @@ def extend_joint_case(
     joint = _locked(joint)
     _authorize_whole(actor, "cases.extend_case", joint)
     if joint.state != JointCase.State.RUNNING:
-        raise InvalidTransition(_("联办件已办结或撤回,不能延长期限。"))
+        raise CaseError.JOINT_NOT_RUNNING(_("联办件已办结或撤回,不能延长期限。"))
     common._check_extension(joint, days, reason)
     now = common._at(at)
     before = clock_of(joint, timezone.localdate(now)).due
     if before is not None and timezone.localdate(now) > before:
-        raise InvalidTransition(_("办件已超过办理期限,不能再延长。"))
+        raise CaseError.PAST_DUE(_("办件已超过办理期限,不能再延长。"))
     joint.extension_days = days
     joint.extension_reason = reason.strip()
     joint.extension_approved_by = actor
@@ -226,7 +229,7 @@ def decide_step(
     joint = _locked(joint)
     case_pk = case if isinstance(case, int) else case.pk
     if not JointStep.objects.filter(joint=joint, case_id=case_pk).exists():
-        raise NotFound(_("该办件不是此联办件的环节。"))
+        raise CaseError.NOT_A_STEP(_("该办件不是此联办件的环节。"))
     return services.complete_case(
         actor=actor, case=case_pk, approved=approved, reason=reason, at=at
     )
@@ -299,7 +302,7 @@ def withdraw_joint_case(
     joint = _locked(joint)
     _authorize_whole(actor, "cases.withdraw_case", joint)
     if joint.state != JointCase.State.RUNNING:
-        raise InvalidTransition(_("联办件已办结或撤回,不能撤回。"))
+        raise CaseError.JOINT_NOT_RUNNING(_("联办件已办结或撤回,不能撤回。"))
     now = common._at(at)
     steps = list(
         Case.objects.filter(

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.cases import forms, joint, joint_selectors, selectors, services
+from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, JointCase
-from govhall.core.errors import DomainError, NotFound
+from govhall.core.errors import DomainError
 from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
 from govhall.org.selectors import department_names
@@ -23,7 +24,7 @@ from govhall.org.selectors import department_names
 def _joint_for(scope: Scope, number: str) -> JointCase:
     whole = joint_selectors.visible_joint_cases(scope).filter(number=number).first()
     if whole is None:
-        raise NotFound(_("并联审批件不存在或您无权查看。"))
+        raise CaseError.JOINT_NOT_FOUND(_("并联审批件不存在或您无权查看。"))
     return whole
 
 
@@ -123,7 +124,7 @@ def _run(request: HttpRequest, scope: Scope, whole: JointCase, action: str) -> t
     else:
         step = joint_selectors.step_of(whole, request.POST.get("step", ""))
         if action != "decide" or step is None:
-            raise NotFound(_("未知操作。"))
+            raise CaseError.UNKNOWN_ACTION(_("未知操作。"))
         form = forms.CompleteForm(request.POST, prefix=f"decide-{step.case.number}")
         key, call, target = step.case.number, joint.decide_step, {"case": step.case}
     if not form.is_valid():

@@ -18,13 +18,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from govhall.cases import forms, selectors, services
+from govhall.cases.errors import CaseError
 from govhall.cases.importing import parse_mapping
 from govhall.cases.models import Case
 from govhall.core import spreadsheets
 from govhall.core.errors import (
     DomainError,
-    NotFound,
-    PermissionDenied,
 )
 from govhall.core.ratelimits import throttle
 from govhall.core.refs import CASE_RATING_SALT, sign_ref
@@ -55,7 +54,7 @@ def _case_for(scope: Scope, number: str) -> Case:
         .first()
     )
     if case is None:
-        raise NotFound(_("办件不存在或您无权查看。"))
+        raise CaseError.CASE_NOT_FOUND(_("办件不存在或您无权查看。"))
     return case
 
 
@@ -260,7 +259,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     scope = scope_for(request.user)
     case = _case_for(scope, number)
     if action not in ACTION_HANDLERS:
-        raise NotFound(_("未知操作。"))
+        raise CaseError.UNKNOWN_ACTION(_("未知操作。"))
     form = _action_form(scope, action, case, request.POST)
     if not form.is_valid():
         context = _detail_context(scope, case, {action: form.errors})
@@ -400,7 +399,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 def import_page(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if scope.center_id is None:
-        raise PermissionDenied(_("请使用所属中心的账号导入办件。"))
+        raise CaseError.NO_CENTER(_("请使用所属中心的账号导入办件。"))
     center = center_by_pk(scope.center_id)
     services.authorize_import(actor=request.user, center=center)
     form = forms.ImportForm(request.POST or None, request.FILES or None)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.cases.errors import CaseError
 from govhall.cases.importing import (
     DEFAULT_MAPPING,
     ImportReport,
@@ -26,7 +27,6 @@ from govhall.cases.services.clocks import _apply_deadline
 from govhall.cases.services.common import EventType, State, case_outbox, next_numbers
 from govhall.catalog.models import ServiceItem
 from govhall.core import bulk, tabular
-from govhall.core.errors import PermissionDenied, ValidationFailed
 from govhall.core.models import Center, OutboxEvent, User
 from govhall.core.services import refresh_statistics
 from govhall.core.workdays import load_calendar
@@ -42,7 +42,7 @@ def authorize_import(*, actor: User | None, center: Center) -> None:
     scope = scope_for(actor)
     scope.require("cases.import_cases")
     if not scope.all_centers and scope.center_id != center.pk:
-        raise PermissionDenied(_("不能向其他中心导入办件。"))
+        raise CaseError.OTHER_CENTER(_("不能向其他中心导入办件。"))
 
 
 def import_cases(
@@ -69,7 +69,7 @@ def import_cases(
     rows = tabular.rows(source, filename, max_rows=MAX_IMPORT_ROWS)
     header = next(rows, None)
     if header is None:
-        raise ValidationFailed(_("文件为空。"))
+        raise CaseError.FILE_EMPTY(_("文件为空。"))
     try:
         checker = RowChecker(
             header=header,
@@ -84,7 +84,7 @@ def import_cases(
             now=timezone.now(),
         )
     except MissingColumns as exc:
-        raise ValidationFailed(str(exc), code="bad_header") from exc
+        raise CaseError.BAD_HEADER(str(exc)) from exc
     parsed: list[ParsedRow] = []
     for offset, values in enumerate(rows, start=2):
         if not any(_cell_present(v) for v in values):
@@ -96,7 +96,7 @@ def import_cases(
         else:
             parsed.append(outcome)
     if report.total == 0:
-        raise ValidationFailed(_("文件中没有办件数据。"))
+        raise CaseError.NO_ROWS(_("文件中没有办件数据。"))
     _check_existing_numbers(parsed, report)
     if report.errors or dry_run:
         report.errors.sort(key=lambda e: e.row)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases import deadlines
+from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, CaseSettings, ClockStop
 from govhall.cases.selectors import get_case_settings
 from govhall.cases.services.common import (
@@ -24,7 +25,6 @@ from govhall.cases.services.common import (
     _open_transition,
     _saved,
 )
-from govhall.core.errors import InvalidTransition, ValidationFailed
 from govhall.core.models import User
 from govhall.core.workdays import Calendar, load_calendar
 
@@ -162,7 +162,7 @@ def supply_materials(
     """容缺材料补齐 (and the clock restarts, when the centre stops it for 容缺)."""
     case = _open_transition(case, actor, "cases.supply_materials", "supply", _("登记容缺材料补交"))
     if case.mode != Case.Mode.MISSING or case.supplied_at is not None:
-        raise InvalidTransition(_("该办件没有待补交的容缺材料。"))
+        raise CaseError.NO_MISSING_MATERIALS(_("该办件没有待补交的容缺材料。"))
     now = _at(at)
     case.supplied_at = now
     _close_stops(case, [ClockStop.Kind.MISSING], now)
@@ -189,9 +189,9 @@ def suspend_case(
     """特别程序 (hearing, testing, expert review, notice ...): the time it takes does not count."""
     case = _open_transition(case, actor, "cases.suspend_case", "suspend", _("启动特别程序"))
     if kind not in ClockStop.PROCEDURES:
-        raise ValidationFailed(_("特别程序类型无效。"))
+        raise CaseError.SPECIAL_KIND_INVALID(_("特别程序类型无效。"))
     if told_days is None or told_days <= 0:
-        raise ValidationFailed(_("须书面告知申请人特别程序所需时间(工作日)。"))
+        raise CaseError.SPECIAL_DAYS_REQUIRED(_("须书面告知申请人特别程序所需时间(工作日)。"))
     now = _at(at)
     from_state = case.state
     _open_stop(case, kind, reason=reason.strip(), told_days=told_days, now=now)
@@ -231,7 +231,7 @@ def extend_case(
     _check_extension(case, days, reason)
     now = _at(at)
     if case.due_date is not None and timezone.localdate(now) > case.due_date:
-        raise InvalidTransition(_("办件已超过办理期限,不能再延长。"))
+        raise CaseError.PAST_DUE(_("办件已超过办理期限,不能再延长。"))
     before = case.due_date
     case.extension_days = days
     case.extension_reason = reason.strip()

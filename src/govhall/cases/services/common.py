@@ -10,8 +10,8 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, CaseEvent, CaseSequence, JointCase, JointEvent
-from govhall.core.errors import InvalidTransition, NotFound, ValidationFailed
 from govhall.core.models import Center, User
 from govhall.core.services import emit_outbox
 from govhall.org.scoping import require_over
@@ -80,11 +80,11 @@ def _open_transition(
     pk = case if isinstance(case, int) else case.pk
     rows = _lock_cases(Case.objects.filter(pk=pk))
     if not rows:
-        raise NotFound(_("办件不存在。"))
+        raise CaseError.CASE_NOT_FOUND(_("办件不存在。"))
     case = rows[0]
     require_over(actor, perm, case)
     if case.state not in Case.ACTION_STATES[action]:
-        raise InvalidTransition(
+        raise CaseError.WRONG_STATE(
             _("办件 %(number)s 当前状态为“%(state)s”,不能%(action)s。")
             % {"number": case.number, "state": case.get_state_display(), "action": label},
             detail={"state": case.state},
@@ -123,7 +123,7 @@ def _save(case: Case) -> None:
     try:
         case.full_clean()
     except ValidationError as exc:
-        raise ValidationFailed(_("办件信息有误。"), detail=exc.message_dict) from exc
+        raise CaseError.CASE_INVALID(_("办件信息有误。"), detail=exc.message_dict) from exc
     case.save()
 
 
@@ -171,10 +171,10 @@ def _correction_notice(
     notice on the same case must state why (and is counted as a problem: `details["repeat"]`).
     Returns the notice's event details (the case's count of notices is raised)."""
     if not reason.strip():
-        raise ValidationFailed(_("要求补正须一次性告知需补正的内容。"))
+        raise CaseError.CORRECTION_CONTENT_REQUIRED(_("要求补正须一次性告知需补正的内容。"))
     repeat = case.correction_notices > 0
     if repeat and not repeat_reason.strip():
-        raise ValidationFailed(
+        raise CaseError.REPEAT_REASON_REQUIRED(
             _("本件已告知过补正,应一次性告知;再次要求补正须说明理由。"),
             detail={"repeat_reason": _("请说明再次要求补正的理由。")},
         )
@@ -192,11 +192,11 @@ def _check_extension(row: Case | JointCase, days: int, reason: str) -> None:
     """延长期限 (行政许可法 art. 42), of a case or a whole joint case: once only, the reason told
     to the applicant, by 1 to the row's `EXTENSION_DAYS` working days."""
     if row.extended_at is not None:
-        raise InvalidTransition(_("办理期限只能延长一次。"))
+        raise CaseError.ALREADY_EXTENDED(_("办理期限只能延长一次。"))
     if not reason.strip():
-        raise ValidationFailed(_("延长办理期限须说明理由(将告知申请人)。"))
+        raise CaseError.REASON_REQUIRED(_("延长办理期限须说明理由(将告知申请人)。"))
     cap = row.EXTENSION_DAYS
     if not 1 <= days <= cap:
-        raise ValidationFailed(
+        raise CaseError.EXTENSION_DAYS_INVALID(
             _("延长期限应为 1 至 %(cap)s 个工作日。") % {"cap": cap}, detail={"days": days}
         )

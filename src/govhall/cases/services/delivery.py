@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from govhall.cases.errors import CaseError
 from govhall.cases.models import Case
 from govhall.cases.services.clocks import _refresh_deadline
 from govhall.cases.services.common import (
@@ -14,7 +15,6 @@ from govhall.cases.services.common import (
     _open_transition,
     _saved,
 )
-from govhall.core.errors import ValidationFailed
 from govhall.core.models import User
 from govhall.org.models import Window
 
@@ -36,11 +36,11 @@ def deliver_case(
     """
     case = _open_transition(case, actor, "cases.deliver_case", "deliver", _("送达"))
     if method not in (Case.Delivery.WINDOW, Case.Delivery.MAIL):
-        raise ValidationFailed(_("送达方式无效。"))
+        raise CaseError.DELIVERY_METHOD_INVALID(_("送达方式无效。"))
     if method == Case.Delivery.MAIL and not tracking_number.strip():
-        raise ValidationFailed(_("邮寄送达须填写邮寄单号。"))
+        raise CaseError.TRACKING_NUMBER_REQUIRED(_("邮寄送达须填写邮寄单号。"))
     if window is not None and (method == Case.Delivery.MAIL or window.center_id != case.center_id):
-        raise ValidationFailed(_("出件窗口须为本中心窗口,且仅用于窗口领取。"))
+        raise CaseError.PICKUP_WINDOW_INVALID(_("出件窗口须为本中心窗口,且仅用于窗口领取。"))
     now = _at(at)
     case.state = State.DELIVERED
     case.delivery_method = method

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases import deadlines
+from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, ClockStop
 from govhall.cases.selectors import get_case_settings
 from govhall.cases.services.clocks import _apply_deadline
@@ -26,7 +27,6 @@ from govhall.cases.services.common import (
     next_numbers,
 )
 from govhall.catalog.models import ServiceItem
-from govhall.core.errors import PermissionDenied, ValidationFailed
 from govhall.core.models import User
 from govhall.core.validators import (
     is_valid_id_number,
@@ -76,7 +76,7 @@ def _clean_applicant(
     }
     errors = _check_applicant(applicant)
     if errors:
-        raise ValidationFailed(_("申请人信息有误。"), detail=errors)
+        raise CaseError.APPLICANT_INVALID(_("申请人信息有误。"), detail=errors)
     return applicant
 
 
@@ -93,13 +93,13 @@ def _check_materials(item: ServiceItem, received: Sequence[str], missing: Sequen
     names = set(item.materials.values_list("name", flat=True))
     unknown = [n for n in [*received, *missing] if n not in names]
     if unknown:
-        raise ValidationFailed(
+        raise CaseError.MATERIAL_NOT_LISTED(
             _("材料不在该事项的材料清单中:%(names)s") % {"names": "、".join(unknown)},
             detail={"materials": unknown},
         )
     both = set(received) & set(missing)
     if both:
-        raise ValidationFailed(
+        raise CaseError.MATERIALS_OVERLAP(
             _("同一材料不能既已收取又容缺:%(names)s") % {"names": "、".join(sorted(both))}
         )
 
@@ -125,9 +125,7 @@ def _check_required_materials(
             "一般受理须收齐全部必要材料,尚未收取:%(names)s。请改为容缺受理(列明容缺材料和"
             "补交期限),或一次性告知申请人补正后再受理。"
         ) % {"names": names}
-    raise ValidationFailed(
-        message, code="materials_incomplete", detail={"received": message, "materials": absent}
-    )
+    raise CaseError.MATERIALS_INCOMPLETE(message, detail={"received": message, "materials": absent})
 
 
 def authorize_intake(*, actor: User | None, center_id: int | None = None) -> None:
@@ -139,7 +137,7 @@ def authorize_intake(*, actor: User | None, center_id: int | None = None) -> Non
     scope = scope_for(actor)
     scope.require("cases.accept_case")
     if center_id is not None and scope.center_id != center_id and not scope.all_centers:
-        raise PermissionDenied(_("该事项不属于您所在的中心。"))
+        raise CaseError.OTHER_CENTER(_("该事项不属于您所在的中心。"))
 
 
 @transaction.atomic
@@ -159,7 +157,7 @@ def submit_case(
     entered by an intake account (`actor`; None: the system)."""
     authorize_intake(actor=actor, center_id=item.center_id)
     if channel == Case.Channel.WINDOW:
-        raise ValidationFailed(_("窗口申请请直接受理。"))
+        raise CaseError.WINDOW_CHANNEL(_("窗口申请请直接受理。"))
     applicant = _clean_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
@@ -196,13 +194,13 @@ def _accept_into(
     """受理 `case` and record it (the 受理 event carries the acceptance's details and
     `details`); shared by window, online and joint acceptance."""
     if mode not in Case.Mode.values:
-        raise ValidationFailed(_("受理方式无效。"))
+        raise CaseError.MODE_INVALID(_("受理方式无效。"))
     _check_materials(case.item, materials_received, materials_missing)
     _check_required_materials(case.item, mode, materials_received, materials_missing)
     if mode == Case.Mode.MISSING and not materials_missing:
-        raise ValidationFailed(_("容缺受理须列明容缺材料。"))
+        raise CaseError.MISSING_MATERIALS_REQUIRED(_("容缺受理须列明容缺材料。"))
     if mode != Case.Mode.MISSING and materials_missing:
-        raise ValidationFailed(_("有缺少的材料时请选择容缺受理。"))
+        raise CaseError.MISSING_MODE_REQUIRED(_("有缺少的材料时请选择容缺受理。"))
     settings = get_case_settings(case.center_id)
     cal = load_calendar()
     accepted_on = timezone.localdate(now)
@@ -219,7 +217,7 @@ def _accept_into(
             supply_by or cal.add_workdays(accepted_on, settings.missing_supply_days).date
         )
         if case.supply_by < accepted_on:
-            raise ValidationFailed(_("容缺材料补交期限不能早于受理日。"))
+            raise CaseError.SUPPLY_BY_TOO_EARLY(_("容缺材料补交期限不能早于受理日。"))
     if mode == Case.Mode.COMMITMENT:
         case.commitment_status = Case.Commitment.PENDING
     stops: list[deadlines.Stop] = []
@@ -274,16 +272,16 @@ def accept_case(
         and not scope_for(actor).may_see_department(item.department_id)
         and not (window is not None and _window_serves(window, item, actor))
     ):
-        raise PermissionDenied(_("您的窗口不能受理该事项。"))
+        raise CaseError.WINDOW_NOT_FOR_ITEM(_("您的窗口不能受理该事项。"))
     if window is not None and window.center_id != item.center_id:
-        raise ValidationFailed(_("窗口不属于该中心。"))
+        raise CaseError.WINDOW_OTHER_CENTER(_("窗口不属于该中心。"))
     if ticket is not None and (
         ticket.center_id != item.center_id
         or ticket.state not in (Ticket.State.SERVING, Ticket.State.DONE)
     ):
-        raise ValidationFailed(_("只能关联本中心正在办理或已办结的排队票。"))
+        raise CaseError.TICKET_INVALID(_("只能关联本中心正在办理或已办结的排队票。"))
     if not item.is_active:
-        raise ValidationFailed(_("该事项已停用,不能受理。"))
+        raise CaseError.ITEM_INACTIVE(_("该事项已停用,不能受理。"))
     applicant = _clean_applicant(
         applicant_type=applicant_type,
         applicant_name=applicant_name,
@@ -402,7 +400,7 @@ def refuse_case(
     """不予受理, with the reason told to the applicant."""
     case = _open_transition(case, actor, "cases.refuse_case", "refuse", _("不予受理"))
     if not reason.strip():
-        raise ValidationFailed(_("不予受理须说明理由。"))
+        raise CaseError.REASON_REQUIRED(_("不予受理须说明理由。"))
     now = _at(at)
     case.state = State.REFUSED
     case.reason = reason.strip()

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.cases.errors import CaseError
 from govhall.cases.hooks import case_closed, case_completed
 from govhall.cases.models import Case, ClockStop
 from govhall.cases.selectors import get_case_settings
@@ -18,7 +19,6 @@ from govhall.cases.services.common import (
     _open_transition,
     _saved,
 )
-from govhall.core.errors import InvalidTransition, ValidationFailed
 from govhall.core.models import User
 from govhall.core.workdays import load_calendar
 
@@ -44,9 +44,9 @@ def complete_case(
     """办结: approved, or denied with the reason. Runs the feedback hooks in this transaction."""
     case = _open_transition(case, actor, "cases.complete_case", "complete", _("办结"))
     if not approved and not reason.strip():
-        raise ValidationFailed(_("不予许可须说明理由。"))
+        raise CaseError.REASON_REQUIRED(_("不予许可须说明理由。"))
     if approved and case.mode == Case.Mode.MISSING and case.supplied_at is None:
-        raise InvalidTransition(_("容缺材料尚未补齐,不能作出准予决定。"))
+        raise CaseError.MATERIALS_OUTSTANDING(_("容缺材料尚未补齐,不能作出准予决定。"))
     now = _at(at)
     from_state = case.state
     _close_stops(case, [ClockStop.Kind.MISSING], now)
@@ -98,7 +98,7 @@ def withdraw_case(
 def _commitment_case(actor: User | None, case: Case | int) -> Case:
     case = _open_transition(case, actor, "cases.check_commitment", "verify", _("核查告知承诺"))
     if case.commitment_status != Case.Commitment.PENDING:
-        raise InvalidTransition(_("该办件没有待核查的告知承诺。"))
+        raise CaseError.NO_PENDING_COMMITMENT(_("该办件没有待核查的告知承诺。"))
     return case
 
 
@@ -120,7 +120,7 @@ def revoke_commitment(
     """告知承诺不实: the approval is revoked (the case stays counted as completed)."""
     case = _commitment_case(actor, case)
     if not reason.strip():
-        raise ValidationFailed(_("撤销许可须说明理由。"))
+        raise CaseError.REASON_REQUIRED(_("撤销许可须说明理由。"))
     now = _at(at)
     case.commitment_status = Case.Commitment.REVOKED
     case.result = Case.Result.REVOKED
