@@ -11,6 +11,7 @@ from govhall.attendance.errors import AttendanceError
 from govhall.catalog.errors import CatalogError
 from govhall.core.errors import Conflict, DomainError, NotFound
 from govhall.exchange.errors import ExchangeError
+from govhall.feedback.errors import FeedbackError
 from govhall.notify.errors import NotifyError
 from govhall.org.errors import OrgError
 from govhall.supervision.errors import SupervisionError
@@ -25,6 +26,7 @@ CATALOGUES = {
     "training": TrainingError,
     "supervision": SupervisionError,
     "exchange": ExchangeError,
+    "feedback": FeedbackError,
 }
 KINDS = {cls.__name__ for cls in (DomainError, *DomainError.__subclasses__())}
 
