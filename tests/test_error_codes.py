@@ -13,6 +13,7 @@ from govhall.catalog.errors import CatalogError
 from govhall.core.error_codes import CoreError
 from govhall.core.errors import Conflict, DomainError, NotFound
 from govhall.exchange.errors import ExchangeError
+from govhall.feedback.errors import FeedbackError
 from govhall.notify.errors import NotifyError
 from govhall.org.errors import OrgError
 from govhall.performance.errors import PerformanceError
@@ -33,6 +34,7 @@ CATALOGUES = {
     "performance": PerformanceError,
     "queueing": QueueError,
     "cases": CaseError,
+    "feedback": FeedbackError,
 }
 KINDS = {cls.__name__ for cls in (DomainError, *DomainError.__subclasses__())}
 

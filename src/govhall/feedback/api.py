@@ -19,12 +19,12 @@ from rest_framework.views import APIView
 
 from govhall.catalog.models import ServiceItem
 from govhall.core.api import center_input, documented_post, validated
-from govhall.core.errors import NotFound, PermissionDenied
 from govhall.core.models import Center, User
 from govhall.core.routing import route
 from govhall.core.selectors import center_row, find_center
 from govhall.feedback import selectors, services
 from govhall.feedback import serializers as s
+from govhall.feedback.errors import FeedbackError
 from govhall.feedback.models import Appeal, Complaint, Rectification
 from govhall.feedback.views import client_address
 from govhall.org.models import Department, StaffProfile, Window
@@ -36,7 +36,7 @@ PAD_HEADER = "X-Pad-Token"
 def _center(scope: Scope) -> Center:
     center = find_center(scope.center_id)
     if center is None:
-        raise PermissionDenied(NO_CENTER)
+        raise FeedbackError.NO_CENTER(NO_CENTER)
     return center
 
 
@@ -142,7 +142,7 @@ class Rate(APIView):
 def _device(request: Request) -> Any:
     device = selectors.pad_from_token(request.headers.get(PAD_HEADER))
     if device is None:
-        raise PermissionDenied(_("评价器未配对或已停用,请重新配对。"), code="pad_unknown")
+        raise FeedbackError.PAD_UNKNOWN(_("评价器未配对或已停用,请重新配对。"))
     return device
 
 
@@ -240,7 +240,7 @@ class FileAppeal(APIView):
         scope = scope_for(request.user)
         evaluation = selectors.evaluation_list(scope).filter(pk=pk).first()
         if evaluation is None:
-            raise NotFound(_("记录不存在或不在您的权限范围内。"))
+            raise FeedbackError.RECORD_NOT_FOUND(_("记录不存在或不在您的权限范围内。"))
         data = validated(s.AppealIn, request.data)
         appeal = services.file_appeal(evaluation=evaluation, actor=request.user, **data)
         return Response(s.AppealOut(appeal).data, status=201)
@@ -253,7 +253,7 @@ class DecideAppeal(APIView):
         scope = scope_for(request.user)
         appeal = selectors.appeal_list(scope).filter(pk=pk).first()
         if appeal is None:
-            raise NotFound(_("记录不存在或不在您的权限范围内。"))
+            raise FeedbackError.RECORD_NOT_FOUND(_("记录不存在或不在您的权限范围内。"))
         data = validated(s.DecideAppealIn, request.data)
         return Response(
             s.AppealOut(services.decide_appeal(appeal=appeal, actor=request.user, **data)).data
@@ -316,7 +316,7 @@ class Step(APIView):
         scope = scope_for(request.user)
         row = self.rows(scope).filter(pk=pk).first()
         if row is None:
-            raise NotFound(_("记录不存在或不在您的权限范围内。"))
+            raise FeedbackError.RECORD_NOT_FOUND(_("记录不存在或不在您的权限范围内。"))
         data = validated(self.input, request.data)
         row = self.act(row, request.user, data)
         return Response(_shown(self.output, row, request, scope))
@@ -470,7 +470,7 @@ class Figures(APIView):
         data = validated(s.PeriodIn, request.query_params)
         by = None if data["by"] == "center" else data["by"]
         if by is None and not scope.whole_center:
-            raise PermissionDenied(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
+            raise FeedbackError.CENTER_ONLY(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
         figures = selectors.feedback_figures(
             center_id=scope.center_id, start=data["start"], end=data["end"], by=by
         )
@@ -499,7 +499,7 @@ class CallbackFigures(APIView):
             center_id=scope.center_id, start=data["start"], end=data["end"]
         )
         if data["by"] == "center" and not scope.whole_center:
-            raise PermissionDenied(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
+            raise FeedbackError.CENTER_ONLY(_("全中心统计仅中心管理员、领导和督查人员可查看。"))
         rows = scope.figure_rows(figures, data["by"])
         return Response(s.CallbackFiguresOut(rows, many=True).data)
 
@@ -527,7 +527,7 @@ class Disclosure(APIView):
         data = validated(s.DisclosureIn, request.query_params)
         center = selectors.disclosure_center(data.get("center") or "")
         if center is None:
-            raise NotFound(_("没有可公示的服务中心。"))
+            raise FeedbackError.CENTER_NOT_FOUND(_("没有可公示的服务中心。"))
         year, month = (int(p) for p in data["month"].split("-"))
         rows = selectors.disclosure(center_id=center.pk, year=year, month=month)
         return Response(s.DisclosureRowOut(rows, many=True).data)

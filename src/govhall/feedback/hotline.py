@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core import tabular
-from govhall.core.errors import ValidationFailed
+from govhall.feedback.errors import FeedbackError
 from govhall.feedback.models import Level
 
 RATING_COLUMNS = {
@@ -65,7 +65,9 @@ def read_rows(kind: str, name: str, data: bytes) -> list[tuple[int, dict[str, An
     fields = [columns.get(h) for h in header]
     missing = [t for t, f in columns.items() if f in REQUIRED[kind] and f not in fields]
     if missing:
-        raise ValidationFailed(_("第1行:缺少必需的列“%(cols)s”。") % {"cols": "、".join(missing)})
+        raise FeedbackError.COLUMN_MISSING(
+            _("第1行:缺少必需的列“%(cols)s”。") % {"cols": "、".join(missing)}
+        )
     result = []
     for number, raw in enumerate(rows, start=2):
         values = {f: _cell(v) for f, v in zip(fields, raw, strict=False) if f}
@@ -74,12 +76,12 @@ def read_rows(kind: str, name: str, data: bytes) -> list[tuple[int, dict[str, An
         for field in REQUIRED[kind]:
             if values.get(field) in ("", None):
                 title = next(t for t, f in columns.items() if f == field)
-                raise ValidationFailed(
+                raise FeedbackError.CELL_REQUIRED(
                     _("第%(n)s行:“%(col)s”不能为空。") % {"n": number, "col": title}
                 )
         result.append((number, values))
     if not result:
-        raise ValidationFailed(_("文件中没有数据行。"))
+        raise FeedbackError.NO_ROWS(_("文件中没有数据行。"))
     return result
 
 

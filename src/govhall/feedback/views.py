@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from govhall.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from govhall.core.errors import DomainError, ValidationFailed
 from govhall.core.models import Center
 from govhall.core.refs import CASE_RATING_SALT, unsign_ref
 from govhall.core.routing import route
 from govhall.core.selectors import active_centers
 from govhall.feedback import links, selectors, services
+from govhall.feedback.errors import FeedbackError
 from govhall.feedback.forms import (
     AppealForm,
     AssignForm,
@@ -64,7 +65,7 @@ def _scoped_get(scope: Scope, qs: QuerySet, pk: int, perm: str) -> Any:
     scope.require(perm)
     obj = qs.filter(pk=pk).first()
     if obj is None:
-        raise NotFound(_("记录不存在或不在您的权限范围内。"))
+        raise FeedbackError.RECORD_NOT_FOUND(_("记录不存在或不在您的权限范围内。"))
     return obj
 
 
@@ -150,7 +151,7 @@ def rate_ticket(request: HttpRequest, token: str) -> HttpResponse:
     """The ticket page's 评价 button: the rating of this ticket's service, for its holder."""
     ticket = ticket_by_token(token)
     if ticket is None:
-        raise NotFound(_("排队票不存在。"))
+        raise FeedbackError.TICKET_NOT_FOUND(_("排队票不存在。"))
     return _rate_entry(
         request,
         [selectors.service_invitation(ticket=ticket_chain(ticket)[-1])],
@@ -165,7 +166,7 @@ def rate_case(request: HttpRequest, ref: str) -> HttpResponse:
     case_id = unsign_ref(ref, salt=CASE_RATING_SALT)
     case = selectors.rated_case(case_id)
     if case is None:
-        raise PermissionDenied(_("评价链接无效:链接不完整或已被篡改。"), code="link_forged")
+        raise FeedbackError.LINK_FORGED(_("评价链接无效:链接不完整或已被篡改。"))
     invitations = [selectors.service_invitation(case=case)]
     if case.ticket_id:
         invitations.append(selectors.service_invitation(ticket=case.ticket))
@@ -182,7 +183,7 @@ def _pad(request: HttpRequest) -> Any:
 def _paired_pad(request: HttpRequest) -> Any:
     device = _pad(request)
     if device is None:
-        raise PermissionDenied(_("评价器未配对或已停用,请重新配对。"))
+        raise FeedbackError.PAD_UNKNOWN(_("评价器未配对或已停用,请重新配对。"))
     return device
 
 
@@ -257,7 +258,7 @@ def _pad_invitation_id(request: HttpRequest) -> int:
     try:
         return int(request.POST.get("invitation", ""))
     except ValueError as exc:
-        raise ValidationFailed(_("评价数据不完整。")) from exc
+        raise FeedbackError.RATING_INCOMPLETE(_("评价数据不完整。")) from exc
 
 
 @route("feedback/pad/rate/")
@@ -268,7 +269,7 @@ def pad_rate(request: HttpRequest) -> HttpResponse:
     try:
         level = int(request.POST.get("level", ""))
     except ValueError as exc:
-        raise ValidationFailed(_("评价数据不完整。")) from exc
+        raise FeedbackError.RATING_INCOMPLETE(_("评价数据不完整。")) from exc
     try:
         evaluation = services.rate_on_pad(
             pad=device, invitation_id=invitation_id, level=level, actor=request.user
@@ -342,7 +343,7 @@ def _took_step(
     page showed another): `take(data)` with the form's data. False when the form or the service
     refused, the page to show again with the error."""
     if step is None or request.POST.get("step") != step:
-        raise ValidationFailed(stale)
+        raise FeedbackError.STEP_STALE(stale)
     if form is not None and not form.is_valid():
         return False
     try:
@@ -496,7 +497,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 def _user_center(request: HttpRequest) -> Center:
     center = request.user.center
     if center is None:
-        raise PermissionDenied(NO_CENTER)
+        raise FeedbackError.NO_CENTER(NO_CENTER)
     return center
 
 
@@ -645,7 +646,7 @@ def disclosure(request: HttpRequest) -> HttpResponse:
     own = request.user.center if request.user.is_authenticated else None
     center = selectors.disclosure_center(region, own=own)
     if center is None:
-        raise NotFound(_("没有可公示的服务中心。"))
+        raise FeedbackError.CENTER_NOT_FOUND(_("没有可公示的服务中心。"))
     year, month = _month(request)
     rows = selectors.disclosure(center_id=center.pk, year=year, month=month)
     return render(
@@ -722,7 +723,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The feedback desk: the pages this user may open."""
     scope = scope_for(request.user)
     if not scope.can("feedback.view_evaluation") and not scope.can("feedback.view_rectification"):
-        raise PermissionDenied(_("您没有执行此操作的权限。"))
+        raise FeedbackError.NO_ROLE(_("您没有执行此操作的权限。"))
     open_rects = selectors.rectification_list(scope).filter(
         status__in=[
             Rectification.Status.OPEN,

@@ -7,11 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import (
-    ValidationFailed,
-)
 from govhall.core.models import Center
 from govhall.core.writes import acting_user
+from govhall.feedback.errors import FeedbackError
 from govhall.feedback.models import (
     AssistRecord,
 )
@@ -49,9 +47,9 @@ def record_assist(
     database checks: the sums feed the ranking)."""
     authorize_assist(actor=actor, center=center, department=department)
     if department.center_id != center.pk or (staff is not None and staff.center_id != center.pk):
-        raise ValidationFailed(_("部门或工作人员不属于本中心。"))
+        raise FeedbackError.OTHER_CENTER(_("部门或工作人员不属于本中心。"))
     if staff is not None and staff.department_id not in (None, department.pk):
-        raise ValidationFailed(_("工作人员不属于所选部门。"))
+        raise FeedbackError.NOT_IN_DEPARTMENT(_("工作人员不属于所选部门。"))
     with transaction.atomic():
         record = AssistRecord(
             center=center,

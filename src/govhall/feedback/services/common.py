@@ -8,14 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import (
-    NotFound,
-    ValidationFailed,
-)
 from govhall.core.models import SecurityEvent
 from govhall.core.services import record_security_event
 from govhall.core.validators import normalize_phone, validate_phone
 from govhall.core.writes import add_event
+from govhall.feedback.errors import FeedbackError
 from govhall.feedback.models import (
     Rectification,
     RectificationEvent,
@@ -31,7 +28,7 @@ def _locked(model: type[M], pk: int, *, required: bool = True) -> M | None:
     """
     row = model._default_manager.select_for_update().filter(pk=pk).order_by("pk").first()
     if row is None and required:
-        raise NotFound(_("记录不存在。"))
+        raise FeedbackError.RECORD_NOT_FOUND(_("记录不存在。"))
     return row
 
 
@@ -39,7 +36,7 @@ def _full_clean(obj: models.Model, **kwargs: Any) -> None:
     try:
         obj.full_clean(**kwargs)
     except ValidationError as exc:
-        raise ValidationFailed(
+        raise FeedbackError.FIELD_INVALID(
             _("输入有误:%(msg)s") % {"msg": "; ".join(exc.messages)},
             detail=getattr(exc, "message_dict", exc.messages),
         ) from exc
@@ -51,7 +48,7 @@ def _clean_phone(phone: str) -> str:
         try:
             validate_phone(phone)
         except ValidationError as exc:
-            raise ValidationFailed(
+            raise FeedbackError.PHONE_INVALID(
                 _("电话号码格式不正确。"), detail={"phone": exc.messages}
             ) from exc
     return phone

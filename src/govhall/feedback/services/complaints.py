@@ -10,14 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import (
-    Conflict,
-    InvalidTransition,
-    ValidationFailed,
-)
 from govhall.core.models import Center
 from govhall.core.workdays import add_workdays
 from govhall.core.writes import add_event
+from govhall.feedback.errors import FeedbackError
 from govhall.feedback.models import (
     Complaint,
     ComplaintEvent,
@@ -50,10 +46,10 @@ def _complaint_department(
     }
     if department is not None:
         if any(d.pk != department.pk for d in implied):
-            raise ValidationFailed(_("所涉人员或事项不属于所选部门。"))
+            raise FeedbackError.NOT_IN_DEPARTMENT(_("所涉人员或事项不属于所选部门。"))
         return department
     if len(implied) > 1:
-        raise ValidationFailed(_("所涉人员与事项不属于同一部门,请选择部门。"))
+        raise FeedbackError.DEPARTMENT_AMBIGUOUS(_("所涉人员与事项不属于同一部门,请选择部门。"))
     if implied:
         return implied.pop()
     if window is not None:
@@ -94,7 +90,7 @@ def _receive_complaint(
     the import's); the caller has checked who acts."""
     for obj in (department, window, staff, item):
         if obj is not None and obj.center_id != center.pk:
-            raise ValidationFailed(_("所涉部门、窗口、人员或事项不属于本中心。"))
+            raise FeedbackError.OTHER_CENTER(_("所涉部门、窗口、人员或事项不属于本中心。"))
     department = _complaint_department(department=department, window=window, staff=staff, item=item)
     received_at = received_at or timezone.now()
     due = add_workdays(timezone.localdate(received_at), feedback_settings(center.pk).complaint_days)
@@ -120,7 +116,7 @@ def _receive_complaint(
             with transaction.atomic():
                 complaint.save()
         except IntegrityError as exc:
-            raise Conflict(_("该12345工单已导入。")) from exc
+            raise FeedbackError.ALREADY_IMPORTED(_("该12345工单已导入。")) from exc
         complaint.number = f"TS{timezone.localdate(received_at):%Y%m%d}{complaint.pk:06d}"
         complaint.save(update_fields=["number"])
         _complaint_event(complaint, ComplaintEvent.Kind.RECEIVED, actor, channel=channel)
@@ -130,7 +126,7 @@ def _receive_complaint(
 def _complaint_step(complaint: Complaint, expected: Sequence[str], verb: str) -> Complaint:
     row = _locked(Complaint, complaint.pk)
     if row.status not in expected:
-        raise InvalidTransition(
+        raise FeedbackError.COMPLAINT_WRONG_STEP(
             _("投诉当前为“%(s)s”,不能%(v)s。") % {"s": row.get_status_display(), "v": verb}
         )
     return row
@@ -140,7 +136,7 @@ def assign_complaint(*, complaint: Complaint, assignee: Any, actor: Any) -> Comp
     """分派: a person in the unit (or the centre) answers for the complaint."""
     require_over(actor, "feedback.handle_complaint", complaint)
     if assignee is None or assignee.center_id != complaint.center_id:
-        raise ValidationFailed(_("承办人不属于本中心。"))
+        raise FeedbackError.OTHER_CENTER(_("承办人不属于本中心。"))
     with transaction.atomic():
         row = _complaint_step(
             complaint, [Complaint.Status.OPEN, Complaint.Status.ASSIGNED], _("分派")
@@ -163,15 +159,17 @@ def resolve_complaint(
     """答复: the verdict (valid or not), what was done, and the ranking deduction if valid."""
     require_over(actor, "feedback.handle_complaint", complaint)
     if not (resolution or "").strip():
-        raise ValidationFailed(_("请填写办理结果。"), detail={"resolution": ["required"]})
+        raise FeedbackError.FIELD_REQUIRED(
+            _("请填写办理结果。"), detail={"resolution": ["required"]}
+        )
     try:
         points = decimal.Decimal(str(deduction or 0))
     except decimal.InvalidOperation as exc:
-        raise ValidationFailed(_("扣分应为数字。")) from exc
+        raise FeedbackError.DEDUCTION_INVALID(_("扣分应为数字。")) from exc
     if points < 0:
-        raise ValidationFailed(_("扣分不能为负数。"))
+        raise FeedbackError.DEDUCTION_INVALID(_("扣分不能为负数。"))
     if points and not valid:
-        raise ValidationFailed(_("只有属实的投诉才能扣分。"))
+        raise FeedbackError.DEDUCTION_NOT_ALLOWED(_("只有属实的投诉才能扣分。"))
     with transaction.atomic():
         row = _complaint_step(complaint, [Complaint.Status.ASSIGNED], _("答复"))
         row.valid = valid
@@ -193,7 +191,7 @@ def callback_complaint(
     """回访 of the person who complained."""
     require_over(actor, "feedback.handle_complaint", complaint)
     if reached and satisfaction not in Complaint.Satisfaction.values:
-        raise ValidationFailed(_("联系上反映人时请选择其满意度。"))
+        raise FeedbackError.SATISFACTION_REQUIRED(_("联系上反映人时请选择其满意度。"))
     with transaction.atomic():
         row = _complaint_step(complaint, [Complaint.Status.RESOLVED], _("回访"))
         row.callback_reached = reached
@@ -210,7 +208,7 @@ def close_complaint(*, complaint: Complaint, actor: Any) -> Complaint:
     with transaction.atomic():
         row = _complaint_step(complaint, [Complaint.Status.RESOLVED], _("办结"))
         if row.callback_reached is None and row.complainant_phone:
-            raise InvalidTransition(_("请先回访反映人再办结。"))
+            raise FeedbackError.CALLBACK_REQUIRED(_("请先回访反映人再办结。"))
         row.status = Complaint.Status.CLOSED
         row.closed_at = timezone.now()
         row.save(update_fields=["status", "closed_at"])

@@ -10,10 +10,10 @@ from govhall.cases.models import Case
 from govhall.catalog.models import ServiceItem
 from govhall.core.errors import (
     DomainError,
-    ValidationFailed,
 )
 from govhall.core.models import Center
 from govhall.feedback import hotline
+from govhall.feedback.errors import FeedbackError
 from govhall.feedback.models import (
     Channel,
     Complaint,
@@ -129,7 +129,7 @@ def import_hotline(
     """
     authorize_hotline_import(actor=actor, center=center)
     if kind not in ("ratings", "complaints"):
-        raise ValidationFailed(_("数据类型应为评价或投诉。"))
+        raise FeedbackError.IMPORT_KIND_INVALID(_("数据类型应为评价或投诉。"))
     rows = hotline.read_rows(kind, filename, data)
     write = _import_rating if kind == "ratings" else _import_complaint
     with transaction.atomic():
@@ -144,7 +144,7 @@ def import_hotline(
                     message = str(exc)
                 else:
                     message = _("内容无法识别。")
-                raise ValidationFailed(
+                raise FeedbackError.ROW_INVALID(
                     _("第%(n)s行:%(msg)s") % {"n": number, "msg": message},
                     detail={"row": number},
                 ) from exc

@@ -8,13 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import (
-    Conflict,
-    PermissionDenied,
-    RateLimited,
-    ValidationFailed,
-)
 from govhall.feedback import links
+from govhall.feedback.errors import FeedbackError
 from govhall.feedback.models import (
     RatingPad,
 )
@@ -42,7 +37,7 @@ def issue_pairing_code(*, window: Window, actor: Any) -> RatingPad:
     """
     authorize_pairing(actor=actor, center_id=window.center_id)
     if not pairable_windows(actor).filter(pk=window.pk).exists():
-        raise PermissionDenied(_("只能为本人所在的窗口配对评价器。"), code="not_own_window")
+        raise FeedbackError.NOT_OWN_WINDOW(_("只能为本人所在的窗口配对评价器。"))
     with transaction.atomic():
         now = timezone.now()
         RatingPad.objects.filter(pairing_expires_at__lt=now).exclude(pairing_code="").update(
@@ -79,7 +74,7 @@ def pair_pad(*, code: str, client: str) -> tuple[RatingPad, str]:
     if (cache.get(mine) or 0) >= PAIRING_MAX_FAILURES or (
         cache.get(everyone) or 0
     ) >= PAIRING_MAX_FAILURES_ALL:
-        raise RateLimited(_("配对码输错次数过多,请15分钟后再试。"), code="pairing_locked")
+        raise FeedbackError.PAIRING_LOCKED(_("配对码输错次数过多,请15分钟后再试。"))
     code = links.normalise_pairing_code(code)
     pad = RatingPad.objects.filter(pairing_code=code, is_active=True).first() if code else None
     if pad is None or pad.pairing_expires_at is None or pad.pairing_expires_at < timezone.now():
@@ -87,11 +82,11 @@ def pair_pad(*, code: str, client: str) -> tuple[RatingPad, str]:
         # and a rolled-back count would let guesses go on for ever.
         _count_failure(mine)
         _count_failure(everyone)
-        raise ValidationFailed(_("配对码无效或已过期,请在窗口终端重新生成。"), code="bad_code")
+        raise FeedbackError.BAD_CODE(_("配对码无效或已过期,请在窗口终端重新生成。"))
     with transaction.atomic():
         pad = _locked(RatingPad, pad.pk)
         if pad.pairing_code != code:
-            raise Conflict(_("该配对码刚刚已被使用,请在窗口终端重新生成。"), code="code_spent")
+            raise FeedbackError.CODE_SPENT(_("该配对码刚刚已被使用,请在窗口终端重新生成。"))
         token, digest = links.new_device_token()
         pad.token_hash = digest
         pad.pairing_code = ""
@@ -108,7 +103,7 @@ def skip_pad_prompt(*, pad: RatingPad, invitation_id: int) -> None:
     with transaction.atomic():
         pending = pad_pending_invitation(pad)
         if pending is None or pending.pk != invitation_id:
-            raise Conflict(_("该评价提示已结束。"), code="not_pending")
+            raise FeedbackError.NOT_PENDING(_("该评价提示已结束。"))
         RatingPad.objects.filter(pk=pad.pk).update(prompt_cleared_at=timezone.now())
 
 

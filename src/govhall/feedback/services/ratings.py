@@ -14,17 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.compiled import insert
-from govhall.core.errors import (
-    Conflict,
-    InvalidTransition,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
 from govhall.core.services import emit_outbox
 from govhall.core.workdays import WorkdayResult, add_workdays
 from govhall.core.writes import acting_user, add_event
 from govhall.feedback import links
+from govhall.feedback.errors import FeedbackError
 from govhall.feedback.models import (
     BAD_LEVELS,
     Appeal,
@@ -159,17 +153,17 @@ def invite_for_case(*, case: Any, actor: Any) -> Invitation:
 def _link_invitation_id(token: str) -> int:
     invitation_id = links.unsign_invitation(token)
     if invitation_id is None:
-        raise PermissionDenied(_("评价链接无效:链接不完整或已被篡改。"), code="link_forged")
+        raise FeedbackError.LINK_FORGED(_("评价链接无效:链接不完整或已被篡改。"))
     return invitation_id
 
 
 def _usable(invitation: Invitation | None, now: dt.datetime | None = None) -> Invitation:
     if invitation is None:
-        raise NotFound(_("评价链接无效:邀评记录不存在。"), code="link_unknown")
+        raise FeedbackError.LINK_UNKNOWN(_("评价链接无效:邀评记录不存在。"))
     if invitation.used_at is not None:
-        raise Conflict(_("该服务已评价,每次服务只能评价一次。"), code="already_rated")
+        raise FeedbackError.ALREADY_RATED(_("该服务已评价,每次服务只能评价一次。"))
     if invitation.is_expired(now):
-        raise InvalidTransition(_("评价链接已过期,请通过12345热线评价。"), code="link_expired")
+        raise FeedbackError.LINK_EXPIRED(_("评价链接已过期,请通过12345热线评价。"))
     return invitation
 
 
@@ -188,10 +182,10 @@ def _refuse_own_service(actor: Any, department_id: int, staff: StaffProfile | No
     if not getattr(actor, "is_authenticated", False):
         return
     if staff is not None and staff.user_id == actor.pk:
-        raise PermissionDenied(_("不能评价本人提供的服务。"), code="own_service")
+        raise FeedbackError.OWN_SERVICE(_("不能评价本人提供的服务。"))
     profile = StaffProfile.objects.filter(user=actor, active=True).first()
     if profile is not None and profile.department_id == department_id:
-        raise PermissionDenied(_("工作人员不能评价本单位提供的服务。"), code="own_service")
+        raise FeedbackError.OWN_SERVICE(_("工作人员不能评价本单位提供的服务。"))
 
 
 def _check_aspects(center_id: int, aspects: Iterable[str]) -> list[str]:
@@ -199,7 +193,7 @@ def _check_aspects(center_id: int, aspects: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(a.strip() for a in aspects if a and a.strip()))
     unknown = [a for a in chosen if a not in allowed]
     if unknown:
-        raise ValidationFailed(
+        raise FeedbackError.ASPECT_UNKNOWN(
             _("分项评价“%(a)s”不在本中心的分项列表中。") % {"a": "、".join(unknown)},
             detail={"aspects": unknown},
         )
@@ -254,13 +248,13 @@ def _record_evaluation(
 ) -> Evaluation:
     """Write one rating with its event, its rectification (if bad) and its outbox row."""
     if level not in Level.values:
-        raise ValidationFailed(_("评价等级应为1至5。"), detail={"level": level})
+        raise FeedbackError.LEVEL_INVALID(_("评价等级应为1至5。"), detail={"level": level})
     if channel not in Channel.values:
-        raise ValidationFailed(_("评价渠道无效。"), detail={"channel": channel})
+        raise FeedbackError.CHANNEL_INVALID(_("评价渠道无效。"), detail={"channel": channel})
     if ticket is not None and Evaluation.objects.filter(ticket=ticket).exists():
-        raise Conflict(_("该服务已评价,每次服务只能评价一次。"), code="already_rated")
+        raise FeedbackError.ALREADY_RATED(_("该服务已评价,每次服务只能评价一次。"))
     if case is not None and Evaluation.objects.filter(case=case).exists():
-        raise Conflict(_("该办件已评价,每件事只能评价一次。"), code="already_rated")
+        raise FeedbackError.ALREADY_RATED(_("该办件已评价,每件事只能评价一次。"))
     evaluation = Evaluation(
         center_id=center_id,
         level=level,
@@ -283,7 +277,7 @@ def _record_evaluation(
         with transaction.atomic():
             evaluation.save()
     except IntegrityError as exc:
-        raise Conflict(_("该服务已评价,每次服务只能评价一次。"), code="already_rated") from exc
+        raise FeedbackError.ALREADY_RATED(_("该服务已评价,每次服务只能评价一次。")) from exc
     if invitation is not None:
         invitation.used_at = evaluation.rated_at
         invitation.save(update_fields=["used_at"])
@@ -361,7 +355,7 @@ def rate_with_link(
 ) -> Evaluation:
     """A person rates through the signed link (QR code, web or SMS)."""
     if channel not in (Channel.QR, Channel.WEB, Channel.SMS):
-        raise ValidationFailed(_("评价渠道无效。"), detail={"channel": channel})
+        raise FeedbackError.CHANNEL_INVALID(_("评价渠道无效。"), detail={"channel": channel})
     with transaction.atomic():
         # Checked under the row lock, so a concurrent use of the same link is refused here.
         invitation = _usable(_locked(Invitation, _link_invitation_id(token), required=False))
@@ -369,9 +363,8 @@ def rate_with_link(
         anonymous = not ((rater_phone or "").strip() or invitation.rater_phone)
         if level in BAD_LEVELS and anonymous and not (comment or "").strip():
             # Nobody to call back: the comment is all the unit has to verify and rectify.
-            raise ValidationFailed(
+            raise FeedbackError.COMMENT_REQUIRED(
                 _("不满意的匿名评价请填写意见建议,以便核实整改。"),
-                code="comment_required",
                 detail={"comment": level},
             )
         return _record_evaluation(
@@ -390,10 +383,10 @@ def rate_on_pad(*, pad: RatingPad, invitation_id: int, level: int, actor: Any = 
         pending = pad_pending_invitation(pad)
         if pending is None or pending.pk != invitation_id:
             # The pad showed a service that is no longer the window's current one.
-            raise Conflict(_("该次服务的评价已结束,评价器已更新为当前服务。"), code="not_pending")
+            raise FeedbackError.NOT_PENDING(_("该次服务的评价已结束,评价器已更新为当前服务。"))
         invitation = _locked(Invitation, pending.pk)
         if invitation.used_at is not None:
-            raise Conflict(_("该服务已评价,每次服务只能评价一次。"), code="already_rated")
+            raise FeedbackError.ALREADY_RATED(_("该服务已评价,每次服务只能评价一次。"))
         _refuse_own_service(actor, invitation.department_id, invitation.staff)
         return _record_evaluation(
             level=level, channel=Channel.PAD, actor=actor, **_through(invitation)
@@ -410,9 +403,9 @@ def file_appeal(*, evaluation: Evaluation, reason: str, evidence: Any = None, ac
     with transaction.atomic():
         evaluation = _locked(Evaluation, evaluation.pk)
         if evaluation.excluded:
-            raise InvalidTransition(_("该评价已核销,无需申诉。"))
+            raise FeedbackError.EVALUATION_EXCLUDED(_("该评价已核销,无需申诉。"))
         if Appeal.objects.filter(evaluation=evaluation).exists():
-            raise Conflict(_("该评价已提出过申诉,每条评价只能申诉一次。"))
+            raise FeedbackError.APPEAL_EXISTS(_("该评价已提出过申诉,每条评价只能申诉一次。"))
         appeal = Appeal(
             center_id=evaluation.center_id,
             evaluation=evaluation,
@@ -434,7 +427,7 @@ def decide_appeal(*, appeal: Appeal, upheld: bool, note: str = "", actor: Any) -
     with transaction.atomic():
         appeal = _locked(Appeal, appeal.pk)
         if appeal.status != Appeal.Status.PENDING:
-            raise InvalidTransition(_("该申诉已复核。"))
+            raise FeedbackError.APPEAL_DECIDED(_("该申诉已复核。"))
         evaluation = _locked(Evaluation, appeal.evaluation_id)
         appeal.status = Appeal.Status.UPHELD if upheld else Appeal.Status.REJECTED
         appeal.decided_by = actor

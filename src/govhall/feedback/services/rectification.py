@@ -8,11 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from govhall.core.errors import (
-    InvalidTransition,
-    ValidationFailed,
-)
 from govhall.core.services import emit_outbox
+from govhall.feedback.errors import FeedbackError
 from govhall.feedback.models import (
     Evaluation,
     Rectification,
@@ -37,7 +34,7 @@ def _step(rectification: Rectification, target: str) -> Rectification:
     expected, verb = _STEPS[target]
     row = _locked(Rectification, rectification.pk)
     if row.status != expected:
-        raise InvalidTransition(
+        raise FeedbackError.RECTIFICATION_WRONG_STEP(
             _("整改当前为“%(s)s”,不能%(v)s。") % {"s": row.get_status_display(), "v": verb}
         )
     row.status = target
@@ -50,7 +47,7 @@ def verify_rectification(
     """核实: the serving department says whether the bad rating is borne out, and why."""
     require_over(actor, "feedback.handle_rectification", rectification)
     if not (reason or "").strip():
-        raise ValidationFailed(_("请填写核实情况。"), detail={"reason": ["required"]})
+        raise FeedbackError.FIELD_REQUIRED(_("请填写核实情况。"), detail={"reason": ["required"]})
     with transaction.atomic():
         row = _step(rectification, Rectification.Status.VERIFIED)
         row.valid = valid
@@ -77,17 +74,19 @@ def rectify(
     require_over(actor, "feedback.handle_rectification", rectification)
     Kind = Rectification.Kind
     if not (measures or "").strip():
-        raise ValidationFailed(_("请填写整改措施或解释说明。"), detail={"measures": ["required"]})
+        raise FeedbackError.FIELD_REQUIRED(
+            _("请填写整改措施或解释说明。"), detail={"measures": ["required"]}
+        )
     if kind not in Kind.values:
-        raise ValidationFailed(_("请选择整改方式。"), detail={"kind": ["required"]})
+        raise FeedbackError.FIELD_REQUIRED(_("请选择整改方式。"), detail={"kind": ["required"]})
     if kind == Kind.DEADLINE and (rectify_by is None or rectify_by < timezone.localdate()):
-        raise ValidationFailed(
+        raise FeedbackError.DEADLINE_INVALID(
             _("限期整改须填写不早于今天的整改期限。"), detail={"rectify_by": ["required"]}
         )
     with transaction.atomic():
         row = _step(rectification, Rectification.Status.RECTIFIED)
         if row.valid is False and kind != Kind.EXPLANATION:
-            raise ValidationFailed(
+            raise FeedbackError.EXPLANATION_ONLY(
                 _("核实不属实的差评只能解释说明。"), detail={"kind": [Kind.EXPLANATION]}
             )
         row.measures = measures.strip()
@@ -118,13 +117,13 @@ def record_callback(
     """
     require_over(actor, "feedback.handle_rectification", rectification)
     if reached and satisfaction not in Rectification.Satisfaction.values:
-        raise ValidationFailed(_("联系上评价人时请选择其对整改的满意度。"))
+        raise FeedbackError.SATISFACTION_REQUIRED(_("联系上评价人时请选择其对整改的满意度。"))
     if not reached:
         satisfaction = ""
     with transaction.atomic():
         row = _step(rectification, Rectification.Status.CALLED_BACK)
         if reached and not Evaluation.objects.get(pk=row.evaluation_id).rater_phone:
-            raise ValidationFailed(
+            raise FeedbackError.NO_PHONE(
                 _("该差评未留联系电话,不能登记为已联系上。"), detail={"reached": ["no_phone"]}
             )
         row.callback_reached = reached
