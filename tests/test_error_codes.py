@@ -18,6 +18,7 @@ from govhall.notify.errors import NotifyError
 from govhall.org.errors import OrgError
 from govhall.performance.errors import PerformanceError
 from govhall.queueing.errors import QueueError
+from govhall.simulation.errors import SimulationError
 from govhall.supervision.errors import SupervisionError
 from govhall.training.errors import TrainingError
 
@@ -34,6 +35,7 @@ CATALOGUES = {
     "performance": PerformanceError,
     "queueing": QueueError,
     "cases": CaseError,
+    "simulation": SimulationError,
     "feedback": FeedbackError,
 }
 KINDS = {cls.__name__ for cls in (DomainError, *DomainError.__subclasses__())}

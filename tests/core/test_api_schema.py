@@ -4,9 +4,14 @@ app document the statuses its codes answer with."""
 import pytest
 
 from govhall.attendance.errors import AttendanceError
+from govhall.cases.errors import CaseError
 from govhall.core.api_schema import catalogues
+from govhall.core.error_codes import CoreError
 from govhall.exchange.errors import ExchangeError
+from govhall.feedback.errors import FeedbackError
 from govhall.org.errors import OrgError
+from govhall.performance.errors import PerformanceError
+from govhall.queueing.errors import QueueError
 from govhall.supervision.errors import SupervisionError
 from govhall.training.errors import TrainingError
 
@@ -28,7 +33,20 @@ def test_every_app_with_an_enum_is_found():
     assert found["exchange"] is ExchangeError
 
 
-@pytest.mark.parametrize("enum", [AttendanceError, SupervisionError, TrainingError, OrgError])
+@pytest.mark.parametrize(
+    "enum",
+    [
+        AttendanceError,
+        SupervisionError,
+        TrainingError,
+        OrgError,
+        CaseError,
+        QueueError,
+        FeedbackError,
+        PerformanceError,
+        CoreError,
+    ],
+)
 def test_each_code_is_in_the_schema_with_its_status(schema, enum):
     component = schema["components"]["schemas"][f"{enum.__name__}Code"]
     assert component["enum"] == [m.value for m in enum]

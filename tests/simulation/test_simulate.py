@@ -11,13 +11,14 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max
 
 from govhall.cases.models import Case, CaseEvent
-from govhall.core.errors import Conflict
+from govhall.core.errors import Conflict, ValidationFailed
 from govhall.core.models import OutboxEvent
 from govhall.feedback.models import Evaluation, Rectification
 from govhall.queueing import selectors as queue_selectors
 from govhall.queueing.models import Ticket, TicketCounter, TicketEvent
+from govhall.simulation.errors import SimulationError
 from govhall.simulation.profiles import COUNTY, SCALES
-from govhall.simulation.services import simulate_month
+from govhall.simulation.services import parse_month, simulate_month
 from tests.factories import CenterFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +63,16 @@ def test_same_seed_same_month_and_a_month_only_once():
     untimed = {"center_id": 0, "timings": {}, "cpu_timings": {}}
     assert dataclasses.replace(again, **untimed) == dataclasses.replace(summary, **untimed)
     assert _fingerprint(twin) == _fingerprint(center)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         simulate_month(center=center, month=MONTH, scale=TINY, seed=3)
+    assert refused.value.code == SimulationError.MONTH_SIMULATED
+
+
+def test_a_month_is_read_as_year_and_month():
+    assert parse_month("2026-05") == dt.date(2026, 5, 1)
+    with pytest.raises(ValidationFailed) as refused:
+        parse_month("2026-13")
+    assert refused.value.code == SimulationError.BAD_MONTH
 
 
 def test_a_simulated_month_keeps_every_rule():

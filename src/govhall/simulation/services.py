@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import Conflict, ValidationFailed
 from govhall.core.models import Center
 from govhall.core.services import refresh_statistics
 from govhall.core.workdays import load_calendar
@@ -36,6 +35,7 @@ from govhall.simulation import (
     write_feedback,
     write_queue,
 )
+from govhall.simulation.errors import SimulationError
 from govhall.simulation.profiles import SCALES, WEEKDAY_ARRIVALS, Scale
 from govhall.simulation.world import load_or_create_world
 
@@ -90,7 +90,7 @@ def parse_month(value: str) -> dt.date:
     try:
         return dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError as exc:
-        raise ValidationFailed(_("月份格式应为 YYYY-MM。")) from exc
+        raise SimulationError.BAD_MONTH(_("月份格式应为 YYYY-MM。")) from exc
 
 
 def simulate_month(
@@ -106,7 +106,7 @@ def simulate_month(
     say = progress or (lambda _msg: None)
     days = month_days(month)
     if Ticket.objects.filter(center=center, issue_date__range=(days[0], days[-1])).exists():
-        raise Conflict(
+        raise SimulationError.MONTH_SIMULATED(
             _("%(center)s %(month)s 已有排队数据,不能重复模拟。")
             % {"center": center.name, "month": f"{month:%Y-%m}"}
         )
