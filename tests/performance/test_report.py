@@ -78,4 +78,4 @@ def test_complaints_still_being_checked_are_named_apart_from_the_valid_ones():
     judged = {"complaints": 2, "complaints_valid": 1, "complaints_invalid": 1}
     assert _quality(judged) == "受理“办不成事”反映及投诉2件,其中有效投诉1件。"
     # a run computed before keeps the sentence it was issued with
-    assert _quality(center, half_up=False) == "受理“办不成事”反映及投诉5件,其中有效投诉1件。"
+    assert _quality(center, rules=1) == "受理“办不成事”反映及投诉5件,其中有效投诉1件。"

@@ -76,8 +76,9 @@ def percent(value: float, places: int = 0, *, half_up: bool = True) -> str:
     return percent_text(value, places)
 
 
-def _half_up(inputs: dict[str, Any]) -> bool:
-    return inputs.get("bulletin_rules", 1) >= 2
+def _rules(inputs: dict[str, Any]) -> int:
+    """The `BULLETIN_RULES` a run's snapshot was composed by (1 when it does not say)."""
+    return inputs.get("bulletin_rules", 1)
 
 
 def minutes(seconds: float) -> str:
@@ -148,7 +149,7 @@ def _mean_time(seconds: float | None, in_minutes: str, in_seconds: str) -> str |
 
 
 def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> str:
-    half_up = _half_up(inputs)
+    half_up = _rules(inputs) >= 2
     hall = _clauses(
         _mean_time(
             center.get("avg_wait_seconds"),
@@ -218,9 +219,10 @@ def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> 
     return text + (period + "," + body if body else "")
 
 
-def _quality(center: dict[str, Any], *, half_up: bool = True) -> str:
-    """The 服务质量 paragraph; `half_up` False: the rules of runs computed before 2 (rounding
-    half to even, no pending complaints named)."""
+def _quality(center: dict[str, Any], *, rules: int = BULLETIN_RULES) -> str:
+    """The 服务质量 paragraph by the bulletin `rules` (1: rounding half to even, no pending
+    complaints named)."""
+    half_up = rules >= 2
     ratings = center.get("ratings") or 0
     split = (
         _("(线上%(on)s条、线下%(off)s条)")
@@ -245,7 +247,7 @@ def _quality(center: dict[str, Any], *, half_up: bool = True) -> str:
         % {"p": percent(center["rectification_on_time_rate"], half_up=half_up)}
         if center.get("rectification_on_time_rate") is not None
         else None,
-        _complaints(center, name_pending=half_up) if center.get("complaints") else None,
+        _complaints(center, name_pending=rules >= 2) if center.get("complaints") else None,
     )
 
 
@@ -392,7 +394,7 @@ def compose_bulletin(*, run: EvaluationRun, texts: dict[str, str], issued_on: dt
 
     work_parts = [
         (_("办理效率。"), _efficiency(period_label, center, inputs)),
-        (_("服务质量。"), _quality(center, half_up=_half_up(inputs))),
+        (_("服务质量。"), _quality(center, rules=_rules(inputs))),
         (_("便民服务。"), _convenience(period_label, center, departments)),
         (_("评价结果。"), _awards(run, inputs)),
     ] + [("", line) for line in _lines(run.narrative_work)]
