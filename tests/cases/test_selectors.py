@@ -8,7 +8,12 @@ from govhall.cases import selectors, services
 from govhall.cases.models import Case
 from govhall.core.roles import Role
 from tests.cases.factories import accept, at, served_ticket
-from tests.factories import DepartmentFactory, ServiceItemFactory, make_id_number
+from tests.factories import (
+    DepartmentFactory,
+    MaterialFactory,
+    ServiceItemFactory,
+    make_id_number,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +108,46 @@ def test_figures_keys_are_the_contract(center, month):
     assert set(selectors.center_figures(center_id=center.pk, **MARCH)) == set(selectors.FIGURE_KEYS)
     empty = selectors.center_figures(center_id=center.pk, start=D(2020, 1, 1), end=D(2020, 1, 31))
     assert empty["accepted"] == 0 and empty["completion_rate"] is None
+
+
+def test_the_running_total_is_the_cohort_of_every_case_accepted_so_far(center, month):
+    """至目前 (seed 001: "共受理审批服务事项3645件,事项办结率为96.89%"): the cases accepted from
+    the first (02-02, withdrawn since) to the close of the day, and of them those completed by
+    then; the same cohort as a period's 受理 and 办结 when the period starts at the first case."""
+    running = selectors.since_launch(center_id=center.pk, end=D(2026, 3, 31))
+    assert running == {
+        "since": D(2026, 2, 2),
+        # 02-02 (withdrawn), 02-25, and March's four; completed: 02-25, on_time, late
+        "accepted": 6,
+        "completed": 3,
+        "completion_rate": pytest.approx(3 / 6),
+    }
+    cohort = selectors.center_figures(center_id=center.pk, start=D(2026, 2, 2), end=D(2026, 3, 31))
+    assert {k: cohort[k] for k in ("accepted", "completed", "completion_rate")} == {
+        k: running[k] for k in ("accepted", "completed", "completion_rate")
+    }
+    # at the close of February the February case was not yet completed (03-03)
+    assert selectors.since_launch(center_id=center.pk, end=D(2026, 2, 28)) == {
+        "since": D(2026, 2, 2),
+        "accepted": 2,
+        "completed": 0,
+        "completion_rate": 0,
+    }
+    assert selectors.since_launch(center_id=center.pk, end=D(2026, 2, 1)) is None
+
+
+def test_cases_accepted_by_mode(center, department):
+    """容缺受理 and 告知承诺 counted among the cases accepted in the period, every mode listed."""
+    item = ServiceItemFactory(center=center, department=department, promised_limit_days=5)
+    MaterialFactory(item=item, name="身份证明", required=False)
+    for day in (D(2026, 3, 2), D(2026, 3, 3), D(2026, 2, 27)):
+        accept(item, day=day, mode="missing", materials_missing=["身份证明"])
+    accept(item, day=D(2026, 3, 4))
+    assert selectors.accepted_by_mode(center_id=center.pk, **MARCH) == {
+        Case.Mode.NORMAL: 1,
+        Case.Mode.MISSING: 2,
+        Case.Mode.COMMITMENT: 0,
+    }
 
 
 def test_overdue_by_department_item_for_the_bulletin(center, department, month):

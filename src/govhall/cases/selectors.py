@@ -14,6 +14,8 @@ Figures follow DOMAIN.md "Figures" (dates inclusive, local Asia/Shanghai days):
 - on_time_rate: cases completed in the period by their due date ÷ completed_in_period;
 - avg_workdays: mean working days the clock ran, over the cases completed in the period;
 - consultations (咨询): tickets issued in the period and served that opened no case.
+The running total (至目前, `since_launch`) is the same cohort over every case accepted up to a
+day, from the first the centre recorded.
 Rates are fractions in [0, 1], or None when the denominator is 0.
 """
 
@@ -29,6 +31,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -242,6 +245,25 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def _cohort(accepted: Q, hi: dt.datetime) -> dict[str, Count]:
+    """办件量 and 办结 (DOMAIN.md "Figures"): the cases `accepted` matches and, of them, those
+    completed before `hi` (the close of the period's last day)."""
+    return {
+        "accepted": Count("id", filter=accepted),
+        "accepted_completed": Count("id", filter=accepted & Q(completed_at__lt=hi)),
+    }
+
+
+def _completion(row: dict[str, Any]) -> dict[str, Any]:
+    """accepted, completed and completion_rate (办结率) from a `_cohort`'s counts."""
+    accepted, completed = row.get("accepted") or 0, row.get("accepted_completed") or 0
+    return {
+        "accepted": accepted,
+        "completed": completed,
+        "completion_rate": _ratio(completed, accepted),
+    }
+
+
 def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) -> Rollup:
     """The case figures of the period for the whole centre and per each of `keys` (names in
     GROUPS), from one pass over the cases handled, one over the open overdue cases and one over
@@ -254,8 +276,7 @@ def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) 
     handled = rollup(
         base.filter(accepted | completed),
         {
-            "accepted": Count("id", filter=accepted),
-            "accepted_completed": Count("id", filter=accepted & Q(completed_at__lt=hi)),
+            **_cohort(accepted, hi),
             "accepted_online": Count("id", filter=accepted & ~Q(channel=Case.Channel.WINDOW)),
             "completed": Count("id", filter=completed),
             "late": Count("id", filter=completed & Q(completed_late=True)),
@@ -282,18 +303,15 @@ def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) 
     parts = (handled, open_overdue, consultations)
 
     def finish(row: dict[str, Any]) -> dict[str, Any]:
-        n_accepted = row.get("accepted") or 0
-        n_cohort_completed = row.get("accepted_completed") or 0
+        cohort = _completion(row)
         n_online = row.get("accepted_online") or 0
         n_completed = row.get("completed") or 0
         late = row.get("late") or 0
         days = row.get("workdays_total")
         return {
-            "accepted": n_accepted,
-            "completed": n_cohort_completed,
-            "completion_rate": _ratio(n_cohort_completed, n_accepted),
+            **cohort,
             "accepted_online": n_online,
-            "online_share": _ratio(n_online, n_accepted),
+            "online_share": _ratio(n_online, cohort["accepted"]),
             "completed_in_period": n_completed,
             "overdue": late + (row.get("open_overdue") or 0),
             "on_time_rate": _ratio(n_completed - late, n_completed),
@@ -362,6 +380,35 @@ def figure_rollup(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
     figures.by["department"] = {**{pk: empty_figures() for pk in ids}, **figures.by["department"]}
     figures.by["staff"].pop(None, None)
     return figures
+
+
+def since_launch(*, center_id: int, end: dt.date) -> dict[str, Any] | None:
+    """The running total to the close of `end` (seed 001: "至目前,通过平凉市行政审批系统共受理
+    审批服务事项3645件,事项办结率为96.89%"): every case the centre accepted up to then, from the
+    first it recorded (``since``, the day of that acceptance), those of them completed by then
+    and the completion rate, the cohort `center_figures` counts over a period; None without a
+    case."""
+    _lo, hi = _bounds(end, end)
+    row = Case.objects.filter(center_id=center_id).aggregate(
+        first=Min("accepted_at"), **_cohort(Q(accepted_at__lt=hi), hi)
+    )
+    if not row["accepted"]:
+        return None
+    return {"since": timezone.localdate(row["first"]), **_completion(row)}
+
+
+def accepted_by_mode(*, center_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
+    """The cases accepted in the period by their mode of acceptance (`Case.Mode`: 一般受理,
+    容缺受理 with secondary materials to follow, 告知承诺), each mode with its count (0 when none):
+    seed 004's "延时、容缺服务" counts the 容缺 ones beside the after-hours assists."""
+    lo, hi = _bounds(start, end)
+    counts = dict(
+        Case.objects.filter(center_id=center_id, accepted_at__gte=lo, accepted_at__lt=hi)
+        .values_list("mode")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {mode: counts.get(mode, 0) for mode in Case.Mode.values}
 
 
 def department_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
