@@ -213,6 +213,8 @@ def test_center_figures_and_the_seed_000_assisted_services(center, month):
     assert (c["ratings_online"], c["ratings_offline"]) == (6, 1)
     assert c["ratings_by_level"] == {5: 2, 4: 2, 3: 1, 2: 1, 1: 1}
     assert c["good_rate"] == pytest.approx(5 / 7)
+    # seed 004's "非常满意占到100%": the share of 非常满意 among the ratings
+    assert (c["very_satisfied"], c["very_satisfied_rate"]) == (2, pytest.approx(2 / 7))
     assert c["bad_ratings"] == 2
     assert c["complaints"] == 5 and c["complaints_valid"] == 3 and c["complaints_invalid"] == 1
     assert c["complaint_deductions"] == Decimal("3.5")
@@ -274,7 +276,8 @@ def test_derived_rates_add_up(counts):
     row["ratings_by_level"] = dict(zip((5, 4, 3, 2, 1), counts, strict=True))
     selectors._derive(row)
     assert row["good_ratings"] + row["bad_ratings"] == row["ratings"] == sum(counts)
+    assert row["very_satisfied"] == counts[0] <= row["good_ratings"]
     if row["ratings"]:
-        assert 0 <= row["good_rate"] <= 1
+        assert 0 <= row["very_satisfied_rate"] <= row["good_rate"] <= 1
     else:
-        assert row["good_rate"] is None
+        assert row["good_rate"] is None and row["very_satisfied_rate"] is None

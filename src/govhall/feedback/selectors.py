@@ -13,6 +13,7 @@ or staff member over local days ``start..end`` inclusive, each by a handful of a
 - ratings: ratings given in the period, without those taken out by an upheld appeal;
   ratings_by_level {5: n, …, 1: n}; ratings_online (线上: web, SMS link) and ratings_offline
   (线下: the window's pad, the QR code, the 12345 hotline); good_rate = (5 + 4 + 3) ÷ ratings;
+  very_satisfied = 5, very_satisfied_rate = 5 ÷ ratings (seed 004: "非常满意占到100%");
   bad_ratings = 2 + 1; bad_valid: bad ratings whose verification found them borne out;
   bad_rectified: bad ratings whose rectification is closed.
 - rectifications_due: rectifications (not voided by an appeal) whose deadline falls in the
@@ -338,6 +339,8 @@ def empty_figures() -> dict[str, Any]:
         "ratings_offline": 0,
         "good_ratings": 0,
         "good_rate": None,
+        "very_satisfied": 0,
+        "very_satisfied_rate": None,
         "bad_ratings": 0,
         "bad_valid": 0,
         "bad_rectified": 0,
@@ -510,6 +513,8 @@ def _derive(r: dict[str, Any]) -> None:
     r["good_ratings"] = sum(levels[lv] for lv in (5, 4, 3))
     r["bad_ratings"] = levels[2] + levels[1]
     r["good_rate"] = _rate(r["good_ratings"], r["ratings"])
+    r["very_satisfied"] = levels[Level.VERY_SATISFIED]
+    r["very_satisfied_rate"] = _rate(r["very_satisfied"], r["ratings"])
     r["invitation_rate"] = _rate(r["invitations"], r["services_completed"])
     r["participation_rate"] = _rate(r["invitations_rated"], r["invitations"])
     r["rectification_on_time_rate"] = _rate(r["rectified_on_time"], r["rectifications_due"])

@@ -65,6 +65,7 @@ GROUPS: list[tuple[Promise, list[tuple[str, Promise, str]]]] = [
             ("ratings", _("评价总数"), COUNT),
             ("good_ratings", _("好评"), COUNT),
             ("good_rate", _("好评率"), PERCENT),
+            ("very_satisfied_rate", _("非常满意占比"), PERCENT),
             ("bad_ratings", _("差评"), COUNT),
             ("bad_valid", _("有效差评"), COUNT),
             ("bad_rectified", _("差评已整改"), COUNT),
