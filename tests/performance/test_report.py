@@ -8,6 +8,7 @@ from govhall.performance import services
 from govhall.performance.report import _efficiency, _quality, compose_bulletin, percent
 from tests.cases.factories import accept
 from tests.factories import ServiceItemFactory
+from tests.performance.month import window_cases
 
 
 def test_percent_rounds_half_up_as_an_office_does():
@@ -79,3 +80,44 @@ def test_complaints_still_being_checked_are_named_apart_from_the_valid_ones():
     assert _quality(judged) == "受理“办不成事”反映及投诉2件,其中有效投诉1件。"
     # a run computed before keeps the sentence it was issued with
     assert _quality(center, rules=1) == "受理“办不成事”反映及投诉5件,其中有效投诉1件。"
+
+
+def _text(run) -> str:
+    bulletin = compose_bulletin(run=run, texts={}, issued_on=dt.date(2026, 4, 2))
+    return "".join(t for s in bulletin.sections for _lead, t in s.paragraphs)
+
+
+@pytest.mark.django_db
+def test_the_bulletin_states_the_running_total_since_the_first_case(center, department):
+    """Seed 001: "至目前,通过平凉市行政审批系统共受理审批服务事项3645件,事项办结率为
+    96.89%". February: 100 cases accepted, 97 of them completed; March: 3 accepted, 2 completed
+    → 99 ÷ 103 since the first case (02-02), 96.12% to two decimals; the checks list its rate."""
+    item = ServiceItemFactory(center=center, department=department)
+    for accepted, count, completed in (
+        (dt.date(2026, 2, 2), 97, dt.date(2026, 2, 6)),
+        (dt.date(2026, 2, 3), 3, None),
+        (dt.date(2026, 3, 2), 2, dt.date(2026, 3, 4)),
+        (dt.date(2026, 3, 3), 1, None),
+    ):
+        window_cases(
+            department=department, item=item, accepted=accepted, count=count, completed=completed
+        )
+    run = services.evaluate_period(center=center, code="2026-03")
+    assert run.inputs["since_launch"] == {
+        "since": "2026-02-02",
+        "accepted": 103,
+        "completed": 99,
+        "completion_rate": 99 / 103,
+    }
+    sentence = (
+        "截至2026年3月31日,政务服务系统自2026年2月2日启用以来累计受理办件103件,"
+        "办结99件,办结率96.12%。"
+    )
+    assert sentence in _text(run)
+    checks = {c.text: c.ok for c in services.check_run(run=run)}
+    assert checks["累计办结率 0.9612 = 99 ÷ 103"] is True
+    # a run computed before the snapshot recorded it (a published bulletin) reads as it was signed
+    del run.inputs["since_launch"]
+    assert "累计受理" not in _text(run)
+    # the month of the first case: the running total would only repeat the month's own figures
+    assert "累计受理" not in _text(services.evaluate_period(center=center, code="2026-02"))

@@ -34,6 +34,7 @@ from tests.attendance.factories import assign
 from tests.cases.factories import accept
 from tests.factories import (
     DepartmentFactory,
+    MaterialFactory,
     ServiceItemFactory,
     StaffProfileFactory,
     WindowFactory,
@@ -267,7 +268,8 @@ def test_the_report_reads_back_from_the_docx(center, year):
         "共受理办件5件,其中网上办件1件,网上办件占比20.00%,办结4件,办结率80.0%,超期2件。",
         "在用的3项事项中,“最多跑一次”事项2项,占比66.7%,其中“不见面审批”事项1项,"
         "全年受理的办件中,“最多跑一次”事项办件3件,占比60.0%。",
-        "共收到“好差评”评价3条,其中线上评价2条、线下评价1条,好评率66.7%,差评1条。",
+        "共收到“好差评”评价3条,其中线上评价2条、线下评价1条,非常满意占比66.7%,好评率66.7%,"
+        "差评1条。",
         "上门服务2次、免费刻章1次(673户、3311枚,节省52.9万元)",
         "共为群众和企业节省52.9万元。",
         "全年开展培训1期,参训3人次,学习覆盖率100%。",
@@ -284,6 +286,53 @@ def test_the_report_reads_back_from_the_docx(center, year):
     assert [row[1] for row in rows[1:]] == [u.name for u in figures.ranking]
     assert [int(row[2]) for row in rows[1:]] == [u.months for u in figures.ranking]
     assert [row.cells[0].text for row in document.tables[1].rows[1:]] == ["丁局"]
+
+
+@pytest.mark.parametrize("after_hours", [34, 0])
+def test_seed_004_running_total_ratings_and_missing_materials(
+    center, department, admin_user, after_hours
+):
+    """Seed 004's "为企业开展延时、容缺服务60余次" (after-hours assists + 容缺受理 cases),
+    "非常满意占到100%,无不满意评价", and seed 001's running total "至目前…共受理…件,事项办结率为
+    96.89%" in the year's report: a case of 2025-12-15 (completed), two 容缺 cases (open) and one
+    case completed and rated 非常满意 online in 2026 → 4 accepted since the first, 2 completed."""
+    item = ServiceItemFactory(center=center, department=department, promised_limit_days=5)
+    MaterialFactory(item=item, name="身份证明", required=False)
+    first = accept(item, day=dt.date(2025, 12, 15))
+    case_services.complete_case(actor=None, case=first, approved=True, at=at(dt.date(2025, 12, 16)))
+    for day in (dt.date(2026, 3, 2), dt.date(2026, 3, 3)):
+        accept(item, day=day, mode="missing", materials_missing=["身份证明"])
+    rated = accept(item, day=dt.date(2026, 3, 4))
+    case_services.complete_case(actor=None, case=rated, approved=True, at=at(dt.date(2026, 3, 5)))
+    rate(rated, 5, Channel.WEB, dt.date(2026, 3, 6))
+    if after_hours:
+        feedback_services.record_assist(
+            center=center,
+            kind=AssistRecord.Kind.AFTER_HOURS,
+            department=department,
+            date=dt.date(2026, 4, 1),
+            count=after_hours,
+            actor=admin_user,
+        )
+    figures = yearly_figures(center=center, year=2026, today=YEAR_END)
+    assert figures.since_launch == cases_selectors.since_launch(center_id=center.pk, end=YEAR_END)
+    assert figures.after_hours_and_missing == after_hours + 2
+    bulletin = compose_yearly(
+        center=center, figures=figures, texts={"issuer": center.name}, issued_on=dt.date(2027, 1, 4)
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(bulletin_docx(bulletin))).paragraphs)
+    for expected in (
+        "截至2026年12月31日,政务服务系统自2025年12月15日启用以来累计受理办件4件,办结2件,"
+        "办结率50.00%。",
+        "共收到“好差评”评价1条,其中线上评价1条、线下评价0条,非常满意占比100.0%,好评率100.0%,"
+        "无差评。",
+        "2026年共开展帮办代办服务34次,其中延时服务34次。"
+        "容缺受理办件2件,与延时服务合计为企业和群众开展延时、容缺服务36次。"
+        if after_hours
+        else "便民服务。2026年容缺受理办件2件。",
+    ):
+        assert expected in text, expected
+    assert ("延时" in text) == bool(after_hours)
 
 
 def test_a_sentence_without_its_figure_is_left_out(center, department, admin_user):

@@ -1,11 +1,11 @@
 """The month's invariants (`govhall evaluate --check`, and before every publication).
 
 A bulletin states figures that must agree with each other: the departments add up to the
-centre, 办结 never exceeds 受理, every rate is its numerator over its denominator and lies in
-[0, 1], 空岗 never exceeds the time the staff member was scheduled, consultations are served
-tickets, no unit under the rubric's volume floor is ranked (and every unit listed apart for
-its volume is under it), and no award goes to a unit that had no cases, no attendance or fewer
-services than the floor (or, for a person, served nobody).
+centre, 办结 never exceeds 受理, every rate (the running total's 办结率 too) is its numerator over
+its denominator and lies in [0, 1], 空岗 never exceeds the time the staff member was
+scheduled, consultations are served tickets, no unit under the rubric's volume floor is ranked
+(and every unit listed apart for its volume is under it), and no award goes to a unit that had
+no cases, no attendance or fewer services than the floor (or, for a person, served nobody).
 The checks read a run's snapshot (or the same snapshot computed without saving a run), so what
 they pass is exactly what would be published.
 """
@@ -35,6 +35,7 @@ RATES: dict[str, tuple[str, str, Any]] = {
     "invitation_rate": ("invitations", "services_completed", gettext_lazy("主动邀评率")),
     "participation_rate": ("invitations_rated", "invitations", gettext_lazy("参评率")),
     "good_rate": ("good_ratings", "ratings", gettext_lazy("好评率")),
+    "very_satisfied_rate": ("very_satisfied", "ratings", gettext_lazy("非常满意占比")),
     "rectification_on_time_rate": (
         "rectified_on_time",
         "rectifications_due",
@@ -53,7 +54,9 @@ def _n(figures: Mapping[str, Any], key: str) -> float:
     return float(figures.get(key) or 0)
 
 
-def _rate_checks(who: str, figures: Mapping[str, Any]) -> list[Check]:
+def _rate_checks(who: str, figures: Mapping[str, Any], *, only_wrong: bool) -> list[Check]:
+    """Each rate of `figures` against its numerator ÷ its denominator: all of them listed, or
+    (`only_wrong`, a department's) only those that are wrong."""
     out = []
     for rate, (num_key, den_key, label) in RATES.items():
         if rate not in figures:
@@ -66,8 +69,8 @@ def _rate_checks(who: str, figures: Mapping[str, Any]) -> list[Check]:
             and abs(float(value) - expected) < 1e-9
             and 0 <= float(value) <= 1
         )
-        if who and ok:
-            continue  # the centre's rates are all listed; a department's only when wrong
+        if only_wrong and ok:
+            continue
         shown = "—" if value is None else f"{float(value):.4f}"
         out.append(
             Check(
@@ -124,7 +127,9 @@ def check_snapshot(
                     },
                 )
             )
-        checks += _rate_checks(who, figures)
+        checks += _rate_checks(who, figures, only_wrong=bool(who))
+    if inputs.get("since_launch"):
+        checks += _rate_checks(_("累计"), inputs["since_launch"], only_wrong=False)
     checks.append(
         Check(
             _n(center, "consultations") <= _n(center, "tickets_served"),

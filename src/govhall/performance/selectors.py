@@ -15,10 +15,12 @@ from django.db.models import Count, F, QuerySet
 
 from govhall.attendance import selectors as attendance_selectors
 from govhall.cases import selectors as cases_selectors
+from govhall.cases.models import Case
 from govhall.catalog import selectors as catalog_selectors
 from govhall.catalog.models import ServiceItem
 from govhall.core.selectors import concurrent_reads, upstream_backlog
 from govhall.feedback import selectors as feedback_selectors
+from govhall.feedback.models import AssistRecord
 from govhall.org import selectors as org_selectors
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.performance.models import (
@@ -53,6 +55,7 @@ class PeriodFigures:
     hall: dict[str, int] = field(default_factory=dict)
     last_year: dict[str, Any] | None = None
     upstream: dict[str, int] = field(default_factory=dict)
+    since_launch: dict[str, Any] | None = None
 
     def is_empty(self) -> bool:
         """Nothing happened in the period: no ticket, no case, no rating, no assisted service."""
@@ -108,6 +111,7 @@ def gather_figures(
         hall=hall_counts(center_id=center_id),
         last_year=last_year_figures(center_id=center_id, start=start, end=end),
         upstream=upstream_backlog(center_id=center_id, start=start, end=end),
+        since_launch=cases_selectors.since_launch(center_id=center_id, end=end),
     )
 
 
@@ -445,6 +449,8 @@ class YearFigures:
     end: dt.date
     tickets: dict[str, Any]
     cases: dict[str, Any]
+    since_launch: dict[str, Any] | None
+    case_modes: dict[str, int]
     one_visit_cases: dict[str, Any]
     one_visit_items: catalog_selectors.OneVisitItems
     ratings: dict[str, Any]
@@ -461,6 +467,15 @@ class YearFigures:
     @property
     def complete(self) -> bool:
         return self.end == dt.date(self.year, 12, 31)
+
+    @property
+    def after_hours_and_missing(self) -> int:
+        """延时、容缺服务 (seed 004: "为企业开展延时、容缺服务60余次"): the after-hours assisted
+        services and the cases accepted with missing materials (容缺受理)."""
+        return (
+            self.assists[AssistRecord.Kind.AFTER_HOURS]["count"]
+            + self.case_modes[Case.Mode.MISSING]
+        )
 
     def is_empty(self) -> bool:
         """Nothing happened in the year: no ticket, case, rating, assisted service, training
@@ -487,6 +502,8 @@ def year_figures(*, center_id: int, year: int, today: dt.date) -> YearFigures:
         end=end,
         tickets=queueing_selectors.center_figures(center_id=center_id, start=start, end=end),
         cases=cases_selectors.center_figures(center_id=center_id, start=start, end=end),
+        since_launch=cases_selectors.since_launch(center_id=center_id, end=end),
+        case_modes=cases_selectors.accepted_by_mode(center_id=center_id, start=start, end=end),
         one_visit_cases=cases_selectors.one_visit_cases(center_id=center_id, start=start, end=end),
         one_visit_items=catalog_selectors.one_visit_items(center_id=center_id, day=end),
         ratings=feedback_selectors.center_figures(center_id=center_id, start=start, end=end),

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.cases.models import Case
 from govhall.core.models import Center
 from govhall.feedback.models import AssistRecord
 from govhall.performance import selectors
@@ -30,6 +31,7 @@ from govhall.performance.report import (
     hall_parts,
     minutes,
     percent,
+    since_launch_sentence,
 )
 from govhall.performance.selectors import YearFigures, YearRank
 from govhall.performance.services import bulletin_texts, ensure_bulletin_settings
@@ -133,7 +135,8 @@ def _efficiency(span: str, figures: YearFigures) -> str:
         if cases.get("accepted")
         else ""
     )
-    return span + "," + body if body else ""
+    running = since_launch_sentence(figures.since_launch, figures.start, figures.end)
+    return (span + "," + body if body else "") + running
 
 
 def _one_visit(figures: YearFigures) -> str:
@@ -164,8 +167,11 @@ def _quality(figures: YearFigures) -> str:
                 "on": ratings["ratings_online"],
                 "off": ratings["ratings_offline"],
             },
+            _("非常满意占比%(p)s") % {"p": percent(ratings["very_satisfied_rate"], 1)},
             _("好评率%(p)s") % {"p": percent(ratings["good_rate"], 1)},
-            _("差评%(n)s条") % {"n": ratings["bad_ratings"]},
+            _("差评%(n)s条") % {"n": ratings["bad_ratings"]}
+            if ratings["bad_ratings"]
+            else _("无差评"),
         )
         if ratings.get("ratings")
         else ""
@@ -203,9 +209,11 @@ def _assist_detail(kind: Any, row: dict[str, Any], unit: str | None) -> str:
 
 
 def _convenience(span: str, figures: YearFigures) -> str:
+    """The assisted services by kind, then the 容缺 cases (with the span when they open the
+    paragraph)."""
     total = figures.assists["total"]
     if not total["count"]:
-        return ""
+        return _missing_materials(figures, span)
     details = "、".join(
         _assist_detail(kind, figures.assists[kind.value], figures.assist_units.get(kind.value))
         for kind in AssistRecord.Kind
@@ -215,6 +223,22 @@ def _convenience(span: str, figures: YearFigures) -> str:
         _("%(span)s共开展帮办代办服务%(n)s次,其中%(detail)s")
         % {"span": span, "n": total["count"], "detail": details},
         _("共为群众和企业节省%(m)s") % {"m": _money(total["saving"])} if total["saving"] else None,
+    ) + _missing_materials(figures, "")
+
+
+def _missing_materials(figures: YearFigures, span: str) -> str:
+    """ "容缺受理办件26件,与延时服务合计为企业和群众开展延时、容缺服务60次。" (seed 004:
+    "为企业开展延时、容缺服务60余次"); "" without a 容缺 case."""
+    missing = figures.case_modes[Case.Mode.MISSING]
+    if not missing:
+        return ""
+    after_hours = figures.assists[AssistRecord.Kind.AFTER_HOURS]["count"]
+    return span + _clauses(
+        _("容缺受理办件%(n)s件") % {"n": missing},
+        _("与延时服务合计为企业和群众开展延时、容缺服务%(n)s次")
+        % {"n": figures.after_hours_and_missing}
+        if after_hours
+        else None,
     )
 
 
@@ -353,6 +377,7 @@ def compose_yearly(
 
 def year_payload(figures: YearFigures) -> dict[str, Any]:
     """The year's figures as JSON (the API), rates as fractions, money in yuan."""
+    since = figures.since_launch
     items = figures.one_visit_items
     training = figures.training
     total = figures.reductions.total
@@ -365,6 +390,9 @@ def year_payload(figures: YearFigures) -> dict[str, Any]:
         "stability": figures.stability,
         "tickets": figures.tickets,
         "cases": figures.cases,
+        "since_launch": since and {**since, "since": since["since"].isoformat()},
+        "case_modes": figures.case_modes,
+        "after_hours_and_missing": figures.after_hours_and_missing,
         "one_visit": {
             "items": items.items,
             "one_visit_items": items.one_visit,
@@ -374,7 +402,15 @@ def year_payload(figures: YearFigures) -> dict[str, Any]:
         },
         "ratings": {
             key: figures.ratings.get(key)
-            for key in ("ratings", "ratings_online", "ratings_offline", "good_rate", "bad_ratings")
+            for key in (
+                "ratings",
+                "ratings_online",
+                "ratings_offline",
+                "very_satisfied",
+                "very_satisfied_rate",
+                "good_rate",
+                "bad_ratings",
+            )
         },
         "complaints": figures.complaints,
         "assists": {

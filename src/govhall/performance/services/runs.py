@@ -231,6 +231,7 @@ def _snapshot(
             "hall": figures.hall,
             "last_year": figures.last_year,
             "upstream": figures.upstream,
+            "since_launch": figures.since_launch,
             "departments": {
                 str(d.pk): {
                     "name": d.name,
