@@ -68,6 +68,28 @@ def rate(case, level: int, channel: str, day: dt.date) -> None:
     Evaluation.objects.filter(pk=evaluation.pk).update(rated_at=at(day))
 
 
+def an_assist(
+    center,
+    department,
+    actor,
+    kind: str = AssistRecord.Kind.HOME_VISIT,
+    day: dt.date = dt.date(2026, 2, 3),
+    count: int = 1,
+) -> None:
+    """An assisted service recorded for `department` (a year with business to report)."""
+    feedback_services.record_assist(
+        center=center, kind=kind, department=department, date=day, count=count, actor=actor
+    )
+
+
+def report_text(center, figures) -> str:
+    """The paragraphs of the year's report, read back from its .docx."""
+    bulletin = compose_yearly(
+        center=center, figures=figures, texts={"issuer": center.name}, issued_on=dt.date(2027, 1, 4)
+    )
+    return "\n".join(p.text for p in Document(io.BytesIO(bulletin_docx(bulletin))).paragraphs)
+
+
 @pytest.fixture
 def year(center, admin_user):
     """2026 in a hall of two units (A, B) and one not entered (D):
@@ -306,21 +328,11 @@ def test_seed_004_running_total_ratings_and_missing_materials(
     case_services.complete_case(actor=None, case=rated, approved=True, at=at(dt.date(2026, 3, 5)))
     rate(rated, 5, Channel.WEB, dt.date(2026, 3, 6))
     if after_hours:
-        feedback_services.record_assist(
-            center=center,
-            kind=AssistRecord.Kind.AFTER_HOURS,
-            department=department,
-            date=dt.date(2026, 4, 1),
-            count=after_hours,
-            actor=admin_user,
-        )
+        an_assist(center, department, admin_user, AssistRecord.Kind.AFTER_HOURS, count=after_hours)
     figures = yearly_figures(center=center, year=2026, today=YEAR_END)
     assert figures.since_launch == cases_selectors.since_launch(center_id=center.pk, end=YEAR_END)
     assert figures.after_hours_and_missing == after_hours + 2
-    bulletin = compose_yearly(
-        center=center, figures=figures, texts={"issuer": center.name}, issued_on=dt.date(2027, 1, 4)
-    )
-    text = "\n".join(p.text for p in Document(io.BytesIO(bulletin_docx(bulletin))).paragraphs)
+    text = report_text(center, figures)
     for expected in (
         "截至2026年12月31日,政务服务系统自2025年12月15日启用以来累计受理办件4件,办结2件,"
         "办结率50.00%。",
@@ -338,19 +350,9 @@ def test_seed_004_running_total_ratings_and_missing_materials(
 def test_a_sentence_without_its_figure_is_left_out(center, department, admin_user):
     """A year with nothing but one assisted service: no case, rating, ranking or hall sentence
     is printed, and nothing is dashed."""
-    feedback_services.record_assist(
-        center=center,
-        kind=AssistRecord.Kind.HOME_VISIT,
-        department=department,
-        date=dt.date(2026, 2, 3),
-        actor=admin_user,
-    )
+    an_assist(center, department, admin_user)
     figures = yearly_figures(center=center, year=2026, today=YEAR_END)
-    texts = {"issuer": center.name}
-    bulletin = compose_yearly(
-        center=center, figures=figures, texts=texts, issued_on=dt.date(2027, 1, 4)
-    )
-    text = "\n".join(p.text for p in Document(io.BytesIO(bulletin_docx(bulletin))).paragraphs)
+    text = report_text(center, figures)
     assert "2026年共开展帮办代办服务1次,其中上门服务1次。" in text
     for absent in ("办结率", "好评率", "最多跑一次", "培训", "排名", "—", "稳定率"):
         assert absent not in text.split("附件")[0], absent
@@ -359,13 +361,7 @@ def test_a_sentence_without_its_figure_is_left_out(center, department, admin_use
 def test_a_year_without_a_published_month_has_no_empty_attachment(center, department, admin_user):
     """Without a published month there is no ranking: the report names no 附件 and prints no
     header-only ranking table for the official to sign (seed 004's report has none)."""
-    feedback_services.record_assist(
-        center=center,
-        kind=AssistRecord.Kind.HOME_VISIT,
-        department=department,
-        date=dt.date(2026, 2, 3),
-        actor=admin_user,
-    )
+    an_assist(center, department, admin_user)
     figures = yearly_figures(center=center, year=2026, today=YEAR_END)
     bulletin = compose_yearly(
         center=center, figures=figures, texts={"issuer": center.name}, issued_on=dt.date(2027, 1, 4)
@@ -388,13 +384,7 @@ def test_complaints_and_their_callbacks_are_reported(center, department, admin_u
         (dt.date(2026, 9, 9), False, ""),
         (dt.date(2025, 12, 30), True, "dissatisfied"),  # the year before: not counted
     ]
-    feedback_services.record_assist(  # the year has business to report besides
-        center=center,
-        kind=AssistRecord.Kind.HOME_VISIT,
-        department=department,
-        date=dt.date(2026, 2, 3),
-        actor=admin_user,
-    )
+    an_assist(center, department, admin_user)  # the year has business to report besides
     for day, reached, satisfaction in outcomes:
         complaint = feedback_services.create_complaint(
             center=center,
@@ -421,21 +411,12 @@ def test_complaints_and_their_callbacks_are_reported(center, department, admin_u
         "satisfied": 2,
         "satisfaction_rate": 2 / 3,
     }
-    bulletin = compose_yearly(
-        center=center, figures=figures, texts={"issuer": center.name}, issued_on=dt.date(2027, 1, 4)
-    )
-    text = "\n".join(p.text for p in Document(io.BytesIO(bulletin_docx(bulletin))).paragraphs)
+    text = report_text(center, figures)
     assert "受理群众投诉和“办不成事”反映4起,回访联系上3起,回访满意率67%。" in text
 
 
 def test_a_year_running_is_reported_up_to_today(center, department, admin_user):
-    feedback_services.record_assist(
-        center=center,
-        kind=AssistRecord.Kind.HOME_VISIT,
-        department=department,
-        date=dt.date(2026, 2, 3),
-        actor=admin_user,
-    )
+    an_assist(center, department, admin_user)
     figures = yearly_figures(center=center, year=2026, today=dt.date(2026, 3, 5))
     assert not figures.complete and figures.end == dt.date(2026, 3, 5)
     bulletin = compose_yearly(center=center, figures=figures, texts={}, issued_on=figures.end)
