@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from govhall.core.errors import ValidationFailed
 from govhall.core.hooks import calendar_changed
@@ -117,3 +118,30 @@ def test_calendar_command_refuses_an_empty_file_or_wrong_columns_with_a_message(
     with pytest.raises(CommandError, match="date,kind,name"):
         call_command("calendar", "import", str(path))
     assert "第1行" in capsys.readouterr().err
+
+
+def test_the_admin_shows_the_calendar_and_never_edits_it(client, admin_user):
+    """An edit there would bypass the checks, the recompute of every deadline and the cached
+    calendar of every process: the import is the one way in (docs/calendar.md)."""
+    admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    year = WorkCalendarYear.objects.get(year=2026)
+    day = year.days.first()
+    before = list(WorkCalendarDay.objects.order_by("pk").values_list("date", "kind"))
+    shown = client.get(reverse("admin:core_workcalendaryear_change", args=[year.pk]))
+    assert shown.status_code == 200
+    assert client.get(reverse("admin:core_workcalendarday_changelist")).status_code == 200
+    added = client.post(
+        reverse("admin:core_workcalendarday_add"),
+        {"year": year.pk, "date": "2026-12-07", "kind": "holiday", "name": "x"},
+    )
+    changed = client.post(
+        reverse("admin:core_workcalendarday_change", args=[day.pk]),
+        {"year": year.pk, "date": day.date.isoformat(), "kind": "workday", "name": "x"},
+    )
+    deleted = client.post(
+        reverse("admin:core_workcalendarday_delete", args=[day.pk]), {"post": "yes"}
+    )
+    assert (added.status_code, changed.status_code, deleted.status_code) == (403, 403, 403)
+    assert list(WorkCalendarDay.objects.order_by("pk").values_list("date", "kind")) == before
