@@ -57,10 +57,11 @@ def _item(center, department, days: int, **kwargs) -> object:
     )
 
 
-def _accept(client: APIClient, item, day: dt.date, **extra) -> dict:
+def _apply(client: APIClient, action: str, item, day: dt.date, **extra) -> dict:
+    """An application for `item` on `day`: accepted at the window or submitted online."""
     with on(day):
         response = client.post(
-            "/api/cases/cases/accept/",
+            f"/api/cases/cases/{action}/",
             {
                 "item": item.pk,
                 "applicant_type": "person",
@@ -73,6 +74,10 @@ def _accept(client: APIClient, item, day: dt.date, **extra) -> dict:
         )
     assert response.status_code == 201, response.json()
     return response.json()
+
+
+def _accept(client: APIClient, item, day: dt.date, **extra) -> dict:
+    return _apply(client, "accept", item, day, **extra)
 
 
 def _act(client: APIClient, number: str, action: str, day: dt.date, **data) -> dict:
@@ -311,21 +316,7 @@ def test_an_application_not_answered_in_five_working_days_counts_from_receipt(
     item = _item(center, department, 5)
 
     def submit(day: dt.date) -> str:
-        with on(day):
-            response = lead.post(
-                "/api/cases/cases/submit/",
-                {
-                    "item": item.pk,
-                    "applicant_type": "person",
-                    "applicant_name": "李四",
-                    "id_number": make_id_number(day.day),
-                    "phone": PHONE,
-                    "channel": "online",
-                },
-                format="json",
-            )
-        assert response.status_code == 201, response.json()
-        return response.json()["number"]
+        return _apply(lead, "submit", item, day, channel="online")["number"]
 
     # Received Mon 03-02; the 5 working days to answer end Mon 03-09.
     in_time, late = submit(D(2026, 3, 2)), submit(D(2026, 3, 2))
