@@ -107,6 +107,38 @@ def test_calendar_command_import_and_status(tmp_path, capsys):
     assert not WorkCalendarYear.objects.filter(year=2032).exists()
 
 
+# A 2027 notice typed as the 2019 one reads (its 元旦 reaching back into the December before).
+REACHING_BACK = """date,kind,name
+2026-12-31,holiday,元旦
+2027-01-01,holiday,元旦
+2027-02-08,holiday,春节
+"""
+
+
+def test_a_notices_december_days_are_added_to_the_year_before_not_replacing_it(tmp_path):
+    path = tmp_path / "2027.csv"
+    path.write_text(REACHING_BACK, encoding="utf-8")
+    before = WorkCalendarDay.objects.filter(year__year=2026).count()
+    call_command("calendar", "import", str(path))
+    # 2026 keeps its 国庆 (the worked example) and gains 12-31; 2027 is known.
+    assert add_workdays(dt.date(2026, 9, 30), 5).date == dt.date(2026, 10, 13)
+    assert WorkCalendarDay.objects.filter(year__year=2026).count() == before + 1
+    assert add_workdays(dt.date(2026, 12, 30), 1) == add_workdays(dt.date(2027, 1, 3), 1)
+    assert not add_workdays(dt.date(2026, 12, 30), 1).provisional
+    assert (
+        WorkCalendarYear.objects.get(year=2026).source == WorkCalendarYear.Source.CHINESE_CALENDAR
+    )
+
+
+def test_december_days_of_a_year_not_stored_are_refused(tmp_path, capsys):
+    path = tmp_path / "2032.csv"
+    path.write_text("date,kind,name\n2031-12-31,holiday,元旦\n2032-01-01,holiday,元旦\n")
+    with pytest.raises(CommandError):
+        call_command("calendar", "import", str(path))
+    assert "第2行" in capsys.readouterr().err
+    assert not WorkCalendarYear.objects.filter(year__in=[2031, 2032]).exists()
+
+
 @pytest.mark.parametrize(
     "content", ["", "\n", "day,type\n2031-01-01,holiday\n", "date,kind\n2031-01-01,holiday\n"]
 )
