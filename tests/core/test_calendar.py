@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from govhall.core.errors import ValidationFailed
 from govhall.core.hooks import calendar_changed
@@ -106,6 +107,38 @@ def test_calendar_command_import_and_status(tmp_path, capsys):
     assert not WorkCalendarYear.objects.filter(year=2032).exists()
 
 
+# A 2027 notice typed as the 2019 one reads (its 元旦 reaching back into the December before).
+REACHING_BACK = """date,kind,name
+2026-12-31,holiday,元旦
+2027-01-01,holiday,元旦
+2027-02-08,holiday,春节
+"""
+
+
+def test_a_notices_december_days_are_added_to_the_year_before_not_replacing_it(tmp_path):
+    path = tmp_path / "2027.csv"
+    path.write_text(REACHING_BACK, encoding="utf-8")
+    before = WorkCalendarDay.objects.filter(year__year=2026).count()
+    call_command("calendar", "import", str(path))
+    # 2026 keeps its 国庆 (the worked example) and gains 12-31; 2027 is known.
+    assert add_workdays(dt.date(2026, 9, 30), 5).date == dt.date(2026, 10, 13)
+    assert WorkCalendarDay.objects.filter(year__year=2026).count() == before + 1
+    assert add_workdays(dt.date(2026, 12, 30), 1) == add_workdays(dt.date(2027, 1, 3), 1)
+    assert not add_workdays(dt.date(2026, 12, 30), 1).provisional
+    assert (
+        WorkCalendarYear.objects.get(year=2026).source == WorkCalendarYear.Source.CHINESE_CALENDAR
+    )
+
+
+def test_december_days_of_a_year_not_stored_are_refused(tmp_path, capsys):
+    path = tmp_path / "2032.csv"
+    path.write_text("date,kind,name\n2031-12-31,holiday,元旦\n2032-01-01,holiday,元旦\n")
+    with pytest.raises(CommandError):
+        call_command("calendar", "import", str(path))
+    assert "第2行" in capsys.readouterr().err
+    assert not WorkCalendarYear.objects.filter(year__in=[2031, 2032]).exists()
+
+
 @pytest.mark.parametrize(
     "content", ["", "\n", "day,type\n2031-01-01,holiday\n", "date,kind\n2031-01-01,holiday\n"]
 )
@@ -117,3 +150,30 @@ def test_calendar_command_refuses_an_empty_file_or_wrong_columns_with_a_message(
     with pytest.raises(CommandError, match="date,kind,name"):
         call_command("calendar", "import", str(path))
     assert "第1行" in capsys.readouterr().err
+
+
+def test_the_admin_shows_the_calendar_and_never_edits_it(client, admin_user):
+    """An edit there would bypass the checks, the recompute of every deadline and the cached
+    calendar of every process: the import is the one way in (docs/calendar.md)."""
+    admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    year = WorkCalendarYear.objects.get(year=2026)
+    day = year.days.first()
+    before = list(WorkCalendarDay.objects.order_by("pk").values_list("date", "kind"))
+    shown = client.get(reverse("admin:core_workcalendaryear_change", args=[year.pk]))
+    assert shown.status_code == 200
+    assert client.get(reverse("admin:core_workcalendarday_changelist")).status_code == 200
+    added = client.post(
+        reverse("admin:core_workcalendarday_add"),
+        {"year": year.pk, "date": "2026-12-07", "kind": "holiday", "name": "x"},
+    )
+    changed = client.post(
+        reverse("admin:core_workcalendarday_change", args=[day.pk]),
+        {"year": year.pk, "date": day.date.isoformat(), "kind": "workday", "name": "x"},
+    )
+    deleted = client.post(
+        reverse("admin:core_workcalendarday_delete", args=[day.pk]), {"post": "yes"}
+    )
+    assert (added.status_code, changed.status_code, deleted.status_code) == (403, 403, 403)
+    assert list(WorkCalendarDay.objects.order_by("pk").values_list("date", "kind")) == before

@@ -311,6 +311,7 @@ class Lookup(APIView):
             "state_label": case.get_state_display(),
             "result": case.result,
             "due_date": case.due_date,
+            "due_provisional": case.due_provisional,
             "steps": selectors.public_steps(case),
         }
         return Response(s.CaseLookupOut(out).data)

@@ -208,8 +208,13 @@ def lookup_case(*, number: str, phone_last4: str) -> Case | None:
 
 
 def public_steps(case: Case) -> list[dict[str, Any]]:
-    """The steps a citizen may see: event names and times (no actors), and for an extension
-    the reason and the new due date (行政许可法 art. 42: the applicant is told)."""
+    """The steps a citizen may see: event names and times (no actors); for an extension the
+    reason and the new due date (行政许可法 art. 42), for a special procedure what it is and
+    the time it takes, which does not count (art. 45): the applicant is told both."""
+    procedures = {
+        stop.started_at: stop
+        for stop in case.clock_stops.filter(kind__in=ClockStop.PROCEDURES, told_days__isnull=False)
+    }
     steps = []
     for e in timeline(case):
         note = ""
@@ -218,6 +223,13 @@ def public_steps(case: Case) -> list[dict[str, Any]]:
                 "days": e.details.get("days"),
                 "due": e.details.get("due_date") or "",
                 "reason": e.details.get("reason", ""),
+            }
+        elif e.type == CaseEvent.Type.SUSPENDED and e.at in procedures:
+            stop = procedures[e.at]
+            note = _("%(procedure)s,所需时间%(days)s个工作日(至%(until)s),不计入办理时限") % {
+                "procedure": stop.get_kind_display(),
+                "days": stop.told_days,
+                "until": stop.told_until.isoformat() if stop.told_until else "",
             }
         steps.append({"type": e.type, "label": e.get_type_display(), "at": e.at, "note": note})
     return steps

@@ -201,6 +201,7 @@ class CaseLookupOut(serializers.Serializer):
     state_label = serializers.CharField()
     result = serializers.CharField()
     due_date = serializers.DateField(allow_null=True)
+    due_provisional = serializers.BooleanField()
     steps = CaseStepOut(many=True)
 
 

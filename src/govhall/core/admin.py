@@ -121,20 +121,38 @@ def _access(user: User | None) -> dict[str, Any]:
     }
 
 
-class WorkCalendarDayInline(admin.TabularInline):
+class ReadOnlyMixin:
+    """For records the services write (events, ledgers): the admin shows them, never edits."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# The working-day calendar changes only through `govhall calendar import` (docs/calendar.md):
+# the file is checked whole and every deadline that depends on it is recomputed; an edit here
+# would do neither, and the calendar cached by every process would not see it.
+
+
+class WorkCalendarDayInline(ReadOnlyMixin, admin.TabularInline):
     model = WorkCalendarDay
     extra = 0
 
 
 @admin.register(WorkCalendarYear)
-class WorkCalendarYearAdmin(SimpleHistoryAdmin):
+class WorkCalendarYearAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ("year", "source", "official", "updated_at")
     list_filter = ("source", "official")
     inlines = [WorkCalendarDayInline]
 
 
 @admin.register(WorkCalendarDay)
-class WorkCalendarDayAdmin(SimpleHistoryAdmin):
+class WorkCalendarDayAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind", "year")
     search_fields = ("name",)

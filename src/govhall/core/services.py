@@ -207,27 +207,63 @@ def parse_calendar_csv(text: str) -> list[CalendarRow]:
     return rows
 
 
+def _reaching_back(rows: list[CalendarRow]) -> set[int]:
+    """The years of which the file holds only December days and which the next year follows:
+    a notice's 元旦 reaching back into the year before (the 2012 notice: 2011-12-31 worked;
+    the 2019 notice: 2018-12-29 worked, 12-31 off)."""
+    years = {row.date.year for row in rows}
+    return {
+        year
+        for year in years
+        if year + 1 in years and all(r.date.month == 12 for r in rows if r.date.year == year)
+    }
+
+
 def import_calendar(*, text: str, file_name: str = "") -> list[int]:
-    """Replace the years found in the file with its data (all or nothing); return those years."""
+    """Replace the years found in the file with its data (all or nothing); return those years.
+
+    A notice's days in the December before its year (`_reaching_back`) are added to that year's
+    stored data instead, day by day: it must be stored already (a few December days cannot
+    make a whole year known)."""
     rows = parse_calendar_csv(text)
     years = sorted({row.date.year for row in rows})
+    merged = _reaching_back(rows)
+    unknown = merged - set(
+        WorkCalendarYear.objects.filter(year__in=merged).values_list("year", flat=True)
+    )
+    if unknown:
+        raise CoreError.BAD_CALENDAR_FILE(
+            _("日历文件有%(n)s处错误,未导入任何数据。") % {"n": len(unknown)},
+            detail=[
+                {
+                    "line": min(r.line for r in rows if r.date.year == year),
+                    "message": _(
+                        "%(year)s年尚无日历数据,不能只导入其12月的几天:请先导入%(year)s年的通知。"
+                    )
+                    % {"year": year},
+                }
+                for year in sorted(unknown)
+            ],
+        )
     with transaction.atomic():
         for year in years:
-            record, _created = WorkCalendarYear.objects.update_or_create(
-                year=year,
-                defaults={
-                    "source": WorkCalendarYear.Source.IMPORT,
-                    "official": True,
-                    "imported_file": file_name[:255],
-                },
-            )
-            record.days.all().delete()
+            mine = [r for r in rows if r.date.year == year]
+            if year in merged:
+                record = WorkCalendarYear.objects.get(year=year)
+                record.save(update_fields=["updated_at"])  # the cached calendars reload
+                record.days.filter(date__in=[r.date for r in mine]).delete()
+            else:
+                record, _created = WorkCalendarYear.objects.update_or_create(
+                    year=year,
+                    defaults={
+                        "source": WorkCalendarYear.Source.IMPORT,
+                        "official": True,
+                        "imported_file": file_name[:255],
+                    },
+                )
+                record.days.all().delete()
             bulk_create_with_history(
-                [
-                    WorkCalendarDay(year=record, date=r.date, kind=r.kind, name=r.name)
-                    for r in rows
-                    if r.date.year == year
-                ],
+                [WorkCalendarDay(year=record, date=r.date, kind=r.kind, name=r.name) for r in mine],
                 WorkCalendarDay,
             )
         calendar_changed(years=years)

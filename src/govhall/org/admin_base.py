@@ -8,6 +8,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from govhall.core.admin import ReadOnlyMixin
 from govhall.core.models import Center
 from govhall.org.scoping import scope_for
 
@@ -96,19 +97,6 @@ class StaffScopedAdmin(ScopedAdmin):
     """Admin of one staff member's records: a unit sees those of its own people."""
 
     scope_department_field = "staff__department"
-
-
-class ReadOnlyMixin:
-    """For records the services write (events, ledgers): the admin shows them, never edits."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class RowsInline(admin.TabularInline):

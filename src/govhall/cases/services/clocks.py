@@ -79,10 +79,16 @@ def _refresh_deadline(case: Case) -> None:
     )
 
 
+def _told_until(cal: Calendar, started_on: dt.date, told_days: int | None) -> dt.date | None:
+    """The end of a special procedure as told to the applicant (art. 45): `told_days` working
+    days after it began."""
+    return cal.add_workdays(started_on, told_days).date if told_days else None
+
+
 def _open_stop(case: Case, kind: str, *, reason: str, told_days: int | None, now: dt.datetime):
     started_on = timezone.localdate(now)
     ClockStop.objects.create(
-        told_until=load_calendar().add_workdays(started_on, told_days).date if told_days else None,
+        told_until=_told_until(load_calendar(), started_on, told_days),
         center_id=case.center_id,
         case=case,
         kind=kind,
@@ -256,8 +262,9 @@ def recompute_deadlines(*, center_id: int | None = None, batch_size: int = 2000)
     """Recompute due dates, yellow starts and lateness after the calendar or settings changed.
 
     Covers every running case and every case whose deadline was provisional (a year without
-    calendar data). The calendar import calls it; returns the number of cases whose deadline
-    changed. Runs in its own transaction.
+    calendar data), and the told end (`told_until`) of their running special procedures. The
+    calendar import calls it; returns the number of cases whose deadline changed. Runs in its
+    own transaction.
     """
     cal = load_calendar()
     qs = Case.objects.filter(accepted_at__isnull=False).filter(
@@ -281,12 +288,18 @@ def recompute_deadlines(*, center_id: int | None = None, batch_size: int = 2000)
         for offset in range(0, len(ids), batch_size):
             chunk = _lock_cases(Case.objects.filter(pk__in=ids[offset : offset + batch_size]))
             stops: dict[int, list[deadlines.Stop]] = {}
-            for case_id, start, end in (
+            told = []
+            for stop in (
                 ClockStop.objects.filter(case_id__in=[c.pk for c in chunk])
+                .only("case_id", "started_on", "ended_on", "told_days", "told_until")
                 .order_by("started_on")
-                .values_list("case_id", "started_on", "ended_on")
             ):
-                stops.setdefault(case_id, []).append((start, end))
+                stops.setdefault(stop.case_id, []).append((stop.started_on, stop.ended_on))
+                told_until = _told_until(cal, stop.started_on, stop.told_days)
+                if stop.ended_on is None and told_until != stop.told_until:
+                    stop.told_until = told_until
+                    told.append(stop)
+            ClockStop.objects.bulk_update(told, ["told_until"])
             updated = []
             for case in chunk:
                 before = tuple(getattr(case, f) for f in fields)
