@@ -4,6 +4,7 @@ files a zero report and the centre's missing list shrinks."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from govhall.core.roles import Role, sync_roles
 from govhall.supervision import services
@@ -81,3 +82,43 @@ def test_zero_report_leaves_the_missing_list(page, live_server, login, setting):
     page.goto(f"{live_server.url}/supervision/{campaign.pk}/census/")
     missing = page.inner_text("#missing-census")
     assert "李庄镇" in missing and "市市场监督管理局" not in missing
+
+
+def test_progress_and_campaign_pages_of_a_past_day(page, live_server, login, setting):
+    """A problem found ten days ago, due eight days ago and fixed (late) two days ago: the pages
+    dated five days ago show it open and overdue, today's show it fixed late; only today's
+    progress table offers the signature."""
+    campaign, _admin, _inspector, lead = setting
+    unit = campaign.units.get(kind="department")
+    now = timezone.now()
+    problem = services.create_problem(
+        actor=lead, unit=unit, category=campaign.categories.first(), description="咨询电话不通",
+        measure="增设专线", deadline=timezone.localdate() - dt.timedelta(days=8),
+        at=now - dt.timedelta(days=10),
+    )  # fmt: skip
+    services.mark_fixed(
+        actor=lead, problem=problem, fix_note="已开通", at=now - dt.timedelta(days=2)
+    )
+    past = (timezone.localdate() - dt.timedelta(days=5)).isoformat()
+    login(lead)
+
+    page.goto(f"{live_server.url}/supervision/{campaign.pk}/progress/")
+    row = page.locator("#progress-table tbody tr").first
+    assert row.locator("td").nth(3).inner_text() == "1"  # 逾期整改
+    assert row.locator("input[name=signer_name]").count() == 1
+    date = page.locator("input[name=on]")
+    assert date.get_attribute("max") == timezone.localdate().isoformat()
+    date.fill(past)
+    with page.expect_navigation():
+        page.locator("form:has(input[name=on]) button[type=submit]").click()
+    row = page.locator("#progress-table tbody tr").first
+    cells = [row.locator("td").nth(i).inner_text() for i in range(1, 6)]
+    assert cells == ["1", "0", "0", "1", "1"]  # found, on time, late, open, overdue
+    assert row.locator("input[name=signer_name]").count() == 0
+    assert "未签字" in row.inner_text()
+
+    page.goto(f"{live_server.url}/supervision/{campaign.pk}/?on={past}")
+    assert "咨询电话不通" in page.inner_text("#overdue-problems")
+    assert "待整改" in page.inner_text("#overdue-problems")
+    page.goto(f"{live_server.url}/supervision/{campaign.pk}/")
+    assert "咨询电话不通" not in page.inner_text("#overdue-problems")

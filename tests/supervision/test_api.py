@@ -265,7 +265,7 @@ def test_progress_and_signoff(client, lead, inspector, unit, other_unit, campaig
     expected = selectors.campaign_progress(campaign_id=campaign.pk, on=dt.date(2018, 5, 12))
     assert len(progress["rows"]) == len(expected.rows) and progress["totals"] == expected.totals
     assert client.get(f"{API}/campaigns/{campaign.pk}/progress/?on=not-a-date").status_code == 400
-    phases = client.get(f"{API}/campaigns/{campaign.pk}/phase-report/?on=2018-05-21").json()
+    phases = client.get(f"{API}/campaigns/{campaign.pk}/phase-report/?on=2018-05-12").json()
     assert phases[0]["fixed_on_time"] == 1
 
     xlsx = client.get(f"{API}/campaigns/{campaign.pk}/progress.xlsx?on=2018-05-12")

@@ -118,13 +118,13 @@ def test_overdue_in_which_phase(clock, lead, unit, category):
     assert report[Phase.Kind.CONSOLIDATION].due == 0
 
     overdue = selectors.overdue_problems(campaign_id=unit.campaign_id, on=dt.date(2018, 6, 1))
-    assert list(overdue) == [never]
+    assert [p.problem for p in overdue] == [never]
     assert selectors.is_overdue(never, dt.date(2018, 5, 21))
     assert not selectors.is_overdue(never, SELF_END)
     on_phase_end = selectors.overdue_problems(
         campaign_id=unit.campaign_id, on=INSPECTION_END + dt.timedelta(days=1)
     )
-    assert set(on_phase_end) == {never, second}
+    assert {p.problem for p in on_phase_end} == {never, second}
 
 
 def test_moving_phase_dates_keeps_order(admin_user, campaign):

@@ -95,7 +95,8 @@ def test_xlsx_progress_table_matches_the_selector(campaign, progress_data, unit,
     problems = list(wb["整改清单"].iter_rows(min_row=3, values_only=True))
     assert len(problems) == selectors.campaign_problems(campaign_id=campaign.pk).count()
     overdue = {
-        p.description for p in selectors.overdue_problems(campaign_id=campaign.pk, on=progress_data)
+        p.problem.description
+        for p in selectors.overdue_problems(campaign_id=campaign.pk, on=progress_data)
     }
     fixed_late = {
         p.description
@@ -134,6 +135,5 @@ def test_signed_off_unit_shows_name_and_time(campaign, lead, unit, clock):
         r for r in wb["整改进度"].iter_rows(min_row=3, values_only=True) if r[1] == unit.name
     )
     assert sheet_row[10:12] == ("王局长", "2018-07-18 16:30")
-    assert [u.pk for u in selectors.unsigned_units(campaign_id=campaign.pk)] == [
-        u.pk for u in campaign.units.exclude(pk=unit.pk)
-    ]
+    unsigned = selectors.unsigned_units(campaign_id=campaign.pk, on=dt.date(2018, 7, 18))
+    assert [u.pk for u in unsigned] == [u.pk for u in campaign.units.exclude(pk=unit.pk)]

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from govhall.core.errors import (
     Conflict,
@@ -405,6 +406,35 @@ def test_paper_records_entered_later_keep_their_dates(clock, lead, inspector, un
     problem.refresh_from_db()
     assert problem.fixed_on == dt.date(2018, 5, 19)
     assert list(problem.events.values_list("at", flat=True)) == [found, fixed]
+
+
+def _local(*day):
+    """10:00 local time on `day` (year, month, day)."""
+    return timezone.make_aware(dt.datetime(*day, 10))
+
+
+def test_a_paper_record_is_not_dated_before_the_problems_last_step(
+    lead, inspector, unit, category, clock
+):
+    """The reports of a past day replay a problem's timeline in the order it was written: a step
+    entered later with an earlier moment would be replayed out of order, so it is refused."""
+    clock(dt.date(2018, 8, 1))
+    problem = _problem(lead, unit, category, measure="整改", at=_local(2018, 5, 14))
+    services.mark_fixed(actor=lead, problem=problem, fix_note="x", at=_local(2018, 5, 19))
+    services.reopen_problem(actor=inspector, problem=problem, reason="未改", at=_local(2018, 6, 12))
+    events = problem.events.count()
+    with pytest.raises(ValidationFailed) as refused:
+        services.mark_fixed(actor=lead, problem=problem, fix_note="y", at=_local(2018, 6, 1))
+    assert refused.value.code == "before_last_step"
+    problem.refresh_from_db()
+    assert problem.status == Problem.Status.REOPENED and problem.events.count() == events
+    services.mark_fixed(actor=lead, problem=problem, fix_note="y", at=_local(2018, 6, 20))
+    with pytest.raises(ValidationFailed):
+        services.confirm_problem(actor=inspector, problem=problem, at=_local(2018, 6, 19))
+    with pytest.raises(ValidationFailed):
+        services.reopen_problem(
+            actor=inspector, problem=problem, reason="z", at=_local(2018, 6, 19)
+        )
 
 
 def test_new_problem_after_sign_off_revokes_it(lead, inspector, unit, category):

@@ -39,7 +39,9 @@ from govhall.supervision.models import (
 )
 
 TAG = ["supervision"]
-ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="统计日期(默认今天)")
+ON_PARAM = OpenApiParameter(
+    "on", OpenApiTypes.DATE, description="统计日期(默认今天,不能晚于今天):截至当日结束时的情况"
+)
 
 
 def _scope(request: Request, perm: str, unless: str | None = None) -> Scope:
@@ -68,7 +70,7 @@ def _category(campaign: Campaign, category_id: int) -> ProblemCategory:
 
 
 def _on(request: Request) -> dt.date:
-    return validated(s.OnIn, request.query_params).get("on") or timezone.localdate()
+    return selectors.report_day(validated(s.OnIn, request.query_params).get("on"))
 
 
 def _problem_out(problem: Problem, *, detail: bool = False) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class SupervisionError(ErrorCode):
     DEADLINE_REQUIRED = "deadline_required", ValidationFailed
     DEADLINE_BEFORE_FOUND = "deadline_before_found", ValidationFailed
     FIXED_BEFORE_FOUND = "fixed_before_found", ValidationFailed
+    BEFORE_LAST_STEP = "before_last_step", ValidationFailed
     FOUND_BY_DATA_ONLY = "found_by_data_only", ValidationFailed
     FOUND_BY_INVALID = "found_by_invalid", ValidationFailed
     ZERO_REPORT_WITH_LINES = "zero_report_with_lines", ValidationFailed

@@ -66,8 +66,8 @@ def _finish(ws: Worksheet, header_row: int, widths: list[int]) -> None:
 def progress_workbook(
     *, campaign: Campaign, on: dt.date, unit_ids: list[int] | None = None
 ) -> bytes:
-    """Sheet 1: progress per unit (`selectors.campaign_progress`) with a totals row;
-    sheet 2: the problem list; sheet 3: the census."""
+    """As of the close of `on`. Sheet 1: progress per unit (`selectors.campaign_progress`) with
+    a totals row; sheet 2: the problem list; sheet 3: the census."""
     progress = selectors.campaign_progress(campaign_id=campaign.pk, on=on, unit_ids=unit_ids)
     kinds = dict(CampaignUnit.Kind.choices)
     wb = Workbook()
@@ -116,7 +116,7 @@ def progress_workbook(
     _finish(ws, 2, [6, 28, 10, 10, 10, 10, 10, 10, 10, 12, 12, 18])
 
     _problem_sheet(wb, campaign=campaign, on=on, unit_ids=unit_ids)
-    _census_sheet(wb, campaign=campaign, unit_ids=unit_ids)
+    _census_sheet(wb, campaign=campaign, on=on, unit_ids=unit_ids)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -125,6 +125,9 @@ def progress_workbook(
 def _problem_sheet(
     wb: Workbook, *, campaign: Campaign, on: dt.date, unit_ids: list[int] | None
 ) -> None:
+    """The problems found by `on`, each with the deadline, state, fix and evidence it had at the
+    close of that day (`selectors.problems_on`), so that 是否超期 marks what 整改进度 counts as
+    fixed late or overdue."""
     ws = wb.create_sheet(_("整改清单"))
     headers = [
         _("序号"),
@@ -138,31 +141,41 @@ def _problem_sheet(
         _("状态"),
         _("整改完成日期"),
         _("是否超期"),
+        _("佐证材料(份)"),
     ]
-    _head(ws, _("%(title)s 问题整改清单") % {"title": campaign.title}, headers)
-    problems = selectors.campaign_problems(campaign_id=campaign.pk, unit_ids=unit_ids)
+    _head(
+        ws,
+        _("%(title)s 问题整改清单(截至 %(on)s)") % {"title": campaign.title, "on": on},
+        headers,
+    )
+    problems = selectors.problems_on(campaign_id=campaign.pk, on=on, unit_ids=unit_ids)
     for number, p in enumerate(problems, start=1):
         ws.append(
             row(
                 [
                     number,
-                    p.unit.name,
-                    p.category.name,
-                    p.description,
-                    p.get_found_by_display(),
-                    p.measure,
-                    p.owner,
+                    p.problem.unit.name,
+                    p.problem.category.name,
+                    p.problem.description,
+                    p.problem.get_found_by_display(),
+                    p.problem.measure,
+                    p.problem.owner,
                     p.deadline,
-                    p.get_status_display(),
+                    p.status_label,
                     p.fixed_on,
                     _("是") if selectors.missed_deadline(p, on) else "",
+                    p.evidence,
                 ]
             )
         )
-    _finish(ws, 2, [6, 24, 20, 48, 16, 40, 10, 12, 10, 14, 10])
+    _finish(ws, 2, [6, 24, 20, 48, 16, 40, 10, 12, 10, 14, 10, 12])
 
 
-def _census_sheet(wb: Workbook, *, campaign: Campaign, unit_ids: list[int] | None) -> None:
+def _census_sheet(
+    wb: Workbook, *, campaign: Campaign, on: dt.date, unit_ids: list[int] | None
+) -> None:
+    """The census reports first filed by `on` (with their lines as last filed), and the units
+    that had not reported by then."""
     ws = wb.create_sheet(_("窗口统计表"))
     headers = [
         _("单位"),
@@ -180,7 +193,7 @@ def _census_sheet(wb: Workbook, *, campaign: Campaign, unit_ids: list[int] | Non
     _head(ws, _("%(title)s 设立窗口和服务大厅统计表") % {"title": campaign.title}, headers)
     # First filed after the campaign's census deadline, as the census page marks them.
     late = set(selectors.late_census_reports(campaign_id=campaign.pk).values_list("pk", flat=True))
-    for report in selectors.census_reports(campaign_id=campaign.pk, unit_ids=unit_ids):
+    for report in selectors.census_reports(campaign_id=campaign.pk, unit_ids=unit_ids, on=on):
         filed = timezone.localtime(report.first_filed_at).strftime("%Y-%m-%d %H:%M")
         was_late = _("是") if report.pk in late else ""
         lines = list(report.entries.all())
@@ -220,7 +233,7 @@ def _census_sheet(wb: Workbook, *, campaign: Campaign, unit_ids: list[int] | Non
                     ]
                 )
             )
-    missing = selectors.missing_census_units(campaign_id=campaign.pk)
+    missing = selectors.missing_census_units(campaign_id=campaign.pk, on=on)
     if unit_ids is not None:
         missing = missing.filter(pk__in=unit_ids)
     for unit in missing:

@@ -5,19 +5,24 @@ self-check → inspection → consolidation). The phase current on a day is the 
 or after it. A problem's default deadline is the end of the phase current on the day it was found;
 a problem "falls due in" the phase whose window (after the previous end, up to its own end) holds
 its deadline. A problem is overdue on a day when it is still open (待整改 / 退回重改) and its
-deadline is before that day; it was fixed late when the fix standing now came after the deadline.
+deadline is before that day; it was fixed late when its standing fix came after the deadline.
+
+The reports dated `on` (phase report, progress, the workbook) are as of the close of that day:
+the problems found by then, each as its timeline (`ProblemEvent`) leaves it then
+(`problems_on`), the sign-offs standing then and the census reports filed by then.
 """
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core import settings_rows
-from govhall.core.selectors import filtered
+from govhall.core.selectors import end_of_day, filtered
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision.errors import SupervisionError
 from govhall.supervision.models import (
@@ -28,6 +33,7 @@ from govhall.supervision.models import (
     CensusReport,
     Phase,
     Problem,
+    ProblemEvent,
     ProblemEvidence,
     SignOff,
     SupervisionSettings,
@@ -65,26 +71,144 @@ def phase_of_deadline(phases: Sequence[Phase], deadline: dt.date) -> Phase | Non
     return phase_on(phases, deadline) or (phases[-1] if phases else None)
 
 
-def is_overdue(problem: Problem, on: dt.date) -> bool:
+class Standing(Protocol):
+    """What the deadline rules read of a problem: a `Problem` as it stands now, or a
+    `ProblemOn` as it stood at the close of a day."""
+
+    status: str
+    deadline: dt.date
+    fixed_on: dt.date | None
+
+
+def is_overdue(problem: Standing, on: dt.date) -> bool:
     return problem.status in Problem.OPEN_STATUSES and problem.deadline < on
 
 
-def missed_deadline(problem: Problem, on: dt.date) -> bool:
+def missed_deadline(problem: Standing, on: dt.date) -> bool:
     """超期 as DOMAIN.md counts it: fixed after its deadline, or still open past it on `on`."""
     if problem.fixed_on is not None:
         return problem.fixed_on > problem.deadline
     return is_overdue(problem, on)
 
 
-def overdue_problems(*, campaign_id: int, on: dt.date) -> QuerySet[Problem]:
-    """Problems still open whose deadline is before `on`."""
-    return (
-        Problem.objects.filter(
-            campaign_id=campaign_id, status__in=Problem.OPEN_STATUSES, deadline__lt=on
+def report_day(on: dt.date | None) -> dt.date:
+    """The day a report is dated: `on` (today when not given), refused when still to come — a
+    report says what was true at the close of a day, and a day to come has not closed."""
+    today = timezone.localdate()
+    if on is None:
+        return today
+    if on > today:
+        raise SupervisionError.TIME_IN_FUTURE(
+            _("统计日期不能晚于今天。"), detail={"on": [on.isoformat()]}
         )
-        .select_related("unit", "category")
-        .order_by("deadline", "unit__sort_order", "id")
+    return on
+
+
+# --- problems as of a day -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProblemOn:
+    """A problem as it stood at the close of a day: its state and deadline then, the fix
+    standing then (`fixed_on`) and the evidence files filed by then. `problem` is the row as it
+    is now (its wording, unit and category)."""
+
+    problem: Problem
+    status: str
+    deadline: dt.date
+    fixed_on: dt.date | None
+    evidence: int
+
+    @property
+    def status_label(self) -> str:
+        return str(Problem.Status(self.status).label)
+
+
+# The timeline entries that move a problem's state (its deadline moves are `updated` entries).
+STATE_EVENTS = (
+    ProblemEvent.Kind.FIXED,
+    ProblemEvent.Kind.CONFIRMED,
+    ProblemEvent.Kind.REOPENED,
+)
+
+
+def _replayed(problem: Problem, close: dt.datetime) -> ProblemOn:
+    """`problem` at `close`, from its timeline (`problem.timeline`: its state events and its
+    deadline moves, in the order they were written): the state the events before `close` leave,
+    and the deadline the first move after `close` moved away from (the current one when none has
+    moved it since). Replayed to now, it is the row as it stands."""
+    status, fixed_on = Problem.Status.OPEN, None
+    deadline = problem.deadline
+    for event in problem.timeline:
+        if event.at >= close:
+            if event.kind == ProblemEvent.Kind.UPDATED:
+                deadline = dt.date.fromisoformat(event.details["changes"]["deadline"][0])
+                break
+            continue
+        if event.kind == ProblemEvent.Kind.FIXED:
+            status, fixed_on = Problem.Status.FIXED, timezone.localdate(event.at)
+        elif event.kind == ProblemEvent.Kind.CONFIRMED:
+            status = Problem.Status.CONFIRMED
+        elif event.kind == ProblemEvent.Kind.REOPENED:
+            status, fixed_on = Problem.Status.REOPENED, None
+    return ProblemOn(
+        problem=problem,
+        status=status,
+        deadline=deadline,
+        fixed_on=fixed_on,
+        evidence=problem.evidence_filed,
     )
+
+
+def problems_on(
+    *, campaign_id: int, on: dt.date, unit_ids: Iterable[int] | None = None
+) -> list[ProblemOn]:
+    """The campaign's problems found by `on`, each as it stood at the close of that day (its
+    timeline replayed), in list order (unit, then as recorded)."""
+    close = end_of_day(on)
+    timeline = ProblemEvent.objects.filter(
+        Q(kind__in=STATE_EVENTS)
+        | Q(kind=ProblemEvent.Kind.UPDATED, details__changes__has_key="deadline")
+    ).order_by("id")
+    qs = (
+        campaign_problems(campaign_id=campaign_id, unit_ids=unit_ids)
+        .filter(found_on__lte=on)
+        .annotate(evidence_filed=Count("evidence", filter=Q(evidence__uploaded_at__lt=close)))
+        .prefetch_related(Prefetch("events", queryset=timeline, to_attr="timeline"))
+    )
+    return [_replayed(problem, close) for problem in qs]
+
+
+def overdue_problems(
+    *, campaign_id: int, on: dt.date, unit_ids: Iterable[int] | None = None
+) -> list[ProblemOn]:
+    """Problems still open at the close of `on` whose deadline then was before it."""
+    overdue = [
+        p
+        for p in problems_on(campaign_id=campaign_id, on=on, unit_ids=unit_ids)
+        if is_overdue(p, on)
+    ]
+    return sorted(overdue, key=lambda p: (p.deadline, p.problem.unit.sort_order, p.problem.pk))
+
+
+PROGRESS_FIGURES = ("found", "fixed_on_time", "fixed_late", "open", "overdue", "confirmed")
+
+
+def _tally(problems: Iterable[ProblemOn], on: dt.date) -> dict[str, int]:
+    """The progress figures of `problems` on `on`: found = fixed on time + fixed late + open;
+    `overdue` is the part of `open` past its deadline (fixed late + overdue: the 超期 ones)."""
+    counts = dict.fromkeys(PROGRESS_FIGURES, 0)
+    for p in problems:
+        counts["found"] += 1
+        if p.fixed_on is None:
+            counts["open"] += 1
+            counts["overdue"] += is_overdue(p, on)
+        elif missed_deadline(p, on):
+            counts["fixed_late"] += 1
+        else:
+            counts["fixed_on_time"] += 1
+        counts["confirmed"] += p.status == Problem.Status.CONFIRMED
+    return counts
 
 
 @dataclass(frozen=True)
@@ -100,40 +224,25 @@ class PhaseStatus:
     ended: bool
 
 
-def _counts(qs: QuerySet[Problem], on: dt.date) -> dict[str, int]:
-    done = Q(status__in=Problem.DONE_STATUSES)
-    still_open = Q(status__in=Problem.OPEN_STATUSES)
-    return qs.aggregate(
-        found=Count("id"),
-        fixed_on_time=Count("id", filter=done & Q(fixed_on__lte=F("deadline"))),
-        fixed_late=Count("id", filter=done & Q(fixed_on__gt=F("deadline"))),
-        open=Count("id", filter=still_open),
-        overdue=Count("id", filter=still_open & Q(deadline__lt=on)),
-        confirmed=Count("id", filter=Q(status=Problem.Status.CONFIRMED)),
-    )
-
-
 def phase_report(
     *, campaign_id: int, on: dt.date, unit_ids: Iterable[int] | None = None
 ) -> list[PhaseStatus]:
-    """For each phase: the problems falling due in it and how they stand on `on`.
+    """For each phase: the problems falling due in it and how they stand at the close of `on`
+    (`problems_on`: found by then, with the deadline and state they had then).
 
     The last phase also takes every deadline set after it.
     """
-    base = Problem.objects.filter(campaign_id=campaign_id)
-    if unit_ids is not None:
-        base = base.filter(unit_id__in=list(unit_ids))
     phases = campaign_phases(campaign_id=campaign_id)
+    falling_due: dict[int, list[ProblemOn]] = {phase.pk: [] for phase in phases}
+    for problem in problems_on(campaign_id=campaign_id, on=on, unit_ids=unit_ids):
+        phase = phase_of_deadline(phases, problem.deadline)
+        if phase is not None:
+            falling_due[phase.pk].append(problem)
     current = phase_on(phases, on)
     rows = []
     previous_end: dt.date | None = None
-    for index, phase in enumerate(phases):
-        qs = base
-        if previous_end is not None:
-            qs = qs.filter(deadline__gt=previous_end)
-        if index < len(phases) - 1:
-            qs = qs.filter(deadline__lte=phase.ends_on)
-        counts = _counts(qs, on)
+    for phase in phases:
+        counts = _tally(falling_due[phase.pk], on)
         rows.append(
             PhaseStatus(
                 phase=phase,
@@ -233,8 +342,17 @@ def visible_problem(scope: Scope, *, problem_id: int) -> Problem:
 # --- census -------------------------------------------------------------------------------
 
 
-def census_reports(*, campaign_id: int, unit_ids: Iterable[int] | None = None) -> list[Any]:
+def _filed_census(*, campaign_id: int, on: dt.date | None) -> QuerySet[CensusReport]:
+    """The campaign's census reports first filed by the close of `on` (None: so far)."""
     qs = CensusReport.objects.filter(campaign_id=campaign_id)
+    return qs if on is None else qs.filter(first_filed_at__lt=end_of_day(on))
+
+
+def census_reports(
+    *, campaign_id: int, unit_ids: Iterable[int] | None = None, on: dt.date | None = None
+) -> list[Any]:
+    """The census reports (with their lines as filed last), those first filed by `on` if given."""
+    qs = _filed_census(campaign_id=campaign_id, on=on)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
     return list(
@@ -244,11 +362,13 @@ def census_reports(*, campaign_id: int, unit_ids: Iterable[int] | None = None) -
     )
 
 
-def missing_census_units(*, campaign_id: int) -> QuerySet[CampaignUnit]:
-    """Units of the campaign that have filed neither a census nor a zero report."""
+def missing_census_units(*, campaign_id: int, on: dt.date | None = None) -> QuerySet[CampaignUnit]:
+    """Units of the campaign that have filed neither a census nor a zero report (by `on` if
+    given)."""
+    filed = _filed_census(campaign_id=campaign_id, on=on)
     return (
         CampaignUnit.objects.filter(campaign_id=campaign_id)
-        .exclude(pk__in=CensusReport.objects.filter(campaign_id=campaign_id).values("unit_id"))
+        .exclude(pk__in=filed.values("unit_id"))
         .order_by("sort_order", "id")
     )
 
@@ -306,40 +426,32 @@ class Progress:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-PROGRESS_FIGURES = ("found", "fixed_on_time", "fixed_late", "open", "overdue", "confirmed")
+def signoffs_on(*, campaign_id: int, on: dt.date) -> QuerySet[SignOff]:
+    """The sign-offs standing at the close of `on`: made by then and not revoked by then."""
+    close = end_of_day(on)
+    return SignOff.objects.filter(campaign_id=campaign_id, signed_at__lt=close).filter(
+        Q(revoked_at__isnull=True) | Q(revoked_at__gte=close)
+    )
 
 
 def campaign_progress(
     *, campaign_id: int, on: dt.date, unit_ids: Iterable[int] | None = None
 ) -> Progress:
-    """Per unit: problems found, fixed on time, fixed late, open, overdue on `on`, confirmed.
+    """Per unit, as of the close of `on`: problems found, fixed on time, fixed late, open,
+    overdue, confirmed (`problems_on`); the census filed by then; the sign-off standing then.
 
     found = fixed_on_time + fixed_late + open; `overdue` is the part of `open` past its deadline.
     """
     units = CampaignUnit.objects.filter(campaign_id=campaign_id).order_by("sort_order", "id")
     if unit_ids is not None:
         units = units.filter(pk__in=list(unit_ids))
-    done = Q(problems__status__in=Problem.DONE_STATUSES)
-    still_open = Q(problems__status__in=Problem.OPEN_STATUSES)
-    units = units.annotate(
-        found=Count("problems"),
-        fixed_on_time=Count(
-            "problems", filter=done & Q(problems__fixed_on__lte=F("problems__deadline"))
-        ),
-        fixed_late=Count(
-            "problems", filter=done & Q(problems__fixed_on__gt=F("problems__deadline"))
-        ),
-        open=Count("problems", filter=still_open),
-        overdue=Count("problems", filter=still_open & Q(problems__deadline__lt=on)),
-        confirmed=Count("problems", filter=Q(problems__status=Problem.Status.CONFIRMED)),
-    )
+    lists: dict[int, list[ProblemOn]] = {unit.pk: [] for unit in units}
+    for problem in problems_on(campaign_id=campaign_id, on=on, unit_ids=unit_ids):
+        lists[problem.problem.unit_id].append(problem)
     signoffs = {
-        s.unit_id: s
-        for s in SignOff.objects.filter(campaign_id=campaign_id, revoked_at__isnull=True)
+        s.unit_id: s for s in signoffs_on(campaign_id=campaign_id, on=on).order_by("signed_at")
     }
-    filed = set(
-        CensusReport.objects.filter(campaign_id=campaign_id).values_list("unit_id", flat=True)
-    )
+    filed = {r.unit_id for r in _filed_census(campaign_id=campaign_id, on=on)}
     rows = []
     for unit in units:
         signoff = signoffs.get(unit.pk)
@@ -348,12 +460,7 @@ def campaign_progress(
                 unit_id=unit.pk,
                 unit_name=unit.name,
                 unit_kind=unit.kind,
-                found=unit.found,
-                fixed_on_time=unit.fixed_on_time,
-                fixed_late=unit.fixed_late,
-                open=unit.open,
-                overdue=unit.overdue,
-                confirmed=unit.confirmed,
+                **_tally(lists[unit.pk], on),
                 census_filed=unit.pk in filed,
                 signer_name=signoff.signer_name if signoff else "",
                 signed_at=signoff.signed_at if signoff else None,
@@ -365,14 +472,12 @@ def campaign_progress(
     return Progress(rows=rows, totals=totals)
 
 
-def unsigned_units(*, campaign_id: int) -> QuerySet[CampaignUnit]:
+def unsigned_units(*, campaign_id: int, on: dt.date) -> QuerySet[CampaignUnit]:
+    """Units without a sign-off standing at the close of `on`."""
+    signed = signoffs_on(campaign_id=campaign_id, on=on)
     return (
         CampaignUnit.objects.filter(campaign_id=campaign_id)
-        .exclude(
-            pk__in=SignOff.objects.filter(campaign_id=campaign_id, revoked_at__isnull=True).values(
-                "unit_id"
-            )
-        )
+        .exclude(pk__in=signed.values("unit_id"))
         .order_by("sort_order", "id")
     )
 

@@ -44,10 +44,13 @@ def _form_error(request: HttpRequest, form: Any) -> None:
 
 
 def _on(request: HttpRequest) -> dt.date:
+    """The day a report is as of: `?on=` (today when missing or unreadable), never to come."""
+    on: dt.date | None
     try:
-        return dt.date.fromisoformat(request.GET.get("on", ""))
+        on = dt.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
-        return timezone.localdate()
+        on = None
+    return selectors.report_day(on)
 
 
 # --- campaigns ------------------------------------------------------------------------------
@@ -93,10 +96,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     phases = selectors.visible_phase_report(scope, campaign, on=on)
     may_manage = scope.can("supervision.manage_campaign")
     unit_ids = selectors.visible_unit_ids(scope, campaign_id=campaign.pk)
-    overdue = selectors.overdue_problems(campaign_id=campaign.pk, on=on)
-    unsigned = selectors.unsigned_units(campaign_id=campaign.pk)
+    overdue = selectors.overdue_problems(campaign_id=campaign.pk, on=on, unit_ids=unit_ids)
+    unsigned = selectors.unsigned_units(campaign_id=campaign.pk, on=on)
     if unit_ids is not None:
-        overdue = overdue.filter(unit_id__in=unit_ids)
         unsigned = unsigned.filter(pk__in=unit_ids)
     last = phases[-1].phase if phases else None
     return render(
@@ -105,6 +107,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "on": on,
+            "today": timezone.localdate(),
             "phases": phases,
             "overdue": overdue,
             "unsigned": unsigned if last is not None and last.ends_on < on else None,
@@ -474,8 +477,10 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.visible_campaign(scope, campaign_id=pk)
     on = _on(request)
     data = selectors.visible_progress(scope, campaign, on=on)
-    may_sign = scope.can("supervision.sign_off")
-    may_record_paper = scope.can("supervision.manage_campaign")
+    # Signing is offered on today's table only: a past day's shows who had signed by then.
+    is_today = on == timezone.localdate()
+    may_sign = is_today and scope.can("supervision.sign_off")
+    may_record_paper = is_today and scope.can("supervision.manage_campaign")
     signable = {
         row.unit_id
         for row in data.rows
@@ -489,6 +494,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "on": on,
+            "today": timezone.localdate(),
             "progress": data,
             "signable": signable,
             "xlsx_url": reverse("supervision:progress_xlsx", args=[campaign.pk]) + f"?on={on}",

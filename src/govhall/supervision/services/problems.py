@@ -143,6 +143,21 @@ def create_problem(
     )
 
 
+def _check_paper_moment(problem: Problem, at: dt.datetime | None) -> None:
+    """The moment of a paper record entered later (`at`: the demo, imports) is never before the
+    problem's last recorded step: the reports dated a past day replay its timeline in the order
+    it was written (`selectors.problems_on`), which must be the order of the moments."""
+    if at is None:
+        return
+    last = problem.events.order_by("-at").values_list("at", flat=True).first()
+    if last is not None and at < last:
+        raise SupervisionError.BEFORE_LAST_STEP(
+            _("时间不能早于该问题的上一条记录(%(last)s)。")
+            % {"last": timezone.localtime(last).strftime("%Y-%m-%d %H:%M")},
+            detail={"at": [at.isoformat()]},
+        )
+
+
 def _lock_problem(problem: Problem) -> Problem:
     return locked(Problem.objects.filter(pk=problem.pk)).select_related("unit", "campaign").get()
 
@@ -269,6 +284,7 @@ def mark_fixed(
     now = moment(at)
     if timezone.localdate(now) < problem.found_on:
         raise SupervisionError.FIXED_BEFORE_FOUND(_("整改完成日期不能早于发现日期。"))
+    _check_paper_moment(problem, at)
     problem.status = Problem.Status.FIXED
     problem.fix_note = fix_note.strip()
     problem.fixed_at = now
@@ -294,6 +310,7 @@ def confirm_problem(
     if problem.status != Problem.Status.FIXED:
         raise SupervisionError.PROBLEM_NOT_FIXED(_("只有已整改的问题才能确认。"))
     problem.status = Problem.Status.CONFIRMED
+    _check_paper_moment(problem, at)
     problem.confirmed_at = moment(at)
     problem.confirmed_by = acting_user(actor)
     validated_save(problem)
@@ -313,6 +330,7 @@ def reopen_problem(
         raise SupervisionError.FIELD_REQUIRED(
             _("请说明退回原因。"), detail={"reason": ["required"]}
         )
+    _check_paper_moment(problem, at)
     at = moment(at)
     previous = problem.status
     problem.status = Problem.Status.REOPENED
