@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
@@ -178,7 +179,7 @@ def test_department_figures_match_the_hand_count(center, month):
     assert a["ratings_by_level"] == {5: 1, 4: 2, 3: 1, 2: 1, 1: 1}
     assert a["good_rate"] == pytest.approx(4 / 6)
     assert a["bad_ratings"] == 2
-    assert a["bad_valid"] == 1
+    assert a["bad_valid"] == 2  # the unit found bad_hotline 不属实, but never appealed it
     assert a["bad_rectified"] == 1
     assert a["rectifications_due"] == 2
     assert a["rectified_on_time"] == 1
@@ -281,3 +282,77 @@ def test_derived_rates_add_up(counts):
         assert 0 <= row["very_satisfied_rate"] <= row["good_rate"] <= 1
     else:
         assert row["good_rate"] is None and row["very_satisfied_rate"] is None
+
+
+@pytest.fixture
+def rated(center, department, admin_user, make_user):
+    """Bad ratings of `department` today: `rated.bad(level)` rates one through its link,
+    `rated.appeal(evaluation, upheld=…)` has the unit's lead verify it as 不属实 and appeal, and
+    the centre decide."""
+    window = WindowFactory(center=center, departments=[department])
+    clerk = StaffProfileFactory(center=center, department=department, windows=[window])
+    lead = make_user(Role.UNIT_LEAD, department=department)
+
+    def bad(level=1):
+        invitation = services.invite_for_ticket(
+            ticket=served_ticket(staff=clerk, window=window), actor=clerk.user
+        )
+        return services.rate_with_link(
+            token=links.sign_invitation(invitation.pk),
+            level=level,
+            rater_phone="13800001111",
+            actor=None,
+        )
+
+    def appeal(evaluation, *, upheld, verify=True):
+        if verify:
+            services.verify_rectification(
+                rectification=evaluation.rectification, valid=False, reason="不属实", actor=lead
+            )
+        filed = services.file_appeal(evaluation=evaluation, reason="恶意差评", actor=lead)
+        services.decide_appeal(appeal=filed, upheld=upheld, actor=admin_user)
+
+    return SimpleNamespace(bad=bad, appeal=appeal)
+
+
+def test_only_an_upheld_appeal_takes_a_bad_rating_out_of_the_ranking(center, department, rated):
+    """国办发〔2019〕51号 / DOMAIN.md: the unit that served verifies its bad rating, but only the
+    centre, deciding an appeal, takes it out of the figures; the unit's own "不属实" does not."""
+    rated.bad()  # not verified yet when the month is evaluated
+    rated.appeal(rated.bad(2), upheld=False)  # the unit says 不属实, the centre disagrees
+    rated.appeal(rated.bad(), upheld=True)  # the centre upholds the appeal
+    today = timezone.localdate()
+    for figures in (
+        selectors.center_figures(center_id=center.pk, start=today, end=today),
+        selectors.department_figures(center_id=center.pk, start=today, end=today)[department.pk],
+    ):
+        assert (figures["ratings"], figures["bad_ratings"]) == (2, 2)
+        assert figures["bad_valid"] == 2
+
+
+def test_an_upheld_appeal_takes_a_closed_rectification_out_of_the_on_time_rate(
+    center, department, admin_user, rated
+):
+    evaluation = rated.bad()
+    rect = evaluation.rectification
+    for step, kwargs in (
+        (services.verify_rectification, {"valid": True, "reason": "属实"}),
+        (services.rectify, {"measures": "已整改", "kind": "immediate"}),
+        (services.record_callback, {"reached": True, "satisfaction": "satisfied"}),
+        (services.close_rectification, {}),
+    ):
+        step(rectification=rect, actor=admin_user, **kwargs)
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    Rectification.objects.filter(pk=rect.pk).update(deadline=yesterday)  # closed a day late
+
+    def on_time():
+        row = selectors.department_figures(center_id=center.pk, start=yesterday, end=today)
+        row = row[department.pk]
+        return row["rectifications_due"], row["rectified_on_time"]
+
+    assert on_time() == (1, 0)
+    rated.appeal(evaluation, upheld=True, verify=False)
+    assert on_time() == (0, 0)
+    # Taken out of the figures, never undone: the rectification stays as it was closed.
+    assert Rectification.objects.get(pk=rect.pk).status == Rectification.Status.CLOSED

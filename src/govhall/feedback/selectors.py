@@ -14,11 +14,13 @@ or staff member over local days ``start..end`` inclusive, each by a handful of a
   ratings_by_level {5: n, …, 1: n}; ratings_online (线上: web, SMS link) and ratings_offline
   (线下: the window's pad, the QR code, the 12345 hotline); good_rate = (5 + 4 + 3) ÷ ratings;
   very_satisfied = 5, very_satisfied_rate = 5 ÷ ratings (seed 004: "非常满意占到100%");
-  bad_ratings = 2 + 1; bad_valid: bad ratings whose verification found them borne out;
-  bad_rectified: bad ratings whose rectification is closed.
-- rectifications_due: rectifications (not voided by an appeal) whose deadline falls in the
-  period; rectified_on_time: those closed on or before their deadline;
-  rectification_on_time_rate = rectified_on_time ÷ rectifications_due.
+  bad_ratings = 2 + 1; bad_valid: the bad ratings that stand, which the ranking counts: all of
+  them, as only an upheld appeal (decided by the centre) takes one out, never the verification
+  by the unit that served; bad_rectified: bad ratings whose rectification is closed.
+- rectifications_due: rectifications (not of a rating an upheld appeal took out, whether
+  voided or closed by then) whose deadline falls in the period; rectified_on_time: those
+  closed on or before their deadline; rectification_on_time_rate = rectified_on_time ÷
+  rectifications_due.
 - complaints received in the period; complaints_valid / complaints_invalid by verdict;
   complaint_deductions: points of the valid ones.
 - assists_by_type {kind: count}, assists_total: AssistRecord counts dated in the period.
@@ -374,7 +376,6 @@ def _add_ratings(r: dict[str, Any], agg: dict[str, Any]) -> None:
     for level in Level.values:
         r["ratings_by_level"][level] += agg[f"l{level}"]
     r["ratings_online"] += agg["online"]
-    r["bad_valid"] += agg["bad_valid"]
     r["bad_rectified"] += agg["bad_rectified"]
 
 
@@ -432,7 +433,6 @@ def _figures(center_id: int, start: dt.date, end: dt.date, levels: Sequence[str]
             {
                 **{f"l{level}": Count("pk", filter=Q(level=level)) for level in Level.values},
                 "online": Count("pk", filter=Q(channel__in=ONLINE_CHANNELS)),
-                "bad_valid": Count("pk", filter=bad & Q(rectification__valid=True)),
                 "bad_rectified": Count(
                     "pk", filter=bad & Q(rectification__status=Rectification.Status.CLOSED)
                 ),
@@ -441,9 +441,13 @@ def _figures(center_id: int, start: dt.date, end: dt.date, levels: Sequence[str]
         ),
         (
             "rectification",
+            # Not those of a rating an upheld appeal took out, voided or already closed.
             Rectification.objects.filter(
-                center_id=center_id, deadline__gte=start, deadline__lte=end
-            ).exclude(status=Rectification.Status.VOID),
+                center_id=center_id,
+                deadline__gte=start,
+                deadline__lte=end,
+                evaluation__excluded=False,
+            ),
             {
                 "due": Count("pk"),
                 "on_time": Count(
@@ -512,6 +516,9 @@ def _derive(r: dict[str, Any]) -> None:
     r["ratings_offline"] = r["ratings"] - r["ratings_online"]
     r["good_ratings"] = sum(levels[lv] for lv in (5, 4, 3))
     r["bad_ratings"] = levels[2] + levels[1]
+    # Only the centre takes a bad rating out (an upheld appeal: `excluded`, already left out);
+    # the unit's own verification (不属实) does not, so every bad rating counted here stands.
+    r["bad_valid"] = r["bad_ratings"]
     r["good_rate"] = _rate(r["good_ratings"], r["ratings"])
     r["very_satisfied"] = levels[Level.VERY_SATISFIED]
     r["very_satisfied_rate"] = _rate(r["very_satisfied"], r["ratings"])
