@@ -8,7 +8,7 @@ from govhall.core.roles import Role
 from govhall.feedback import links, services
 from govhall.feedback.models import Appeal, AssistRecord, Complaint, Evaluation, Rectification
 from govhall.feedback.views import PAD_COOKIE
-from tests.feedback.factories import served_ticket
+from tests.feedback.factories import completed_case, served_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +226,41 @@ class TestRectificationScoping:
         client.force_login(users["inspector"])
         page = client.get(url).content.decode()
         assert "李*" in page and "李四" not in page and "13800000001" not in page
+
+
+class TestRatedCaseStaysAnonymous:
+    """A case's rating names its case only to those who call back: the case page shows the
+    applicant (the rater) in full, so the number would undo the masking."""
+
+    @pytest.fixture
+    def case_rating(self, department):
+        case = completed_case(department=department)
+        invitation = services.invite_for_case(case=case, actor=None)
+        services.rate_with_link(token=links.sign_invitation(invitation.pk), level=1)
+        return case
+
+    @pytest.mark.parametrize(
+        ("who", "shown"), [("lead", True), ("staff", False), ("inspector", False)]
+    )
+    def test_pages_and_api(
+        self, client, case_rating, make_user, department, other_department, who, shown
+    ):
+        client.force_login(_users(make_user, department, other_department)[who])
+        evaluation = Evaluation.objects.get(case=case_rating)
+        for url in (
+            reverse("feedback:evaluation", args=[evaluation.pk]),
+            reverse("feedback:rectification", args=[evaluation.rectification.pk]),
+        ):
+            page = client.get(url).content.decode()
+            assert (case_rating.number in page) is shown
+            assert ("张三" in page) is shown
+        for url in (
+            f"/api/feedback/evaluations/{evaluation.pk}/",
+            f"/api/feedback/rectifications/{evaluation.rectification.pk}/",
+        ):
+            body = client.get(url).content.decode()
+            assert (case_rating.number in body) is shown
+        assert client.get(reverse("cases:detail", args=[case_rating.number])).status_code == 200
 
 
 class TestDeskPages:

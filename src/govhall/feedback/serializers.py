@@ -44,8 +44,10 @@ class EvaluationOut(ModelSerializer):
     department_name = serializers.CharField(source="department.name")
     window_number = serializers.CharField(source="window.number", default="")
     staff_number = serializers.CharField(source="staff.staff_number", default="")
-    ticket_number = serializers.CharField(source="ticket.number", default="")
-    case_number = serializers.CharField(source="case.number", default="")
+    # The service's numbers lead to the person (a case shows its applicant): only for those
+    # who see the rater (`selectors.may_see_identity`), empty for everyone else.
+    ticket_number = serializers.SerializerMethodField()
+    case_number = serializers.SerializerMethodField()
     is_bad = serializers.BooleanField()
     rater = serializers.SerializerMethodField()
 
@@ -71,6 +73,18 @@ class EvaluationOut(ModelSerializer):
             "is_bad",
             "excluded",
         ]
+
+    def _service_number(self, obj: Evaluation, service: str) -> str:
+        row = getattr(obj, service) if getattr(obj, f"{service}_id") else None
+        if row is None or not selectors.may_see_identity(self.context["scope"], obj.department_id):
+            return ""
+        return row.number
+
+    def get_ticket_number(self, obj: Evaluation) -> str:
+        return self._service_number(obj, "ticket")
+
+    def get_case_number(self, obj: Evaluation) -> str:
+        return self._service_number(obj, "case")
 
     @extend_schema_field(PersonSerializer)
     def get_rater(self, obj: Evaluation) -> dict:

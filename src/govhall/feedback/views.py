@@ -90,16 +90,21 @@ def _identity(
 
 def _rater(
     request: HttpRequest, scope: Scope, evaluation: Evaluation, department_id: int | None
-) -> dict[str, str]:
-    """The rater of `evaluation` as the viewer may see them (`_identity`)."""
-    return _identity(
-        request,
-        scope,
-        department_id,
-        evaluation.rater_name,
-        evaluation.rater_phone,
-        f"evaluation:{evaluation.pk}",
-    )
+) -> dict[str, Any]:
+    """The rater of `evaluation` as the viewer may see them (`_identity`), and whether the
+    viewer may see the service's ticket and case numbers (``identified``): they lead to the
+    person (a case shows its applicant), so they are shown with the identity only."""
+    return {
+        **_identity(
+            request,
+            scope,
+            department_id,
+            evaluation.rater_name,
+            evaluation.rater_phone,
+            f"evaluation:{evaluation.pk}",
+        ),
+        "identified": selectors.may_see_identity(scope, department_id),
+    }
 
 
 # ---------------------------------------------------------------- rating link (public)
