@@ -12,6 +12,7 @@ from govhall.feedback.models import (
     Invitation,
     RatingPad,
     Rectification,
+    default_aspects,
 )
 from tests.feedback.factories import served_ticket
 
@@ -70,3 +71,47 @@ def test_ratings_cannot_be_deleted_in_admin(superuser_client, data):
     url = reverse("admin:feedback_evaluation_delete", args=[data.pk])
     assert superuser_client.post(url, {"post": "yes"}).status_code == 403
     assert Evaluation.objects.filter(pk=data.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "aspects",
+    ['"承诺履行、服务态度"', '["服务态度", ""]', '["服务态度", "服务态度"]', "[1, 2]", '{"a": 1}'],
+)
+def test_the_aspects_are_a_list_of_names(superuser_client, center, aspects):
+    """分项评价 is the centre's list: one text (the rating page would offer each of its characters
+    and accept any piece of it), blanks, repeats and numbers are refused, nothing saved."""
+    conf = FeedbackSettings.objects.get(center=center)
+    url = reverse("admin:feedback_feedbacksettings_change", args=[conf.pk])
+    response = superuser_client.post(
+        url,
+        {
+            "center": center.pk,
+            "rectification_days": 15,
+            "complaint_days": 5,
+            "invitation_valid_days": 7,
+            "pad_prompt_minutes": 10,
+            "aspects": aspects,
+        },
+    )
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    conf.refresh_from_db()
+    assert conf.aspects == default_aspects()
+
+
+def test_the_centres_own_aspects_are_saved(superuser_client, center):
+    conf = FeedbackSettings.objects.get(center=center)
+    url = reverse("admin:feedback_feedbacksettings_change", args=[conf.pk])
+    response = superuser_client.post(
+        url,
+        {
+            "center": center.pk,
+            "rectification_days": 5,
+            "complaint_days": 5,
+            "invitation_valid_days": 7,
+            "pad_prompt_minutes": 10,
+            "aspects": '["服务态度", "办事效率"]',
+        },
+    )
+    assert response.status_code == 302
+    conf.refresh_from_db()
+    assert (conf.aspects, conf.rectification_days) == (["服务态度", "办事效率"], 5)

@@ -8,6 +8,7 @@ DOMAIN.md "Ratings" and "Figures". Workflow lives in the package `services/`; ag
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -81,6 +82,20 @@ class FeedbackSettings(CenterSettings):
 
     class Meta:
         verbose_name = verbose_name_plural = _("好差评设置")
+
+    def clean(self) -> None:
+        """分项评价 is a list of names, each once: a single text would be offered on the rating
+        page character by character (and any piece of it accepted)."""
+        aspects = self.aspects
+        if not (
+            isinstance(aspects, list)
+            and all(isinstance(a, str) and a.strip() == a and a for a in aspects)
+            and len(set(aspects)) == len(aspects)
+        ):
+            example = '["服务态度", "办事效率"]'
+            raise ValidationError(
+                {"aspects": _("分项评价应为不重复的名称列表,例如 %(e)s。") % {"e": example}}
+            )
 
 
 class Invitation(CenterScopedModel):
