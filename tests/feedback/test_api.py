@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -340,6 +341,22 @@ class TestHotlineImport:
         assert_error(response, 400)
         assert "第3行" in response.json()["message"] and "不存在的局" in response.json()["message"]
         assert not Evaluation.objects.exists()
+
+    @pytest.mark.parametrize("kind", ["ratings", "complaints"])
+    def test_a_time_still_to_come_is_refused(self, api, admin_user, department, kind):
+        """A work order cannot be rated or received tomorrow (a mistyped year, 2062 for 2026,
+        would file the rating and its rectification decades ahead, out of every month)."""
+        api.force_authenticate(admin_user)
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        header, row = (
+            (["工单号", "评价时间", "部门", "评价等级"], ["G1", str(tomorrow), department.name, 1])
+            if kind == "ratings"
+            else (["工单号", "受理时间", "反映内容"], ["T1", str(tomorrow), "没人接电话"])
+        )
+        response = self.upload(api, xlsx([header, row]), kind=kind)
+        assert_error(response, 400, "row_invalid")
+        assert "第2行" in response.json()["message"]
+        assert not Evaluation.objects.exists() and not Complaint.objects.exists()
 
     def test_complaints_from_csv(self, api, admin_user, department):
         api.force_authenticate(admin_user)

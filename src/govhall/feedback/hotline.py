@@ -86,6 +86,9 @@ def read_rows(kind: str, name: str, data: bytes) -> list[tuple[int, dict[str, An
 
 
 def parse_time(value: Any) -> dt.datetime:
+    """The moment a cell names (local time when it names no zone; a day alone is its noon), on
+    a day that has come: a later day is a mistyped date, which would file the work order out of
+    every month's figures."""
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, dt.date):
@@ -102,6 +105,8 @@ def parse_time(value: Any) -> dt.datetime:
             raise RowProblem(_("时间“%(v)s”格式应为 YYYY-MM-DD HH:MM。") % {"v": text})
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    if timezone.localdate(moment) > timezone.localdate():
+        raise RowProblem(_("时间“%(v)s”晚于今天。") % {"v": value})
     return moment
 
 
