@@ -65,12 +65,33 @@ def test_changelist_and_change_pages_render(superuser_client, data, model):
         )
         assert detail.status_code == 200
         assert "13800000001" not in detail.content.decode()
+        # The change page's 历史 button: the model's history rows, or Django's own log for a
+        # model that keeps none (ratings and invitations are never changed once written).
+        history = superuser_client.get(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+        )
+        assert history.status_code == 200
+        assert "李四" not in history.content.decode()
 
 
 def test_ratings_cannot_be_deleted_in_admin(superuser_client, data):
     url = reverse("admin:feedback_evaluation_delete", args=[data.pk])
     assert superuser_client.post(url, {"post": "yes"}).status_code == 403
     assert Evaluation.objects.filter(pk=data.pk).exists()
+
+
+def post_settings(client, center, aspects, rectification_days=15):
+    conf = FeedbackSettings.objects.get(center=center)
+    url = reverse("admin:feedback_feedbacksettings_change", args=[conf.pk])
+    data = {
+        "center": center.pk,
+        "rectification_days": rectification_days,
+        "complaint_days": 5,
+        "invitation_valid_days": 7,
+        "pad_prompt_minutes": 10,
+        "aspects": aspects,
+    }
+    return client.post(url, data), conf
 
 
 @pytest.mark.parametrize(
@@ -80,37 +101,15 @@ def test_ratings_cannot_be_deleted_in_admin(superuser_client, data):
 def test_the_aspects_are_a_list_of_names(superuser_client, center, aspects):
     """分项评价 is the centre's list: one text (the rating page would offer each of its characters
     and accept any piece of it), blanks, repeats and numbers are refused, nothing saved."""
-    conf = FeedbackSettings.objects.get(center=center)
-    url = reverse("admin:feedback_feedbacksettings_change", args=[conf.pk])
-    response = superuser_client.post(
-        url,
-        {
-            "center": center.pk,
-            "rectification_days": 15,
-            "complaint_days": 5,
-            "invitation_valid_days": 7,
-            "pad_prompt_minutes": 10,
-            "aspects": aspects,
-        },
-    )
+    response, conf = post_settings(superuser_client, center, aspects)
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     conf.refresh_from_db()
     assert conf.aspects == default_aspects()
 
 
 def test_the_centres_own_aspects_are_saved(superuser_client, center):
-    conf = FeedbackSettings.objects.get(center=center)
-    url = reverse("admin:feedback_feedbacksettings_change", args=[conf.pk])
-    response = superuser_client.post(
-        url,
-        {
-            "center": center.pk,
-            "rectification_days": 5,
-            "complaint_days": 5,
-            "invitation_valid_days": 7,
-            "pad_prompt_minutes": 10,
-            "aspects": '["服务态度", "办事效率"]',
-        },
+    response, conf = post_settings(
+        superuser_client, center, '["服务态度", "办事效率"]', rectification_days=5
     )
     assert response.status_code == 302
     conf.refresh_from_db()

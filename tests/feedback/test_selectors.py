@@ -48,6 +48,18 @@ def hotline(center, department, level, when, ref):
         )
 
 
+def close_borne_out(rect, actor):
+    """Take a bad rating's rectification through every step: borne out, fixed at once, the
+    person reached and satisfied, closed."""
+    for step, kwargs in (
+        (services.verify_rectification, {"valid": True, "reason": "属实"}),
+        (services.rectify, {"measures": "已整改", "kind": "immediate"}),
+        (services.record_callback, {"reached": True, "satisfaction": "satisfied"}),
+        (services.close_rectification, {}),
+    ):
+        step(rectification=rect, actor=actor, **kwargs)
+
+
 @pytest.fixture
 def month(center, department, other_department, admin_user, make_user):
     """The fixture month; every number in the tests below is counted from this by hand."""
@@ -107,13 +119,7 @@ def month(center, department, other_department, admin_user, make_user):
     services.decide_appeal(appeal=appeal, upheld=True, actor=admin_user)
 
     rect = bad_a.rectification
-    for step, kwargs in (
-        (services.verify_rectification, {"valid": True, "reason": "属实"}),
-        (services.rectify, {"measures": "已整改", "kind": "immediate"}),
-        (services.record_callback, {"reached": True, "satisfaction": "satisfied"}),
-        (services.close_rectification, {}),
-    ):
-        step(rectification=rect, actor=admin_user, **kwargs)
+    close_borne_out(rect, admin_user)
     Rectification.objects.filter(pk=rect.pk).update(
         deadline=dt.date(2026, 5, 29), closed_at=at(5, 25)
     )
@@ -335,13 +341,7 @@ def test_an_upheld_appeal_takes_a_closed_rectification_out_of_the_on_time_rate(
 ):
     evaluation = rated.bad()
     rect = evaluation.rectification
-    for step, kwargs in (
-        (services.verify_rectification, {"valid": True, "reason": "属实"}),
-        (services.rectify, {"measures": "已整改", "kind": "immediate"}),
-        (services.record_callback, {"reached": True, "satisfaction": "satisfied"}),
-        (services.close_rectification, {}),
-    ):
-        step(rectification=rect, actor=admin_user, **kwargs)
+    close_borne_out(rect, admin_user)
     today = timezone.localdate()
     yesterday = today - dt.timedelta(days=1)
     Rectification.objects.filter(pk=rect.pk).update(deadline=yesterday)  # closed a day late

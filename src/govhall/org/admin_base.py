@@ -78,7 +78,13 @@ class ScopedAdmin(SimpleHistoryAdmin):
         self, request: HttpRequest, object_id: str, extra_context: Any = None
     ) -> HttpResponse:
         refused = self._outside_scope(request, object_id)
-        return refused or super().history_view(request, object_id, extra_context)
+        if refused is not None:
+            return refused
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            # A model that keeps no history rows (a rating, written once and never changed):
+            # Django's own log of admin actions, not simple-history's page, which needs them.
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
