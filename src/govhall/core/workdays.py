@@ -9,6 +9,7 @@ Council's make-up days are only known from its annual notice.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from threading import Lock
@@ -123,6 +124,16 @@ class Calendar:
 
     def is_provisional_range(self, start: dt.date, end: dt.date) -> bool:
         return any(y not in self.known_years for y in range(start.year, end.year + 1))
+
+    def without(self, years: Iterable[int]) -> "Calendar":
+        """This calendar without the data of `years`: as it was before they were imported,
+        when a limit that reached into them was counted provisionally."""
+        gone = frozenset(years)
+        return Calendar(
+            known_years=self.known_years - gone,
+            holidays=frozenset(d for d in self.holidays if d.year not in gone),
+            makeup_workdays=frozenset(d for d in self.makeup_workdays if d.year not in gone),
+        )
 
 
 _cache: tuple[tuple[int, object], Calendar] | None = None

@@ -13,6 +13,7 @@ class FeedbackConfig(app_config.GovhallAppConfig):
         # A finished ticket and a completed case each invite a rating, inside the finishing
         # transaction (the hooks are how queueing and cases reach an app above them).
         from govhall.cases.hooks import case_completed
+        from govhall.core.hooks import calendar_changed
         from govhall.feedback import notifications, services
         from govhall.notify.producers import producers
         from govhall.queueing.hooks import ticket_finished
@@ -21,4 +22,7 @@ class FeedbackConfig(app_config.GovhallAppConfig):
         case_completed.register(services.invite_for_case)
         # The invitation by SMS where a phone is known: the notification worker asks.
         producers.register(notifications.open_invitations_by_sms)
+        # A newly imported year moves the rectification and complaint deadlines counted
+        # without it.
+        calendar_changed.register(services.recompute_provisional_deadlines)
         super().ready()

@@ -1,7 +1,7 @@
 """Every write of the feedback app: one function per business action, each one transaction, by
 topic: invitations, ratings and appeals (`ratings`), bad-rating follow-up (`rectification`),
-complaints (`complaints`), assisted services (`assists`), the 12345 import (`hotline_import`) and
-the window rating pads (`pads`).
+complaints (`complaints`), assisted services (`assists`), the 12345 import (`hotline_import`),
+the window rating pads (`pads`) and the deadlines after a calendar import (`deadlines`).
 
 `from govhall.feedback import services; services.rate_with_link(...)` keeps working: this
 package re-exports every public service of its modules.
@@ -21,6 +21,9 @@ from govhall.feedback.services.complaints import (
     close_complaint,
     create_complaint,
     resolve_complaint,
+)
+from govhall.feedback.services.deadlines import (
+    recompute_provisional_deadlines,
 )
 from govhall.feedback.services.hotline_import import (
     authorize_hotline_import,
@@ -82,6 +85,7 @@ __all__ = [
     "rate_with_link",
     "rating_outbox",
     "rating_payload",
+    "recompute_provisional_deadlines",
     "record_assist",
     "record_callback",
     "record_unmasked",
