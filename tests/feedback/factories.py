@@ -7,9 +7,12 @@ the state its hook sees (DONE / COMPLETED) with the fields the invitation reads.
 import datetime as dt
 import itertools
 
+from django.db import transaction
 from django.utils import timezone
 
 from govhall.cases.models import Case
+from govhall.feedback import services
+from govhall.feedback.models import Channel
 from govhall.queueing.models import QueueCategory, Ticket
 from tests.factories import ServiceItemFactory, make_id_number
 
@@ -73,3 +76,20 @@ def completed_case(
         accepted_at=completed_at - dt.timedelta(days=2),
         completed_at=completed_at,
     )
+
+
+def hotline_rating(center, department, *, when, ref, level=1, phone=""):
+    """A rating of `department` from the 12345 hotline at `when` (work order `ref`), by default
+    a 非常不满意 (with its rectification)."""
+    with transaction.atomic():
+        return services.ratings._record_evaluation(
+            center_id=center.pk,
+            level=level,
+            channel=Channel.HOTLINE,
+            department=department,
+            window=None,
+            staff=None,
+            rater_phone=phone,
+            external_ref=ref,
+            rated_at=when,
+        )

@@ -4,12 +4,12 @@ it, as it moves the cases' (tests/cases/test_calendar_change.py)."""
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from govhall.core.services import import_calendar
 from govhall.feedback import services
-from govhall.feedback.models import Channel, FeedbackSettings
+from govhall.feedback.models import FeedbackSettings
+from tests.feedback.factories import hotline_rating
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +21,7 @@ SPRING = (
 def test_an_imported_year_moves_provisional_deadlines(center, department, other_department):
     FeedbackSettings.objects.filter(center=center).update(rectification_days=3, complaint_days=3)
     monday = timezone.make_aware(dt.datetime(2031, 1, 20, 10))
-    with transaction.atomic():
-        rating = services.ratings._record_evaluation(
-            center_id=center.pk,
-            level=1,
-            channel=Channel.HOTLINE,
-            department=department,
-            window=None,
-            staff=None,
-            external_ref="H2031",
-            rated_at=monday,
-        )
+    rating = hotline_rating(center, department, when=monday, ref="H2031")
     complaint = services.create_complaint(
         center=center, channel="phone", content="反映", department=department, received_at=monday
     )

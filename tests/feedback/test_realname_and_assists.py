@@ -16,8 +16,8 @@ from rest_framework.test import APIClient
 from govhall.core.errors import ValidationFailed
 from govhall.core.roles import Role
 from govhall.feedback import links, selectors, services
-from govhall.feedback.models import MAX_COUNT, AssistRecord, Channel, Invitation, Rectification
-from tests.feedback.factories import served_ticket
+from govhall.feedback.models import MAX_COUNT, AssistRecord, Invitation, Rectification
+from tests.feedback.factories import hotline_rating, served_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -27,21 +27,6 @@ INT_MAX = 2_147_483_647
 
 def at(month: int, day: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime(2026, month, day, 10))
-
-
-def bad_rating(center, department, *, phone: str, when: dt.datetime, ref: str):
-    with transaction.atomic():
-        return services.ratings._record_evaluation(
-            center_id=center.pk,
-            level=1,
-            channel=Channel.HOTLINE,
-            department=department,
-            window=None,
-            staff=None,
-            rater_phone=phone,
-            external_ref=ref,
-            rated_at=when,
-        )
 
 
 def walk(rect, actor, *, valid=True, kind="immediate", rectify_by=None, reached=False):
@@ -61,7 +46,7 @@ def walk(rect, actor, *, valid=True, kind="immediate", rectify_by=None, reached=
 
 
 def test_deadline_rectification_needs_its_date(center, department, admin_user):
-    rect = bad_rating(center, department, phone="13800001111", when=at(5, 6), ref="R1")
+    rect = hotline_rating(center, department, phone="13800001111", when=at(5, 6), ref="R1")
     rect = services.verify_rectification(
         rectification=rect.rectification, valid=True, reason="属实", actor=admin_user
     )
@@ -80,7 +65,7 @@ def test_deadline_rectification_needs_its_date(center, department, admin_user):
 
 
 def test_a_rating_not_borne_out_is_only_explained(center, department, admin_user):
-    rect = bad_rating(center, department, phone="13800001111", when=at(5, 6), ref="R1")
+    rect = hotline_rating(center, department, phone="13800001111", when=at(5, 6), ref="R1")
     rect = services.verify_rectification(
         rectification=rect.rectification, valid=False, reason="不属实", actor=admin_user
     )
@@ -95,7 +80,7 @@ def test_a_rating_not_borne_out_is_only_explained(center, department, admin_user
 
 
 def test_a_rating_without_a_phone_cannot_be_reached(center, department, admin_user):
-    anonymous = bad_rating(center, department, phone="", when=at(5, 6), ref="R1")
+    anonymous = hotline_rating(center, department, phone="", when=at(5, 6), ref="R1")
     with pytest.raises(ValidationFailed):
         walk(anonymous.rectification, admin_user, reached=True)
     rect = Rectification.objects.get(pk=anonymous.rectification.pk)
@@ -110,11 +95,11 @@ def test_callback_rate_of_real_name_bad_ratings(
     """May: A real-name reached (immediate), B real-name not reached (deadline), C anonymous
     (explanation, not borne out), D real-name taken out by an upheld appeal, E in June.
     Real-name 2 (A, B), reached 1 → 50 %; anonymous 1; by kind 1 / 1 / 1."""
-    a = bad_rating(center, department, phone="13800000001", when=at(5, 6), ref="A")
-    b = bad_rating(center, department, phone="13800000002", when=at(5, 7), ref="B")
-    c = bad_rating(center, other_department, phone="", when=at(5, 8), ref="C")
-    d = bad_rating(center, department, phone="13800000004", when=at(5, 9), ref="D")
-    bad_rating(center, department, phone="13800000005", when=at(6, 1), ref="E")
+    a = hotline_rating(center, department, phone="13800000001", when=at(5, 6), ref="A")
+    b = hotline_rating(center, department, phone="13800000002", when=at(5, 7), ref="B")
+    c = hotline_rating(center, other_department, phone="", when=at(5, 8), ref="C")
+    d = hotline_rating(center, department, phone="13800000004", when=at(5, 9), ref="D")
+    hotline_rating(center, department, phone="13800000005", when=at(6, 1), ref="E")
     walk(a.rectification, admin_user, reached=True)
     later = timezone.localdate() + dt.timedelta(days=10)
     walk(b.rectification, admin_user, kind="deadline", rectify_by=later)

@@ -5,7 +5,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,9 +12,9 @@ from hypothesis import strategies as st
 from govhall.cases.models import Case
 from govhall.core.roles import Role
 from govhall.feedback import links, selectors, services
-from govhall.feedback.models import AssistRecord, Channel, Evaluation, Rectification
+from govhall.feedback.models import AssistRecord, Evaluation, Rectification
 from tests.factories import StaffProfileFactory, WindowFactory
-from tests.feedback.factories import completed_case, served_ticket
+from tests.feedback.factories import completed_case, hotline_rating, served_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +34,7 @@ def rate(invitation, level, when, phone=""):
 
 
 def hotline(center, department, level, when, ref):
-    with transaction.atomic():
-        return services.ratings._record_evaluation(
-            center_id=center.pk,
-            level=level,
-            channel=Channel.HOTLINE,
-            department=department,
-            window=None,
-            staff=None,
-            external_ref=ref,
-            rated_at=when,
-        )
+    return hotline_rating(center, department, level=level, when=when, ref=ref)
 
 
 def close_borne_out(rect, actor):
