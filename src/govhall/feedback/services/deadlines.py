@@ -13,8 +13,9 @@ from govhall.feedback.models import Complaint, Rectification
 def recompute_provisional_deadlines(*, years: Iterable[int], **_: Any) -> int:
     """Hook of the calendar import (`core.hooks.calendar_changed`): a deadline counted while
     one of `years` had no calendar (`deadline_provisional`) keeps its number of working days,
-    counted again on the imported calendar. Returns how many deadlines moved or were
-    confirmed."""
+    counted again on the imported calendar. (A December a notice reaches back into is taken
+    out with its year too: it differs only where that December had stored days already.)
+    Returns how many deadlines moved or were confirmed."""
     now = load_calendar()
     before = now.without(years)
     changed = 0
