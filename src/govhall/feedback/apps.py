@@ -13,12 +13,21 @@ class FeedbackConfig(app_config.GovhallAppConfig):
         # A finished ticket and a completed case each invite a rating, inside the finishing
         # transaction (the hooks are how queueing and cases reach an app above them).
         from govhall.cases.hooks import case_completed
+        from govhall.core.hooks import calendar_changed
         from govhall.feedback import notifications, services
         from govhall.notify.producers import producers
         from govhall.queueing.hooks import ticket_finished
 
+        # A newly imported year moves provisional and open rectification / complaint deadlines.
+        calendar_changed.register(_recompute_after_calendar_change)
         ticket_finished.register(services.invite_for_ticket)
         case_completed.register(services.invite_for_case)
         # The invitation by SMS where a phone is known: the notification worker asks.
         producers.register(notifications.open_invitations_by_sms)
         super().ready()
+
+
+def _recompute_after_calendar_change(**kwargs: object) -> None:
+    from govhall.feedback.services import recompute_deadlines
+
+    recompute_deadlines()
