@@ -1,11 +1,14 @@
 """factory_boy factories for the foundation models; apps add theirs in tests/<app>/factories.py."""
 
 import datetime as dt
+import io
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 from govhall.attendance.models import AttendanceRecord
 from govhall.catalog.models import Material, ServiceItem, Theme
@@ -167,3 +170,26 @@ class AttendanceRecordFactory(factory.django.DjangoModelFactory):
     status = AttendanceRecord.Status.PRESENT
     check_in = factory.SelfAttribute("starts_at")
     check_out = factory.SelfAttribute("ends_at")
+
+
+# A State Council notice for 2027 as a clerk types it (the dates are the tests', not the real
+# notice's): 春节 Fri 02-05 to Sat 02-13 off, Sun 02-14 worked; 元旦 Fri 01-01. Without it 2027
+# is provisional: the statutory 春节 is 除夕 Fri 02-05 to 初三 Mon 02-08, the weekend days made
+# up on Tue 02-09 and Wed 02-10 (02-11 and 02-12 worked, 02-14 not).
+NOTICE_2027 = """date,kind,name
+2027-01-01,holiday,元旦
+2027-02-05,holiday,春节
+2027-02-08,holiday,春节
+2027-02-09,holiday,春节
+2027-02-10,holiday,春节
+2027-02-11,holiday,春节
+2027-02-12,holiday,春节
+2027-02-14,workday,春节
+"""
+
+
+def import_notice(tmp_path: Path, text: str) -> None:
+    """Import a notice the one way the calendar changes: `govhall calendar import FILE`."""
+    notice = tmp_path / "notice.csv"
+    notice.write_text(text, encoding="utf-8")
+    call_command("calendar", "import", str(notice), stdout=io.StringIO())

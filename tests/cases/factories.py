@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +22,13 @@ _seq = itertools.count(1)
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
     """A moment on a local (Asia/Shanghai) day."""
     return dt.datetime.combine(day, dt.time(hour), tzinfo=SHANGHAI)
+
+
+@contextmanager
+def on(day: dt.date, hour: int = 10) -> Iterator[None]:
+    """Every "now" of the code under test is `hour` o'clock on `day` (Asia/Shanghai)."""
+    with mock.patch("django.utils.timezone.now", return_value=at(day, hour)):
+        yield
 
 
 def accept(item, *, actor=None, day: dt.date | None = None, phone="13800001234", **kwargs):

@@ -3,37 +3,29 @@ clock of every request set to that moment), through the API and the pages, with 
 layer underneath (DOMAIN.md "Working days", 行政许可法 arts. 32, 42, 44, 45, 82)."""
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from govhall.cases.models import Case, CaseSettings
 from govhall.core.roles import Role
-from tests.cases.factories import at
+from tests.cases.factories import on
 from tests.factories import (
+    NOTICE_2027,
     CenterFactory,
     DepartmentFactory,
     MaterialFactory,
     ServiceItemFactory,
+    import_notice,
     make_id_number,
 )
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 PHONE = "13800004321"
-
-
-@contextmanager
-def on(day: dt.date, hour: int = 10) -> Iterator[None]:
-    """Every "now" of the code under test is `hour` o'clock on `day` (Asia/Shanghai)."""
-    with mock.patch("django.utils.timezone.now", return_value=at(day, hour)):
-        yield
 
 
 @pytest.fixture(autouse=True)
@@ -137,19 +129,6 @@ def test_an_immediate_case_is_due_the_day_it_is_accepted(lead, center, departmen
 
 # --- a year without calendar data, then its notice imported ------------------------------------
 
-# A State Council notice for 2027 as a clerk types it (the dates are this test's, not the real
-# notice's): 春节 Fri 02-05 to Sat 02-13 off, Sun 02-14 worked; 元旦 Fri 01-01.
-NOTICE_2027 = """date,kind,name
-2027-01-01,holiday,元旦
-2027-02-05,holiday,春节
-2027-02-08,holiday,春节
-2027-02-09,holiday,春节
-2027-02-10,holiday,春节
-2027-02-11,holiday,春节
-2027-02-12,holiday,春节
-2027-02-14,workday,春节
-"""
-
 
 def test_a_year_without_data_is_provisional_until_its_notice_is_imported(
     lead, client, make_user, center, department, tmp_path
@@ -165,7 +144,7 @@ def test_a_year_without_data_is_provisional_until_its_notice_is_imported(
     # Approved Thu 02-04: the certificate due in 10 working days, by Wed 02-24.
     approved = _accept(lead, item, D(2027, 2, 1))
     approved = _act(lead, approved["number"], "complete", D(2027, 2, 4), approved=True)
-    assert (approved["delivery_due"], approved["due_provisional"]) == ("2027-02-24", True)
+    assert (approved["delivery_due"], approved["delivery_due_provisional"]) == ("2027-02-24", True)
     # Accepted Mon 2026-12-28 in a known year, due Tue 2027-01-05 in the unknown one.
     year_end = _accept(lead, item, D(2026, 12, 28))
     assert (year_end["due_date"], year_end["due_provisional"]) == ("2027-01-05", True)
@@ -187,10 +166,8 @@ def test_a_year_without_data_is_provisional_until_its_notice_is_imported(
         flags = {r["flag"]: r["numbers"] for r in lead.get("/api/cases/supervision/flags/").json()}
     assert reviewed["number"] not in flags["procedure_overrun"]
 
-    notice = tmp_path / "2027.csv"
-    notice.write_text(NOTICE_2027, encoding="utf-8")
     with on(D(2027, 2, 13)):
-        call_command("calendar", "import", str(notice))
+        import_notice(tmp_path, NOTICE_2027)
 
     # 02-02, 03, 04, Sun 02-14, Mon 02-15
     after = _detail(lead, running["number"], saturday)
@@ -211,11 +188,67 @@ def test_a_year_without_data_is_provisional_until_its_notice_is_imported(
     assert reviewed["number"] not in flags["procedure_overrun"]
     # The certificate: 02-14, 15, 16, 17, 18, 19, 22, 23, 24, 25.
     approved = _detail(lead, approved["number"], saturday)
-    assert (approved["delivery_due"], approved["due_provisional"]) == ("2027-02-25", False)
+    assert (approved["delivery_due"], approved["delivery_due_provisional"]) == ("2027-02-25", False)
     year_end = _detail(lead, year_end["number"], saturday)
     assert (year_end["due_date"], year_end["due_provisional"]) == ("2027-01-05", False)
     other = Case.objects.get(number=other["number"])
     assert (other.due_date, other.due_provisional) == (D(2027, 2, 15), False)
+
+
+def test_each_date_carries_its_own_provisional_mark_until_the_notice(
+    lead, client, make_user, center, department, tmp_path
+):
+    item = _item(center, department, 5)
+    MaterialFactory(item=item, name="营业执照", required=True)
+    # 容缺 on Mon 2027-02-01, the default 5 working days to supply: 02-02, 03, 04, 11, 12.
+    missing = _accept(lead, item, D(2027, 2, 1), mode="missing", materials_missing=["营业执照"])
+    assert (missing["supply_by"], missing["supply_by_provisional"]) == ("2027-02-12", True)
+    # 告知承诺 approved on 02-01: checked within 20 working days, 02-02 ... 03-05.
+    pledged = _accept(lead, item, D(2027, 2, 1), mode="commitment")
+    pledged = _act(lead, pledged["number"], "complete", D(2027, 2, 1), approved=True)
+    assert (pledged["commitment_check_by"], pledged["commitment_check_provisional"]) == (
+        "2027-03-05",
+        True,
+    )
+    # Accepted Tue 2026-12-01, due 12-08 (a known year); approved Mon 12-21: the certificate's
+    # 10 working days reach 2027 (12-22 ... 12-31, 01-04, 01-05): that date only is provisional.
+    firm = _accept(lead, _item(center, department, 5), D(2026, 12, 1))
+    firm = _act(lead, firm["number"], "complete", D(2026, 12, 21), approved=True)
+    assert (firm["due_date"], firm["due_provisional"]) == ("2026-12-08", False)
+    assert (firm["delivery_due"], firm["delivery_due_provisional"]) == ("2027-01-05", True)
+    assert _lookup(firm["number"], D(2026, 12, 21))["due_provisional"] is False
+    assert "暂估" not in _lookup_page(client, firm["number"], D(2026, 12, 21))
+    # A 1-day case accepted Mon 2026-12-28 is due 12-29 (firm); its materials by 01-05 are not.
+    quick = _item(center, department, 1)
+    MaterialFactory(item=quick, name="营业执照", required=True)
+    short = _accept(lead, quick, D(2026, 12, 28), mode="missing", materials_missing=["营业执照"])
+    assert (short["due_provisional"], short["supply_by_provisional"]) == (False, True)
+    staff = Client()
+    with on(D(2026, 12, 28)):
+        staff.force_login(make_user(Role.UNIT_LEAD, department=department))
+
+    def marked(view: str) -> bool:
+        with on(D(2026, 12, 28)):
+            page = staff.get(reverse(f"cases:{view}", args=[short["number"]]))
+        assert page.status_code == 200
+        return "暂估" in page.content.decode()
+
+    assert marked("detail") and marked("receipt")
+
+    with on(D(2027, 2, 1)):
+        import_notice(tmp_path, NOTICE_2027)
+
+    missing = _detail(lead, missing["number"], D(2027, 2, 1))
+    # 02-02, 03, 04, Sun 02-14, Mon 02-15
+    assert (missing["supply_by"], missing["supply_by_provisional"]) == ("2027-02-15", False)
+    pledged = _detail(lead, pledged["number"], D(2027, 2, 1))
+    assert (pledged["commitment_check_by"], pledged["commitment_check_provisional"]) == (
+        "2027-03-08",
+        False,
+    )
+    firm = _detail(lead, firm["number"], D(2027, 2, 1))
+    assert (firm["delivery_due"], firm["delivery_due_provisional"]) == ("2027-01-05", False)
+    assert not marked("detail") and not marked("receipt")
 
 
 # --- stopped clocks --------------------------------------------------------------------------

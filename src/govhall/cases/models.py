@@ -179,11 +179,15 @@ class Case(CenterScopedModel):
     materials_received = models.JSONField(_("已收材料"), default=list, blank=True)
     materials_missing = models.JSONField(_("容缺材料"), default=list, blank=True)
     supply_by = models.DateField(_("容缺材料补交期限"), null=True, blank=True)
+    supply_by_provisional = models.BooleanField(_("补交期限为暂估(缺少日历数据)"), default=False)
     supplied_at = models.DateTimeField(_("容缺材料补齐时间"), null=True, blank=True)
     commitment_status = models.CharField(
         _("告知承诺核查"), max_length=16, choices=Commitment.choices, blank=True, default=""
     )
     commitment_check_by = models.DateField(_("承诺核查期限"), null=True, blank=True)
+    commitment_check_provisional = models.BooleanField(
+        _("核查期限为暂估(缺少日历数据)"), default=False
+    )
     delivery_method = models.CharField(
         _("送达方式"), max_length=16, choices=Delivery.choices, blank=True, default=""
     )
@@ -212,6 +216,7 @@ class Case(CenterScopedModel):
     elapsed_workdays = models.PositiveIntegerField(_("办理用时(工作日)"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     delivery_due = models.DateField(_("送达期限"), null=True, blank=True)
+    delivery_due_provisional = models.BooleanField(_("送达期限为暂估(缺少日历数据)"), default=False)
     delivered_late = models.BooleanField(_("超期送达"), default=False)
     delivery_window = foreign_key(Window, _("出件窗口"), null=True, related_name="delivered_cases")
     closed_at = models.DateTimeField(_("终止时间"), null=True, blank=True)

@@ -36,9 +36,14 @@ def _stops_of(case: Case) -> list[deadlines.Stop]:
 def _apply_deadline(
     case: Case, *, cal: Calendar, settings: CaseSettings, stops: Sequence[deadlines.Stop]
 ) -> None:
-    """Set due date, provisional flag and yellow start from acceptance, limit and stops."""
+    """Set due date, provisional flag and yellow start from acceptance, limit and stops; a
+    provisional 容缺 supply date or 告知承诺 check date is counted again too."""
     if case.accepted_at is None:
         return
+    if case.supply_by_provisional:
+        _set_default_supply_by(case, cal, settings)
+    if case.commitment_check_provisional:
+        _set_commitment_check_by(case, cal, settings)
     # art. 32: a submission not answered in time counts from the day it was received
     start_on = case.deemed_accepted_on or timezone.localdate(case.accepted_at)
     limit = case.limit_days + case.extension_days
@@ -60,14 +65,28 @@ def _apply_delivery_due(case: Case, cal: Calendar, completed_on: dt.date) -> Non
     """行政许可法 art. 44: an approval's certificate is delivered within 10 working days."""
     if case.result not in (Case.Result.APPROVED, Case.Result.REVOKED):
         case.delivery_due = None
+        case.delivery_due_provisional = False
         case.delivered_late = False
         return
     due = cal.add_workdays(completed_on, Case.DELIVERY_DAYS)
     case.delivery_due = due.date
-    case.due_provisional = case.due_provisional or due.provisional
+    case.delivery_due_provisional = due.provisional
     case.delivered_late = (
         case.delivered_at is not None and timezone.localdate(case.delivered_at) > due.date
     )
+
+
+def _set_default_supply_by(case: Case, cal: Calendar, settings: CaseSettings) -> None:
+    """The default 容缺 supply date: `missing_supply_days` working days after acceptance
+    (provisional in a year without calendar data; a date the clerk set is never)."""
+    due = cal.add_workdays(timezone.localdate(case.accepted_at), settings.missing_supply_days)
+    case.supply_by, case.supply_by_provisional = due.date, due.provisional
+
+
+def _set_commitment_check_by(case: Case, cal: Calendar, settings: CaseSettings) -> None:
+    """告知承诺: the pledge is checked within `commitment_check_days` working days of approval."""
+    due = cal.add_workdays(timezone.localdate(case.completed_at), settings.commitment_check_days)
+    case.commitment_check_by, case.commitment_check_provisional = due.date, due.provisional
 
 
 def _refresh_deadline(case: Case) -> None:
@@ -261,14 +280,18 @@ def extend_case(
 def recompute_deadlines(*, center_id: int | None = None, batch_size: int = 2000) -> int:
     """Recompute due dates, yellow starts and lateness after the calendar or settings changed.
 
-    Covers every running case and every case whose deadline was provisional (a year without
-    calendar data), and the told end (`told_until`) of their running special procedures. The
-    calendar import calls it; returns the number of cases whose deadline changed. Runs in its
-    own transaction.
+    Covers every running case and every case with a provisional date (a year without calendar
+    data: due date, delivery date, default 容缺 supply date, 告知承诺 check date), and the told
+    end (`told_until`) of their running special procedures. The calendar import calls it;
+    returns the number of cases whose dates changed. Runs in its own transaction.
     """
     cal = load_calendar()
     qs = Case.objects.filter(accepted_at__isnull=False).filter(
-        Q(state__in=Case.RUNNING_STATES) | Q(due_provisional=True)
+        Q(state__in=Case.RUNNING_STATES)
+        | Q(due_provisional=True)
+        | Q(delivery_due_provisional=True)
+        | Q(supply_by_provisional=True)
+        | Q(commitment_check_provisional=True)
     )
     if center_id is not None:
         qs = qs.filter(center_id=center_id)
@@ -279,7 +302,12 @@ def recompute_deadlines(*, center_id: int | None = None, batch_size: int = 2000)
         "elapsed_workdays",
         "completed_late",
         "delivery_due",
+        "delivery_due_provisional",
         "delivered_late",
+        "supply_by",
+        "supply_by_provisional",
+        "commitment_check_by",
+        "commitment_check_provisional",
     ]
     changed = 0
     settings_by_center: dict[int, CaseSettings] = {}

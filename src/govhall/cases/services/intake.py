@@ -13,7 +13,7 @@ from govhall.cases import deadlines
 from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, ClockStop
 from govhall.cases.selectors import get_case_settings
-from govhall.cases.services.clocks import _apply_deadline
+from govhall.cases.services.clocks import _apply_deadline, _set_default_supply_by
 from govhall.cases.services.common import (
     EventType,
     State,
@@ -213,9 +213,10 @@ def _accept_into(
     case.materials_received = list(materials_received)
     case.materials_missing = list(materials_missing)
     if mode == Case.Mode.MISSING:
-        case.supply_by = (
-            supply_by or cal.add_workdays(accepted_on, settings.missing_supply_days).date
-        )
+        if supply_by is None:
+            _set_default_supply_by(case, cal, settings)
+        else:
+            case.supply_by = supply_by
         if case.supply_by < accepted_on:
             raise CaseError.SUPPLY_BY_TOO_EARLY(_("容缺材料补交期限不能早于受理日。"))
     if mode == Case.Mode.COMMITMENT:

@@ -4,14 +4,13 @@ commitment (告知承诺事后核查) after approval."""
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.errors import CaseError
 from govhall.cases.hooks import case_closed, case_completed
 from govhall.cases.models import Case, ClockStop
 from govhall.cases.selectors import get_case_settings
-from govhall.cases.services.clocks import _close_stops, _refresh_deadline
+from govhall.cases.services.clocks import _close_stops, _refresh_deadline, _set_commitment_check_by
 from govhall.cases.services.common import (
     EventType,
     State,
@@ -58,12 +57,7 @@ def complete_case(
     if not approved and case.commitment_status == Case.Commitment.PENDING:
         case.commitment_status = Case.Commitment.NONE
     if approved and case.commitment_status == Case.Commitment.PENDING:
-        settings = get_case_settings(case.center_id)
-        case.commitment_check_by = (
-            load_calendar()
-            .add_workdays(timezone.localdate(now), settings.commitment_check_days)
-            .date
-        )
+        _set_commitment_check_by(case, load_calendar(), get_case_settings(case.center_id))
     _refresh_deadline(case)
     _saved(
         case,
