@@ -3,10 +3,14 @@ import types
 import django_ratelimit.core
 import pytest
 
-from govhall.core.calendar_data import seed_package_years
-from govhall.core.models import WorkCalendarDay, WorkCalendarYear
 from govhall.core.roles import Role
-from tests.factories import CenterFactory, DepartmentFactory, StaffProfileFactory, UserFactory
+from tests.factories import (
+    CenterFactory,
+    DepartmentFactory,
+    StaffProfileFactory,
+    UserFactory,
+    ensure_working_calendar,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +40,7 @@ def _working_calendar(request, django_db_blocker):
         return
     request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock():
-        if not WorkCalendarYear.objects.exists():
-            seed_package_years(WorkCalendarYear, WorkCalendarDay)
+        ensure_working_calendar()
 
 
 @pytest.fixture

@@ -12,11 +12,18 @@ from django.core.management import call_command
 
 from govhall.attendance.models import AttendanceRecord
 from govhall.catalog.models import Material, ServiceItem, Theme
-from govhall.core.models import Center, User
+from govhall.core.calendar_data import seed_package_years
+from govhall.core.models import Center, User, WorkCalendarDay, WorkCalendarYear
 from govhall.core.roles import Role
 from govhall.core.services import create_center
 from govhall.core.validators import id_number_check_char, uscc_check_char
 from govhall.org.models import Department, StaffProfile, Window
+
+
+def ensure_working_calendar() -> None:
+    """The calendar years the migrations seed, back after a transactional test flushed them."""
+    if not WorkCalendarYear.objects.exists():
+        seed_package_years(WorkCalendarYear, WorkCalendarDay)
 
 
 def make_id_number(seq: int) -> str:
