@@ -68,3 +68,32 @@ def test_an_operation_documents_its_app_statuses(schema):
     assert "`signature_invalid`" in responses["401"]["description"]
     ref = responses["401"]["content"]["application/json"]["schema"]["$ref"]
     assert ref == "#/components/schemas/ExchangeError"
+
+
+def test_the_schema_is_built_once_per_language_for_every_visitor(admin_user, monkeypatch):
+    from django.test import Client
+
+    from govhall.core.views import SchemaView
+
+    builds = []
+    build = SchemaView.generator_class.get_schema
+
+    def counted(self, *args, **kwargs):
+        builds.append(self.api_version)
+        return build(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaView.generator_class, "get_schema", counted)
+    SchemaView.built.clear()
+    anonymous = Client().get("/api/schema/?format=json")
+    logged_in = Client()
+    logged_in.force_login(admin_user)
+    again = logged_in.get("/api/schema/?format=json")
+    unknown = Client().get("/api/schema/?format=json&lang=xx")
+    assert anonymous.status_code == again.status_code == unknown.status_code == 200
+    assert anonymous.content == again.content == unknown.content
+    assert len(builds) == 1
+
+    english = Client().get("/api/schema/?format=json&lang=en")
+    assert english.content != anonymous.content
+    assert len(builds) == 2
+    assert len(SchemaView.built) == 2

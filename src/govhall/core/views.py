@@ -1,22 +1,29 @@
-"""Pages of the core app: home, login, health check, password change, the second factor and the
-download of uploads."""
+"""Pages of the core app: home, login, health check, password change, the second factor, the
+download of uploads and the API schema."""
 
 from base64 import b32encode
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
+from django.core.signals import setting_changed
 from django.db import connection
+from django.dispatch import receiver
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from govhall.core import services, uploads
 from govhall.core.context_processors import site_name_for
@@ -125,3 +132,36 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "site_name": site_name_for(self.request.user)}
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema (`/api/schema/`), built once per process for each API version and
+    language. It is the same for every visitor (`SERVE_PUBLIC`, and no serializer depends on the
+    user), and building it costs about a second of CPU that anyone, logged in or not, could
+    otherwise ask for in a loop. An unknown `lang` gives the default language's schema, so it
+    cannot grow the cache."""
+
+    built: ClassVar[dict[tuple[str | None, str], dict[str, Any]]] = {}
+
+    def _get_schema_response(self, request: Request) -> Response:
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        try:
+            language = translation.get_supported_language_variant(translation.get_language())
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        key = (version, language)
+        if key not in self.built:
+            generator = self.generator_class(
+                urlconf=self.urlconf, api_version=version, patterns=self.patterns
+            )
+            self.built[key] = generator.get_schema(request=request, public=self.serve_public)
+        filename = self._get_filename(request, version)
+        return Response(
+            data=self.built[key], headers={"Content-Disposition": f'inline; filename="{filename}"'}
+        )
+
+
+@receiver(setting_changed)
+def _forget_schema(**kwargs: Any) -> None:
+    """A test that changes the settings gets the schema those settings make."""
+    SchemaView.built.clear()
