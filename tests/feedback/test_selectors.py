@@ -13,6 +13,7 @@ from govhall.cases.models import Case
 from govhall.core.roles import Role
 from govhall.feedback import links, selectors, services
 from govhall.feedback.models import AssistRecord, Evaluation, Rectification
+from govhall.org.scoping import scope_for
 from tests.factories import StaffProfileFactory, WindowFactory
 from tests.feedback.factories import completed_case, hotline_rating, served_ticket
 
@@ -340,8 +341,16 @@ def test_an_upheld_appeal_takes_a_closed_rectification_out_of_the_on_time_rate(
         row = row[department.pk]
         return row["rectifications_due"], row["rectified_on_time"]
 
+    def listed_overdue():
+        return (
+            set(selectors.rectification_list(scope_for(admin_user), overdue=True)),
+            Rectification.objects.get(pk=rect.pk).is_overdue(),
+        )
+
     assert on_time() == (1, 0)
+    assert listed_overdue() == ({rect}, True)
     rated.appeal(evaluation, upheld=True, verify=False)
     assert on_time() == (0, 0)
+    assert listed_overdue() == (set(), False)  # the list and its 超期 badge agree with the figures
     # Taken out of the figures, never undone: the rectification stays as it was closed.
     assert Rectification.objects.get(pk=rect.pk).status == Rectification.Status.CLOSED

@@ -334,8 +334,11 @@ class Rectification(CenterScopedModel):
         return self.status not in (self.Status.CLOSED, self.Status.VOID)
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        return self.status != self.Status.VOID and past_deadline(
-            self.deadline, self.closed_at, today
+        """Late, unless voided or of a rating an upheld appeal took out (as the figures count)."""
+        return (
+            self.status != self.Status.VOID
+            and not self.evaluation.excluded
+            and past_deadline(self.deadline, self.closed_at, today)
         )
 
 

@@ -221,10 +221,12 @@ def rectification_list(
     if status:
         qs = qs.filter(status=status)
     if overdue:
+        # Not one of a rating an upheld appeal took out: the figures do not count it either.
         qs = qs.filter(
             ~Q(status=Rectification.Status.VOID),
             Q(closed_at__isnull=True, deadline__lt=timezone.localdate())
             | Q(closed_at__date__gt=F("deadline")),
+            evaluation__excluded=False,
         )
     return qs
 
