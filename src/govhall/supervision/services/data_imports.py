@@ -164,14 +164,9 @@ def import_overdue_cases(
     overdue since, as a new problem.
     """
     require_perm(actor, "supervision.record_problem", center_id=campaign.center_id)
-    today = timezone.localdate()
-    on = on or today
-    if on > today:
-        # A case due before a day still to come is not overdue yet; listed now, it would never
-        # be listed again once it really is (a case number is listed once per campaign).
-        raise SupervisionError.TIME_IN_FUTURE(
-            _("统计日期不能晚于今天。"), detail={"on": [on.isoformat()]}
-        )
+    # Not a day still to come: a case due before it is not overdue yet; listed now, it would
+    # never be listed again once it really is (a case number is listed once per campaign).
+    on = selectors.report_day(on)
     listed: set[str] = set()
     for ref in Problem.objects.filter(
         campaign=campaign, found_by=Problem.Source.OVERDUE_CASES
