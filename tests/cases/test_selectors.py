@@ -7,7 +7,7 @@ import pytest
 from govhall.cases import selectors, services
 from govhall.cases.models import Case
 from govhall.core.roles import Role
-from tests.cases.factories import accept, at, served_ticket
+from tests.cases.factories import accept, at, on, served_ticket
 from tests.factories import (
     DepartmentFactory,
     MaterialFactory,
@@ -192,3 +192,17 @@ def test_light_counts(center, department, month):
         Case.objects.filter(center=center), today=D(2026, 3, 31)
     )
     assert rows[0]["red"] == 1 and rows[0]["department_id"] == department.pk
+
+
+def test_while_the_period_runs_an_open_case_is_overdue_only_once_its_due_date_has_passed(
+    center, month
+):
+    """The case open on 03-31 is due 03-27. Asked on 03-25, March is still running: the case
+    has days to go and is not overdue yet, in the figures or the bulletin's list; asked on
+    03-28, it is."""
+    for today, overdue in ((D(2026, 3, 25), 1), (D(2026, 3, 27), 1), (D(2026, 3, 28), 2)):
+        with on(today):
+            figures = selectors.center_figures(center_id=center.pk, **MARCH)
+            rows = selectors.overdue_by_department_item(center_id=center.pk, **MARCH)
+        assert figures["overdue"] == overdue
+        assert sum(r["overdue"] for r in rows) == overdue

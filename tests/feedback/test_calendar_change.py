@@ -86,9 +86,10 @@ def test_the_notice_recomputes_rectification_and_complaint_deadlines(
     _close(closed_rect, admin_user, D(2027, 3, 1))
 
     def figures() -> dict:
-        return selectors.feedback_figures(center_id=center.pk, start=RATED, end=D(2027, 3, 31))[
-            None
-        ]
+        with on(D(2027, 4, 1)):  # after the period: every deadline in it has passed
+            return selectors.feedback_figures(center_id=center.pk, start=RATED, end=D(2027, 3, 31))[
+                None
+            ]
 
     def overdue() -> set[int]:
         with on(D(2027, 3, 1)):

@@ -354,3 +354,20 @@ def test_an_upheld_appeal_takes_a_closed_rectification_out_of_the_on_time_rate(
     assert listed_overdue() == (set(), False)  # the list and its 超期 badge agree with the figures
     # Taken out of the figures, never undone: the rectification stays as it was closed.
     assert Rectification.objects.get(pk=rect.pk).status == Rectification.Status.CLOSED
+
+
+def test_while_the_period_runs_a_rectification_not_yet_due_is_not_counted_late(
+    center, department, admin_user, rated
+):
+    """A period that ends next week: a rectification open with days to go is not yet due (it
+    would read as late before its time); one due yesterday is; one closed early counts."""
+    today = timezone.localdate()
+    waiting, late, early = (rated.bad().rectification for _ in range(3))
+    close_borne_out(early, admin_user)
+    for rect, deadline in ((waiting, 3), (late, -1), (early, 3)):
+        Rectification.objects.filter(pk=rect.pk).update(deadline=today + dt.timedelta(deadline))
+    row = selectors.department_figures(
+        center_id=center.pk, start=today - dt.timedelta(5), end=today + dt.timedelta(5)
+    )[department.pk]
+    assert (row["rectifications_due"], row["rectified_on_time"]) == (2, 1)
+    assert row["rectification_on_time_rate"] == 0.5

@@ -6,7 +6,7 @@ import pytest
 
 from govhall.performance import services
 from govhall.performance.report import _efficiency, _quality, compose_bulletin, percent
-from tests.cases.factories import accept
+from tests.cases.factories import accept, on
 from tests.factories import ServiceItemFactory
 from tests.performance.month import window_cases
 
@@ -121,3 +121,32 @@ def test_the_bulletin_states_the_running_total_since_the_first_case(center, depa
     assert "累计受理" not in _text(run)
     # the month of the first case: the running total would only repeat the month's own figures
     assert "累计受理" not in _text(services.evaluate_period(center=center, code="2026-02"))
+
+
+@pytest.mark.django_db
+def test_a_run_computed_while_its_period_runs_says_the_day_its_figures_stop(center, department):
+    """Computed on 03-11, March's run holds its figures to that day: the bulletin's title and
+    text say "(截至3月11日)" and its running total is dated 03-11, not the 31st; the case due
+    03-13 and still open is not overdue. Computed after the month, none of that."""
+    item = ServiceItemFactory(center=center, department=department, promised_limit_days=5)
+    window_cases(
+        department=department,
+        item=item,
+        accepted=dt.date(2026, 2, 2),
+        count=2,
+        completed=dt.date(2026, 2, 6),
+    )
+    accept(item, day=dt.date(2026, 3, 6))  # due 03-13
+    with on(dt.date(2026, 3, 11)):
+        running = services.evaluate_period(center=center, code="2026-03")
+    assert running.inputs["period"]["as_of"] == "2026-03-11"
+    bulletin = compose_bulletin(run=running, texts={}, issued_on=dt.date(2026, 3, 11))
+    assert bulletin.title.endswith("2026年3月(截至3月11日)进驻窗口单位服务效能评价情况通报")
+    assert "2026年3月(截至3月11日),共受理办件1件" in _text(running)
+    assert "截至2026年3月11日,政务服务系统自2026年2月2日启用以来累计受理办件3件" in _text(running)
+    assert running.inputs["center"]["overdue"] == 0
+    with on(dt.date(2026, 4, 1)):
+        done = services.evaluate_period(center=center, code="2026-03")
+    assert "as_of" not in done.inputs["period"]
+    assert "截至3月" not in _text(done)
+    assert done.inputs["center"]["overdue"] == 1

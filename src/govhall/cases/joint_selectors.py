@@ -27,6 +27,7 @@ from django.utils import timezone
 from govhall.cases import deadlines
 from govhall.cases.models import Case, ClockStop, JointCase, JointEvent, JointPackage, JointStep
 from govhall.cases.selectors import get_case_settings
+from govhall.core.selectors import late_if_due_before
 from govhall.core.workdays import Calendar, load_calendar
 from govhall.org.models import Department
 from govhall.org.scoping import Scope
@@ -221,7 +222,7 @@ def step_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, d
             done=Count("id", filter=completed),
             on_time=Count("id", filter=completed & Q(completed_late=False)),
             late=Count("id", filter=completed & Q(completed_late=True)),
-            open_overdue=Count("id", filter=open_at_end & Q(due_date__lt=end)),
+            open_overdue=Count("id", filter=open_at_end & Q(due_date__lt=late_if_due_before(end))),
         )
     )
     departments = Department.objects.filter(

@@ -10,7 +10,9 @@ Figures follow DOMAIN.md "Figures" (dates inclusive, local Asia/Shanghai days):
 - completed_in_period (本期办结): every case completed in the period, whenever it was accepted
   (the throughput: on_time_rate and avg_workdays are over these);
 - overdue (超期件): cases completed in the period after their due date, plus cases accepted by
-  the period's end, still open at its end and due before its last day;
+  the period's end, still open at its end and due before its last day, or before today while
+  the period runs (`core.selectors.late_if_due_before`: a case due next week is not overdue
+  yet);
 - on_time_rate: cases completed in the period by their due date ÷ completed_in_period;
 - avg_workdays: mean working days the clock ran, over the cases completed in the period;
 - consultations (咨询): tickets issued in the period and served that opened no case.
@@ -46,7 +48,14 @@ from openpyxl import Workbook
 from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop
 from govhall.catalog.models import ServiceItem
 from govhall.core import settings_rows, spreadsheets
-from govhall.core.selectors import Rollup, filtered, joined, regrouped, rollup
+from govhall.core.selectors import (
+    Rollup,
+    filtered,
+    joined,
+    late_if_due_before,
+    regrouped,
+    rollup,
+)
 from govhall.core.validators import mask_id_number, mask_phone, normalize_phone
 from govhall.core.workdays import ONE_DAY, Calendar, load_calendar
 from govhall.org.models import Department, Window
@@ -298,7 +307,9 @@ def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) 
         case_keys,
     )
     open_overdue = rollup(
-        _open_at(base, hi).filter(due_date__lt=end), {"open_overdue": Count("id")}, case_keys
+        _open_at(base, hi).filter(due_date__lt=late_if_due_before(end)),
+        {"open_overdue": Count("id")},
+        case_keys,
     )
     if "staff" in keys:
         _by_staff_profile(handled, open_overdue)
@@ -460,7 +471,7 @@ def overdue_by_department_item(
         base = base.filter(department_id__in=list(department_ids))
     late = Q(completed_at__gte=lo, completed_at__lt=hi, completed_late=True)
     open_late = (
-        Q(accepted_at__lt=hi, due_date__lt=end)
+        Q(accepted_at__lt=hi, due_date__lt=late_if_due_before(end))
         & (Q(completed_at__isnull=True) | Q(completed_at__gte=hi))
         & (Q(closed_at__isnull=True) | Q(closed_at__gte=hi))
     )
@@ -615,7 +626,7 @@ def clock_figures(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
         keys,
     )
     undelivered = rollup(
-        base.filter(completed_at__lt=hi, delivery_due__lt=end).filter(
+        base.filter(completed_at__lt=hi, delivery_due__lt=late_if_due_before(end)).filter(
             Q(delivered_at__isnull=True) | Q(delivered_at__gte=hi)
         ),
         {"undelivered_late": Count("id")},

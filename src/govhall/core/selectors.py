@@ -203,6 +203,13 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
+def late_if_due_before(end: dt.date) -> dt.date:
+    """What is still open at the close of a period ending `end` is late when it was due before
+    this day: `end` itself, or today while the period runs (an item due next week is not late
+    yet, whatever day the period ends)."""
+    return min(end, timezone.localdate())
+
+
 def latest_versions(history: QuerySet, moment: dt.datetime) -> QuerySet:
     """Each record's last version saved before `moment` (django-simple-history rows), unless
     that version is its deletion: the records as they stood at `moment`."""

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from govhall.core.models import OutboxEvent
+from govhall.core.selectors import late_if_due_before
 from govhall.exchange.models import ExchangeSettings, RemoteCase, RemoteCenter, RemoteRating
 
 Status = OutboxEvent.Status
@@ -180,7 +181,7 @@ def remote_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int,
             ),
             overdue_open=Count(
                 "id",
-                filter=Q(accepted_at__lt=upper, due_date__lt=end)
+                filter=Q(accepted_at__lt=upper, due_date__lt=late_if_due_before(end))
                 & (Q(completed_at__isnull=True) | Q(completed_at__gte=upper))
                 & ~closed,
             ),

@@ -18,8 +18,9 @@ or staff member over local days ``start..end`` inclusive, each by a handful of a
   them, as only an upheld appeal (decided by the centre) takes one out, never the verification
   by the unit that served; bad_rectified: bad ratings whose rectification is closed.
 - rectifications_due: rectifications (not of a rating an upheld appeal took out, whether
-  voided or closed by then) whose deadline falls in the period; rectified_on_time: those
-  closed on or before their deadline; rectification_on_time_rate = rectified_on_time ÷
+  voided or closed by then) whose deadline falls in the period, leaving out, while the period
+  runs, an open one whose deadline is today or later (it is not late yet); rectified_on_time:
+  those closed on or before their deadline; rectification_on_time_rate = rectified_on_time ÷
   rectifications_due.
 - complaints received in the period; complaints_valid / complaints_invalid by verdict;
   complaint_deductions: points of the valid ones.
@@ -445,6 +446,7 @@ def _figures(center_id: int, start: dt.date, end: dt.date, levels: Sequence[str]
             "rectification",
             # Not those of a rating an upheld appeal took out, voided or already closed.
             Rectification.objects.filter(
+                Q(closed_at__isnull=False) | Q(deadline__lt=timezone.localdate()),
                 center_id=center_id,
                 deadline__gte=start,
                 deadline__lte=end,

@@ -241,7 +241,7 @@ def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> 
         since_launch_sentence(
             inputs["since_launch"],
             dt.date.fromisoformat(inputs["period"]["start"]),
-            dt.date.fromisoformat(inputs["period"]["end"]),
+            dt.date.fromisoformat(inputs["period"].get("as_of") or inputs["period"]["end"]),
         )
         if inputs.get("since_launch")  # a snapshot taken before it was recorded has none
         else ""
@@ -412,6 +412,21 @@ def _awards(run: EvaluationRun, inputs: dict[str, Any]) -> str:
     return awarded + apart + _not_awarded(passed, inputs)
 
 
+def run_period_label(run: EvaluationRun) -> str:
+    """ "2026年11月"; "2026年12月(截至12月7日)" for a run computed before its period ended,
+    whose figures stop at that day."""
+    period = run.inputs.get("period", {})
+    label = period.get("label") or run.period.label
+    if "as_of" not in period:
+        return label
+    as_of = dt.date.fromisoformat(period["as_of"])
+    return _("%(period)s(截至%(m)s月%(d)s日)") % {
+        "period": label,
+        "m": as_of.month,
+        "d": as_of.day,
+    }
+
+
 def compose_bulletin(*, run: EvaluationRun, texts: dict[str, str], issued_on: dt.date) -> Bulletin:
     """The bulletin from the run's snapshot and the given settings texts (a published run's own,
     frozen; the centre's current ones for a draft). A sentence whose figure is missing is left
@@ -419,7 +434,7 @@ def compose_bulletin(*, run: EvaluationRun, texts: dict[str, str], issued_on: dt
     inputs = run.inputs
     center = inputs.get("center", {})
     departments = inputs.get("departments", {})
-    period_label = inputs.get("period", {}).get("label") or run.period.label
+    period_label = run_period_label(run)
     center_name = inputs.get("center_name") or run.center.name
 
     work_parts = [
@@ -703,7 +718,7 @@ def attendance_tables(run: EvaluationRun) -> list[tuple[list[str], list[list[Any
 def report_tables(run: EvaluationRun) -> list[tuple[str, str, list[str], list[list[Any]]]]:
     """The three tables beside the bulletin, as (sheet, caption, header, rows)."""
     center = run.inputs.get("center_name") or run.center.name
-    period = run.inputs.get("period", {}).get("label") or run.period.label
+    period = run_period_label(run)
     business = business_table(run)
     (staff_header, staff_rows), (dept_header, dept_rows) = attendance_tables(run)
     bulletin_ranking = compose_ranking(run)

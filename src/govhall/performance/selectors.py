@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from django.db.models import Count, F, QuerySet
+from django.utils import timezone
 
 from govhall.attendance import selectors as attendance_selectors
 from govhall.cases import selectors as cases_selectors
@@ -109,7 +110,10 @@ def gather_figures(
         ],
         items_not_entered=items_not_entered(center_id=center_id),
         hall=hall_counts(center_id=center_id),
-        last_year=last_year_figures(center_id=center_id, start=start, end=end),
+        # While the period runs, against the same days of last year ("12月1日至7日").
+        last_year=last_year_figures(
+            center_id=center_id, start=start, end=min(end, timezone.localdate())
+        ),
         upstream=upstream_backlog(center_id=center_id, start=start, end=end),
         since_launch=cases_selectors.since_launch(center_id=center_id, end=end),
     )

@@ -161,12 +161,7 @@ def _quality(figures: YearFigures) -> str:
     ratings = figures.ratings
     text = (
         _clauses(
-            _("共收到“好差评”评价%(n)s条,其中线上评价%(on)s条、线下评价%(off)s条")
-            % {
-                "n": ratings["ratings"],
-                "on": ratings["ratings_online"],
-                "off": ratings["ratings_offline"],
-            },
+            _("共收到“好差评”评价%(n)s条") % {"n": ratings["ratings"]} + _channels(ratings),
             _("非常满意占比%(p)s") % {"p": percent(ratings["very_satisfied_rate"], 1)},
             _("好评率%(p)s") % {"p": percent(ratings["good_rate"], 1)},
             _("差评%(n)s条") % {"n": ratings["bad_ratings"]}
@@ -177,6 +172,17 @@ def _quality(figures: YearFigures) -> str:
         else ""
     )
     return text + _complaints(figures.complaints)
+
+
+def _channels(ratings: dict[str, Any]) -> str:
+    """ ",其中线上评价2412条、线下评价3220条" (seed 004), or ",均为线下评价" when one channel had
+    none (never "线上评价0条")."""
+    online, offline = ratings["ratings_online"], ratings["ratings_offline"]
+    if not online:
+        return _(",均为线下评价")
+    if not offline:
+        return _(",均为线上评价")
+    return _(",其中线上评价%(on)s条、线下评价%(off)s条") % {"on": online, "off": offline}
 
 
 def _complaints(complaints: dict[str, Any]) -> str:

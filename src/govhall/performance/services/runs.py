@@ -205,6 +205,7 @@ def _snapshot(
     """Every input of the run, names included, so that its bulletin and tables never read a
     live row: a renamed department or centre does not change a published document. The award
     floor is kept with the share it came from, for the bulletin's sentence and the checks."""
+    today = timezone.localdate()
     return _jsonable(
         {
             "center_name": center.name,
@@ -213,6 +214,8 @@ def _snapshot(
                 "label": period.label,
                 "start": str(period.start),
                 "end": str(period.end),
+                # Computed before the period's last day: the figures run to today.
+                **({"as_of": str(today)} if today < period.end else {}),
             },
             "rubric": {
                 "id": rubric.pk,
