@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from govhall.core.roles import Role
-from govhall.performance import services
+from govhall.performance import selectors, services
 from govhall.performance.models import EvaluationRun
-from tests.cases.factories import accept
+from tests.cases.factories import accept, on
 from tests.factories import DepartmentFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,28 @@ def test_dashboard_ranks_only_the_ranked_units(client, admin_user, center, depar
     assert f'<td>未进驻</td><td><a href="{link}' in page
     assert department.name in response.context["ranking_svg"]
     assert apart.name not in response.context["ranking_svg"]
+
+
+def test_dashboard_of_a_running_month_says_to_which_day_and_trend_has_no_zero_before_launch(
+    client, admin_user, center, department
+):
+    """The figures of a month still running stop at today; in the trend, the months before the
+    centre's first case and after today are gaps, not a climb from 0 and a fall to it."""
+    accept(ServiceItemFactory(center=center, department=department), day=dt.date(2026, 5, 11))
+    client.force_login(admin_user)
+    with on(dt.date(2026, 5, 20)):
+        running = client.get(reverse("performance:dashboard") + "?period=2026-05")
+    assert "2026年5月(截至5月20日)" in running.content.decode()
+    with on(dt.date(2026, 6, 20)):
+        client.force_login(admin_user)  # a month idle logs the session out
+        ended = client.get(reverse("performance:dashboard") + "?period=2026-05")
+    assert "效能看板 · 2026年5月<" in ended.content.decode()
+    with on(dt.date(2026, 4, 20)):
+        client.force_login(admin_user)
+        future = client.get(reverse("performance:dashboard") + "?period=2026-05")
+    assert "该考核期尚未开始。" in future.content.decode()
+    assert future.context["figures"] is None
+    assert not future.context["can_compute"]
+    with on(dt.date(2026, 5, 20)):
+        trend = selectors.trend(center_id=center.pk, codes=["2026-04", "2026-05", "2026-06"])
+    assert [row.get("accepted") for row in trend] == [None, 1, None]

@@ -412,19 +412,22 @@ def _awards(run: EvaluationRun, inputs: dict[str, Any]) -> str:
     return awarded + apart + _not_awarded(passed, inputs)
 
 
+def as_of_label(label: str, as_of: dt.date | None) -> str:
+    """ "2026年12月(截至12月7日)": a period's label with the day its figures stop at, when they
+    stop before the period ends (the label alone without it)."""
+    if as_of is None:
+        return label
+    return _("%(period)s(截至%(m)s月%(d)s日)") % {"period": label, "m": as_of.month, "d": as_of.day}
+
+
 def run_period_label(run: EvaluationRun) -> str:
     """ "2026年11月"; "2026年12月(截至12月7日)" for a run computed before its period ended,
     whose figures stop at that day."""
     period = run.inputs.get("period", {})
-    label = period.get("label") or run.period.label
-    if "as_of" not in period:
-        return label
-    as_of = dt.date.fromisoformat(period["as_of"])
-    return _("%(period)s(截至%(m)s月%(d)s日)") % {
-        "period": label,
-        "m": as_of.month,
-        "d": as_of.day,
-    }
+    as_of = period.get("as_of")
+    return as_of_label(
+        period.get("label") or run.period.label, dt.date.fromisoformat(as_of) if as_of else None
+    )
 
 
 def compose_bulletin(*, run: EvaluationRun, texts: dict[str, str], issued_on: dt.date) -> Bulletin:

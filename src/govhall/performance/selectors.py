@@ -288,13 +288,22 @@ def month_codes_back(*, last: dt.date, count: int) -> list[str]:
 
 
 def trend(*, center_id: int, codes: list[str]) -> list[dict[str, Any]]:
-    """Key figures month by month (live, from the apps' selectors) for the dashboard's trends."""
+    """Key figures month by month (live, from the apps' selectors) for the dashboard's trends.
+
+    A month before the centre's first case or after today has its code and label only: the
+    chart leaves a gap there rather than draw a fall to 0 that never happened."""
     from govhall.performance.periods import parse_period
 
+    today = timezone.localdate()
+    launch = cases_selectors.since_launch(center_id=center_id, end=today)
+    first = dt.date.fromisoformat(str(launch["since"])) if launch else None
     rows = []
     for code in codes:
         spec = parse_period(code)
         figures: dict[str, Any] = {}
+        if first is None or spec.end < first or spec.start > today:
+            rows.append({"code": code, "label": spec.label})
+            continue
         for source in TREND_SOURCES:
             figures.update(
                 source.center_figures(center_id=center_id, start=spec.start, end=spec.end)

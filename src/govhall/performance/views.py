@@ -4,6 +4,7 @@ The pages are the centre's (`_viewer`); the services check who may compute, publ
 (the mark entry page, nothing but that action's form, asks the service's rule first).
 """
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -26,9 +27,9 @@ from govhall.performance import charts, selectors, services
 from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.errors import PerformanceError
 from govhall.performance.models import DepartmentScore, EvaluationRun, RubricDimension
-from govhall.performance.periods import parse_period
+from govhall.performance.periods import PeriodSpec, parse_period
 from govhall.performance.presentation import figure_groups, missing_dimension_names
-from govhall.performance.report import Bulletin, report_tables
+from govhall.performance.report import Bulletin, as_of_label, report_tables, run_period_label
 from govhall.performance.selectors import YearFigures
 from govhall.performance.yearly import ranking_table, year_of, yearly_report
 
@@ -61,6 +62,11 @@ def _default_code() -> str:
     return f"{today.year:04d}-{today.month:02d}"
 
 
+def _running_label(spec: PeriodSpec, today: dt.date) -> str:
+    """The period's label, with the day its figures stop at while it is still running."""
+    return as_of_label(spec.label, today if spec.start <= today < spec.end else None)
+
+
 @route("performance/")
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -71,25 +77,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     run = selectors.latest_run(period=period, published_only=True) or selectors.latest_run(
         period=period
     )
+    today = timezone.localdate()
+    label = _running_label(spec, today)
     if run is not None:
+        label = run_period_label(run)
         figures = run.inputs.get("center", {})
         scores = list(selectors.run_scores(run=run))
         # The ranking chart draws the ranked units only: a unit listed apart (not entered,
         # without cases, under the volume floor) has a total but no place in the ranking.
         ranked = [s for s in scores if s.standing == DepartmentScore.Standing.RANKED]
         ranking_svg = charts.ranking_chart(
-            _("%(period)s服务效能评价排名") % {"period": period.label},
+            _("%(period)s服务效能评价排名") % {"period": label},
             [s.department.name for s in ranked],
             [float(s.total) for s in ranked],
         )
     else:
-        figures = selectors.gather_figures(
-            center_id=center.pk, start=spec.start, end=spec.end
-        ).center
+        figures = (
+            None
+            if spec.start > today
+            else selectors.gather_figures(
+                center_id=center.pk, start=spec.start, end=spec.end
+            ).center
+        )
         scores, ranking_svg = [], ""
     months = selectors.month_codes_back(last=spec.end, count=6)
     trend = selectors.trend(center_id=center.pk, codes=months)
-    labels = [row["label"] for row in trend]
+    # The running month's point is a part of it: its tick says to which day.
+    labels = [_running_label(parse_period(row["code"]), today) for row in trend]
     trend_svgs = [
         charts.line_chart(_("受理办件量"), labels, {_("受理"): [r.get("accepted") for r in trend]}),
         charts.line_chart(
@@ -118,6 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "performance/dashboard.html",
         {
             "period": period,
+            "label": label,
             "code": spec.code,
             "figures": figures,
             "run": run,
@@ -125,7 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "scores": scores,
             "ranking_svg": ranking_svg,
             "trend_svgs": trend_svgs,
-            "can_compute": scope.can("performance.compute_evaluation"),
+            "can_compute": scope.can("performance.compute_evaluation") and spec.start <= today,
             "entry_dimensions": selectors.manual_dimensions(center_id=center.pk)
             if scope.can("performance.enter_score")
             else [],
