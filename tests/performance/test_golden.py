@@ -162,7 +162,7 @@ def test_bulletin_and_tables_state_the_selectors_figures(month, center):
         "100%的业务在10分钟内办结。共受理办件11件,办结11件,办结率100%,超期1件。"
     ) in text
     assert "办件量居前的有市农业农村局5件、市市场监督管理局4件、市司法局2件。" in text
-    assert "“好差评”主动邀评率100%,收到评价6条(线上6条、线下0条),好评率83.3%,差评1条。" in text
+    assert "“好差评”主动邀评率100%,收到评价6条(均为线上评价),好评率83.3%,差评1条。" in text
     assert "市农业农村局办理业务5件、超期1件(种畜禽生产经营许可)" in text
     assert "市教育局未受理办理业务,办件量为零,未参加排名。" in text
     assert "评选出优秀窗口2个:市市场监督管理局、市司法局。服务标兵1名:" in text

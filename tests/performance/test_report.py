@@ -82,6 +82,21 @@ def test_complaints_still_being_checked_are_named_apart_from_the_valid_ones():
     assert _quality(center, rules=1) == "受理“办不成事”反映及投诉5件,其中有效投诉1件。"
 
 
+@pytest.mark.parametrize(
+    ("online", "offline", "split"),
+    [(12, 28, "(线上12条、线下28条)"), (0, 40, "(均为线下评价)"), (40, 0, "(均为线上评价)")],
+)
+def test_the_ratings_name_a_channel_only_when_it_had_ratings(online, offline, split):
+    center = {
+        "ratings": online + offline,
+        "ratings_online": online,
+        "ratings_offline": offline,
+        "good_rate": 0.875,
+        "bad_ratings": 5,
+    }
+    assert _quality(center) == f"收到评价40条{split},好评率87.5%,差评5条。"
+
+
 def _text(run) -> str:
     bulletin = compose_bulletin(run=run, texts={}, issued_on=dt.date(2026, 4, 2))
     return "".join(t for s in bulletin.sections for _lead, t in s.paragraphs)

@@ -254,12 +254,7 @@ def _quality(center: dict[str, Any], *, rules: int = BULLETIN_RULES) -> str:
     complaints named)."""
     half_up = rules >= 2
     ratings = center.get("ratings") or 0
-    split = (
-        _("(线上%(on)s条、线下%(off)s条)")
-        % {"on": center["ratings_online"], "off": center["ratings_offline"]}
-        if "ratings_online" in center and ratings
-        else ""
-    )
+    split = _split(center) if "ratings_online" in center and ratings else ""
     return _clauses(
         _("“好差评”主动邀评率%(p)s") % {"p": percent(center["invitation_rate"], half_up=half_up)}
         if center.get("invitation_rate") is not None
@@ -279,6 +274,16 @@ def _quality(center: dict[str, Any], *, rules: int = BULLETIN_RULES) -> str:
         else None,
         _complaints(center, name_pending=rules >= 2) if center.get("complaints") else None,
     )
+
+
+def _split(center: dict[str, Any]) -> str:
+    """ "(线上12条、线下28条)", or "(均为线下评价)" when one channel had none (not "线上0条")."""
+    online, offline = center["ratings_online"], center["ratings_offline"]
+    if not online:
+        return _("(均为线下评价)")
+    if not offline:
+        return _("(均为线上评价)")
+    return _("(线上%(on)s条、线下%(off)s条)") % {"on": online, "off": offline}
 
 
 def _complaints(center: dict[str, Any], *, name_pending: bool) -> str:
