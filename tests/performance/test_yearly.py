@@ -27,7 +27,8 @@ from govhall.performance import selectors, services
 from govhall.performance.documents import bulletin_docx
 from govhall.performance.models import DepartmentScore, EvaluationRun
 from govhall.performance.rules import quantize
-from govhall.performance.yearly import compose_yearly, yearly_figures
+from govhall.performance.selectors import YearRank
+from govhall.performance.yearly import compose_yearly, ranking_table, yearly_figures
 from govhall.training import services as training_services
 from govhall.training.models import TrainingSession
 from tests.attendance.factories import assign
@@ -479,3 +480,13 @@ def test_the_api_gives_the_year_figures(client, admin_user, make_user, center, y
     assert {row["name"] for row in data["ranking"]} == {"甲局", "乙局"}
     client.force_login(make_user(Role.UNIT_LEAD, department=year["a"]))
     assert client.get("/api/performance/years/2026/").status_code == 403
+
+
+def test_the_ranking_of_the_year_prints_averages_to_two_decimals():
+    """84 prints "84.00", as the monthly totals do (it printed "84.0" beside "97.45")."""
+    units = [
+        YearRank(department_id=1, name="甲局", months=2, average=Decimal("97.45"), best_rank=1),
+        YearRank(department_id=2, name="乙局", months=2, average=Decimal("84.00"), best_rank=2),
+    ]
+    _header, rows = ranking_table(units)
+    assert [row[3] for row in rows] == ["97.45", "84.00"]

@@ -322,7 +322,7 @@ def ranking_table(ranking: list[YearRank]) -> tuple[list[str], list[list[Any]]]:
             u.rank,
             u.name,
             u.months,
-            float(u.average),
+            f"{u.average:.2f}",
             u.best_rank,
             "、".join(
                 _("%(title)s%(n)s次") % {"title": title, "n": n} for title, n in u.awards.items()
