@@ -4,7 +4,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govhall.core.numbers import percent_text
+from govhall.core.numbers import percent_text, points_text
 
 
 def test_a_half_rounds_up_as_an_office_rounds():
@@ -34,3 +34,16 @@ def test_a_ratio_prints_as_its_exact_value_rounded_half_up(ratio, places):
     expected = (exact + Fraction(1, 2)).__floor__()
     printed = percent_text(k / n, places)
     assert Decimal(printed[:-1]) * 10**places == expected
+
+
+def test_points_print_without_trailing_zeros():
+    assert points_text(Decimal("2.0")) == "2"
+    assert points_text(2.0) == "2"
+    assert points_text(Decimal("1.50")) == "1.5"
+    assert points_text(0.25) == "0.25"
+    assert points_text(Decimal("100")) == "100"
+
+
+@given(st.decimals(min_value=0, max_value=1000, places=2))
+def test_points_keep_their_value(value):
+    assert Decimal(points_text(value)) == value

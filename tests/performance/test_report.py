@@ -1,11 +1,18 @@
 """The bulletin's wording helpers (performance/report.py)."""
 
+import copy
 import datetime as dt
 
 import pytest
 
 from govhall.performance import services
-from govhall.performance.report import _efficiency, _quality, compose_bulletin, percent
+from govhall.performance.report import (
+    _efficiency,
+    _problems,
+    _quality,
+    compose_bulletin,
+    percent,
+)
 from tests.cases.factories import accept, on
 from tests.factories import ServiceItemFactory
 from tests.performance.month import window_cases
@@ -71,6 +78,20 @@ def test_a_backlog_of_overdue_cases_is_counted_in_the_cases_handled(center, depa
     text = "".join(t for s in bulletin.sections for _lead, t in s.paragraphs)
     assert f"{department.name}办理业务3件、超期2件(" in text
     assert "共受理办件1件" in text
+
+
+@pytest.mark.django_db
+def test_points_deducted_print_as_an_office_writes_them(center, department):
+    """A snapshot keeps points as 2.0: the bulletin says "扣2分", not "扣2.0分"."""
+    accept(ServiceItemFactory(center=center, department=department), day=dt.date(2026, 3, 2))
+    run = services.evaluate_period(center=center, code="2026-03")
+    inputs = copy.deepcopy(run.inputs)
+    inputs["departments"][str(department.pk)]["figures"].update(
+        violations=2, violation_points=2.0, complaint_deductions=1.5
+    )
+    text = "".join(_problems(run, inputs))
+    assert f"个别单位因群众投诉被扣分:{department.name}扣1.5分。" in text
+    assert "巡查发现违规2起、扣2分" in text
 
 
 def test_complaints_still_being_checked_are_named_apart_from_the_valid_ones():

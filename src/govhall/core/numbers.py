@@ -10,3 +10,8 @@ def percent_text(value: float | Decimal, places: int = 0) -> str:
     rounding the binary float 98.49999… half to even prints."""
     hundredths = Decimal(str(float(value))) * 100
     return f"{hundredths.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"
+
+
+def points_text(value: float | Decimal) -> str:
+    """Points as an office writes them: "2", "1.5", "0.25" (never "2.0" or "2.00")."""
+    return format(Decimal(str(value)).normalize(), "f")

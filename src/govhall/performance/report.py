@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from govhall.core.numbers import percent_text
+from govhall.core.numbers import percent_text, points_text
 from govhall.feedback.models import AssistRecord
 from govhall.performance.models import DepartmentScore, EvaluationRun
 from govhall.performance.selectors import ranked_scores, unranked_scores
@@ -570,7 +570,9 @@ def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
     if deducted:
         found.append(
             _("个别单位因群众投诉被扣分:")
-            + "、".join(_("%(dept)s扣%(n)s分") % {"dept": n, "n": p} for n, p in deducted)
+            + "、".join(
+                _("%(dept)s扣%(n)s分") % {"dept": n, "n": points_text(p)} for n, p in deducted
+            )
             + "。"
         )
     Standing = DepartmentScore.Standing
@@ -614,7 +616,7 @@ def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
         if conduct["absence_from_post_minutes"]
         else None,
         _("巡查发现违规%(n)s起、扣%(p)s分")
-        % {"n": conduct["violations"], "p": conduct["violation_points"]}
+        % {"n": conduct["violations"], "p": points_text(conduct["violation_points"])}
         if conduct["violations"]
         else None,
     )
