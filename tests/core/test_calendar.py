@@ -9,7 +9,8 @@ from govhall.core.hooks import calendar_changed
 from govhall.core.models import WorkCalendarDay, WorkCalendarYear
 from govhall.core.selectors import calendar_status
 from govhall.core.services import import_calendar
-from govhall.core.workdays import add_workdays
+from govhall.core.workdays import add_workdays, is_workday
+from tests.cases.factories import on
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,47 @@ def test_import_replaces_a_year_and_tells_the_hook():
     assert list(WorkCalendarDay.objects.filter(year__year=2031).values_list("name", flat=True)) == [
         "劳动节"
     ]
+
+
+def test_the_hook_is_told_the_calendar_before_and_the_dates_that_changed():
+    seen = []
+    fn = calendar_changed.register(lambda **kw: seen.append(kw))
+    try:
+        import_calendar(text=GOOD_2031)
+        import_calendar(text=GOOD_2031)  # the same file again
+        import_calendar(text=GOOD_2031 + "2031-03-03,holiday,更正\n")
+        import_calendar(text=GOOD_2031)  # the correction taken back
+    finally:
+        calendar_changed.unregister(fn)
+    first, again, corrected, back = seen
+    # Before the notice 2031 was counted by the weekday rule and the statutory holidays: 春节
+    # 除夕 Wed 01-22 to 初三 Sat 01-25, the Saturday made up on Mon 01-27.
+    assert not first["before"].is_known(dt.date(2031, 1, 1))
+    assert {dt.date(2031, 1, 26), dt.date(2031, 1, 27)} <= set(first["changed_dates"])
+    assert dt.date(2031, 1, 22) not in first["changed_dates"]
+    assert first["changed_dates"] == sorted(first["changed_dates"])
+    assert again["changed_dates"] == []
+    assert again["before"].is_known(dt.date(2031, 1, 1))
+    assert corrected["changed_dates"] == [dt.date(2031, 3, 3)]
+    assert corrected["before"].is_workday(dt.date(2031, 3, 3))
+    assert back["changed_dates"] == [dt.date(2031, 3, 3)]
+    assert [kw["years"] for kw in seen] == [[2031]] * 4
+
+
+def test_two_imports_within_one_tick_of_the_clock_are_both_seen():
+    """The calendar each process caches is reloaded when the stored days change, even when the
+    clock says the same time (a frozen clock here; a coarse or stepped-back one in life)."""
+    seen = []
+    fn = calendar_changed.register(lambda **kw: seen.append(kw["changed_dates"]))
+    try:
+        with on(dt.date(2031, 1, 5)):
+            import_calendar(text=GOOD_2031)
+            assert is_workday(dt.date(2031, 3, 3))
+            import_calendar(text=GOOD_2031 + "2031-03-03,holiday,更正\n")
+            assert not is_workday(dt.date(2031, 3, 3))
+    finally:
+        calendar_changed.unregister(fn)
+    assert seen[1] == [dt.date(2031, 3, 3)]
 
 
 def test_status_lists_seeded_years():

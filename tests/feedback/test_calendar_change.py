@@ -6,8 +6,11 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govhall.core.services import import_calendar
+from govhall.core.workdays import Calendar, load_calendar
 from govhall.feedback import links, selectors, services
 from govhall.feedback.models import Complaint, FeedbackSettings, Rectification
 from govhall.org.scoping import scope_for
@@ -47,9 +50,9 @@ D = dt.date
 RATED = D(2027, 2, 1)  # a Monday in a year with no calendar data
 
 
-def _bad_rating(clerk, window) -> Rectification:
-    with on(RATED):
-        ticket = served_ticket(staff=clerk, window=window, finished_at=at(RATED))
+def _bad_rating(clerk, window, day: dt.date = RATED) -> Rectification:
+    with on(day):
+        ticket = served_ticket(staff=clerk, window=window, finished_at=at(day))
         invitation = services.invite_for_ticket(ticket=ticket, actor=clerk.user)
         rated = services.rate_with_link(token=links.sign_invitation(invitation.pk), level=2)
     return rated.rectification
@@ -121,3 +124,111 @@ def test_a_closed_item_with_a_firm_deadline_keeps_it(center, clerk, window, admi
     import_notice(tmp_path, NOTICE_2027)
 
     assert _state(rect) == (D(2027, 2, 3), False)
+
+
+# A correction of an official year (a notice typed wrong, imported again): the running deadlines
+# over the changed days are counted again; those already met or missed stay.
+MARCH = D(2027, 3, 1)  # a Monday of 2027, the notice imported
+
+
+def _complaint(center, day: dt.date = MARCH) -> Complaint:
+    return services.create_complaint(
+        center=center, channel=Complaint.Channel.WEB, content="窗口推诿", received_at=at(day)
+    )
+
+
+def _resolve(complaint: Complaint, actor) -> None:
+    complaint = services.assign_complaint(complaint=complaint, assignee=actor, actor=actor)
+    services.resolve_complaint(complaint=complaint, valid=False, resolution="已解释", actor=actor)
+
+
+@pytest.fixture
+def notice_2027(tmp_path):
+    with on(D(2027, 1, 4)):
+        import_notice(tmp_path, NOTICE_2027)
+
+
+@pytest.fixture
+def march(notice_2027, center, clerk, window, admin_user):
+    """Two rectifications and two complaints of Mon 03-01, one of each done on 03-02."""
+    rows = {
+        "open_rect": _bad_rating(clerk, window, MARCH),
+        "closed_rect": _bad_rating(clerk, window, MARCH),
+        "open_complaint": _complaint(center),
+        "resolved_complaint": _complaint(center),
+    }
+    _close(rows["closed_rect"], admin_user, D(2027, 3, 2))
+    with on(D(2027, 3, 2)):
+        _resolve(rows["resolved_complaint"], admin_user)
+    # 15 working days: 03-02 ... 05, 08 ... 12, 15 ... 19, 22; 5: 03-02 ... 05, 08.
+    for name in ("open_rect", "closed_rect"):
+        assert _state(rows[name]) == (D(2027, 3, 22), False)
+    for name in ("open_complaint", "resolved_complaint"):
+        assert _state(rows[name]) == (D(2027, 3, 8), False)
+    return rows
+
+
+def test_a_corrected_notice_moves_the_running_deadlines_only(tmp_path, march, admin_user):
+    history = {name: row.history.count() for name, row in march.items()}
+    # A holiday added on Wed 03-03: each running deadline is one working day later.
+    with on(D(2027, 3, 4)):
+        import_notice(tmp_path, NOTICE_2027 + "2027-03-03,holiday,更正\n")
+    assert _state(march["open_rect"]) == (D(2027, 3, 23), False)
+    assert _state(march["open_complaint"]) == (D(2027, 3, 9), False)
+    assert march["open_rect"].history.first().deadline == D(2027, 3, 23)
+    # Closed, answered: their deadlines were met by the calendar of the day; never moved.
+    assert _state(march["closed_rect"]) == (D(2027, 3, 22), False)
+    assert _state(march["resolved_complaint"]) == (D(2027, 3, 8), False)
+    for name in ("closed_rect", "resolved_complaint"):
+        assert march[name].history.count() == history[name]
+
+    # And a make-up Saturday 03-06 besides: one working day earlier again.
+    with on(D(2027, 3, 5)):
+        import_notice(tmp_path, NOTICE_2027 + "2027-03-03,holiday,更正\n2027-03-06,workday,更正\n")
+    assert _state(march["open_rect"]) == (D(2027, 3, 22), False)
+    assert _state(march["open_complaint"]) == (D(2027, 3, 8), False)
+
+
+def test_a_correction_outside_a_deadlines_days_leaves_it(tmp_path, march):
+    history = {name: row.history.count() for name, row in march.items()}
+    # Sat 02-27 (before the start) worked, Tue 03-23 (after every deadline) off.
+    with on(D(2027, 3, 4)):
+        import_notice(tmp_path, NOTICE_2027 + "2027-02-27,workday,更正\n2027-03-23,holiday,更正\n")
+    assert {name: row.history.count() for name, row in march.items()} == history
+    assert _state(march["open_rect"]) == (D(2027, 3, 22), False)
+
+
+def test_the_same_notice_imported_again_changes_nothing(tmp_path, march):
+    history = {name: row.history.count() for name, row in march.items()}
+    with on(D(2027, 3, 4)):
+        import_notice(tmp_path, NOTICE_2027)
+    assert {name: row.history.count() for name, row in march.items()} == history
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(min_value=D(2026, 1, 1), max_value=D(2026, 11, 30)),
+    n=st.integers(min_value=0, max_value=30),
+    flips=st.sets(st.dates(min_value=D(2026, 1, 1), max_value=D(2026, 12, 31)), max_size=6),
+)
+def test_a_recount_moves_a_deadline_only_over_a_changed_day(start, n, flips):
+    """Why `recompute_deadlines` skips a running deadline none of whose days changed: counted
+    again it would land where it was; and one that moves keeps its number of working days."""
+    before = load_calendar()
+    after = Calendar(
+        known_years=before.known_years,
+        holidays=frozenset(
+            (before.holidays - flips)
+            | {d for d in flips if before.is_workday(d) and d.weekday() < 5}
+        ),
+        makeup_workdays=frozenset(
+            (before.makeup_workdays - flips)
+            | {d for d in flips if not before.is_workday(d) and d.weekday() >= 5}
+        ),
+    )
+    due = before.add_workdays(start, n).date
+    changed = before.changed_workdays(after, [2026])
+    moved = after.add_workdays(start, before.workdays_between(start, due)).date
+    if not any(start < d <= due for d in changed):
+        assert moved == due
+    assert after.workdays_between(start, moved) == n

@@ -12,6 +12,10 @@ class AttendanceConfig(app_config.GovhallAppConfig):
     def ready(self) -> None:
         from govhall.attendance import services
         from govhall.core import settings_rows
+        from govhall.core.hooks import calendar_changed
 
         settings_rows.register_seed(services.seed_violation_categories)
+        # A calendar import that makes a derived day a working day or a rest day derives it
+        # again (a holiday added afterwards, a new make-up working day).
+        calendar_changed.register(services.rederive_after_calendar_change)
         super().ready()

@@ -37,5 +37,9 @@ class Hook(Generic[F]):
             fn(**kwargs)
 
 
-# Called with years=[...] after the working-day calendar changed (deadlines must be recomputed).
+# Called after the working-day calendar changed (deadlines must be recomputed, derived days
+# re-derived), inside the import's transaction, with: years=[...] (the years imported),
+# before=Calendar (`core.workdays.Calendar` as it was before the import) and changed_dates=[...]
+# (the dates, in order, that became a working day or a rest day; empty when nothing changed).
+# A receiver takes **kwargs, so a later argument does not break it.
 calendar_changed: Hook[Callable[..., Any]] = Hook("calendar_changed")

@@ -25,6 +25,7 @@ from govhall.core.models import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
+from govhall.core.workdays import load_calendar
 
 # GB/T 22239-2019 8.1.4.3: audit records are kept at least six months.
 MIN_SECURITY_EVENT_RETENTION_DAYS = 183
@@ -224,7 +225,11 @@ def import_calendar(*, text: str, file_name: str = "") -> list[int]:
 
     A notice's days in the December before its year (`_reaching_back`) are added to that year's
     stored data instead, day by day: it must be stored already (a few December days cannot
-    make a whole year known)."""
+    make a whole year known).
+
+    Tells `calendar_changed` the years, the calendar as it was before (`before`) and the dates
+    whose working-day status the import changed (`changed_dates`, in order; none when the same
+    file is imported again)."""
     rows = parse_calendar_csv(text)
     years = sorted({row.date.year for row in rows})
     merged = _reaching_back(rows)
@@ -246,6 +251,7 @@ def import_calendar(*, text: str, file_name: str = "") -> list[int]:
             ],
         )
     with transaction.atomic():
+        before = load_calendar()
         for year in years:
             mine = [r for r in rows if r.date.year == year]
             if year in merged:
@@ -266,5 +272,9 @@ def import_calendar(*, text: str, file_name: str = "") -> list[int]:
                 [WorkCalendarDay(year=record, date=r.date, kind=r.kind, name=r.name) for r in mine],
                 WorkCalendarDay,
             )
-        calendar_changed(years=years)
+        calendar_changed(
+            years=years,
+            before=before,
+            changed_dates=before.changed_workdays(load_calendar(), years),
+        )
     return years

@@ -125,6 +125,18 @@ class Calendar:
     def is_provisional_range(self, start: dt.date, end: dt.date) -> bool:
         return any(y not in self.known_years for y in range(start.year, end.year + 1))
 
+    def changed_workdays(self, other: "Calendar", years: Iterable[int]) -> list[dt.date]:
+        """The dates of `years`, in order, that are a working day on one of the two calendars
+        and a rest day on the other (what an import of those years changed)."""
+        changed = []
+        for year in sorted(set(years)):
+            day = dt.date(year, 1, 1)
+            while day.year == year:
+                if self.is_workday(day) != other.is_workday(day):
+                    changed.append(day)
+                day += ONE_DAY
+        return changed
+
     def without(self, years: Iterable[int]) -> "Calendar":
         """This calendar without the data of `years`: as it was before they were imported,
         when a limit that reached into them was counted provisionally."""
@@ -136,19 +148,28 @@ class Calendar:
         )
 
 
-_cache: tuple[tuple[int, object], Calendar] | None = None
+_cache: tuple[tuple[int, object, object], Calendar] | None = None
 _lock = Lock()
 
 
-def _version() -> tuple[int, object]:
+def _version() -> tuple[int, object, object]:
     """What changes when a year is imported or edited. Read on every use of the calendar (the
-    queue's every request among them), so as a plain statement, without building a query."""
-    from govhall.core.models import WorkCalendarYear
+    queue's every request among them), so as a plain statement, without building a query.
+
+    The newest day's id besides the years' count and last update: an import writes its days
+    anew, so the version changes even when the clock does not move on (two imports within its
+    resolution, or a clock set back), and it comes back with the old rows when the import's
+    transaction is rolled back."""
+    from govhall.core.models import WorkCalendarDay, WorkCalendarYear
 
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {WorkCalendarYear._meta.db_table}")
-        n, at = cursor.fetchone()
-    return n, at
+        cursor.execute(
+            f"SELECT COUNT(*), MAX(updated_at), "
+            f"(SELECT MAX(id) FROM {WorkCalendarDay._meta.db_table}) "
+            f"FROM {WorkCalendarYear._meta.db_table}"
+        )
+        n, at, newest_day = cursor.fetchone()
+    return n, at, newest_day
 
 
 def load_calendar() -> Calendar:

@@ -23,6 +23,6 @@ class FeedbackConfig(app_config.GovhallAppConfig):
         # The invitation by SMS where a phone is known: the notification worker asks.
         producers.register(notifications.open_invitations_by_sms)
         # A newly imported year moves the rectification and complaint deadlines counted
-        # without it.
-        calendar_changed.register(services.recompute_provisional_deadlines)
+        # without it, a corrected one the running deadlines over the days it changed.
+        calendar_changed.register(services.recompute_deadlines)
         super().ready()

@@ -10,8 +10,10 @@ from govhall.attendance.services.derivation import (
     REGISTERED_PAUSE_REASONS,
     DeriveResult,
     derive_day,
+    derive_days,
     derive_for,
     derive_range,
+    rederive_after_calendar_change,
 )
 from govhall.attendance.services.duty import cancel_duty, create_timetable, schedule_duty
 from govhall.attendance.services.inspections import (
@@ -55,6 +57,7 @@ __all__ = [
     "create_timetable",
     "decide_appeal",
     "derive_day",
+    "derive_days",
     "derive_for",
     "derive_range",
     "enter_punch",
@@ -62,6 +65,7 @@ __all__ = [
     "import_punches",
     "record_terminal_punches",
     "record_violation",
+    "rederive_after_calendar_change",
     "register_return",
     "register_temporary_absence",
     "reject_leave",

@@ -1,17 +1,20 @@
 """The derivation, per centre and day: attendance records and absences from post.
 
-Idempotent: rerunning a day leaves the same rows (ids kept).
+Idempotent: rerunning a day leaves the same rows (ids kept). A calendar import derives again
+the days it made a working day or a rest day (`rederive_after_calendar_change`).
 """
 
 import datetime as dt
 import itertools
+import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Max, Min, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +36,7 @@ from govhall.org.scoping import require_perm, scope_for
 from govhall.queueing.models import WindowPause, WindowSession
 
 M = TypeVar("M", bound=Model)
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -145,10 +149,13 @@ def _at_work(
 
 def _upsert(model: type[M], existing: dict[Any, M], wanted: dict[Any, dict[str, Any]]) -> None:
     """Make the stored rows equal `wanted` (keyed like `existing`), keeping the ids of the rows
-    that stay, so rerunning the derivation changes nothing."""
+    that stay, so rerunning the derivation changes nothing. A row created or changed gets the
+    time of this derivation (`derived_at`, which `bulk_update` would not set by itself); a row
+    that stays as it was keeps its own."""
     to_create: list[M] = []
     to_update: list[M] = []
     fields: set[str] = set()
+    derived_at = timezone.now()
     for key, values in wanted.items():
         row = existing.pop(key, None)
         if row is None:
@@ -158,7 +165,9 @@ def _upsert(model: type[M], existing: dict[Any, M], wanted: dict[Any, dict[str, 
         for k, v in changed.items():
             setattr(row, k, v)
         if changed:
+            row.derived_at = derived_at  # type: ignore[attr-defined]
             fields.update(changed)
+            fields.add("derived_at")
             to_update.append(row)
     if existing:
         model.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
@@ -321,15 +330,65 @@ def derive_range(
     *, center: Center, start: dt.date, end: dt.date, now: dt.datetime | None = None
 ) -> list[DeriveResult]:
     """`derive_day` for every date of [start, end] (each day its own transaction)."""
+    days = [start + dt.timedelta(days=k) for k in range((end - start).days + 1)]
+    return derive_days(center=center, days=days, now=now)
+
+
+def derive_days(
+    *, center: Center, days: Iterable[dt.date], now: dt.datetime | None = None
+) -> list[DeriveResult]:
+    """`derive_day` for each of `days` (each day its own transaction)."""
     now = now or timezone.now()
     sync_assignments(center=center, at=now)
     results = []
-    day = start
-    while day <= end:
+    for day in days:
         with transaction.atomic():
             results.append(_derive(center=center, day=day, now=now))
-        day += dt.timedelta(days=1)
     return results
+
+
+def rederive_after_calendar_change(
+    *, changed_dates: Iterable[dt.date] = (), now: dt.datetime | None = None, **_: Any
+) -> dict[int, list[DeriveResult]]:
+    """Hook of the calendar import (`core.hooks.calendar_changed`): the dates the import made a
+    working day or a rest day are derived again, so a holiday added afterwards is no longer a
+    day of absences and a new make-up working day (调休) has its records.
+
+    Per active centre, only the dates within the span it has derived already: from its first
+    derived day to its last (never after today). A date outside it is left to the derivation
+    that reaches it (the nightly run derives it on the calendar of that night); a date before
+    the centre's first derived day is never derived by this. Idempotent: importing the same
+    file again changes no date, so nothing is derived; deriving a date again changes nothing.
+
+    The re-derived rows carry the time of this derivation (`derived_at`). An evaluation run
+    keeps the figures it was computed on (`EvaluationRun.inputs`): a published run does not
+    change, a run computed afterwards counts the days as derived now. Returns the results per
+    centre id (only the centres with a date to derive)."""
+    dates = sorted(set(changed_dates))
+    if not dates:
+        return {}
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    spans = (
+        AttendanceRecord.objects.filter(center__is_active=True)
+        .values("center_id")
+        .annotate(first=Min("date"), last=Max("date"))
+        .order_by("center_id")
+    )
+    done: dict[int, list[DeriveResult]] = {}
+    for span in spans:
+        last = min(span["last"], today)
+        days = [d for d in dates if span["first"] <= d <= last]
+        if not days:
+            continue
+        center = Center.objects.get(pk=span["center_id"])
+        done[center.pk] = derive_days(center=center, days=days, now=now)
+        logger.info(
+            "calendar change: attendance of centre %s derived again for %s",
+            center.pk,
+            ", ".join(d.isoformat() for d in days),
+        )
+    return done
 
 
 # The longest span a person may recompute at once (a command may do more).

@@ -22,9 +22,7 @@ from govhall.feedback.services.complaints import (
     create_complaint,
     resolve_complaint,
 )
-from govhall.feedback.services.deadlines import (
-    recompute_provisional_deadlines,
-)
+from govhall.feedback.services.deadlines import recompute_deadlines
 from govhall.feedback.services.hotline_import import (
     authorize_hotline_import,
     import_hotline,
@@ -85,7 +83,7 @@ __all__ = [
     "rate_with_link",
     "rating_outbox",
     "rating_payload",
-    "recompute_provisional_deadlines",
+    "recompute_deadlines",
     "record_assist",
     "record_callback",
     "record_unmasked",
