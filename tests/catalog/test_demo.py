@@ -10,7 +10,13 @@ from govhall.catalog import demo as catalog_demo
 from govhall.catalog.demo_data import FLAWS
 from govhall.catalog.lint import RULES
 from govhall.catalog.models import Material, ServiceItem, Theme
-from govhall.catalog.selectors import GuideQuery, four_reductions, lint_items, search_items
+from govhall.catalog.selectors import (
+    GuideQuery,
+    four_reductions,
+    items_in_hall_on,
+    lint_items,
+    search_items,
+)
 from govhall.core.models import User
 from govhall.core.roles import Role
 from govhall.core.validators import is_valid_phone, is_valid_uscc
@@ -34,6 +40,7 @@ def test_demo_centre():
     center = CenterFactory(region_code="411700", name="驻马店市民中心", address="驻马店市驿城区")
     logins = load(center)
     check_city_hall(center)
+    check_enterprises(center)
     check_logins(logins)
     check_guides(center)
     check_search(center)
@@ -78,7 +85,7 @@ def check_city_hall(center):
     ]:
         assert departments.filter(name=name).exists(), name
     assert all(is_valid_uscc(d.uscc) for d in departments)
-    assert Window.objects.filter(center=center).count() == 60
+    assert Window.objects.filter(center=center).count() == 63
     kinds = set(Window.objects.filter(center=center).values_list("kind", flat=True))
     assert set(Window.Kind.values) <= kinds
     assert StaffProfile.objects.filter(center=center).count() >= 100
@@ -87,6 +94,36 @@ def check_city_hall(center):
     assert ServiceItem.objects.filter(center=center, entered=False).exists()
     assert not ServiceItem.objects.filter(center=center, materials=None).exists()
     assert Theme.objects.filter(center=center).count() >= 10
+
+
+def check_enterprises(center):
+    """The utilities, the telecom company and the seal maker are enterprises brought into the
+    hall (seed 003), with their windows in an area of their own and items of their own: the
+    hall's figures count them apart from the government's."""
+    enterprises = Department.objects.filter(center=center, kind=Department.Kind.ENTERPRISE)
+    assert set(enterprises.values_list("short_name", flat=True)) == org_demo.ENTERPRISES
+    windows = Window.objects.filter(center=center, departments__in=enterprises).distinct()
+    assert {w.area for w in windows if w.kind == Window.Kind.DEPARTMENT} == {
+        org_demo.ENTERPRISE_AREA
+    }
+    assert not Window.objects.filter(center=center, area=org_demo.ENTERPRISE_AREA).exclude(
+        departments__in=enterprises
+    )
+    today = timezone.localdate()
+    both = items_in_hall_on(center_id=center.pk, day=today)
+    government = items_in_hall_on(
+        center_id=center.pk, day=today, department_kind=Department.Kind.GOVERNMENT
+    )
+    enterprise = items_in_hall_on(
+        center_id=center.pk, day=today, department_kind=Department.Kind.ENTERPRISE
+    )
+    assert (
+        enterprise
+        == ServiceItem.objects.filter(
+            center=center, department__in=enterprises, is_active=True, entered=True
+        ).count()
+    )
+    assert (government + enterprise, enterprise) == (both, 17)
 
 
 def check_logins(logins):

@@ -58,3 +58,39 @@ def test_a_profile_out_of_post_is_no_active_profile(center):
     assert selectors.active_profile(profile.user) is None
     assert selectors.profile_of(profile.user) == profile
     assert selectors.staff_names([profile.pk]) == {profile.pk: profile.user.display_name}
+
+
+def test_enterprises_and_service_areas_on_each_date(center):
+    """Made 01-05: a government unit G, an enterprise E (供水公司), and a unit U that is brought
+    in as an enterprise on 03-01; windows in 综合区 (two), 便民区 and one without an area, all
+    open. 02-01: the 便民区 window closes; 04-01: one 综合区 window moves to 企业区. Seed 003
+    counts the enterprises apart (引进…16家企业) and the areas (设27个服务区)."""
+    gov = DepartmentFactory.build(center=center)
+    ent = DepartmentFactory.build(center=center, kind="enterprise", name="供水公司")
+    late = DepartmentFactory.build(center=center)
+    areas = ["综合区", "综合区", "便民区", ""]
+    windows = [WindowFactory.build(center=center, area=area) for area in areas]
+    for obj in (gov, ent, late, *windows):
+        edit(obj, dt.date(2026, 1, 5))
+    edit(windows[2], dt.date(2026, 2, 1), is_open=False)
+    edit(late, dt.date(2026, 3, 1), kind="enterprise")
+    edit(windows[1], dt.date(2026, 4, 1), area="企业区")
+
+    def state(day):
+        kw = {"center_id": center.pk, "day": day}
+        return (
+            selectors.departments_in_hall_on(**kw, kind="government"),
+            selectors.departments_in_hall_on(**kw, kind="enterprise"),
+            selectors.departments_in_hall_on(**kw),
+            sorted(selectors.enterprise_ids_on(**kw).values_list("id", flat=True)),
+            selectors.service_areas_on(**kw),
+        )
+
+    assert state(dt.date(2026, 1, 4)) == (0, 0, 0, [], 0)
+    assert state(dt.date(2026, 1, 5)) == (2, 1, 3, [ent.pk], 2)
+    assert state(dt.date(2026, 2, 1)) == (2, 1, 3, [ent.pk], 1)
+    assert state(dt.date(2026, 3, 1)) == (1, 2, 3, sorted([ent.pk, late.pk]), 1)
+    assert state(dt.date(2026, 4, 1)) == (1, 2, 3, sorted([ent.pk, late.pk]), 2)
+    # now: the same, from the records themselves
+    assert selectors.service_areas(center.pk) == 2
+    assert selectors.service_areas(CenterFactory().pk) == 0

@@ -157,6 +157,8 @@ def test_bulletin_and_tables_state_the_selectors_figures(month, center):
     text = _text(services.bulletin_of(run=run, issued_on=dt.date(2026, 6, 1)))
     assert text.startswith("草稿(未发布)\n")
     assert f"{center.name}2026年5月进驻窗口单位服务效能评价情况通报" in text
+    hall = f"目前,{center.name}设3个窗口,共进驻4个部门(单位)、3项政务服务事项、3名工作人员。"
+    assert hall in text
     assert (
         "2026年5月,群众在窗口的平均等待时间为5.0分钟,平均办理时间为4.0分钟,"
         "100%的业务在10分钟内办结。共受理办件11件,办结11件,办结率100%,超期1件。"

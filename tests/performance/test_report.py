@@ -7,6 +7,7 @@ import pytest
 
 from govhall.performance import services
 from govhall.performance.report import (
+    BULLETIN_RULES,
     _efficiency,
     _problems,
     _quality,
@@ -47,7 +48,7 @@ def test_a_new_run_rounds_its_percentages_half_up(center, department):
     for day in (2, 3, 4, 5, 6, 9, 10, 11):
         accept(item, day=dt.date(2026, 3, day))
     run = services.evaluate_period(center=center, code="2026-03")
-    assert run.inputs["bulletin_rules"] == 2
+    assert run.inputs["bulletin_rules"] == BULLETIN_RULES == 3
     run.inputs["center"]["completion_rate"] = 5 / 8
     text = "".join(
         t

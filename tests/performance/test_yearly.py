@@ -212,7 +212,15 @@ def test_the_year_figures_are_the_selectors_and_worked_by_hand(center, year):
     figures = yearly_figures(center=center, year=2026, today=YEAR_END)
     start = dt.date(2026, 1, 1)
     assert figures.complete and figures.end == YEAR_END
-    assert figures.hall == {"departments": 2, "items": 3, "staff": 2, "windows": 2}
+    assert figures.hall == {
+        "areas": 0,  # the windows name no area
+        "windows": 2,
+        "departments": 2,
+        "items": 3,
+        "staff": 2,
+        "enterprises": 0,
+        "enterprise_items": 0,
+    }
     assert figures.hall == selectors.hall_counts_on(center_id=center.pk, day=YEAR_END)
     assert figures.stability == {
         "staff_at_start": 3,
@@ -286,10 +294,11 @@ def test_the_report_reads_back_from_the_docx(center, year):
     text = "\n".join(p.text for p in document.paragraphs)
     for expected in (
         f"{center.name}2026年度工作报告",
-        f"截至2026年12月31日,{center.name}共进驻2个部门(单位)、3项政务服务事项、2名工作人员、2个窗口。",
+        f"截至2026年12月31日,{center.name}设2个窗口,共进驻2个部门(单位)、3项政务服务事项、"
+        "2名工作人员。",
         "年初在岗工作人员3名,至2026年12月31日仍在原单位1名,人员稳定率33.3%,全年人员调离2人次。",
         "共受理办件5件,其中网上办件1件,网上办件占比20.00%,办结4件,办结率80.0%,超期2件。",
-        "在用的3项事项中,“最多跑一次”事项2项,占比66.7%,其中“不见面审批”事项1项,"
+        "在用的3项政务服务事项中,“最多跑一次”事项2项,占比66.7%,其中“不见面审批”事项1项,"
         "全年受理的办件中,“最多跑一次”事项办件3件,占比60.0%。",
         "共收到“好差评”评价3条,其中线上评价2条、线下评价1条,非常满意占比66.7%,好评率66.7%,"
         "差评1条。",

@@ -26,7 +26,7 @@ class GuideSearchInput(serializers.Serializer):
 class DepartmentBrief(ModelSerializer):
     class Meta:
         model = Department
-        fields = ["id", "name", "short_name", "entered"]
+        fields = ["id", "name", "short_name", "kind", "entered"]
 
 
 class ThemeOutput(ModelSerializer):

@@ -10,8 +10,17 @@ from govhall.org.models import Department, StaffProfile, Window
 @admin.register(Department)
 class DepartmentAdmin(CenterFilterMixin, ScopedAdmin):
     scope_department_field = "pk"
-    list_display = ("name", "short_name", "uscc", "entered", "lead", "sort_order", "is_active")
-    list_filter = ("entered", "is_active", "center")
+    list_display = (
+        "name",
+        "short_name",
+        "kind",
+        "uscc",
+        "entered",
+        "lead",
+        "sort_order",
+        "is_active",
+    )
+    list_filter = ("kind", "entered", "is_active", "center")
     search_fields = ("name", "short_name", "uscc")
     list_select_related = ("lead",)
 

@@ -48,7 +48,15 @@ DEPARTMENTS: list[tuple[str, str, str, bool]] = [
     ("水利局", "水利", "11", False),
     ("人民防空办公室", "人防", "11", False),
     ("烟草专卖局", "烟草", "11", False),
+    ("电信公司", "电信", "91", True),
+    ("印章刻制服务公司", "刻章", "91", True),
 ]
+
+# The enterprises brought into the hall (seed 003: "引进水、电、气、电信、复印和印章刻制等16家
+# 企业"): the hall's figures count them and their items apart from the government's. Their
+# windows stand together in their own area (`ENTERPRISE_AREA`).
+ENTERPRISES = {"供电", "供水", "燃气", "电信", "刻章"}
+ENTERPRISE_AREA = "便民服务区"
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 # fmt: off
@@ -77,7 +85,8 @@ def demo_uscc(category: str, region_code: str, index: int) -> str:
 
 
 def _windows_plan() -> list[tuple[str, str, str, str, str, list[str]]]:
-    """(number, name, floor, area, kind, department short names); 60 windows on three floors."""
+    """(number, name, floor, area, kind, department short names); 63 windows on three floors,
+    the enterprises' in their own area of the third."""
     everyone = [d[1] for d in DEPARTMENTS if d[3]]
     plan: list[tuple[str, str, str, str, str, list[str]]] = []
     for n in range(1, 13):
@@ -130,11 +139,13 @@ def _windows_plan() -> list[tuple[str, str, str, str, str, list[str]]]:
         ("供水", 1),
         ("城管", 1),
     ]
+    # The enterprises' windows added since the plan's first 60 come last, so a window's number
+    # stays the one it had.
+    third_floor += [("燃气", 1), ("电信", 1), ("刻章", 1)]
     for short, count in third_floor:
+        area = ENTERPRISE_AREA if short in ENTERPRISES else "部门专区"
         for k in range(1, count + 1):
-            plan.append(
-                (f"{number:02d}", f"{short}窗口{k}", "3F", "部门专区", "department", [short])
-            )
+            plan.append((f"{number:02d}", f"{short}窗口{k}", "3F", area, "department", [short]))
             number += 1
     return plan
 
@@ -148,17 +159,22 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     """Departments, windows, staff and the role logins of the demo centre."""
     departments: dict[str, Department] = {}
     for index, (name, short, category, entered) in enumerate(DEPARTMENTS, start=1):
+        kind = Department.Kind.ENTERPRISE if short in ENTERPRISES else Department.Kind.GOVERNMENT
         departments[short], _created = Department.objects.get_or_create(
             center=center,
             name=name,
             defaults={
                 "short_name": short,
+                "kind": kind,
                 "code": f"{center.region_code}{index:03d}",
                 "uscc": demo_uscc(category, center.region_code, index),
                 "entered": entered,
                 "sort_order": index * 10,
             },
         )
+        if departments[short].kind != kind:  # a demo loaded before units had a kind
+            departments[short].kind = kind
+            departments[short].save(update_fields=["kind"])
 
     windows: dict[str, list[Window]] = {}
     for number, name, floor, area, kind, shorts in _windows_plan():

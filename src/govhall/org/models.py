@@ -10,11 +10,26 @@ from govhall.core.validators import validate_phone, validate_uscc
 
 
 class Department(CenterScopedModel):
+    """A unit with a place in the hall: a government department (政府部门), or an enterprise the
+    centre brought in to serve people there (seed 003: "引进水、电、气、电信、复印和印章刻制等16家
+    企业"), counted apart from the departments in the hall's figures."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("政府部门")
+        ENTERPRISE = "enterprise", _("企业(水电气、电信、复印、刻章等入驻企业)")
+
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
     code = models.CharField(_("部门编码"), max_length=32, blank=True)
     uscc = models.CharField(
         _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    kind = models.CharField(
+        _("单位类别"),
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.GOVERNMENT,
+        help_text=_("入驻企业及其服务事项不计入大厅的部门数和政务服务事项数,单列为企业服务。"),
     )
     entered = models.BooleanField(_("已进驻"), default=True)
     lead = user_key(_("首席代表"), related_name="led_departments")

@@ -51,20 +51,50 @@ def profile_ids_of_users(user_ids: Iterable[int | None]) -> dict[int, int]:
     return dict(StaffProfile.objects.filter(user_id__in=ids).values_list("user_id", "pk"))
 
 
-def departments_in_hall_on(*, center_id: int, day: dt.date) -> int:
+def departments_in_hall_on(*, center_id: int, day: dt.date, kind: str | None = None) -> int:
     """Departments in the hall at the close of `day` (seed 001: 进驻33个部门): active and entered,
-    as their history kept them."""
+    as their history kept them; of one `Department.Kind` only when `kind` is given (seed 003
+    counts the 92 government departments and the 16 enterprises apart)."""
+    units = latest_versions(Department.history.filter(center_id=center_id), end_of_day(day)).filter(
+        is_active=True, entered=True
+    )
+    return (units if kind is None else units.filter(kind=kind)).count()
+
+
+def enterprise_ids_on(*, center_id: int, day: dt.date) -> QuerySet:
+    """The ids of the units that were enterprises at the close of `day` (as their history kept
+    them, active or not): an item of one is an enterprise's service item (企业服务事项)."""
     return (
         latest_versions(Department.history.filter(center_id=center_id), end_of_day(day))
-        .filter(is_active=True, entered=True)
-        .count()
+        .filter(kind=Department.Kind.ENTERPRISE)
+        .values("id")
     )
 
 
 def windows_open_on(*, center_id: int, day: dt.date) -> int:
     """Windows open at the close of `day` (seed 003: 270个窗口), as their history kept them."""
+    return _open_windows_on(center_id, day).count()
+
+
+def service_areas_on(*, center_id: int, day: dt.date) -> int:
+    """Service areas (服务区) at the close of `day` (seed 003: 设27个服务区): the distinct areas
+    named on the windows open then, as their history kept them (a window without an area names
+    none)."""
+    return _open_windows_on(center_id, day).exclude(area="").values("area").distinct().count()
+
+
+def service_areas(center_id: int) -> int:
+    """Service areas (服务区) now: the distinct areas named on the open windows."""
     return (
-        latest_versions(Window.history.filter(center_id=center_id), end_of_day(day))
-        .filter(is_open=True)
+        Window.objects.filter(center_id=center_id, is_open=True)
+        .exclude(area="")
+        .values("area")
+        .distinct()
         .count()
+    )
+
+
+def _open_windows_on(center_id: int, day: dt.date) -> QuerySet:
+    return latest_versions(Window.history.filter(center_id=center_id), end_of_day(day)).filter(
+        is_open=True
     )

@@ -63,8 +63,10 @@ def cn_date(day: dt.date) -> str:
 # published bulletin is composed again from its snapshot on every download, so a run keeps the
 # rounding and wording it was issued with when they change ("98%" for 197 ÷ 200 stays as it was
 # signed). 1: runs computed before the snapshot recorded it; 2: percentages rounded half up
-# (四舍五入), complaints whose verdict is still pending named apart from the valid ones.
-BULLETIN_RULES = 2
+# (四舍五入), complaints whose verdict is still pending named apart from the valid ones; 3: the
+# hall as seed 003 describes it (service areas and windows, then the government's departments
+# and items, then the enterprises brought in, `hall_parts`).
+BULLETIN_RULES = 3
 
 
 def percent(value: float, places: int = 0, *, half_up: bool = True) -> str:
@@ -119,23 +121,52 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def _listed(hall: dict[str, Any], *parts: tuple[str, str]) -> str:
+    """ "27个服务区、270个窗口": each (key, template) whose figure the hall has, joined."""
+    return "、".join(template % {"n": hall[key]} for key, template in parts if hall.get(key))
+
+
 def hall_parts(hall: dict[str, Any]) -> str:
-    """What the hall houses, "12个部门(单位)、80项政务服务事项…", leaving out what it has none of
-    ("" when it has nothing)."""
-    parts = [
-        _("%(n)s个部门(单位)") % {"n": hall["departments"]} if hall.get("departments") else None,
-        _("%(n)s项政务服务事项") % {"n": hall["items"]} if hall.get("items") else None,
-        _("%(n)s名工作人员") % {"n": hall["staff"]} if hall.get("staff") else None,
-        _("%(n)s个窗口") % {"n": hall["windows"]} if hall.get("windows") else None,
-    ]
-    return "、".join(p for p in parts if p)
+    """What the hall is and houses, as seed 003 puts it: "设27个服务区、270个窗口,共进驻92个部门
+    (单位)、2340项政务服务事项、300名工作人员,引进16家企业、84项企业服务事项" (`hall_counts`' keys:
+    the enterprises and their items apart from the government's). A figure the hall has none of
+    is left out, and a clause left without figures with it ("" when the hall has nothing)."""
+    setting = _listed(hall, ("areas", _("%(n)s个服务区")), ("windows", _("%(n)s个窗口")))
+    housing = _listed(
+        hall,
+        ("departments", _("%(n)s个部门(单位)")),
+        ("items", _("%(n)s项政务服务事项")),
+        ("staff", _("%(n)s名工作人员")),
+    )
+    brought = _listed(
+        hall, ("enterprises", _("%(n)s家企业")), ("enterprise_items", _("%(n)s项企业服务事项"))
+    )
+    clauses = (
+        _("设%(what)s") % {"what": setting} if setting else "",
+        _("共进驻%(what)s") % {"what": housing} if housing else "",
+        _("引进%(what)s") % {"what": brought} if brought else "",
+    )
+    return ",".join(c for c in clauses if c)
 
 
-def _hall_sentence(center_name: str, hall: dict[str, Any]) -> str:
+def _hall_sentence(center_name: str, hall: dict[str, Any], *, rules: int = BULLETIN_RULES) -> str:
+    """ "目前,X设27个服务区、270个窗口,共进驻…。" by the bulletin `rules` (before 3: the hall as
+    runs computed before were issued with, "目前,X共进驻12个部门(单位)、…、M个窗口。")."""
+    if rules < 3:
+        what = _listed(
+            hall,
+            ("departments", _("%(n)s个部门(单位)")),
+            ("items", _("%(n)s项政务服务事项")),
+            ("staff", _("%(n)s名工作人员")),
+            ("windows", _("%(n)s个窗口")),
+        )
+        if not what:
+            return ""
+        return _("目前,%(center)s共进驻%(what)s。") % {"center": center_name, "what": what}
     what = hall_parts(hall)
     if not what:
         return ""
-    return _("目前,%(center)s共进驻%(what)s。") % {"center": center_name, "what": what}
+    return _("目前,%(center)s%(what)s。") % {"center": center_name, "what": what}
 
 
 def since_launch_sentence(since: dict[str, Any] | None, start: dt.date, end: dt.date) -> str:
@@ -235,7 +266,9 @@ def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> 
         if len(top) > 1
         else ""
     )
-    text = _hall_sentence(inputs.get("center_name", ""), inputs.get("hall", {}))
+    text = _hall_sentence(
+        inputs.get("center_name", ""), inputs.get("hall", {}), rules=_rules(inputs)
+    )
     body = hall + cases + consult + leaders
     running = (
         since_launch_sentence(

@@ -146,18 +146,29 @@ def figure_keys() -> set[str]:
     )
 
 
+# The hall's figures (seed 003: "设27个服务区、270个工位,入驻部门92个、2340个政务服务事项…引进…16家
+# 企业84个企业服务事项"), each a key of `hall_counts` and `hall_counts_on`: `departments` and
+# `items` are the government's (政府部门, 政务服务事项), `enterprises` and `enterprise_items` the
+# enterprises' and their items, counted apart; `staff`, `windows` and `areas` (distinct areas
+# named on the open windows) are the whole hall's.
+HALL_KEYS = ("areas", "windows", "departments", "items", "staff", "enterprises", "enterprise_items")
+
+
 def hall_counts(*, center_id: int) -> dict[str, int]:
-    """What is in the hall (seed 001: 进驻33个部门、225项事项、51名工作人员): entered departments,
-    items handled in the hall, staff on duty, open windows."""
+    """What is in the hall now (seed 001: 进驻33个部门、225项事项、51名工作人员; seed 003's areas
+    and enterprises): entered government departments and their items handled in the hall, staff
+    on duty, open windows and their areas, entered enterprises and their items (`HALL_KEYS`)."""
+    units = Department.objects.filter(center_id=center_id, is_active=True, entered=True)
+    items = ServiceItem.objects.filter(center_id=center_id, is_active=True, entered=True)
+    enterprise = Department.Kind.ENTERPRISE
     return {
-        "departments": Department.objects.filter(
-            center_id=center_id, is_active=True, entered=True
-        ).count(),
-        "items": ServiceItem.objects.filter(
-            center_id=center_id, is_active=True, entered=True
-        ).count(),
-        "staff": StaffProfile.objects.filter(center_id=center_id, active=True).count(),
+        "areas": org_selectors.service_areas(center_id),
         "windows": Window.objects.filter(center_id=center_id, is_open=True).count(),
+        "departments": units.exclude(kind=enterprise).count(),
+        "items": items.exclude(department__kind=enterprise).count(),
+        "staff": StaffProfile.objects.filter(center_id=center_id, active=True).count(),
+        "enterprises": units.filter(kind=enterprise).count(),
+        "enterprise_items": items.filter(department__kind=enterprise).count(),
     }
 
 
@@ -378,13 +389,26 @@ def lobby_figures(*, center_id: int, day: dt.date) -> dict[str, Any]:
 
 
 def hall_counts_on(*, center_id: int, day: dt.date) -> dict[str, int]:
-    """What was in the hall at the close of `day`, from the records' history: departments
-    entered, items entered and in use, staff assigned, windows open (each app's own selector)."""
+    """What was in the hall at the close of `day`, from the records' history (each app's own
+    selector): the keys of `hall_counts`, government departments and items apart from the
+    enterprises and theirs, as each unit's kind stood that day."""
+    government, enterprise = Department.Kind.GOVERNMENT, Department.Kind.ENTERPRISE
     return {
-        "departments": org_selectors.departments_in_hall_on(center_id=center_id, day=day),
-        "items": catalog_selectors.items_in_hall_on(center_id=center_id, day=day),
-        "staff": attendance_selectors.staff_in_hall_on(center_id=center_id, day=day),
+        "areas": org_selectors.service_areas_on(center_id=center_id, day=day),
         "windows": org_selectors.windows_open_on(center_id=center_id, day=day),
+        "departments": org_selectors.departments_in_hall_on(
+            center_id=center_id, day=day, kind=government
+        ),
+        "items": catalog_selectors.items_in_hall_on(
+            center_id=center_id, day=day, department_kind=government
+        ),
+        "staff": attendance_selectors.staff_in_hall_on(center_id=center_id, day=day),
+        "enterprises": org_selectors.departments_in_hall_on(
+            center_id=center_id, day=day, kind=enterprise
+        ),
+        "enterprise_items": catalog_selectors.items_in_hall_on(
+            center_id=center_id, day=day, department_kind=enterprise
+        ),
     }
 
 

@@ -102,6 +102,10 @@ DEPARTMENTS = [
     ("市政务服务和大数据管理局", "政务服务"),
 ]
 
+# The enterprises among them (seed 003: "引进水、电、气、电信、复印和印章刻制等16家企业"): the
+# hall's figures count them and their items apart from the government's.
+ENTERPRISES = {"供电", "供水", "燃气", "电信", "移动", "联通", "邮政"}
+
 # Items per department kind: a verb and an object; joined with the department's short name
 # they read like the catalogue's (e.g. 不动产 + 转移登记).
 ITEM_STEMS = [

@@ -97,6 +97,9 @@ def _create_world(center: Center, scale: Scale, rng: random.Random, since: dt.da
                 center=center,
                 name=name,
                 short_name=short,
+                kind=Department.Kind.ENTERPRISE
+                if short in names.ENTERPRISES
+                else Department.Kind.GOVERNMENT,
                 code=f"{region}{i + 1:03d}",
                 uscc=uscc(i + 1, region),
                 sort_order=i + 1,
