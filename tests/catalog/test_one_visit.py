@@ -34,9 +34,9 @@ def edit(item: ServiceItem | Department, day: dt.date, **fields) -> None:
 
 
 def test_the_catalogue_on_each_date(center, department):
-    """01-05: once (1), never (0), many (2), not entered once (1) → 4 in use, 3 in the hall,
-    3 of 最多跑一次 (75%), 1 不见面. 03-01: the many-visit item becomes 最多跑一次 → 4 of 4.
-    06-01: the never item is retired → 3 in use, all 最多跑一次; 2 in the hall."""
+    """01-05: once (1), never (0), many (2), not entered once (1) → 3 in the hall, 2 of them
+    最多跑一次 (the one not entered is not the hall's), 1 不见面. 03-01: the many-visit item becomes
+    最多跑一次 → 3 of 3. 06-01: the never item is retired → 2 in the hall, both 最多跑一次."""
     made(center, department, dt.date(2026, 1, 5), max_visits=1)
     never = made(center, department, dt.date(2026, 1, 5), max_visits=0)
     many = made(center, department, dt.date(2026, 1, 5), max_visits=2)
@@ -50,9 +50,9 @@ def test_the_catalogue_on_each_date(center, department):
         return items.items, items.one_visit, items.no_visit, items.share, hall
 
     assert state(dt.date(2026, 1, 4)) == (0, 0, 0, None, 0)
-    assert state(dt.date(2026, 1, 5)) == (4, 3, 1, 0.75, 3)
-    assert state(dt.date(2026, 3, 1)) == (4, 4, 1, 1.0, 3)
-    assert state(dt.date(2026, 6, 1)) == (3, 3, 0, 1.0, 2)
+    assert state(dt.date(2026, 1, 5)) == (3, 2, 1, 2 / 3, 3)
+    assert state(dt.date(2026, 3, 1)) == (3, 3, 1, 1.0, 3)
+    assert state(dt.date(2026, 6, 1)) == (2, 2, 0, 1.0, 2)
 
 
 def test_an_enterprises_items_are_counted_apart(center, department):

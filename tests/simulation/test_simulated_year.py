@@ -54,7 +54,7 @@ def test_the_yearly_report_of_a_simulated_year_states_its_figures(django_user_mo
     assert figures.hall["departments"] == departments == COUNTY.departments - COUNTY.not_entered
     assert (figures.hall["items"], figures.hall["windows"]) == (items, windows)
     assert f"共进驻{departments}个部门(单位)、{items}项政务服务事项、" in text
-    assert f"在用的{figures.one_visit_items.items}项政务服务事项中" in text
+    assert f"进驻的{figures.one_visit_items.items}项政务服务事项中" in text
     assert f"全年发布月度服务效能评价2期(4月、5月),{len(figures.ranking)}个单位参加排名。" in text
     assert "数据截至2026年5月31日" in text
     assert "—" not in text and "None" not in text

@@ -143,7 +143,7 @@ def _efficiency(span: str, figures: YearFigures) -> str:
 def _one_visit(figures: YearFigures) -> str:
     items, cases = figures.one_visit_items, figures.one_visit_cases
     return _clauses(
-        _("在用的%(n)s项政务服务事项中,“最多跑一次”事项%(k)s项,占比%(p)s")
+        _("进驻的%(n)s项政务服务事项中,“最多跑一次”事项%(k)s项,占比%(p)s")
         % {"n": items.items, "k": items.one_visit, "p": percent(items.share, 1)}
         if items.share is not None
         else None,
