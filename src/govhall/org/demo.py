@@ -154,6 +154,15 @@ def _person_name(index: int) -> str:
     return SURNAMES[index * 7 % len(SURNAMES)] + GIVEN[index * 11 % len(GIVEN)]
 
 
+def _free_staff_number(center: Center, n: int) -> str:
+    """The staff number of the plan's n-th person, "ZW4117" + n; on a demo loaded by an earlier
+    plan, where another person holds it already, the next free one a plan's length further on."""
+    taken = set(StaffProfile.objects.filter(center=center).values_list("staff_number", flat=True))
+    while (number := f"ZW{center.region_code[:4]}{n:04d}") in taken:
+        n += STAFF_COUNT
+    return number
+
+
 @transaction.atomic
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     """Departments, windows, staff and the role logins of the demo centre."""
@@ -213,7 +222,7 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
                 center=center,
                 user=user,
                 department=departments[short],
-                staff_number=f"ZW{center.region_code[:4]}{n:04d}",
+                staff_number=_free_staff_number(center, n),
                 phone=f"139{center.region_code[2:4]}{n * 37 % 1_000_000:06d}",
             )
             pool = windows.get(short) or windows["*"]
