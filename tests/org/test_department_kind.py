@@ -21,7 +21,7 @@ def test_the_administrator_brings_in_an_enterprise(client, make_user, center):
     form = client.get(url).context["adminform"].form
     assert list(form.fields["kind"].choices) == [
         ("government", "政府部门"),
-        ("enterprise", "企业(水电气、电信、复印、刻章等入驻企业)"),
+        ("enterprise", "入驻企业"),
     ]
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update({"center": center.pk, "kind": "enterprise"})

@@ -16,7 +16,7 @@ class Department(CenterScopedModel):
 
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("政府部门")
-        ENTERPRISE = "enterprise", _("企业(水电气、电信、复印、刻章等入驻企业)")
+        ENTERPRISE = "enterprise", _("入驻企业")
 
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
@@ -29,7 +29,7 @@ class Department(CenterScopedModel):
         max_length=16,
         choices=Kind.choices,
         default=Kind.GOVERNMENT,
-        help_text=_("入驻企业及其服务事项不计入大厅的部门数和政务服务事项数,单列为企业服务。"),
+        help_text=_("水电气、电信、复印、刻章等入驻企业及其服务事项不计入大厅的部门数和政务服务事项数,单列为企业服务。"),
     )
     entered = models.BooleanField(_("已进驻"), default=True)
     lead = user_key(_("首席代表"), related_name="led_departments")

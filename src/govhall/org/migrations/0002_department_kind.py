@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='department',
             name='kind',
-            field=models.CharField(choices=[('government', '政府部门'), ('enterprise', '企业(水电气、电信、复印、刻章等入驻企业)')], default='government', help_text='入驻企业及其服务事项不计入大厅的部门数和政务服务事项数,单列为企业服务。', max_length=16, verbose_name='单位类别'),
+            field=models.CharField(choices=[('government', '政府部门'), ('enterprise', '入驻企业')], default='government', help_text='水电气、电信、复印、刻章等入驻企业及其服务事项不计入大厅的部门数和政务服务事项数,单列为企业服务。', max_length=16, verbose_name='单位类别'),
         ),
         migrations.AddField(
             model_name='historicaldepartment',
             name='kind',
-            field=models.CharField(choices=[('government', '政府部门'), ('enterprise', '企业(水电气、电信、复印、刻章等入驻企业)')], default='government', help_text='入驻企业及其服务事项不计入大厅的部门数和政务服务事项数,单列为企业服务。', max_length=16, verbose_name='单位类别'),
+            field=models.CharField(choices=[('government', '政府部门'), ('enterprise', '入驻企业')], default='government', help_text='水电气、电信、复印、刻章等入驻企业及其服务事项不计入大厅的部门数和政务服务事项数,单列为企业服务。', max_length=16, verbose_name='单位类别'),
         ),
     ]
