@@ -29,7 +29,9 @@ class Department(CenterScopedModel):
         max_length=16,
         choices=Kind.choices,
         default=Kind.GOVERNMENT,
-        help_text=_("水电气、电信、复印、刻章等入驻企业及其服务事项不计入大厅的部门数和政务服务事项数,单列为企业服务。"),
+        help_text=_(
+            "水电气、电信、复印、刻章等入驻企业及其服务事项不计入大厅的部门数和政务服务事项数,单列为企业服务。"
+        ),
     )
     entered = models.BooleanField(_("已进驻"), default=True)
     lead = user_key(_("首席代表"), related_name="led_departments")

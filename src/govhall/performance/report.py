@@ -287,7 +287,16 @@ def _quality(center: dict[str, Any], *, rules: int = BULLETIN_RULES) -> str:
     complaints named)."""
     half_up = rules >= 2
     ratings = center.get("ratings") or 0
-    split = _split(center) if "ratings_online" in center and ratings else ""
+    split = (
+        rating_channels(
+            center,
+            both=_("(线上%(on)s条、线下%(off)s条)"),
+            offline_only=_("(均为线下评价)"),
+            online_only=_("(均为线上评价)"),
+        )
+        if "ratings_online" in center and ratings
+        else ""
+    )
     return _clauses(
         _("“好差评”主动邀评率%(p)s") % {"p": percent(center["invitation_rate"], half_up=half_up)}
         if center.get("invitation_rate") is not None
@@ -309,14 +318,17 @@ def _quality(center: dict[str, Any], *, rules: int = BULLETIN_RULES) -> str:
     )
 
 
-def _split(center: dict[str, Any]) -> str:
-    """ "(线上12条、线下28条)", or "(均为线下评价)" when one channel had none (not "线上0条")."""
-    online, offline = center["ratings_online"], center["ratings_offline"]
+def rating_channels(
+    figures: dict[str, Any], *, both: str, offline_only: str, online_only: str
+) -> str:
+    """The ratings by channel: `both` ("(线上%(on)s条、线下%(off)s条)") filled in when each channel
+    had ratings, else the phrase of the one that had them (never "线上0条")."""
+    online, offline = figures["ratings_online"], figures["ratings_offline"]
     if not online:
-        return _("(均为线下评价)")
+        return offline_only
     if not offline:
-        return _("(均为线上评价)")
-    return _("(线上%(on)s条、线下%(off)s条)") % {"on": online, "off": offline}
+        return online_only
+    return both % {"on": online, "off": offline}
 
 
 def _complaints(center: dict[str, Any], *, name_pending: bool) -> str:

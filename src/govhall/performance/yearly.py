@@ -32,6 +32,7 @@ from govhall.performance.report import (
     hall_parts,
     minutes,
     percent,
+    rating_channels,
     since_launch_sentence,
 )
 from govhall.performance.selectors import YearFigures, YearRank
@@ -162,7 +163,14 @@ def _quality(figures: YearFigures) -> str:
     ratings = figures.ratings
     text = (
         _clauses(
-            _("共收到“好差评”评价%(n)s条") % {"n": ratings["ratings"]} + _channels(ratings),
+            _("共收到“好差评”评价%(n)s条") % {"n": ratings["ratings"]}
+            + rating_channels(
+                ratings,
+                # seed 004: "其中线上评价事项2412件,线下评价事项3220件"
+                both=_(",其中线上评价%(on)s条、线下评价%(off)s条"),
+                offline_only=_(",均为线下评价"),
+                online_only=_(",均为线上评价"),
+            ),
             _("非常满意占比%(p)s") % {"p": percent(ratings["very_satisfied_rate"], 1)},
             _("好评率%(p)s") % {"p": percent(ratings["good_rate"], 1)},
             _("差评%(n)s条") % {"n": ratings["bad_ratings"]}
@@ -173,17 +181,6 @@ def _quality(figures: YearFigures) -> str:
         else ""
     )
     return text + _complaints(figures.complaints)
-
-
-def _channels(ratings: dict[str, Any]) -> str:
-    """ ",其中线上评价2412条、线下评价3220条" (seed 004), or ",均为线下评价" when one channel had
-    none (never "线上评价0条")."""
-    online, offline = ratings["ratings_online"], ratings["ratings_offline"]
-    if not online:
-        return _(",均为线下评价")
-    if not offline:
-        return _(",均为线上评价")
-    return _(",其中线上评价%(on)s条、线下评价%(off)s条") % {"on": online, "off": offline}
 
 
 def _complaints(complaints: dict[str, Any]) -> str:
@@ -238,7 +235,7 @@ def _convenience(span: str, figures: YearFigures) -> str:
     return _clauses(
         _("%(span)s共开展帮办代办服务%(n)s次,其中%(detail)s")
         % {"span": span, "n": total["count"], "detail": details},
-        _("提供上门、延时服务合计%(n)s次") % {"n": home + after_hours}
+        _("上门、延时服务合计%(n)s次") % {"n": home + after_hours}
         if home and after_hours
         else None,
         _("共为群众和企业节省%(m)s") % {"m": _money(total["saving"])} if total["saving"] else None,
