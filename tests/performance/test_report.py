@@ -93,6 +93,8 @@ def test_points_deducted_print_as_an_office_writes_them(center, department):
     text = "".join(_problems(run, inputs))
     assert f"个别单位因群众投诉被扣分:{department.name}扣1.5分。" in text
     assert "巡查发现违规2起、扣2分" in text
+    # a run issued before keeps its wording
+    assert "巡查发现违规2起、扣2.0分" in "".join(_problems(run, {**inputs, "bulletin_rules": 2}))
 
 
 def test_complaints_still_being_checked_are_named_apart_from_the_valid_ones():
@@ -117,6 +119,10 @@ def test_the_ratings_name_a_channel_only_when_it_had_ratings(online, offline, sp
         "bad_ratings": 5,
     }
     assert _quality(center) == f"收到评价40条{split},好评率87.5%,差评5条。"
+    # a run issued before keeps its wording
+    assert _quality(center, rules=2) == (
+        f"收到评价40条(线上{online}条、线下{offline}条),好评率87.5%,差评5条。"
+    )
 
 
 def _text(run) -> str:

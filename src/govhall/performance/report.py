@@ -65,7 +65,9 @@ def cn_date(day: dt.date) -> str:
 # signed). 1: runs computed before the snapshot recorded it; 2: percentages rounded half up
 # (四舍五入), complaints whose verdict is still pending named apart from the valid ones; 3: the
 # hall as seed 003 describes it (service areas and windows, then the government's departments
-# and items, then the enterprises brought in, `hall_parts`).
+# and items, then the enterprises brought in, `hall_parts`), the ratings by channel naming only
+# the channels that had some ("均为线下评价", not "线上0条"), points deducted without trailing
+# zeros ("扣2分", not "扣2.0分").
 BULLETIN_RULES = 3
 
 
@@ -284,15 +286,16 @@ def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> 
 
 def _quality(center: dict[str, Any], *, rules: int = BULLETIN_RULES) -> str:
     """The 服务质量 paragraph by the bulletin `rules` (1: rounding half to even, no pending
-    complaints named)."""
+    complaints named; before 3: both channels named, "线上0条" too)."""
     half_up = rules >= 2
     ratings = center.get("ratings") or 0
+    both = _("(线上%(on)s条、线下%(off)s条)")
     split = (
         rating_channels(
             center,
-            both=_("(线上%(on)s条、线下%(off)s条)"),
-            offline_only=_("(均为线下评价)"),
-            online_only=_("(均为线上评价)"),
+            both=both,
+            offline_only=_("(均为线下评价)") if rules >= 3 else None,
+            online_only=_("(均为线上评价)") if rules >= 3 else None,
         )
         if "ratings_online" in center and ratings
         else ""
@@ -319,14 +322,15 @@ def _quality(center: dict[str, Any], *, rules: int = BULLETIN_RULES) -> str:
 
 
 def rating_channels(
-    figures: dict[str, Any], *, both: str, offline_only: str, online_only: str
+    figures: dict[str, Any], *, both: str, offline_only: str | None, online_only: str | None
 ) -> str:
     """The ratings by channel: `both` ("(线上%(on)s条、线下%(off)s条)") filled in when each channel
-    had ratings, else the phrase of the one that had them (never "线上0条")."""
+    had ratings, else the phrase of the one that had them (never "线上0条"; `both` all the same
+    where that phrase is None)."""
     online, offline = figures["ratings_online"], figures["ratings_offline"]
-    if not online:
+    if not online and offline_only is not None:
         return offline_only
-    if not offline:
+    if not offline and online_only is not None:
         return online_only
     return both % {"on": online, "off": offline}
 
@@ -556,6 +560,7 @@ def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
     """二、存在问题, found from the data: each paragraph names departments and items."""
     departments = inputs.get("departments", {})
     found: list[str] = []
+    points = points_text if _rules(inputs) >= 3 else str
     upstream = inputs.get("upstream") or {}
     if upstream.get("unpushed") or upstream.get("failed"):
         found.append(
@@ -615,9 +620,7 @@ def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
     if deducted:
         found.append(
             _("个别单位因群众投诉被扣分:")
-            + "、".join(
-                _("%(dept)s扣%(n)s分") % {"dept": n, "n": points_text(p)} for n, p in deducted
-            )
+            + "、".join(_("%(dept)s扣%(n)s分") % {"dept": n, "n": points(p)} for n, p in deducted)
             + "。"
         )
     Standing = DepartmentScore.Standing
@@ -661,7 +664,7 @@ def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
         if conduct["absence_from_post_minutes"]
         else None,
         _("巡查发现违规%(n)s起、扣%(p)s分")
-        % {"n": conduct["violations"], "p": points_text(conduct["violation_points"])}
+        % {"n": conduct["violations"], "p": points(conduct["violation_points"])}
         if conduct["violations"]
         else None,
     )
