@@ -6,15 +6,18 @@ with Sat 05-09 a make-up working day.
 """
 
 import datetime as dt
+import importlib
 
 import chinese_calendar
 import pytest
+from django.apps import apps as django_apps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govhall.cases import selectors, services
 from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, CaseEvent
+from govhall.catalog.models import ServiceItem
 from govhall.core.errors import PermissionDenied
 from govhall.core.roles import Role
 from tests.cases.factories import accept, at, refusal
@@ -309,6 +312,33 @@ def test_delivery_within_ten_working_days_of_the_decision(item, center, departme
     assert figures.by["department"][department.pk]["delivered_late"] == 2
 
 
+@pytest.mark.parametrize(
+    "kind",
+    [k for k in ServiceItem.Kind if k != ServiceItem.Kind.LICENSE],
+)
+def test_only_a_licence_has_the_delivery_clock(center, department, kind):
+    """Art. 44 binds 行政许可: a birth registration (行政确认) approved and not yet handed over is
+    not "逾期未送达", nor counted among the deliveries."""
+    other = ServiceItemFactory(center=center, department=department, kind=kind)
+    case = accept(other, day=D(2026, 4, 27))
+    case = services.complete_case(actor=None, case=case, approved=True, at=at(D(2026, 4, 30)))
+    assert case.delivery_due is None
+    assert not selectors.clock_flags(Case.objects.filter(center=center), D(2026, 6, 1))[
+        "delivery_overdue"
+    ].exists()
+    late = services.deliver_case(
+        actor=None,
+        case=case,
+        method="window",
+        window=WindowFactory(center=center),
+        at=at(D(2026, 5, 29)),
+    )
+    assert not late.delivered_late
+    figures = selectors.clock_figures(center_id=center.pk, **MAY)
+    assert figures.total["delivered"] == 0
+    assert figures.total["delivery_on_time_rate"] is None
+
+
 def test_delivery_window_must_be_the_centres_and_only_for_handing_over(item, center):
     case = accept(item, day=D(2026, 3, 2))
     services.complete_case(actor=None, case=case, approved=True, at=at(D(2026, 3, 3)))
@@ -372,3 +402,26 @@ def test_extensions_are_counted_by_department(item, center, department, other_de
     assert figures.total["extended"] == 1
     assert figures.by["department"][department.pk]["extended"] == 1
     assert other_department.pk not in figures.by["department"]
+
+
+def test_the_migration_takes_the_delivery_clock_off_cases_of_other_items(item, center, department):
+    """Cases completed before the rule kept a delivery date whatever their item: the migration
+    clears it where the item is not a licence and leaves the licences' alone."""
+    migration = importlib.import_module(
+        "govhall.cases.migrations.0009_delivery_clock_licences_only"
+    )
+    other = ServiceItemFactory(
+        center=center, department=department, kind=ServiceItem.Kind.CONFIRMATION
+    )
+    licence, confirmation = (
+        services.complete_case(
+            actor=None, case=accept(i, day=D(2026, 4, 27)), approved=True, at=at(D(2026, 4, 30))
+        )
+        for i in (item, other)
+    )
+    Case.objects.filter(pk=confirmation.pk).update(delivery_due=D(2026, 5, 18), delivered_late=True)
+    migration.clear_delivery_clock(django_apps, None)
+    confirmation.refresh_from_db()
+    licence.refresh_from_db()
+    assert (confirmation.delivery_due, confirmation.delivered_late) == (None, False)
+    assert licence.delivery_due == D(2026, 5, 18)

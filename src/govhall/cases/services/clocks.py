@@ -25,6 +25,7 @@ from govhall.cases.services.common import (
     _open_transition,
     _saved,
 )
+from govhall.catalog.models import ServiceItem
 from govhall.core.models import User
 from govhall.core.workdays import Calendar, load_calendar
 
@@ -62,8 +63,13 @@ def _apply_deadline(
 
 
 def _apply_delivery_due(case: Case, cal: Calendar, completed_on: dt.date) -> None:
-    """行政许可法 art. 44: an approval's certificate is delivered within 10 working days."""
-    if case.result not in (Case.Result.APPROVED, Case.Result.REVOKED):
+    """行政许可法 art. 44: the certificate of a 行政许可 granted is delivered within 10 working
+    days. The article binds licences only: a 行政确认, 公共服务 or other item has no such clock
+    (a birth registration is not "逾期未送达" under art. 44)."""
+    if (
+        case.result not in (Case.Result.APPROVED, Case.Result.REVOKED)
+        or case.item.kind != ServiceItem.Kind.LICENSE
+    ):
         case.delivery_due = None
         case.delivery_due_provisional = False
         case.delivered_late = False
