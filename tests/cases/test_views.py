@@ -1,13 +1,17 @@
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from govhall.cases import services
+from govhall.cases import selectors, services
+from govhall.cases.forms import CompleteForm
 from govhall.cases.models import Case
+from govhall.catalog.models import ServiceItem
 from govhall.core.roles import Role
 from tests.cases.factories import accept, served_ticket
 from tests.factories import MaterialFactory, ServiceItemFactory, WindowFactory, make_id_number
@@ -198,6 +202,40 @@ def test_lookup_shows_progress_without_personal_data(client, item):
     assert "赵六" not in body and "13912348765" not in body
     wrong = client.post(url, {"number": case.number, "phone_last4": "0000"})
     assert wrong.status_code == 404 and "赵六" not in wrong.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [(ServiceItem.Kind.LICENSE, "准予许可"), (ServiceItem.Kind.CONFIRMATION, "准予办理")],
+)
+def test_a_result_is_named_as_its_items_kind_names_it(client, center, department, kind, label):
+    """A birth registration (行政确认) approved reads 准予办理, not 准予许可, to the citizen
+    and in the export."""
+    cache.clear()
+    item = ServiceItemFactory(center=center, department=department, kind=kind)
+    case = accept(item, day=dt.date(2026, 3, 2), phone="13912348765")
+    case = services.complete_case(actor=None, case=case, approved=True)
+    body = client.post(
+        reverse("cases:lookup"), {"number": case.number, "phone_last4": "8765"}
+    ).content.decode()
+    assert f"· {label}" in body
+    sheet = load_workbook(io.BytesIO(selectors.cases_to_xlsx(Case.objects.filter(pk=case.pk))))
+    header, row = sheet.active.iter_rows(values_only=True)
+    assert dict(zip(header, row, strict=True))["办理结果"] == label
+
+
+def test_the_decision_form_offers_the_items_own_results(center, department):
+    confirmation = ServiceItemFactory(
+        center=center, department=department, kind=ServiceItem.Kind.CONFIRMATION
+    )
+    form = CompleteForm({"approved": "0", "reason": "材料不实"}, item=confirmation)
+    assert [str(label) for _v, label in form.fields["approved"].choices] == ["准予办理", "不予办理"]
+    assert form.is_valid() and form.cleaned_data["approved"] is False
+    licence = CompleteForm(item=ServiceItemFactory(center=center, department=department))
+    assert [str(label) for _v, label in licence.fields["approved"].choices] == [
+        "准予许可",
+        "不予许可",
+    ]
 
 
 def test_lookup_is_rate_limited(client, item):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.importing import DEFAULT_MAPPING
-from govhall.cases.models import Case, ClockStop, JointCase, Light
+from govhall.cases.models import OTHER_RESULT_LABELS, Case, ClockStop, JointCase, Light
 from govhall.catalog.models import ServiceItem
 from govhall.core.formfields import IdentifierField, PhoneField, YesNoField
 from govhall.core.forms import PeriodForm
@@ -168,6 +168,16 @@ class CompleteForm(forms.Form):
     reason = forms.CharField(
         label=_("不予许可理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, item: ServiceItem | None = None, **kwargs: Any) -> None:
+        """An item that is not a 行政许可 is decided 准予办理 / 不予办理 (`Case.result_label`)."""
+        super().__init__(*args, **kwargs)
+        if item is not None and item.kind != ServiceItem.Kind.LICENSE:
+            self.fields["approved"].choices = [
+                ("1", OTHER_RESULT_LABELS[Case.Result.APPROVED]),
+                ("0", OTHER_RESULT_LABELS[Case.Result.DENIED]),
+            ]
+            self.fields["reason"].label = _("不予办理理由")
 
 
 class DeliverForm(forms.Form):

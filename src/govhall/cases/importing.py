@@ -63,10 +63,12 @@ _CHANNELS = {
 _RESULTS = {
     "approved": Case.Result.APPROVED,
     "准予许可": Case.Result.APPROVED,
+    "准予办理": Case.Result.APPROVED,
     "准予": Case.Result.APPROVED,
     "办结": Case.Result.APPROVED,
     "denied": Case.Result.DENIED,
     "不予许可": Case.Result.DENIED,
+    "不予办理": Case.Result.DENIED,
     "不予": Case.Result.DENIED,
 }
 _DATE_ONLY_TIME = dt.time(9)

@@ -80,7 +80,7 @@ def _detail_context(
             (
                 case,
                 selectors.light_of(case),
-                forms.CompleteForm(prefix=f"decide-{case.number}")
+                forms.CompleteForm(prefix=f"decide-{case.number}", item=case.item)
                 if case.state in Case.ACTION_STATES["complete"]
                 and scope.can("cases.complete_case")
                 and scope.may_see_department(case.department_id, case.center_id)
@@ -125,7 +125,9 @@ def _run(request: HttpRequest, scope: Scope, whole: JointCase, action: str) -> t
         step = joint_selectors.step_of(whole, request.POST.get("step", ""))
         if action != "decide" or step is None:
             raise CaseError.UNKNOWN_ACTION(_("未知操作。"))
-        form = forms.CompleteForm(request.POST, prefix=f"decide-{step.case.number}")
+        form = forms.CompleteForm(
+            request.POST, prefix=f"decide-{step.case.number}", item=step.case.item
+        )
         key, call, target = step.case.number, joint.decide_step, {"case": step.case}
     if not form.is_valid():
         return key, form.errors

@@ -291,6 +291,22 @@ class Case(CenterScopedModel):
     def applicant_identifier(self) -> str:
         return self.id_number if self.applicant_type == self.ApplicantType.PERSON else self.uscc
 
+    @property
+    def result_label(self) -> str:
+        """The result as its item's kind names it: 准予许可 / 不予许可 / 撤销许可 for a licence,
+        准予办理 / 不予办理 / 撤销办理 for any other item (a birth registration is not a 许可)."""
+        if self.result and self.item.kind != ServiceItem.Kind.LICENSE:
+            return str(OTHER_RESULT_LABELS[self.result])
+        return self.get_result_display()
+
+
+# The results of an item that is not a 行政许可 (行政确认, 公共服务…), by `Case.Result`.
+OTHER_RESULT_LABELS = {
+    Case.Result.APPROVED: _("准予办理"),
+    Case.Result.DENIED: _("不予办理"),
+    Case.Result.REVOKED: _("撤销办理"),
+}
+
 
 class ClockStop(CenterScopedModel):
     """A period in which the case's clock does not run (补正, a procedure the law excludes, 容缺).

@@ -675,7 +675,7 @@ EXPORT_COLUMNS = (
     (_("受理窗口"), lambda c: c.window.number if c.window else ""),
     (_("受理方式"), lambda c: c.get_mode_display()),
     (_("状态"), lambda c: c.get_state_display()),
-    (_("办理结果"), lambda c: c.get_result_display() if c.result else ""),
+    (_("办理结果"), lambda c: c.result_label if c.result else ""),
     (_("受理时间"), lambda c: _local(c.accepted_at)),
     (_("办结期限"), lambda c: c.due_date),
     (_("期限暂估"), lambda c: _("是") if c.due_provisional else ""),

@@ -222,6 +222,8 @@ def _action_form(scope: Scope, action: str, case: Case, data: Any = None) -> Any
         extra["item"] = case.item
     elif form_class is forms.DeliverForm:
         extra["windows"] = selectors.user_windows(scope)
+    elif form_class is forms.CompleteForm:
+        extra["item"] = case.item
     return form_class(data, prefix=action, **extra)
 
 
