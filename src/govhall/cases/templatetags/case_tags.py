@@ -7,7 +7,8 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from govhall.cases.models import Case, CaseEvent, ClockStop
+from govhall.cases.models import OTHER_RESULT_LABELS, Case, CaseEvent, ClockStop
+from govhall.catalog.models import ServiceItem
 
 register = template.Library()
 
@@ -34,6 +35,10 @@ _LABELS = {
     "procedure": gettext_lazy("特别程序"),
     "told_days": gettext_lazy("告知所需时间"),
     "note": gettext_lazy("说明"),
+    "notice": gettext_lazy("补正告知"),
+    "repeat": gettext_lazy("再次补正"),
+    "repeat_reason": gettext_lazy("再次补正理由"),
+    "joint": gettext_lazy("并联审批件"),
 }
 
 
@@ -49,6 +54,8 @@ def _reads(key: str, value: Any) -> str:
         return _("%(n)s号") % {"n": value}
     if key == "told_days":
         return _("%(n)s 个工作日") % {"n": value}
+    if key == "notice":
+        return _("第%(n)s次") % {"n": value}
     if key == "supply_by":
         return dt.date.fromisoformat(value).strftime("%Y-%m-%d")
     return str(value)
@@ -58,9 +65,14 @@ def _reads(key: str, value: Any) -> str:
 def event_lines(event: CaseEvent) -> list[tuple[str, str]]:
     """(label, text) for each detail that says something: empty lists, blanks and a "no" to
     lateness are left out; unknown keys keep their value under a generic label."""
+    licence = event.case_id is None or event.case.item.kind == ServiceItem.Kind.LICENSE
     lines = []
     for key, value in (event.details or {}).items():
         if value in (None, "", [], False):
             continue
-        lines.append((str(_LABELS.get(key, _("详情"))), _reads(key, value)))
+        if key == "result" and not licence and value in OTHER_RESULT_LABELS:
+            text = str(OTHER_RESULT_LABELS[value])  # a 行政确认 is 准予办理, not 准予许可
+        else:
+            text = _reads(key, value)
+        lines.append((str(_LABELS.get(key, _("详情"))), text))
     return lines
