@@ -4,9 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govhall.attendance.models import LeaveRequest
-from govhall.core.formfields import YesNoField
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+from govhall.core.formfields import DATETIME_PICKER, YesNoField
 
 
 class MonthForm(forms.Form):
@@ -27,8 +25,8 @@ class MonthForm(forms.Form):
 
 class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label=_("假别"), choices=LeaveRequest.Kind.choices)
-    start = forms.DateTimeField(label=_("开始时间"), widget=DATETIME_WIDGET)
-    end = forms.DateTimeField(label=_("结束时间"), widget=DATETIME_WIDGET)
+    start = forms.DateTimeField(label=_("开始时间"), widget=DATETIME_PICKER)
+    end = forms.DateTimeField(label=_("结束时间"), widget=DATETIME_PICKER)
     reason = forms.CharField(label=_("事由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from govhall.cases.importing import DEFAULT_MAPPING
 from govhall.cases.models import OTHER_RESULT_LABELS, Case, ClockStop, JointCase, Light
 from govhall.catalog.models import ServiceItem
-from govhall.core.formfields import IdentifierField, PhoneField, YesNoField
+from govhall.core.formfields import DATE_PICKER, IdentifierField, PhoneField, YesNoField
 from govhall.core.forms import PeriodForm
 from govhall.core.validators import validate_year_range
 from govhall.org.models import Window
@@ -50,7 +50,7 @@ class MaterialsForm(forms.Form):
     supply_by = forms.DateField(
         label=_("容缺材料补交期限"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_PICKER,
         help_text=_("留空则按中心设置的默认期限。"),
     )
 
@@ -283,5 +283,5 @@ class JointExtendForm(ExtendForm):
 
 
 class JointFiguresForm(PeriodForm):
-    start = forms.DateField(label=_("起始日"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("截止日"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("起始日"), widget=DATE_PICKER)
+    end = forms.DateField(label=_("截止日"), widget=DATE_PICKER)

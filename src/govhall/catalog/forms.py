@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from govhall.catalog.lint import RULES
 from govhall.catalog.models import ServiceItem
 from govhall.catalog.selectors import GuideQuery
+from govhall.core.formfields import DATE_PICKER
 
 
 class GuideSearchForm(forms.Form):
@@ -62,14 +63,11 @@ class LintFilterForm(forms.Form):
     )
 
 
-ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class ReductionsForm(forms.Form):
     """The two dates 四减 compares: the catalogue at the close of each."""
 
-    baseline = forms.DateField(label=_("基准日"), widget=ISO_DATE)
-    on = forms.DateField(label=_("对比日"), widget=ISO_DATE)
+    baseline = forms.DateField(label=_("基准日"), widget=DATE_PICKER)
+    on = forms.DateField(label=_("对比日"), widget=DATE_PICKER)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -1,6 +1,6 @@
 """Form fields every app's forms share: the personal numbers citizens type, normalised to ASCII
 digits before they are checked (core.validators), so ``１３８…`` is the same phone as ``138…``
-and never a second one; and the yes/no choice of a decision."""
+and never a second one; the yes/no choice of a decision; and the date pickers."""
 
 from typing import Any
 
@@ -13,6 +13,12 @@ from govhall.core.validators import (
     validate_id_number,
     validate_phone,
 )
+
+# The browser's date and date-time pickers take ISO values only: the zh-Hans format a plain
+# DateInput renders ("2026/12/01") left a pre-filled picker blank, so a page showed no period
+# and a form saved again lost its date.
+DATE_PICKER = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_PICKER = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class PhoneField(forms.CharField):

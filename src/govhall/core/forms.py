@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govhall.core.error_codes import CoreError
+from govhall.core.formfields import DATE_PICKER
 from govhall.core.validators import validate_period
 
 
@@ -28,12 +29,8 @@ class GivenChoicesForm(forms.Form):
 class PeriodForm(forms.Form):
     """A period of days asked for by a figures page: both ends, in order and not too long."""
 
-    start = forms.DateField(
-        label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=gettext_lazy("结束日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=gettext_lazy("开始日期"), widget=DATE_PICKER)
+    end = forms.DateField(label=gettext_lazy("结束日期"), widget=DATE_PICKER)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

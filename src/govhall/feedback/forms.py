@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import ServiceItem
 from govhall.core import forms as core_forms
-from govhall.core.formfields import PhoneField, YesNoField
+from govhall.core.formfields import DATE_PICKER, PhoneField, YesNoField
 from govhall.feedback.models import (
     MAX_COUNT,
     MAX_QUANTITY,
@@ -90,7 +90,7 @@ class RectifyForm(forms.Form):
     rectify_by = forms.DateField(
         label=_("限期整改期限"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_PICKER,
         help_text=_("限期整改时必填。"),
     )
     measures = forms.CharField(
@@ -195,9 +195,7 @@ class AssistForm(CenterChoicesMixin, forms.Form):
     staff = forms.ModelChoiceField(
         label=_("工作人员"), queryset=StaffProfile.objects.none(), required=False
     )
-    date = forms.DateField(
-        label=_("日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("日期"), initial=timezone.localdate, widget=DATE_PICKER)
     count = forms.IntegerField(label=_("次数"), min_value=1, max_value=MAX_COUNT, initial=1)
     households = forms.IntegerField(
         label=_("受益户数"), min_value=0, max_value=MAX_COUNT, required=False

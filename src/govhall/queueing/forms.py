@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.core import forms as core_forms
-from govhall.core.formfields import IdNumberField, PhoneField
+from govhall.core.formfields import DATE_PICKER, IdNumberField, PhoneField
 from govhall.org.models import Window
 from govhall.queueing.models import QueueCategory, Ticket, WindowPause
 
@@ -62,7 +62,7 @@ class TransferForm(forms.Form):
 
 class AppointmentForm(forms.Form):
     category = forms.ModelChoiceField(label=_("排队类别"), queryset=QueueCategory.objects.none())
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=DATE_PICKER)
     slot_start = forms.TimeField(label=_("时段"))
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = PhoneField(label=_("手机号"), max_length=20)

@@ -6,13 +6,10 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from govhall.core.formfields import RowsField
+from govhall.core.formfields import DATE_PICKER, DATETIME_PICKER, RowsField
 from govhall.core.forms import GivenChoicesForm
 from govhall.org.models import Department
 from govhall.supervision.models import CampaignUnit, CensusEntry, Problem, ProblemCategory
-
-DATE = forms.DateInput(attrs={"type": "date"})
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _lines(text: str) -> list[str]:
@@ -22,11 +19,13 @@ def _lines(text: str) -> list[str]:
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=200)
     issuer = forms.CharField(label=_("发文机关"), max_length=100, required=False)
-    issued_on = forms.DateField(label=_("发文日期"), required=False, widget=DATE)
-    census_due = forms.DateTimeField(label=_("窗口统计表报送截止"), required=False, widget=DATETIME)
-    self_check = forms.DateField(label=_("自查自纠 截止"), widget=DATE)
-    inspection = forms.DateField(label=_("集中督查 截止"), widget=DATE)
-    consolidation = forms.DateField(label=_("巩固提升 截止"), widget=DATE)
+    issued_on = forms.DateField(label=_("发文日期"), required=False, widget=DATE_PICKER)
+    census_due = forms.DateTimeField(
+        label=_("窗口统计表报送截止"), required=False, widget=DATETIME_PICKER
+    )
+    self_check = forms.DateField(label=_("自查自纠 截止"), widget=DATE_PICKER)
+    inspection = forms.DateField(label=_("集中督查 截止"), widget=DATE_PICKER)
+    consolidation = forms.DateField(label=_("巩固提升 截止"), widget=DATE_PICKER)
     departments = RowsField(
         label=_("县直部门"),
         queryset=Department.objects.none(),
@@ -96,7 +95,7 @@ class ProblemForm(forms.Form):
     deadline = forms.DateField(
         label=_("整改时限"),
         required=False,
-        widget=DATE,
+        widget=DATE_PICKER,
         help_text=_("留空则为当前阶段的截止日期。"),
     )
 
@@ -135,7 +134,7 @@ class ProblemEditForm(GivenChoicesForm):
         label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.CharField(label=_("责任人"), max_length=50, required=False)
-    deadline = forms.DateField(label=_("整改时限"), widget=DATE)
+    deadline = forms.DateField(label=_("整改时限"), widget=DATE_PICKER)
 
     def __init__(self, *args: Any, deadline_editable: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,8 +163,8 @@ class EvidenceForm(forms.Form):
 
 class ImportForm(forms.Form):
     source = forms.ChoiceField(choices=[(s, s.label) for s in Problem.DATA_SOURCES])
-    start = forms.DateField(label=_("开始日期"), required=False, widget=DATE)
-    end = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
+    start = forms.DateField(label=_("开始日期"), required=False, widget=DATE_PICKER)
+    end = forms.DateField(label=_("结束日期"), required=False, widget=DATE_PICKER)
 
 
 class CensusForm(forms.Form):

@@ -6,18 +6,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from govhall.core.formfields import RowsField
+from govhall.core.formfields import DATE_PICKER, RowsField
 from govhall.core.forms import GivenChoicesForm
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.training.models import Rotation, TrainingSession
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class SessionForm(forms.Form):
     title = forms.CharField(label=_("培训名称"), max_length=200)
     topic = forms.ChoiceField(label=_("培训内容"), choices=TrainingSession.Topic.choices)
-    held_on = forms.DateField(label=_("培训日期"), widget=DATE)
+    held_on = forms.DateField(label=_("培训日期"), widget=DATE_PICKER)
     hours = forms.DecimalField(
         label=_("学时"), min_value=Decimal("0.5"), max_value=Decimal(24), decimal_places=1
     )
@@ -62,8 +60,8 @@ class RotationForm(GivenChoicesForm):
         required=False,
         help_text=_("如后台审批岗、综合受理岗;窗口和岗位至少填一项。"),
     )
-    started_on = forms.DateField(label=_("开始日期"), widget=DATE)
-    ended_on = forms.DateField(label=_("结束日期"), widget=DATE, required=False)
+    started_on = forms.DateField(label=_("开始日期"), widget=DATE_PICKER)
+    ended_on = forms.DateField(label=_("结束日期"), widget=DATE_PICKER, required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
     def __init__(self, *args: Any, center_id: int, **kwargs: Any) -> None:
@@ -86,4 +84,4 @@ class RotationForm(GivenChoicesForm):
 
 
 class EndRotationForm(forms.Form):
-    ended_on = forms.DateField(label=_("结束日期"), widget=DATE)
+    ended_on = forms.DateField(label=_("结束日期"), widget=DATE_PICKER)
