@@ -15,7 +15,7 @@ from govhall.performance.report import (
     percent,
 )
 from tests.cases.factories import accept, on
-from tests.factories import ServiceItemFactory
+from tests.factories import DepartmentFactory, ServiceItemFactory
 from tests.performance.month import window_cases
 
 
@@ -95,6 +95,25 @@ def test_points_deducted_print_as_an_office_writes_them(center, department):
     assert "巡查发现违规2起、扣2分" in text
     # a run issued before keeps its wording
     assert "巡查发现违规2起、扣2.0分" in "".join(_problems(run, {**inputs, "bulletin_rules": 2}))
+
+
+@pytest.mark.django_db
+def test_a_unit_that_only_handled_its_backlog_is_not_said_to_have_no_business(center, department):
+    """No case accepted in March, two February cases open past due: the unit "办理业务2件、超期2件"
+    and, unranked for accepting nothing, "考核期内未受理新办件" (it read "办件量为零" beside it)."""
+    item = ServiceItemFactory(center=center, department=department, promised_limit_days=5)
+    accept(item, day=dt.date(2026, 2, 2))
+    accept(item, day=dt.date(2026, 2, 3))
+    busy = DepartmentFactory(center=center)
+    accept(ServiceItemFactory(center=center, department=busy), day=dt.date(2026, 3, 10))
+    run = services.evaluate_period(center=center, code="2026-03")
+    text = "".join(_problems(run, run.inputs))
+    assert f"{department.name}办理业务2件、超期2件(" in text
+    assert f"{department.name}考核期内未受理新办件,未参加排名。" in text
+    assert "办件量为零" not in text
+    # a run issued before keeps its wording
+    earlier = "".join(_problems(run, {**run.inputs, "bulletin_rules": 2}))
+    assert f"{department.name}未受理办理业务,办件量为零,未参加排名。" in earlier
 
 
 def test_complaints_still_being_checked_are_named_apart_from_the_valid_ones():

@@ -67,7 +67,8 @@ def cn_date(day: dt.date) -> str:
 # hall as seed 003 describes it (service areas and windows, then the government's departments
 # and items, then the enterprises brought in, `hall_parts`), the ratings by channel naming only
 # the channels that had some ("均为线下评价", not "线上0条"), points deducted without trailing
-# zeros ("扣2分", not "扣2.0分").
+# zeros ("扣2分", not "扣2.0分"), a unit that accepted nothing but handled its overdue backlog
+# said to have accepted no new case (not "办件量为零" beside its "办理业务N件、超期M件").
 BULLETIN_RULES = 3
 
 
@@ -626,11 +627,25 @@ def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
     Standing = DepartmentScore.Standing
     apart: dict[str, list[str]] = {}
     for score in unranked_scores(run=run):
-        apart.setdefault(score.standing, []).append(departments[str(score.department_id)]["name"])
+        standing = score.standing
+        if (
+            standing == Standing.NO_CASES
+            and _rules(inputs) >= 3
+            and str(score.department_id) in overdue
+        ):
+            # it accepted nothing, but handled its backlog ("办理业务1件、超期1件" above): it is
+            # not a unit without business
+            standing = "backlog_only"
+        apart.setdefault(standing, []).append(departments[str(score.department_id)]["name"])
     if apart.get(Standing.NO_CASES):
         found.append(
             _("%(names)s未受理办理业务,办件量为零,未参加排名。")
             % {"names": _names(apart[Standing.NO_CASES], _("单位"))}
+        )
+    if apart.get("backlog_only"):
+        found.append(
+            _("%(names)s考核期内未受理新办件,未参加排名。")
+            % {"names": _names(apart["backlog_only"], _("单位"))}
         )
     if apart.get(Standing.NOT_ENTERED):
         found.append(
