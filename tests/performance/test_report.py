@@ -138,6 +138,7 @@ def test_the_ratings_name_a_channel_only_when_it_had_ratings(online, offline, sp
         "bad_ratings": 5,
     }
     assert _quality(center) == f"收到评价40条{split},好评率87.5%,差评5条。"
+    assert _quality({**center, "bad_ratings": 0}) == f"收到评价40条{split},好评率87.5%,无差评。"
     # a run issued before keeps its wording
     assert _quality(center, rules=2) == (
         f"收到评价40条(线上{online}条、线下{offline}条),好评率87.5%,差评5条。"

@@ -66,9 +66,10 @@ def cn_date(day: dt.date) -> str:
 # (四舍五入), complaints whose verdict is still pending named apart from the valid ones; 3: the
 # hall as seed 003 describes it (service areas and windows, then the government's departments
 # and items, then the enterprises brought in, `hall_parts`), the ratings by channel naming only
-# the channels that had some ("均为线下评价", not "线上0条"), points deducted without trailing
-# zeros ("扣2分", not "扣2.0分"), a unit that accepted nothing but handled its overdue backlog
-# said to have accepted no new case (not "办件量为零" beside its "办理业务N件、超期M件").
+# the channels that had some ("均为线下评价", not "线上0条"), "无差评" (not "差评0条"), points
+# deducted without trailing zeros ("扣2分", not "扣2.0分"), a unit that accepted nothing but
+# handled its overdue backlog said to have accepted no new case (not "办件量为零" beside its
+# "办理业务N件、超期M件").
 BULLETIN_RULES = 3
 
 
@@ -287,7 +288,7 @@ def _efficiency(period: str, center: dict[str, Any], inputs: dict[str, Any]) -> 
 
 def _quality(center: dict[str, Any], *, rules: int = BULLETIN_RULES) -> str:
     """The 服务质量 paragraph by the bulletin `rules` (1: rounding half to even, no pending
-    complaints named; before 3: both channels named, "线上0条" too)."""
+    complaints named; before 3: both channels named, "线上0条" too, and "差评0条" for 无差评)."""
     half_up = rules >= 2
     ratings = center.get("ratings") or 0
     both = _("(线上%(on)s条、线下%(off)s条)")
@@ -305,7 +306,11 @@ def _quality(center: dict[str, Any], *, rules: int = BULLETIN_RULES) -> str:
         _("“好差评”主动邀评率%(p)s") % {"p": percent(center["invitation_rate"], half_up=half_up)}
         if center.get("invitation_rate") is not None
         else None,
-        _("收到评价%(n)s条%(split)s,好评率%(good)s,差评%(bad)s条")
+        (
+            _("收到评价%(n)s条%(split)s,好评率%(good)s,差评%(bad)s条")
+            if center.get("bad_ratings") or rules < 3
+            else _("收到评价%(n)s条%(split)s,好评率%(good)s,无差评")
+        )
         % {
             "n": ratings,
             "split": split,
