@@ -293,11 +293,8 @@ class Case(CenterScopedModel):
 
     @property
     def result_label(self) -> str:
-        """The result as its item's kind names it: 准予许可 / 不予许可 / 撤销许可 for a licence,
-        准予办理 / 不予办理 / 撤销办理 for any other item (a birth registration is not a 许可)."""
-        if self.result and self.item.kind != ServiceItem.Kind.LICENSE:
-            return str(OTHER_RESULT_LABELS[self.result])
-        return self.get_result_display()
+        """The result as its item's kind names it (`result_label`)."""
+        return result_label(self.result, self.item)
 
 
 # The results of an item that is not a 行政许可 (行政确认, 公共服务…), by `Case.Result`.
@@ -306,6 +303,15 @@ OTHER_RESULT_LABELS = {
     Case.Result.DENIED: _("不予办理"),
     Case.Result.REVOKED: _("撤销办理"),
 }
+
+
+def result_label(result: str, item: ServiceItem) -> str:
+    """A result (`Case.Result` value) as `item`'s kind names it: 准予许可 / 不予许可 / 撤销许可 for
+    a licence, 准予办理 / 不予办理 / 撤销办理 for any other item (a birth registration is not a
+    许可); a value that is no result reads as itself."""
+    if item.kind != ServiceItem.Kind.LICENSE and result in OTHER_RESULT_LABELS:
+        return str(OTHER_RESULT_LABELS[result])
+    return str(Case.Result(result).label) if result in Case.Result.values else str(result)
 
 
 class ClockStop(CenterScopedModel):

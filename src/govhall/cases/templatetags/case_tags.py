@@ -7,8 +7,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from govhall.cases.models import OTHER_RESULT_LABELS, Case, CaseEvent, ClockStop
-from govhall.catalog.models import ServiceItem
+from govhall.cases.models import Case, CaseEvent, ClockStop, result_label
 
 register = template.Library()
 
@@ -65,13 +64,12 @@ def _reads(key: str, value: Any) -> str:
 def event_lines(event: CaseEvent) -> list[tuple[str, str]]:
     """(label, text) for each detail that says something: empty lists, blanks and a "no" to
     lateness are left out; unknown keys keep their value under a generic label."""
-    licence = event.case_id is None or event.case.item.kind == ServiceItem.Kind.LICENSE
     lines = []
     for key, value in (event.details or {}).items():
         if value in (None, "", [], False):
             continue
-        if key == "result" and not licence and value in OTHER_RESULT_LABELS:
-            text = str(OTHER_RESULT_LABELS[value])  # a 行政确认 is 准予办理, not 准予许可
+        if key == "result" and event.case_id is not None:
+            text = result_label(value, event.case.item)  # a 行政确认 is 准予办理, not 准予许可
         else:
             text = _reads(key, value)
         lines.append((str(_LABELS.get(key, _("详情"))), text))
