@@ -405,6 +405,13 @@ def figure_rollup(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
     return figures
 
 
+def first_accepted_on(*, center_id: int) -> dt.date | None:
+    """The day the centre accepted its first case (None without a case): the start of its
+    record, read from the index rather than by totalling the cases as `since_launch` does."""
+    first = Case.objects.filter(center_id=center_id).aggregate(first=Min("accepted_at"))["first"]
+    return timezone.localdate(first) if first else None
+
+
 def since_launch(*, center_id: int, end: dt.date) -> dict[str, Any] | None:
     """The running total to the close of `end` (seed 001: "至目前,通过平凉市行政审批系统共受理
     审批服务事项3645件,事项办结率为96.89%"): every case the centre accepted up to then, from the

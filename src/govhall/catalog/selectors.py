@@ -373,26 +373,24 @@ def items_in_use_on(*, center_id: int, day: dt.date) -> QuerySet:
     )
 
 
-def government_items_in_use_on(*, center_id: int, day: dt.date) -> QuerySet:
-    """The items in use at the close of `day` that are 政务服务事项: those of a unit that was not
-    an enterprise then (an enterprise's items are its 企业服务事项, counted apart)."""
-    return items_in_use_on(center_id=center_id, day=day).exclude(
-        department_id__in=enterprise_ids_on(center_id=center_id, day=day)
-    )
+def _hall_items_on(*, center_id: int, day: dt.date, department_kind: str | None) -> QuerySet:
+    """The items handled in the hall at the close of `day`: in use and entered (进驻); of
+    `department_kind` (`Department.Kind`) only, by what the item's unit was that day, when given:
+    government, the 政务服务事项; enterprise, the enterprises' 企业服务事项."""
+    items = items_in_use_on(center_id=center_id, day=day).filter(entered=True)
+    if department_kind is None:
+        return items
+    enterprises = Q(department_id__in=enterprise_ids_on(center_id=center_id, day=day))
+    if department_kind == Department.Kind.ENTERPRISE:
+        return items.filter(enterprises)
+    return items.exclude(enterprises)
 
 
 def items_in_hall_on(*, center_id: int, day: dt.date, department_kind: str | None = None) -> int:
-    """Items handled in the hall at the close of `day` (seed 001: 225项审批服务事项): in use and
-    entered (进驻). `department_kind` (`Department.Kind`) counts only the 政务服务事项
-    (government: seed 003's 2340项) or only the enterprises' 企业服务事项 (seed 003's 84个), by what
-    the item's unit was that day; None counts both."""
-    items = items_in_use_on(center_id=center_id, day=day).filter(entered=True)
-    if department_kind is None:
-        return items.count()
-    enterprises = Q(department_id__in=enterprise_ids_on(center_id=center_id, day=day))
-    if department_kind == Department.Kind.ENTERPRISE:
-        return items.filter(enterprises).count()
-    return items.exclude(enterprises).count()
+    """How many items the hall handled at the close of `day` (seed 001: 225项审批服务事项); with
+    `department_kind`, only the 政务服务事项 (government: seed 003's 2340项) or only the
+    enterprises' 企业服务事项 (seed 003's 84个); None counts both."""
+    return _hall_items_on(center_id=center_id, day=day, department_kind=department_kind).count()
 
 
 @dataclass(frozen=True)
@@ -414,13 +412,11 @@ def one_visit_items(*, center_id: int, day: dt.date) -> OneVisitItems:
     entered, the hall's own `items` (seed 003: "入驻…2340个政务服务事项(其中最多跑一次事项2230项,
     占95.3%)"): an item not yet entered is not the hall's, and an enterprise's service items
     (水电气报装…) are not government services, as the hall's figures leave them out."""
-    counts = (
-        government_items_in_use_on(center_id=center_id, day=day)
-        .filter(entered=True)
-        .aggregate(
-            items=Count("history_id"),
-            one_visit=Count("history_id", filter=Q(max_visits__lte=ServiceItem.Visits.ONCE)),
-            no_visit=Count("history_id", filter=Q(max_visits=ServiceItem.Visits.NONE)),
-        )
+    counts = _hall_items_on(
+        center_id=center_id, day=day, department_kind=Department.Kind.GOVERNMENT
+    ).aggregate(
+        items=Count("history_id"),
+        one_visit=Count("history_id", filter=Q(max_visits__lte=ServiceItem.Visits.ONCE)),
+        no_visit=Count("history_id", filter=Q(max_visits=ServiceItem.Visits.NONE)),
     )
     return OneVisitItems(**counts)

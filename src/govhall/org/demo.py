@@ -154,12 +154,13 @@ def _person_name(index: int) -> str:
     return SURNAMES[index * 7 % len(SURNAMES)] + GIVEN[index * 11 % len(GIVEN)]
 
 
-def _free_staff_number(center: Center, n: int) -> str:
+def _free_staff_number(center: Center, n: int, taken: set[str]) -> str:
     """The staff number of the plan's n-th person, "ZW4117" + n; on a demo loaded by an earlier
-    plan, where another person holds it already, the next free one a plan's length further on."""
-    taken = set(StaffProfile.objects.filter(center=center).values_list("staff_number", flat=True))
+    plan, where another person holds it already (`taken`, the centre's numbers), the next free
+    one a plan's length further on. The number returned is added to `taken`."""
     while (number := f"ZW{center.region_code[:4]}{n:04d}") in taken:
         n += STAFF_COUNT
+    taken.add(number)
     return number
 
 
@@ -200,6 +201,7 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
             windows.setdefault("*", []).append(window)
 
     hashed = make_password(password)
+    taken = set(StaffProfile.objects.filter(center=center).values_list("staff_number", flat=True))
     groups = {g.name: g for g in Group.objects.filter(name__in=Role.values)}
     entered_shorts = [d[1] for d in DEPARTMENTS if d[3]]
 
@@ -222,7 +224,7 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
                 center=center,
                 user=user,
                 department=departments[short],
-                staff_number=_free_staff_number(center, n),
+                staff_number=_free_staff_number(center, n, taken),
                 phone=f"139{center.region_code[2:4]}{n * 37 % 1_000_000:06d}",
             )
             pool = windows.get(short) or windows["*"]

@@ -566,7 +566,8 @@ def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
     """二、存在问题, found from the data: each paragraph names departments and items."""
     departments = inputs.get("departments", {})
     found: list[str] = []
-    points = points_text if _rules(inputs) >= 3 else str
+    rules = _rules(inputs)
+    points = points_text if rules >= 3 else str
     upstream = inputs.get("upstream") or {}
     if upstream.get("unpushed") or upstream.get("failed"):
         found.append(
@@ -633,11 +634,7 @@ def _problems(run: EvaluationRun, inputs: dict[str, Any]) -> list[str]:
     apart: dict[str, list[str]] = {}
     for score in unranked_scores(run=run):
         standing = score.standing
-        if (
-            standing == Standing.NO_CASES
-            and _rules(inputs) >= 3
-            and str(score.department_id) in overdue
-        ):
+        if standing == Standing.NO_CASES and rules >= 3 and str(score.department_id) in overdue:
             # it accepted nothing, but handled its backlog ("办理业务1件、超期1件" above): it is
             # not a unit without business
             standing = "backlog_only"

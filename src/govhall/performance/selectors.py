@@ -306,8 +306,7 @@ def trend(*, center_id: int, codes: list[str]) -> list[dict[str, Any]]:
     from govhall.performance.periods import parse_period
 
     today = timezone.localdate()
-    launch = cases_selectors.since_launch(center_id=center_id, end=today)
-    first = dt.date.fromisoformat(str(launch["since"])) if launch else None
+    first = cases_selectors.first_accepted_on(center_id=center_id)
     rows = []
     for code in codes:
         spec = parse_period(code)
