@@ -93,3 +93,13 @@ def hotline_rating(center, department, *, when, ref, level=1, phone=""):
             external_ref=ref,
             rated_at=when,
         )
+
+
+def assists(center, department, counts, *, day=dt.date(2026, 5, 6), actor=None):
+    """Assisted services recorded for `department` on `day`: `counts` maps each kind
+    (`AssistRecord.Kind`) to its count; a kind counted 0 is not recorded."""
+    for kind, count in counts.items():
+        if count:
+            services.record_assist(
+                center=center, kind=kind, department=department, date=day, count=count, actor=actor
+            )

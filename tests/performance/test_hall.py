@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
-from govhall.feedback import services as feedback_services
 from govhall.feedback.models import AssistRecord
 from govhall.org.models import Department, Window
 from govhall.performance import selectors, services
@@ -19,6 +18,7 @@ from govhall.performance.report import _hall_sentence, compose_bulletin, hall_pa
 from govhall.performance.yearly import compose_yearly, yearly_figures
 from tests.cases.factories import accept
 from tests.factories import DepartmentFactory, ServiceItemFactory, WindowFactory
+from tests.feedback.factories import assists
 
 TZ = ZoneInfo("Asia/Shanghai")
 YEAR_END = dt.date(2026, 12, 31)
@@ -176,19 +176,13 @@ def test_seed_003_at_a_small_scale(center, admin_user):
         ServiceItemFactory(center=center, department=units[k % 2], max_visits=1 if k < 41 else 2)
     for k in range(3):
         ServiceItemFactory(center=center, department=firms[k % 2], max_visits=1)
-    for kind, count in (
-        (AssistRecord.Kind.HOME_VISIT, 6),
-        (AssistRecord.Kind.AFTER_HOURS, 4),
-        (AssistRecord.Kind.FREE_MAIL, 3),
-    ):
-        feedback_services.record_assist(
-            center=center,
-            kind=kind,
-            department=units[0],
-            date=dt.date(2026, 5, 6),
-            count=count,
-            actor=admin_user,
-        )
+    Kind = AssistRecord.Kind
+    assists(
+        center,
+        units[0],
+        {Kind.HOME_VISIT: 6, Kind.AFTER_HOURS: 4, Kind.FREE_MAIL: 3},
+        actor=admin_user,
+    )
     assert Window.objects.filter(center=center).count() == 6
 
     figures = yearly_figures(center=center, year=2026, today=YEAR_END)
@@ -212,19 +206,10 @@ def test_home_visits_and_after_hours_are_added_up_only_when_both_were_given(
     center, department, admin_user, home, after_hours
 ):
     """One kind alone is already named with its count: no "合计" of one."""
-    for kind, count in (
-        (AssistRecord.Kind.HOME_VISIT, home),
-        (AssistRecord.Kind.AFTER_HOURS, after_hours),
-    ):
-        if count:
-            feedback_services.record_assist(
-                center=center,
-                kind=kind,
-                department=department,
-                date=dt.date(2026, 5, 6),
-                count=count,
-                actor=admin_user,
-            )
+    Kind = AssistRecord.Kind
+    assists(
+        center, department, {Kind.HOME_VISIT: home, Kind.AFTER_HOURS: after_hours}, actor=admin_user
+    )
     figures = yearly_figures(center=center, year=2026, today=YEAR_END)
     bulletin = compose_yearly(
         center=center, figures=figures, texts={}, issued_on=dt.date(2027, 1, 4)
