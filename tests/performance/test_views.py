@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from govhall.core.roles import Role
 from govhall.performance import selectors, services
-from govhall.performance.models import EvaluationRun
+from govhall.performance.models import EvaluationPeriod, EvaluationRun
 from tests.cases.factories import accept, on
 from tests.factories import DepartmentFactory, ServiceItemFactory
 
@@ -112,6 +112,24 @@ def test_marks_entry_form(client, make_user, department, draft, center):
     assert not dimension.manual.exists()
     client.post(url, {f"score-{department.pk}": "88.5"})
     assert dimension.manual.get().score == 88.5
+    again = client.get(url)
+    assert 'value="88.50"' in again.content.decode()
+
+
+def test_looking_at_a_period_creates_nothing(client, admin_user, center, department):
+    """The dashboard and the marks form of a period never evaluated are reads: no period row."""
+    services.ensure_default_rubric(center=center)
+    dimension = selectors.manual_dimensions(center_id=center.pk)[0]
+    client.force_login(admin_user)
+    assert client.get(reverse("performance:dashboard") + "?period=2026-03").status_code == 200
+    marks = client.get(reverse("performance:enter_scores", args=["2026-03", dimension.pk]))
+    assert marks.status_code == 200
+    assert "2026年3月" in marks.content.decode()
+    assert not EvaluationPeriod.objects.exists()
+    assert (
+        client.get(reverse("performance:enter_scores", args=["2026-13", dimension.pk])).status_code
+        == 400
+    )
 
 
 def test_dashboard_ranks_only_the_ranked_units(client, admin_user, center, department):
@@ -141,6 +159,11 @@ def test_dashboard_of_a_running_month_says_to_which_day_and_trend_has_no_zero_be
     with on(dt.date(2026, 5, 20)):
         running = client.get(reverse("performance:dashboard") + "?period=2026-05")
     assert "2026年5月(截至5月20日)" in running.content.decode()
+    with on(dt.date(2026, 5, 20)):
+        unit = client.get(
+            reverse("performance:department", args=[department.pk]) + "?period=2026-05"
+        )
+    assert "2026年5月(截至5月20日)" in unit.content.decode()
     with on(dt.date(2026, 6, 20)):
         client.force_login(admin_user)  # a month idle logs the session out
         ended = client.get(reverse("performance:dashboard") + "?period=2026-05")

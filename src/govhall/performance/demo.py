@@ -13,8 +13,7 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     services.ensure_bulletin_settings(center=center)
     first = timezone.localdate().replace(day=1)
     last_month = (first - dt.timedelta(days=1)).strftime("%Y-%m")
-    period = services.ensure_period(center=center, code=last_month)
-    if selectors.latest_run(period=period, published_only=True) is None:
+    if not selectors.period_runs(center_id=center.pk, code=last_month, published_only=True):
         services.publish_run(
             run=services.evaluate_period(center=center, code=last_month), actor=None
         )

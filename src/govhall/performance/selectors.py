@@ -264,6 +264,35 @@ def manual_counts(*, period: EvaluationPeriod) -> dict[int, int]:
     return {row["dimension_id"]: row["n"] for row in rows}
 
 
+def period_runs(*, center_id: int, code: str, published_only: bool = False) -> list[EvaluationRun]:
+    """The runs of the centre's period `code`, newest first; none when it was never computed.
+    A read: it does not create the period."""
+    runs = EvaluationRun.objects.filter(period__center_id=center_id, period__code=code)
+    if published_only:
+        runs = runs.filter(status=EvaluationRun.Status.PUBLISHED)
+    return list(runs.order_by("-version"))
+
+
+def shown_run(runs: list[EvaluationRun]) -> EvaluationRun | None:
+    """The run a period is shown by: its newest published one, else its newest draft."""
+    published = [r for r in runs if r.status == EvaluationRun.Status.PUBLISHED]
+    return (published or runs or [None])[0]
+
+
+def entered_marks(
+    *, center_id: int, code: str, dimension_id: int, evaluator_id: int
+) -> dict[int, Decimal]:
+    """The marks an evaluator entered on a dimension in the period `code`, by department id."""
+    return dict(
+        ManualScore.objects.filter(
+            period__center_id=center_id,
+            period__code=code,
+            dimension_id=dimension_id,
+            evaluator_id=evaluator_id,
+        ).values_list("department_id", "score")
+    )
+
+
 def latest_run(*, period: EvaluationPeriod, published_only: bool = False) -> EvaluationRun | None:
     runs = period.runs.all()
     if published_only:

@@ -73,10 +73,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope, center = _viewer(request)
     code = request.GET.get("period") or _default_code()
     spec = parse_period(code)
-    period = services.ensure_period(center=center, code=spec.code)
-    run = selectors.latest_run(period=period, published_only=True) or selectors.latest_run(
-        period=period
-    )
+    runs = selectors.period_runs(center_id=center.pk, code=spec.code)
+    run = selectors.shown_run(runs)
     today = timezone.localdate()
     label = _running_label(spec, today)
     if run is not None:
@@ -131,12 +129,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "performance/dashboard.html",
         {
-            "period": period,
+            "year": spec.start.year,
             "label": label,
             "code": spec.code,
             "figures": figures,
             "run": run,
-            "runs": period.runs.order_by("-version"),
+            "runs": runs,
             "scores": scores,
             "ranking_svg": ranking_svg,
             "trend_svgs": trend_svgs,
@@ -302,7 +300,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "department": department,
             "code": spec.code,
-            "label": spec.label,
+            "label": _running_label(spec, timezone.localdate()),
             "groups": figure_groups(figures.departments.get(department.pk, {})),
             "history": selectors.department_history(
                 center_id=center.pk, department_id=department.pk
@@ -316,6 +314,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def enter_scores(request: HttpRequest, code: str, dimension_id: int) -> HttpResponse:
     center = _center(scope_for(request.user), request)
     services.authorize_marks(actor=request.user, center_id=center.pk)
+    spec = parse_period(code)
     dimension = get_object_or_404(
         RubricDimension, pk=dimension_id, rubric__center=center, rubric__is_active=True
     )
@@ -336,18 +335,19 @@ def enter_scores(request: HttpRequest, code: str, dimension_id: int) -> HttpResp
                 errors[department.pk] = _("分数应在0到100之间。")
         if not errors:
             services.enter_manual_scores(
-                center=center, code=code, dimension=dimension, marks=marks, evaluator=request.user
+                center=center,
+                code=spec.code,
+                dimension=dimension,
+                marks=marks,
+                evaluator=request.user,
             )
             messages.success(
                 request,
                 _("已保存%(n)s个单位的%(d)s评分。") % {"n": len(marks), "d": dimension.name},
             )
             return redirect(request.path)
-    period = services.ensure_period(center=center, code=code)
-    existing = dict(
-        period.manual.filter(dimension=dimension, evaluator=request.user).values_list(
-            "department_id", "score"
-        )
+    existing = selectors.entered_marks(
+        center_id=center.pk, code=spec.code, dimension_id=dimension.pk, evaluator_id=request.user.pk
     )
     rows = [
         {
@@ -361,7 +361,7 @@ def enter_scores(request: HttpRequest, code: str, dimension_id: int) -> HttpResp
     return render(
         request,
         "performance/enter_scores.html",
-        {"period": period, "dimension": dimension, "rows": rows},
+        {"label": spec.label, "dimension": dimension, "rows": rows},
         status=status,
     )
 

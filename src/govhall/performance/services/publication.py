@@ -16,7 +16,7 @@ from govhall.performance import selectors
 from govhall.performance.defaults import DEFAULT_REQUIREMENTS
 from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.errors import PerformanceError
-from govhall.performance.models import BulletinSettings, EvaluationPeriod, EvaluationRun
+from govhall.performance.models import BulletinSettings, EvaluationRun
 from govhall.performance.periods import parse_period
 from govhall.performance.report import Bulletin, compose_bulletin, report_tables
 from govhall.performance.services.runs import authorize_compute, check_run
@@ -100,15 +100,11 @@ def publish_run(
 def report_run(*, center: Center, code: str) -> EvaluationRun:
     """The run a report is made of: the published one, else the latest draft; a period that
     was never evaluated is refused (evaluate it first)."""
-    period = EvaluationPeriod.objects.filter(center=center, code=parse_period(code).code).first()
-    run = period and (
-        selectors.latest_run(period=period, published_only=True)
-        or selectors.latest_run(period=period)
-    )
-    if not run:
+    code = parse_period(code).code
+    run = selectors.shown_run(selectors.period_runs(center_id=center.pk, code=code))
+    if run is None:
         raise PerformanceError.PERIOD_NOT_EVALUATED(
-            _("考核期%(code)s还没有评价结果,请先运行 govhall evaluate。")
-            % {"code": parse_period(code).code}
+            _("考核期%(code)s还没有评价结果,请先运行 govhall evaluate。") % {"code": code}
         )
     return run
 
