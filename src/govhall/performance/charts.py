@@ -46,9 +46,25 @@ def ranking_chart(title: str, names: Sequence[str], totals: Sequence[float]) -> 
     return _render(chart)
 
 
+def _label_width(label: str) -> int:
+    """The pixels a tick label takes at the label font size: CJK characters a full em, others
+    about half of one."""
+    size = STYLE.label_font_size
+    return sum(size if ord(c) > 0x2E7F else size * 6 // 10 for c in label)
+
+
 def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
+    # The last tick's label is centred on the plot's right edge: leave room for its right half
+    # (a running month's "2026年12月(截至12月7日)" was cut off).
     chart = pygal.Line(
-        style=STYLE, title=title, height=340, width=900, show_dots=True, legend_at_bottom=True
+        style=STYLE,
+        title=title,
+        height=340,
+        width=900,
+        show_dots=True,
+        legend_at_bottom=True,
+        margin_right=_label_width(labels[-1]) // 2 + 8 if labels else 20,
+        truncate_label=-1,
     )
     chart.x_labels = list(labels)
     for name, values in series.items():
