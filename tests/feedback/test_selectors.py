@@ -245,10 +245,13 @@ def test_staff_and_window_figures(center, month):
 
 
 def test_disclosure_lists_entered_departments(center, month):
-    rows = selectors.disclosure(center_id=center.pk, year=2026, month=5)
-    by_name = {r["department"].name: r for r in rows}
+    published = selectors.disclosure(center_id=center.pk, year=2026, month=5)
+    by_name = {r["department"].name: r for r in published.rows}
     a = by_name[month["a"].name]
     assert (a["ratings"], a["bad_ratings"], a["bad_rectified"]) == (6, 2, 1)
+    total = published.total
+    assert total["ratings"] == sum(r["ratings"] for r in published.rows)
+    assert total["ratings_by_level"].keys() == a["ratings_by_level"].keys()
 
 
 def test_figures_cost_a_fixed_number_of_queries(center, month, django_assert_max_num_queries):

@@ -303,7 +303,12 @@ class TestDeskPages:
     def test_disclosure_is_public(self, client, bad_rating, department):
         month = timezone.localdate(bad_rating.rated_at).strftime("%Y-%m")
         page = client.get(reverse("feedback:disclosure"), {"month": month})
-        assert page.status_code == 200 and department.name in page.content.decode()
+        body = page.content.decode()
+        assert page.status_code == 200 and department.name in body
+        rated = timezone.localdate(bad_rating.rated_at)
+        assert f"{rated.year}年{rated.month}月政务服务好差评公示" in body
+        assert page.context["total"]["bad_ratings"] == 1
+        assert "<tfoot><tr><th>合计</th>" in body
 
     @pytest.mark.parametrize("who", ["inspector", "lead"])
     def test_figures_page(self, client, bad_rating, make_user, department, other_department, who):

@@ -529,8 +529,8 @@ class Disclosure(APIView):
         if center is None:
             raise FeedbackError.CENTER_NOT_FOUND(_("没有可公示的服务中心。"))
         year, month = (int(p) for p in data["month"].split("-"))
-        rows = selectors.disclosure(center_id=center.pk, year=year, month=month)
-        return Response(s.DisclosureRowOut(rows, many=True).data)
+        published = selectors.disclosure(center_id=center.pk, year=year, month=month)
+        return Response(s.DisclosureRowOut(published.rows, many=True).data)
 
 
 @route("imports/hotline/", name="hotline-import")

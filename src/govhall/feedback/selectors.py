@@ -600,12 +600,23 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
-def disclosure(*, center_id: int, year: int, month: int) -> list[dict[str, Any]]:
-    """The public monthly disclosure: per entered department, ratings and rectifications."""
+@dataclass(frozen=True)
+class Disclosure:
+    """The public monthly disclosure: per entered department, and the whole centre's total."""
+
+    rows: list[dict[str, Any]]
+    total: dict[str, Any]
+
+
+def disclosure(*, center_id: int, year: int, month: int) -> Disclosure:
+    """Ratings and rectifications of the month per entered department, and the centre's."""
     start, end = month_bounds(year, month)
-    figures = department_figures(center_id=center_id, start=start, end=end)
+    figures = figure_rollup(center_id=center_id, start=start, end=end)
     departments = Department.objects.filter(center_id=center_id, entered=True, is_active=True)
-    return [{"department": d, **figures[d.pk]} for d in departments]
+    return Disclosure(
+        rows=[{"department": d, **figures.by["department"][d.pk]} for d in departments],
+        total=figures.total,
+    )
 
 
 # ---------------------------------------------------------------- real-name callbacks, assists

@@ -653,14 +653,17 @@ def disclosure(request: HttpRequest) -> HttpResponse:
     if center is None:
         raise FeedbackError.CENTER_NOT_FOUND(_("没有可公示的服务中心。"))
     year, month = _month(request)
-    rows = selectors.disclosure(center_id=center.pk, year=year, month=month)
+    published = selectors.disclosure(center_id=center.pk, year=year, month=month)
     return render(
         request,
         "feedback/disclosure.html",
         {
             "center": center,
             "centers": active_centers(),
-            "rows": rows,
+            "rows": published.rows,
+            "total": published.total,
+            "year": year,
+            "month_number": month,
             "month": f"{year:04d}-{month:02d}",
             "levels": sorted(Level.choices, reverse=True),
         },
