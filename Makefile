@@ -43,11 +43,12 @@ demo: install
 	GOVHALL_DEBUG=1 $(BIN)/govhall migrate --noinput
 	GOVHALL_DEBUG=1 $(BIN)/govhall demo
 
-## Debian's chromium and a CJK font for the browser tests.
+## Debian's chromium and a CJK font for the browser tests, gettext for the message catalogue's.
 browser:
-	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	@if ! command -v chromium >/dev/null || ! command -v xgettext >/dev/null \
+	  || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
 	fi
 
 lint: install

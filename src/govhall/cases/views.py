@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from govhall.cases import forms, selectors, services
@@ -300,25 +300,27 @@ def _filtered(request: HttpRequest, scope: Scope) -> tuple[Any, dict[str, Any]]:
 # 电子监察 of the law's clocks: flag → (title, the rule it enforces)
 CLOCK_FLAGS = {
     "unanswered": (
-        _lazy("网上/邮寄申请逾期未受理"),
-        _lazy("收到申请材料5个工作日内未告知补正,依法自收到之日起即为受理(行政许可法第三十二条)"),
+        gettext_lazy("网上/邮寄申请逾期未受理"),
+        gettext_lazy(
+            "收到申请材料5个工作日内未告知补正,依法自收到之日起即为受理(行政许可法第三十二条)"
+        ),
     ),
     "deemed": (
-        _lazy("视为受理件"),
-        _lazy("期限自收到申请材料之日起计算(行政许可法第三十二条)"),
+        gettext_lazy("视为受理件"),
+        gettext_lazy("期限自收到申请材料之日起计算(行政许可法第三十二条)"),
     ),
     "repeat_corrections": (
-        _lazy("多次要求补正"),
-        _lazy("补正应一次性告知;再次补正已说明理由,计为问题"),
+        gettext_lazy("多次要求补正"),
+        gettext_lazy("补正应一次性告知;再次补正已说明理由,计为问题"),
     ),
     "procedure_overrun": (
-        _lazy("特别程序超过告知时间"),
-        _lazy("听证、检验检测、专家评审等超过书面告知的所需时间(行政许可法第四十五条)"),
+        gettext_lazy("特别程序超过告知时间"),
+        gettext_lazy("听证、检验检测、专家评审等超过书面告知的所需时间(行政许可法第四十五条)"),
     ),
-    "missing_overdue": (_lazy("容缺材料逾期未补交"), _lazy("已过容缺材料补交期限")),
+    "missing_overdue": (gettext_lazy("容缺材料逾期未补交"), gettext_lazy("已过容缺材料补交期限")),
     "delivery_overdue": (
-        _lazy("逾期未送达"),
-        _lazy("作出准予决定之日起10个工作日内颁发、送达证件(行政许可法第四十四条)"),
+        gettext_lazy("逾期未送达"),
+        gettext_lazy("作出准予决定之日起10个工作日内颁发、送达证件(行政许可法第四十四条)"),
     ),
 }
 
