@@ -36,6 +36,8 @@ def test_monthly_page_for_the_centre(client, admin_user, derived_october, depart
     assert "考勤考核汇总表" in page and department.name in page
     assert response.context["table"].total["late"] == 1
     assert "人员稳定性" in page
+    # October is derived through the 9th only: the table says so, not "至 10月31日".
+    assert "统计期间:2026年10月1日 至 2026年10月9日" in page
 
 
 def test_unit_lead_sees_only_their_department(client, unit_lead, derived_october, other_department):
@@ -64,6 +66,7 @@ def test_xlsx_download(client, admin_user, derived_october):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["按人员", "按单位"]
+    assert "(2026-10-01 至 2026-10-09)" in workbook["按单位"]["A1"].value
 
 
 def test_my_attendance_actions(client, staff_user):

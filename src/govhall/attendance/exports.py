@@ -33,7 +33,7 @@ def monthly_workbook(table: MonthlyTable, *, center_name: str) -> bytes:
     heading = _("%(center)s 考勤考核汇总表(%(start)s 至 %(end)s)") % {
         "center": center_name,
         "start": table.start.isoformat(),
-        "end": table.end.isoformat(),
+        "end": table.through.isoformat(),
     }
     workbook = Workbook()
     workbook.remove(workbook.active)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Model, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -653,6 +653,13 @@ class MonthlyTable:
     staff_rows: list[TableRow]
     department_rows: list[TableRow]
     total: dict[str, Any]
+    derived_until: dt.date | None = None
+
+    @property
+    def through(self) -> dt.date:
+        """The last day the figures cover: the last derived day of a month still being derived
+        (the nightly run derives each day after it), else the month's end."""
+        return min(self.end, self.derived_until or self.end)
 
     @property
     def total_values(self) -> list[Any]:
@@ -696,12 +703,16 @@ def monthly_table(
         total = by_department[department_id]
     else:
         total = center_figures(center_id=center_id, start=start, end=end)
+    derived = AttendanceRecord.objects.filter(
+        center_id=center_id, date__gte=start, date__lte=end
+    ).aggregate(last=Max("date"))["last"]
     return MonthlyTable(
         start=start,
         end=end,
         staff_rows=staff_rows,
         department_rows=department_rows,
         total=total,
+        derived_until=derived,
     )
 
 
