@@ -84,7 +84,7 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
         # A late case is taken from the older half, so that its late decision is already past.
         span = len(workdays) // 2 if late else len(workdays)
         day = workdays[min(span - 1, int(span * (rng.random() ** 0.7)))]
-        _demo_case(item, day, rng=rng, cal=cal, now=now, today=today, staff=staff, n=n, late=late)
+        _demo_case(item, day, rng=rng, cal=cal, now=now, today=today, staff=staff, late=late)
     for name, item_names in PACKAGES:
         package = _demo_package(center, name, item_names)
         if package is not None:
@@ -118,6 +118,21 @@ def _demo_package(center: Center, name: str, item_names: list[str]) -> JointPack
     return package
 
 
+def _deliver(case: Case, decided: dt.date, *, rng, cal, today: dt.date, at) -> None:
+    """The decision handed over at the window or posted on the next working day (a few still
+    waiting), the certificate's delivery clock (行政许可法第四十四条) met."""
+    delivered = cal.next_workday(decided)
+    if delivered < today and rng.random() < 0.97:
+        mail = rng.random() < 0.3
+        services.deliver_case(
+            actor=None,
+            case=case,
+            method="mail" if mail else "window",
+            tracking_number=f"EMS{case.pk:09d}CN" if mail else "",
+            at=at(delivered),
+        )
+
+
 def _demo_joint(package, day, *, rng, cal, now, today, staff) -> None:
     """A joint application accepted on `day` at the lead's window; each department decides
     its step within its limit (a few late, a few refused), or has not yet (a quarter of the
@@ -148,17 +163,28 @@ def _demo_joint(package, day, *, rng, cal, now, today, staff) -> None:
         if decided >= today:
             continue
         approved = rng.random() < 0.97
-        joint.decide_step(
+        decided_at = max(_moment(decided, rng, now), accepted_at + dt.timedelta(minutes=30))
+        step = joint.decide_step(
             actor=None,
             joint=whole,
             case=step,
             approved=approved,
             reason="" if approved else "经现场核查,不符合法定条件",
-            at=max(_moment(decided, rng, now), accepted_at + dt.timedelta(minutes=30)),
+            at=decided_at,
+        )
+        _deliver(
+            step,
+            decided,
+            rng=rng,
+            cal=cal,
+            today=today,
+            at=lambda on, after=decided_at: min(
+                max(_moment(on, rng, now), after + dt.timedelta(minutes=30)), now
+            ),
         )
 
 
-def _demo_case(item, day, *, rng, cal, now, today, staff, n, late) -> None:
+def _demo_case(item, day, *, rng, cal, now, today, staff, late) -> None:
     clerk, window = _clerk(item, staff)
     last = [timezone.make_aware(dt.datetime.combine(day, dt.time(8, 30)))]
 
@@ -252,13 +278,4 @@ def _demo_case(item, day, *, rng, cal, now, today, staff, n, late) -> None:
         reason="" if approved else "申请材料不符合法定条件",
         at=tick(decided),
     )
-    delivered = cal.next_workday(decided)
-    if delivered < today and rng.random() < 0.85:
-        mail = rng.random() < 0.3
-        services.deliver_case(
-            actor=None,
-            case=case,
-            method="mail" if mail else "window",
-            tracking_number=f"EMS{n:09d}CN" if mail else "",
-            at=tick(delivered),
-        )
+    _deliver(case, decided, rng=rng, cal=cal, today=today, at=tick)
