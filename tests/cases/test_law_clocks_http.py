@@ -90,6 +90,10 @@ def test_supervision_page_lists_the_flags(client, make_user, item):
     page = client.get(reverse("cases:supervision")).content.decode()
     assert 'data-flag="delivery_overdue"' in page
     assert "逾期未送达" in page and case.number in page
+    # The delay's list gives the delivery deadline (art. 44), not the decision's.
+    case.refresh_from_db()
+    delays = page.split('id="flag-delivery_overdue"')[1].split("</section>")[0]
+    assert "送达期限" in delays and case.delivery_due.isoformat() in delays
 
 
 def test_api_extend_notify_and_clock_figures(make_user, department, center, item):
