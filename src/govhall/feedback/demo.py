@@ -43,7 +43,7 @@ ASSIST_RATES = {
 }
 COMPLAINTS = [
     ("DEMO-C1", Complaint.Channel.WINDOW, "办理营业执照变更,窗口称需回原籍开证明,无法办成。"),
-    ("DEMO-C2", Complaint.Channel.HOTLINE, "不动产登记预约号源太少,连续三天约不上。"),
+    ("DEMO-C2", Complaint.Channel.HOTLINE, "办税预约号源太少,连续三天约不上。"),
     ("DEMO-C3", Complaint.Channel.PHONE, "窗口工作人员午休提前离岗。"),
     ("DEMO-C4", Complaint.Channel.WEB, "办事指南材料清单与窗口要求不一致。"),
 ]
