@@ -275,6 +275,10 @@ def test_figures_page_scoped_to_department(
     client.force_login(make_user(Role.CENTER_ADMIN))
     body = client.get(reverse("queueing:figures"), {"dimension": "window"}).content.decode()
     assert re.search(r"取号 <strong>1</strong>", body) and "3号" in body and "<svg" in body
+    chart = body[body.index("<svg") : body.index("</svg>")]
+    assert "各时段取号与平均等待" in chart and not re.search(
+        r"<text[^>]*>\d+\.\d{2,}</text>", chart
+    )
     bad = client.get(reverse("queueing:figures"), {"start": "2026-02-01", "end": "2026-01-01"})
     assert bad.status_code == 200 and "开始日期不能晚于结束日期" in bad.content.decode()
 

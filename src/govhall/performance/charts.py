@@ -1,38 +1,14 @@
 """Dashboard charts drawn server-side as SVG with pygal (no JavaScript, no CDN)."""
 
 from collections.abc import Sequence
-from typing import Any
 
 import pygal
-from django.utils.translation import gettext as _
-from pygal.style import Style
 
-from govhall.core.svg import without_scripts
-
-STYLE = Style(
-    background="white",
-    plot_background="white",
-    foreground="#1f2933",
-    foreground_strong="#1f2933",
-    foreground_subtle="#616e7c",
-    colors=("#b7221d", "#1d4f91", "#1f7a3a", "#b7791f"),
-    font_family="'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif",
-    title_font_size=16,
-    label_font_size=12,
-    major_label_font_size=12,
-    value_font_size=11,
-)
-
-
-def _render(chart: Any) -> str:
-    # No tooltip script from kozea.github.io, no inline script: the CSP refuses both.
-    chart.config.no_data_text = _("暂无数据")
-    return without_scripts(chart.render(is_unicode=True, js=[]))
+from govhall.core.charts import STYLE, render
 
 
 def ranking_chart(title: str, names: Sequence[str], totals: Sequence[float]) -> str:
     chart = pygal.HorizontalBar(
-        style=STYLE,
         title=title,
         show_legend=False,
         height=max(300, 22 * len(names) + 80),
@@ -43,7 +19,7 @@ def ranking_chart(title: str, names: Sequence[str], totals: Sequence[float]) -> 
     )
     chart.x_labels = list(reversed(names))
     chart.add("", list(reversed([float(t) for t in totals])))
-    return _render(chart)
+    return render(chart)
 
 
 def _label_width(label: str) -> int:
@@ -57,7 +33,6 @@ def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[flo
     # The last tick's label is centred on the plot's right edge: leave room for its right half
     # (a running month's "2026年12月(截至12月7日)" was cut off).
     chart = pygal.Line(
-        style=STYLE,
         title=title,
         height=340,
         width=900,
@@ -69,4 +44,4 @@ def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[flo
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, list(values))
-    return _render(chart)
+    return render(chart)

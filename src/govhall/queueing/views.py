@@ -19,11 +19,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govhall.core import charts
 from govhall.core.errors import DomainError
 from govhall.core.models import Center
 from govhall.core.ratelimits import throttle_ticket_issuing
 from govhall.core.routing import route
-from govhall.core.svg import without_scripts
 from govhall.org.models import StaffProfile, Window
 from govhall.org.scoping import NO_CENTER, scope_for
 from govhall.org.selectors import active_profile
@@ -425,18 +425,21 @@ def monitor(request: HttpRequest) -> HttpResponse:
 def _hour_chart(rows: dict[Any, dict[str, Any]]) -> str:
     if not rows:
         return ""
-    # No tooltip script from kozea.github.io, no inline script: the CSP refuses both.
-    chart = pygal.Bar(height=280, show_legend=True, disable_xml_declaration=True, js=[])
-    chart.title = _("各时段取号与平均等待")
     hours = sorted(rows)
-    chart.x_labels = [f"{h:02d}" for h in hours]
-    chart.add(_("取号数"), [rows[h]["tickets_issued"] for h in hours])
-    chart.add(
-        _("平均等待(分钟)"),
-        [round((rows[h]["avg_wait_seconds"] or 0) / 60, 1) for h in hours],
-        secondary=True,
+    waits = [round((rows[h]["avg_wait_seconds"] or 0) / 60, 1) for h in hours]
+    # Both axes from 0: a bar whose axis starts at the smallest wait is drawn with no height.
+    chart = pygal.Bar(
+        title=_("各时段取号与平均等待"),
+        height=300,
+        legend_at_bottom=True,
+        value_formatter=charts.number,
+        range=(0, max(rows[h]["tickets_issued"] for h in hours) or 1),
+        secondary_range=(0, max(waits) or 1),
     )
-    return without_scripts(chart.render(is_unicode=True))
+    chart.x_labels = [f"{h:02d}:00" for h in hours]
+    chart.add(_("取号数"), [rows[h]["tickets_issued"] for h in hours])
+    chart.add(_("平均等待(分钟)"), waits, secondary=True)
+    return charts.render(chart)
 
 
 @route("queue/figures/")
