@@ -26,3 +26,12 @@ def test_demo_gives_a_working_hall_and_is_idempotent(center, department):
     load_demo(center, password="pw")
     assert QueueCategory.objects.filter(center=center).count() == 3
     assert Ticket.objects.filter(center=center).count() == served
+
+
+def test_departments_past_the_prefix_letters_are_served_at_the_comprehensive_windows(center):
+    departments = DepartmentFactory.create_batch(25, center=center)
+    load_demo(center, password="pw")
+    general = QueueCategory.objects.get(center=center, prefix="Z")
+    lettered = QueueCategory.objects.filter(center=center).exclude(prefix="Z")
+    assert lettered.count() == 23
+    assert set(general.departments.all()) == set(departments)

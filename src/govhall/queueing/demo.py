@@ -46,6 +46,9 @@ def _categories(center: Center) -> list[QueueCategory]:
             category.windows.add(*Window.objects.filter(center=center, departments=department))
             general.departments.add(department)
         made.append(category)
+    # The single-letter prefixes run out before a large hall's departments: the rest are taken
+    # at the comprehensive windows (一窗受理).
+    general.departments.add(*departments[len(letters) :])
     if not general.windows.exists():
         general.windows.add(*Window.objects.filter(center=center, kind=Window.Kind.COMPREHENSIVE))
     return made
