@@ -24,18 +24,11 @@ from govhall.core.models import Center, User
 from govhall.core.roles import Role
 from govhall.core.workdays import load_calendar
 from govhall.org.models import StaffProfile
+from govhall.org.selectors import first_user_in_role
 from govhall.queueing.models import WindowSession
 
 DAYS = 30
 TZ = timezone.get_default_timezone()
-
-
-def _user(center: Center, role: Role) -> User | None:
-    return (
-        User.objects.filter(center=center, groups__name=role.value, is_active=True)
-        .order_by("id")
-        .first()
-    )
 
 
 def _timetables(center: Center) -> None:
@@ -233,15 +226,15 @@ def _inspection(center: Center, inspector: User, today: dt.date) -> None:
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     today = timezone.localdate()
     _timetables(center)
-    admin = _user(center, Role.CENTER_ADMIN)
+    admin = first_user_in_role(center, Role.CENTER_ADMIN)
     if admin is None:
         return []
     _duty(center, admin, today)
     _month_of_attendance(center, admin, today)
-    lead = _user(center, Role.UNIT_LEAD)
+    lead = first_user_in_role(center, Role.UNIT_LEAD)
     if lead is not None:
         _leaves(center, lead, admin, today)
-    inspector = _user(center, Role.INSPECTOR)
+    inspector = first_user_in_role(center, Role.INSPECTOR)
     if inspector is not None:
         _inspection(center, inspector, today)
     # Through yesterday, as the nightly derivation has it: today is derived after it ends.

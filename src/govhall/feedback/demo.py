@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govhall.core.models import Center
+from govhall.core.roles import Role
 from govhall.core.workdays import load_calendar
 from govhall.feedback import services
 from govhall.feedback.models import (
@@ -26,6 +27,7 @@ from govhall.feedback.models import (
 )
 from govhall.feedback.selectors import month_bounds
 from govhall.org.models import Department, StaffProfile
+from govhall.org.selectors import first_user_in_role
 
 DEMO_NOTE = "演示数据"
 DEMO_DEPARTMENTS = ["市场监督管理局", "自然资源和规划局", "人力资源和社会保障局"]
@@ -199,7 +201,7 @@ def _assists(center: Center, departments: list[Department], rng: random.Random) 
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     rng = random.Random(f"feedback-{center.region_code}")
     departments = _departments(center)
-    actor = center.users.filter(is_superuser=False, groups__name="center_admin").first()
+    actor = first_user_in_role(center, Role.CENTER_ADMIN)
     made = _rate_served_tickets(center, rng) + _hotline_ratings(center, departments, rng)
     for n, evaluation in enumerate(e for e in made if e.is_bad):
         _advance(evaluation, n % 5, actor)

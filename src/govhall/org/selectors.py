@@ -7,9 +7,20 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from govhall.core.models import Center, User
+from govhall.core.roles import Role
 from govhall.core.selectors import end_of_day, latest_versions
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.org.scoping import Scope
+
+
+def first_user_in_role(center: Center, role: Role) -> User | None:
+    """The centre's longest-standing active user holding `role` (the demos act as them)."""
+    return (
+        User.objects.filter(center=center, groups__name=role.value, is_active=True)
+        .order_by("pk")
+        .first()
+    )
 
 
 def departments_of(center_id: int | None) -> QuerySet[Department]:

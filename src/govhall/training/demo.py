@@ -14,6 +14,7 @@ from django.utils import timezone
 from govhall.core.models import Center, User
 from govhall.core.roles import Role
 from govhall.org.models import StaffProfile, Window
+from govhall.org.selectors import first_user_in_role
 from govhall.training import selectors, services
 from govhall.training.models import Rotation, TrainingSession
 
@@ -31,11 +32,7 @@ PROGRAMME = [
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     if TrainingSession.objects.filter(center=center).exists():
         return []
-    admin = (
-        User.objects.filter(center=center, groups__name=Role.CENTER_ADMIN.value, is_active=True)
-        .order_by("pk")
-        .first()
-    )
+    admin = first_user_in_role(center, Role.CENTER_ADMIN)
     if admin is None:
         return []
     rng = random.Random(f"training-{center.region_code}")
