@@ -227,7 +227,8 @@ def _current_campaign(center: Center, admin: User, inspector: User) -> None:
         issuer="市人民政府办公室",
         issued_on=today,
         summary=SEED_SUMMARY,
-        census_due=timezone.now() + dt.timedelta(days=7),
+        # The statistics are due at the close of business a week on, not at this minute.
+        census_due=dt.datetime.combine(today + dt.timedelta(days=7), dt.time(17, 30), SHANGHAI),
         phase_ends={
             Phase.Kind.SELF_CHECK: today + dt.timedelta(days=20),
             Phase.Kind.INSPECTION: today + dt.timedelta(days=50),
