@@ -44,7 +44,12 @@ def _oracle(accepted: dt.date, limit: int, stops: list[deadlines.Stop]) -> dt.da
         for k in range(1, (end - start).days + 1)
     }
     if limit == 0:
-        return max([accepted, *(end for _start, end in stops)])
+        # 即办件: due the day of acceptance, or the day a stop asked for by then ends
+        due = accepted
+        for start, end in sorted(stops):
+            if start <= due:
+                due = max(due, end)
+        return due
     day, counted = accepted, 0
     while counted < limit:
         day += ONE_DAY
@@ -67,8 +72,8 @@ def test_closed_stops_match_the_day_by_day_count(accepted, limit, spans):
     assert due == _oracle(accepted, limit, stops)
     # a stop never brings the deadline forward
     assert due >= CALENDAR.add_workdays(accepted, limit).date
+    assert deadlines.elapsed_workdays(CALENDAR, accepted, due, stops) == limit
     if limit:
-        assert deadlines.elapsed_workdays(CALENDAR, accepted, due, stops) == limit
         assert deadlines.elapsed_workdays(CALENDAR, accepted, due - ONE_DAY, stops) == limit - 1
 
 
@@ -80,6 +85,18 @@ def test_an_open_stop_leaves_the_due_date_unknown_unless_the_days_were_used(
     due = deadlines.compute_due(CALENDAR, accepted, limit, [(opened, None)]).due
     running_due = CALENDAR.add_workdays(accepted, limit).date
     assert due == (running_due if running_due <= opened else None)
+
+
+@given(accepted=starts, opens_after=st.integers(0, 60))
+def test_a_same_day_case_waits_on_a_stop_asked_on_the_day_only(accepted, opens_after):
+    """A 即办件 whose correction was asked on the day is due when it is answered; one asked
+    later finds it overdue already, and its stop moves nothing."""
+    opened = accepted + dt.timedelta(days=opens_after)
+    due = deadlines.compute_due(CALENDAR, accepted, 0, [(opened, None)]).due
+    assert due == (None if opened == accepted else accepted)
+    answered = opened + dt.timedelta(days=3)
+    due = deadlines.compute_due(CALENDAR, accepted, 0, [(opened, answered)]).due
+    assert due == (answered if opened == accepted else accepted)
 
 
 @given(

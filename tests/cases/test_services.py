@@ -133,6 +133,26 @@ def test_correction_stops_the_clock_and_restarts_next_working_day(item):
     assert case.due_date == dt.date(2026, 3, 13)
 
 
+@pytest.mark.parametrize(
+    ("asked_on", "late"), [(dt.date(2026, 1, 5), False), (dt.date(2026, 1, 6), True)]
+)
+def test_a_same_day_case_is_saved_only_by_a_correction_asked_on_the_day(
+    center, department, asked_on, late
+):
+    """即办件 accepted Mon 01-05: a correction asked that day makes it due the day it is answered;
+    one asked on Tuesday finds it overdue since Monday's close, and answering it changes nothing."""
+    item = ServiceItemFactory(center=center, department=department, immediate=True)
+    case = accept(item, day=dt.date(2026, 1, 5))
+    case = services.request_correction(actor=None, case=case, reason="缺签字", at=at(asked_on))
+    case = services.resubmit_case(actor=None, case=case, at=at(dt.date(2026, 1, 6), 11))
+    assert case.due_date == (dt.date(2026, 1, 5) if late else dt.date(2026, 1, 6))
+    case = services.complete_case(
+        actor=None, case=case, approved=True, at=at(dt.date(2026, 1, 6), 15)
+    )
+    assert case.completed_late is late
+    assert case.elapsed_workdays == (1 if late else 0)
+
+
 def test_suspension_needs_told_duration_and_resumes_previous_state(item):
     case = accept(item, day=dt.date(2026, 3, 2))
     services.start_review(actor=None, case=case)

@@ -38,7 +38,11 @@ def expected_due(accepted_on: dt.date, limit: int, stops: list[tuple[dt.date, dt
     """Count the limit day by day, skipping rest days and the stopped periods (s, e]."""
     stopped = {s + dt.timedelta(days=k) for s, e in stops for k in range(1, (e - s).days + 1)}
     if limit == 0:
-        return max([accepted_on, *(e for _s, e in stops)])
+        due = accepted_on
+        for s, e in sorted(stops):
+            if s <= due:
+                due = max(due, e)
+        return due
     day, left = accepted_on, limit
     while left:
         day += dt.timedelta(days=1)

@@ -60,14 +60,14 @@ def test_a_superuser_above_the_centres_opens_monitor_dashboard_and_exchange(cent
     for href in ("/queue/monitor/", "/performance/", "/exchange/"):
         assert href in links
         assert client.get(href).status_code == 200, href
-    assert client.get("/performance/").context["period"].center == center
+    assert client.get("/performance/").context["center"] == center
 
 
 def test_a_superuser_picks_the_centre_of_the_page(center):
     other = CenterFactory()
     client = _client(UserFactory(center=None, is_superuser=True))
-    assert client.get(f"/performance/?center={other.region_code}").context["period"].center == other
-    assert client.get("/performance/?center=x").context["period"].center == center
+    assert client.get(f"/performance/?center={other.region_code}").context["center"] == other
+    assert client.get("/performance/?center=x").context["center"] == center
 
 
 @pytest.mark.parametrize("href", ["/queue/monitor/", "/performance/", "/exchange/"])

@@ -5,7 +5,8 @@ at the close of the Nth working day; 即办件 (N = 0) are due the day of accept
 ``(started_on, ended_on)`` removes the working days d with ``started_on < d <= ended_on``;
 counting restarts on the next working day after ``ended_on``. While a stop is open
 (``ended_on is None``) the due date is unknown, unless all N days were used before it began
-(then the case was overdue already and stays so).
+(then the case was overdue already and stays so). A 即办件's stop asked for on the day moves its
+due date to the day the stop ends; one begun after that day moves nothing.
 """
 
 import datetime as dt
@@ -33,10 +34,7 @@ def compute_due(
     """The due date of a case accepted on `accepted_on` with `limit_days` and these stops."""
     provisional = not cal.is_known(accepted_on)
     if limit_days == 0:
-        if any(end is None for _start, end in stops):
-            return Deadline(None, provisional)
-        ends = [end for _start, end in stops if end is not None]
-        return Deadline(max([accepted_on, *ends]), provisional)
+        return Deadline(_same_day_due(accepted_on, stops), provisional)
     open_from = min((start for start, end in stops if end is None), default=None)
     day = accepted_on
     remaining = limit_days
@@ -48,6 +46,19 @@ def compute_due(
         if cal.is_workday(day) and not _stopped(day, stops):
             remaining -= 1
     return Deadline(day, provisional)
+
+
+def _same_day_due(accepted_on: dt.date, stops: Sequence[Stop]) -> dt.date | None:
+    """A 即办件's due date: the day of acceptance, moved to the end of each stop asked for by
+    then (a correction asked on the day: done the day the applicant answers). A stop begun after
+    the due day changes nothing: the case was overdue already. None while a stop that moves it
+    is open."""
+    due: dt.date | None = accepted_on
+    for start, end in sorted(stops, key=lambda stop: stop[0]):
+        if due is None or start > due:
+            break
+        due = None if end is None else max(due, end)
+    return due
 
 
 def elapsed_workdays(

@@ -129,6 +129,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "performance/dashboard.html",
         {
+            "center": center,
             "year": spec.start.year,
             "label": label,
             "code": spec.code,
