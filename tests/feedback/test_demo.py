@@ -1,10 +1,20 @@
+import datetime as dt
+
 import pytest
 
 from govhall.core.roles import Role
 from govhall.core.workdays import load_calendar
 from govhall.feedback import selectors
 from govhall.feedback.demo import _last_month, load_demo
-from govhall.feedback.models import AssistRecord, Complaint, Evaluation, Rectification
+from govhall.feedback.models import (
+    AssistRecord,
+    Complaint,
+    Evaluation,
+    Invitation,
+    Rectification,
+)
+from govhall.queueing.demo import load_demo as queue_demo
+from tests.queueing.factories import staffed_window
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +40,21 @@ def test_demo_is_idempotent_and_shows_every_state(center, make_user):
     calendar = load_calendar()
     for kind, day in AssistRecord.objects.values_list("kind", "date"):
         assert calendar.is_workday(day) == (kind != AssistRecord.Kind.WEEKEND)
+
+
+def test_most_people_served_rate_the_service_and_a_second_run_rates_nobody_more(
+    center, department, make_user
+):
+    make_user(Role.CENTER_ADMIN)
+    staffed_window(center, department, number="1")
+    queue_demo(center, password="x")
+    served = Invitation.objects.filter(center=center, source=Invitation.Source.TICKET).count()
+    load_demo(center, password="x")
+    rated = Evaluation.objects.filter(center=center, ticket__isnull=False).count()
+    assert 0.6 * served < rated < served
+    # rated at the pad as the service ends, on the day it was given (the demo's past mornings)
+    for evaluation in Evaluation.objects.filter(center=center, ticket__isnull=False):
+        finished = evaluation.ticket.finished_at
+        assert finished < evaluation.rated_at < finished + dt.timedelta(minutes=5)
+    load_demo(center, password="x")
+    assert Evaluation.objects.filter(center=center, ticket__isnull=False).count() == rated

@@ -1,5 +1,6 @@
 import pytest
 
+from govhall.core.workdays import is_workday
 from govhall.queueing import selectors
 from govhall.queueing.demo import load_demo
 from govhall.queueing.models import QueueCategory, Ticket
@@ -26,6 +27,19 @@ def test_demo_gives_a_working_hall_and_is_idempotent(center, department):
     load_demo(center, password="pw")
     assert QueueCategory.objects.filter(center=center).count() == 3
     assert Ticket.objects.filter(center=center).count() == served
+
+
+def test_demo_serves_the_mornings_of_the_last_month(center, department):
+    """The figures, the trend and last month's bulletin have waits: tickets on past working days,
+    each called after it was issued and finished after it was called."""
+    staffed_window(center, department, number="1")
+    load_demo(center, password="pw")
+    today = selectors.local_day(selectors.now())
+    days = {selectors.local_day(t.issued_at) for t in Ticket.objects.filter(center=center)}
+    past = {day for day in days if day < today}
+    assert len(past) >= 15 and all(is_workday(day) for day in past)
+    for ticket in Ticket.objects.filter(center=center):
+        assert ticket.issued_at < ticket.called_at < ticket.finished_at
 
 
 def test_departments_past_the_prefix_letters_are_served_at_the_comprehensive_windows(center):

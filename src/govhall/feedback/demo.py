@@ -43,6 +43,8 @@ ASSIST_RATES = {
     AssistRecord.Kind.COACHING: 0.22,
     AssistRecord.Kind.WEEKEND: 0.5,
 }
+# The share of the people served at a window who rate the service on the pad or by QR code.
+RATED_SHARE = 0.85
 COMPLAINTS = [
     ("DEMO-C1", Complaint.Channel.WINDOW, "办理营业执照变更,窗口称需回原籍开证明,无法办成。"),
     ("DEMO-C2", Complaint.Channel.HOTLINE, "办税预约号源太少,连续三天约不上。"),
@@ -97,11 +99,18 @@ def _advance(evaluation: Evaluation, steps: int, actor: Any) -> None:
 
 
 def _rate_served_tickets(center: Center, rng: random.Random) -> list[Evaluation]:
-    pending = Invitation.objects.filter(
-        center=center, source=Invitation.Source.TICKET, used_at__isnull=True
-    ).select_related("department", "window", "staff", "ticket")[:60]
+    pending = (
+        Invitation.objects.filter(
+            center=center, source=Invitation.Source.TICKET, used_at__isnull=True
+        )
+        .select_related("department", "window", "staff", "ticket")
+        .order_by("created_at")
+    )
     made = []
     for invitation in pending:
+        # Decided by the invitation itself, so a second run leaves the same ones unrated.
+        if random.Random(f"rated-{invitation.pk}").random() >= RATED_SHARE:
+            continue
         with transaction.atomic():
             made.append(
                 services.ratings._record_evaluation(
@@ -113,7 +122,7 @@ def _rate_served_tickets(center: Center, rng: random.Random) -> list[Evaluation]
                     staff=invitation.staff,
                     invitation=invitation,
                     ticket=invitation.ticket,
-                    rated_at=invitation.created_at + dt.timedelta(minutes=1),
+                    rated_at=invitation.ticket.finished_at + dt.timedelta(minutes=1),
                 )
             )
     return made

@@ -1,4 +1,5 @@
-"""Demo part of the queue: a category per department of the demo centre, and a morning's tickets.
+"""Demo part of the queue: a category per department of the demo centre, the last month's
+mornings of service and this morning's.
 
 Idempotent: categories are matched by prefix, and the past tickets are only made when the demo
 centre has none yet. The demo hall issues tickets at any hour so it can be tried at night.
@@ -7,12 +8,18 @@ centre has none yet. The demo hall issues tickets at any hour so it can be tried
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from govhall.core.models import Center
+from govhall.core.workdays import load_calendar
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.queueing import selectors, services
 from govhall.queueing.models import QueueCategory, Ticket
 
 PREFIXES = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+# Days of past service, as many as the attendance demo's, and the desks open on each.
+DAYS = 30
+PAST_DESKS = 12
 GENERAL_PREFIX = "Z"
 
 
@@ -54,32 +61,67 @@ def _categories(center: Center) -> list[QueueCategory]:
     return made
 
 
-def _past_tickets(center: Center, categories: list[QueueCategory]) -> None:
-    """This morning's service in the demo hall, so the board and the monitor are not empty."""
-    if Ticket.objects.filter(center=center).exists():
-        return
-    rng = random.Random(2026)
-    end = selectors.now() - dt.timedelta(minutes=5)
-    clock = end - dt.timedelta(hours=4, minutes=30)
+def _desks(categories: list[QueueCategory]) -> list[tuple[QueueCategory, Window, StaffProfile]]:
+    """Each category's windows with the first active staff member posted at them."""
     desks = []
     for category in categories:
         for window in category.windows.all():
             staff = StaffProfile.objects.filter(windows=window, active=True).first()
             if staff is not None:
                 desks.append((category, window, staff))
-    for category, window, staff in desks[:6]:
+    return desks
+
+
+def _serve(
+    desk: tuple[QueueCategory, Window, StaffProfile],
+    rng: random.Random,
+    clock: dt.datetime,
+    tickets: int,
+) -> dt.datetime:
+    """`tickets` people taken at the desk from `clock` on, the window signed off after the last;
+    the time it ended."""
+    category, window, staff = desk
+    for _n in range(tickets):
+        clock += dt.timedelta(minutes=rng.randint(1, 4))
+        services.issue_ticket(category=category, channel=Ticket.Channel.KIOSK, at=clock)
+        clock += dt.timedelta(seconds=rng.randint(60, 480))
+        ticket = services.call_next(window=window, staff=staff, at=clock)
+        if ticket is None:
+            continue
+        clock += dt.timedelta(seconds=rng.randint(90, 660))
+        services.finish_ticket(ticket=ticket, window=window, staff=staff, at=clock)
+    services.close_window_session(window=window, staff=staff, at=clock)
+    return clock
+
+
+def _past_days(categories: list[QueueCategory], rng: random.Random) -> None:
+    """A morning of service on each working day of the last month at one desk per category,
+    so the queue's figures, the dashboard's trend and last month's bulletin have waits."""
+    desks = list({category.pk: (category, w, s) for category, w, s in _desks(categories)}.values())
+    calendar = load_calendar()
+    today = selectors.local_day(selectors.now())
+    for back in range(DAYS, 0, -1):
+        day = today - dt.timedelta(days=back)
+        if not calendar.is_workday(day):
+            continue
+        opening = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+        for desk in desks[:PAST_DESKS]:
+            _serve(desk, rng, opening + dt.timedelta(minutes=rng.randint(0, 20)), rng.randint(1, 4))
+
+
+def _past_tickets(center: Center, categories: list[QueueCategory]) -> None:
+    """The last month's mornings and this morning's service in the demo hall, so the board,
+    the monitor and the figures are not empty."""
+    if Ticket.objects.filter(center=center).exists():
+        return
+    rng = random.Random(2026)
+    _past_days(categories, rng)
+    end = selectors.now() - dt.timedelta(minutes=5)
+    clock = end - dt.timedelta(hours=4, minutes=30)
+    for desk in _desks(categories)[:6]:
         if clock >= end - dt.timedelta(minutes=45):
             break
-        for _n in range(2):
-            clock += dt.timedelta(minutes=rng.randint(1, 4))
-            services.issue_ticket(category=category, channel=Ticket.Channel.KIOSK, at=clock)
-            clock += dt.timedelta(seconds=rng.randint(60, 420))
-            ticket = services.call_next(window=window, staff=staff, at=clock)
-            if ticket is None:
-                continue
-            clock += dt.timedelta(seconds=rng.randint(90, 600))
-            services.finish_ticket(ticket=ticket, window=window, staff=staff, at=clock)
-        services.close_window_session(window=window, staff=staff, at=clock)
+        clock = _serve(desk, rng, clock, 2)
 
 
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
