@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 import pygal
 
-from govhall.core.charts import STYLE, render
+from govhall.core.charts import STYLE, number, render
 
 
 def ranking_chart(title: str, names: Sequence[str], totals: Sequence[float]) -> str:
@@ -40,6 +40,9 @@ def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[flo
         legend_at_bottom=True,
         margin_right=_label_width(labels[-1]) // 2 + 8 if labels else 20,
         truncate_label=-1,
+        # From 0: a wait of 4.4 then 4.5 minutes is not drawn as a climb from floor to ceiling.
+        include_x_axis=True,
+        value_formatter=number,
     )
     chart.x_labels = list(labels)
     for name, values in series.items():
