@@ -95,8 +95,9 @@ def _serve(
 
 
 def _past_days(categories: list[QueueCategory], rng: random.Random) -> None:
-    """A morning of service on each working day of the last month at one desk per category,
-    so the queue's figures, the dashboard's trend and last month's bulletin have waits."""
+    """A morning of service on each working day of the last month at one desk in each of the
+    first categories, so the queue's figures, the dashboard's trend and last month's bulletin
+    have waits."""
     desks = list({category.pk: (category, w, s) for category, w, s in _desks(categories)}.values())
     calendar = load_calendar()
     today = selectors.local_day(selectors.now())
