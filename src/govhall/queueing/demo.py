@@ -94,11 +94,11 @@ def _serve(
     return clock
 
 
-def _past_days(categories: list[QueueCategory], rng: random.Random) -> None:
+def _past_days(desks: list[tuple[QueueCategory, Window, StaffProfile]], rng: random.Random) -> None:
     """A morning of service on each working day of the last month at one desk in each of the
     first categories, so the queue's figures, the dashboard's trend and last month's bulletin
     have waits."""
-    desks = list({category.pk: (category, w, s) for category, w, s in _desks(categories)}.values())
+    one_per_category = list({category.pk: (category, w, s) for category, w, s in desks}.values())
     calendar = load_calendar()
     today = selectors.local_day(selectors.now())
     for back in range(DAYS, 0, -1):
@@ -106,7 +106,7 @@ def _past_days(categories: list[QueueCategory], rng: random.Random) -> None:
         if not calendar.is_workday(day):
             continue
         opening = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
-        for desk in desks[:PAST_DESKS]:
+        for desk in one_per_category[:PAST_DESKS]:
             _serve(desk, rng, opening + dt.timedelta(minutes=rng.randint(0, 20)), rng.randint(1, 4))
 
 
@@ -116,10 +116,11 @@ def _past_tickets(center: Center, categories: list[QueueCategory]) -> None:
     if Ticket.objects.filter(center=center).exists():
         return
     rng = random.Random(2026)
-    _past_days(categories, rng)
+    desks = _desks(categories)
+    _past_days(desks, rng)
     end = selectors.now() - dt.timedelta(minutes=5)
     clock = end - dt.timedelta(hours=4, minutes=30)
-    for desk in _desks(categories)[:6]:
+    for desk in desks[:6]:
         if clock >= end - dt.timedelta(minutes=45):
             break
         clock = _serve(desk, rng, clock, 2)
