@@ -293,11 +293,9 @@ def entered_marks(
     )
 
 
-def latest_run(*, period: EvaluationPeriod, published_only: bool = False) -> EvaluationRun | None:
-    runs = period.runs.all()
-    if published_only:
-        runs = runs.filter(status=EvaluationRun.Status.PUBLISHED)
-    return runs.order_by("-version").first()
+def latest_published_run(*, period: EvaluationPeriod) -> EvaluationRun | None:
+    """The period's newest published run (one row: a run's inputs are large)."""
+    return period.runs.filter(status=EvaluationRun.Status.PUBLISHED).order_by("-version").first()
 
 
 def run_scores(*, run: EvaluationRun) -> QuerySet[DepartmentScore]:

@@ -146,7 +146,7 @@ def evaluate_period(
     )
     with transaction.atomic():
         EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
-        previous = selectors.latest_run(period=period, published_only=True)
+        previous = selectors.latest_published_run(period=period)
         version = (
             period.runs.order_by("-version").values_list("version", flat=True).first() or 0
         ) + 1
