@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from govhall.cases.models import Case
 from govhall.core.roles import Role
 from govhall.feedback import links, selectors, services
-from govhall.feedback.models import AssistRecord, Evaluation, Rectification
+from govhall.feedback.models import AssistRecord, Rectification
 from govhall.org.scoping import scope_for
 from tests.factories import StaffProfileFactory, WindowFactory
 from tests.feedback.factories import completed_case, hotline_rating, served_ticket
@@ -27,11 +27,13 @@ def at(month, day, hour=10):
 
 
 def rate(invitation, level, when, phone=""):
-    evaluation = services.rate_with_link(
-        token=links.sign_invitation(invitation.pk), level=level, rater_phone=phone, actor=None
+    return services.rate_with_link(
+        token=links.sign_invitation(invitation.pk),
+        level=level,
+        rater_phone=phone,
+        actor=None,
+        at=when,
     )
-    Evaluation.objects.filter(pk=evaluation.pk).update(rated_at=when)
-    return evaluation
 
 
 def hotline(center, department, level, when, ref):

@@ -94,6 +94,34 @@ class TestInvitation:
         assert invitation.staff == clerk
         assert invitation.rater_name == "张三" and invitation.rater_phone == "13900000002"
 
+    def test_a_service_recorded_after_the_fact_is_invited_as_of_its_end(
+        self, department, clerk, window
+    ):
+        """A finish or completion given a past time dates its invitation then, not at the write:
+        the link's validity runs from the service, and a stale one is already expired."""
+        valid_days = feedback_settings(window.center_id).invitation_valid_days
+        finished = timezone.now() - dt.timedelta(days=valid_days + 3)
+        ticket = served_ticket(staff=clerk, window=window, finished_at=finished)
+        by_ticket = services.invite_for_ticket(ticket=ticket, actor=clerk.user)
+        completed = timezone.now() - dt.timedelta(hours=5)
+        case = completed_case(department=department, accepted_by=clerk.user, completed_at=completed)
+        by_case = services.invite_for_case(case=case, actor=None)
+        assert by_ticket.created_at == finished and by_case.created_at == completed
+        assert by_ticket.expires_at == finished + dt.timedelta(days=valid_days)
+        assert by_ticket.is_expired() and not by_case.is_expired()
+
+    def test_a_rating_dated_before_its_service_is_refused(self, invitation):
+        before = invitation.created_at - dt.timedelta(minutes=1)
+        with pytest.raises(ValidationFailed) as refused:
+            services.rate_with_link(token=token_of(invitation), level=5, at=before)
+        assert refused.value.code == "rated_before_service"
+        assert not Evaluation.objects.exists()
+        later = invitation.created_at + dt.timedelta(minutes=1)
+        rated = services.rate_with_link(token=token_of(invitation), level=5, at=later)
+        assert rated.rated_at == later
+        invitation.refresh_from_db()
+        assert invitation.used_at == later
+
     def test_link_carries_the_signed_invitation(self, invitation):
         assert links.unsign_invitation(links.rating_url(invitation.pk).rsplit("/", 2)[-2]) == (
             invitation.pk

@@ -36,7 +36,7 @@ from openpyxl import load_workbook
 from govhall.core.errors import InvalidTransition, ValidationFailed
 from govhall.feedback import links
 from govhall.feedback import services as feedback
-from govhall.feedback.models import Evaluation, Rectification
+from govhall.feedback.models import Rectification
 from govhall.performance import services
 from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.report import report_tables
@@ -65,15 +65,14 @@ def _rate(staff, window, day, levels):
         served_tickets(staff=staff, window=window, day=day, count=len(levels)), levels, strict=True
     ):
         invitation = feedback.invite_for_ticket(ticket=ticket, actor=staff.user)
-        rating = feedback.rate_with_link(
+        feedback.rate_with_link(
             token=links.sign_invitation(invitation.pk),
             level=level,
             # An anonymous bad rating must say what went wrong (nobody to call back).
             comment="等候时间过长" if level <= 2 else "",
             actor=None,
+            at=at(day, 12),
         )
-        # Rated on the day of service (the service stamps the real time).
-        Evaluation.objects.filter(pk=rating.pk).update(rated_at=at(day, 12))
 
 
 @pytest.fixture

@@ -65,7 +65,10 @@ def test_random_months_pass_the_invariants(center, plans, award_count):
             if level is not None:
                 invitation = Invitation.objects.get(case=case)
                 feedback.rate_with_link(
-                    token=links.sign_invitation(invitation.pk), level=level, actor=None
+                    token=links.sign_invitation(invitation.pk),
+                    level=level,
+                    actor=None,
+                    at=at(done),
                 )
         rubric = services.ensure_default_rubric(center=center)
         rubric.awards.update(count=award_count)

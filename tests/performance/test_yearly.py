@@ -21,7 +21,7 @@ from govhall.core.errors import ValidationFailed
 from govhall.core.roles import Role
 from govhall.feedback import links
 from govhall.feedback import services as feedback_services
-from govhall.feedback.models import AssistRecord, Channel, Evaluation, Invitation
+from govhall.feedback.models import AssistRecord, Channel, Invitation
 from govhall.org.models import Department, Window
 from govhall.performance import selectors, services
 from govhall.performance.documents import bulletin_docx
@@ -63,10 +63,9 @@ def changed(obj, day: dt.date, **fields):
 
 def rate(case, level: int, channel: str, day: dt.date) -> None:
     invitation = Invitation.objects.get(case=case)
-    evaluation = feedback_services.rate_with_link(
-        token=links.sign_invitation(invitation.pk), level=level, channel=channel
+    feedback_services.rate_with_link(
+        token=links.sign_invitation(invitation.pk), level=level, channel=channel, at=at(day)
     )
-    Evaluation.objects.filter(pk=evaluation.pk).update(rated_at=at(day))
 
 
 def an_assist(

@@ -57,6 +57,7 @@ def _create_invitation(
     window: Window | None,
     staff: StaffProfile | None,
     actor: Any,
+    issued_at: dt.datetime,
     rater_name: str = "",
     rater_phone: str = "",
     ticket: Any = None,
@@ -64,10 +65,11 @@ def _create_invitation(
 ) -> Invitation:
     """Record that the window invited a rating of one service; runs in the caller's transaction.
 
-    The channel is the pad when the window has a paired pad, else the QR code on the ticket or
-    receipt (SMS when the case has a phone number to send the link to).
+    The invitation is dated when the service ended (`issued_at`), which is now at a live window
+    and the given time when a finish or completion is recorded after the fact; its validity runs
+    from then. The channel is the pad when the window has a paired pad, else the QR code on the
+    ticket or receipt (SMS when the case has a phone number to send the link to).
     """
-    now = timezone.now()
     if facts.has_pad and source == Invitation.Source.TICKET:
         channel = Channel.PAD
     elif rater_phone and source == Invitation.Source.CASE:
@@ -84,8 +86,8 @@ def _create_invitation(
         invited_by=acting_user(actor),
         rater_name=rater_name[:50],
         rater_phone=rater_phone[:20],
-        created_at=now,
-        expires_at=now + dt.timedelta(days=facts.valid_days),
+        created_at=issued_at,
+        expires_at=issued_at + dt.timedelta(days=facts.valid_days),
         ticket=ticket,
         case=case,
     )
@@ -121,6 +123,7 @@ def invite_for_ticket(*, ticket: Any, actor: Any) -> Invitation | None:
         window=ticket.window,
         staff=staff,
         actor=actor,
+        issued_at=ticket.finished_at,
         rater_phone=ticket.phone,
         ticket=ticket,
     )
@@ -144,6 +147,7 @@ def invite_for_case(*, case: Any, actor: Any) -> Invitation:
         window=case.window,
         staff=staff,
         actor=actor,
+        issued_at=case.completed_at,
         rater_name=case.applicant_name,
         rater_phone=case.phone,
         case=case,
@@ -164,6 +168,10 @@ def _usable(invitation: Invitation | None, now: dt.datetime | None = None) -> In
         raise FeedbackError.ALREADY_RATED(_("该服务已评价,每次服务只能评价一次。"))
     if invitation.is_expired(now):
         raise FeedbackError.LINK_EXPIRED(_("评价链接已过期,请通过12345热线评价。"))
+    if now is not None and now < invitation.created_at:
+        raise FeedbackError.RATED_BEFORE_SERVICE(
+            _("评价时间早于服务结束时间。"), detail={"at": now.isoformat()}
+        )
     return invitation
 
 
@@ -352,13 +360,15 @@ def rate_with_link(
     rater_name: str = "",
     rater_phone: str = "",
     actor: Any = None,
+    at: dt.datetime | None = None,
 ) -> Evaluation:
-    """A person rates through the signed link (QR code, web or SMS)."""
+    """A person rates through the signed link (QR code, web or SMS), now or at `at` when a
+    rating given earlier is recorded; the link must have been valid then."""
     if channel not in (Channel.QR, Channel.WEB, Channel.SMS):
         raise FeedbackError.CHANNEL_INVALID(_("评价渠道无效。"), detail={"channel": channel})
     with transaction.atomic():
         # Checked under the row lock, so a concurrent use of the same link is refused here.
-        invitation = _usable(_locked(Invitation, _link_invitation_id(token), required=False))
+        invitation = _usable(_locked(Invitation, _link_invitation_id(token), required=False), at)
         _refuse_own_service(actor, invitation.department_id, invitation.staff)
         anonymous = not ((rater_phone or "").strip() or invitation.rater_phone)
         if level in BAD_LEVELS and anonymous and not (comment or "").strip():
@@ -373,6 +383,7 @@ def rate_with_link(
             aspects=aspects,
             comment=comment,
             actor=actor,
+            rated_at=at,
             **_through(invitation, rater_name=rater_name, rater_phone=rater_phone),
         )
 
