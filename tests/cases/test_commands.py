@@ -44,10 +44,16 @@ def test_digest_mails_the_unit_lead(center, department):
 def test_demo_is_idempotent(center, department, monkeypatch):
     monkeypatch.setattr("govhall.cases.demo.CASES", 80)
     item = ServiceItemFactory(center=center, department=department, promised_limit_days=5)
-    MaterialFactory(item=item, name="申请书")
+    for order, name in enumerate(["申请书", "身份证", "营业执照", "经营场所证明"]):
+        MaterialFactory(item=item, name=name, sort_order=order)
     load_demo(center, password="x")
     count = Case.objects.count()
     assert count == 80
+    # 容缺 leaves out a secondary material, supplied once its date has passed.
+    missing = Case.objects.filter(mode=Case.Mode.MISSING)
+    assert missing.exists()
+    assert {tuple(c.materials_missing) for c in missing} == {("经营场所证明",)}
+    assert not missing.filter(supply_by__lt=timezone.localdate(), supplied_at__isnull=True)
     assert Case.objects.filter(state__in=Case.RUNNING_STATES).exists()
     assert Case.objects.filter(completed_late=True).exists()
     # A licence's certificate is delivered the working day after the decision, a few are not yet:

@@ -196,12 +196,15 @@ def _demo_case(item, day, *, rng, cal, now, today, staff, late) -> None:
 
     company = rng.random() < 0.3
     materials = list(item.materials.values_list("name", flat=True))
-    optional = list(item.materials.filter(required=False).values_list("name", flat=True))
+    # 容缺 leaves out a secondary material: one listed after the application and the identity.
+    secondary = list(
+        item.materials.filter(required=True).order_by("sort_order").values_list("name", flat=True)
+    )[2:]
     mode = Case.Mode.NORMAL
     missing: list[str] = []
     roll = rng.random()
-    if roll < 0.08 and optional:
-        mode, missing = Case.Mode.MISSING, optional[:1]
+    if roll < 0.08 and secondary:
+        mode, missing = Case.Mode.MISSING, secondary[-1:]
     elif roll < 0.14:
         mode = Case.Mode.COMMITMENT
     case = services.accept_case(
