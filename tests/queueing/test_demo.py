@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from govhall.core.workdays import is_workday
 from govhall.queueing import selectors
@@ -40,6 +43,24 @@ def test_demo_serves_the_mornings_of_the_last_month(center, department):
     assert len(past) >= 15 and all(is_workday(day) for day in past)
     for ticket in Ticket.objects.filter(center=center):
         assert ticket.issued_at < ticket.called_at < ticket.finished_at
+
+
+def test_the_demo_serves_only_in_opening_hours_whenever_it_is_loaded(
+    center, department, monkeypatch
+):
+    """Loaded at 22:30, it shows the day's service up to closing time, none in the evening."""
+    staffed_window(center, department, number="1")
+    settings = selectors.queue_settings(center.pk)
+    day = selectors.local_day(selectors.now()) - dt.timedelta(days=1)
+    while not is_workday(day):
+        day -= dt.timedelta(days=1)
+    night = timezone.make_aware(dt.datetime.combine(day, dt.time(22, 30)))
+    monkeypatch.setattr(selectors, "now", lambda: night)
+    load_demo(center, password="pw")
+    issued = [timezone.localtime(t.issued_at) for t in Ticket.objects.filter(center=center)]
+    assert all(is_workday(at.date()) for at in issued)
+    assert all(settings.morning_start <= at.time() <= settings.afternoon_end for at in issued)
+    assert any(at.date() == day and at.time() >= dt.time(13) for at in issued)
 
 
 def test_departments_past_the_prefix_letters_are_served_at_the_comprehensive_windows(center):

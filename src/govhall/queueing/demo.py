@@ -14,7 +14,7 @@ from govhall.core.models import Center
 from govhall.core.workdays import load_calendar
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.queueing import selectors, services
-from govhall.queueing.models import QueueCategory, Ticket
+from govhall.queueing.models import QueueCategory, QueueSettings, Ticket
 
 PREFIXES = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 # Days of past service, as many as the attendance demo's, and the desks open on each.
@@ -94,7 +94,15 @@ def _serve(
     return clock
 
 
-def _past_days(desks: list[tuple[QueueCategory, Window, StaffProfile]], rng: random.Random) -> None:
+def _on(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def _past_days(
+    desks: list[tuple[QueueCategory, Window, StaffProfile]],
+    rng: random.Random,
+    settings: QueueSettings,
+) -> None:
     """A morning of service on each working day of the last month at one desk in each of the
     first categories, so the queue's figures, the dashboard's trend and last month's bulletin
     have waits."""
@@ -105,25 +113,39 @@ def _past_days(desks: list[tuple[QueueCategory, Window, StaffProfile]], rng: ran
         day = today - dt.timedelta(days=back)
         if not calendar.is_workday(day):
             continue
-        opening = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+        opening = _on(day, settings.morning_start)
         for desk in one_per_category[:PAST_DESKS]:
             _serve(desk, rng, opening + dt.timedelta(minutes=rng.randint(0, 20)), rng.randint(1, 4))
 
 
-def _past_tickets(center: Center, categories: list[QueueCategory]) -> None:
-    """The last month's mornings and this morning's service in the demo hall, so the board,
-    the monitor and the figures are not empty."""
-    if Ticket.objects.filter(center=center).exists():
-        return
-    rng = random.Random(2026)
-    desks = _desks(categories)
-    _past_days(desks, rng)
+def _today(
+    desks: list[tuple[QueueCategory, Window, StaffProfile]],
+    rng: random.Random,
+    settings: QueueSettings,
+) -> None:
+    """Today's service so far, within today's opening hours: none when the demo is loaded before
+    opening, at night or on a day off, when a real hall's board is empty too."""
     end = selectors.now() - dt.timedelta(minutes=5)
-    clock = end - dt.timedelta(hours=4, minutes=30)
+    today = selectors.local_day(end)
+    if not load_calendar().is_workday(today):
+        return
+    end = min(end, _on(today, settings.afternoon_end))
+    clock = max(_on(today, settings.morning_start), end - dt.timedelta(hours=4, minutes=30))
     for desk in desks[:6]:
         if clock >= end - dt.timedelta(minutes=45):
             break
         clock = _serve(desk, rng, clock, 2)
+
+
+def _past_tickets(center: Center, categories: list[QueueCategory], settings: QueueSettings) -> None:
+    """The last month's mornings and today's service in the demo hall, so the board, the monitor
+    and the figures are not empty."""
+    if Ticket.objects.filter(center=center).exists():
+        return
+    rng = random.Random(2026)
+    desks = _desks(categories)
+    _past_days(desks, rng, settings)
+    _today(desks, rng, settings)
 
 
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
@@ -132,5 +154,5 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
         settings.enforce_opening_hours = False
         settings.save(update_fields=["enforce_opening_hours"])
     categories = _categories(center)
-    _past_tickets(center, categories)
+    _past_tickets(center, categories, settings)
     return []
