@@ -6,7 +6,9 @@ default loads its tooltips from kozea.github.io. The pages' Content-Security-Pol
 script and nothing off-site, so charts are rendered with ``js=[]`` and their scripts removed.
 """
 
+import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -34,6 +36,41 @@ def number(value: float) -> str:
     """An axis or bar value to at most one decimal: 6, 4.2 (not 4.233333333)."""
     text = f"{value:.1f}"
     return text.removesuffix(".0")
+
+
+ROUND_STEPS = (1, 2, Decimal("2.5"), 5, 10)
+STEP_COUNTS = (4, 5, 6)
+
+
+def _step(peak: float, count: int, whole: bool) -> Decimal:
+    """The smallest round step (1, 2, 2.5 or 5 × 10ⁿ; at least 1 when `whole`) of which
+    `count` reach `peak`."""
+    if peak <= 0:
+        return Decimal(1)
+    raw = Decimal(repr(peak)) / count
+    magnitude = Decimal(10) ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in ROUND_STEPS if m * magnitude >= raw)
+    return max(step, Decimal(1)) if whole else step
+
+
+def axes(*peaks: float, whole: tuple[bool, ...] = ()) -> list[list[float]]:
+    """Round ticks from 0 for charts with one axis per peak (a bar chart's two y axes): each axis
+    in equal round steps reaching its peak, all with the same number of steps, so a secondary
+    axis's labels stand at the primary's grid lines. The count (4 to 6) is the one that wastes
+    least of the plot; `whole[i]` keeps axis i to whole numbers (counts of tickets)."""
+    kinds = whole + (False,) * (len(peaks) - len(whole))
+
+    def spare(count: int) -> float:
+        return max(
+            1 - peak / float(_step(peak, count, kind) * count) if peak > 0 else 0
+            for peak, kind in zip(peaks, kinds, strict=True)
+        )
+
+    count = min(STEP_COUNTS, key=spare)
+    return [
+        [float(_step(peak, count, kind) * i) for i in range(count + 1)]
+        for peak, kind in zip(peaks, kinds, strict=True)
+    ]
 
 
 def without_scripts(svg: str) -> str:

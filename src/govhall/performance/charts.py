@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 import pygal
 
-from govhall.core.charts import STYLE, number, render
+from govhall.core.charts import STYLE, axes, number, render
 
 
 def ranking_chart(title: str, names: Sequence[str], totals: Sequence[float]) -> str:
@@ -32,6 +32,9 @@ def _label_width(label: str) -> int:
 def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
     # The last tick's label is centred on the plot's right edge: leave room for its right half
     # (a running month's "2026年12月(截至12月7日)" was cut off).
+    # From 0 in round steps: a wait of 4.4 then 4.5 minutes is not drawn as a climb from floor to
+    # ceiling.
+    (ticks,) = axes(max((v for values in series.values() for v in values if v), default=0))
     chart = pygal.Line(
         title=title,
         height=340,
@@ -40,8 +43,8 @@ def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[flo
         legend_at_bottom=True,
         margin_right=_label_width(labels[-1]) // 2 + 8 if labels else 20,
         truncate_label=-1,
-        # From 0: a wait of 4.4 then 4.5 minutes is not drawn as a climb from floor to ceiling.
-        include_x_axis=True,
+        y_labels=ticks,
+        range=(0, ticks[-1]),
         value_formatter=number,
     )
     chart.x_labels = list(labels)

@@ -422,22 +422,32 @@ def monitor(request: HttpRequest) -> HttpResponse:
 # --- figures --------------------------------------------------------------------------------
 
 
-def _hour_chart(rows: dict[Any, dict[str, Any]]) -> str:
+def _hour_chart(rows: dict[int, dict[str, Any]]) -> str:
     if not rows:
         return ""
-    hours = sorted(rows)
-    waits = [round((rows[h]["avg_wait_seconds"] or 0) / 60, 1) for h in hours]
-    # Both axes from 0: a bar whose axis starts at the smallest wait is drawn with no height.
+    # Every hour from the first to the last, an hour without tickets drawn empty, not left out.
+    hours = range(min(rows), max(rows) + 1)
+    issued = [rows[h]["tickets_issued"] if h in rows else 0 for h in hours]
+    waits = [
+        round(rows[h]["avg_wait_seconds"] / 60, 1)
+        if h in rows and rows[h]["avg_wait_seconds"] is not None
+        else None
+        for h in hours
+    ]
+    # Both axes from 0 (a bar whose axis starts at the smallest wait has no height), in round
+    # steps, the waits' labels on the tickets' grid lines.
+    left, right = charts.axes(max(issued), max(w or 0 for w in waits), whole=(True,))
     chart = pygal.Bar(
         title=_("各时段取号与平均等待"),
         height=300,
         legend_at_bottom=True,
         value_formatter=charts.number,
-        range=(0, max(rows[h]["tickets_issued"] for h in hours) or 1),
-        secondary_range=(0, max(waits) or 1),
+        y_labels=left,
+        range=(0, left[-1]),
+        secondary_range=(0, right[-1]),
     )
     chart.x_labels = [f"{h:02d}:00" for h in hours]
-    chart.add(_("取号数"), [rows[h]["tickets_issued"] for h in hours])
+    chart.add(_("取号数"), issued)
     chart.add(_("平均等待(分钟)"), waits, secondary=True)
     return charts.render(chart)
 
