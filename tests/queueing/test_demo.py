@@ -7,7 +7,7 @@ from govhall.core.workdays import is_workday
 from govhall.queueing import selectors
 from govhall.queueing.demo import load_demo
 from govhall.queueing.models import QueueCategory, Ticket
-from tests.factories import DepartmentFactory, WindowFactory
+from tests.factories import DepartmentFactory, StaffProfileFactory, WindowFactory
 from tests.queueing.factories import staffed_window
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,24 @@ def test_demo_serves_the_mornings_of_the_last_month(center, department):
     assert len(past) >= 15 and all(is_workday(day) for day in past)
     for ticket in Ticket.objects.filter(center=center):
         assert ticket.issued_at < ticket.called_at < ticket.finished_at
+
+
+def test_a_units_line_is_served_by_its_people_at_its_own_window(center, department):
+    """Not by whoever is posted first at a window every unit shares (the green channel): the
+    ticket counts for the unit of the staff member who serves it."""
+    other = DepartmentFactory(center=center)
+    own, _staff = staffed_window(center, department, number="1")
+    shared, _staff = staffed_window(center, other, number="2")
+    shared.departments.add(department)
+    StaffProfileFactory(center=center, department=department, windows=[shared])
+    load_demo(center, password="pw")
+    served = Ticket.objects.filter(center=center, state=Ticket.State.DONE).exclude(
+        category__prefix="Z"
+    )
+    assert served.filter(category__departments=department).exists()
+    for ticket in served.select_related("category"):
+        assert [ticket.department] == list(ticket.category.departments.all())
+    assert set(served.filter(department=department).values_list("window", flat=True)) == {own.pk}
 
 
 def test_the_demo_serves_only_in_opening_hours_whenever_it_is_loaded(

@@ -8,6 +8,7 @@ centre has none yet. The demo hall issues tickets at any hour so it can be tried
 import datetime as dt
 import random
 
+from django.db.models import Count
 from django.utils import timezone
 
 from govhall.core.models import Center
@@ -62,11 +63,18 @@ def _categories(center: Center) -> list[QueueCategory]:
 
 
 def _desks(categories: list[QueueCategory]) -> list[tuple[QueueCategory, Window, StaffProfile]]:
-    """Each category's windows with the first active staff member posted at them."""
+    """Each category's windows with a member of its units posted at them (anyone posted at the
+    general category's comprehensive windows), the windows serving fewest units first: a unit's
+    people serve its line at its own windows, not at the green channel or the complaints desk."""
     desks = []
     for category in categories:
-        for window in category.windows.all():
-            staff = StaffProfile.objects.filter(windows=window, active=True).first()
+        units = set(category.departments.values_list("pk", flat=True))
+        windows = category.windows.annotate(units=Count("departments")).order_by("units", "number")
+        for window in windows:
+            posted = StaffProfile.objects.filter(windows=window, active=True).order_by("pk")
+            if category.prefix != GENERAL_PREFIX:
+                posted = posted.filter(department_id__in=units)
+            staff = posted.first()
             if staff is not None:
                 desks.append((category, window, staff))
     return desks
@@ -106,7 +114,10 @@ def _past_days(
     """A morning of service on each working day of the last month at one desk in each of the
     first categories, so the queue's figures, the dashboard's trend and last month's bulletin
     have waits."""
-    one_per_category = list({category.pk: (category, w, s) for category, w, s in desks}.values())
+    first: dict[int, tuple[QueueCategory, Window, StaffProfile]] = {}
+    for desk in desks:
+        first.setdefault(desk[0].pk, desk)
+    one_per_category = list(first.values())
     calendar = load_calendar()
     today = selectors.local_day(selectors.now())
     for back in range(DAYS, 0, -1):
