@@ -77,25 +77,33 @@ def _good_level(rng: random.Random) -> int:
 
 
 def _advance(evaluation: Evaluation, steps: int, actor: Any) -> None:
-    """Walk a new bad rating's rectification `steps` steps (0 = left open)."""
+    """Walk a new bad rating's rectification `steps` steps (0 = left open), one a working day
+    from the rating on, as far as today: verified the next working day, fixed the day after."""
     rect = evaluation.rectification
     actions = [
-        lambda r: services.verify_rectification(
-            rectification=r, valid=True, reason="经调取录像核实,情况属实。", actor=actor
+        lambda r, at: services.verify_rectification(
+            rectification=r, valid=True, reason="经调取录像核实,情况属实。", actor=actor, at=at
         ),
-        lambda r: services.rectify(
+        lambda r, at: services.rectify(
             rectification=r,
             measures="对窗口人员批评教育,已为群众重新办理。",
             kind=Rectification.Kind.IMMEDIATE,
             actor=actor,
+            at=at,
         ),
-        lambda r: services.record_callback(
-            rectification=r, reached=True, satisfaction="satisfied", actor=actor
+        lambda r, at: services.record_callback(
+            rectification=r, reached=True, satisfaction="satisfied", actor=actor, at=at
         ),
-        lambda r: services.close_rectification(rectification=r, actor=actor),
+        lambda r, at: services.close_rectification(rectification=r, actor=actor, at=at),
     ]
+    calendar = load_calendar()
+    day = timezone.localdate(evaluation.rated_at)
     for action in actions[:steps]:
-        rect = action(rect)
+        day = calendar.next_workday(day)
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+        if at > timezone.now():
+            return
+        rect = action(rect, at)
 
 
 def _rate_served_tickets(center: Center, rng: random.Random) -> list[Evaluation]:

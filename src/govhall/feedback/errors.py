@@ -46,6 +46,7 @@ class FeedbackError(ErrorCode):
     RATING_INCOMPLETE = "rating_incomplete", ValidationFailed
     BAD_CODE = "bad_code", ValidationFailed
     STEP_STALE = "step_stale", ValidationFailed
+    STEP_TIME_INVALID = "step_time_invalid", ValidationFailed
     IMPORT_KIND_INVALID = "import_kind_invalid", ValidationFailed
     COLUMN_MISSING = "column_missing", ValidationFailed
     CELL_REQUIRED = "cell_required", ValidationFailed

@@ -1,11 +1,13 @@
 """What the feedback services share: the row lock, validation to a domain error, the phone
 check, the rectification timeline and the audit of unmasked personal data."""
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.models import SecurityEvent
@@ -55,9 +57,15 @@ def _clean_phone(phone: str) -> str:
 
 
 def _rectification_event(
-    rectification: Rectification, kind: str, actor: Any, **details: Any
+    rectification: Rectification,
+    kind: str,
+    actor: Any,
+    at: dt.datetime | None = None,
+    **details: Any,
 ) -> None:
-    add_event(RectificationEvent, rectification, kind, actor, details=details)
+    add_event(
+        RectificationEvent, rectification, kind, actor, at=at or timezone.now(), details=details
+    )
 
 
 def record_unmasked(*, request: Any, records: Sequence[str]) -> None:

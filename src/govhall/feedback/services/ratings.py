@@ -329,7 +329,11 @@ def _open_rectification(evaluation: Evaluation) -> Rectification:
     rectification = new_rectification(evaluation, due)
     rectification.save()
     _rectification_event(
-        rectification, RectificationEvent.Kind.OPENED, None, deadline=str(due.date)
+        rectification,
+        RectificationEvent.Kind.OPENED,
+        None,
+        evaluation.rated_at,
+        deadline=str(due.date),
     )
     return rectification
 

@@ -29,34 +29,50 @@ _STEPS = {
 }
 
 
-def _step(rectification: Rectification, target: str) -> Rectification:
-    """`rectification` locked and put in `target`, if it is where that step follows."""
+def _step(rectification: Rectification, target: str, at: dt.datetime) -> Rectification:
+    """`rectification` locked and put in `target`, if it is where that step follows and `at`
+    (the step's time: now, or when a step taken earlier happened) is neither before the step it
+    follows nor in the future."""
     expected, verb = _STEPS[target]
     row = _locked(Rectification, rectification.pk)
     if row.status != expected:
         raise FeedbackError.RECTIFICATION_WRONG_STEP(
             _("整改当前为“%(s)s”,不能%(v)s。") % {"s": row.get_status_display(), "v": verb}
         )
+    previous = row.events.order_by("-at").values_list("at", flat=True).first()
+    if at > timezone.now() or (previous is not None and at < previous):
+        raise FeedbackError.STEP_TIME_INVALID(
+            _("步骤时间不能早于上一步骤,也不能晚于现在。"), detail={"at": at.isoformat()}
+        )
     row.status = target
     return row
 
 
 def verify_rectification(
-    *, rectification: Rectification, valid: bool, reason: str, evidence: Any = None, actor: Any
+    *,
+    rectification: Rectification,
+    valid: bool,
+    reason: str,
+    evidence: Any = None,
+    actor: Any,
+    at: dt.datetime | None = None,
 ) -> Rectification:
-    """核实: the serving department says whether the bad rating is borne out, and why."""
+    """核实: the serving department says whether the bad rating is borne out, and why.
+
+    Each step takes `at`, the time it was taken when it is recorded afterwards (now if not
+    given)."""
     require_over(actor, "feedback.handle_rectification", rectification)
     if not (reason or "").strip():
         raise FeedbackError.FIELD_REQUIRED(_("请填写核实情况。"), detail={"reason": ["required"]})
     with transaction.atomic():
-        row = _step(rectification, Rectification.Status.VERIFIED)
+        row = _step(rectification, Rectification.Status.VERIFIED, at or timezone.now())
         row.valid = valid
         row.verify_reason = reason.strip()
         if evidence:
             row.evidence = evidence
         _full_clean(row, validate_unique=False)
         row.save()
-        _rectification_event(row, RectificationEvent.Kind.VERIFIED, actor, valid=valid)
+        _rectification_event(row, RectificationEvent.Kind.VERIFIED, actor, at, valid=valid)
         return row
 
 
@@ -67,6 +83,7 @@ def rectify(
     kind: str,
     rectify_by: dt.date | None = None,
     actor: Any,
+    at: dt.datetime | None = None,
 ) -> Rectification:
     """整改 in one of three ways (国办发〔2019〕51号): 立行立改 (clear and reasonable: fixed at
     once), 限期整改 (complex: a ledger entry with its own deadline `rectify_by`), 解释说明 (no
@@ -79,12 +96,13 @@ def rectify(
         )
     if kind not in Kind.values:
         raise FeedbackError.FIELD_REQUIRED(_("请选择整改方式。"), detail={"kind": ["required"]})
-    if kind == Kind.DEADLINE and (rectify_by is None or rectify_by < timezone.localdate()):
+    when = at or timezone.now()
+    if kind == Kind.DEADLINE and (rectify_by is None or rectify_by < timezone.localdate(when)):
         raise FeedbackError.DEADLINE_INVALID(
             _("限期整改须填写不早于今天的整改期限。"), detail={"rectify_by": ["required"]}
         )
     with transaction.atomic():
-        row = _step(rectification, Rectification.Status.RECTIFIED)
+        row = _step(rectification, Rectification.Status.RECTIFIED, when)
         if row.valid is False and kind != Kind.EXPLANATION:
             raise FeedbackError.EXPLANATION_ONLY(
                 _("核实不属实的差评只能解释说明。"), detail={"kind": [Kind.EXPLANATION]}
@@ -97,6 +115,7 @@ def rectify(
             row,
             RectificationEvent.Kind.RECTIFIED,
             actor,
+            when,
             how=kind,
             rectify_by=row.rectify_by.isoformat() if row.rectify_by else None,
         )
@@ -110,6 +129,7 @@ def record_callback(
     satisfaction: str = "",
     note: str = "",
     actor: Any,
+    at: dt.datetime | None = None,
 ) -> Rectification:
     """回访: the person was called back (reached or not) and rated the rectification.
 
@@ -121,7 +141,7 @@ def record_callback(
     if not reached:
         satisfaction = ""
     with transaction.atomic():
-        row = _step(rectification, Rectification.Status.CALLED_BACK)
+        row = _step(rectification, Rectification.Status.CALLED_BACK, at or timezone.now())
         if reached and not Evaluation.objects.get(pk=row.evaluation_id).rater_phone:
             raise FeedbackError.NO_PHONE(
                 _("该差评未留联系电话,不能登记为已联系上。"), detail={"reached": ["no_phone"]}
@@ -136,21 +156,24 @@ def record_callback(
             row,
             RectificationEvent.Kind.CALLED_BACK,
             actor,
+            at,
             reached=reached,
             satisfaction=satisfaction,
         )
         return row
 
 
-def close_rectification(*, rectification: Rectification, actor: Any) -> Rectification:
+def close_rectification(
+    *, rectification: Rectification, actor: Any, at: dt.datetime | None = None
+) -> Rectification:
     """办结: the rectification is done; on time when closed by its deadline."""
     require_over(actor, "feedback.handle_rectification", rectification)
     with transaction.atomic():
-        row = _step(rectification, Rectification.Status.CLOSED)
-        row.closed_at = timezone.now()
+        row = _step(rectification, Rectification.Status.CLOSED, at or timezone.now())
+        row.closed_at = at or timezone.now()
         row.save(update_fields=["status", "closed_at"])
         _rectification_event(
-            row, RectificationEvent.Kind.CLOSED, actor, on_time=not row.is_overdue()
+            row, RectificationEvent.Kind.CLOSED, actor, row.closed_at, on_time=not row.is_overdue()
         )
         evaluation = Evaluation.objects.select_related(
             "department", "window", "staff", "ticket", "case"
