@@ -44,8 +44,8 @@ def test_digest_mails_the_unit_lead(center, department):
 def test_demo_is_idempotent(center, department, monkeypatch):
     monkeypatch.setattr("govhall.cases.demo.CASES", 80)
     item = ServiceItemFactory(center=center, department=department, promised_limit_days=5)
-    for order, name in enumerate(["申请书", "身份证", "营业执照", "经营场所证明"]):
-        MaterialFactory(item=item, name=name, sort_order=order)
+    for order, name in enumerate(["申请书", "身份证", "营业执照", "经营场所证明", "《承诺书》"]):
+        MaterialFactory(item=item, name=name, sort_order=order, needs_form=name.startswith("《"))
     load_demo(center, password="x")
     count = Case.objects.count()
     assert count == 80

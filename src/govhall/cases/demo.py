@@ -196,10 +196,12 @@ def _demo_case(item, day, *, rng, cal, now, today, staff, late) -> None:
 
     company = rng.random() < 0.3
     materials = list(item.materials.values_list("name", flat=True))
-    # 容缺 leaves out a secondary material: one listed after the application and the identity.
-    secondary = list(
-        item.materials.filter(required=True).order_by("sort_order").values_list("name", flat=True)
-    )[2:]
+    # 容缺 leaves out a secondary material: one listed after the application and the identity,
+    # and not a form the applicant fills in at the window.
+    required = item.materials.filter(required=True).order_by("sort_order")
+    secondary = [
+        name for name, form in list(required.values_list("name", "needs_form"))[2:] if not form
+    ]
     mode = Case.Mode.NORMAL
     missing: list[str] = []
     roll = rng.random()
