@@ -64,15 +64,16 @@ def verify_rectification(
     require_over(actor, "feedback.handle_rectification", rectification)
     if not (reason or "").strip():
         raise FeedbackError.FIELD_REQUIRED(_("请填写核实情况。"), detail={"reason": ["required"]})
+    when = at or timezone.now()
     with transaction.atomic():
-        row = _step(rectification, Rectification.Status.VERIFIED, at or timezone.now())
+        row = _step(rectification, Rectification.Status.VERIFIED, when)
         row.valid = valid
         row.verify_reason = reason.strip()
         if evidence:
             row.evidence = evidence
         _full_clean(row, validate_unique=False)
         row.save()
-        _rectification_event(row, RectificationEvent.Kind.VERIFIED, actor, at, valid=valid)
+        _rectification_event(row, RectificationEvent.Kind.VERIFIED, actor, when, valid=valid)
         return row
 
 
@@ -140,8 +141,9 @@ def record_callback(
         raise FeedbackError.SATISFACTION_REQUIRED(_("联系上评价人时请选择其对整改的满意度。"))
     if not reached:
         satisfaction = ""
+    when = at or timezone.now()
     with transaction.atomic():
-        row = _step(rectification, Rectification.Status.CALLED_BACK, at or timezone.now())
+        row = _step(rectification, Rectification.Status.CALLED_BACK, when)
         if reached and not Evaluation.objects.get(pk=row.evaluation_id).rater_phone:
             raise FeedbackError.NO_PHONE(
                 _("该差评未留联系电话,不能登记为已联系上。"), detail={"reached": ["no_phone"]}
@@ -156,7 +158,7 @@ def record_callback(
             row,
             RectificationEvent.Kind.CALLED_BACK,
             actor,
-            at,
+            when,
             reached=reached,
             satisfaction=satisfaction,
         )
@@ -168,12 +170,13 @@ def close_rectification(
 ) -> Rectification:
     """办结: the rectification is done; on time when closed by its deadline."""
     require_over(actor, "feedback.handle_rectification", rectification)
+    when = at or timezone.now()
     with transaction.atomic():
-        row = _step(rectification, Rectification.Status.CLOSED, at or timezone.now())
-        row.closed_at = at or timezone.now()
+        row = _step(rectification, Rectification.Status.CLOSED, when)
+        row.closed_at = when
         row.save(update_fields=["status", "closed_at"])
         _rectification_event(
-            row, RectificationEvent.Kind.CLOSED, actor, row.closed_at, on_time=not row.is_overdue()
+            row, RectificationEvent.Kind.CLOSED, actor, when, on_time=not row.is_overdue()
         )
         evaluation = Evaluation.objects.select_related(
             "department", "window", "staff", "ticket", "case"
