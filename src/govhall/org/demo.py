@@ -58,6 +58,9 @@ DEPARTMENTS: list[tuple[str, str, str, bool]] = [
 ENTERPRISES = {"供电", "供水", "燃气", "电信", "刻章"}
 ENTERPRISE_AREA = "便民服务区"
 
+# The kinds of window that belong to one unit: its people are posted there.
+OWN_WINDOW_KINDS = {Window.Kind.DEPARTMENT, Window.Kind.ENTERPRISE}
+
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 # fmt: off
 GIVEN = ["晓", "静", "伟", "敏", "磊", "娜", "洋", "艳", "勇", "军", "杰", "娟", "涛",
@@ -195,9 +198,12 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
         )
         if created:
             window.departments.set([departments[s] for s in shorts])
-        for short in shorts if kind != "comprehensive" else []:
-            windows.setdefault(short, []).append(window)
-        if kind == "comprehensive":
+        # A unit's people sit at its own windows; the comprehensive windows and the service
+        # desk's (绿色通道, 爱心, 跨省通办, 办不成事反映), which take every unit's matters, are
+        # staffed from the units that have no window of their own.
+        if kind in OWN_WINDOW_KINDS:
+            windows.setdefault(shorts[0], []).append(window)
+        else:
             windows.setdefault("*", []).append(window)
 
     hashed = make_password(password)
