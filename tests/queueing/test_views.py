@@ -9,7 +9,7 @@ from govhall.core.roles import Role
 from govhall.core.workdays import is_workday
 from govhall.queueing import selectors, services
 from govhall.queueing.models import Ticket, WindowPause, WindowSession
-from tests.factories import ServiceItemFactory
+from tests.factories import ServiceItemFactory, StaffProfileFactory
 from tests.queueing.factories import QueueCategoryFactory, open_hall, staffed_window
 
 pytestmark = pytest.mark.django_db
@@ -182,12 +182,13 @@ class TestTerminal:
         client.force_login(staff.user)
         page = client.get(reverse("queueing:terminal"), follow=True)
         assert page.status_code == 200 and "叫号" in page.content.decode()
-        assert WindowSession.objects.filter(window=window, closed_at__isnull=True).count() == 1
         post = lambda action, **data: client.post(  # noqa: E731
             reverse("queueing:terminal_action", args=[window.pk, action]),
             data,
             HTTP_HX_REQUEST="true",
         )
+        assert "已上岗" in post("open").content.decode()
+        assert WindowSession.objects.filter(window=window, closed_at__isnull=True).count() == 1
         assert "A001" in post("call").content.decode()
         post("start")
         post("finish")
@@ -202,6 +203,25 @@ class TestTerminal:
         client.post(reverse("queueing:terminal_close", args=[window.pk]), {"logout": "1"})
         assert not WindowSession.objects.filter(closed_at__isnull=True).exists()
         assert not WindowPause.objects.filter(ended_at__isnull=True).exists()
+
+    def test_opening_the_page_does_not_put_the_clerk_on_duty(self, client, hall, center):
+        """A GET changes nothing: the page offers 上岗 (naming a colleague on duty there, whom
+        it takes over from); the clerk is on duty once they press it, or call, or pause."""
+        _category, window, staff = hall
+        client.force_login(staff.user)
+        url = reverse("queueing:terminal_window", args=[window.pk])
+        body = client.get(url).content.decode()
+        assert 'data-testid="off-duty"' in body and "您尚未在本窗口上岗" in body
+        assert not WindowSession.objects.exists()
+        colleague = StaffProfileFactory(center=center, department=staff.department)
+        colleague.windows.add(window)
+        services.open_window_session(window=window, staff=colleague)
+        body = client.get(url).content.decode()
+        assert f"本窗口当前由 {colleague.user.display_name} 在岗" in body
+        assert WindowSession.objects.get(closed_at__isnull=True).staff == colleague
+        client.post(reverse("queueing:terminal_action", args=[window.pk, "call"]))
+        assert WindowSession.objects.get(closed_at__isnull=True).staff == staff
+        assert 'data-testid="off-duty"' not in client.get(url).content.decode()
 
     def test_transfer_from_terminal(self, client, hall, center):
         category, window, staff = hall

@@ -262,6 +262,7 @@ def _terminal_context(window: Window, staff: StaffProfile, **extra: Any) -> dict
     return {
         "window": window,
         "staff": staff,
+        "session": selectors.open_session(window),
         "current": selectors.current_ticket(window),
         "waiting": selectors.waiting_for_window(window),
         "next_up": list(selectors.callable_tickets(window)[:5]),
@@ -290,7 +291,6 @@ def terminal(request: HttpRequest) -> HttpResponse:
 @login_required
 def terminal_window(request: HttpRequest, window_id: int) -> HttpResponse:
     staff, window = _staff_window(request, window_id)
-    services.open_window_session(window=window, staff=staff, actor=request.user)
     return render(request, "queueing/terminal.html", _terminal_context(window, staff))
 
 
@@ -302,6 +302,7 @@ def terminal_panel(request: HttpRequest, window_id: int) -> HttpResponse:
 
 
 TERMINAL_ACTIONS = {
+    "open",
     "call",
     "recall",
     "start",
@@ -319,6 +320,9 @@ def _run_terminal_action(
 ) -> str:
     """Run one terminal action; returns the message to show."""
     common = {"window": window, "staff": staff, "actor": request.user}
+    if action == "open":
+        services.open_window_session(**common)
+        return _("已上岗,开始服务。")
     if action == "call":
         ticket = services.call_next(**common)
         if ticket is None:
