@@ -26,9 +26,10 @@ CASE_STATE = {
 
 
 class ExchangeSettingsFactory(factory.django.DjangoModelFactory):
+    """The centre's settings row (made with the centre), set to these values."""
+
     class Meta:
         model = ExchangeSettings
-        django_get_or_create = ("center",)
 
     center = factory.SubFactory(CenterFactory)
     upstream_url = "http://127.0.0.1:9/api/exchange/inbound/"
@@ -37,6 +38,14 @@ class ExchangeSettingsFactory(factory.django.DjangoModelFactory):
     timeout_seconds = 1.0
     backoff_base_seconds = 0.05
     backoff_max_seconds = 0.2
+
+    @classmethod
+    def _create(cls, model_class: type[ExchangeSettings], **kwargs: object) -> ExchangeSettings:
+        row = model_class.objects.filter(center=kwargs["center"]).first() or model_class()
+        for name, value in kwargs.items():
+            setattr(row, name, value)
+        row.save()
+        return row
 
 
 class RemoteCenterFactory(factory.django.DjangoModelFactory):

@@ -29,7 +29,7 @@ def test_status_prints_the_reconciliation(capsys, center, rows):
 
 
 def test_status_as_json_and_the_alert_exit_code(capsys, center, rows):
-    ExchangeSettings.objects.create(center=center, lag_alert_seconds=1)
+    ExchangeSettings.objects.filter(center=center).update(lag_alert_seconds=1)
     OutboxEvent.objects.update(created_at="2026-01-01T00:00:00+08:00")
     with pytest.raises(SystemExit) as exit_:
         call_command(

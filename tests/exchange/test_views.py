@@ -34,7 +34,7 @@ def test_the_status_page_shows_counts_lag_and_dead_letters(client, admin_user, r
 def test_the_status_page_raises_the_lag_alert(client, admin_user, rows, center):
     from govhall.exchange.models import ExchangeSettings
 
-    ExchangeSettings.objects.create(center=center, lag_alert_seconds=1)
+    ExchangeSettings.objects.filter(center=center).update(lag_alert_seconds=1)
     OutboxEvent.objects.update(created_at="2026-01-01T00:00:00+08:00")
     client.force_login(admin_user)
     page = client.get(reverse("exchange:status")).content.decode()

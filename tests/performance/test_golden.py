@@ -37,7 +37,7 @@ from govhall.core.errors import InvalidTransition, ValidationFailed
 from govhall.feedback import links
 from govhall.feedback import services as feedback
 from govhall.feedback.models import Rectification
-from govhall.performance import services
+from govhall.performance import selectors, services
 from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.report import report_tables
 from tests.factories import (
@@ -196,7 +196,7 @@ def test_bulletin_and_tables_state_the_selectors_figures(month, center):
 def test_a_published_bulletin_never_changes(month, center, admin_user):
     """Publish; then rename the centre, every department and person, rewrite every setting:
     the document downloaded again says word for word what was published."""
-    settings = services.ensure_bulletin_settings(center=center)
+    settings = selectors.bulletin_settings(center_id=center.pk)
     settings.basis = "《市政务服务中心窗口服务效能评价办法》(政服〔2026〕5号)"
     settings.save()
     run = services.evaluate_period(center=center, code="2026-05")

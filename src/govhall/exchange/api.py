@@ -80,7 +80,7 @@ class ReconciliationView(APIView):
     def get(self, request: Request) -> Response:
         center_id = centre_of(request.user, "exchange.view_exchange_status")
         period = cleaned_data(PeriodForm(request.query_params))
-        settings = services.get_exchange_settings(center_id=center_id)
+        settings = selectors.exchange_settings(center_id=center_id)
         result = selectors.reconciliation(
             center_id=center_id,
             start=period["start"],

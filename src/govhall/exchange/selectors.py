@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
+from govhall.core import settings_rows
 from govhall.core.models import OutboxEvent
 from govhall.core.selectors import late_if_due_before
 from govhall.exchange.models import ExchangeSettings, RemoteCase, RemoteCenter, RemoteRating
 
 Status = OutboxEvent.Status
+
+
+def exchange_settings(*, center_id: int) -> ExchangeSettings:
+    """The centre's exchange settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(ExchangeSettings, center_id)
 
 
 def push_targets(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from govhall.core.bulk import insert_rows
 from govhall.core.models import OutboxEvent
-from govhall.exchange import protocol
+from govhall.exchange import protocol, selectors
 from govhall.exchange.errors import ExchangeError
 from govhall.exchange.mapping import MappingError, family_of, from_upstream, read_value
 from govhall.exchange.models import (
@@ -33,13 +33,6 @@ from govhall.org.scoping import scope_for
 
 logger = logging.getLogger(__name__)
 Status = OutboxEvent.Status
-
-
-def get_exchange_settings(*, center_id: int) -> ExchangeSettings:
-    """The centre's exchange settings, created with the defaults on first use."""
-    with transaction.atomic():
-        settings, _created = ExchangeSettings.objects.get_or_create(center_id=center_id)
-    return settings
 
 
 # --- sender -----------------------------------------------------------------------------------
@@ -229,7 +222,7 @@ def authenticate_push(
         stamp = int(timestamp)
     except ValueError:
         stamp = None
-    window = get_exchange_settings(center_id=remote.center_id).timestamp_window_seconds
+    window = selectors.exchange_settings(center_id=remote.center_id).timestamp_window_seconds
     now = now or timezone.now()
     if stamp is None or abs(now.timestamp() - stamp) > window:
         raise ExchangeError.TIMESTAMP_OUT_OF_WINDOW(

@@ -32,7 +32,7 @@ def status(request: HttpRequest) -> HttpResponse:
     center_id = centre_of(request.user, "exchange.view_exchange_status", request.GET.get("center"))
     form = PeriodForm(request.GET or None)
     period = form.values()
-    settings = services.get_exchange_settings(center_id=center_id)
+    settings = selectors.exchange_settings(center_id=center_id)
     now = timezone.now()
     unacked = list(selectors.unacknowledged_events(center_id=center_id)[:LIST_LIMIT])
     return render(

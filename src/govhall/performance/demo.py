@@ -32,7 +32,6 @@ def _marks(center: Center, code: str) -> None:
 
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     services.ensure_default_rubric(center=center)
-    services.ensure_bulletin_settings(center=center)
     first = timezone.localdate().replace(day=1)
     last_month = (first - dt.timedelta(days=1)).strftime("%Y-%m")
     if not selectors.period_runs(center_id=center.pk, code=last_month, published_only=True):

@@ -22,6 +22,7 @@ from govhall.core.models import (
     user_key,
 )
 from govhall.org.models import Department, StaffProfile
+from govhall.performance.defaults import DEFAULT_REQUIREMENTS
 from govhall.performance.rules import EVENT, RULES, scale_choices
 
 
@@ -359,7 +360,7 @@ class BulletinSettings(CenterSettings):
         help_text=_("如:《××市政务服务中心窗口服务效能评价办法》(××〔2021〕5号)"),
     )
     issuer = models.CharField(_("发文机关"), max_length=100, blank=True)
-    requirements = models.TextField(_("工作要求"), blank=True)
+    requirements = models.TextField(_("工作要求"), blank=True, default=DEFAULT_REQUIREMENTS)
     closing = models.TextField(_("结束语"), blank=True)
 
     class Meta:

@@ -19,12 +19,14 @@ from govhall.cases import selectors as cases_selectors
 from govhall.cases.models import Case
 from govhall.catalog import selectors as catalog_selectors
 from govhall.catalog.models import ServiceItem
+from govhall.core import settings_rows
 from govhall.core.selectors import concurrent_reads, upstream_backlog
 from govhall.feedback import selectors as feedback_selectors
 from govhall.feedback.models import AssistRecord
 from govhall.org import selectors as org_selectors
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.performance.models import (
+    BulletinSettings,
     DepartmentScore,
     EvaluationPeriod,
     EvaluationRun,
@@ -64,6 +66,11 @@ class PeriodFigures:
         return not any(
             c.get(key) for key in ("tickets_issued", "accepted", "completed_in_period", "ratings")
         ) and not c.get("assists_total")
+
+
+def bulletin_settings(*, center_id: int) -> BulletinSettings:
+    """The centre's bulletin settings (the defaults, unsaved, if it has no row)."""
+    return settings_rows.read(BulletinSettings, center_id)
 
 
 def _merge(target: dict[int, dict[str, Any]], part: dict[int, dict[str, Any]]) -> None:

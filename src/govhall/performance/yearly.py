@@ -36,7 +36,7 @@ from govhall.performance.report import (
     since_launch_sentence,
 )
 from govhall.performance.selectors import YearFigures, YearRank
-from govhall.performance.services import bulletin_texts, ensure_bulletin_settings
+from govhall.performance.services import bulletin_texts
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -466,7 +466,7 @@ def yearly_report(
     """The year's figures and its report, addressed and signed by the centre's bulletin
     settings, dated `issued_on` (today by default)."""
     figures = yearly_figures(center=center, year=year)
-    texts = bulletin_texts(settings=ensure_bulletin_settings(center=center), center=center)
+    texts = bulletin_texts(settings=selectors.bulletin_settings(center_id=center.pk), center=center)
     bulletin = compose_yearly(
         center=center, figures=figures, texts=texts, issued_on=issued_on or timezone.localdate()
     )

@@ -13,21 +13,12 @@ from govhall.core.models import Center
 from govhall.core.writes import acting_user
 from govhall.org.scoping import ANY_UNIT, require_perm
 from govhall.performance import selectors
-from govhall.performance.defaults import DEFAULT_REQUIREMENTS
 from govhall.performance.documents import bulletin_docx, tables_xlsx
 from govhall.performance.errors import PerformanceError
 from govhall.performance.models import BulletinSettings, EvaluationRun
 from govhall.performance.periods import parse_period
 from govhall.performance.report import Bulletin, compose_bulletin, report_tables
 from govhall.performance.services.runs import authorize_compute, check_run
-
-
-def ensure_bulletin_settings(*, center: Center) -> BulletinSettings:
-    settings, _created = BulletinSettings.objects.get_or_create(
-        center=center,
-        defaults={"issuer": center.name, "requirements": DEFAULT_REQUIREMENTS},
-    )
-    return settings
 
 
 def edit_run_text(
@@ -91,7 +82,7 @@ def publish_run(
         run.published_by = acting_user(actor)
         run.issued_on = issued_on or timezone.localdate()
         run.bulletin = bulletin_texts(
-            settings=ensure_bulletin_settings(center=run.center), center=run.center
+            settings=selectors.bulletin_settings(center_id=run.center_id), center=run.center
         )
         run.save(update_fields=["status", "published_at", "published_by", "issued_on", "bulletin"])
         return run
@@ -118,7 +109,9 @@ def bulletin_of(*, run: EvaluationRun, issued_on: dt.date | None = None) -> Bull
                 _("已发布的通报成文日期为%(day)s,不能更改。") % {"day": run.issued_on},
             )
         return compose_bulletin(run=run, texts=run.bulletin, issued_on=run.issued_on)
-    texts = bulletin_texts(settings=ensure_bulletin_settings(center=run.center), center=run.center)
+    texts = bulletin_texts(
+        settings=selectors.bulletin_settings(center_id=run.center_id), center=run.center
+    )
     return compose_bulletin(run=run, texts=texts, issued_on=issued_on or timezone.localdate())
 
 

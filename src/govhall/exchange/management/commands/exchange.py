@@ -53,7 +53,7 @@ class Command(BaseCommand):
             raise CommandError("--start is after --end")
         reports = []
         for center in self._centers(options["centers"]):
-            settings = services.get_exchange_settings(center_id=center.pk)
+            settings = selectors.exchange_settings(center_id=center.pk)
             reports.append(
                 (
                     center,
