@@ -1,6 +1,8 @@
 """A second factor for administrators (等保 2.0 8.1.4.1, django-otp TOTP): enrolment with a QR
 code on first login, a code at every login, the admin site behind it."""
 
+from base64 import b32encode
+
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
@@ -8,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govhall.core.models import SecurityEvent
 from govhall.core.roles import Role
+from govhall.core.views import PENDING_TOTP_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +31,14 @@ def test_an_administrator_enrols_then_reaches_the_admin_site(client, admin_user)
     assert refused["Location"].startswith(reverse("second_factor"))
     page = client.get(refused["Location"])
     assert page.status_code == 200 and "<svg" in page.content.decode()
-    device = TOTPDevice.objects.get(user=admin_user, confirmed=False)
+    secret = b32encode(bytes.fromhex(client.session[PENDING_TOTP_KEY])).decode()
+    assert secret in page.content.decode()
+    assert secret in client.get(refused["Location"]).content.decode()  # the same one again
+    assert not TOTPDevice.objects.exists()  # showing it wrote nothing
     wrong = client.post(reverse("second_factor"), {"token": "000000", "next": "/admin/"})
     assert wrong.status_code == 400
+    device = TOTPDevice.objects.get(user=admin_user, confirmed=False)
+    assert b32encode(device.bin_key).decode() == secret
     assert client.get(reverse("admin:index")).status_code == 302
     # Guessing is slowed down: right after a wrong code even the right one is refused.
     early = client.post(reverse("second_factor"), {"token": _code(device), "next": "/admin/"})

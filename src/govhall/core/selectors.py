@@ -10,8 +10,15 @@ from typing import Any, TypeVar
 from django.db import connection, connections
 from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from govhall.core.models import Center, OutboxEvent, WorkCalendarDay, WorkCalendarYear
+from govhall.core.models import (
+    Center,
+    OutboxEvent,
+    User,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
 
 
 def center_by_pk(center_id: int | None) -> Center:
@@ -224,3 +231,10 @@ def latest_versions(history: QuerySet, moment: dt.datetime) -> QuerySet:
         .filter(history_id=F("latest"))
         .exclude(history_type="-")
     )
+
+
+def totp_device(*, user: User, pending_key: str) -> TOTPDevice:
+    """The user's confirmed TOTP device, else their pending one; else a new one, unsaved, with
+    the secret `pending_key` (which enrolment shows until a code confirms it)."""
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+    return device or TOTPDevice(user=user, name="govhall", key=pending_key, confirmed=False)

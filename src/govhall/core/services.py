@@ -86,20 +86,15 @@ def record_security_event(
     )
 
 
-def totp_device_for(*, user: User) -> TOTPDevice:
-    """The user's confirmed TOTP device, else their pending one (created on first call)."""
-    devices = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id")
-    device = devices.first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="govhall", confirmed=False)
-    return device
-
-
 def verify_totp(*, request: HttpRequest, device: TOTPDevice, token: str) -> bool:
     """Check a code from the user's authenticator; on success the session is verified (and a
     pending device becomes the user's confirmed one), on failure the attempt is recorded.
-    django-otp slows repeated failures down (``OTP_TOTP_THROTTLE_FACTOR``)."""
+    django-otp slows repeated failures down (``OTP_TOTP_THROTTLE_FACTOR``): an unsaved device
+    (`core.selectors.totp_device`, the secret shown at enrolment) is saved as the user's pending
+    one first, so the failures count against it."""
     with transaction.atomic():
+        if device.pk is None:
+            device.save()
         if not device.verify_token(token.strip()):
             record_security_event(
                 kind=SecurityEvent.Kind.OTP_FAILED, request=request, actor=device.user

@@ -21,11 +21,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
+from django_otp.plugins.otp_totp.models import default_key
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from govhall.core import services, uploads
+from govhall.core import selectors, services, uploads
 from govhall.core.context_processors import site_name_for
 from govhall.core.error_codes import CoreError
 from govhall.core.middleware import error_response
@@ -110,13 +111,20 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
+PENDING_TOTP_KEY = "govhall_pending_totp_key"
+
+
 @login_required
 def second_factor(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator (QR code of the TOTP secret) on first use, then confirm a code."""
-    device = services.totp_device_for(user=request.user)
+    """Enrol an authenticator (QR code of the TOTP secret) on first use, then confirm a code.
+    Until a code confirms it, the secret shown is kept in the session: showing it writes
+    nothing."""
+    pending_key = request.session.setdefault(PENDING_TOTP_KEY, default_key())
+    device = selectors.totp_device(user=request.user, pending_key=pending_key)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.verify_totp(request=request, device=device, token=form.cleaned_data["token"]):
+            request.session.pop(PENDING_TOTP_KEY, None)
             return redirect(_next_url(request))
         form.add_error("token", _("动态口令不正确或已过期。"))
     context = {"form": form, "enrolled": device.confirmed, "next": _next_url(request)}
