@@ -9,13 +9,11 @@ number is expected: the answer must be a page, a redirect or a 4xx, never a 5xx.
 PostgreSQL too: NUL and out-of-range integers only break there.
 
 Each route and visitor is a test of its own, so xdist shares the walk among its workers; the
-objects the routes name are made once for the module.
+objects the routes name are made once for the module (`world`, in conftest.py).
 """
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from django.db import transaction
@@ -23,18 +21,8 @@ from django.http import QueryDict
 from django.test import Client
 from django.utils.datastructures import MultiValueDict
 
-from govhall.core.roles import Role
-from tests.cases.factories import accept
-from tests.factories import (
-    CenterFactory,
-    DepartmentFactory,
-    ServiceItemFactory,
-    UserFactory,
-    WindowFactory,
-    ensure_working_calendar,
-)
 from tests.queueing.factories import QueueCategoryFactory
-from tests.security.urlwalk import Route, all_routes
+from tests.security.urlwalk import Route, World, all_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -56,12 +44,6 @@ MALFORMED = [
 ALWAYS_TRIED = ("page", "limit", "offset")
 DUMMY = "fuzz"
 ROUTES = [r for r in all_routes() if not r.is_admin and "get" in r.methods()]
-
-
-@dataclass(frozen=True)
-class World:
-    arguments: dict[str, dict[str, Any]]  # route prefix → the URL arguments of its routes
-    admin: Any
 
 
 @contextlib.contextmanager
@@ -100,42 +82,8 @@ def reading_keys() -> Iterator[set[str]]:
             setattr(MultiValueDict, name, original)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """One of the objects the routes with arguments name, so their views get past the lookup,
-    and a centre administrator. Built once for the module, inside a transaction rolled back at
-    its end; each test's own transaction is a savepoint within it, so what a request writes is
-    gone before the next test."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        ensure_working_calendar()
-        center = CenterFactory()
-        item = ServiceItemFactory(center=center, department=DepartmentFactory(center=center))
-        window = WindowFactory(center=center)
-        QueueCategoryFactory(center=center)
-        case = accept(item)
-        yield World(
-            arguments={
-                "guide/": {"pk": item.pk},
-                "cases/": {"number": case.number, "action": "accept"},
-                "queue/terminal/": {"window_id": window.pk},
-                "api/catalog/": {"pk": item.pk},
-                "api/cases/": {"number": case.number, "pk": case.pk},
-            },
-            admin=UserFactory(center=center, roles=[Role.CENTER_ADMIN], is_staff=True),
-        )
-        transaction.set_rollback(True)
-
-
-def _url(route: Route, world: World) -> str:
-    values: dict = {}
-    for prefix, given in world.arguments.items():
-        if route.route.startswith(prefix):
-            values = given
-    return route.url(values)
-
-
 def _fuzz(client: Client, route: Route, world: World) -> list[str]:
-    url = _url(route, world)
+    url = world.url(route)
     with reading_keys() as read:
         client.get(url, {DUMMY: "1"})
     failures = []

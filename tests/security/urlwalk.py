@@ -98,3 +98,17 @@ def all_routes() -> list[Route]:
     for r in _walk(get_resolver().url_patterns, "", None):
         seen.setdefault(r.route, r)
     return sorted(seen.values(), key=lambda r: r.route)
+
+
+@dataclass(frozen=True)
+class World:
+    arguments: dict[str, dict[str, Any]]  # route prefix → the URL arguments of its routes
+    admin: Any
+    clerk: Any  # window staff posted at the window the terminal routes name
+
+    def url(self, route: Route) -> str:
+        values: dict = {}
+        for prefix, given in self.arguments.items():
+            if route.route.startswith(prefix):
+                values = given
+        return route.url(values)
