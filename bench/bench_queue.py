@@ -72,7 +72,7 @@ def _hall() -> dict[str, Any]:
     from govhall.queueing.services import format_number
 
     center = Center.objects.create(name="压测中心", level="city", region_code="411799")
-    settings = queue_settings(center.pk)
+    settings = queue_settings(center_id=center.pk)
     settings.enforce_opening_hours = False  # the benchmark runs at any hour
     settings.save()
     dept = Department.objects.create(center=center, name="压测局")

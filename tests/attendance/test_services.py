@@ -6,7 +6,7 @@ import pytest
 
 from govhall.attendance import services
 from govhall.attendance.models import LeaveRequest, StaffAssignment, Violation
-from govhall.attendance.selectors import categories_for, settings_for
+from govhall.attendance.selectors import attendance_settings, categories_for
 from govhall.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from tests.attendance.factories import at
 from tests.factories import StaffProfileFactory
@@ -73,7 +73,7 @@ def test_categories_are_seeded_once_and_editable(center):
     assert names[0] == "迟到" and names[-1] == "其他" and len(names) == 9
     categories_for(center.pk).filter(name="其他").update(is_active=False)
     assert categories_for(center.pk).count() == 9
-    assert settings_for(center.pk).pause_limit_minutes == 15
+    assert attendance_settings(center_id=center.pk).pause_limit_minutes == 15
 
 
 def test_assignment_history(staff, admin_user, other_department, window):

@@ -6,7 +6,7 @@ from govhall.cases import services
 from govhall.cases.errors import CaseError
 from govhall.cases.hooks import case_completed
 from govhall.cases.models import Case, CaseEvent, ClockStop
-from govhall.cases.selectors import get_case_settings, light_of
+from govhall.cases.selectors import case_settings, light_of
 from govhall.core.errors import PermissionDenied
 from govhall.core.models import OutboxEvent
 from govhall.core.roles import Role
@@ -185,7 +185,7 @@ def test_overdue_light_and_late_completion(item):
 
 
 def test_yellow_setting_by_percentage(center, department):
-    settings = get_case_settings(center.pk)
+    settings = case_settings(center_id=center.pk)
     settings.yellow_percent = 50
     settings.save()
     item = ServiceItemFactory(center=center, department=department, promised_limit_days=10)
@@ -206,7 +206,7 @@ def test_missing_materials_do_not_stop_the_clock_by_default(item):
 
 
 def test_missing_materials_stop_the_clock_when_the_centre_says_so(item, center):
-    settings = get_case_settings(center.pk)
+    settings = case_settings(center_id=center.pk)
     settings.missing_materials_stop_clock = True
     settings.save()
     case = accept(item, day=dt.date(2026, 3, 2), mode="missing", materials_missing=["身份证明"])

@@ -7,38 +7,43 @@ from django.apps import apps
 from django.urls import reverse
 
 from govhall.attendance.models import AttendanceSettings, ViolationCategory
-from govhall.attendance.selectors import DEFAULT_CATEGORIES, categories_for
-from govhall.attendance.selectors import settings_for as attendance_settings
+from govhall.attendance.selectors import DEFAULT_CATEGORIES, attendance_settings, categories_for
 from govhall.cases.models import CaseSettings
-from govhall.cases.selectors import get_case_settings
+from govhall.cases.selectors import case_settings
 from govhall.catalog.models import CatalogSettings
 from govhall.catalog.selectors import catalog_settings
 from govhall.core.compiled import statement_sql
 from govhall.core.models import Center
 from govhall.core.settings_rows import rows_for_existing_centers
+from govhall.exchange.models import ExchangeSettings
+from govhall.exchange.selectors import exchange_settings
 from govhall.feedback.models import FeedbackSettings
 from govhall.feedback.selectors import feedback_settings
+from govhall.performance.models import BulletinSettings
+from govhall.performance.selectors import bulletin_settings
 from govhall.queueing.models import QueueSettings
 from govhall.queueing.selectors import queue_settings, settings_of
 from govhall.supervision.models import SupervisionSettings
-from govhall.supervision.selectors import settings_for as supervision_settings
+from govhall.supervision.selectors import supervision_settings
 from tests.factories import CenterFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 READS = [
     (AttendanceSettings, attendance_settings),
-    (CaseSettings, get_case_settings),
-    (CatalogSettings, lambda pk: catalog_settings(center_id=pk)),
+    (BulletinSettings, bulletin_settings),
+    (CaseSettings, case_settings),
+    (CatalogSettings, catalog_settings),
+    (ExchangeSettings, exchange_settings),
     (FeedbackSettings, feedback_settings),
     (QueueSettings, queue_settings),
-    (SupervisionSettings, lambda pk: supervision_settings(center_id=pk)),
+    (SupervisionSettings, supervision_settings),
 ]
 MODELS = [model for model, _read in READS]
 
 
 def test_a_new_centre_has_one_row_of_each_settings_and_the_default_categories(center):
-    assert [model.objects.filter(center=center).count() for model in MODELS] == [1] * 6
+    assert [model.objects.filter(center=center).count() for model in MODELS] == [1] * len(MODELS)
     names = list(categories_for(center.pk).values_list("name", flat=True))
     assert names == [name for name, _points in DEFAULT_CATEGORIES]
 
@@ -67,7 +72,7 @@ def test_the_data_migration_gives_the_centres_without_categories_the_defaults(ce
 @pytest.mark.parametrize(("model", "read"), READS)
 def test_reading_is_one_query_of_the_saved_row(django_assert_num_queries, center, model, read):
     with django_assert_num_queries(1):
-        found = read(center.pk)
+        found = read(center_id=center.pk)
     assert found == model.objects.get(center=center)
 
 
@@ -77,7 +82,7 @@ def test_a_centre_without_its_row_reads_the_defaults_and_nothing_is_written(
 ):
     model.objects.filter(center=center).delete()
     with django_assert_num_queries(1) as queries:
-        found = read(center.pk)
+        found = read(center_id=center.pk)
     assert not [
         q for q in queries.captured_queries if not statement_sql(q["sql"]).startswith("SELECT")
     ]

@@ -79,7 +79,7 @@ class TestInvitation:
         self, clerk, window, django_assert_num_queries
     ):
         """Settings, pad and an earlier invitation in one read, then the INSERT."""
-        conf = feedback_settings(window.center_id)
+        conf = feedback_settings(center_id=window.center_id)
         conf.invitation_valid_days = 2
         conf.save()
         ticket = served_ticket(staff=clerk, window=window)
@@ -99,7 +99,7 @@ class TestInvitation:
     ):
         """A finish or completion given a past time dates its invitation then, not at the write:
         the link's validity runs from the service, and a stale one is already expired."""
-        valid_days = feedback_settings(window.center_id).invitation_valid_days
+        valid_days = feedback_settings(center_id=window.center_id).invitation_valid_days
         finished = timezone.now() - dt.timedelta(days=valid_days + 3)
         ticket = served_ticket(staff=clerk, window=window, finished_at=finished)
         by_ticket = services.invite_for_ticket(ticket=ticket, actor=clerk.user)
@@ -401,7 +401,7 @@ class TestRectification:
     def test_deadline_follows_the_centre_setting(self, invitation, center):
         from govhall.feedback.selectors import feedback_settings
 
-        conf = feedback_settings(center.pk)
+        conf = feedback_settings(center_id=center.pk)
         conf.rectification_days = 5
         conf.save()
         evaluation = rate_bad(invitation, level=2)

@@ -40,7 +40,7 @@ class QueueCategoryFactory(factory.django.DjangoModelFactory):
 
 def open_hall(center, **changes):
     """Queue settings of `center` with opening hours off (tests run at any hour)."""
-    settings = queue_settings(center.pk)
+    settings = queue_settings(center_id=center.pk)
     settings.enforce_opening_hours = False
     for key, value in changes.items():
         setattr(settings, key, value)

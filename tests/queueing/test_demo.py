@@ -25,7 +25,7 @@ def test_demo_gives_a_working_hall_and_is_idempotent(center, department):
     assert categories["Z"].windows.count() == 3
     served = Ticket.objects.filter(center=center, state=Ticket.State.DONE).count()
     assert served > 0
-    assert not selectors.queue_settings(center.pk).enforce_opening_hours
+    assert not selectors.queue_settings(center_id=center.pk).enforce_opening_hours
 
     load_demo(center, password="pw")
     assert QueueCategory.objects.filter(center=center).count() == 3
@@ -68,7 +68,7 @@ def test_the_demo_serves_only_in_opening_hours_whenever_it_is_loaded(
 ):
     """Loaded at 22:30, it shows the day's service up to closing time, none in the evening."""
     staffed_window(center, department, number="1")
-    settings = selectors.queue_settings(center.pk)
+    settings = selectors.queue_settings(center_id=center.pk)
     day = selectors.local_day(selectors.now()) - dt.timedelta(days=1)
     while not is_workday(day):
         day -= dt.timedelta(days=1)

@@ -67,7 +67,7 @@ def serve(category, window, staff, *, issued, wait, handling, no_show=False):
     ticket = services.call_next(window=window, staff=staff, at=called_at)
     end = called_at + dt.timedelta(seconds=handling)
     if no_show:
-        for n in range(selectors.queue_settings(category.center_id).recall_limit):
+        for n in range(selectors.queue_settings(center_id=category.center_id).recall_limit):
             ticket = services.recall_ticket(
                 ticket=ticket,
                 window=window,
@@ -303,11 +303,11 @@ def test_the_compiled_reads_load_what_the_orm_loads(hall, center, department):
     category, window, staff = hall
     read, settings = selectors.category_with_settings(category.pk)
     assert _fields(read) == _fields(QueueCategory.objects.get(pk=category.pk))
-    assert _fields(settings) == _fields(selectors.queue_settings(center.pk))
+    assert _fields(settings) == _fields(selectors.queue_settings(center_id=center.pk))
     assert selectors.category_with_settings(999999) is None
     read, settings, status = selectors.staff_window(window.pk, staff)
     assert _fields(read) == _fields(Window.objects.get(pk=window.pk))
-    assert _fields(settings) == _fields(selectors.queue_settings(center.pk))
+    assert _fields(settings) == _fields(selectors.queue_settings(center_id=center.pk))
     assert status is None
     _other, stranger = staffed_window(center, department, number="2")
     assert selectors.staff_window(window.pk, stranger) is None

@@ -25,7 +25,7 @@ GET_ROUTES = [r for r in all_routes() if not r.is_admin and r.methods()[0] == "g
 
 @pytest.fixture
 def citizen_data(center, department):
-    settings = queue_settings(center.pk)
+    settings = queue_settings(center_id=center.pk)
     settings.enforce_opening_hours = False
     settings.save()
     item = ServiceItemFactory(center=center, department=department)

@@ -78,7 +78,7 @@ def _busy_hall(category: QueueCategory, stop: threading.Event) -> None:
 def test_backup_during_a_day_restores_to_the_same_ranking(tmp_path):
     center = CenterFactory()
     simulate_month(center=center, month=MONTH, scale=TINY, seed=11)
-    settings = queue_settings(center.pk)
+    settings = queue_settings(center_id=center.pk)
     settings.enforce_opening_hours = False
     settings.save()
     category = QueueCategory.objects.filter(center=center).first()

@@ -106,7 +106,7 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     return local_day_bounds(start)[0], local_day_bounds(end)[1]
 
 
-def settings_for(center_id: int) -> AttendanceSettings:
+def attendance_settings(*, center_id: int) -> AttendanceSettings:
     """The centre's attendance settings (the defaults, unsaved, if it has no row)."""
     return settings_rows.read(AttendanceSettings, center_id)
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from govhall.cases import deadlines
 from govhall.cases.models import Case, ClockStop, JointCase, JointEvent, JointPackage, JointStep
-from govhall.cases.selectors import get_case_settings
+from govhall.cases.selectors import case_settings
 from govhall.core.selectors import late_if_due_before
 from govhall.core.workdays import Calendar, load_calendar
 from govhall.org.models import Department
@@ -161,7 +161,7 @@ def clocks(joints: Sequence[JointCase], today: dt.date | None = None) -> dict[in
     result = {}
     for joint in joints:
         if joint.center_id not in settings:
-            settings[joint.center_id] = get_case_settings(joint.center_id)
+            settings[joint.center_id] = case_settings(center_id=joint.center_id)
         s = settings[joint.center_id]
         result[joint.pk] = compute_clock(
             joint,

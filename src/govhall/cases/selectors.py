@@ -94,7 +94,7 @@ TICKET_GROUPS = {
 }
 
 
-def get_case_settings(center_id: int) -> CaseSettings:
+def case_settings(*, center_id: int) -> CaseSettings:
     """The centre's case settings (the defaults, unsaved, if it has no row)."""
     return settings_rows.read(CaseSettings, center_id)
 

@@ -119,7 +119,7 @@ class InvitationCheck(APIView):
     )
     def get(self, request: Request) -> Response:
         invitation = services.resolve_link(request.query_params.get("token", ""))
-        invitation.aspects = selectors.feedback_settings(invitation.center_id).aspects
+        invitation.aspects = selectors.feedback_settings(center_id=invitation.center_id).aspects
         return Response(s.InvitationOut(invitation).data)
 
 

@@ -69,7 +69,7 @@ GROUPINGS = ("department", "window", "staff")
 ONLINE_CHANNELS = (Channel.WEB, Channel.SMS)
 
 
-def feedback_settings(center_id: int) -> FeedbackSettings:
+def feedback_settings(*, center_id: int) -> FeedbackSettings:
     """The centre's feedback settings (the defaults, unsaved, if it has no row)."""
     return settings_rows.read(FeedbackSettings, center_id)
 
@@ -148,7 +148,7 @@ def pad_pending_invitation(pad: RatingPad, now: dt.datetime | None = None) -> In
     never comes back, so the next person cannot rate the previous one's service.
     """
     now = now or timezone.now()
-    minutes = feedback_settings(pad.center_id).pad_prompt_minutes
+    minutes = feedback_settings(center_id=pad.center_id).pad_prompt_minutes
     since = max(
         t for t in (pad.paired_at, pad.prompt_cleared_at, now - dt.timedelta(minutes=minutes)) if t
     )

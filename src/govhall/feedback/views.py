@@ -114,7 +114,7 @@ def _rater(
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     """The page a rating link or QR code opens: five levels, aspects, comment, real name."""
     invitation = services.resolve_link(token)
-    conf = selectors.feedback_settings(invitation.center_id)
+    conf = selectors.feedback_settings(center_id=invitation.center_id)
     form = RateForm(
         request.POST or None, aspects=conf.aspects, known_phone=bool(invitation.rater_phone)
     )

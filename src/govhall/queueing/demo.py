@@ -160,7 +160,7 @@ def _past_tickets(center: Center, categories: list[QueueCategory], settings: Que
 
 
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
-    settings = selectors.queue_settings(center.pk)
+    settings = selectors.queue_settings(center_id=center.pk)
     if settings.enforce_opening_hours:
         settings.enforce_opening_hours = False
         settings.save(update_fields=["enforce_opening_hours"])

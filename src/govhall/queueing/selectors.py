@@ -68,7 +68,7 @@ def local_day(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date()
 
 
-def queue_settings(center_id: int) -> QueueSettings:
+def queue_settings(*, center_id: int) -> QueueSettings:
     """The centre's queue settings (the defaults, unsaved, if it has no row)."""
     return settings_rows.read(QueueSettings, center_id)
 
@@ -224,7 +224,7 @@ def waiting_tickets(
     issued after `at` (by a kiosk racing a window's call) is not in it yet."""
     at = at or now()
     today = local_day(at)
-    settings = settings or queue_settings(center_id)
+    settings = settings or queue_settings(center_id=center_id)
     return _waiting(center_id, at=at, today=today, first_day=first_waiting_day(today, settings))
 
 
@@ -275,7 +275,7 @@ def next_ticket(
     category, carrying `line_size`: how many tickets the window may call, it included. Where
     the database can, its row is locked with SKIP LOCKED, so two windows calling at the same
     instant get different tickets. One read compiled once per process (`core.compiled`)."""
-    settings = settings or queue_settings(window.center_id)
+    settings = settings or queue_settings(center_id=window.center_id)
     today = local_day(at)
     lock = connection.features.has_select_for_update_skip_locked
     row = fetch_one(
@@ -492,7 +492,7 @@ def lines(
 ) -> list[tuple[QueueCategory, Line]]:
     """Every active category of the centre with its line, in one query."""
     at = at or now()
-    settings = settings or queue_settings(center_id)
+    settings = settings or queue_settings(center_id=center_id)
     return [
         (category, _line(category.pk, vars(category), settings))
         for category in _with_lines(
@@ -549,7 +549,7 @@ def ticket_progress(
     if ticket.state != Ticket.State.WAITING:
         return Progress(people_ahead=0, predicted_wait_seconds=None)
     at = at or now()
-    settings = settings or queue_settings(ticket.center_id)
+    settings = settings or queue_settings(center_id=ticket.center_id)
     today = local_day(at)
     shape = (
         ticket.target_window_id is not None,
@@ -590,7 +590,7 @@ def category_overview(
     wait of a ticket taken now (`Line.predicted_wait_new`, the figure `ticket_progress` gives
     that ticket once taken)."""
     at = at or now()
-    settings = settings or queue_settings(center_id)
+    settings = settings or queue_settings(center_id=center_id)
     threshold = settings.wait_alert_minutes * 60
     rows = []
     for cat, line in lines(center_id, at=at, settings=settings):
@@ -639,7 +639,7 @@ def kiosk_search(categories: list[dict[str, Any]], *, center_id: int, q: str) ->
 
 def wait_alerts(*, center_id: int) -> list[dict[str, Any]]:
     """Categories whose longest current wait passes the centre's threshold (for supervision)."""
-    settings = queue_settings(center_id)
+    settings = queue_settings(center_id=center_id)
     threshold = settings.wait_alert_minutes * 60
     return [
         {
@@ -846,7 +846,7 @@ def board_floors(center_id: int) -> list[str]:
 def hall_monitor(center_id: int) -> dict[str, Any]:
     """Waiting per category, windows open / paused / idle, longest wait, alerts."""
     at = now()
-    settings = queue_settings(center_id)
+    settings = queue_settings(center_id=center_id)
     sessions = {
         s.window_id: s
         for s in WindowSession.objects.filter(
@@ -936,7 +936,7 @@ def bookable_days(settings: QueueSettings, *, at: dt.datetime | None = None) -> 
 
 def appointment_slots(category: QueueCategory, day: dt.date) -> list[dict[str, Any]]:
     """Slots of `day` for `category` with their remaining places."""
-    settings = queue_settings(category.center_id)
+    settings = queue_settings(center_id=category.center_id)
     taken = dict(
         Appointment.objects.filter(
             category=category,

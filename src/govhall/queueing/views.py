@@ -267,7 +267,7 @@ def _terminal_context(window: Window, staff: StaffProfile, **extra: Any) -> dict
         "waiting": selectors.waiting_for_window(window),
         "next_up": list(selectors.callable_tickets(window)[:5]),
         "pause": pause,
-        "settings": selectors.queue_settings(window.center_id),
+        "settings": selectors.queue_settings(center_id=window.center_id),
         "pause_form": PauseForm(),
         "transfer_form": TransferForm(center_id=window.center_id),
         "issue_categories": selectors.active_categories(window.center_id),
@@ -507,7 +507,7 @@ def _appointments_page(
     category = categories.filter(pk=_int(request.GET.get("category"))).first() or (
         categories.first()
     )
-    settings = selectors.queue_settings(center.pk)
+    settings = selectors.queue_settings(center_id=center.pk)
     days = selectors.bookable_days(settings)
     try:
         day = dt.date.fromisoformat(request.GET.get("date", ""))

@@ -23,7 +23,7 @@ from django.db.models import Max
 
 from govhall.cases import deadlines
 from govhall.cases.models import Case, CaseEvent, ClockStop
-from govhall.cases.selectors import get_case_settings
+from govhall.cases.selectors import case_settings
 from govhall.core import bulk
 from govhall.core.models import OutboxEvent
 from govhall.core.workdays import Calendar
@@ -96,7 +96,7 @@ def carry_open_cases(
     if not open_cases or not workdays:
         return month
     month.cases = len(open_cases)
-    settings = get_case_settings(world.center.pk)
+    settings = case_settings(center_id=world.center.pk)
     region = world.center.region_code  # a number's day and sequence: the same for any centre
     stops_of: dict[int, list[ClockStop]] = {}
     for stop in ClockStop.objects.filter(case__in=[c.pk for c in open_cases]).order_by(

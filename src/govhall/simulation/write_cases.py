@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from govhall.cases import deadlines
 from govhall.cases.models import Case, CaseEvent, ClockStop
-from govhall.cases.selectors import get_case_settings
+from govhall.cases.selectors import case_settings
 from govhall.cases.services import case_outbox, next_numbers
 from govhall.catalog.models import ServiceItem
 from govhall.core import bulk
@@ -138,7 +138,7 @@ def write_cases(
 ) -> CasesMonth:
     """Turn applications into cases with their events, as they stand at `horizon`."""
     center = world.center
-    settings = get_case_settings(center.pk)
+    settings = case_settings(center_id=center.pk)
     region = center.region_code
     apps.sort(key=lambda a: a.at)
     per_day = Counter(app.at.astimezone(rows.LOCAL).date() for app in apps)

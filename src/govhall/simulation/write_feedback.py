@@ -86,7 +86,7 @@ def write_feedback(
     rng: random.Random,
 ) -> FeedbackMonth:
     center = world.center
-    conf = feedback_settings(center.pk)
+    conf = feedback_settings(center_id=center.pk)
     valid_for = dt.timedelta(days=conf.invitation_valid_days)
     departments = {d.pk: d for d in world.departments}
     windows = {w.pk: w for w in world.windows}

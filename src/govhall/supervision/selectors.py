@@ -40,7 +40,7 @@ from govhall.supervision.models import (
 )
 
 
-def settings_for(*, center_id: int) -> SupervisionSettings:
+def supervision_settings(*, center_id: int) -> SupervisionSettings:
     """The centre's supervision settings (the defaults, unsaved, if it has no row)."""
     return settings_rows.read(SupervisionSettings, center_id)
 

@@ -215,7 +215,7 @@ def _post_absences(
 
     A window nobody is scheduled to staff is never absent, and a person absent all session
     counts in 缺勤, not here: so a person's 空岗 never exceeds their scheduled time."""
-    conf = selectors.settings_for(center.pk)
+    conf = selectors.attendance_settings(center_id=center.pk)
     min_gap = dt.timedelta(minutes=conf.post_gap_minutes)
     pause_limit = dt.timedelta(minutes=conf.pause_limit_minutes)
     day_start, day_end = selectors.local_day_bounds(day)
@@ -412,7 +412,7 @@ def derive_for(
 def _derive(*, center: Center, day: dt.date, now: dt.datetime) -> DeriveResult:
     day_span = selectors.local_day_bounds(day)
     _sync_terminal_punches(center, day_span)
-    conf = selectors.settings_for(center.pk)
+    conf = selectors.attendance_settings(center_id=center.pk)
     sessions = selectors.sessions_on(center.pk, day)
     if day_span[0] > now:
         sessions = []

@@ -22,7 +22,7 @@ from govhall.cases.importing import (
     MAX_ROWS as MAX_IMPORT_ROWS,
 )
 from govhall.cases.models import Case, CaseEvent
-from govhall.cases.selectors import get_case_settings
+from govhall.cases.selectors import case_settings
 from govhall.cases.services.clocks import _apply_deadline
 from govhall.cases.services.common import EventType, State, case_outbox, next_numbers
 from govhall.catalog.models import ServiceItem
@@ -129,7 +129,7 @@ def _write_imported(
     center: Center, parsed: list[ParsedRow], *, actor: User | None, batch_size: int
 ) -> None:
     cal = load_calendar()
-    settings = get_case_settings(center.pk)
+    settings = case_settings(center_id=center.pk)
     items = ServiceItem.objects.filter(center=center).select_related("department").in_bulk()
     by_day: dict[dt.date, list[ParsedRow]] = {}
     for p in parsed:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from govhall.cases import deadlines
 from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, CaseSettings, ClockStop
-from govhall.cases.selectors import get_case_settings
+from govhall.cases.selectors import case_settings
 from govhall.cases.services.common import (
     EventType,
     State,
@@ -99,7 +99,7 @@ def _refresh_deadline(case: Case) -> None:
     _apply_deadline(
         case,
         cal=load_calendar(),
-        settings=get_case_settings(case.center_id),
+        settings=case_settings(center_id=case.center_id),
         stops=_stops_of(case),
     )
 
@@ -339,8 +339,8 @@ def recompute_deadlines(*, center_id: int | None = None, batch_size: int = 2000)
                 before = tuple(getattr(case, f) for f in fields)
                 settings = settings_by_center.get(case.center_id)
                 if settings is None:
-                    settings = settings_by_center[case.center_id] = get_case_settings(
-                        case.center_id
+                    settings = settings_by_center[case.center_id] = case_settings(
+                        center_id=case.center_id
                     )
                 _apply_deadline(case, cal=cal, settings=settings, stops=stops.get(case.pk, []))
                 if tuple(getattr(case, f) for f in fields) != before:

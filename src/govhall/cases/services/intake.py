@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from govhall.cases import deadlines
 from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, ClockStop
-from govhall.cases.selectors import get_case_settings
+from govhall.cases.selectors import case_settings
 from govhall.cases.services.clocks import _apply_deadline, _set_default_supply_by
 from govhall.cases.services.common import (
     EventType,
@@ -201,7 +201,7 @@ def _accept_into(
         raise CaseError.MISSING_MATERIALS_REQUIRED(_("容缺受理须列明容缺材料。"))
     if mode != Case.Mode.MISSING and materials_missing:
         raise CaseError.MISSING_MODE_REQUIRED(_("有缺少的材料时请选择容缺受理。"))
-    settings = get_case_settings(case.center_id)
+    settings = case_settings(center_id=case.center_id)
     cal = load_calendar()
     accepted_on = timezone.localdate(now)
     case.state = State.ACCEPTED

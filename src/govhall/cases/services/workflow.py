@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from govhall.cases.errors import CaseError
 from govhall.cases.hooks import case_closed, case_completed
 from govhall.cases.models import Case, ClockStop
-from govhall.cases.selectors import get_case_settings
+from govhall.cases.selectors import case_settings
 from govhall.cases.services.clocks import _close_stops, _refresh_deadline, _set_commitment_check_by
 from govhall.cases.services.common import (
     EventType,
@@ -57,7 +57,7 @@ def complete_case(
     if not approved and case.commitment_status == Case.Commitment.PENDING:
         case.commitment_status = Case.Commitment.NONE
     if approved and case.commitment_status == Case.Commitment.PENDING:
-        _set_commitment_check_by(case, load_calendar(), get_case_settings(case.center_id))
+        _set_commitment_check_by(case, load_calendar(), case_settings(center_id=case.center_id))
     _refresh_deadline(case)
     _saved(
         case,

@@ -93,7 +93,9 @@ def _receive_complaint(
             raise FeedbackError.OTHER_CENTER(_("所涉部门、窗口、人员或事项不属于本中心。"))
     department = _complaint_department(department=department, window=window, staff=staff, item=item)
     received_at = received_at or timezone.now()
-    due = add_workdays(timezone.localdate(received_at), feedback_settings(center.pk).complaint_days)
+    due = add_workdays(
+        timezone.localdate(received_at), feedback_settings(center_id=center.pk).complaint_days
+    )
     with transaction.atomic():
         complaint = Complaint(
             center=center,

@@ -197,7 +197,7 @@ def _refuse_own_service(actor: Any, department_id: int, staff: StaffProfile | No
 
 
 def _check_aspects(center_id: int, aspects: Iterable[str]) -> list[str]:
-    allowed = feedback_settings(center_id).aspects
+    allowed = feedback_settings(center_id=center_id).aspects
     chosen = list(dict.fromkeys(a.strip() for a in aspects if a and a.strip()))
     unknown = [a for a in chosen if a not in allowed]
     if unknown:
@@ -324,7 +324,7 @@ def new_rectification(evaluation: Evaluation, due: WorkdayResult) -> Rectificati
 
 
 def _open_rectification(evaluation: Evaluation) -> Rectification:
-    conf = feedback_settings(evaluation.center_id)
+    conf = feedback_settings(center_id=evaluation.center_id)
     due = add_workdays(timezone.localdate(evaluation.rated_at), conf.rectification_days)
     rectification = new_rectification(evaluation, due)
     rectification.save()

@@ -31,7 +31,7 @@ def _new_code() -> str:
 def _check_slot(
     category: QueueCategory, day: dt.date, slot_start: dt.time, at: dt.datetime
 ) -> tuple[dt.time, dt.time]:
-    settings = selectors.queue_settings(category.center_id)
+    settings = selectors.queue_settings(center_id=category.center_id)
     if category.appointment_capacity == 0 or not category.is_active:
         raise QueueError.NO_APPOINTMENTS(_("该类别不开放预约。"))
     refusal = selectors.appointment_day_refusal(settings, day, at=at)
@@ -64,7 +64,7 @@ def _check_capacity(
         >= category.appointment_capacity
     ):
         raise QueueError.SLOT_FULL(_("该时段已约满。"))
-    limit = selectors.queue_settings(category.center_id).appointment_daily_limit
+    limit = selectors.queue_settings(center_id=category.center_id).appointment_daily_limit
     person = active.filter(center_id=category.center_id, id_number_hash=keyed_hash(id_number))
     if person.count() >= limit:
         raise QueueError.DAILY_LIMIT(
@@ -172,7 +172,7 @@ def check_in_appointment(
             raise QueueError.APPOINTMENT_NOT_BOOKED(
                 _("该预约状态为“%(state)s”,不能签到。") % {"state": appointment.get_state_display()}
             )
-        settings = selectors.queue_settings(appointment.center_id)
+        settings = selectors.queue_settings(center_id=appointment.center_id)
         begins = timezone.make_aware(dt.datetime.combine(appointment.date, appointment.slot_start))
         if at < begins - dt.timedelta(minutes=settings.appointment_early_minutes):
             raise QueueError.TOO_EARLY(

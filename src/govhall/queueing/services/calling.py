@@ -133,7 +133,7 @@ def _called_at(ticket: Ticket, window: Window) -> tuple[Ticket, QueueSettings]:
     recall and a no-show both decide on."""
     ticket = _ticket_for_update(ticket)
     _require_at(ticket, window, (Ticket.State.CALLED,))
-    return ticket, selectors.queue_settings(ticket.center_id)
+    return ticket, selectors.queue_settings(center_id=ticket.center_id)
 
 
 def _ticket_action(step: Callable[[Ticket, _WindowAction], Ticket]) -> Callable[..., Ticket]:

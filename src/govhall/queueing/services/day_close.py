@@ -29,7 +29,7 @@ def close_queue_day(
     open window sessions and pauses are closed. Idempotent.
     """
     at = at or selectors.now()
-    settings = selectors.queue_settings(center.pk)
+    settings = selectors.queue_settings(center_id=center.pk)
     with transaction.atomic():
         waiting = list(
             _locked(

@@ -148,7 +148,7 @@ def issue_ticket(
     if not category.is_active:
         raise QueueError.CATEGORY_INACTIVE(_("该排队类别已停用。"))
     with transaction.atomic():
-        settings = settings or selectors.queue_settings(category.center_id)
+        settings = settings or selectors.queue_settings(center_id=category.center_id)
         if settings.enforce_opening_hours and not selectors.is_open(settings, at):
             raise QueueError.CLOSED(_("当前不在办公时间,暂停取号。"))
         day = selectors.local_day(at)

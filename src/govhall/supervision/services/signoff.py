@@ -46,7 +46,7 @@ def sign_off(
             _("还有 %(n)d 个问题未整改完成,不能签字。") % {"n": still_open},
             detail={"open": still_open},
         )
-    if selectors.settings_for(center_id=unit.center_id).signoff_requires_confirmation:
+    if selectors.supervision_settings(center_id=unit.center_id).signoff_requires_confirmation:
         unconfirmed = problems.filter(status=Problem.Status.FIXED).count()
         if unconfirmed:
             raise SupervisionError.PROBLEMS_STILL_OPEN(
