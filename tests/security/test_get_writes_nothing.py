@@ -5,7 +5,8 @@ of that may open a window session, create a settings row or record a step. Every
 URLconf is visited as an anonymous visitor, a centre administrator and a window clerk (whose
 terminal routes name their own window), and the statements it sends are read: an INSERT, UPDATE
 or DELETE is a failure, except on the session the login keeps (where enrolment holds the
-second factor's secret until a code confirms it).
+second factor's secret until a code confirms it) and on the security audit, which records who
+was shown a complainant's or rater's phone whole: a record of the read itself.
 """
 
 import re
@@ -15,13 +16,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from govhall.core.models import SecurityEvent
 from tests.security.urlwalk import all_routes
 
 pytestmark = pytest.mark.django_db
 
 ROUTES = [r for r in all_routes() if not r.is_admin and "get" in r.methods()]
 WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
-MAY_WRITE = {"django_session"}
+MAY_WRITE = {"django_session", "core_securityevent"}
 
 
 def _writes(client: Client, url: str) -> list[str]:
@@ -44,5 +46,7 @@ def test_a_get_writes_nothing(who, route, world):
     elif who == "window_clerk":
         client.force_login(world.clerk)
     url = world.url(route)
+    audited = SecurityEvent.objects.exclude(kind=SecurityEvent.Kind.UNMASK).count()
     writes = _writes(client, url)
     assert not writes, f"GET {url} as {who}: {writes}"
+    assert SecurityEvent.objects.exclude(kind=SecurityEvent.Kind.UNMASK).count() == audited
