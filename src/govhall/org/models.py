@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -75,7 +76,7 @@ class Window(CenterScopedModel):
         constraints = [unique_in_center("number", "org_window_unique_number")]
 
     def __str__(self) -> str:
-        return f"{self.number}号 {self.name}"
+        return gettext("%(number)s号 %(name)s") % {"number": self.number, "name": self.name}
 
 
 class StaffProfile(CenterScopedModel):
