@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -198,7 +199,7 @@ def test_window_api_refusals_change_nothing(api, hall, center, department, make_
 
 def test_appointments_api(api, hall):
     category, _w, _s = hall
-    day = selectors.local_day(selectors.now()) + dt.timedelta(days=1)
+    day = timezone.localdate(selectors.now()) + dt.timedelta(days=1)
     while not is_workday(day):
         day += dt.timedelta(days=1)
     slots = api.get(
@@ -238,7 +239,7 @@ def test_figures_and_monitor_api(api, hall, make_user, department):
     services.issue_ticket(category=category, channel="kiosk")
     ticket = services.call_next(window=window, staff=staff)
     services.finish_ticket(ticket=ticket, window=window, staff=staff)
-    today = selectors.local_day(selectors.now()).isoformat()
+    today = timezone.localdate(selectors.now()).isoformat()
     api.force_authenticate(make_user(Role.UNIT_LEAD, department=department))
     data = api.get(f"{API}/figures/", {"start": today, "end": today, "dimension": "staff"}).json()
     assert data["total"]["tickets_served"] == 1

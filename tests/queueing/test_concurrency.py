@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from govhall.core.workdays import is_workday
 from govhall.queueing import services
@@ -130,7 +131,7 @@ def test_simultaneous_bookings_never_overfill_a_slot(center):
 
     open_hall(center)
     category = QueueCategoryFactory(center=center, prefix="A", appointment_capacity=4)
-    day = selectors.local_day(selectors.now()) + dt.timedelta(days=1)
+    day = timezone.localdate(selectors.now()) + dt.timedelta(days=1)
     while not is_workday(day):
         day += dt.timedelta(days=1)
     outcomes: list[str] = []

@@ -37,8 +37,8 @@ def test_demo_serves_the_mornings_of_the_last_month(center, department):
     each called after it was issued and finished after it was called."""
     staffed_window(center, department, number="1")
     load_demo(center, password="pw")
-    today = selectors.local_day(selectors.now())
-    days = {selectors.local_day(t.issued_at) for t in Ticket.objects.filter(center=center)}
+    today = timezone.localdate(selectors.now())
+    days = {timezone.localdate(t.issued_at) for t in Ticket.objects.filter(center=center)}
     past = {day for day in days if day < today}
     assert len(past) >= 15 and all(is_workday(day) for day in past)
     for ticket in Ticket.objects.filter(center=center):
@@ -69,7 +69,7 @@ def test_the_demo_serves_only_in_opening_hours_whenever_it_is_loaded(
     """Loaded at 22:30, it shows the day's service up to closing time, none in the evening."""
     staffed_window(center, department, number="1")
     settings = selectors.queue_settings(center_id=center.pk)
-    day = selectors.local_day(selectors.now()) - dt.timedelta(days=1)
+    day = timezone.localdate(selectors.now()) - dt.timedelta(days=1)
     while not is_workday(day):
         day -= dt.timedelta(days=1)
     night = timezone.make_aware(dt.datetime.combine(day, dt.time(22, 30)))

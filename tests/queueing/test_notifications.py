@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from govhall.core.workdays import is_workday
 from govhall.notify.models import Notification
@@ -43,7 +44,7 @@ def test_reminders_can_be_turned_off(center):
 def test_appointments_are_reminded_before_their_slot(center):
     open_hall(center, appointment_reminder_minutes=120)
     category = QueueCategoryFactory(center=center, prefix="A", appointment_capacity=4)
-    day = selectors.local_day(selectors.now()) + dt.timedelta(days=1)
+    day = timezone.localdate(selectors.now()) + dt.timedelta(days=1)
     while not is_workday(day):
         day += dt.timedelta(days=1)
     booked = services.book_appointment(

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from govhall.core.roles import Role
 from govhall.core.workdays import is_workday
@@ -305,7 +306,7 @@ def test_figures_page_scoped_to_department(
 
 def test_appointment_pages(client, hall, center):
     category, _w, _s = hall
-    day = selectors.local_day(selectors.now()) + dt.timedelta(days=1)
+    day = timezone.localdate(selectors.now()) + dt.timedelta(days=1)
     while not is_workday(day):
         day += dt.timedelta(days=1)
     url = (
@@ -340,7 +341,7 @@ def test_appointment_days_are_working_days_and_a_bad_day_is_explained(client, ha
     page = client.get(url, {"center": center.region_code, "category": category.pk})
     days = re.findall(r'<option value="(\d{4}-\d\d-\d\d)"', page.content.decode())
     assert days and all(is_workday(dt.date.fromisoformat(d)) for d in days)
-    today = selectors.local_day(selectors.now())
+    today = timezone.localdate(selectors.now())
     past = client.get(url, {"center": center.region_code, "date": str(today - dt.timedelta(1))})
     assert "已经过去" in past.content.decode() and "0/" not in past.content.decode()
     rest = today + dt.timedelta(days=1)

@@ -20,6 +20,7 @@ from govhall.attendance.models import (
     Punch,
     Timetable,
 )
+from govhall.core.dates import local_moment
 from govhall.core.models import Center, User
 from govhall.core.roles import Role
 from govhall.core.workdays import load_calendar
@@ -28,7 +29,6 @@ from govhall.org.selectors import first_user_in_role
 from govhall.queueing.models import WindowSession
 
 DAYS = 30
-TZ = timezone.get_default_timezone()
 
 
 def _timetables(center: Center) -> None:
@@ -73,7 +73,7 @@ def _month_of_attendance(center: Center, admin: User, today: dt.date) -> None:
     """Window staff sign in at their window's terminal (the first of a window's staff; the
     others and the back office punch the attendance machine, imported as its export)."""
     first = today - dt.timedelta(days=DAYS)
-    since = dt.datetime.combine(first, dt.time.min, TZ)
+    since = local_moment(first)
     if Punch.objects.filter(center=center, punched_at__gte=since).exists():
         return
     services.sync_assignments(center=center, since=since - dt.timedelta(days=1))
@@ -128,7 +128,7 @@ def _month_of_attendance(center: Center, admin: User, today: dt.date) -> None:
         writer = csv.writer(buffer)
         writer.writerow(["工号", "打卡时间", "类型"])
         for number, at, kind in machine_rows:
-            writer.writerow([number, at.astimezone(TZ).strftime("%Y-%m-%d %H:%M:%S"), kind])
+            writer.writerow([number, timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S"), kind])
         services.import_punches(
             actor=admin,
             center=center,
@@ -155,8 +155,8 @@ def _leaves(center: Center, lead: User, admin: User, today: dt.date) -> None:
     first = services.request_leave(
         actor=members[0].user,
         kind=LeaveRequest.Kind.ANNUAL,
-        start=dt.datetime.combine(day, dt.time(8), TZ),
-        end=dt.datetime.combine(day, dt.time(18), TZ),
+        start=local_moment(day, dt.time(8)),
+        end=local_moment(day, dt.time(18)),
         reason="年休假",
     )
     services.approve_leave_as_unit(actor=lead, leave=first, comment="同意")
@@ -165,16 +165,16 @@ def _leaves(center: Center, lead: User, admin: User, today: dt.date) -> None:
         services.request_leave(
             actor=members[1].user,
             kind=LeaveRequest.Kind.SICK,
-            start=dt.datetime.combine(today + dt.timedelta(days=2), dt.time(8), TZ),
-            end=dt.datetime.combine(today + dt.timedelta(days=2), dt.time(12), TZ),
+            start=local_moment(today + dt.timedelta(days=2), dt.time(8)),
+            end=local_moment(today + dt.timedelta(days=2), dt.time(12)),
             reason="复诊",
         )
     if len(members) > 2:
         services.register_temporary_absence(
             actor=members[2].user,
             reason="到不动产登记中心协调业务",
-            left_at=dt.datetime.combine(day, dt.time(10), TZ),
-            returned_at=dt.datetime.combine(day, dt.time(10, 50), TZ),
+            left_at=local_moment(day, dt.time(10)),
+            returned_at=local_moment(day, dt.time(10, 50)),
         )
 
 
@@ -201,7 +201,7 @@ def _inspection(center: Center, inspector: User, today: dt.date) -> None:
     if not staff:
         return
     categories = {c.name: c for c in selectors.categories_for(center.pk)}
-    when = dt.datetime.combine(today - dt.timedelta(days=3), dt.time(10, 15), TZ)
+    when = local_moment(today - dt.timedelta(days=3), dt.time(10, 15))
     round_ = services.start_inspection(
         actor=inspector, center=center, area="一楼综合服务区", started_at=when
     )

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import Count, F, Max, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.attendance.models import (
@@ -32,6 +31,7 @@ from govhall.attendance.models import (
     ViolationCategory,
 )
 from govhall.core import settings_rows
+from govhall.core.dates import day_span, local_moment, month_span
 from govhall.core.roles import Role
 from govhall.core.selectors import Rollup
 from govhall.core.validators import MAX_YEAR, MIN_YEAR
@@ -95,17 +95,6 @@ class SessionSpec:
         return (self.starts_at, self.ends_at)
 
 
-def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[00:00, next 00:00) of a local (Asia/Shanghai) day, aware."""
-    tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-
-
-def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return local_day_bounds(start)[0], local_day_bounds(end)[1]
-
-
 def attendance_settings(*, center_id: int) -> AttendanceSettings:
     """The centre's attendance settings (the defaults, unsaved, if it has no row)."""
     return settings_rows.read(AttendanceSettings, center_id)
@@ -141,12 +130,9 @@ def sessions_on(center_id: int, day: dt.date) -> list[SessionSpec]:
     timetable = timetable_for(center_id, day)
     if timetable is None:
         return []
-    tz = timezone.get_default_timezone()
     return [
         SessionSpec(
-            name=s.name,
-            starts_at=dt.datetime.combine(day, s.start, tzinfo=tz),
-            ends_at=dt.datetime.combine(day, s.end, tzinfo=tz),
+            name=s.name, starts_at=local_moment(day, s.start), ends_at=local_moment(day, s.end)
         )
         for s in Session.objects.filter(timetable=timetable).order_by("start")
     ]
@@ -162,7 +148,7 @@ class ExpectedStaff:
 
 def assignments_on(center_id: int, day: dt.date) -> dict[int, StaffAssignment]:
     """Each staff member's assignment on `day` (the latest one begun by the day's end)."""
-    day_start, day_end = local_day_bounds(day)
+    day_start, day_end = day_span(day)
     rows = (
         StaffAssignment.objects.filter(center_id=center_id, started_at__lt=day_end)
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=day_start))
@@ -250,7 +236,7 @@ def _merge_side_tables(
 ) -> None:
     """Add temp absences, absence from post and violations into `out`, grouped by the field
     `group` (None: one total under the key None); rows filtered further by `only`."""
-    since, until = period_bounds(start, end)
+    since, until = day_span(start, end)
     only = only or {}
     sources = [
         (
@@ -521,8 +507,7 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     first = dt.datetime.strptime(month, "%Y-%m").date()
     if not MIN_YEAR <= first.year <= MAX_YEAR:
         raise ValueError(month)
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
+    return month_span(first.year, first.month)
 
 
 # --- staff stability --------------------------------------------------------------------------
@@ -538,7 +523,7 @@ def department_stability(
     windows; changes = joined + left + window_changes; headcounts at the period's start and end;
     change_rate = changes ÷ the larger headcount (0 when nobody).
     """
-    since, until = period_bounds(start, end)
+    since, until = day_span(start, end)
     out: dict[int | None, dict[str, Any]] = defaultdict(
         lambda: {
             "headcount_start": 0,
@@ -603,7 +588,7 @@ def staff_stability(*, center_id: int, start: dt.date, end: dt.date) -> dict[str
     moment; staff_turnover: moves out of a department or out of the hall in the period (the sum
     of `department_stability`'s ``left``).
     """
-    since, until = period_bounds(start, end)
+    since, until = day_span(start, end)
     last = until - dt.timedelta(seconds=1)
     rows = StaffAssignment.objects.filter(center_id=center_id, started_at__lte=last).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gt=since)

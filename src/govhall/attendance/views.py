@@ -33,6 +33,7 @@ from govhall.attendance.models import (
     Violation,
 )
 from govhall.core import spreadsheets
+from govhall.core.dates import month_span
 from govhall.core.errors import DomainError
 from govhall.core.pages import attempt, attempt_form
 from govhall.core.routing import route
@@ -132,7 +133,7 @@ def me(request: HttpRequest) -> HttpResponse:
     """My attendance: sign in/out, leave, temporary absence, my violations."""
     profile = _my_profile(request)
     today = timezone.localdate()
-    start, end = selectors.month_bounds(today.strftime("%Y-%m"))
+    start, end = month_span(today.year, today.month)
     figures = selectors.staff_figures(center_id=profile.center_id, start=start, end=end).get(
         profile.pk, {}
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from govhall.cases import joint, services
 from govhall.cases.models import Case, JointPackage
 from govhall.catalog.models import ServiceItem
+from govhall.core.dates import local_moment
 from govhall.core.models import Center, User
 from govhall.core.validators import id_number_check_char, uscc_check_char
 from govhall.core.workdays import load_calendar
@@ -43,7 +44,7 @@ def _uscc(rng: random.Random) -> str:
 
 def _moment(day: dt.date, rng: random.Random, now: dt.datetime) -> dt.datetime:
     clock = dt.time(rng.randint(9, 16), rng.randint(0, 59))
-    at = timezone.make_aware(dt.datetime.combine(day, clock))
+    at = local_moment(day, clock)
     return min(at, now - dt.timedelta(minutes=1))
 
 
@@ -186,7 +187,7 @@ def _demo_joint(package, day, *, rng, cal, now, today, staff) -> None:
 
 def _demo_case(item, day, *, rng, cal, now, today, staff, late) -> None:
     clerk, window = _clerk(item, staff)
-    last = [timezone.make_aware(dt.datetime.combine(day, dt.time(8, 30)))]
+    last = [local_moment(day, dt.time(8, 30))]
 
     def tick(on: dt.date) -> dt.datetime:
         """A moment on `on`, after the case's previous step and before now."""

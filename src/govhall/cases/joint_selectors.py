@@ -27,6 +27,7 @@ from django.utils import timezone
 from govhall.cases import deadlines
 from govhall.cases.models import Case, ClockStop, JointCase, JointEvent, JointPackage, JointStep
 from govhall.cases.selectors import case_settings
+from govhall.core.dates import day_span
 from govhall.core.selectors import late_if_due_before
 from govhall.core.workdays import Calendar, load_calendar
 from govhall.org.models import Department
@@ -195,17 +196,10 @@ def joint_rows(qs: QuerySet[JointCase], today: dt.date | None = None) -> list[di
 # --- figures -----------------------------------------------------------------------------------
 
 
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    def begin(day: dt.date) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-    return begin(start), begin(end + dt.timedelta(days=1))
-
-
 def step_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
     """Per department, its joint steps of the period (see the module's docstring); every
     department with a step in a package of the centre is listed, with zeros if idle."""
-    lo, hi = _bounds(start, end)
+    lo, hi = day_span(start, end)
     accepted = Q(accepted_at__gte=lo, accepted_at__lt=hi)
     completed = Q(completed_at__gte=lo, completed_at__lt=hi)
     open_at_end = (
@@ -273,7 +267,7 @@ class JointFigures:
 def joint_figures(*, center_id: int, start: dt.date, end: dt.date) -> JointFigures:
     """The period's figures of joint handling: the whole (total and per package) and each
     department's steps."""
-    lo, hi = _bounds(start, end)
+    lo, hi = day_span(start, end)
     joints = list(
         JointCase.objects.filter(center_id=center_id, accepted_at__lt=hi).filter(
             Q(accepted_at__gte=lo)

@@ -48,6 +48,7 @@ from openpyxl import Workbook
 from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop
 from govhall.catalog.models import ServiceItem
 from govhall.core import settings_rows, spreadsheets
+from govhall.core.dates import day_span, local_moment
 from govhall.core.selectors import (
     Rollup,
     filtered,
@@ -157,9 +158,9 @@ def case_list(
         number__startswith=(number or "").strip(),
     )
     if accepted_from:
-        qs = qs.filter(accepted_at__gte=_day_start(accepted_from))
+        qs = qs.filter(accepted_at__gte=local_moment(accepted_from))
     if accepted_to:
-        qs = qs.filter(accepted_at__lt=_day_start(accepted_to + dt.timedelta(days=1)))
+        qs = qs.filter(accepted_at__lt=local_moment(accepted_to + dt.timedelta(days=1)))
     return qs
 
 
@@ -191,7 +192,7 @@ def light_counts_by_department(qs: QuerySet[Case], today: dt.date | None = None)
 
 def overdue_cases(*, center_id: int, on: dt.date) -> QuerySet[Case]:
     """Cases open at the close of `on` (accepted by then, not completed or closed) past due."""
-    end = _day_start(on + dt.timedelta(days=1))
+    end = local_moment(on + dt.timedelta(days=1))
     return (
         _open_at(Case.objects.filter(center_id=center_id), end)
         .filter(due_date__lt=on)
@@ -247,14 +248,6 @@ def public_steps(case: Case) -> list[dict[str, Any]]:
 # --- figures ---------------------------------------------------------------------------------
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return _day_start(start), _day_start(end + dt.timedelta(days=1))
-
-
 def _open_at(qs: QuerySet[Case], moment: dt.datetime) -> QuerySet[Case]:
     return qs.filter(accepted_at__lt=moment).filter(
         Q(completed_at__isnull=True) | Q(completed_at__gte=moment),
@@ -289,7 +282,7 @@ def _figures(center_id: int, start: dt.date, end: dt.date, keys: Sequence[str]) 
     """The case figures of the period for the whole centre and per each of `keys` (names in
     GROUPS), from one pass over the cases handled, one over the open overdue cases and one over
     the consultations."""
-    lo, hi = _bounds(start, end)
+    lo, hi = day_span(start, end)
     base = Case.objects.filter(center_id=center_id)
     accepted = Q(accepted_at__gte=lo, accepted_at__lt=hi)
     completed = Q(completed_at__gte=lo, completed_at__lt=hi)
@@ -386,7 +379,7 @@ def accepted_in_every_month(*, center_id: int, start: dt.date, end: dt.date) -> 
     first = start
     while first <= end:
         following = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        lo, hi = _bounds(first, min(end, following - ONE_DAY))
+        lo, hi = day_span(first, min(end, following - ONE_DAY))
         if not cases.filter(accepted_at__gte=lo, accepted_at__lt=hi).exists():
             return False
         first = following
@@ -418,7 +411,7 @@ def since_launch(*, center_id: int, end: dt.date) -> dict[str, Any] | None:
     first it recorded (``since``, the day of that acceptance), those of them completed by then
     and the completion rate, the cohort `center_figures` counts over a period; None without a
     case."""
-    _lo, hi = _bounds(end, end)
+    _lo, hi = day_span(end, end)
     row = Case.objects.filter(center_id=center_id).aggregate(
         first=Min("accepted_at"), **_cohort(Q(accepted_at__lt=hi), hi)
     )
@@ -431,7 +424,7 @@ def accepted_by_mode(*, center_id: int, start: dt.date, end: dt.date) -> dict[st
     """The cases accepted in the period by their mode of acceptance (`Case.Mode`: 一般受理,
     容缺受理 with secondary materials to follow, 告知承诺), each mode with its count (0 when none):
     seed 004's "延时、容缺服务" counts the 容缺 ones beside the after-hours assists."""
-    lo, hi = _bounds(start, end)
+    lo, hi = day_span(start, end)
     counts = dict(
         Case.objects.filter(center_id=center_id, accepted_at__gte=lo, accepted_at__lt=hi)
         .values_list("mode")
@@ -472,7 +465,7 @@ def overdue_by_department_item(
     `department_ids` limits the search to those departments (a caller that has the figures
     knows which have overdue cases: the query then reads only their cases).
     """
-    lo, hi = _bounds(start, end)
+    lo, hi = day_span(start, end)
     base = Case.objects.filter(center_id=center_id)
     if department_ids is not None:
         base = base.filter(department_id__in=list(department_ids))
@@ -524,7 +517,7 @@ def overdue_by_department_item(
 
 def zero_case_departments(*, center_id: int, start: dt.date, end: dt.date) -> QuerySet[Department]:
     """Entered, active departments that accepted no case in the period."""
-    lo, hi = _bounds(start, end)
+    lo, hi = day_span(start, end)
     has_case = Case.objects.filter(
         department=OuterRef("pk"), accepted_at__gte=lo, accepted_at__lt=hi
     )
@@ -584,7 +577,7 @@ def clock_flags(qs: QuerySet[Case], today: dt.date | None = None) -> dict[str, Q
     running = qs.filter(state__in=Case.RUNNING_STATES)
     return {
         "unanswered": qs.filter(
-            state=Case.State.SUBMITTED, submitted_at__lt=_day_start(cutoff + ONE_DAY)
+            state=Case.State.SUBMITTED, submitted_at__lt=local_moment(cutoff + ONE_DAY)
         )
         .exclude(Exists(notified))
         .order_by("submitted_at"),
@@ -611,7 +604,7 @@ def clock_figures(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
       approvals still undelivered at the period's end and due before its last day;
     - ``delivery_on_time_rate``: (delivered − delivered late of them) ÷ delivered, or None.
     """
-    lo, hi = _bounds(start, end)
+    lo, hi = day_span(start, end)
     base = Case.objects.filter(center_id=center_id)
     keys = {"department": "department_id"}
     delivered = Q(delivered_at__gte=lo, delivered_at__lt=hi, delivery_due__isnull=False)
@@ -817,7 +810,7 @@ def one_visit_cases(*, center_id: int, start: dt.date, end: dt.date) -> dict[str
     """最多跑一次 among the cases accepted in the period: accepted_one_visit counts those whose
     item lets the applicant come at most once (its ``max_visits`` ≤ 1 now);
     one_visit_case_share = accepted_one_visit ÷ accepted (None without cases)."""
-    lo, hi = _bounds(start, end)
+    lo, hi = day_span(start, end)
     counts = Case.objects.filter(
         center_id=center_id, accepted_at__gte=lo, accepted_at__lt=hi
     ).aggregate(

@@ -14,8 +14,9 @@ from govhall.catalog.lint import Finding, lint_guides
 from govhall.catalog.models import CatalogSettings, Material, ServiceItem, Theme
 from govhall.catalog.search import Document, Query, split_keywords
 from govhall.core import settings_rows
+from govhall.core.dates import end_of_day
 from govhall.core.models import Center
-from govhall.core.selectors import end_of_day, latest_versions
+from govhall.core.selectors import latest_versions
 from govhall.org.models import Department, Window
 from govhall.org.selectors import enterprise_ids_on
 

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from govhall.core.dates import day_span
 from govhall.core.models import (
     Center,
     OutboxEvent,
@@ -193,9 +194,7 @@ def upstream_backlog(*, center_id: int, start: dt.date, end: dt.date) -> dict[st
     """Outbox events of the period's local days not acknowledged upstream yet: `unpushed`
     (still pending) and `failed` (given up after retries, dead letters) — seed 000 二(一): the
     cases must reach the provincial platform in real time and complete."""
-    tz = timezone.get_current_timezone()
-    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    lo, hi = day_span(start, end)
     return OutboxEvent.objects.filter(
         center_id=center_id, created_at__gte=lo, created_at__lt=hi
     ).aggregate(
@@ -203,11 +202,6 @@ def upstream_backlog(*, center_id: int, start: dt.date, end: dt.date) -> dict[st
         unpushed=Count("id", filter=Q(status=OutboxEvent.Status.PENDING)),
         failed=Count("id", filter=Q(status=OutboxEvent.Status.DEAD)),
     )
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    """The close of a local day: the next day's 00:00, aware (an exclusive upper bound)."""
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
 def late_if_due_before(end: dt.date) -> dt.date:

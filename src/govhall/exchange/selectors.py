@@ -8,6 +8,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from govhall.core import settings_rows
+from govhall.core.dates import day_span
 from govhall.core.models import OutboxEvent
 from govhall.core.selectors import late_if_due_before
 from govhall.exchange.models import ExchangeSettings, RemoteCase, RemoteCenter, RemoteRating
@@ -36,14 +37,6 @@ def push_targets(
     if region_codes:
         qs = qs.filter(center__region_code__in=region_codes)
     return list(qs)
-
-
-def local_day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start 00:00, end+1 00:00) in the local time zone (Asia/Shanghai)."""
-    tz = timezone.get_current_timezone()
-    lower = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return lower, upper
 
 
 @dataclass(frozen=True)
@@ -85,7 +78,7 @@ def reconciliation(
     """Local outbox events of the period by kind against those acknowledged upstream, and the
     lag: the age of the oldest event (of any date) not yet acknowledged."""
     now = now or timezone.now()
-    lower, upper = local_day_bounds(start, end)
+    lower, upper = day_span(start, end)
     counts = {
         "local": Count("id"),
         "acked": Count("id", filter=Q(status=Status.SENT)),
@@ -169,7 +162,7 @@ def remote_figures(*, center_id: int, start: dt.date, end: dt.date) -> dict[int,
     not counted); good rate = levels 3–5 ÷ ratings of the period; bad = levels 1–2. Ratings
     taken out on appeal (``excluded``) count nowhere.
     """
-    lower, upper = local_day_bounds(start, end)
+    lower, upper = day_span(start, end)
     closed = Q(state__in=("refused", "withdrawn"))
     completed_in = Q(completed_at__gte=lower, completed_at__lt=upper)
     accepted_in = Q(accepted_at__gte=lower, accepted_at__lt=upper)

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from govhall.core.dates import previous_month
 from govhall.core.models import Center
 from govhall.core.roles import Role
 from govhall.core.workdays import load_calendar
@@ -25,7 +26,6 @@ from govhall.feedback.models import (
     Invitation,
     Rectification,
 )
-from govhall.feedback.selectors import month_bounds
 from govhall.org.models import Department, StaffProfile
 from govhall.org.selectors import first_user_in_role
 
@@ -65,11 +65,6 @@ def _departments(center: Center) -> list[Department]:
     return [
         Department.objects.get_or_create(center=center, name=name)[0] for name in DEMO_DEPARTMENTS
     ]
-
-
-def _last_month() -> tuple[dt.date, dt.date]:
-    last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
-    return month_bounds(last.year, last.month)
 
 
 def _good_level(rng: random.Random) -> int:
@@ -137,7 +132,7 @@ def _rate_served_tickets(center: Center, rng: random.Random) -> list[Evaluation]
 
 
 def _hotline_ratings(center: Center, departments: list[Department], rng: random.Random) -> list:
-    start, end = _last_month()
+    start, end = previous_month(timezone.localdate())
     made = []
     for n in range(1, 41):
         ref = f"DEMO-R{n:03d}"
@@ -195,7 +190,7 @@ def _complaints(center: Center, departments: list[Department], actor: Any) -> No
 def _assists(center: Center, departments: list[Department], rng: random.Random) -> None:
     if AssistRecord.objects.filter(center=center, notes=DEMO_NOTE).exists():
         return
-    start, end = _last_month()
+    start, end = previous_month(timezone.localdate())
     calendar = load_calendar()
     day = start
     while day <= end:

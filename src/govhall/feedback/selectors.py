@@ -41,6 +41,7 @@ from django.utils import timezone
 from govhall.cases.models import Case
 from govhall.core import settings_rows
 from govhall.core.compiled import Placeholders, fetch_one
+from govhall.core.dates import day_span, month_span
 from govhall.core.models import Center
 from govhall.core.roles import Role
 from govhall.core.selectors import Rollup, active_centers, filtered, regrouped, rollup
@@ -285,14 +286,6 @@ def complaint_staff(complaint: Complaint) -> QuerySet[StaffProfile]:
 # ---------------------------------------------------------------- figures
 
 
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-    )
-
-
 def _keys(by: str) -> dict[str, Any]:
     """How each source attributes a row to a department, window or staff member (None: the
     source is not kept per such unit)."""
@@ -402,7 +395,7 @@ def _add_assists(r: dict[str, Any], agg: dict[str, Any]) -> None:
 def _figures(center_id: int, start: dt.date, end: dt.date, levels: Sequence[str]) -> Rollup:
     """The figures of the whole centre and per department / window / staff id (`levels`), each
     source table read once for all of them."""
-    since, until = _bounds(start, end)
+    since, until = day_span(start, end)
     keys = {level: _keys(level) for level in levels}
     bad = Q(level__lte=Level.DISSATISFIED)
     sources: list[tuple[str, QuerySet, dict[str, Any], Any]] = [
@@ -594,12 +587,6 @@ def disclosure_center(region_code: str = "", *, own: Center | None = None) -> Ce
     return own or centers.first()
 
 
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    first = dt.date(year, month, 1)
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return first, following - dt.timedelta(days=1)
-
-
 @dataclass(frozen=True)
 class Disclosure:
     """The public monthly disclosure: per entered department, and the whole centre's total."""
@@ -610,7 +597,7 @@ class Disclosure:
 
 def disclosure(*, center_id: int, year: int, month: int) -> Disclosure:
     """Ratings and rectifications of the month per entered department, and the centre's."""
-    start, end = month_bounds(year, month)
+    start, end = month_span(year, month)
     figures = figure_rollup(center_id=center_id, start=start, end=end)
     departments = Department.objects.filter(center_id=center_id, entered=True, is_active=True)
     return Disclosure(
@@ -633,7 +620,7 @@ def callback_figures(*, center_id: int, start: dt.date, end: dt.date) -> Rollup:
     - ``anonymous_bad``: bad ratings without a phone (they cannot be called back);
     - ``by_kind`` {immediate, deadline, explanation}: how their rectification was done.
     """
-    since, until = _bounds(start, end)
+    since, until = day_span(start, end)
     realname = ~Q(rater_phone_hash="")  # the phone is encrypted: tested through its hash
     kinds = Rectification.Kind.values
     result = rollup(
@@ -682,7 +669,7 @@ def complaint_callbacks(*, center_id: int, start: dt.date, end: dt.date) -> dict
     - ``satisfied``: of those answered, 满意 or 基本满意 (as 好评 counts 基本满意);
     - ``satisfaction_rate``: satisfied ÷ answered, or None.
     """
-    since, until = _bounds(start, end)
+    since, until = day_span(start, end)
     reached = Q(callback_reached=True)
     answered = reached & ~Q(satisfaction="")
     good = [CallbackSatisfaction.SATISFIED, CallbackSatisfaction.BASICALLY]

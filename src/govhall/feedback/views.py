@@ -4,7 +4,6 @@ The services check who may act; a page asks the permissions only to choose what 
 page that is nothing but one action's form asks the service's rule (`services.authorize_*`).
 """
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from govhall.core.dates import month_span, previous_month
 from govhall.core.errors import DomainError, ValidationFailed
 from govhall.core.models import Center
 from govhall.core.refs import CASE_RATING_SALT, unsign_ref
@@ -617,7 +617,7 @@ def assist_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已登记。"))
             return redirect("feedback:assists")
     today = timezone.localdate()
-    start, end = selectors.month_bounds(today.year, today.month)
+    start, end = month_span(today.year, today.month)
     qs = selectors.assist_list(scope)
     return render(
         request,
@@ -640,7 +640,7 @@ def _month(request: HttpRequest) -> tuple[int, int]:
     if form.is_valid() and form.cleaned_data["month"]:
         year, month = form.cleaned_data["month"].split("-")
         return int(year), int(month)
-    first = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    first, _last = previous_month(timezone.localdate())
     return first.year, first.month
 
 
@@ -676,7 +676,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     scope.require("feedback.view_feedback_figures")
     today = timezone.localdate()
-    start, end = selectors.month_bounds(today.year, today.month)
+    start, end = month_span(today.year, today.month)
     form = PeriodForm(request.GET or {"start": start, "end": end, "by": "department"})
     rows: list[tuple[Any, dict]] = []
     total = None

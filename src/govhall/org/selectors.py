@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from govhall.core.dates import end_of_day
 from govhall.core.models import Center, User
 from govhall.core.roles import Role
-from govhall.core.selectors import end_of_day, latest_versions
+from govhall.core.selectors import latest_versions
 from govhall.org.models import Department, StaffProfile, Window
 from govhall.org.scoping import Scope
 

@@ -1,12 +1,12 @@
 """Demo part of the evaluation: the shipped rubric, the bulletin text and last month published,
 with the leader's and the inspector's marks on the entered dimensions."""
 
-import datetime as dt
 import random
 from decimal import Decimal
 
 from django.utils import timezone
 
+from govhall.core.dates import previous_month
 from govhall.core.models import Center
 from govhall.core.roles import Role
 from govhall.org.selectors import first_user_in_role
@@ -32,8 +32,7 @@ def _marks(center: Center, code: str) -> None:
 
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     services.ensure_default_rubric(center=center)
-    first = timezone.localdate().replace(day=1)
-    last_month = (first - dt.timedelta(days=1)).strftime("%Y-%m")
+    last_month = previous_month(timezone.localdate())[0].strftime("%Y-%m")
     if not selectors.period_runs(center_id=center.pk, code=last_month, published_only=True):
         _marks(center, last_month)
         services.publish_run(

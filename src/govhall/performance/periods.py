@@ -1,13 +1,13 @@
 """Evaluation periods by code: ``2026-W18`` (ISO week, Monday to Sunday: 周通报), ``2026-05``
 (month), ``2026-Q2``, ``2026-H1``, ``2026`` (year)."""
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from govhall.core.dates import month_span
 from govhall.core.validators import MAX_YEAR, MIN_YEAR
 from govhall.performance.errors import PerformanceError
 
@@ -27,10 +27,6 @@ class PeriodSpec:
     start: dt.date
     end: dt.date
     label: str
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def parse_period(code: str) -> PeriodSpec:
@@ -68,7 +64,7 @@ def parse_period(code: str) -> PeriodSpec:
                 code,
                 kind,
                 dt.date(year, month, 1),
-                _month_end(year, month),
+                month_span(year, month)[1],
                 _("%(year)s年%(month)s月") % {"year": year, "month": month},
             )
         if kind == "quarter":
@@ -78,7 +74,7 @@ def parse_period(code: str) -> PeriodSpec:
                 code,
                 kind,
                 dt.date(year, first, 1),
-                _month_end(year, first + 2),
+                month_span(year, first + 2)[1],
                 _("%(year)s年第%(q)s季度") % {"year": year, "q": q},
             )
         if kind == "half":
@@ -87,7 +83,7 @@ def parse_period(code: str) -> PeriodSpec:
                 code,
                 kind,
                 dt.date(year, 1 if h == 1 else 7, 1),
-                _month_end(year, 6 if h == 1 else 12),
+                month_span(year, 6 if h == 1 else 12)[1],
                 (_("%(year)s年上半年") if h == 1 else _("%(year)s年下半年")) % {"year": year},
             )
         return PeriodSpec(

@@ -11,6 +11,7 @@ import random
 from django.db.models import Count
 from django.utils import timezone
 
+from govhall.core.dates import local_moment
 from govhall.core.models import Center
 from govhall.core.workdays import load_calendar
 from govhall.org.models import Department, StaffProfile, Window
@@ -102,10 +103,6 @@ def _serve(
     return clock
 
 
-def _on(day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time))
-
-
 def _past_days(
     desks: list[tuple[QueueCategory, Window, StaffProfile]],
     rng: random.Random,
@@ -119,12 +116,12 @@ def _past_days(
         first.setdefault(desk[0].pk, desk)
     one_per_category = list(first.values())
     calendar = load_calendar()
-    today = selectors.local_day(selectors.now())
+    today = timezone.localdate(selectors.now())
     for back in range(DAYS, 0, -1):
         day = today - dt.timedelta(days=back)
         if not calendar.is_workday(day):
             continue
-        opening = _on(day, settings.morning_start)
+        opening = local_moment(day, settings.morning_start)
         for desk in one_per_category[:PAST_DESKS]:
             _serve(desk, rng, opening + dt.timedelta(minutes=rng.randint(0, 20)), rng.randint(1, 4))
 
@@ -137,11 +134,13 @@ def _today(
     """Today's service so far, within today's opening hours: none when the demo is loaded before
     opening, at night or on a day off, when a real hall's board is empty too."""
     end = selectors.now() - dt.timedelta(minutes=5)
-    today = selectors.local_day(end)
+    today = timezone.localdate(end)
     if not load_calendar().is_workday(today):
         return
-    end = min(end, _on(today, settings.afternoon_end))
-    clock = max(_on(today, settings.morning_start), end - dt.timedelta(hours=4, minutes=30))
+    end = min(end, local_moment(today, settings.afternoon_end))
+    clock = max(
+        local_moment(today, settings.morning_start), end - dt.timedelta(hours=4, minutes=30)
+    )
     for desk in desks[:6]:
         if clock >= end - dt.timedelta(minutes=45):
             break

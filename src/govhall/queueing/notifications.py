@@ -11,6 +11,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.core.dates import local_moment
 from govhall.notify.models import Notification
 from govhall.notify.selectors import subject_enqueued
 from govhall.notify.subjects import enqueue_about
@@ -70,9 +71,7 @@ def appointments_soon(*, at: dt.datetime) -> int:
             .select_related("category")
         )
         for appointment in booked:
-            begins = timezone.make_aware(
-                dt.datetime.combine(appointment.date, appointment.slot_start)
-            )
+            begins = local_moment(appointment.date, appointment.slot_start)
             if not local <= begins <= horizon:
                 continue
             enqueue_about(

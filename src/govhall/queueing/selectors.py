@@ -35,6 +35,7 @@ from govhall.catalog.search import Document, Query
 from govhall.catalog.selectors import public_items, rank_items_scored
 from govhall.core import settings_rows
 from govhall.core.compiled import Placeholders, columns, columns_by_key, fetch_one, instance
+from govhall.core.dates import local_moment
 from govhall.core.models import Center
 from govhall.core.selectors import Rollup, active_centers, rollup
 from govhall.org.models import StaffProfile, Window
@@ -62,10 +63,6 @@ CALL_ORDER = (
 def now() -> dt.datetime:
     """The current time to the second (every queue timestamp is stored to the second)."""
     return timezone.now().replace(microsecond=0)
-
-
-def local_day(at: dt.datetime) -> dt.date:
-    return timezone.localtime(at).date()
 
 
 def queue_settings(*, center_id: int) -> QueueSettings:
@@ -223,7 +220,7 @@ def waiting_tickets(
     """Tickets in the line at `at`: those issued from `first_waiting_day` to today. A ticket
     issued after `at` (by a kiosk racing a window's call) is not in it yet."""
     at = at or now()
-    today = local_day(at)
+    today = timezone.localdate(at)
     settings = settings or queue_settings(center_id=center_id)
     return _waiting(center_id, at=at, today=today, first_day=first_waiting_day(today, settings))
 
@@ -276,7 +273,7 @@ def next_ticket(
     the database can, its row is locked with SKIP LOCKED, so two windows calling at the same
     instant get different tickets. One read compiled once per process (`core.compiled`)."""
     settings = settings or queue_settings(center_id=window.center_id)
-    today = local_day(at)
+    today = timezone.localdate(at)
     lock = connection.features.has_select_for_update_skip_locked
     row = fetch_one(
         ("next_ticket", lock),
@@ -550,7 +547,7 @@ def ticket_progress(
         return Progress(people_ahead=0, predicted_wait_seconds=None)
     at = at or now()
     settings = settings or queue_settings(center_id=ticket.center_id)
-    today = local_day(at)
+    today = timezone.localdate(at)
     shape = (
         ticket.target_window_id is not None,
         ticket.appointment_at is not None,
@@ -789,7 +786,7 @@ def board_calls(
     """
     at = at or now()
     start = max(
-        timezone.make_aware(dt.datetime.combine(local_day(at), dt.time.min)),
+        local_moment(timezone.localdate(at), dt.time.min),
         at - dt.timedelta(minutes=BOARD_CALL_MINUTES),
     )
     qs = TicketEvent.objects.filter(
@@ -915,7 +912,7 @@ def appointment_day_refusal(
     """Why `day` cannot be booked (past, too far ahead, a rest day), or None when it can."""
     from govhall.core.workdays import is_workday
 
-    today = local_day(at or now())
+    today = timezone.localdate(at or now())
     if day < today:
         return _("%(d)s 已经过去,请选择今天或以后的工作日。") % {"d": day.isoformat()}
     if day > today + dt.timedelta(days=settings.appointment_days_ahead):
@@ -929,7 +926,7 @@ def appointment_day_refusal(
 
 def bookable_days(settings: QueueSettings, *, at: dt.datetime | None = None) -> list[dt.date]:
     """The working days one may book, from today to `appointment_days_ahead` days ahead."""
-    today = local_day(at or now())
+    today = timezone.localdate(at or now())
     days = (today + dt.timedelta(days=n) for n in range(settings.appointment_days_ahead + 1))
     return [d for d in days if appointment_day_refusal(settings, d, at=at) is None]
 
@@ -950,7 +947,7 @@ def appointment_slots(category: QueueCategory, day: dt.date) -> list[dict[str, A
     at = now()
     rows = []
     for start, end in slot_starts(settings):
-        begins = timezone.make_aware(dt.datetime.combine(day, start))
+        begins = local_moment(day, start)
         left = max(category.appointment_capacity - taken.get(start, 0), 0)
         rows.append(
             {

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.core.dates import month_span
 from govhall.core.models import Center
 from govhall.core.services import refresh_statistics
 from govhall.core.workdays import load_calendar
@@ -74,9 +75,8 @@ class Summary:
 
 
 def month_days(month: dt.date) -> list[dt.date]:
-    first = month.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return [first + dt.timedelta(days=k) for k in range((nxt - first).days)]
+    first, last = month_span(month.year, month.month)
+    return [first + dt.timedelta(days=k) for k in range(last.day)]
 
 
 def _world_since(month: dt.date) -> dt.datetime:

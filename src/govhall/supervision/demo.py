@@ -3,18 +3,17 @@ current campaign on which "create from data" can be tried. Idempotent: a campaig
 title is left as it is."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from govhall.core.dates import local_moment
 from govhall.core.models import Center, User
 from govhall.core.roles import Role
 from govhall.org.models import Department, StaffProfile
 from govhall.supervision import services
 from govhall.supervision.models import Campaign, CampaignUnit, Phase, ProblemCategory
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEED_TITLE = "政府机构窗口服务突出问题排查整改(2018)"
 SEED_SUMMARY = (
     "按照有则改之、立行立改的要求,分自查自纠、集中督查、巩固提升三个阶段进行。"
@@ -24,7 +23,7 @@ SEED_SUMMARY = (
 
 
 def _moment(day: str, hour: int = 10, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), SHANGHAI)
+    return local_moment(dt.date.fromisoformat(day), dt.time(hour, minute))
 
 
 def _user(
@@ -228,7 +227,7 @@ def _current_campaign(center: Center, admin: User, inspector: User) -> None:
         issued_on=today,
         summary=SEED_SUMMARY,
         # The statistics are due at the close of business a week on, not at this minute.
-        census_due=dt.datetime.combine(today + dt.timedelta(days=7), dt.time(17, 30), SHANGHAI),
+        census_due=local_moment(today + dt.timedelta(days=7), dt.time(17, 30)),
         phase_ends={
             Phase.Kind.SELF_CHECK: today + dt.timedelta(days=20),
             Phase.Kind.INSPECTION: today + dt.timedelta(days=50),

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core import settings_rows
-from govhall.core.selectors import end_of_day, filtered
+from govhall.core.dates import end_of_day
+from govhall.core.selectors import filtered
 from govhall.org.scoping import Scope, scope_for
 from govhall.supervision.errors import SupervisionError
 from govhall.supervision.models import (

@@ -30,6 +30,7 @@ from govhall.attendance.models import (
 )
 from govhall.attendance.services.assignments import sync_assignments
 from govhall.attendance.services.punches import terminal_reference
+from govhall.core.dates import day_span
 from govhall.core.models import Center
 from govhall.org.models import Window
 from govhall.org.scoping import require_perm, scope_for
@@ -69,7 +70,7 @@ def _excused_intervals(
 def _session_domains(sessions: list[selectors.SessionSpec], day: dt.date) -> list[Interval]:
     """Each session owns the punches from the midpoint after the previous session to the
     midpoint before the next (the first from midnight, the last to midnight)."""
-    day_start, day_end = selectors.local_day_bounds(day)
+    day_start, day_end = day_span(day)
     bounds = [day_start]
     for before, after in itertools.pairwise(sessions):
         bounds.append(before.ends_at + (after.starts_at - before.ends_at) / 2)
@@ -218,7 +219,7 @@ def _post_absences(
     conf = selectors.attendance_settings(center_id=center.pk)
     min_gap = dt.timedelta(minutes=conf.post_gap_minutes)
     pause_limit = dt.timedelta(minutes=conf.pause_limit_minutes)
-    day_start, day_end = selectors.local_day_bounds(day)
+    day_start, day_end = day_span(day)
     horizon = min(now, day_end)
     open_windows = set(
         Window.objects.filter(
@@ -410,23 +411,23 @@ def derive_for(
 
 
 def _derive(*, center: Center, day: dt.date, now: dt.datetime) -> DeriveResult:
-    day_span = selectors.local_day_bounds(day)
-    _sync_terminal_punches(center, day_span)
+    span = day_span(day)
+    _sync_terminal_punches(center, span)
     conf = selectors.attendance_settings(center_id=center.pk)
     sessions = selectors.sessions_on(center.pk, day)
-    if day_span[0] > now:
+    if span[0] > now:
         sessions = []
     expected = selectors.expected_staff(center.pk, day) if sessions else []
     punches: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
     for staff_id, at, kind in Punch.objects.filter(
         center=center,
         voided=False,
-        punched_at__gte=day_span[0],
-        punched_at__lt=day_span[1],
+        punched_at__gte=span[0],
+        punched_at__lt=span[1],
         staff_id__in=[p.staff_id for p in expected],
     ).values_list("staff_id", "punched_at", "kind"):
         punches[staff_id].append((at, kind))
-    leave, excused = _excused_intervals(center.pk, day_span)
+    leave, excused = _excused_intervals(center.pk, span)
     domains = _session_domains(sessions, day)
     fraction = (Decimal(1) / len(sessions)).quantize(Decimal("0.0001")) if sessions else 0
     late_tolerance = dt.timedelta(minutes=conf.late_tolerance_minutes)

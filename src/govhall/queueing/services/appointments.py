@@ -4,11 +4,11 @@ import datetime as dt
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.catalog.models import ServiceItem
 from govhall.core.crypto import keyed_hash
+from govhall.core.dates import local_moment
 from govhall.core.models import User
 from govhall.core.validators import normalize_id_number, normalize_phone
 from govhall.queueing import selectors
@@ -42,7 +42,7 @@ def _check_slot(
         raise QueueError.SLOT_INVALID(
             _("没有这个预约时段。"), detail={"slot": slot_start.isoformat()}
         )
-    if timezone.make_aware(dt.datetime.combine(day, slot_start)) <= at:
+    if local_moment(day, slot_start) <= at:
         raise QueueError.SLOT_STARTED(_("该时段已开始,不能预约。"))
     return slot_start, slots[slot_start]
 
@@ -173,7 +173,7 @@ def check_in_appointment(
                 _("该预约状态为“%(state)s”,不能签到。") % {"state": appointment.get_state_display()}
             )
         settings = selectors.queue_settings(center_id=appointment.center_id)
-        begins = timezone.make_aware(dt.datetime.combine(appointment.date, appointment.slot_start))
+        begins = local_moment(appointment.date, appointment.slot_start)
         if at < begins - dt.timedelta(minutes=settings.appointment_early_minutes):
             raise QueueError.TOO_EARLY(
                 _("签到过早:最早可在预约时段开始前 %(n)s 分钟签到。")

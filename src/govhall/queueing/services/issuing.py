@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from govhall.catalog.models import ServiceItem
 from govhall.core.compiled import fetch_sql, insert
 from govhall.core.crypto import keyed_hash
+from govhall.core.dates import local_moment
 from govhall.core.models import User
 from govhall.core.validators import normalize_id_number, normalize_phone
 from govhall.org.scoping import ANY_UNIT, require_perm
@@ -151,7 +152,7 @@ def issue_ticket(
         settings = settings or selectors.queue_settings(center_id=category.center_id)
         if settings.enforce_opening_hours and not selectors.is_open(settings, at):
             raise QueueError.CLOSED(_("当前不在办公时间,暂停取号。"))
-        day = selectors.local_day(at)
+        day = timezone.localdate(at)
         ticket = Ticket(
             center_id=category.center_id,
             category=category,
@@ -164,7 +165,7 @@ def issue_ticket(
             channel=channel,
             appointment=appointment,
             appointment_at=(
-                timezone.make_aware(dt.datetime.combine(appointment.date, appointment.slot_start))
+                local_moment(appointment.date, appointment.slot_start)
                 if appointment is not None
                 else None
             ),

@@ -25,7 +25,6 @@ from govhall.supervision.services.data_imports import (
     import_overdue_cases,
     import_wait_alerts,
     import_zero_case_departments,
-    previous_month,
 )
 from govhall.supervision.services.problems import (
     EDITABLE_FIELDS,
@@ -59,7 +58,6 @@ __all__ = [
     "import_wait_alerts",
     "import_zero_case_departments",
     "mark_fixed",
-    "previous_month",
     "reopen_problem",
     "set_phase_dates",
     "sign_off",

@@ -13,6 +13,7 @@ from govhall.cases.selectors import overdue_cases, zero_case_departments
 from govhall.catalog.lint import rule_title
 from govhall.catalog.models import ServiceItem
 from govhall.catalog.selectors import lint_items
+from govhall.core.dates import previous_month
 from govhall.core.writes import locked
 from govhall.queueing.models import QueueCategory
 from govhall.queueing.selectors import wait_alerts
@@ -237,11 +238,6 @@ def import_wait_alerts(*, actor: Any, campaign: Campaign) -> ImportResult:
     return import_drafts(
         actor=actor, campaign=campaign, found_by=Problem.Source.LONG_WAITS, drafts=drafts
     )
-
-
-def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
-    end = today.replace(day=1) - dt.timedelta(days=1)
-    return end.replace(day=1), end
 
 
 @transaction.atomic
