@@ -59,6 +59,7 @@ def test_an_enrolled_administrator_gives_a_code_at_each_login(client, admin_user
     client.force_login(admin_user)
     page = client.get(reverse("second_factor"))
     assert "<svg" not in page.content.decode()  # the secret is shown once, at enrolment
+    assert PENDING_TOTP_KEY not in client.session  # and no secret waits for one enrolled
     api = client.get("/api/queueing/monitor/")
     assert api.status_code == 403 and api.json()["code"] == "second_factor_required"
     client.post(reverse("second_factor"), {"token": _code(device)})

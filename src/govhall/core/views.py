@@ -119,8 +119,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator (QR code of the TOTP secret) on first use, then confirm a code.
     Until a code confirms it, the secret shown is kept in the session: showing it writes
     nothing."""
-    pending_key = request.session.setdefault(PENDING_TOTP_KEY, default_key())
+    pending_key = request.session.get(PENDING_TOTP_KEY) or default_key()
     device = selectors.totp_device(user=request.user, pending_key=pending_key)
+    if device.pk is None:
+        request.session[PENDING_TOTP_KEY] = pending_key
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.verify_totp(request=request, device=device, token=form.cleaned_data["token"]):
