@@ -48,7 +48,7 @@ from openpyxl import Workbook
 from govhall.cases.models import Case, CaseEvent, CaseSettings, ClockStop
 from govhall.catalog.models import ServiceItem
 from govhall.core import settings_rows, spreadsheets
-from govhall.core.dates import day_span, local_moment
+from govhall.core.dates import day_span, end_of_day, local_moment, month_span
 from govhall.core.selectors import (
     Rollup,
     filtered,
@@ -160,7 +160,7 @@ def case_list(
     if accepted_from:
         qs = qs.filter(accepted_at__gte=local_moment(accepted_from))
     if accepted_to:
-        qs = qs.filter(accepted_at__lt=local_moment(accepted_to + dt.timedelta(days=1)))
+        qs = qs.filter(accepted_at__lt=end_of_day(accepted_to))
     return qs
 
 
@@ -192,7 +192,7 @@ def light_counts_by_department(qs: QuerySet[Case], today: dt.date | None = None)
 
 def overdue_cases(*, center_id: int, on: dt.date) -> QuerySet[Case]:
     """Cases open at the close of `on` (accepted by then, not completed or closed) past due."""
-    end = local_moment(on + dt.timedelta(days=1))
+    end = end_of_day(on)
     return (
         _open_at(Case.objects.filter(center_id=center_id), end)
         .filter(due_date__lt=on)
@@ -378,11 +378,11 @@ def accepted_in_every_month(*, center_id: int, start: dt.date, end: dt.date) -> 
     cases = Case.objects.filter(center_id=center_id)
     first = start
     while first <= end:
-        following = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        lo, hi = day_span(first, min(end, following - ONE_DAY))
+        last = month_span(first.year, first.month)[1]
+        lo, hi = day_span(first, min(end, last))
         if not cases.filter(accepted_at__gte=lo, accepted_at__lt=hi).exists():
             return False
-        first = following
+        first = last + ONE_DAY
     return True
 
 
@@ -411,7 +411,7 @@ def since_launch(*, center_id: int, end: dt.date) -> dict[str, Any] | None:
     first it recorded (``since``, the day of that acceptance), those of them completed by then
     and the completion rate, the cohort `center_figures` counts over a period; None without a
     case."""
-    _lo, hi = day_span(end, end)
+    hi = end_of_day(end)
     row = Case.objects.filter(center_id=center_id).aggregate(
         first=Min("accepted_at"), **_cohort(Q(accepted_at__lt=hi), hi)
     )
@@ -576,9 +576,7 @@ def clock_flags(qs: QuerySet[Case], today: dt.date | None = None) -> dict[str, Q
     qs = qs.select_related("item", "department")
     running = qs.filter(state__in=Case.RUNNING_STATES)
     return {
-        "unanswered": qs.filter(
-            state=Case.State.SUBMITTED, submitted_at__lt=local_moment(cutoff + ONE_DAY)
-        )
+        "unanswered": qs.filter(state=Case.State.SUBMITTED, submitted_at__lt=end_of_day(cutoff))
         .exclude(Exists(notified))
         .order_by("submitted_at"),
         "deemed": running.filter(deemed_accepted_on__isnull=False).order_by("deemed_accepted_on"),
