@@ -321,6 +321,13 @@ class TestDeskPages:
             )
             assert page.status_code == 200
 
+    def test_figures_page_opens_on_the_month_so_far(self, client, make_user, department):
+        """Like the hall's other figure pages: from the first of the month to today."""
+        client.force_login(make_user(Role.INSPECTOR, department=department))
+        form = client.get(reverse("feedback:figures")).context["form"]
+        today = timezone.localdate()
+        assert (form["start"].value(), form["end"].value()) == (today.replace(day=1), today)
+
     def test_figures_refused_to_window_staff(self, client, clerk):
         client.force_login(clerk.user)
         assert client.get(reverse("feedback:figures")).status_code == 403

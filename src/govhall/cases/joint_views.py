@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.cases import forms, joint, joint_selectors, selectors, services
 from govhall.cases.errors import CaseError
 from govhall.cases.models import Case, JointCase
+from govhall.core.dates import month_so_far
 from govhall.core.errors import DomainError
 from govhall.core.routing import route
 from govhall.org.scoping import Scope, scope_for
@@ -31,8 +31,8 @@ def _joint_for(scope: Scope, number: str) -> JointCase:
 def _figures(request: HttpRequest, scope: Scope) -> dict[str, Any]:
     """The period's figures (this month unless asked), the department's people seeing their
     own department's row only."""
-    today = timezone.localdate()
-    form = forms.JointFiguresForm(request.GET or {"start": today.replace(day=1), "end": today})
+    start, end = month_so_far()
+    form = forms.JointFiguresForm(request.GET or {"start": start, "end": end})
     if not form.is_valid():
         return {"form": form, "figures": None}
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]

@@ -31,6 +31,12 @@ def month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def month_so_far(day: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """From the first of `day`'s month to `day` (today by default): a figures page's default."""
+    day = day or timezone.localdate()
+    return day.replace(day=1), day
+
+
 def previous_month(day: dt.date) -> tuple[dt.date, dt.date]:
     """The first and the last day of the month before `day`'s."""
     last = day.replace(day=1) - dt.timedelta(days=1)

@@ -1,17 +1,9 @@
-import datetime as dt
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core.dates import month_so_far
 from govhall.core.validators import validate_period, validate_year_range
 from govhall.exchange.selectors import RANKING_FIGURES
-
-
-def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """From the first of the current month to today (local days)."""
-    today = today or timezone.localdate()
-    return today.replace(day=1), today
 
 
 class PeriodForm(forms.Form):
@@ -21,7 +13,7 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=_("结束日期"), required=False, validators=[validate_year_range])
 
     def defaults(self) -> dict:
-        start, end = default_period()
+        start, end = month_so_far()
         return {"start": start, "end": end}
 
     def values(self) -> dict:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from govhall.core.dates import month_span, previous_month
+from govhall.core.dates import month_so_far, month_span, previous_month
 from govhall.core.errors import DomainError, ValidationFailed
 from govhall.core.models import Center
 from govhall.core.refs import CASE_RATING_SALT, unsign_ref
@@ -675,8 +675,7 @@ def disclosure(request: HttpRequest) -> HttpResponse:
 def figures(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     scope.require("feedback.view_feedback_figures")
-    today = timezone.localdate()
-    start, end = month_span(today.year, today.month)
+    start, end = month_so_far()
     form = PeriodForm(request.GET or {"start": start, "end": end, "by": "department"})
     rows: list[tuple[Any, dict]] = []
     total = None

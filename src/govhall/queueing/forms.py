@@ -1,10 +1,10 @@
 """Forms of the queue pages (parsing only; the services decide)."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.core import forms as core_forms
+from govhall.core.dates import month_so_far
 from govhall.core.formfields import DATE_PICKER, IdNumberField, PhoneField
 from govhall.org.models import Window
 from govhall.queueing.models import QueueCategory, Ticket, WindowPause
@@ -94,5 +94,5 @@ class PeriodForm(core_forms.PeriodForm):
 
     @classmethod
     def initial_period(cls) -> dict:
-        today = timezone.localdate()
-        return {"start": today.replace(day=1), "end": today, "dimension": "category"}
+        start, end = month_so_far()
+        return {"start": start, "end": end, "dimension": "category"}

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from govhall.core.dates import month_so_far
 from govhall.core.errors import DomainError
 from govhall.core.models import Center
 from govhall.exchange import selectors, services
-from govhall.exchange.forms import default_period
 
 
 class Command(BaseCommand):
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         return list(qs)
 
     def status(self, options: dict[str, Any]) -> None:
-        start, end = default_period()
+        start, end = month_so_far()
         start, end = options["start"] or start, options["end"] or end
         if start > end:
             raise CommandError("--start is after --end")
