@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from govhall.core.serializers import ModelSerializer
+from govhall.core.serializers import KeyField, ModelSerializer
 from govhall.supervision import selectors
 from govhall.supervision.models import (
     Campaign,
@@ -337,7 +337,7 @@ class ImportIn(serializers.Serializer):
 
 
 class ProblemFilterIn(serializers.Serializer):
-    unit = serializers.IntegerField(min_value=1, required=False)
+    unit = KeyField(min_value=1, required=False)
     status = serializers.ChoiceField(choices=Problem.Status.choices, required=False)
-    category = serializers.IntegerField(min_value=1, required=False)
+    category = KeyField(min_value=1, required=False)
     found_by = serializers.ChoiceField(choices=Problem.Source.choices, required=False)
