@@ -1,10 +1,18 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govhall.core.dates import day_span, end_of_day, local_moment, month_span, previous_month
+from govhall.core.dates import (
+    day_span,
+    end_of_day,
+    local_moment,
+    month_so_far,
+    month_span,
+    previous_month,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
@@ -37,6 +45,12 @@ def test_a_month_runs_from_its_first_to_its_last_day(day: dt.date) -> None:
     before_first, before_last = previous_month(day)
     assert before_last == first - dt.timedelta(days=1)
     assert (before_first, before_last) == month_span(before_last.year, before_last.month)
+
+
+def test_the_month_defaults_are_of_today_in_shanghai() -> None:
+    today = timezone.localdate()
+    assert month_so_far() == (today.replace(day=1), today)
+    assert previous_month() == previous_month(today)
 
 
 def test_february_of_a_leap_year_has_29_days() -> None:

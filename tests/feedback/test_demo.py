@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from govhall.core.dates import previous_month
 from govhall.core.roles import Role
@@ -35,7 +34,7 @@ def test_demo_is_idempotent_and_shows_every_state(center, make_user):
     assert sum(level >= 3 for level in levels) > 0.8 * len(levels)
     states = set(Rectification.objects.values_list("status", flat=True))
     assert len(states) >= 3
-    start, end = previous_month(timezone.localdate())
+    start, end = previous_month()
     figures = selectors.center_figures(center_id=center.pk, start=start, end=end)
     # Drawn day by day from the units' rates, not typed: weekend services on rest days only.
     assert figures["assists_total"] == sum(figures["assists_by_type"].values()) > 0

@@ -37,7 +37,7 @@ def month_so_far(day: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return day.replace(day=1), day
 
 
-def previous_month(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The first and the last day of the month before `day`'s."""
-    last = day.replace(day=1) - dt.timedelta(days=1)
+def previous_month(day: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The first and the last day of the month before `day`'s (today's by default)."""
+    last = (day or timezone.localdate()).replace(day=1) - dt.timedelta(days=1)
     return last.replace(day=1), last

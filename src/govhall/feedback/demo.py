@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from govhall.core.dates import previous_month
+from govhall.core.dates import local_moment, previous_month
 from govhall.core.models import Center
 from govhall.core.roles import Role
 from govhall.core.workdays import load_calendar
@@ -95,7 +95,7 @@ def _advance(evaluation: Evaluation, steps: int, actor: Any) -> None:
     day = timezone.localdate(evaluation.rated_at)
     for action in actions[:steps]:
         day = calendar.next_workday(day)
-        at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+        at = local_moment(day, dt.time(10))
         if at > timezone.now():
             return
         rect = action(rect, at)
@@ -132,7 +132,7 @@ def _rate_served_tickets(center: Center, rng: random.Random) -> list[Evaluation]
 
 
 def _hotline_ratings(center: Center, departments: list[Department], rng: random.Random) -> list:
-    start, end = previous_month(timezone.localdate())
+    start, end = previous_month()
     made = []
     for n in range(1, 41):
         ref = f"DEMO-R{n:03d}"
@@ -155,7 +155,7 @@ def _hotline_ratings(center: Center, departments: list[Department], rng: random.
                     rater_name="市民" + "甲乙丙丁戊"[n % 5],
                     rater_phone=f"139{n:08d}",
                     external_ref=ref,
-                    rated_at=timezone.make_aware(dt.datetime.combine(day, dt.time(10, n % 60))),
+                    rated_at=local_moment(day, dt.time(10, n % 60)),
                 )
             )
     return made
@@ -190,7 +190,7 @@ def _complaints(center: Center, departments: list[Department], actor: Any) -> No
 def _assists(center: Center, departments: list[Department], rng: random.Random) -> None:
     if AssistRecord.objects.filter(center=center, notes=DEMO_NOTE).exists():
         return
-    start, end = previous_month(timezone.localdate())
+    start, end = previous_month()
     calendar = load_calendar()
     day = start
     while day <= end:

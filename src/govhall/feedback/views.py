@@ -640,7 +640,7 @@ def _month(request: HttpRequest) -> tuple[int, int]:
     if form.is_valid() and form.cleaned_data["month"]:
         year, month = form.cleaned_data["month"].split("-")
         return int(year), int(month)
-    first, _last = previous_month(timezone.localdate())
+    first, _last = previous_month()
     return first.year, first.month
 
 

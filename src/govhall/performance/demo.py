@@ -4,8 +4,6 @@ with the leader's and the inspector's marks on the entered dimensions."""
 import random
 from decimal import Decimal
 
-from django.utils import timezone
-
 from govhall.core.dates import previous_month
 from govhall.core.models import Center
 from govhall.core.roles import Role
@@ -32,7 +30,7 @@ def _marks(center: Center, code: str) -> None:
 
 def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     services.ensure_default_rubric(center=center)
-    last_month = previous_month(timezone.localdate())[0].strftime("%Y-%m")
+    last_month = previous_month()[0].strftime("%Y-%m")
     if not selectors.period_runs(center_id=center.pk, code=last_month, published_only=True):
         _marks(center, last_month)
         services.publish_run(
