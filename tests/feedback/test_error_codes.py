@@ -16,7 +16,14 @@ from govhall.core.errors import DomainError
 from govhall.core.roles import Role
 from govhall.feedback import links, services
 from govhall.feedback.errors import FeedbackError as E
-from govhall.feedback.models import Appeal, Channel, Complaint, Evaluation, Rectification
+from govhall.feedback.models import (
+    Appeal,
+    AssistRecord,
+    Channel,
+    Complaint,
+    Evaluation,
+    Rectification,
+)
 from govhall.feedback.views import PAD_COOKIE
 from tests.factories import CenterFactory, ServiceItemFactory, StaffProfileFactory, UserFactory
 from tests.feedback.factories import served_ticket
@@ -224,13 +231,13 @@ class TestComplaints:
 
 
 def test_the_assists_refusals(center, department, other_department, clerk):
-    def record(staff):
+    def record(staff, date=dt.date(2026, 5, 6)):
         return services.record_assist(
             center=center,
             kind="weekend",
             department=department,
             staff=staff,
-            date=dt.date(2026, 5, 6),
+            date=date,
             count=1,
             actor=clerk.user,
         )
@@ -240,6 +247,9 @@ def test_the_assists_refusals(center, department, other_department, clerk):
         E.NOT_IN_DEPARTMENT,
         lambda: record(StaffProfileFactory(center=center, department=other_department)),
     )
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    refused(E.TIME_IN_FUTURE, lambda: record(None, tomorrow))
+    assert not AssistRecord.objects.filter(date=tomorrow).exists()
 
 
 def xlsx(*rows):

@@ -52,6 +52,7 @@ class FeedbackError(ErrorCode):
     CELL_REQUIRED = "cell_required", ValidationFailed
     NO_ROWS = "no_rows", ValidationFailed
     ROW_INVALID = "row_invalid", ValidationFailed
+    TIME_IN_FUTURE = "time_in_future", ValidationFailed
     RATED_BEFORE_SERVICE = "rated_before_service", ValidationFailed
     # The state of the record (409).
     ALREADY_RATED = "already_rated", Conflict

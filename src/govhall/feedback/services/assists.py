@@ -5,6 +5,7 @@ import decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.models import Center
@@ -50,6 +51,11 @@ def record_assist(
         raise FeedbackError.OTHER_CENTER(_("部门或工作人员不属于本中心。"))
     if staff is not None and staff.department_id not in (None, department.pk):
         raise FeedbackError.NOT_IN_DEPARTMENT(_("工作人员不属于所选部门。"))
+    if date > timezone.localdate():
+        # A day still to come is a mistyped date: the month's figures would count help not given.
+        raise FeedbackError.TIME_IN_FUTURE(
+            _("帮办代办日期不能晚于今天。"), detail={"date": date.isoformat()}
+        )
     with transaction.atomic():
         record = AssistRecord(
             center=center,
