@@ -9,8 +9,10 @@ from govhall.feedback import selectors
 from govhall.feedback.demo import load_demo
 from govhall.feedback.models import (
     AssistRecord,
+    Channel,
     Complaint,
     Evaluation,
+    EvaluationEvent,
     Invitation,
     Rectification,
 )
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_is_idempotent_and_shows_every_state(center, make_user):
-    make_user(Role.CENTER_ADMIN)
+    admin = make_user(Role.CENTER_ADMIN)
     assert load_demo(center, password="x") == []
     counts = (Evaluation.objects.count(), Complaint.objects.count(), AssistRecord.objects.count())
     load_demo(center, password="x")
@@ -32,6 +34,11 @@ def test_demo_is_idempotent_and_shows_every_state(center, make_user):
     )
     levels = list(Evaluation.objects.values_list("level", flat=True))
     assert sum(level >= 3 for level in levels) > 0.8 * len(levels)
+    # Last month's 12345 work orders came in through the hotline import, by the administrator.
+    hotline = Evaluation.objects.filter(center=center, channel=Channel.HOTLINE)
+    assert hotline.count() == 40
+    created = hotline.filter(events__kind=EvaluationEvent.Kind.CREATED)
+    assert set(created.values_list("events__actor", flat=True)) == {admin.pk}
     states = set(Rectification.objects.values_list("status", flat=True))
     assert len(states) >= 3
     start, end = previous_month()

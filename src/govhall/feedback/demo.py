@@ -6,7 +6,9 @@ services are drawn day by day from each unit's rate per kind (weekend services o
 last month's counts by type are an outcome, of the size of seed 000's (391 over 28 units).
 """
 
+import csv
 import datetime as dt
+import io
 import random
 from typing import Any
 
@@ -18,6 +20,7 @@ from govhall.core.models import Center
 from govhall.core.roles import Role
 from govhall.core.workdays import load_calendar
 from govhall.feedback import services
+from govhall.feedback.hotline import RATING_COLUMNS
 from govhall.feedback.models import (
     AssistRecord,
     Channel,
@@ -131,9 +134,13 @@ def _rate_served_tickets(center: Center, rng: random.Random) -> list[Evaluation]
     return made
 
 
-def _hotline_ratings(center: Center, departments: list[Department], rng: random.Random) -> list:
+def _hotline_ratings(
+    center: Center, departments: list[Department], rng: random.Random, actor: Any
+) -> list[Evaluation]:
+    """Last month's 12345 ratings, brought in as a centre does: a work-order export through
+    the hotline import."""
     start, end = previous_month()
-    made = []
+    rows = []
     for n in range(1, 41):
         ref = f"DEMO-R{n:03d}"
         bad = n % BAD_EVERY == 0
@@ -142,23 +149,39 @@ def _hotline_ratings(center: Center, departments: list[Department], rng: random.
         department = departments[0] if bad else departments[n % len(departments)]
         if Evaluation.objects.filter(center=center, external_ref=ref).exists():
             continue
-        with transaction.atomic():
-            made.append(
-                services.ratings._record_evaluation(
-                    center_id=center.pk,
-                    level=level,
-                    channel=Channel.HOTLINE,
-                    department=department,
-                    window=department.windows.first(),
-                    staff=StaffProfile.objects.filter(department=department).first(),
-                    comment="" if level > 2 else "等候时间长,解释不耐心。",
-                    rater_name="市民" + "甲乙丙丁戊"[n % 5],
-                    rater_phone=f"139{n:08d}",
-                    external_ref=ref,
-                    rated_at=local_moment(day, dt.time(10, n % 60)),
-                )
-            )
-    return made
+        window = department.windows.first()
+        staff = StaffProfile.objects.filter(department=department).first()
+        rows.append(
+            {
+                "external_ref": ref,
+                "at": f"{day.isoformat()} 10:{n % 60:02d}",
+                "department": department.name,
+                "window": window.number if window else "",
+                "staff": staff.staff_number if staff else "",
+                "level": level,
+                "comment": "" if level > 2 else "等候时间长,解释不耐心。",
+                "name": "市民" + "甲乙丙丁戊"[n % 5],
+                "phone": f"139{n:08d}",
+            }
+        )
+    if not rows:
+        return []
+    export = io.StringIO()
+    writer = csv.writer(export)
+    writer.writerow(RATING_COLUMNS)
+    writer.writerows([row.get(field, "") for field in RATING_COLUMNS.values()] for row in rows)
+    services.import_hotline(
+        center=center,
+        kind="ratings",
+        filename="12345-ratings.csv",
+        data=export.getvalue().encode(),
+        dry_run=False,
+        actor=actor,
+    )
+    refs = [row["external_ref"] for row in rows]
+    return list(
+        Evaluation.objects.filter(center=center, external_ref__in=refs).order_by("external_ref")
+    )
 
 
 def _complaints(center: Center, departments: list[Department], actor: Any) -> None:
@@ -214,7 +237,7 @@ def load_demo(center: Center, *, password: str) -> list[tuple[str, str]]:
     rng = random.Random(f"feedback-{center.region_code}")
     departments = _departments(center)
     actor = first_user_in_role(center, Role.CENTER_ADMIN)
-    made = _rate_served_tickets(center, rng) + _hotline_ratings(center, departments, rng)
+    made = _rate_served_tickets(center, rng) + _hotline_ratings(center, departments, rng, actor)
     for n, evaluation in enumerate(e for e in made if e.is_bad):
         _advance(evaluation, n % 5, actor)
     _complaints(center, departments, actor)
