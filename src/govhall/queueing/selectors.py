@@ -786,7 +786,7 @@ def board_calls(
     """
     at = at or now()
     start = max(
-        local_moment(timezone.localdate(at), dt.time.min),
+        local_moment(timezone.localdate(at)),
         at - dt.timedelta(minutes=BOARD_CALL_MINUTES),
     )
     qs = TicketEvent.objects.filter(
